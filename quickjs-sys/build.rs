@@ -92,7 +92,7 @@ fn main() {
         .files(["qjs.c", "gen/repl.c", "gen/standalone.c"].iter().map(|f| src.join(f)));
     cli.compile("qjs_cli");
     let mut runner = base.clone();
-    runner.define("main", "run_test262_main").file(src.join("run-test262.c"));
+    runner.define("main", "run_test262_main").define("help", "run_test262_help").file(src.join("run-test262.c"));
     runner.compile("run_test262");
 
     println!("cargo:rustc-link-lib=m");

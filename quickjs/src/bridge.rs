@@ -1,0 +1,406 @@
+//! The async bridge: one small executor per runtime.
+//!
+//! * `spawn` (from an `async fn` trampoline) makes a promise capability, keeps
+//!   the resolving functions in the JS heap (on the context's *anchor*, an
+//!   object of class `RustTasks` held by the global object, so the GC sees
+//!   them and they are freed with the context), and queues the future.
+//! * Wakers may fire on any thread (async-io's timer thread): they push the
+//!   task to a thread-safe ready list and write the runtime's eventfd, which
+//!   the patched quickjs-libc polls while `rust_pending` is non-zero.
+//! * The patched `JS_ExecutePendingJob` calls `rust_run` when its queue is
+//!   empty: it drains the eventfd, polls the woken futures on the JS thread and
+//!   settles the promises of those that finished (enqueuing their reactions).
+//! * When a context dies, its anchor's finalizer drops that context's futures
+//!   unsettled; the runtime's finalizer drops the executor. No JS value is ever
+//!   held in Rust memory across an await, so teardown cannot leak.
+
+use crate::error::{Error, Result};
+use crate::native::panic_error;
+use crate::value::{Ctx, Value};
+use crate::IntoJs;
+use quickjs_sys as sys;
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::raw::{c_int, c_void};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Wake, Waker};
+
+/// Turns a finished future's output into the settlement value, on the JS thread.
+type Settle = Box<dyn for<'js> FnOnce(Ctx<'js>) -> Result<Value<'js>>>;
+type TaskFuture = Pin<Box<dyn Future<Output = Settle>>>;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+struct TaskKey {
+    index: u32,
+    generation: u32,
+}
+
+/// The part of an executor that wakers share across threads.
+struct Shared {
+    ready: Mutex<Vec<TaskKey>>,
+    /// Set by the first wake after a drain; only that wake writes the fd.
+    notified: AtomicBool,
+    eventfd: OwnedFd,
+}
+
+impl Shared {
+    fn wake(&self, key: TaskKey) {
+        self.ready.lock().unwrap_or_else(|e| e.into_inner()).push(key);
+        if !self.notified.swap(true, Ordering::AcqRel) {
+            let one = 1u64;
+            // SAFETY: writes 8 bytes from a live u64 to our own eventfd. A full
+            // counter (EAGAIN) still leaves the fd readable, which is all we need.
+            unsafe { libc::write(self.eventfd.as_raw_fd(), (&one as *const u64).cast(), 8) };
+        }
+    }
+
+    fn drain(&self) {
+        let mut count = 0u64;
+        // SAFETY: reads 8 bytes into a live u64 from our own non-blocking eventfd.
+        unsafe { libc::read(self.eventfd.as_raw_fd(), (&mut count as *mut u64).cast(), 8) };
+    }
+}
+
+struct TaskWaker {
+    shared: Arc<Shared>,
+    key: TaskKey,
+}
+
+impl Wake for TaskWaker {
+    fn wake(self: Arc<Self>) {
+        self.shared.wake(self.key)
+    }
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.shared.wake(self.key)
+    }
+}
+
+struct Task {
+    ctx: *mut sys::JSContext,
+    name: &'static str,
+    /// `None` while it is being polled.
+    future: Option<TaskFuture>,
+    waker: Waker,
+}
+
+struct Slot {
+    generation: u32,
+    task: Option<Task>,
+}
+
+struct Executor {
+    shared: Arc<Shared>,
+    anchor_class: sys::JSClassID,
+    slots: RefCell<Vec<Slot>>,
+    free: RefCell<Vec<u32>>,
+    live: Cell<usize>,
+    /// Each context's anchor (borrowed: the context's global object owns it).
+    anchors: RefCell<Vec<(*mut sys::JSContext, sys::JSValue)>>,
+}
+
+/// runtime address -> `Box<Executor>` address. Lookups happen on the runtime's
+/// own thread; the executor is dropped by the runtime's finalizer.
+static EXECUTORS: Mutex<Vec<(usize, usize)>> = Mutex::new(Vec::new());
+
+impl Executor {
+    /// The executor of `rt`, if it has one.
+    fn find<'a>(rt: *mut sys::JSRuntime) -> Option<&'a Executor> {
+        let map = EXECUTORS.lock().unwrap_or_else(|e| e.into_inner());
+        let addr = map.iter().find(|(r, _)| *r == rt as usize)?.1;
+        // SAFETY: the box lives until rt's finalizer removes it from the map,
+        // which happens inside JS_FreeRuntime(rt): never during a call on rt.
+        Some(unsafe { &*(addr as *const Executor) })
+    }
+
+    fn get_or_create<'a>(rt: *mut sys::JSRuntime) -> Result<&'a Executor> {
+        if let Some(e) = Self::find(rt) {
+            return Ok(e);
+        }
+        // SAFETY: plain syscall; the fd is owned by the OwnedFd below.
+        let fd = unsafe { libc::eventfd(0, libc::EFD_NONBLOCK | libc::EFD_CLOEXEC) };
+        if fd < 0 {
+            return Err(Error::internal(format!("eventfd: {}", std::io::Error::last_os_error())));
+        }
+        let mut anchor_class: sys::JSClassID = 0;
+        let def = sys::JSClassDef {
+            class_name: c"RustTasks".as_ptr(),
+            finalizer: Some(anchor_finalizer),
+            gc_mark: None,
+            call: None,
+            exotic: std::ptr::null_mut(),
+        };
+        // SAFETY: rt is live (we are inside a call on it); JS_NewClass copies def.
+        unsafe {
+            sys::JS_NewClassID(rt, &mut anchor_class);
+            if sys::JS_NewClass(rt, anchor_class, &def) < 0 {
+                return Err(Error::internal("cannot register the RustTasks class"));
+            }
+        }
+        let exec = Box::new(Executor {
+            // SAFETY: fd is a fresh descriptor nobody else owns.
+            shared: Arc::new(Shared { ready: Mutex::new(Vec::new()), notified: AtomicBool::new(false), eventfd: unsafe { OwnedFd::from_raw_fd(fd) } }),
+            anchor_class,
+            slots: RefCell::new(Vec::new()),
+            free: RefCell::new(Vec::new()),
+            live: Cell::new(0),
+            anchors: RefCell::new(Vec::new()),
+        });
+        let ptr = Box::into_raw(exec);
+        // SAFETY: the finalizer runs once, at the end of JS_FreeRuntime(rt).
+        if unsafe { sys::JS_AddRuntimeFinalizer(rt, Some(runtime_finalizer), ptr.cast()) } < 0 {
+            // SAFETY: ptr came from Box::into_raw just above and was not shared.
+            drop(unsafe { Box::from_raw(ptr) });
+            return Err(Error::internal("cannot register the executor's finalizer"));
+        }
+        EXECUTORS.lock().unwrap_or_else(|e| e.into_inner()).push((rt as usize, ptr as usize));
+        // SAFETY: see find().
+        Ok(unsafe { &*ptr })
+    }
+
+    /// The anchor of `ctx`, created on first use.
+    fn anchor(&self, ctx: Ctx<'_>) -> Result<sys::JSValue> {
+        if let Some(&(_, a)) = self.anchors.borrow().iter().find(|(c, _)| *c == ctx.as_raw()) {
+            return Ok(a);
+        }
+        let c = ctx.as_raw();
+        // SAFETY: c is live; every value made here is either handed to the
+        // engine (DefinePropertyValue takes obj) or freed before returning.
+        unsafe {
+            let obj = sys::JS_NewObjectClass(c, self.anchor_class);
+            if sys::JS_IsException(obj) {
+                return Err(Error::Exception);
+            }
+            sys::JS_SetOpaque(obj, c.cast());
+            let sym = sys::JS_NewSymbol(c, c"quickjs-rust pending tasks".as_ptr(), false);
+            if sys::JS_IsException(sym) {
+                sys::JS_FreeValue(c, obj);
+                return Err(Error::Exception);
+            }
+            let atom = sys::JS_ValueToAtom(c, sym);
+            sys::JS_FreeValue(c, sym);
+            let global = sys::JS_GetGlobalObject(c);
+            // Flags 0: not writable, enumerable or configurable, so JS cannot
+            // remove it; it dies with the global object, i.e. with the context.
+            let ok = sys::JS_DefinePropertyValue(c, global, atom, obj, 0);
+            sys::JS_FreeValue(c, global);
+            sys::JS_FreeAtom(c, atom);
+            if ok < 0 {
+                return Err(Error::Exception);
+            }
+            self.anchors.borrow_mut().push((c, obj));
+            Ok(obj)
+        }
+    }
+
+    fn insert(&self, task: Task) -> TaskKey {
+        let mut slots = self.slots.borrow_mut();
+        let index = self.free.borrow_mut().pop().unwrap_or_else(|| {
+            slots.push(Slot { generation: 0, task: None });
+            (slots.len() - 1) as u32
+        });
+        let slot = &mut slots[index as usize];
+        slot.task = Some(task);
+        self.live.set(self.live.get() + 1);
+        TaskKey { index, generation: slot.generation }
+    }
+
+    fn remove(&self, key: TaskKey) -> Option<Task> {
+        let mut slots = self.slots.borrow_mut();
+        let slot = slots.get_mut(key.index as usize).filter(|s| s.generation == key.generation)?;
+        let task = slot.task.take()?;
+        slot.generation = slot.generation.wrapping_add(1);
+        self.free.borrow_mut().push(key.index);
+        self.live.set(self.live.get() - 1);
+        Some(task)
+    }
+
+    /// Polls one woken task; settles its promise if it finished.
+    fn poll(&self, key: TaskKey) {
+        let (mut future, waker, name) = {
+            let mut slots = self.slots.borrow_mut();
+            let Some(task) = slots.get_mut(key.index as usize).filter(|s| s.generation == key.generation).and_then(|s| s.task.as_mut()) else {
+                return; // settled or dropped since it was woken
+            };
+            let Some(future) = task.future.take() else { return };
+            (future, task.waker.clone(), task.name)
+        };
+        let polled = catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(&mut Context::from_waker(&waker))));
+        let outcome = match polled {
+            Ok(Poll::Pending) => {
+                let mut slots = self.slots.borrow_mut();
+                if let Some(task) = slots.get_mut(key.index as usize).filter(|s| s.generation == key.generation).and_then(|s| s.task.as_mut()) {
+                    task.future = Some(future);
+                    return;
+                }
+                drop(slots);
+                return; // the context died meanwhile: `future` drops here
+            }
+            Ok(Poll::Ready(settle)) => Ok(settle),
+            Err(panic) => Err(panic_error(name, panic)),
+        };
+        drop(future);
+        let Some(task) = self.remove(key) else { return };
+        // SAFETY: the task existed, so its context's anchor is alive, and the
+        // anchor holds the resolving functions, which keep their realm alive.
+        let ctx = unsafe { Ctx::from_raw(task.ctx) };
+        let value = outcome.and_then(|settle| catch_unwind(AssertUnwindSafe(|| settle(ctx))).unwrap_or_else(|p| Err(panic_error(name, p))));
+        self.settle(ctx, key.index, value);
+    }
+
+    /// Calls the task's resolve (Ok) or reject (Err) function and forgets both.
+    fn settle<'js>(&self, ctx: Ctx<'js>, index: u32, value: Result<Value<'js>>) {
+        let Ok(anchor) = self.anchor(ctx) else { return };
+        let (which, value) = match value {
+            Ok(v) => (0, v),
+            Err(e) => (1, ctx.error_value(e)),
+        };
+        let c = ctx.as_raw();
+        // SAFETY: c and anchor are live; every value got here is freed here.
+        unsafe {
+            let mut funcs = [sys::JS_UNDEFINED; 2];
+            for (i, f) in funcs.iter_mut().enumerate() {
+                let key = 2 * index + i as u32;
+                *f = sys::JS_GetPropertyUint32(c, anchor, key);
+                let atom = sys::JS_NewAtomUInt32(c, key);
+                sys::JS_DeleteProperty(c, anchor, atom, 0);
+                sys::JS_FreeAtom(c, atom);
+            }
+            let mut arg = value.as_raw();
+            let ret = sys::JS_Call(c, funcs[which], sys::JS_UNDEFINED, 1, &mut arg);
+            if sys::JS_IsException(ret) {
+                // Only out-of-memory gets here; nobody can observe this promise.
+                sys::JS_FreeValue(c, sys::JS_GetException(c));
+            }
+            sys::JS_FreeValue(c, ret);
+            for f in funcs {
+                sys::JS_FreeValue(c, f);
+            }
+        }
+    }
+
+    /// Drops the tasks of a dead context, unsettled.
+    fn drop_context(&self, ctx: *mut sys::JSContext) {
+        self.anchors.borrow_mut().retain(|(c, _)| *c != ctx);
+        let keys: Vec<TaskKey> = self
+            .slots
+            .borrow()
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.task.as_ref().is_some_and(|t| t.ctx == ctx))
+            .map(|(i, s)| TaskKey { index: i as u32, generation: s.generation })
+            .collect();
+        // Removed one by one, each dropped with no borrow held: a future's
+        // destructor may free JS values, which may run other finalizers.
+        for key in keys {
+            drop(self.remove(key));
+        }
+    }
+}
+
+/// Spawns `future` on the executor of `ctx`'s runtime; returns its Promise
+/// (or `JS_EXCEPTION` with an exception pending).
+pub(crate) fn spawn<Fut>(ctx: Ctx<'_>, name: &'static str, future: Fut) -> sys::JSValue
+where
+    Fut: Future + 'static,
+    Fut::Output: for<'js> IntoJs<'js> + 'static,
+{
+    let c = ctx.as_raw();
+    // SAFETY: c is live.
+    let rt = unsafe { sys::JS_GetRuntime(c) };
+    let (exec, anchor) = match Executor::get_or_create(rt).and_then(|e| Ok((e, e.anchor(ctx)?))) {
+        Ok(x) => x,
+        Err(e) => return ctx.throw(e),
+    };
+    let mut funcs = [sys::JS_UNDEFINED; 2];
+    // SAFETY: c is live; on success we own the promise and both functions.
+    let promise = unsafe { sys::JS_NewPromiseCapability(c, funcs.as_mut_ptr()) };
+    if sys::JS_IsException(promise) {
+        return promise;
+    }
+    let future: TaskFuture = Box::pin(async move {
+        let output = future.await;
+        let settle: Settle = Box::new(move |ctx| output.into_js(ctx));
+        settle
+    });
+    // The waker names the task's key, known once it is inserted.
+    let key = exec.insert(Task { ctx: c, name, future: Some(future), waker: Waker::noop().clone() });
+    let waker = Waker::from(Arc::new(TaskWaker { shared: exec.shared.clone(), key }));
+    if let Some(task) = exec.slots.borrow_mut()[key.index as usize].task.as_mut() {
+        task.waker = waker;
+    }
+    // SAFETY: anchor and c are live; SetProperty takes ownership of each func.
+    let stored = unsafe {
+        sys::JS_SetPropertyUint32(c, anchor, 2 * key.index, funcs[0]) >= 0
+            && sys::JS_SetPropertyUint32(c, anchor, 2 * key.index + 1, funcs[1]) >= 0
+    };
+    if !stored {
+        drop(exec.remove(key));
+        // SAFETY: we own the promise.
+        unsafe { sys::JS_FreeValue(c, promise) };
+        return sys::JS_EXCEPTION;
+    }
+    exec.shared.wake(key); // first poll happens in rust_run, on the job loop
+    promise
+}
+
+unsafe extern "C" fn anchor_finalizer(rt: *mut sys::JSRuntime, val: sys::JSValue) {
+    if let Some(exec) = Executor::find(rt) {
+        // SAFETY: val is the anchor being finalized; its opaque is its context's address.
+        let ctx = unsafe { sys::JS_GetOpaque(val, exec.anchor_class) };
+        exec.drop_context(ctx.cast());
+    }
+}
+
+unsafe extern "C" fn runtime_finalizer(rt: *mut sys::JSRuntime, arg: *mut c_void) {
+    EXECUTORS.lock().unwrap_or_else(|e| e.into_inner()).retain(|(r, _)| *r != rt as usize);
+    // SAFETY: arg is the Box registered in get_or_create; this runs once.
+    drop(unsafe { Box::from_raw(arg.cast::<Executor>()) });
+}
+
+/// Settles the promises of `rt`'s Rust futures that completed. Called by the
+/// patched `JS_ExecutePendingJob` when its job queue is empty; enqueues jobs,
+/// never runs them, never blocks, and does nothing for a runtime without Rust
+/// futures (O(1) when none is pending).
+///
+/// # Safety
+/// `rt` must be a live runtime, used on this thread.
+#[no_mangle]
+pub unsafe extern "C" fn rust_run(rt: *mut sys::JSRuntime) {
+    let Some(exec) = Executor::find(rt) else { return };
+    if exec.live.get() == 0 {
+        return;
+    }
+    // Drain before clearing the flag: a wake that races with us then either
+    // lands in the list we take below, or leaves the fd readable.
+    exec.shared.drain();
+    if !exec.shared.notified.swap(false, Ordering::AcqRel) {
+        return;
+    }
+    let ready = std::mem::take(&mut *exec.shared.ready.lock().unwrap_or_else(|e| e.into_inner()));
+    for key in ready {
+        exec.poll(key);
+    }
+}
+
+/// The number of live Rust futures of `rt` (they keep the host's loop alive).
+///
+/// # Safety
+/// `rt` must be a live runtime, used on this thread.
+#[no_mangle]
+pub unsafe extern "C" fn rust_pending(rt: *mut sys::JSRuntime) -> c_int {
+    Executor::find(rt).map_or(0, |e| e.live.get().min(c_int::MAX as usize) as c_int)
+}
+
+/// The fd that becomes readable when a Rust future of `rt` can make progress
+/// (-1 if `rt` never ran one). Poll it for reading; `rust_run` drains it.
+///
+/// # Safety
+/// `rt` must be a live runtime, used on this thread.
+#[no_mangle]
+pub unsafe extern "C" fn rust_wake_fd(rt: *mut sys::JSRuntime) -> c_int {
+    Executor::find(rt).map_or(-1, |e| e.shared.eventfd.as_raw_fd())
+}

@@ -1,0 +1,219 @@
+//! The C-function boundary: what `#[js]` trampolines call, native modules, and
+//! `JS_AddRust`, which turns registered modules into ES modules.
+
+use crate::bridge;
+use crate::convert::{FromJs, IntoJs};
+use crate::error::{Error, Result};
+use crate::value::{Ctx, Value};
+use quickjs_sys as sys;
+use std::ffi::{CStr, CString};
+use std::future::Future;
+use std::mem::ManuallyDrop;
+use std::os::raw::c_int;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Mutex;
+
+/// The engine's C-function signature (`JSCFunction`).
+pub type RawFunction =
+    unsafe extern "C" fn(*mut sys::JSContext, sys::JSValue, c_int, *mut sys::JSValue) -> sys::JSValue;
+
+/// One exported function, as `#[js]` describes it (`<fn>::EXPORT`).
+#[derive(Debug)]
+pub struct NativeFunction {
+    /// The JS name.
+    pub name: &'static str,
+    /// The same, NUL-terminated, for the engine.
+    pub c_name: &'static CStr,
+    /// Required argument count: the function's `length`.
+    pub required: u32,
+    /// Maximum argument count (required + trailing `Option<T>` parameters).
+    pub max: u32,
+    /// The trampoline.
+    pub func: RawFunction,
+}
+
+/// A named set of functions that JS imports: `import { fib } from 'rust'`.
+/// Declare one with [`crate::module!`].
+#[derive(Debug)]
+pub struct NativeModule {
+    /// The module specifier, e.g. `"rust"`.
+    pub name: &'static str,
+    /// Its exports.
+    pub functions: &'static [NativeFunction],
+}
+
+static MODULES: Mutex<Vec<&'static NativeModule>> = Mutex::new(Vec::new());
+
+/// Makes `module` available to every context set up afterwards with
+/// `JS_AddRust` (qjs does that for each context it creates). Registering a
+/// module under a name already taken replaces the earlier one.
+///
+/// ```
+/// #[quickjs::js]
+/// fn double(x: f64) -> f64 { x * 2.0 }
+/// quickjs::module!(static MATH = "math" { double });
+/// quickjs::register(&MATH);
+/// ```
+pub fn register(module: &'static NativeModule) {
+    let mut modules = MODULES.lock().unwrap_or_else(|e| e.into_inner());
+    modules.retain(|m| m.name != module.name);
+    modules.push(module);
+}
+
+fn registered() -> Vec<&'static NativeModule> {
+    MODULES.lock().unwrap_or_else(|e| e.into_inner()).clone()
+}
+
+/// The arguments of one native call, converted on demand.
+pub struct Args<'a, 'js> {
+    ctx: Ctx<'js>,
+    argv: &'a [sys::JSValue],
+    func: &'static NativeFunction,
+}
+
+impl<'a, 'js> Args<'a, 'js> {
+    /// The context of the call.
+    #[inline(always)]
+    pub fn ctx(&self) -> Ctx<'js> {
+        self.ctx
+    }
+
+    /// Converts argument `i` (0-based; a missing one is `undefined`); an error
+    /// names the function and the 1-based position.
+    #[inline(always)]
+    pub fn get<T: FromJs<'js>>(&self, i: usize) -> Result<T> {
+        let raw = self.argv.get(i).copied().unwrap_or(sys::JS_UNDEFINED);
+        // SAFETY: argv[i] is live for the call; ManuallyDrop keeps the
+        // borrowed reference from being freed.
+        let value = ManuallyDrop::new(unsafe { Value::from_raw(self.ctx, raw) });
+        T::from_js(&value).map_err(|e| e.prefixed(format_args!("{}: argument {}", self.func.name, i + 1)))
+    }
+}
+
+/// The body of a synchronous trampoline: arity check, argument conversion and
+/// call (`body`), result conversion, and the panic boundary.
+///
+/// # Safety
+/// The engine's C-function contract: `ctx` live, `argv` has `argc` live values.
+#[inline(always)]
+pub unsafe fn call<F>(func: &'static NativeFunction, ctx: *mut sys::JSContext, argc: c_int, argv: *mut sys::JSValue, body: F) -> sys::JSValue
+where
+    F: for<'a, 'js> FnOnce(&Args<'a, 'js>) -> Result<Value<'js>>,
+{
+    let ctx = Ctx::from_raw(ctx);
+    let args = match args(func, ctx, argc, argv) {
+        Ok(args) => args,
+        Err(e) => return ctx.throw(e),
+    };
+    match catch_unwind(AssertUnwindSafe(|| body(&args))) {
+        Ok(Ok(value)) => value.into_raw(),
+        Ok(Err(e)) => ctx.throw(e),
+        Err(panic) => ctx.throw(panic_error(func.name, panic)),
+    }
+}
+
+/// The body of an `async fn` trampoline: like [`call`], but `body` returns the
+/// future, which is spawned on the runtime's executor; the result is a Promise
+/// settled with the future's output (an `Err` or a panic rejects it).
+/// Argument errors throw synchronously, as for a synchronous function.
+///
+/// # Safety
+/// As [`call`].
+#[inline(always)]
+pub unsafe fn call_async<F, Fut>(func: &'static NativeFunction, ctx: *mut sys::JSContext, argc: c_int, argv: *mut sys::JSValue, body: F) -> sys::JSValue
+where
+    F: for<'a, 'js> FnOnce(&Args<'a, 'js>) -> Result<Fut>,
+    Fut: Future + 'static,
+    Fut::Output: for<'js> IntoJs<'js> + 'static,
+{
+    let ctx = Ctx::from_raw(ctx);
+    let args = match args(func, ctx, argc, argv) {
+        Ok(args) => args,
+        Err(e) => return ctx.throw(e),
+    };
+    match catch_unwind(AssertUnwindSafe(|| body(&args))) {
+        Ok(Ok(future)) => bridge::spawn(ctx, func.name, future),
+        Ok(Err(e)) => ctx.throw(e),
+        Err(panic) => ctx.throw(panic_error(func.name, panic)),
+    }
+}
+
+#[inline(always)]
+unsafe fn args<'a, 'js>(func: &'static NativeFunction, ctx: Ctx<'js>, argc: c_int, argv: *mut sys::JSValue) -> Result<Args<'a, 'js>> {
+    let n = argc.max(0) as u32;
+    if n < func.required || n > func.max {
+        return Err(arity_error(func, n));
+    }
+    let argv = if n == 0 { &[][..] } else { std::slice::from_raw_parts(argv, n as usize) };
+    Ok(Args { ctx, argv, func })
+}
+
+#[cold]
+fn arity_error(func: &NativeFunction, got: u32) -> Error {
+    let expected = match (func.required, func.max) {
+        (r, m) if r == m => format!("{r} argument{}", if r == 1 { "" } else { "s" }),
+        (r, m) => format!("{r} to {m} arguments"),
+    };
+    Error::type_error(format!("{}: expected {expected}, got {got}", func.name))
+}
+
+/// A panic caught at the boundary, as a JS `InternalError`.
+#[cold]
+pub(crate) fn panic_error(name: &str, panic: Box<dyn std::any::Any + Send>) -> Error {
+    let msg = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a non-string payload".into());
+    Error::internal(format!("{name}: Rust panic: {msg}"))
+}
+
+/// Registers every [`register`]ed module in `ctx` as a native ES module.
+/// Called by qjs for each context it creates; a C host calls it after
+/// `JS_NewContext`. Returns 0, or -1 with an exception pending.
+///
+/// # Safety
+/// `ctx` must be a live context of the live runtime `rt`, on this thread.
+#[no_mangle]
+pub unsafe extern "C" fn JS_AddRust(ctx: *mut sys::JSContext, rt: *mut sys::JSRuntime) -> c_int {
+    if ctx.is_null() || rt.is_null() || sys::JS_GetRuntime(ctx) != rt {
+        return -1;
+    }
+    for module in registered() {
+        let Ok(name) = CString::new(module.name) else { return -1 };
+        let m = sys::JS_NewCModule(ctx, name.as_ptr(), Some(init_module));
+        if m.is_null() {
+            return -1;
+        }
+        for f in module.functions {
+            if sys::JS_AddModuleExport(ctx, m, f.c_name.as_ptr()) < 0 {
+                return -1;
+            }
+        }
+    }
+    0
+}
+
+/// The module initializer: creates the function objects when JS first imports
+/// the module.
+unsafe extern "C" fn init_module(ctx: *mut sys::JSContext, m: *mut sys::JSModuleDef) -> c_int {
+    // SAFETY: called by the engine with a live ctx and module.
+    let atom = sys::JS_GetModuleName(ctx, m);
+    let cname = sys::JS_AtomToCString(ctx, atom);
+    sys::JS_FreeAtom(ctx, atom);
+    if cname.is_null() {
+        return -1;
+    }
+    let name = CStr::from_ptr(cname).to_bytes().to_vec();
+    sys::JS_FreeCString(ctx, cname);
+    let Some(module) = registered().into_iter().find(|m| m.name.as_bytes() == name) else {
+        return -1;
+    };
+    for f in module.functions {
+        let value = sys::JS_NewCFunction2(ctx, Some(f.func), f.c_name.as_ptr(), f.required as c_int, sys::JS_CFUNC_generic, 0);
+        if sys::JS_IsException(value) || sys::JS_SetModuleExport(ctx, m, f.c_name.as_ptr(), value) < 0 {
+            return -1;
+        }
+    }
+    0
+}

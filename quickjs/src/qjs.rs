@@ -1,0 +1,47 @@
+//! The stock QuickJS command-line tool, built from the patched sources, with
+//! your native modules built in.
+//!
+//! A crate builds its own `qjs` with its functions in a few lines
+//! (`src/bin/qjs.rs`):
+//!
+//! ```no_run
+//! use quickjs::js;
+//!
+//! #[js]
+//! fn greet(name: &str) -> String { format!("hello, {name}") }
+//!
+//! quickjs::module!(static RUST = "rust" { greet });
+//!
+//! fn main() {
+//!     std::process::exit(quickjs::qjs::main(&[&RUST]));
+//! }
+//! ```
+
+use crate::native::{register, NativeModule};
+use quickjs_sys as sys;
+use std::ffi::CString;
+use std::os::raw::{c_char, c_int};
+use std::os::unix::ffi::OsStringExt;
+
+/// Registers `modules` and runs upstream's qjs `main` with this process's
+/// arguments (all of qjs' options, `qjs:std`, `qjs:os`, Workers). Returns its
+/// exit status.
+pub fn main(modules: &[&'static NativeModule]) -> i32 {
+    for m in modules {
+        register(m);
+    }
+    // An argument with an interior NUL cannot reach C intact: cut it there, as
+    // any C program receiving it would see it.
+    let args: Vec<CString> = std::env::args_os()
+        .map(|a| {
+            let mut bytes = a.into_vec();
+            bytes.truncate(bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len()));
+            CString::new(bytes).expect("NUL removed")
+        })
+        .collect();
+    let mut argv: Vec<*mut c_char> = args.iter().map(|a| a.as_ptr() as *mut c_char).collect();
+    argv.push(std::ptr::null_mut());
+    // SAFETY: argv is a NULL-terminated array of NUL-terminated strings that
+    // outlive the call, as C's main expects.
+    unsafe { sys::qjs_main(args.len() as c_int, argv.as_mut_ptr()) }
+}
