@@ -1,0 +1,102 @@
+//! `#[js] async fn`: promises settled from the job loop, concurrency,
+//! rejections, panics, and teardown with futures pending.
+
+mod support;
+use std::time::{Duration, Instant};
+use support::Js;
+
+#[test]
+fn an_async_fn_returns_a_promise_settled_with_its_output() {
+    let js = Js::new();
+    let out = js.module("import * as t from 'test'; const p = t.delayed_echo(5, 'hi'); globalThis.out = [p instanceof Promise, await p, await t.ready_now(1), await t.sleep(1)].join('|')");
+    assert_eq!(out.unwrap(), "true|hi|2|");
+    assert_eq!(js.pending(), 0);
+}
+
+#[test]
+fn a_thousand_concurrent_sleeps_all_settle() {
+    let js = Js::new();
+    let start = Instant::now();
+    let out = js.module("import * as t from 'test'; const r = await Promise.all(Array.from({ length: 1000 }, (_, i) => t.delayed_echo(i % 50, String(i)))); globalThis.out = r.length + ':' + r.every((v, i) => v === String(i))");
+    assert_eq!(out.unwrap(), "1000:true");
+    assert!(start.elapsed() < Duration::from_secs(5));
+    assert_eq!(js.pending(), 0);
+}
+
+#[test]
+fn errors_and_panics_reject_with_error_objects() {
+    let js = Js::new();
+    let out = js.module("import * as t from 'test'; const r = []; for (const p of [t.fail_later(1), t.panic_later()]) { try { await p } catch (e) { r.push(`${e instanceof Error} ${e.name}: ${e.message}`) } } globalThis.out = r.join('|')");
+    assert_eq!(out.unwrap(), "true Error: failed later|true InternalError: panic_later: Rust panic: async boom");
+    // The runtime is still healthy.
+    assert_eq!(js.module("import * as t from 'test'; globalThis.out = await t.ready_now(41)").unwrap(), "42");
+}
+
+#[test]
+fn argument_errors_of_async_fns_throw_synchronously() {
+    let js = Js::new();
+    let out = js.module("import * as t from 'test'; try { t.sleep('x') } catch (e) { globalThis.out = `${e.name}: ${e.message}` }");
+    assert_eq!(out.unwrap(), "TypeError: sleep: argument 1: expected number, got string");
+}
+
+#[test]
+fn completions_run_after_the_microtasks_that_were_queued() {
+    let js = Js::new();
+    let out = js.module("import * as t from 'test'; const log = []; const p = t.ready_now(0).then(() => log.push('rust')); Promise.resolve().then(() => log.push('micro1')).then(() => log.push('micro2')); await p; globalThis.out = log.join(',')");
+    assert_eq!(out.unwrap(), "micro1,micro2,rust");
+}
+
+#[test]
+fn the_std_loop_waits_for_pending_futures_without_qjs_os() {
+    let js = Js::new();
+    let start = Instant::now();
+    js.module("import * as t from 'test'; t.delayed_echo(100, 'done').then(v => globalThis.out = v)").unwrap();
+    assert_eq!(js.pending(), 1);
+    js.run_loop();
+    assert_eq!(js.global("out"), "done");
+    assert!(start.elapsed() >= Duration::from_millis(100));
+    assert_eq!(js.pending(), 0);
+}
+
+#[test]
+fn rust_futures_and_os_timers_share_the_loop() {
+    let js = Js::new();
+    js.module(
+        "import * as t from 'test'; import * as os from 'qjs:os'; const log = [];
+         os.setTimeout(() => log.push('timer30'), 30);
+         t.sleep(10).then(() => log.push('rust10'));
+         t.sleep(50).then(() => { log.push('rust50'); globalThis.out = log.join(',') });
+         os.setTimeout(() => log.push('timer20'), 20);",
+    )
+    .unwrap();
+    js.run_loop();
+    assert_eq!(js.global("out"), "rust10,timer20,timer30,rust50");
+}
+
+#[test]
+fn dropping_a_runtime_with_futures_pending_drops_them_cleanly() {
+    // Debug builds keep the engine's assertions: JS_FreeRuntime aborts if any
+    // JS object leaked (e.g. a resolving function held by Rust).
+    for n in [1, 10_000] {
+        let js = Js::new();
+        js.module(&format!("import * as t from 'test'; for (let i = 0; i < {n}; i++) t.delayed_echo(60000, 'never').then(v => globalThis.out = v)")).unwrap();
+        assert_eq!(js.pending(), n);
+        drop(js);
+    }
+    // The process is healthy afterwards.
+    assert_eq!(Js::new().module("import * as t from 'test'; globalThis.out = await t.delayed_echo(1, 'ok')").unwrap(), "ok");
+}
+
+#[test]
+fn runtimes_on_several_threads_run_in_parallel() {
+    let handles: Vec<_> = (0..4)
+        .map(|i| {
+            std::thread::spawn(move || {
+                let js = Js::new();
+                js.module(&format!("import * as t from 'test'; globalThis.out = await t.delayed_echo(20, 'thread{i}')")).unwrap()
+            })
+        })
+        .collect();
+    let outs: Vec<String> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    assert_eq!(outs, ["thread0", "thread1", "thread2", "thread3"]);
+}
