@@ -1,0 +1,119 @@
+//! The `qjs` binary end to end: the README scenario, CPU while waiting,
+//! concurrency, qjs:os timers, Workers and error exits.
+
+use std::io::{Read, Write};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Run {
+    status: i32,
+    stdout: String,
+    stderr: String,
+    wall: Duration,
+    cpu: Duration,
+}
+
+/// Runs qjs with `args` and measures the child's own wall and CPU time.
+fn qjs(args: &[&str]) -> Run {
+    let start = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_qjs"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn qjs");
+    let read = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            pipe.read_to_end(&mut buf).unwrap();
+            String::from_utf8_lossy(&buf).into_owned()
+        })
+    };
+    let stdout = read(Box::new(child.stdout.take().unwrap()));
+    let stderr = read(Box::new(child.stderr.take().unwrap()));
+    // wait4 (not Child::wait) reaps the child and reports its own rusage.
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: a zeroed rusage is valid; pid is our unreaped child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(reaped, pid);
+    let wall = start.elapsed();
+    let (stdout, stderr) = (stdout.join().unwrap(), stderr.join().unwrap());
+    let tv = |t: libc::timeval| Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64);
+    Run {
+        status: libc::WEXITSTATUS(status),
+        stdout,
+        stderr,
+        wall,
+        cpu: tv(usage.ru_utime) + tv(usage.ru_stime),
+    }
+}
+
+fn script(name: &str, src: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("quickjs-rust-tests-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::File::create(&path).unwrap().write_all(src.as_bytes()).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+#[test]
+fn the_readme_example_runs_as_specified() {
+    let r = qjs(&["examples/test.js"]);
+    assert_eq!(r.status, 0, "stderr: {}", r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines[0], "export from rust : fib,sleep");
+    assert_eq!(lines[1], "begin sleep 2s");
+    assert_eq!(lines[2], "sleep done");
+    assert_eq!(lines[3], "fib(3) = 6");
+    assert_eq!(lines[4], "TypeError fib: expected 1 argument, got 0");
+    assert_eq!(lines[5].trim(), "at fib (native)");
+    assert!(lines[6].trim().starts_with("at <anonymous> (examples/test.js:7"), "{}", lines[6]);
+    assert_eq!(*lines.last().unwrap(), "TypeError fib: argument 1: expected number, got string");
+    // The sleep really takes 2 s, and waiting costs (almost) no CPU: no
+    // polling, no spinning, although the script never imports qjs:os.
+    assert!(r.wall >= Duration::from_millis(2000), "wall {:?}", r.wall);
+    assert!(r.wall < Duration::from_millis(3500), "wall {:?}", r.wall);
+    assert!(r.cpu < Duration::from_millis(300), "cpu {:?} while sleeping 2 s", r.cpu);
+}
+
+#[test]
+fn waiting_with_qjs_os_imported_does_not_spin_either() {
+    let path = script("os.js", "import * as os from 'qjs:os'\nimport { sleep } from 'rust'\nlet t = 0\nos.setTimeout(() => t++, 100)\nawait sleep(1000)\nconsole.log('timer', t)\n");
+    let r = qjs(&["--module", &path]);
+    assert_eq!((r.status, r.stdout.as_str()), (0, "timer 1\n"), "stderr: {}", r.stderr);
+    assert!(r.wall >= Duration::from_millis(1000), "wall {:?}", r.wall);
+    assert!(r.cpu < Duration::from_millis(300), "cpu {:?}", r.cpu);
+}
+
+#[test]
+fn a_thousand_concurrent_sleeps_settle_in_qjs() {
+    let path = script("many.js", "import { sleep, fib } from 'rust'\nconst t0 = Date.now()\nawait Promise.all(Array.from({ length: 1000 }, () => sleep(100)))\nconsole.log('done', Date.now() - t0 < 1500, fib(10))\n");
+    let r = qjs(&[&path]);
+    assert_eq!((r.status, r.stdout.as_str()), (0, "done true 55\n"), "stderr: {}", r.stderr);
+}
+
+#[test]
+fn an_unhandled_rejection_and_an_uncaught_type_error_exit_nonzero() {
+    let path = script("uncaught.js", "import { fib } from 'rust'\nfib('x')\n");
+    let r = qjs(&[&path]);
+    assert_eq!(r.status, 1);
+    assert!(r.stderr.contains("TypeError: fib: argument 1: expected number, got string"), "{}", r.stderr);
+    assert!(r.stderr.contains("at fib (native)"), "{}", r.stderr);
+}
+
+#[test]
+fn eval_option_and_std_modules_still_work() {
+    let r = qjs(&["--std", "-e", "std.printf('%d\\n', 6 * 7)"]);
+    assert_eq!((r.status, r.stdout.as_str()), (0, "42\n"), "stderr: {}", r.stderr);
+}
+
+#[test]
+fn workers_get_their_own_rust_module() {
+    let worker = script("worker.js", "import * as os from 'qjs:os'\nimport { sleep, fib } from 'rust'\nconst parent = os.Worker.parent\nparent.onmessage = async (e) => { await sleep(50); parent.postMessage(fib(e.data)); parent.onmessage = null }\n");
+    let main = script("main.js", &format!("import * as os from 'qjs:os'\nconst w = new os.Worker({worker:?})\nw.onmessage = (e) => {{ console.log('worker says', e.data); w.onmessage = null }}\nw.postMessage(4)\n"));
+    let r = qjs(&[&main]);
+    assert_eq!((r.status, r.stdout.as_str()), (0, "worker says 10\n"), "stderr: {}", r.stderr);
+}
