@@ -1,0 +1,115 @@
+//! `cargo bench --bench baselines`: the vertical slice's figures, each as a
+//! ratio against a baseline measured in the same run.
+//!
+//! 1. ns per call of `#[js] fn add(a: i32, b: i32) -> i32` vs the same function
+//!    hand-written in C against the QuickJS API (benches/c_add.c, registered
+//!    with JS_NewCFunction) vs a pure JS function.
+//! 2. CPU and wall time of N concurrent `sleep(1)` (Rust, through the async
+//!    bridge) vs N `os.sleepAsync(1)` (qjs' own timers), in the same qjs.
+//! 3. CPU used by a qjs process waiting 2 s on `sleep(2000)`.
+
+use quickjs::{js, sys};
+use std::ffi::CString;
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+#[js]
+fn add(a: i32, b: i32) -> i32 {
+    a.wrapping_add(b)
+}
+
+// Compiled by build.rs.
+#[link(name = "bench_c_add", kind = "static")]
+extern "C" {
+    fn bench_c_add(ctx: *mut sys::JSContext, this: sys::JSValue, argc: i32, argv: *mut sys::JSValue) -> sys::JSValue;
+}
+
+const CALLS: u32 = 5_000_000;
+
+fn main() {
+    println!("== native call: ns per call, best of 9 runs of {CALLS} calls ==");
+    call_benchmark();
+    println!();
+    println!("== async: N concurrent sleeps in qjs (release build) ==");
+    for n in [10_000, 100_000] {
+        let rust = qjs_script(&format!("import {{ sleep }} from 'rust'\nawait Promise.all(Array.from({{ length: {n} }}, () => sleep(1)))\n"));
+        let os = qjs_script(&format!("import * as os from 'qjs:os'\nawait Promise.all(Array.from({{ length: {n} }}, () => os.sleepAsync(1)))\n"));
+        println!(
+            "{n:>7} x sleep(1): rust  cpu {:>7.1} ms  wall {:>7.1} ms | os.sleepAsync cpu {:>7.1} ms  wall {:>7.1} ms | ratio cpu {:.2}x wall {:.2}x",
+            ms(rust.0), ms(rust.1), ms(os.0), ms(os.1),
+            ms(rust.0) / ms(os.0), ms(rust.1) / ms(os.1)
+        );
+    }
+    let idle = qjs_script("import { sleep } from 'rust'\nawait sleep(2000)\n");
+    let idle_os = qjs_script("import * as os from 'qjs:os'\nawait os.sleepAsync(2000)\n");
+    println!(
+        "idle 2 s: rust sleep cpu {:.1} ms wall {:.0} ms | os.sleepAsync cpu {:.1} ms wall {:.0} ms",
+        ms(idle.0), ms(idle.1), ms(idle_os.0), ms(idle_os.1)
+    );
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn call_benchmark() {
+    // SAFETY: a private runtime and context, freed at the end of this block;
+    // every value is freed or handed to the engine.
+    unsafe {
+        let rt = sys::JS_NewRuntime();
+        let ctx = sys::JS_NewContext(rt);
+        let global = sys::JS_GetGlobalObject(ctx);
+        let define = |name: &str, f: sys::JSValue| {
+            let name = CString::new(name).unwrap();
+            sys::JS_SetPropertyStr(ctx, global, name.as_ptr(), f);
+        };
+        define("rust_add", sys::JS_NewCFunction(ctx, Some(add::EXPORT.func), c"add".as_ptr(), 2));
+        define("c_add", sys::JS_NewCFunction(ctx, Some(bench_c_add), c"add".as_ptr(), 2));
+        sys::JS_FreeValue(ctx, global);
+        eval(ctx, "function js_add(a, b) { return (a + b) | 0 }");
+        for f in ["rust_add", "c_add", "js_add"] {
+            let check = eval(ctx, &format!("{f}(40, 2)"));
+            assert_eq!(sys::JS_VALUE_GET_INT(check), 42, "{f}");
+        }
+        let mut best = [f64::MAX; 3];
+        for _ in 0..9 {
+            for (i, f) in ["rust_add", "c_add", "js_add"].iter().enumerate() {
+                let src = format!("(() => {{ let s = 0; for (let i = 0; i < {CALLS}; i++) s = {f}(i, 1); return s }})()");
+                let t = Instant::now();
+                eval(ctx, &src);
+                best[i] = best[i].min(t.elapsed().as_secs_f64() * 1e9 / CALLS as f64);
+            }
+        }
+        let [rust, c, js] = best;
+        println!("#[js] fn add(i32, i32) -> i32   {rust:6.2} ns/call   {:.3}x the C function", rust / c);
+        println!("hand-written C (JS_NewCFunction) {c:6.2} ns/call   1.000x");
+        println!("pure JS function                {js:6.2} ns/call   {:.3}x the C function", js / c);
+        sys::JS_FreeContext(ctx);
+        sys::JS_FreeRuntime(rt);
+    }
+}
+
+/// Evaluates a script; panics on an exception. Returns the (primitive) result.
+unsafe fn eval(ctx: *mut sys::JSContext, src: &str) -> sys::JSValue {
+    let code = CString::new(src).unwrap();
+    let v = sys::JS_Eval(ctx, code.as_ptr(), src.len(), c"<bench>".as_ptr(), 0);
+    assert!(!sys::JS_IsException(v), "exception in {src}");
+    v
+}
+
+/// Runs a module in the release qjs; returns its (CPU, wall) time.
+fn qjs_script(src: &str) -> (Duration, Duration) {
+    let path = std::env::temp_dir().join(format!("quickjs-rust-bench-{}.js", std::process::id()));
+    std::fs::File::create(&path).unwrap().write_all(src.as_bytes()).unwrap();
+    let start = Instant::now();
+    let child = Command::new(env!("CARGO_BIN_EXE_qjs")).arg(&path).stdout(Stdio::null()).spawn().unwrap();
+    let mut status = 0;
+    // SAFETY: zeroed rusage is valid; the pid is our unreaped child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    let wall = start.elapsed();
+    assert_eq!(libc::WEXITSTATUS(status), 0, "qjs failed on {src}");
+    let tv = |t: libc::timeval| Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64);
+    (tv(usage.ru_utime) + tv(usage.ru_stime), wall)
+}
