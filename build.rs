@@ -3,6 +3,11 @@
 
 fn main() {
     println!("cargo:rerun-if-changed=benches/c_add.c");
-    let include = std::env::var("DEP_QUICKJS_INCLUDE").expect("quickjs-sys exports its include dir");
-    cc::Build::new().file("benches/c_add.c").include(include).opt_level(3).compile("bench_c_add");
+    let include =
+        std::env::var("DEP_QUICKJS_INCLUDE").expect("quickjs-sys exports its include dir");
+    cc::Build::new()
+        .file("benches/c_add.c")
+        .include(include)
+        .opt_level(3)
+        .compile("bench_c_add");
 }

@@ -22,7 +22,12 @@ fn add(a: i32, b: i32) -> i32 {
 // Compiled by build.rs.
 #[link(name = "bench_c_add", kind = "static")]
 extern "C" {
-    fn bench_c_add(ctx: *mut sys::JSContext, this: sys::JSValue, argc: i32, argv: *mut sys::JSValue) -> sys::JSValue;
+    fn bench_c_add(
+        ctx: *mut sys::JSContext,
+        this: sys::JSValue,
+        argc: i32,
+        argv: *mut sys::JSValue,
+    ) -> sys::JSValue;
 }
 
 const CALLS: u32 = 5_000_000;
@@ -64,8 +69,14 @@ fn call_benchmark() {
             let name = CString::new(name).unwrap();
             sys::JS_SetPropertyStr(ctx, global, name.as_ptr(), f);
         };
-        define("rust_add", sys::JS_NewCFunction(ctx, Some(add::EXPORT.func), c"add".as_ptr(), 2));
-        define("c_add", sys::JS_NewCFunction(ctx, Some(bench_c_add), c"add".as_ptr(), 2));
+        define(
+            "rust_add",
+            sys::JS_NewCFunction(ctx, Some(add::EXPORT.func), c"add".as_ptr(), 2),
+        );
+        define(
+            "c_add",
+            sys::JS_NewCFunction(ctx, Some(bench_c_add), c"add".as_ptr(), 2),
+        );
         sys::JS_FreeValue(ctx, global);
         eval(ctx, "function js_add(a, b) { return (a + b) | 0 }");
         for f in ["rust_add", "c_add", "js_add"] {
@@ -82,9 +93,15 @@ fn call_benchmark() {
             }
         }
         let [rust, c, js] = best;
-        println!("#[js] fn add(i32, i32) -> i32   {rust:6.2} ns/call   {:.3}x the C function", rust / c);
+        println!(
+            "#[js] fn add(i32, i32) -> i32   {rust:6.2} ns/call   {:.3}x the C function",
+            rust / c
+        );
         println!("hand-written C (JS_NewCFunction) {c:6.2} ns/call   1.000x");
-        println!("pure JS function                {js:6.2} ns/call   {:.3}x the C function", js / c);
+        println!(
+            "pure JS function                {js:6.2} ns/call   {:.3}x the C function",
+            js / c
+        );
         sys::JS_FreeContext(ctx);
         sys::JS_FreeRuntime(rt);
     }
@@ -101,15 +118,24 @@ unsafe fn eval(ctx: *mut sys::JSContext, src: &str) -> sys::JSValue {
 /// Runs a module in the release qjs; returns its (CPU, wall) time.
 fn qjs_script(src: &str) -> (Duration, Duration) {
     let path = std::env::temp_dir().join(format!("quickjs-rust-bench-{}.js", std::process::id()));
-    std::fs::File::create(&path).unwrap().write_all(src.as_bytes()).unwrap();
+    std::fs::File::create(&path)
+        .unwrap()
+        .write_all(src.as_bytes())
+        .unwrap();
     let start = Instant::now();
-    let child = Command::new(env!("CARGO_BIN_EXE_qjs")).arg(&path).stdout(Stdio::null()).spawn().unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_qjs"))
+        .arg(&path)
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
     let mut status = 0;
     // SAFETY: zeroed rusage is valid; the pid is our unreaped child.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
     let wall = start.elapsed();
     assert_eq!(libc::WEXITSTATUS(status), 0, "qjs failed on {src}");
-    let tv = |t: libc::timeval| Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64);
+    let tv = |t: libc::timeval| {
+        Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
+    };
     (tv(usage.ru_utime) + tv(usage.ru_stime), wall)
 }

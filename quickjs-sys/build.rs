@@ -13,14 +13,39 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// Engine sources, as upstream's CMakeLists.txt lists them for the `qjs` library.
-const ENGINE: &[&str] = &["dtoa.c", "libregexp.c", "libunicode.c", "quickjs.c", "quickjs-libc.c"];
+const ENGINE: &[&str] = &[
+    "dtoa.c",
+    "libregexp.c",
+    "libunicode.c",
+    "quickjs.c",
+    "quickjs-libc.c",
+];
 /// Every file build.rs reads from the vendored tree (the rest is copied for tests).
 const READ: &[&str] = &[
-    "dtoa.c", "dtoa.h", "libregexp.c", "libregexp.h", "libregexp-opcode.h", "libunicode.c",
-    "libunicode.h", "libunicode-table.h", "quickjs.c", "quickjs.h", "quickjs-libc.c",
-    "quickjs-libc.h", "quickjs-atom.h", "quickjs-opcode.h", "quickjs-c-atomics.h", "cutils.h",
-    "list.h", "qjs.c", "run-test262.c", "gen/repl.c", "gen/standalone.c",
-    "builtin-array-fromasync.h", "builtin-iterator-zip.h", "builtin-iterator-zip-keyed.h",
+    "dtoa.c",
+    "dtoa.h",
+    "libregexp.c",
+    "libregexp.h",
+    "libregexp-opcode.h",
+    "libunicode.c",
+    "libunicode.h",
+    "libunicode-table.h",
+    "quickjs.c",
+    "quickjs.h",
+    "quickjs-libc.c",
+    "quickjs-libc.h",
+    "quickjs-atom.h",
+    "quickjs-opcode.h",
+    "quickjs-c-atomics.h",
+    "cutils.h",
+    "list.h",
+    "qjs.c",
+    "run-test262.c",
+    "gen/repl.c",
+    "gen/standalone.c",
+    "builtin-array-fromasync.h",
+    "builtin-iterator-zip.h",
+    "builtin-iterator-zip-keyed.h",
 ];
 
 fn main() {
@@ -88,11 +113,17 @@ fn main() {
     // The CLI and the conformance runner: each `main` renamed so a Rust binary
     // (which also provides the hooks) can call it.
     let mut cli = base.clone();
-    cli.define("main", "qjs_main")
-        .files(["qjs.c", "gen/repl.c", "gen/standalone.c"].iter().map(|f| src.join(f)));
+    cli.define("main", "qjs_main").files(
+        ["qjs.c", "gen/repl.c", "gen/standalone.c"]
+            .iter()
+            .map(|f| src.join(f)),
+    );
     cli.compile("qjs_cli");
     let mut runner = base.clone();
-    runner.define("main", "run_test262_main").define("help", "run_test262_help").file(src.join("run-test262.c"));
+    runner
+        .define("main", "run_test262_main")
+        .define("help", "run_test262_help")
+        .file(src.join("run-test262.c"));
     runner.compile("run_test262");
 
     println!("cargo:rustc-link-lib=m");
@@ -167,8 +198,13 @@ mod patch {
     pub fn apply(text: &str, root: &Path) -> Result<(), String> {
         let mut lines = text.lines().peekable();
         while let Some(line) = lines.next() {
-            let Some(old) = line.strip_prefix("--- ") else { continue };
-            let new = lines.next().and_then(|l| l.strip_prefix("+++ ")).ok_or("missing +++")?;
+            let Some(old) = line.strip_prefix("--- ") else {
+                continue;
+            };
+            let new = lines
+                .next()
+                .and_then(|l| l.strip_prefix("+++ "))
+                .ok_or("missing +++")?;
             let _ = old;
             let rel = new.split('\t').next().unwrap().trim();
             let rel = rel.strip_prefix("b/").unwrap_or(rel);
@@ -180,7 +216,11 @@ mod patch {
                 while old_left + new_left > 0 {
                     let l = lines.next().ok_or("truncated hunk")?;
                     // An empty line is a context line whose space was stripped.
-                    let (kind, body) = if l.is_empty() { (' ', "") } else { (l.as_bytes()[0] as char, &l[1..]) };
+                    let (kind, body) = if l.is_empty() {
+                        (' ', "")
+                    } else {
+                        (l.as_bytes()[0] as char, &l[1..])
+                    };
                     if kind != '+' {
                         before.push_str(body);
                         before.push('\n');
@@ -206,8 +246,14 @@ mod patch {
     fn hunk_sizes(header: &str) -> Result<(usize, usize), String> {
         let mut parts = header.split_whitespace().skip(1);
         let mut count = |sign: char| -> Result<usize, String> {
-            let range = parts.next().and_then(|r| r.strip_prefix(sign)).ok_or("bad @@ line")?;
-            Ok(range.split_once(',').map_or(Ok(1), |(_, n)| n.parse()).map_err(|_| "bad @@ count")?)
+            let range = parts
+                .next()
+                .and_then(|r| r.strip_prefix(sign))
+                .ok_or("bad @@ line")?;
+            Ok(range
+                .split_once(',')
+                .map_or(Ok(1), |(_, n)| n.parse())
+                .map_err(|_| "bad @@ count")?)
         };
         Ok((count('-')?, count('+')?))
     }

@@ -27,16 +27,26 @@ fn a_thousand_concurrent_sleeps_all_settle() {
 fn errors_and_panics_reject_with_error_objects() {
     let js = Js::new();
     let out = js.module("import * as t from 'test'; const r = []; for (const p of [t.fail_later(1), t.panic_later()]) { try { await p } catch (e) { r.push(`${e instanceof Error} ${e.name}: ${e.message}`) } } globalThis.out = r.join('|')");
-    assert_eq!(out.unwrap(), "true Error: failed later|true InternalError: panic_later: Rust panic: async boom");
+    assert_eq!(
+        out.unwrap(),
+        "true Error: failed later|true InternalError: panic_later: Rust panic: async boom"
+    );
     // The runtime is still healthy.
-    assert_eq!(js.module("import * as t from 'test'; globalThis.out = await t.ready_now(41)").unwrap(), "42");
+    assert_eq!(
+        js.module("import * as t from 'test'; globalThis.out = await t.ready_now(41)")
+            .unwrap(),
+        "42"
+    );
 }
 
 #[test]
 fn argument_errors_of_async_fns_throw_synchronously() {
     let js = Js::new();
     let out = js.module("import * as t from 'test'; try { t.sleep('x') } catch (e) { globalThis.out = `${e.name}: ${e.message}` }");
-    assert_eq!(out.unwrap(), "TypeError: sleep: argument 1: expected number, got string");
+    assert_eq!(
+        out.unwrap(),
+        "TypeError: sleep: argument 1: expected number, got string"
+    );
 }
 
 #[test]
@@ -50,7 +60,10 @@ fn completions_run_after_the_microtasks_that_were_queued() {
 fn the_std_loop_waits_for_pending_futures_without_qjs_os() {
     let js = Js::new();
     let start = Instant::now();
-    js.module("import * as t from 'test'; t.delayed_echo(100, 'done').then(v => globalThis.out = v)").unwrap();
+    js.module(
+        "import * as t from 'test'; t.delayed_echo(100, 'done').then(v => globalThis.out = v)",
+    )
+    .unwrap();
     assert_eq!(js.pending(), 1);
     js.run_loop();
     assert_eq!(js.global("out"), "done");
@@ -84,7 +97,12 @@ fn dropping_a_runtime_with_futures_pending_drops_them_cleanly() {
         drop(js);
     }
     // The process is healthy afterwards.
-    assert_eq!(Js::new().module("import * as t from 'test'; globalThis.out = await t.delayed_echo(1, 'ok')").unwrap(), "ok");
+    assert_eq!(
+        Js::new()
+            .module("import * as t from 'test'; globalThis.out = await t.delayed_echo(1, 'ok')")
+            .unwrap(),
+        "ok"
+    );
 }
 
 #[test]

@@ -15,44 +15,101 @@ fn error_of(call: &str) -> String {
 #[test]
 fn numbers_strings_and_booleans_convert_both_ways() {
     let out = run("globalThis.out = [t.add(2, 3), t.add(-1, 2.0), t.big(2 ** 40), t.half(3), t.not(false), t.greet('wörld'), t.byte(255), t.nothing(), t.renamed()].join('|')");
-    assert_eq!(out.unwrap(), "5|1|1099511627776|1.5|true|hello, wörld|255||renamed ok");
+    assert_eq!(
+        out.unwrap(),
+        "5|1|1099511627776|1.5|true|hello, wörld|255||renamed ok"
+    );
 }
 
 #[test]
 fn missing_and_extra_arguments_are_type_errors() {
-    assert_eq!(error_of("t.add(1)"), "TypeError: add: expected 2 arguments, got 1");
-    assert_eq!(error_of("t.add(1, 2, 3)"), "TypeError: add: expected 2 arguments, got 3");
-    assert_eq!(error_of("t.nothing(1)"), "TypeError: nothing: expected 0 arguments, got 1");
+    assert_eq!(
+        error_of("t.add(1)"),
+        "TypeError: add: expected 2 arguments, got 1"
+    );
+    assert_eq!(
+        error_of("t.add(1, 2, 3)"),
+        "TypeError: add: expected 2 arguments, got 3"
+    );
+    assert_eq!(
+        error_of("t.nothing(1)"),
+        "TypeError: nothing: expected 0 arguments, got 1"
+    );
 }
 
 #[test]
 fn wrong_types_name_function_position_and_expectation() {
-    assert_eq!(error_of("t.add(1, '2')"), "TypeError: add: argument 2: expected number, got string");
-    assert_eq!(error_of("t.add(null, 2)"), "TypeError: add: argument 1: expected number, got null");
-    assert_eq!(error_of("t.greet(42)"), "TypeError: greet: argument 1: expected string, got number");
-    assert_eq!(error_of("t.not(1)"), "TypeError: not: argument 1: expected boolean, got number");
-    assert_eq!(error_of("t.half({})"), "TypeError: half: argument 1: expected number, got object");
-    assert_eq!(error_of("t.half([])"), "TypeError: half: argument 1: expected number, got array");
-    assert_eq!(error_of("t.half(() => 1)"), "TypeError: half: argument 1: expected number, got function");
-    assert_eq!(error_of("t.half(1n)"), "TypeError: half: argument 1: expected number, got bigint");
+    assert_eq!(
+        error_of("t.add(1, '2')"),
+        "TypeError: add: argument 2: expected number, got string"
+    );
+    assert_eq!(
+        error_of("t.add(null, 2)"),
+        "TypeError: add: argument 1: expected number, got null"
+    );
+    assert_eq!(
+        error_of("t.greet(42)"),
+        "TypeError: greet: argument 1: expected string, got number"
+    );
+    assert_eq!(
+        error_of("t.not(1)"),
+        "TypeError: not: argument 1: expected boolean, got number"
+    );
+    assert_eq!(
+        error_of("t.half({})"),
+        "TypeError: half: argument 1: expected number, got object"
+    );
+    assert_eq!(
+        error_of("t.half([])"),
+        "TypeError: half: argument 1: expected number, got array"
+    );
+    assert_eq!(
+        error_of("t.half(() => 1)"),
+        "TypeError: half: argument 1: expected number, got function"
+    );
+    assert_eq!(
+        error_of("t.half(1n)"),
+        "TypeError: half: argument 1: expected number, got bigint"
+    );
 }
 
 #[test]
 fn integers_are_range_checked_never_wrapped() {
-    assert_eq!(error_of("t.byte(256)"), "RangeError: byte: argument 1: expected u8 (0..=255), got 256");
-    assert_eq!(error_of("t.byte(-1)"), "RangeError: byte: argument 1: expected u8 (0..=255), got -1");
-    assert_eq!(error_of("t.add(2 ** 31, 0)"), "RangeError: add: argument 1: expected i32 (-2147483648..=2147483647), got 2147483648");
+    assert_eq!(
+        error_of("t.byte(256)"),
+        "RangeError: byte: argument 1: expected u8 (0..=255), got 256"
+    );
+    assert_eq!(
+        error_of("t.byte(-1)"),
+        "RangeError: byte: argument 1: expected u8 (0..=255), got -1"
+    );
+    assert_eq!(
+        error_of("t.add(2 ** 31, 0)"),
+        "RangeError: add: argument 1: expected i32 (-2147483648..=2147483647), got 2147483648"
+    );
     assert_eq!(error_of("t.big(2 ** 63)"), "RangeError: big: argument 1: expected i64 (-9223372036854775808..=9223372036854775807), got 9223372036854776000");
-    assert_eq!(error_of("t.add(1.5, 0)"), "TypeError: add: argument 1: expected an integer, got 1.5");
-    assert_eq!(error_of("t.add(NaN, 0)"), "TypeError: add: argument 1: expected an integer, got NaN");
-    assert_eq!(run("globalThis.out = t.big(-(2 ** 63))").unwrap(), "-9223372036854776000");
+    assert_eq!(
+        error_of("t.add(1.5, 0)"),
+        "TypeError: add: argument 1: expected an integer, got 1.5"
+    );
+    assert_eq!(
+        error_of("t.add(NaN, 0)"),
+        "TypeError: add: argument 1: expected an integer, got NaN"
+    );
+    assert_eq!(
+        run("globalThis.out = t.big(-(2 ** 63))").unwrap(),
+        "-9223372036854776000"
+    );
 }
 
 #[test]
 fn trailing_option_parameters_are_optional_and_length_counts_required_ones() {
     let out = run("globalThis.out = [t.opt(1), t.opt(1, 2), t.opt(1, undefined), t.opt(1, null), t.opt.length, t.add.length, t.opt.name].join('|')");
     assert_eq!(out.unwrap(), "101|3|101|101|1|2|opt");
-    assert_eq!(error_of("t.opt()"), "TypeError: opt: expected 1 to 2 arguments, got 0");
+    assert_eq!(
+        error_of("t.opt()"),
+        "TypeError: opt: expected 1 to 2 arguments, got 0"
+    );
 }
 
 #[test]
@@ -66,7 +123,8 @@ fn result_errors_become_js_errors_of_their_kind() {
 fn errors_carry_the_native_frame_in_their_stack() {
     let out = run("try { t.add() } catch (e) { globalThis.out = e.stack }").unwrap();
     assert!(out.contains("at add (native)"), "{out}");
-    let out = run("try { t.add(1, 'x') } catch (e) { globalThis.out = e instanceof TypeError }").unwrap();
+    let out =
+        run("try { t.add(1, 'x') } catch (e) { globalThis.out = e instanceof TypeError }").unwrap();
     assert_eq!(out, "true");
 }
 
@@ -81,11 +139,16 @@ fn a_panic_becomes_a_catchable_error_and_the_runtime_stays_usable() {
 
 #[test]
 fn strings_with_nul_lone_surrogates_and_non_ascii() {
-    assert_eq!(run("globalThis.out = t.greet('a\\0b').length").unwrap(), "10");
+    assert_eq!(
+        run("globalThis.out = t.greet('a\\0b').length").unwrap(),
+        "10"
+    );
     assert_eq!(run("globalThis.out = t.greet('😀')").unwrap(), "hello, 😀");
     // A lone surrogate has no UTF-8 form: the engine substitutes U+FFFD or we
     // reject it; either way no invalid &str reaches Rust.
-    let out = run("try { globalThis.out = t.greet('\\uD800') } catch (e) { globalThis.out = e.name }").unwrap();
+    let out =
+        run("try { globalThis.out = t.greet('\\uD800') } catch (e) { globalThis.out = e.name }")
+            .unwrap();
     assert!(out == "hello, \u{fffd}" || out == "TypeError", "{out}");
 }
 

@@ -41,7 +41,9 @@ fn qjs(args: &[&str]) -> Run {
     assert_eq!(reaped, pid);
     let wall = start.elapsed();
     let (stdout, stderr) = (stdout.join().unwrap(), stderr.join().unwrap());
-    let tv = |t: libc::timeval| Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64);
+    let tv = |t: libc::timeval| {
+        Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
+    };
     Run {
         status: libc::WEXITSTATUS(status),
         stdout,
@@ -55,7 +57,10 @@ fn script(name: &str, src: &str) -> String {
     let dir = std::env::temp_dir().join(format!("quickjs-rust-tests-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(name);
-    std::fs::File::create(&path).unwrap().write_all(src.as_bytes()).unwrap();
+    std::fs::File::create(&path)
+        .unwrap()
+        .write_all(src.as_bytes())
+        .unwrap();
     path.to_str().unwrap().to_owned()
 }
 
@@ -70,20 +75,38 @@ fn the_readme_example_runs_as_specified() {
     assert_eq!(lines[3], "fib(3) = 6");
     assert_eq!(lines[4], "TypeError fib: expected 1 argument, got 0");
     assert_eq!(lines[5].trim(), "at fib (native)");
-    assert!(lines[6].trim().starts_with("at <anonymous> (examples/test.js:7"), "{}", lines[6]);
-    assert_eq!(*lines.last().unwrap(), "TypeError fib: argument 1: expected number, got string");
+    assert!(
+        lines[6]
+            .trim()
+            .starts_with("at <anonymous> (examples/test.js:7"),
+        "{}",
+        lines[6]
+    );
+    assert_eq!(
+        *lines.last().unwrap(),
+        "TypeError fib: argument 1: expected number, got string"
+    );
     // The sleep really takes 2 s, and waiting costs (almost) no CPU: no
     // polling, no spinning, although the script never imports qjs:os.
     assert!(r.wall >= Duration::from_millis(2000), "wall {:?}", r.wall);
     assert!(r.wall < Duration::from_millis(3500), "wall {:?}", r.wall);
-    assert!(r.cpu < Duration::from_millis(300), "cpu {:?} while sleeping 2 s", r.cpu);
+    assert!(
+        r.cpu < Duration::from_millis(300),
+        "cpu {:?} while sleeping 2 s",
+        r.cpu
+    );
 }
 
 #[test]
 fn waiting_with_qjs_os_imported_does_not_spin_either() {
     let path = script("os.js", "import * as os from 'qjs:os'\nimport { sleep } from 'rust'\nlet t = 0\nos.setTimeout(() => t++, 100)\nawait sleep(1000)\nconsole.log('timer', t)\n");
     let r = qjs(&["--module", &path]);
-    assert_eq!((r.status, r.stdout.as_str()), (0, "timer 1\n"), "stderr: {}", r.stderr);
+    assert_eq!(
+        (r.status, r.stdout.as_str()),
+        (0, "timer 1\n"),
+        "stderr: {}",
+        r.stderr
+    );
     assert!(r.wall >= Duration::from_millis(1000), "wall {:?}", r.wall);
     assert!(r.cpu < Duration::from_millis(300), "cpu {:?}", r.cpu);
 }
@@ -92,7 +115,12 @@ fn waiting_with_qjs_os_imported_does_not_spin_either() {
 fn a_thousand_concurrent_sleeps_settle_in_qjs() {
     let path = script("many.js", "import { sleep, fib } from 'rust'\nconst t0 = Date.now()\nawait Promise.all(Array.from({ length: 1000 }, () => sleep(100)))\nconsole.log('done', Date.now() - t0 < 1500, fib(10))\n");
     let r = qjs(&[&path]);
-    assert_eq!((r.status, r.stdout.as_str()), (0, "done true 55\n"), "stderr: {}", r.stderr);
+    assert_eq!(
+        (r.status, r.stdout.as_str()),
+        (0, "done true 55\n"),
+        "stderr: {}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -100,14 +128,24 @@ fn an_unhandled_rejection_and_an_uncaught_type_error_exit_nonzero() {
     let path = script("uncaught.js", "import { fib } from 'rust'\nfib('x')\n");
     let r = qjs(&[&path]);
     assert_eq!(r.status, 1);
-    assert!(r.stderr.contains("TypeError: fib: argument 1: expected number, got string"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("TypeError: fib: argument 1: expected number, got string"),
+        "{}",
+        r.stderr
+    );
     assert!(r.stderr.contains("at fib (native)"), "{}", r.stderr);
 }
 
 #[test]
 fn eval_option_and_std_modules_still_work() {
     let r = qjs(&["--std", "-e", "std.printf('%d\\n', 6 * 7)"]);
-    assert_eq!((r.status, r.stdout.as_str()), (0, "42\n"), "stderr: {}", r.stderr);
+    assert_eq!(
+        (r.status, r.stdout.as_str()),
+        (0, "42\n"),
+        "stderr: {}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -115,5 +153,10 @@ fn workers_get_their_own_rust_module() {
     let worker = script("worker.js", "import * as os from 'qjs:os'\nimport { sleep, fib } from 'rust'\nconst parent = os.Worker.parent\nparent.onmessage = async (e) => { await sleep(50); parent.postMessage(fib(e.data)); parent.onmessage = null }\n");
     let main = script("main.js", &format!("import * as os from 'qjs:os'\nconst w = new os.Worker({worker:?})\nw.onmessage = (e) => {{ console.log('worker says', e.data); w.onmessage = null }}\nw.postMessage(4)\n"));
     let r = qjs(&[&main]);
-    assert_eq!((r.status, r.stdout.as_str()), (0, "worker says 10\n"), "stderr: {}", r.stderr);
+    assert_eq!(
+        (r.status, r.stdout.as_str()),
+        (0, "worker says 10\n"),
+        "stderr: {}",
+        r.stderr
+    );
 }

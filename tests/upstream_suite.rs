@@ -13,7 +13,14 @@ fn upstream_tests_conf_passes_on_the_patched_engine() {
         .expect("run run-test262");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    let result = stdout.lines().chain(stderr.lines()).find(|l| l.starts_with("Result: ")).unwrap_or_else(|| panic!("no result line:\n{stdout}\n{stderr}"));
-    assert!(result.starts_with("Result: 0/"), "{result}\n{stdout}\n{stderr}");
+    let result = stdout
+        .lines()
+        .chain(stderr.lines())
+        .find(|l| l.starts_with("Result: "))
+        .unwrap_or_else(|| panic!("no result line:\n{stdout}\n{stderr}"));
+    assert!(
+        result.starts_with("Result: 0/"),
+        "{result}\n{stdout}\n{stderr}"
+    );
     assert!(out.status.success(), "{result}");
 }

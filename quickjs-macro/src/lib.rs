@@ -14,7 +14,9 @@
 //! expected), calls the function inside the panic boundary and converts the
 //! result with `IntoJs`. Trailing `Option<T>` parameters are optional; the JS
 //! `length` is the number of required ones. An `async fn` returns a Promise.
-//! `#[js(name = "jsName")]` exports under another name.
+//! `#[js(name = "jsName")]` exports under another name. `#[js]` functions are
+//! module-level items (the generated module refers to the function through
+//! `super::`, which cannot reach items local to a function body).
 //!
 //! [`NativeFunction`]: https://docs.rs/quickjs/latest/quickjs/struct.NativeFunction.html
 
@@ -50,16 +52,26 @@ pub fn js(attr: TokenStream, item: TokenStream) -> TokenStream {
 fn expand(func: &ItemFn, js_name: Option<LitStr>) -> syn::Result<proc_macro2::TokenStream> {
     let sig = &func.sig;
     if !sig.generics.params.is_empty() {
-        return Err(syn::Error::new(sig.generics.span(), "#[js] functions cannot be generic: JS calls one concrete function"));
+        return Err(syn::Error::new(
+            sig.generics.span(),
+            "#[js] functions cannot be generic: JS calls one concrete function",
+        ));
     }
     if let Some(v) = &sig.variadic {
-        return Err(syn::Error::new(v.span(), "#[js] functions cannot be variadic"));
+        return Err(syn::Error::new(
+            v.span(),
+            "#[js] functions cannot be variadic",
+        ));
     }
     let is_async = sig.asyncness.is_some();
     let ident = &sig.ident;
     let vis = &func.vis;
     let name = js_name.unwrap_or_else(|| LitStr::new(&ident.to_string(), ident.span()));
-    let c_name = syn::LitCStr::new(&std::ffi::CString::new(name.value()).map_err(|_| syn::Error::new(name.span(), "a JS name cannot contain NUL"))?, name.span());
+    let c_name = syn::LitCStr::new(
+        &std::ffi::CString::new(name.value())
+            .map_err(|_| syn::Error::new(name.span(), "a JS name cannot contain NUL"))?,
+        name.span(),
+    );
 
     let mut conversions = Vec::new();
     let mut call_args = Vec::new();
@@ -67,10 +79,16 @@ fn expand(func: &ItemFn, js_name: Option<LitStr>) -> syn::Result<proc_macro2::To
     let inputs: Vec<_> = sig.inputs.iter().collect();
     for (i, input) in inputs.iter().enumerate() {
         let FnArg::Typed(arg) = input else {
-            return Err(syn::Error::new(input.span(), "#[js] on methods comes with classes; a free function takes no `self`"));
+            return Err(syn::Error::new(
+                input.span(),
+                "#[js] on methods comes with classes; a free function takes no `self`",
+            ));
         };
         if !matches!(&*arg.pat, Pat::Ident(_)) {
-            return Err(syn::Error::new(arg.pat.span(), "#[js] parameters must be plain names"));
+            return Err(syn::Error::new(
+                arg.pat.span(),
+                "#[js] parameters must be plain names",
+            ));
         }
         let var = format_ident!("arg{}", i);
         let ty = &*arg.ty;
@@ -85,7 +103,9 @@ fn expand(func: &ItemFn, js_name: Option<LitStr>) -> syn::Result<proc_macro2::To
                     return Err(syn::Error::new(ty.span(), "async #[js] functions take owned arguments: use String, not &str (the future outlives the call)"));
                 }
                 // Borrowed from the engine for the duration of the call.
-                conversions.push(quote_spanned!(ty.span()=> let #var: ::quickjs::JsStr<'_> = args.get(#i)?;));
+                conversions.push(
+                    quote_spanned!(ty.span()=> let #var: ::quickjs::JsStr<'_> = args.get(#i)?;),
+                );
                 call_args.push(quote!(&*#var));
             }
             Type::Reference(_) => {
@@ -115,7 +135,10 @@ fn expand(func: &ItemFn, js_name: Option<LitStr>) -> syn::Result<proc_macro2::To
             })
         }
     };
-    let doc = format!("`#[js]` export of [`{ident}()`]({ident}()): JS name `{}`.", name.value());
+    let doc = format!(
+        "`#[js]` export of [`{ident}()`]({ident}()): JS name `{}`.",
+        name.value()
+    );
     let span = Span::call_site();
     Ok(quote_spanned! {span=>
         #func

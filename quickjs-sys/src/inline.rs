@@ -10,11 +10,17 @@ compile_error!("quickjs-sys: only the 64-bit JSValue layout is implemented");
 
 #[inline(always)]
 pub const fn JS_MKVAL(tag: i32, val: i32) -> JSValue {
-    JSValue { u: JSValueUnion { int32: val }, tag: tag as i64 }
+    JSValue {
+        u: JSValueUnion { int32: val },
+        tag: tag as i64,
+    }
 }
 #[inline(always)]
 pub const fn JS_MKPTR(tag: i32, ptr: *mut std::ffi::c_void) -> JSValue {
-    JSValue { u: JSValueUnion { ptr }, tag: tag as i64 }
+    JSValue {
+        u: JSValueUnion { ptr },
+        tag: tag as i64,
+    }
 }
 #[inline(always)]
 pub const fn JS_VALUE_GET_TAG(v: JSValue) -> i32 {
@@ -66,7 +72,10 @@ pub const JS_UNINITIALIZED: JSValue = JS_MKVAL(JS_TAG_UNINITIALIZED, 0);
 
 #[inline(always)]
 pub fn __JS_NewFloat64(d: f64) -> JSValue {
-    JSValue { u: JSValueUnion { float64: d }, tag: JS_TAG_FLOAT64 as i64 }
+    JSValue {
+        u: JSValueUnion { float64: d },
+        tag: JS_TAG_FLOAT64 as i64,
+    }
 }
 #[inline(always)]
 pub fn JS_NewBool(_ctx: *mut JSContext, val: bool) -> JSValue {
@@ -177,7 +186,11 @@ pub unsafe fn JS_NewString(ctx: *mut JSContext, str_: *const c_char) -> JSValue 
 /// # Safety
 /// As `JS_ToCStringLen2`; free the result with `JS_FreeCString`.
 #[inline(always)]
-pub unsafe fn JS_ToCStringLen(ctx: *mut JSContext, plen: *mut usize, val: JSValue) -> *const c_char {
+pub unsafe fn JS_ToCStringLen(
+    ctx: *mut JSContext,
+    plen: *mut usize,
+    val: JSValue,
+) -> *const c_char {
     JS_ToCStringLen2(ctx, plen, val, false)
 }
 /// # Safety
@@ -209,7 +222,14 @@ pub unsafe fn JS_NewCFunctionMagic(
     magic: i32,
 ) -> JSValue {
     // SAFETY: identical to the C header: the engine dispatches on `cproto`.
-    JS_NewCFunction2(ctx, std::mem::transmute::<JSCFunctionMagic, JSCFunction>(func), name, length, cproto, magic)
+    JS_NewCFunction2(
+        ctx,
+        std::mem::transmute::<JSCFunctionMagic, JSCFunction>(func),
+        name,
+        length,
+        cproto,
+        magic,
+    )
 }
 /// # Safety
 /// As `JS_AtomToCStringLen`.

@@ -11,7 +11,12 @@
 //! The patched engine calls `rust_run`, `rust_pending`, `rust_wake_fd` and (from
 //! qjs) `JS_AddRust`. The `quickjs` crate defines them; a binary that links this
 //! crate must also link `quickjs` (or define them itself, as a C host would).
-#![allow(non_upper_case_globals, non_camel_case_types, non_snake_case, clippy::all)]
+#![allow(
+    non_upper_case_globals,
+    non_camel_case_types,
+    non_snake_case,
+    clippy::all
+)]
 
 use std::os::raw::{c_char, c_int};
 

@@ -49,7 +49,10 @@ struct Shared {
 
 impl Shared {
     fn wake(&self, key: TaskKey) {
-        self.ready.lock().unwrap_or_else(|e| e.into_inner()).push(key);
+        self.ready
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(key);
         if !self.notified.swap(true, Ordering::AcqRel) {
             let one = 1u64;
             // SAFETY: writes 8 bytes from a live u64 to our own eventfd. A full
@@ -123,7 +126,10 @@ impl Executor {
         // SAFETY: plain syscall; the fd is owned by the OwnedFd below.
         let fd = unsafe { libc::eventfd(0, libc::EFD_NONBLOCK | libc::EFD_CLOEXEC) };
         if fd < 0 {
-            return Err(Error::internal(format!("eventfd: {}", std::io::Error::last_os_error())));
+            return Err(Error::internal(format!(
+                "eventfd: {}",
+                std::io::Error::last_os_error()
+            )));
         }
         let mut anchor_class: sys::JSClassID = 0;
         let def = sys::JSClassDef {
@@ -142,7 +148,11 @@ impl Executor {
         }
         let exec = Box::new(Executor {
             // SAFETY: fd is a fresh descriptor nobody else owns.
-            shared: Arc::new(Shared { ready: Mutex::new(Vec::new()), notified: AtomicBool::new(false), eventfd: unsafe { OwnedFd::from_raw_fd(fd) } }),
+            shared: Arc::new(Shared {
+                ready: Mutex::new(Vec::new()),
+                notified: AtomicBool::new(false),
+                eventfd: unsafe { OwnedFd::from_raw_fd(fd) },
+            }),
             anchor_class,
             slots: RefCell::new(Vec::new()),
             free: RefCell::new(Vec::new()),
@@ -156,14 +166,22 @@ impl Executor {
             drop(unsafe { Box::from_raw(ptr) });
             return Err(Error::internal("cannot register the executor's finalizer"));
         }
-        EXECUTORS.lock().unwrap_or_else(|e| e.into_inner()).push((rt as usize, ptr as usize));
+        EXECUTORS
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((rt as usize, ptr as usize));
         // SAFETY: see find().
         Ok(unsafe { &*ptr })
     }
 
     /// The anchor of `ctx`, created on first use.
     fn anchor(&self, ctx: Ctx<'_>) -> Result<sys::JSValue> {
-        if let Some(&(_, a)) = self.anchors.borrow().iter().find(|(c, _)| *c == ctx.as_raw()) {
+        if let Some(&(_, a)) = self
+            .anchors
+            .borrow()
+            .iter()
+            .find(|(c, _)| *c == ctx.as_raw())
+        {
             return Ok(a);
         }
         let c = ctx.as_raw();
@@ -199,18 +217,26 @@ impl Executor {
     fn insert(&self, task: Task) -> TaskKey {
         let mut slots = self.slots.borrow_mut();
         let index = self.free.borrow_mut().pop().unwrap_or_else(|| {
-            slots.push(Slot { generation: 0, task: None });
+            slots.push(Slot {
+                generation: 0,
+                task: None,
+            });
             (slots.len() - 1) as u32
         });
         let slot = &mut slots[index as usize];
         slot.task = Some(task);
         self.live.set(self.live.get() + 1);
-        TaskKey { index, generation: slot.generation }
+        TaskKey {
+            index,
+            generation: slot.generation,
+        }
     }
 
     fn remove(&self, key: TaskKey) -> Option<Task> {
         let mut slots = self.slots.borrow_mut();
-        let slot = slots.get_mut(key.index as usize).filter(|s| s.generation == key.generation)?;
+        let slot = slots
+            .get_mut(key.index as usize)
+            .filter(|s| s.generation == key.generation)?;
         let task = slot.task.take()?;
         slot.generation = slot.generation.wrapping_add(1);
         self.free.borrow_mut().push(key.index);
@@ -222,17 +248,29 @@ impl Executor {
     fn poll(&self, key: TaskKey) {
         let (mut future, waker, name) = {
             let mut slots = self.slots.borrow_mut();
-            let Some(task) = slots.get_mut(key.index as usize).filter(|s| s.generation == key.generation).and_then(|s| s.task.as_mut()) else {
+            let Some(task) = slots
+                .get_mut(key.index as usize)
+                .filter(|s| s.generation == key.generation)
+                .and_then(|s| s.task.as_mut())
+            else {
                 return; // settled or dropped since it was woken
             };
-            let Some(future) = task.future.take() else { return };
+            let Some(future) = task.future.take() else {
+                return;
+            };
             (future, task.waker.clone(), task.name)
         };
-        let polled = catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(&mut Context::from_waker(&waker))));
+        let polled = catch_unwind(AssertUnwindSafe(|| {
+            future.as_mut().poll(&mut Context::from_waker(&waker))
+        }));
         let outcome = match polled {
             Ok(Poll::Pending) => {
                 let mut slots = self.slots.borrow_mut();
-                if let Some(task) = slots.get_mut(key.index as usize).filter(|s| s.generation == key.generation).and_then(|s| s.task.as_mut()) {
+                if let Some(task) = slots
+                    .get_mut(key.index as usize)
+                    .filter(|s| s.generation == key.generation)
+                    .and_then(|s| s.task.as_mut())
+                {
                     task.future = Some(future);
                     return;
                 }
@@ -247,7 +285,10 @@ impl Executor {
         // SAFETY: the task existed, so its context's anchor is alive, and the
         // anchor holds the resolving functions, which keep their realm alive.
         let ctx = unsafe { Ctx::from_raw(task.ctx) };
-        let value = outcome.and_then(|settle| catch_unwind(AssertUnwindSafe(|| settle(ctx))).unwrap_or_else(|p| Err(panic_error(name, p))));
+        let value = outcome.and_then(|settle| {
+            catch_unwind(AssertUnwindSafe(|| settle(ctx)))
+                .unwrap_or_else(|p| Err(panic_error(name, p)))
+        });
         self.settle(ctx, key.index, value);
     }
 
@@ -291,7 +332,10 @@ impl Executor {
             .iter()
             .enumerate()
             .filter(|(_, s)| s.task.as_ref().is_some_and(|t| t.ctx == ctx))
-            .map(|(i, s)| TaskKey { index: i as u32, generation: s.generation })
+            .map(|(i, s)| TaskKey {
+                index: i as u32,
+                generation: s.generation,
+            })
             .collect();
         // Removed one by one, each dropped with no borrow held: a future's
         // destructor may free JS values, which may run other finalizers.
@@ -327,8 +371,16 @@ where
         settle
     });
     // The waker names the task's key, known once it is inserted.
-    let key = exec.insert(Task { ctx: c, name, future: Some(future), waker: Waker::noop().clone() });
-    let waker = Waker::from(Arc::new(TaskWaker { shared: exec.shared.clone(), key }));
+    let key = exec.insert(Task {
+        ctx: c,
+        name,
+        future: Some(future),
+        waker: Waker::noop().clone(),
+    });
+    let waker = Waker::from(Arc::new(TaskWaker {
+        shared: exec.shared.clone(),
+        key,
+    }));
     if let Some(task) = exec.slots.borrow_mut()[key.index as usize].task.as_mut() {
         task.waker = waker;
     }
@@ -356,7 +408,10 @@ unsafe extern "C" fn anchor_finalizer(rt: *mut sys::JSRuntime, val: sys::JSValue
 }
 
 unsafe extern "C" fn runtime_finalizer(rt: *mut sys::JSRuntime, arg: *mut c_void) {
-    EXECUTORS.lock().unwrap_or_else(|e| e.into_inner()).retain(|(r, _)| *r != rt as usize);
+    EXECUTORS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .retain(|(r, _)| *r != rt as usize);
     // SAFETY: arg is the Box registered in get_or_create; this runs once.
     drop(unsafe { Box::from_raw(arg.cast::<Executor>()) });
 }
@@ -370,7 +425,9 @@ unsafe extern "C" fn runtime_finalizer(rt: *mut sys::JSRuntime, arg: *mut c_void
 /// `rt` must be a live runtime, used on this thread.
 #[no_mangle]
 pub unsafe extern "C" fn rust_run(rt: *mut sys::JSRuntime) {
-    let Some(exec) = Executor::find(rt) else { return };
+    let Some(exec) = Executor::find(rt) else {
+        return;
+    };
     if exec.live.get() == 0 {
         return;
     }

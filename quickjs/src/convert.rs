@@ -131,7 +131,9 @@ impl<'js> JsStr<'js> {
     pub fn as_str(&self) -> &str {
         // SAFETY: ptr..ptr+len is the engine's buffer, alive until drop, and
         // was checked to be UTF-8 in from_js.
-        unsafe { std::str::from_utf8_unchecked(std::slice::from_raw_parts(self.ptr.cast(), self.len)) }
+        unsafe {
+            std::str::from_utf8_unchecked(std::slice::from_raw_parts(self.ptr.cast(), self.len))
+        }
     }
 }
 
@@ -152,7 +154,9 @@ impl<'js> FromJs<'js> for JsStr<'js> {
         // SAFETY: as in as_str, before the UTF-8 check.
         let bytes = unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len) };
         if std::str::from_utf8(bytes).is_err() {
-            return Err(Error::type_error("expected a string of valid Unicode, got invalid UTF-16"));
+            return Err(Error::type_error(
+                "expected a string of valid Unicode, got invalid UTF-16",
+            ));
         }
         Ok(s)
     }

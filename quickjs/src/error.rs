@@ -44,25 +44,40 @@ impl Error {
     /// assert_eq!(e.to_string(), "TypeError: expected number, got string");
     /// ```
     pub fn type_error(message: impl Into<String>) -> Self {
-        Error::Js { kind: ErrorKind::TypeError, message: message.into() }
+        Error::Js {
+            kind: ErrorKind::TypeError,
+            message: message.into(),
+        }
     }
     /// A `RangeError` with `message`.
     pub fn range_error(message: impl Into<String>) -> Self {
-        Error::Js { kind: ErrorKind::RangeError, message: message.into() }
+        Error::Js {
+            kind: ErrorKind::RangeError,
+            message: message.into(),
+        }
     }
     /// A plain `Error` with `message`.
     pub fn message(message: impl Into<String>) -> Self {
-        Error::Js { kind: ErrorKind::Error, message: message.into() }
+        Error::Js {
+            kind: ErrorKind::Error,
+            message: message.into(),
+        }
     }
     /// An `InternalError` with `message`.
     pub fn internal(message: impl Into<String>) -> Self {
-        Error::Js { kind: ErrorKind::InternalError, message: message.into() }
+        Error::Js {
+            kind: ErrorKind::InternalError,
+            message: message.into(),
+        }
     }
 
     /// The same error with `prefix: ` before its message (exceptions unchanged).
     pub(crate) fn prefixed(self, prefix: fmt::Arguments<'_>) -> Self {
         match self {
-            Error::Js { kind, message } => Error::Js { kind, message: format!("{prefix}: {message}") },
+            Error::Js { kind, message } => Error::Js {
+                kind,
+                message: format!("{prefix}: {message}"),
+            },
             e => e,
         }
     }

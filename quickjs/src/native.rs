@@ -14,8 +14,12 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Mutex;
 
 /// The engine's C-function signature (`JSCFunction`).
-pub type RawFunction =
-    unsafe extern "C" fn(*mut sys::JSContext, sys::JSValue, c_int, *mut sys::JSValue) -> sys::JSValue;
+pub type RawFunction = unsafe extern "C" fn(
+    *mut sys::JSContext,
+    sys::JSValue,
+    c_int,
+    *mut sys::JSValue,
+) -> sys::JSValue;
 
 /// One exported function, as `#[js]` describes it (`<fn>::EXPORT`).
 #[derive(Debug)]
@@ -51,8 +55,13 @@ static MODULES: Mutex<Vec<&'static NativeModule>> = Mutex::new(Vec::new());
 /// ```
 /// #[quickjs::js]
 /// fn double(x: f64) -> f64 { x * 2.0 }
+///
 /// quickjs::module!(static MATH = "math" { double });
-/// quickjs::register(&MATH);
+///
+/// fn main() {
+///     quickjs::register(&MATH);
+///     assert_eq!(MATH.functions[0].name, "double");
+/// }
 /// ```
 pub fn register(module: &'static NativeModule) {
     let mut modules = MODULES.lock().unwrap_or_else(|e| e.into_inner());
@@ -86,7 +95,8 @@ impl<'a, 'js> Args<'a, 'js> {
         // SAFETY: argv[i] is live for the call; ManuallyDrop keeps the
         // borrowed reference from being freed.
         let value = ManuallyDrop::new(unsafe { Value::from_raw(self.ctx, raw) });
-        T::from_js(&value).map_err(|e| e.prefixed(format_args!("{}: argument {}", self.func.name, i + 1)))
+        T::from_js(&value)
+            .map_err(|e| e.prefixed(format_args!("{}: argument {}", self.func.name, i + 1)))
     }
 }
 
@@ -96,7 +106,13 @@ impl<'a, 'js> Args<'a, 'js> {
 /// # Safety
 /// The engine's C-function contract: `ctx` live, `argv` has `argc` live values.
 #[inline(always)]
-pub unsafe fn call<F>(func: &'static NativeFunction, ctx: *mut sys::JSContext, argc: c_int, argv: *mut sys::JSValue, body: F) -> sys::JSValue
+pub unsafe fn call<F>(
+    func: &'static NativeFunction,
+    ctx: *mut sys::JSContext,
+    argc: c_int,
+    argv: *mut sys::JSValue,
+    body: F,
+) -> sys::JSValue
 where
     F: for<'a, 'js> FnOnce(&Args<'a, 'js>) -> Result<Value<'js>>,
 {
@@ -120,7 +136,13 @@ where
 /// # Safety
 /// As [`call`].
 #[inline(always)]
-pub unsafe fn call_async<F, Fut>(func: &'static NativeFunction, ctx: *mut sys::JSContext, argc: c_int, argv: *mut sys::JSValue, body: F) -> sys::JSValue
+pub unsafe fn call_async<F, Fut>(
+    func: &'static NativeFunction,
+    ctx: *mut sys::JSContext,
+    argc: c_int,
+    argv: *mut sys::JSValue,
+    body: F,
+) -> sys::JSValue
 where
     F: for<'a, 'js> FnOnce(&Args<'a, 'js>) -> Result<Fut>,
     Fut: Future + 'static,
@@ -139,12 +161,21 @@ where
 }
 
 #[inline(always)]
-unsafe fn args<'a, 'js>(func: &'static NativeFunction, ctx: Ctx<'js>, argc: c_int, argv: *mut sys::JSValue) -> Result<Args<'a, 'js>> {
+unsafe fn args<'a, 'js>(
+    func: &'static NativeFunction,
+    ctx: Ctx<'js>,
+    argc: c_int,
+    argv: *mut sys::JSValue,
+) -> Result<Args<'a, 'js>> {
     let n = argc.max(0) as u32;
     if n < func.required || n > func.max {
         return Err(arity_error(func, n));
     }
-    let argv = if n == 0 { &[][..] } else { std::slice::from_raw_parts(argv, n as usize) };
+    let argv = if n == 0 {
+        &[][..]
+    } else {
+        std::slice::from_raw_parts(argv, n as usize)
+    };
     Ok(Args { ctx, argv, func })
 }
 
@@ -180,7 +211,9 @@ pub unsafe extern "C" fn JS_AddRust(ctx: *mut sys::JSContext, rt: *mut sys::JSRu
         return -1;
     }
     for module in registered() {
-        let Ok(name) = CString::new(module.name) else { return -1 };
+        let Ok(name) = CString::new(module.name) else {
+            return -1;
+        };
         let m = sys::JS_NewCModule(ctx, name.as_ptr(), Some(init_module));
         if m.is_null() {
             return -1;
@@ -210,8 +243,17 @@ unsafe extern "C" fn init_module(ctx: *mut sys::JSContext, m: *mut sys::JSModule
         return -1;
     };
     for f in module.functions {
-        let value = sys::JS_NewCFunction2(ctx, Some(f.func), f.c_name.as_ptr(), f.required as c_int, sys::JS_CFUNC_generic, 0);
-        if sys::JS_IsException(value) || sys::JS_SetModuleExport(ctx, m, f.c_name.as_ptr(), value) < 0 {
+        let value = sys::JS_NewCFunction2(
+            ctx,
+            Some(f.func),
+            f.c_name.as_ptr(),
+            f.required as c_int,
+            sys::JS_CFUNC_generic,
+            0,
+        );
+        if sys::JS_IsException(value)
+            || sys::JS_SetModuleExport(ctx, m, f.c_name.as_ptr(), value) < 0
+        {
             return -1;
         }
     }

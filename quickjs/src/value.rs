@@ -21,7 +21,10 @@ impl<'js> Ctx<'js> {
     /// `raw` must be a live context for all of `'js`, used on this thread only.
     #[inline(always)]
     pub unsafe fn from_raw(raw: *mut sys::JSContext) -> Self {
-        Ctx { raw: NonNull::new_unchecked(raw), _brand: PhantomData }
+        Ctx {
+            raw: NonNull::new_unchecked(raw),
+            _brand: PhantomData,
+        }
     }
 
     /// The raw context pointer.
@@ -80,7 +83,10 @@ impl<'js> Value<'js> {
     /// `undefined`.
     #[inline(always)]
     pub fn undefined(ctx: Ctx<'js>) -> Self {
-        Value { ctx, raw: sys::JS_UNDEFINED }
+        Value {
+            ctx,
+            raw: sys::JS_UNDEFINED,
+        }
     }
 
     /// The context this value belongs to.
@@ -139,7 +145,10 @@ impl Clone for Value<'_> {
     #[inline]
     fn clone(&self) -> Self {
         // SAFETY: self is live; JS_DupValue returns a new counted reference.
-        Value { ctx: self.ctx, raw: unsafe { sys::JS_DupValue(self.ctx.as_raw(), self.raw) } }
+        Value {
+            ctx: self.ctx,
+            raw: unsafe { sys::JS_DupValue(self.ctx.as_raw(), self.raw) },
+        }
     }
 }
 

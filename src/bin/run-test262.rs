@@ -9,7 +9,9 @@ use std::os::unix::ffi::OsStringExt;
 fn main() {
     // The runner must link the hooks the patched engine calls.
     quickjs::register(&quickjs_rust::RUST);
-    let args: Vec<CString> = std::env::args_os().map(|a| CString::new(a.into_vec()).expect("argument with NUL")).collect();
+    let args: Vec<CString> = std::env::args_os()
+        .map(|a| CString::new(a.into_vec()).expect("argument with NUL"))
+        .collect();
     let mut argv: Vec<*mut c_char> = args.iter().map(|a| a.as_ptr() as *mut c_char).collect();
     argv.push(std::ptr::null_mut());
     // SAFETY: a NULL-terminated argv of NUL-terminated strings outliving the call.

@@ -4,8 +4,8 @@
 //! (The safe embedding API will replace these raw calls.)
 #![allow(dead_code)]
 
-use quickjs::sys;
 use quickjs::js;
+use quickjs::sys;
 use std::ffi::{CStr, CString};
 use std::time::Duration;
 
@@ -123,7 +123,13 @@ impl Js {
         let code = CString::new(src).unwrap();
         // SAFETY: ctx is live; every value is freed or handed over below.
         unsafe {
-            let v = sys::JS_Eval(self.ctx, code.as_ptr(), src.len(), c"<test>".as_ptr(), sys::JS_EVAL_TYPE_MODULE as i32);
+            let v = sys::JS_Eval(
+                self.ctx,
+                code.as_ptr(),
+                src.len(),
+                c"<test>".as_ptr(),
+                sys::JS_EVAL_TYPE_MODULE as i32,
+            );
             let v = sys::js_std_await(self.ctx, v);
             if sys::JS_IsException(v) {
                 return Err(self.take_exception());
