@@ -30,8 +30,15 @@ pub fn main(modules: &[&'static NativeModule]) -> i32 {
     for m in modules {
         register(m);
     }
-    // An argument with an interior NUL cannot reach C intact: cut it there, as
-    // any C program receiving it would see it.
+    run_c_main(sys::qjs_main)
+}
+
+/// A C program's `main` (e.g. upstream's `run_test262_main`).
+pub type CMain = unsafe extern "C" fn(c_int, *mut *mut c_char) -> c_int;
+
+/// Calls a C `main` with this process's arguments; returns its status.
+/// Arguments with an interior NUL are cut there, as C would see them.
+pub fn run_c_main(main: CMain) -> i32 {
     let args: Vec<CString> = std::env::args_os()
         .map(|a| {
             let mut bytes = a.into_vec();
@@ -43,5 +50,5 @@ pub fn main(modules: &[&'static NativeModule]) -> i32 {
     argv.push(std::ptr::null_mut());
     // SAFETY: argv is a NULL-terminated array of NUL-terminated strings that
     // outlive the call, as C's main expects.
-    unsafe { sys::qjs_main(args.len() as c_int, argv.as_mut_ptr()) }
+    unsafe { main(args.len() as c_int, argv.as_mut_ptr()) }
 }

@@ -127,7 +127,7 @@ impl<'js> Value<'js> {
             sys::JS_TAG_SYMBOL => "symbol",
             sys::JS_TAG_BIG_INT | sys::JS_TAG_SHORT_BIG_INT => "bigint",
             sys::JS_TAG_OBJECT => {
-                // SAFETY: self is a live object of a live context.
+                // SAFETY (both calls): self is a live object of a live context.
                 if unsafe { sys::JS_IsFunction(self.ctx.as_raw(), self.raw) } {
                     "function"
                 } else if unsafe { sys::JS_IsArray(self.raw) } {
