@@ -7,6 +7,10 @@
 //! 2. CPU and wall time of N concurrent `sleep(1)` (Rust, through the async
 //!    bridge) vs N `os.sleepAsync(1)` (qjs' own timers), in the same qjs.
 //! 3. CPU used by a qjs process waiting 2 s on `sleep(2000)`.
+//! 4. Upstream behaviour: our patched qjs vs upstream's unpatched qjs (built
+//!    here from the pristine sources with the same compiler and flags) on
+//!    upstream's `tests/microbench.js` (about a minute each; skip with
+//!    `QJS_BENCH_SKIP_UPSTREAM=1`).
 
 use quickjs::{js, sys};
 use std::ffi::CString;
@@ -52,6 +56,93 @@ fn main() {
         "idle 2 s: rust sleep cpu {:.1} ms wall {:.0} ms | os.sleepAsync cpu {:.1} ms wall {:.0} ms",
         ms(idle.0), ms(idle.1), ms(idle_os.0), ms(idle_os.1)
     );
+    if std::env::var_os("QJS_BENCH_SKIP_UPSTREAM").is_none() {
+        println!();
+        println!("== upstream behaviour: patched vs unpatched qjs ==");
+        upstream_comparison();
+    }
+}
+
+fn upstream_comparison() {
+    let upstream = build_upstream_qjs();
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/quickjs-sys/quickjs");
+    let total = |qjs: &str| -> f64 {
+        let out = Command::new(qjs)
+            .arg("tests/microbench.js")
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{qjs} failed on microbench.js");
+        let text = String::from_utf8_lossy(&out.stdout);
+        let line = text
+            .lines()
+            .find(|l| l.trim_start().starts_with("total"))
+            .expect("total line");
+        line.split_whitespace().last().unwrap().parse().unwrap()
+    };
+    let ours = total(env!("CARGO_BIN_EXE_qjs"));
+    let theirs = total(upstream.to_str().unwrap());
+    println!("microbench.js total (lower is faster): patched {ours:.1} | upstream {theirs:.1} | ratio {:.3}x", ours / theirs);
+}
+
+/// Compiles upstream's qjs, unpatched, like its CMake Release build (cached).
+fn build_upstream_qjs() -> std::path::PathBuf {
+    let src = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/quickjs-sys/quickjs"));
+    let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("upstream-qjs");
+    let exe = out.join("qjs");
+    if exe.exists() {
+        return exe;
+    }
+    std::fs::create_dir_all(&out).unwrap();
+    let files = [
+        "dtoa.c",
+        "libregexp.c",
+        "libunicode.c",
+        "quickjs.c",
+        "quickjs-libc.c",
+        "qjs.c",
+        "gen/repl.c",
+        "gen/standalone.c",
+    ];
+    let flags = [
+        "-O3",
+        "-DNDEBUG",
+        "-std=gnu11",
+        "-funsigned-char",
+        "-D_GNU_SOURCE",
+        "-DQUICKJS_NG_BUILD",
+        "-w",
+    ];
+    let children: Vec<_> = files
+        .iter()
+        .map(|f| {
+            let obj = out.join(f.replace('/', "_")).with_extension("o");
+            let child = Command::new("cc")
+                .args(flags)
+                .arg("-I")
+                .arg(src)
+                .arg("-c")
+                .arg(src.join(f))
+                .arg("-o")
+                .arg(&obj)
+                .spawn()
+                .unwrap();
+            (child, obj)
+        })
+        .collect();
+    let objs: Vec<_> = children
+        .into_iter()
+        .map(|(mut c, o)| (assert!(c.wait().unwrap().success()), o).1)
+        .collect();
+    let ok = Command::new("cc")
+        .args(&objs)
+        .args(["-o"])
+        .arg(&exe)
+        .args(["-lm", "-lpthread", "-ldl"])
+        .status()
+        .unwrap();
+    assert!(ok.success(), "linking upstream qjs failed");
+    exe
 }
 
 fn ms(d: Duration) -> f64 {
@@ -86,7 +177,8 @@ fn call_benchmark() {
         let mut best = [f64::MAX; 3];
         for _ in 0..9 {
             for (i, f) in ["rust_add", "c_add", "js_add"].iter().enumerate() {
-                let src = format!("(() => {{ let s = 0; for (let i = 0; i < {CALLS}; i++) s = {f}(i, 1); return s }})()");
+                // A local binding keeps global lookups out of the loop.
+                let src = format!("(() => {{ const f = {f}; let s = 0; for (let i = 0; i < {CALLS}; i++) s = f(i, 1); return s }})()");
                 let t = Instant::now();
                 eval(ctx, &src);
                 best[i] = best[i].min(t.elapsed().as_secs_f64() * 1e9 / CALLS as f64);
