@@ -117,14 +117,9 @@ where
     F: for<'a, 'js> FnOnce(&Args<'a, 'js>) -> Result<Value<'js>>,
 {
     let ctx = Ctx::from_raw(ctx);
-    let args = match args(func, ctx, argc, argv) {
-        Ok(args) => args,
-        Err(e) => return ctx.throw(e),
-    };
-    match catch_unwind(AssertUnwindSafe(|| body(&args))) {
-        Ok(Ok(value)) => value.into_raw(),
-        Ok(Err(e)) => ctx.throw(e),
-        Err(panic) => ctx.throw(panic_error(func.name, panic)),
+    match boundary(func, ctx, argc, argv, body) {
+        Ok(value) => value.into_raw(),
+        Err(e) => ctx.throw(e),
     }
 }
 
@@ -149,15 +144,28 @@ where
     Fut::Output: for<'js> IntoJs<'js> + 'static,
 {
     let ctx = Ctx::from_raw(ctx);
-    let args = match args(func, ctx, argc, argv) {
-        Ok(args) => args,
-        Err(e) => return ctx.throw(e),
-    };
-    match catch_unwind(AssertUnwindSafe(|| body(&args))) {
-        Ok(Ok(future)) => bridge::spawn(ctx, func.name, future),
-        Ok(Err(e)) => ctx.throw(e),
-        Err(panic) => ctx.throw(panic_error(func.name, panic)),
+    match boundary(func, ctx, argc, argv, body) {
+        Ok(future) => bridge::spawn(ctx, func.name, future),
+        Err(e) => ctx.throw(e),
     }
+}
+
+/// What both trampolines share: the arity check, then `body` (argument
+/// conversion and the call) inside the panic boundary.
+#[inline(always)]
+unsafe fn boundary<'js, T, F>(
+    func: &'static NativeFunction,
+    ctx: Ctx<'js>,
+    argc: c_int,
+    argv: *mut sys::JSValue,
+    body: F,
+) -> Result<T>
+where
+    F: for<'a> FnOnce(&Args<'a, 'js>) -> Result<T>,
+{
+    let args = args(func, ctx, argc, argv)?;
+    catch_unwind(AssertUnwindSafe(|| body(&args)))
+        .unwrap_or_else(|panic| Err(panic_error(func.name, panic)))
 }
 
 #[inline(always)]
