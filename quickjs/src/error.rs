@@ -20,10 +20,15 @@ pub enum ErrorKind {
 /// * [`Error::Exception`]: a JS exception is pending in the context (it was
 ///   thrown by JS or by the engine); it propagates as is.
 /// * [`Error::Js`]: a Rust-made error; thrown as a new JS error of `kind`.
+/// * [`Error::Thrown`]: a JS exception taken out of the context by the
+///   embedding API (`Ctx::eval`, `Function::call`, ...), with its name,
+///   message and stack as Rust strings.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Error {
     /// A JS exception is pending in the context.
     Exception,
+    /// A JS exception, caught.
+    Thrown(Exception),
     /// A JS error to throw: `new <kind>(message)`.
     Js {
         /// Which constructor.
@@ -31,6 +36,44 @@ pub enum Error {
         /// The message.
         message: String,
     },
+}
+
+/// A caught JS exception: what `e.name`, `e.message` and `e.stack` said.
+/// A thrown non-Error value (`throw 42`) has no name or stack; its message
+/// is the value as a string.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Exception {
+    /// `e.name`, e.g. `"TypeError"`.
+    pub name: Option<String>,
+    /// `e.message`, or `String(e)` for a non-Error value.
+    pub message: String,
+    /// `e.stack`, one `    at f (file:line:col)` line per frame.
+    pub stack: Option<String>,
+}
+
+impl Exception {
+    /// The [`ErrorKind`] to rethrow it as, from its name.
+    pub fn kind(&self) -> ErrorKind {
+        match self.name.as_deref() {
+            Some("TypeError") => ErrorKind::TypeError,
+            Some("RangeError") => ErrorKind::RangeError,
+            Some("InternalError") => ErrorKind::InternalError,
+            _ => ErrorKind::Error,
+        }
+    }
+}
+
+impl fmt::Display for Exception {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.name {
+            Some(name) => write!(f, "{name}: {}", self.message)?,
+            None => write!(f, "uncaught: {}", self.message)?,
+        }
+        if let Some(stack) = self.stack.as_deref().filter(|s| !s.is_empty()) {
+            write!(f, "\n{}", stack.trim_end())?;
+        }
+        Ok(())
+    }
 }
 
 /// `Result` with [`Error`].
@@ -87,6 +130,7 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Exception => f.write_str("JS exception"),
+            Error::Thrown(e) => e.fmt(f),
             Error::Js { kind, message } => write!(f, "{kind:?}: {message}"),
         }
     }

@@ -77,10 +77,42 @@ fn registered() -> Vec<&'static NativeModule> {
 pub struct Args<'a, 'js> {
     ctx: Ctx<'js>,
     argv: &'a [sys::JSValue],
-    func: &'static NativeFunction,
+    /// The function's name, for error messages.
+    name: &'a str,
 }
 
 impl<'a, 'js> Args<'a, 'js> {
+    /// Wraps the engine's arguments.
+    ///
+    /// # Safety
+    /// `ctx` live; `argv` has `argc` live values for `'a`.
+    #[inline(always)]
+    pub(crate) unsafe fn new(
+        ctx: Ctx<'js>,
+        argc: c_int,
+        argv: *mut sys::JSValue,
+        name: &'a str,
+    ) -> Self {
+        let argv = if argc <= 0 {
+            &[][..]
+        } else {
+            std::slice::from_raw_parts(argv, argc as usize)
+        };
+        Args { ctx, argv, name }
+    }
+
+    /// How many arguments the caller passed.
+    #[inline(always)]
+    pub fn len(&self) -> usize {
+        self.argv.len()
+    }
+
+    /// Whether the caller passed none.
+    #[inline(always)]
+    pub fn is_empty(&self) -> bool {
+        self.argv.is_empty()
+    }
+
     /// The context of the call.
     #[inline(always)]
     pub fn ctx(&self) -> Ctx<'js> {
@@ -96,7 +128,7 @@ impl<'a, 'js> Args<'a, 'js> {
         // borrowed reference from being freed.
         let value = ManuallyDrop::new(unsafe { Value::from_raw(self.ctx, raw) });
         T::from_js(&value)
-            .map_err(|e| e.prefixed(format_args!("{}: argument {}", self.func.name, i + 1)))
+            .map_err(|e| e.prefixed(format_args!("{}: argument {}", self.name, i + 1)))
     }
 }
 
@@ -179,12 +211,7 @@ unsafe fn args<'a, 'js>(
     if n < func.required || n > func.max {
         return Err(arity_error(func, n));
     }
-    let argv = if n == 0 {
-        &[][..]
-    } else {
-        std::slice::from_raw_parts(argv, n as usize)
-    };
-    Ok(Args { ctx, argv, func })
+    Ok(Args::new(ctx, argc, argv, func.name))
 }
 
 #[cold]
@@ -219,17 +246,30 @@ pub unsafe extern "C" fn JS_AddRust(ctx: *mut sys::JSContext, rt: *mut sys::JSRu
         return -1;
     }
     for module in registered() {
-        let Ok(name) = CString::new(module.name) else {
-            return -1;
-        };
-        let m = sys::JS_NewCModule(ctx, name.as_ptr(), Some(init_module));
-        if m.is_null() {
+        if add_module(ctx, module) < 0 {
             return -1;
         }
-        for f in module.functions {
-            if sys::JS_AddModuleExport(ctx, m, f.c_name.as_ptr()) < 0 {
-                return -1;
-            }
+    }
+    0
+}
+
+/// Declares `module` in `ctx` (its functions are made when JS imports it).
+/// Returns 0, or -1 with an exception pending.
+///
+/// # Safety
+/// `ctx` must be a live context, used on this thread; `module` must be
+/// registered (the initializer finds it by name).
+pub(crate) unsafe fn add_module(ctx: *mut sys::JSContext, module: &NativeModule) -> c_int {
+    let Ok(name) = CString::new(module.name) else {
+        return -1;
+    };
+    let m = sys::JS_NewCModule(ctx, name.as_ptr(), Some(init_module));
+    if m.is_null() {
+        return -1;
+    }
+    for f in module.functions {
+        if sys::JS_AddModuleExport(ctx, m, f.c_name.as_ptr()) < 0 {
+            return -1;
         }
     }
     0

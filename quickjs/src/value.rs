@@ -39,6 +39,7 @@ impl<'js> Ctx<'js> {
         let (kind, message) = match error {
             Error::Exception => return sys::JS_EXCEPTION,
             Error::Js { kind, message } => (kind, message),
+            Error::Thrown(e) => (e.kind(), e.message),
         };
         // Interior NULs would cut the message short: show them as U+FFFD.
         let message = CString::new(message.replace('\0', "\u{fffd}")).unwrap();
@@ -138,6 +139,12 @@ impl<'js> Value<'js> {
             }
             _ => "internal value",
         }
+    }
+}
+
+impl std::fmt::Debug for Value<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Value({})", self.type_name())
     }
 }
 

@@ -1,0 +1,197 @@
+//! [`Context`]: owns a `JSContext` (a realm: globals, intrinsics, modules) and
+//! lends it to closures as a lifetime-branded [`Ctx`].
+
+use crate::convert::{FromJs, IntoJs};
+use crate::error::{Error, Exception, Result};
+use crate::object::Object;
+use crate::runtime::Runtime;
+use crate::value::{Ctx, Value};
+use quickjs_sys as sys;
+use std::ffi::CString;
+use std::ptr::NonNull;
+
+/// A JS realm of a [`Runtime`]. Contexts of one runtime share its heap and
+/// atoms, not their globals. Use it through [`Context::with`].
+///
+/// ```
+/// use quickjs::{Context, Runtime};
+/// let ctx = Context::full(&Runtime::new().unwrap()).unwrap();
+/// let n: i32 = ctx.with(|ctx| ctx.eval("6 * 7")).unwrap();
+/// assert_eq!(n, 42);
+/// ```
+pub struct Context {
+    rt: Runtime,
+    raw: NonNull<sys::JSContext>,
+}
+
+// SAFETY: the raw context is only used with its runtime's lock held.
+unsafe impl Send for Context {}
+// SAFETY: as above.
+unsafe impl Sync for Context {}
+
+impl Context {
+    /// A context with all standard intrinsics (no qjs:std/os, no `rust` module:
+    /// register modules explicitly).
+    pub fn full(rt: &Runtime) -> Result<Self> {
+        // SAFETY: rt is live and locked; a null result means out of memory.
+        let raw = rt.lock(|r| unsafe { sys::JS_NewContext(r) });
+        let raw =
+            NonNull::new(raw).ok_or_else(|| Error::internal("JS_NewContext: out of memory"))?;
+        Ok(Context {
+            rt: rt.clone(),
+            raw,
+        })
+    }
+
+    /// The runtime this context belongs to.
+    pub fn runtime(&self) -> &Runtime {
+        &self.rt
+    }
+
+    /// Runs `f` with the context. Values made inside are branded with the
+    /// closure's `'js` lifetime and cannot leave it (see `tests/ui/`).
+    pub fn with<R>(&self, f: impl for<'js> FnOnce(Ctx<'js>) -> R) -> R {
+        // SAFETY: the context is live for the whole call and locked by us.
+        self.rt
+            .lock(|_| f(unsafe { Ctx::from_raw(self.raw.as_ptr()) }))
+    }
+}
+
+impl Drop for Context {
+    fn drop(&mut self) {
+        // SAFETY: live, locked; no Ctx of it survives a `with` call.
+        self.rt
+            .lock(|_| unsafe { sys::JS_FreeContext(self.raw.as_ptr()) })
+    }
+}
+
+/// How [`Ctx::eval_with`] evaluates source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EvalKind {
+    /// A classic script; the result is its completion value.
+    #[default]
+    Script,
+    /// A script in strict mode.
+    StrictScript,
+    /// An ES module; the result is the Promise of its evaluation.
+    Module,
+}
+
+impl<'js> Ctx<'js> {
+    /// Evaluates a script (file name `<eval>`) and converts its completion value.
+    pub fn eval<T: FromJs<'js>>(self, source: &str) -> Result<T> {
+        self.eval_with(source, "<eval>", EvalKind::Script)
+    }
+
+    /// Evaluates `source` as `kind`; `file_name` appears in stack traces.
+    pub fn eval_with<T: FromJs<'js>>(
+        self,
+        source: &str,
+        file_name: &str,
+        kind: EvalKind,
+    ) -> Result<T> {
+        let src = CString::new(source)
+            .map_err(|_| Error::type_error("source code contains a NUL byte"))?;
+        let name = CString::new(file_name)
+            .map_err(|_| Error::type_error("file name contains a NUL byte"))?;
+        let flags = match kind {
+            EvalKind::Script => sys::JS_EVAL_TYPE_GLOBAL,
+            EvalKind::StrictScript => sys::JS_EVAL_TYPE_GLOBAL | sys::JS_EVAL_FLAG_STRICT,
+            EvalKind::Module => sys::JS_EVAL_TYPE_MODULE,
+        };
+        // SAFETY: ctx is live; src has source.len() bytes plus a NUL.
+        let raw = unsafe {
+            sys::JS_Eval(
+                self.as_raw(),
+                src.as_ptr(),
+                source.len(),
+                name.as_ptr(),
+                flags as i32,
+            )
+        };
+        let value = self.check(raw)?;
+        T::from_js(&value)
+    }
+
+    /// The global object.
+    pub fn globals(self) -> Object<'js> {
+        // SAFETY: ctx is live; we own the returned reference.
+        Object::from_value(unsafe { Value::from_raw(self, sys::JS_GetGlobalObject(self.as_raw())) })
+    }
+
+    /// Turns a raw result into a value, or the pending exception into an error.
+    pub(crate) fn check(self, raw: sys::JSValue) -> Result<Value<'js>> {
+        if sys::JS_IsException(raw) {
+            Err(self.catch())
+        } else {
+            // SAFETY: a non-exception result of an engine call, owned by us.
+            Ok(unsafe { Value::from_raw(self, raw) })
+        }
+    }
+
+    /// Takes the pending exception out of the context as [`Error::Thrown`].
+    pub fn catch(self) -> Error {
+        // SAFETY: ctx is live; we own the exception value.
+        let exc = unsafe { Value::from_raw(self, sys::JS_GetException(self.as_raw())) };
+        Error::Thrown(self.describe(&exc))
+    }
+
+    /// Name, message and stack of a thrown value, read without running JS
+    /// getters that could throw again (a failing read is left empty).
+    pub(crate) fn describe(self, exc: &Value<'js>) -> Exception {
+        // SAFETY: exc is a live value of this context.
+        let is_error = unsafe { sys::JS_IsError(exc.as_raw()) };
+        if !is_error {
+            return Exception {
+                name: None,
+                message: self.stringify(exc),
+                stack: None,
+            };
+        }
+        let obj = Object::from_value(exc.clone());
+        let text = |key: &str| -> Option<String> {
+            let v: Value = obj.get(key).ok()?;
+            if sys::JS_IsUndefined(v.as_raw()) {
+                None
+            } else {
+                Some(self.stringify(&v))
+            }
+        };
+        Exception {
+            name: text("name"),
+            message: text("message").unwrap_or_default(),
+            stack: text("stack"),
+        }
+    }
+
+    /// `String(v)`, or a placeholder if that throws.
+    pub(crate) fn stringify(self, v: &Value<'js>) -> String {
+        // SAFETY: v is live; the C string is freed below.
+        unsafe {
+            let p = sys::JS_ToCString(self.as_raw(), v.as_raw());
+            if p.is_null() {
+                drop(Value::from_raw(self, sys::JS_GetException(self.as_raw())));
+                return format!("<{} that cannot be converted to a string>", v.type_name());
+            }
+            let s = std::ffi::CStr::from_ptr(p).to_string_lossy().into_owned();
+            sys::JS_FreeCString(self.as_raw(), p);
+            s
+        }
+    }
+
+    /// Makes `module` importable in this context (`import { f } from 'name'`).
+    /// It is also [`crate::register`]ed, so `JS_AddRust` sees it.
+    pub fn add_module(self, module: &'static crate::NativeModule) -> Result<()> {
+        crate::register(module);
+        // SAFETY: ctx live; the module was just registered.
+        if unsafe { crate::native::add_module(self.as_raw(), module) } < 0 {
+            return Err(self.catch());
+        }
+        Ok(())
+    }
+
+    /// Converts a Rust value into a JS value of this context.
+    pub fn value<T: IntoJs<'js>>(self, v: T) -> Result<Value<'js>> {
+        v.into_js(self)
+    }
+}

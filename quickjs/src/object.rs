@@ -1,0 +1,380 @@
+//! Objects and functions: property access and calls, both directions.
+
+use crate::convert::{FromJs, IntoJs};
+use crate::error::{Error, Result};
+use crate::native::{panic_error, Args};
+use crate::value::{Ctx, Value};
+use quickjs_sys as sys;
+use std::ffi::CString;
+use std::os::raw::{c_int, c_void};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// A JS object (anything `typeof` calls "object" or "function", but null).
+#[derive(Clone, Debug)]
+pub struct Object<'js>(Value<'js>);
+
+/// A property key: a string or an array index.
+pub trait PropertyKey {
+    /// The key as an atom of `ctx` (freed by the caller).
+    #[doc(hidden)]
+    fn to_atom(&self, ctx: Ctx<'_>) -> Result<sys::JSAtom>;
+}
+
+impl PropertyKey for &str {
+    fn to_atom(&self, ctx: Ctx<'_>) -> Result<sys::JSAtom> {
+        // SAFETY: ctx live; the engine copies len bytes.
+        let atom = unsafe { sys::JS_NewAtomLen(ctx.as_raw(), self.as_ptr().cast(), self.len()) };
+        if atom == sys::JS_ATOM_NULL {
+            return Err(ctx.catch());
+        }
+        Ok(atom)
+    }
+}
+
+impl PropertyKey for String {
+    fn to_atom(&self, ctx: Ctx<'_>) -> Result<sys::JSAtom> {
+        self.as_str().to_atom(ctx)
+    }
+}
+
+impl PropertyKey for u32 {
+    fn to_atom(&self, ctx: Ctx<'_>) -> Result<sys::JSAtom> {
+        // SAFETY: ctx live.
+        let atom = unsafe { sys::JS_NewAtomUInt32(ctx.as_raw(), *self) };
+        if atom == sys::JS_ATOM_NULL {
+            return Err(ctx.catch());
+        }
+        Ok(atom)
+    }
+}
+
+/// Runs `f` with `key` as an atom, freed afterwards.
+fn with_atom<'js, K: PropertyKey, R>(
+    ctx: Ctx<'js>,
+    key: K,
+    f: impl FnOnce(sys::JSAtom) -> R,
+) -> Result<R> {
+    let atom = key.to_atom(ctx)?;
+    let r = f(atom);
+    // SAFETY: we own the atom.
+    unsafe { sys::JS_FreeAtom(ctx.as_raw(), atom) };
+    Ok(r)
+}
+
+impl<'js> Object<'js> {
+    pub(crate) fn from_value(v: Value<'js>) -> Self {
+        Object(v)
+    }
+
+    /// A new empty object.
+    ///
+    /// ```
+    /// # let ctx = quickjs::Context::full(&quickjs::Runtime::new().unwrap()).unwrap();
+    /// ctx.with(|ctx| {
+    ///     let o = quickjs::Object::new(ctx).unwrap();
+    ///     o.set("answer", 42).unwrap();
+    ///     assert_eq!(o.get::<_, i32>("answer").unwrap(), 42);
+    /// });
+    /// ```
+    pub fn new(ctx: Ctx<'js>) -> Result<Self> {
+        // SAFETY: ctx live.
+        ctx.check(unsafe { sys::JS_NewObject(ctx.as_raw()) })
+            .map(Object)
+    }
+
+    /// The context.
+    pub fn ctx(&self) -> Ctx<'js> {
+        self.0.ctx()
+    }
+
+    /// `obj[key]`, converted (getters run; a throwing getter is an error).
+    pub fn get<K: PropertyKey, V: FromJs<'js>>(&self, key: K) -> Result<V> {
+        let ctx = self.ctx();
+        // SAFETY: object and atom live.
+        let raw = with_atom(ctx, key, |atom| unsafe {
+            sys::JS_GetProperty(ctx.as_raw(), self.0.as_raw(), atom)
+        })?;
+        V::from_js(&ctx.check(raw)?)
+    }
+
+    /// `obj[key] = value` (setters run).
+    pub fn set<K: PropertyKey, V: IntoJs<'js>>(&self, key: K, value: V) -> Result<()> {
+        let ctx = self.ctx();
+        let value = value.into_js(ctx)?;
+        // SAFETY: object and atom live; SetProperty takes ownership of the value.
+        let r = with_atom(ctx, key, |atom| unsafe {
+            sys::JS_SetProperty(ctx.as_raw(), self.0.as_raw(), atom, value.into_raw())
+        })?;
+        if r < 0 {
+            return Err(ctx.catch());
+        }
+        Ok(())
+    }
+
+    /// `key in obj`.
+    pub fn contains_key<K: PropertyKey>(&self, key: K) -> Result<bool> {
+        let ctx = self.ctx();
+        // SAFETY: object and atom live.
+        let r = with_atom(ctx, key, |atom| unsafe {
+            sys::JS_HasProperty(ctx.as_raw(), self.0.as_raw(), atom)
+        })?;
+        if r < 0 {
+            return Err(ctx.catch());
+        }
+        Ok(r > 0)
+    }
+
+    /// `delete obj[key]`; whether the property is gone.
+    pub fn remove<K: PropertyKey>(&self, key: K) -> Result<bool> {
+        let ctx = self.ctx();
+        // SAFETY: object and atom live.
+        let r = with_atom(ctx, key, |atom| unsafe {
+            sys::JS_DeleteProperty(ctx.as_raw(), self.0.as_raw(), atom, 0)
+        })?;
+        if r < 0 {
+            return Err(ctx.catch());
+        }
+        Ok(r > 0)
+    }
+
+    /// The object's own enumerable string keys, in property order
+    /// (`Object.keys`).
+    pub fn keys(&self) -> Result<Vec<String>> {
+        let ctx = self.ctx();
+        let keys: Value = ctx
+            .globals()
+            .get::<_, Object>("Object")?
+            .get::<_, Function>("keys")?
+            .call((self.clone(),))?;
+        Vec::<String>::from_js(&keys)
+    }
+
+    /// The object as a plain value.
+    pub fn into_value(self) -> Value<'js> {
+        self.0
+    }
+
+    /// The object as a plain value, borrowed.
+    pub fn as_value(&self) -> &Value<'js> {
+        &self.0
+    }
+}
+
+impl<'js> FromJs<'js> for Object<'js> {
+    fn from_js(value: &Value<'js>) -> Result<Self> {
+        match value.tag() {
+            sys::JS_TAG_OBJECT => Ok(Object(value.clone())),
+            _ => Err(Error::type_error(format!(
+                "expected object, got {}",
+                value.type_name()
+            ))),
+        }
+    }
+}
+
+impl<'js> IntoJs<'js> for Object<'js> {
+    fn into_js(self, _ctx: Ctx<'js>) -> Result<Value<'js>> {
+        Ok(self.0)
+    }
+}
+
+/// A JS function.
+#[derive(Clone, Debug)]
+pub struct Function<'js>(Object<'js>);
+
+/// Arguments of a call from Rust into JS: `()`, or a tuple of [`IntoJs`]
+/// values.
+pub trait IntoArgs<'js> {
+    /// Converts the arguments.
+    fn into_args(self, ctx: Ctx<'js>) -> Result<Vec<Value<'js>>>;
+}
+
+macro_rules! tuple_args {
+    ($($t:ident),*) => {
+        impl<'js, $($t: IntoJs<'js>),*> IntoArgs<'js> for ($($t,)*) {
+            #[allow(non_snake_case, unused_variables)]
+            fn into_args(self, ctx: Ctx<'js>) -> Result<Vec<Value<'js>>> {
+                let ($($t,)*) = self;
+                Ok(vec![$($t.into_js(ctx)?),*])
+            }
+        }
+    };
+}
+tuple_args!();
+tuple_args!(A);
+tuple_args!(A, B);
+tuple_args!(A, B, C);
+tuple_args!(A, B, C, D);
+tuple_args!(A, B, C, D, E);
+tuple_args!(A, B, C, D, E, F);
+
+impl<'js, T: IntoJs<'js>> IntoArgs<'js> for Vec<T> {
+    fn into_args(self, ctx: Ctx<'js>) -> Result<Vec<Value<'js>>> {
+        self.into_iter().map(|v| v.into_js(ctx)).collect()
+    }
+}
+
+/// The closure type behind [`Function::new`].
+type Closure = Box<dyn for<'a, 'js> Fn(&Args<'a, 'js>) -> Result<Value<'js>> + 'static>;
+
+struct ClosureData {
+    name: String,
+    f: Closure,
+}
+
+impl<'js> Function<'js> {
+    /// A JS function that calls a Rust closure. Convert the arguments with
+    /// [`Args::get`]; an `Err` is thrown, a panic becomes an `InternalError`.
+    ///
+    /// ```
+    /// use quickjs::{Context, Function, IntoJs, Runtime};
+    /// let ctx = Context::full(&Runtime::new().unwrap()).unwrap();
+    /// ctx.with(|ctx| {
+    ///     let twice = Function::new(ctx, "twice", 1, |args| {
+    ///         let n: f64 = args.get(0)?;
+    ///         (n * 2.0).into_js(args.ctx())
+    ///     }).unwrap();
+    ///     ctx.globals().set("twice", twice).unwrap();
+    ///     assert_eq!(ctx.eval::<f64>("twice(21)").unwrap(), 42.0);
+    /// });
+    /// ```
+    pub fn new<F>(ctx: Ctx<'js>, name: &str, length: u32, f: F) -> Result<Self>
+    where
+        F: for<'a, 'j> Fn(&Args<'a, 'j>) -> Result<Value<'j>> + 'static,
+    {
+        let cname = CString::new(name)
+            .map_err(|_| Error::type_error("function name contains a NUL byte"))?;
+        let data = Box::into_raw(Box::new(ClosureData {
+            name: name.to_owned(),
+            f: Box::new(f),
+        }));
+        // SAFETY: ctx live; the engine calls `call_closure` with `data` and
+        // frees it exactly once with `free_closure` (also on failure).
+        let raw = unsafe {
+            sys::JS_NewCClosure(
+                ctx.as_raw(),
+                Some(call_closure),
+                cname.as_ptr(),
+                Some(free_closure),
+                length.min(i32::MAX as u32) as c_int,
+                0,
+                data.cast(),
+            )
+        };
+        Ok(Function(Object(ctx.check(raw)?)))
+    }
+
+    /// Calls the function with `this` = `undefined`.
+    pub fn call<A: IntoArgs<'js>, R: FromJs<'js>>(&self, args: A) -> Result<R> {
+        self.call_with_this(Value::undefined(self.0.ctx()), args)
+    }
+
+    /// Calls the function with the given `this`.
+    pub fn call_with_this<A: IntoArgs<'js>, R: FromJs<'js>>(
+        &self,
+        this: Value<'js>,
+        args: A,
+    ) -> Result<R> {
+        let ctx = self.0.ctx();
+        let args = args.into_args(ctx)?;
+        let mut raw_args: Vec<sys::JSValue> = args.iter().map(Value::as_raw).collect();
+        // SAFETY: function, this and args are live values of ctx; JS_Call does
+        // not take ownership of them.
+        let raw = unsafe {
+            sys::JS_Call(
+                ctx.as_raw(),
+                self.0.as_value().as_raw(),
+                this.as_raw(),
+                raw_args.len() as c_int,
+                raw_args.as_mut_ptr(),
+            )
+        };
+        R::from_js(&ctx.check(raw)?)
+    }
+
+    /// The function as an object.
+    pub fn into_object(self) -> Object<'js> {
+        self.0
+    }
+}
+
+unsafe extern "C" fn call_closure(
+    ctx: *mut sys::JSContext,
+    _this: sys::JSValue,
+    argc: c_int,
+    argv: *mut sys::JSValue,
+    _magic: c_int,
+    opaque: *mut c_void,
+) -> sys::JSValue {
+    // SAFETY: opaque is the ClosureData given to JS_NewCClosure, alive until
+    // free_closure; the engine passes a live ctx and argc live arguments.
+    let data = unsafe { &*(opaque as *const ClosureData) };
+    let ctx = unsafe { Ctx::from_raw(ctx) };
+    let args = unsafe { Args::new(ctx, argc, argv, &data.name) };
+    match catch_unwind(AssertUnwindSafe(|| (data.f)(&args))) {
+        Ok(Ok(v)) => v.into_raw(),
+        Ok(Err(e)) => ctx.throw(e),
+        Err(panic) => ctx.throw(panic_error(&data.name, panic)),
+    }
+}
+
+unsafe extern "C" fn free_closure(opaque: *mut c_void) {
+    // SAFETY: the Box made in Function::new, freed once by the engine.
+    drop(unsafe { Box::from_raw(opaque.cast::<ClosureData>()) });
+}
+
+impl<'js> FromJs<'js> for Function<'js> {
+    fn from_js(value: &Value<'js>) -> Result<Self> {
+        // SAFETY: value is live.
+        if value.tag() == sys::JS_TAG_OBJECT
+            && unsafe { sys::JS_IsFunction(value.ctx().as_raw(), value.as_raw()) }
+        {
+            Ok(Function(Object(value.clone())))
+        } else {
+            Err(Error::type_error(format!(
+                "expected function, got {}",
+                value.type_name()
+            )))
+        }
+    }
+}
+
+impl<'js> IntoJs<'js> for Function<'js> {
+    fn into_js(self, _ctx: Ctx<'js>) -> Result<Value<'js>> {
+        Ok(self.0 .0)
+    }
+}
+
+/// `Vec<T>` from a JS array (or any array-like: `length` and indices).
+impl<'js, T: FromJs<'js>> FromJs<'js> for Vec<T> {
+    fn from_js(value: &Value<'js>) -> Result<Self> {
+        let obj = Object::from_js(value)
+            .map_err(|_| Error::type_error(format!("expected array, got {}", value.type_name())))?;
+        let ctx = value.ctx();
+        let mut len = 0i64;
+        // SAFETY: obj live.
+        if unsafe { sys::JS_GetLength(ctx.as_raw(), value.as_raw(), &mut len) } < 0 {
+            return Err(ctx.catch());
+        }
+        let len = u32::try_from(len)
+            .map_err(|_| Error::range_error(format!("array length {len} is too large")))?;
+        (0..len)
+            .map(|i| {
+                obj.get(i)
+                    .map_err(|e| e.prefixed(format_args!("element {i}")))
+            })
+            .collect()
+    }
+}
+
+/// A JS array.
+impl<'js, T: IntoJs<'js>> IntoJs<'js> for Vec<T> {
+    fn into_js(self, ctx: Ctx<'js>) -> Result<Value<'js>> {
+        // SAFETY: ctx live.
+        let array = Object(ctx.check(unsafe { sys::JS_NewArray(ctx.as_raw()) })?);
+        for (i, v) in self.into_iter().enumerate() {
+            array.set(i as u32, v)?;
+        }
+        Ok(array.into_value())
+    }
+}

@@ -1,0 +1,265 @@
+//! [`Runtime`]: owns a `JSRuntime` (heap, GC, atoms, limits) and the lock that
+//! makes it safe to move between threads.
+
+use crate::error::{Error, Result};
+use quickjs_sys as sys;
+use std::os::raw::{c_int, c_void};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr::NonNull;
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread::ThreadId;
+
+/// Decides, when the engine asks periodically during execution, whether to
+/// stop the running JS (`true` interrupts it with an uncatchable
+/// `InternalError: interrupted`).
+pub type InterruptHandler = Box<dyn FnMut() -> bool + Send + 'static>;
+
+/// A QuickJS runtime: one heap, one garbage collector, shared by its
+/// [`crate::Context`]s.
+///
+/// `Runtime` is `Send` and `Sync`: every use of the engine goes through a
+/// re-entrant lock, so a runtime (with its contexts) can move to another thread
+/// between uses, and several runtimes run in parallel on different threads.
+/// The `JSRuntime` is freed when the last handle (the `Runtime`, its contexts
+/// and persistent values) is dropped.
+///
+/// ```
+/// let rt = quickjs::Runtime::new().unwrap();
+/// rt.set_memory_limit(Some(32 << 20));
+/// rt.set_max_stack_size(Some(512 << 10));
+/// ```
+#[derive(Clone)]
+pub struct Runtime {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    raw: NonNull<sys::JSRuntime>,
+    lock: ReentrantLock,
+    interrupt: Mutex<Option<InterruptHandler>>,
+}
+
+// SAFETY: the raw runtime is only touched while `lock` is held (see
+// `Runtime::lock`), so at most one thread uses it at a time.
+unsafe impl Send for Inner {}
+// SAFETY: as above.
+unsafe impl Sync for Inner {}
+
+/// Memory statistics of a runtime (`JS_ComputeMemoryUsage`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MemoryUsage {
+    /// Bytes allocated by the engine (its malloc count of bytes in use).
+    pub malloc_size: i64,
+    /// The memory limit (-1: none).
+    pub malloc_limit: i64,
+    /// Bytes in use, including allocator overhead.
+    pub memory_used_size: i64,
+    /// Number of live objects.
+    pub obj_count: i64,
+    /// Number of live strings and atoms.
+    pub str_count: i64,
+}
+
+impl Runtime {
+    /// A new runtime with the engine's defaults (no memory limit, 1 MiB stack).
+    pub fn new() -> Result<Self> {
+        // SAFETY: plain constructor; a null result means out of memory.
+        let raw = NonNull::new(unsafe { sys::JS_NewRuntime() })
+            .ok_or_else(|| Error::internal("JS_NewRuntime: out of memory"))?;
+        Ok(Runtime {
+            inner: Arc::new(Inner {
+                raw,
+                lock: ReentrantLock::default(),
+                interrupt: Mutex::new(None),
+            }),
+        })
+    }
+
+    /// Runs `f` with the runtime locked by this thread.
+    pub(crate) fn lock<R>(&self, f: impl FnOnce(*mut sys::JSRuntime) -> R) -> R {
+        let guard = self.inner.lock.acquire();
+        let rt = self.inner.raw.as_ptr();
+        if guard.outermost {
+            // The stack-overflow check measures from the stack top recorded
+            // here: this thread's, since the runtime may have moved.
+            // SAFETY: rt is live and now locked by this thread.
+            unsafe { sys::JS_UpdateStackTop(rt) };
+        }
+        f(rt)
+    }
+
+    /// Caps the heap at `bytes` (`None`: no limit). An allocation beyond it
+    /// throws `InternalError: out of memory` in JS; the runtime stays usable.
+    pub fn set_memory_limit(&self, bytes: Option<usize>) {
+        // SAFETY: rt is live and locked.
+        self.lock(|rt| unsafe { sys::JS_SetMemoryLimit(rt, bytes.unwrap_or(usize::MAX)) })
+    }
+
+    /// Caps the JS stack at `bytes` (`None`: no check). Deeper recursion
+    /// throws `RangeError: Maximum call stack size exceeded`.
+    pub fn set_max_stack_size(&self, bytes: Option<usize>) {
+        // SAFETY: rt is live and locked.
+        self.lock(|rt| unsafe { sys::JS_SetMaxStackSize(rt, bytes.unwrap_or(0)) })
+    }
+
+    /// Runs the cycle collector when the heap grows past `bytes` since the
+    /// last collection.
+    pub fn set_gc_threshold(&self, bytes: usize) {
+        // SAFETY: rt is live and locked.
+        self.lock(|rt| unsafe { sys::JS_SetGCThreshold(rt, bytes) })
+    }
+
+    /// Installs (or with `None` removes) the interrupt handler, e.g. a
+    /// deadline for untrusted code:
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// let rt = quickjs::Runtime::new().unwrap();
+    /// let deadline = Instant::now() + Duration::from_millis(50);
+    /// rt.set_interrupt_handler(Some(Box::new(move || Instant::now() > deadline)));
+    /// ```
+    ///
+    /// A panic in the handler counts as `true`.
+    pub fn set_interrupt_handler(&self, handler: Option<InterruptHandler>) {
+        let install = handler.is_some();
+        *self
+            .inner
+            .interrupt
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = handler;
+        let opaque = Arc::as_ptr(&self.inner) as *mut c_void;
+        // SAFETY: rt is live and locked; opaque points to `Inner`, which owns
+        // the runtime and so outlives every call of the handler.
+        self.lock(|rt| unsafe {
+            sys::JS_SetInterruptHandler(
+                rt,
+                if install {
+                    Some(call_interrupt_handler)
+                } else {
+                    None
+                },
+                opaque,
+            )
+        })
+    }
+
+    /// Runs the garbage collector now.
+    pub fn run_gc(&self) {
+        // SAFETY: rt is live and locked.
+        self.lock(|rt| unsafe { sys::JS_RunGC(rt) })
+    }
+
+    /// Memory statistics.
+    pub fn memory_usage(&self) -> MemoryUsage {
+        // SAFETY: rt is live and locked; the struct is plain data.
+        let m = self.lock(|rt| unsafe {
+            let mut m: sys::JSMemoryUsage = std::mem::zeroed();
+            sys::JS_ComputeMemoryUsage(rt, &mut m);
+            m
+        });
+        MemoryUsage {
+            malloc_size: m.malloc_size,
+            malloc_limit: m.malloc_limit,
+            memory_used_size: m.memory_used_size,
+            obj_count: m.obj_count,
+            str_count: m.str_count,
+        }
+    }
+
+    /// Whether a job (promise reaction) is queued.
+    pub fn is_job_pending(&self) -> bool {
+        // SAFETY: rt is live and locked.
+        self.lock(|rt| unsafe { sys::JS_IsJobPending(rt) })
+    }
+
+    /// Runs queued jobs, and settles finished Rust futures, until none is
+    /// left; returns how many jobs ran. A job that throws stops the run with
+    /// that exception.
+    pub fn run_pending_jobs(&self) -> Result<usize> {
+        self.lock(|rt| {
+            let mut ran = 0;
+            loop {
+                let mut ctx = std::ptr::null_mut();
+                // SAFETY: rt is live and locked.
+                match unsafe { sys::JS_ExecutePendingJob(rt, &mut ctx) } {
+                    0 => return Ok(ran),
+                    1 => ran += 1,
+                    // SAFETY: the job's context is live (its job just ran in it).
+                    _ => return Err(unsafe { crate::Ctx::from_raw(ctx) }.catch()),
+                }
+            }
+        })
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        // SAFETY: the last handle is gone: no context, value or lock remains.
+        unsafe { sys::JS_FreeRuntime(self.raw.as_ptr()) }
+    }
+}
+
+unsafe extern "C" fn call_interrupt_handler(
+    _rt: *mut sys::JSRuntime,
+    opaque: *mut c_void,
+) -> c_int {
+    // SAFETY: opaque is the `Inner` that set this handler and owns the runtime.
+    let inner = unsafe { &*(opaque as *const Inner) };
+    let Ok(mut slot) = inner.interrupt.try_lock() else {
+        return 0;
+    };
+    match slot.as_mut() {
+        Some(handler) => catch_unwind(AssertUnwindSafe(handler)).unwrap_or(true) as c_int,
+        None => 0,
+    }
+}
+
+/// A lock the owning thread may take again (a Rust callback called from JS
+/// may use its context's API while the outer call holds the lock).
+#[derive(Default)]
+struct ReentrantLock {
+    state: Mutex<(Option<ThreadId>, usize)>,
+    free: Condvar,
+}
+
+struct Guard<'a> {
+    lock: &'a ReentrantLock,
+    outermost: bool,
+}
+
+impl ReentrantLock {
+    fn acquire(&self) -> Guard<'_> {
+        let me = std::thread::current().id();
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            match state.0 {
+                None => {
+                    *state = (Some(me), 1);
+                    return Guard {
+                        lock: self,
+                        outermost: true,
+                    };
+                }
+                Some(owner) if owner == me => {
+                    state.1 += 1;
+                    return Guard {
+                        lock: self,
+                        outermost: false,
+                    };
+                }
+                Some(_) => state = self.free.wait(state).unwrap_or_else(|e| e.into_inner()),
+            }
+        }
+    }
+}
+
+impl Drop for Guard<'_> {
+    fn drop(&mut self) {
+        let mut state = self.lock.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.1 -= 1;
+        if state.1 == 0 {
+            state.0 = None;
+            self.lock.free.notify_one();
+        }
+    }
+}

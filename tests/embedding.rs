@@ -1,0 +1,267 @@
+//! The safe embedding API: runtime, context, eval, values, calls both ways,
+//! errors, limits, threads. No `unsafe` here.
+
+use quickjs::{js, Context, Error, EvalKind, Function, IntoJs, Object, Runtime, Value};
+use std::time::{Duration, Instant};
+
+fn context() -> Context {
+    Context::full(&Runtime::new().unwrap()).unwrap()
+}
+
+fn thrown(e: Error) -> quickjs::Exception {
+    match e {
+        Error::Thrown(e) => e,
+        other => panic!("expected a thrown JS exception, got {other:?}"),
+    }
+}
+
+#[test]
+fn eval_converts_completion_values() {
+    let ctx = context();
+    ctx.with(|ctx| {
+        assert_eq!(ctx.eval::<i32>("6 * 7").unwrap(), 42);
+        assert_eq!(ctx.eval::<String>("'a' + 'b'").unwrap(), "ab");
+        assert_eq!(
+            ctx.eval::<Vec<i64>>("[1, 2, 3].map(x => x * 2)").unwrap(),
+            vec![2, 4, 6]
+        );
+        assert_eq!(ctx.eval::<Option<bool>>("undefined").unwrap(), None);
+        let e = ctx.eval::<i32>("'x'").unwrap_err();
+        assert_eq!(e, Error::type_error("expected number, got string"));
+    });
+}
+
+#[test]
+fn js_exceptions_become_errors_with_name_message_and_stack() {
+    let ctx = context();
+    ctx.with(|ctx| {
+        let e = thrown(
+            ctx.eval_with::<Value>(
+                "function f() { throw new TypeError('bad') }\nf()",
+                "script.js",
+                EvalKind::Script,
+            )
+            .unwrap_err(),
+        );
+        assert_eq!(e.name.as_deref(), Some("TypeError"));
+        assert_eq!(e.message, "bad");
+        let stack = e.stack.unwrap();
+        assert!(stack.contains("at f (script.js:1"), "{stack}");
+        let e = thrown(ctx.eval::<Value>("throw 42").unwrap_err());
+        assert_eq!((e.name, e.message.as_str(), e.stack), (None, "42", None));
+        let e = thrown(ctx.eval::<Value>("let = ;").unwrap_err());
+        assert_eq!(e.name.as_deref(), Some("SyntaxError"));
+        assert!(Error::Thrown(e).to_string().starts_with("SyntaxError: "));
+    });
+}
+
+#[test]
+fn globals_objects_and_keys() {
+    let ctx = context();
+    ctx.with(|ctx| {
+        let o = Object::new(ctx).unwrap();
+        o.set("b", 2).unwrap();
+        o.set("a", "x").unwrap();
+        o.set(7u32, true).unwrap();
+        ctx.globals().set("o", o.clone()).unwrap();
+        assert_eq!(
+            ctx.eval::<String>("JSON.stringify(o)").unwrap(),
+            r#"{"7":true,"b":2,"a":"x"}"#
+        );
+        assert_eq!(o.keys().unwrap(), ["7", "b", "a"]);
+        assert!(o.contains_key("a").unwrap());
+        assert!(o.remove("a").unwrap());
+        assert!(!o.contains_key("a").unwrap());
+        assert_eq!(o.get::<_, Option<i32>>("missing").unwrap(), None);
+    });
+}
+
+#[test]
+fn a_throwing_getter_is_an_error_not_a_crash() {
+    let ctx = context();
+    ctx.with(|ctx| {
+        let o: Object = ctx.eval("({ get boom() { throw new RangeError('getter') } })").unwrap();
+        let e = thrown(o.get::<_, i32>("boom").unwrap_err());
+        assert_eq!((e.name.as_deref(), e.message.as_str()), (Some("RangeError"), "getter"));
+        // A Proxy that mutates during conversion of an array.
+        let v = ctx.eval::<Vec<i32>>("const a = [1, 2, 3]; new Proxy(a, { get(t, k) { if (k === '1') a.length = 0; return t[k] } })");
+        assert!(v.is_err());
+    });
+}
+
+#[test]
+fn rust_calls_js_functions_with_typed_arguments() {
+    let ctx = context();
+    ctx.with(|ctx| {
+        let f: Function = ctx.eval("(a, b, c) => `${a}-${b}-${c}`").unwrap();
+        assert_eq!(f.call::<_, String>((1, "two", 3.5)).unwrap(), "1-two-3.5");
+        let thrower: Function = ctx.eval("() => { throw new Error('inside') }").unwrap();
+        assert_eq!(
+            thrown(thrower.call::<_, Value>(()).unwrap_err()).message,
+            "inside"
+        );
+    });
+}
+
+#[test]
+fn rust_closures_are_js_functions_and_panics_are_caught() {
+    let ctx = context();
+    ctx.with(|ctx| {
+        let counter = std::rc::Rc::new(std::cell::Cell::new(0));
+        let c = counter.clone();
+        let add = Function::new(ctx, "add", 2, move |args| {
+            c.set(c.get() + 1);
+            let (a, b): (i32, i32) = (args.get(0)?, args.get(1)?);
+            (a + b).into_js(args.ctx())
+        })
+        .unwrap();
+        let boom = Function::new(ctx, "boom", 0, |_| panic!("closure panic")).unwrap();
+        let g = ctx.globals();
+        g.set("add", add).unwrap();
+        g.set("boom", boom).unwrap();
+        assert_eq!(ctx.eval::<i32>("add(40, 2)").unwrap(), 42);
+        assert_eq!(
+            ctx.eval::<String>("try { add(1, 'x') } catch (e) { e.message }")
+                .unwrap(),
+            "add: argument 2: expected number, got string"
+        );
+        assert_eq!(
+            ctx.eval::<String>("try { boom() } catch (e) { `${e.name}: ${e.message}` }")
+                .unwrap(),
+            "InternalError: boom: Rust panic: closure panic"
+        );
+        assert_eq!(ctx.eval::<i32>("add(1, 1)").unwrap(), 2);
+        assert_eq!(counter.get(), 3);
+    });
+}
+
+#[js]
+fn triple(x: i32) -> i32 {
+    x * 3
+}
+quickjs::module!(static MATH = "math" { triple });
+
+#[test]
+fn native_modules_can_be_added_under_any_name() {
+    let ctx = context();
+    ctx.with(|ctx| {
+        ctx.add_module(&MATH).unwrap();
+        let p: Value = ctx
+            .eval_with(
+                "import { triple } from 'math'; globalThis.r = triple(14)",
+                "main.js",
+                EvalKind::Module,
+            )
+            .unwrap();
+        drop(p);
+        assert_eq!(ctx.globals().get::<_, i32>("r").unwrap(), 42);
+    });
+}
+
+#[test]
+fn a_memory_limit_ends_a_huge_allocation_cleanly() {
+    let rt = Runtime::new().unwrap();
+    rt.set_memory_limit(Some(16 << 20));
+    let ctx = Context::full(&rt).unwrap();
+    ctx.with(|ctx| {
+        let e = thrown(
+            ctx.eval::<Value>("const a = []; for (;;) a.push('x'.repeat(1000) + a.length)")
+                .unwrap_err(),
+        );
+        assert_eq!(
+            (e.name.as_deref(), e.message.as_str()),
+            (Some("InternalError"), "out of memory")
+        );
+        let e = thrown(ctx.eval::<Value>("new ArrayBuffer(1e9)").unwrap_err());
+        assert!(
+            e.message.contains("out of memory") || e.name.as_deref() == Some("RangeError"),
+            "{e}"
+        );
+        assert_eq!(ctx.eval::<i32>("1 + 1").unwrap(), 2);
+    });
+    assert!(rt.memory_usage().malloc_limit == 16 << 20);
+}
+
+#[test]
+fn deep_recursion_is_a_range_error() {
+    let rt = Runtime::new().unwrap();
+    rt.set_max_stack_size(Some(256 << 10));
+    let ctx = Context::full(&rt).unwrap();
+    ctx.with(|ctx| {
+        let e = thrown(
+            ctx.eval::<Value>("function r(n) { return r(n + 1) + 1 } r(0)")
+                .unwrap_err(),
+        );
+        assert_eq!(e.name.as_deref(), Some("RangeError"), "{e}");
+        assert_eq!(ctx.eval::<i32>("[1, 2].length").unwrap(), 2);
+    });
+}
+
+#[test]
+fn an_interrupt_handler_stops_an_infinite_loop() {
+    let rt = Runtime::new().unwrap();
+    let deadline = Instant::now() + Duration::from_millis(100);
+    rt.set_interrupt_handler(Some(Box::new(move || Instant::now() > deadline)));
+    let ctx = Context::full(&rt).unwrap();
+    let start = Instant::now();
+    ctx.with(|ctx| {
+        let e = thrown(ctx.eval::<Value>("for (;;) {}").unwrap_err());
+        assert_eq!(
+            (e.name.as_deref(), e.message.as_str()),
+            (Some("InternalError"), "interrupted")
+        );
+    });
+    assert!(start.elapsed() < Duration::from_secs(5));
+    rt.set_interrupt_handler(None);
+    assert_eq!(
+        ctx.with(|ctx| ctx.eval::<i32>("let s = 0; for (let i = 0; i < 1000; i++) s += i; s"))
+            .unwrap(),
+        499500
+    );
+}
+
+#[test]
+fn a_runtime_moves_between_threads_and_runtimes_run_in_parallel() {
+    let ctx = context();
+    ctx.with(|ctx| ctx.eval::<Value>("globalThis.n = 1").map(drop))
+        .unwrap();
+    let ctx = std::thread::spawn(move || {
+        ctx.with(|ctx| ctx.eval::<Value>("n += 1").map(drop))
+            .unwrap();
+        ctx
+    })
+    .join()
+    .unwrap();
+    assert_eq!(ctx.with(|ctx| ctx.eval::<i32>("n")).unwrap(), 2);
+
+    let sums: Vec<i64> = (0..4)
+        .map(|i| {
+            std::thread::spawn(move || {
+                context().with(|ctx| {
+                    ctx.eval::<i64>(&format!(
+                        "let s = 0; for (let k = 0; k <= {i} * 1000; k++) s += k; s"
+                    ))
+                    .unwrap()
+                })
+            })
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|h| h.join().unwrap())
+        .collect();
+    assert_eq!(sums, [0, 500500, 2001000, 4501500]);
+}
+
+#[test]
+fn contexts_of_one_runtime_share_nothing_global() {
+    let rt = Runtime::new().unwrap();
+    let (a, b) = (Context::full(&rt).unwrap(), Context::full(&rt).unwrap());
+    a.with(|ctx| ctx.eval::<Value>("globalThis.x = 1").map(drop))
+        .unwrap();
+    assert_eq!(
+        b.with(|ctx| ctx.eval::<String>("typeof x")).unwrap(),
+        "undefined"
+    );
+    drop(rt); // contexts keep the runtime alive
+    assert_eq!(a.with(|ctx| ctx.eval::<i32>("x")).unwrap(), 1);
+}
