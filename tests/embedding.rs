@@ -265,3 +265,120 @@ fn contexts_of_one_runtime_share_nothing_global() {
     drop(rt); // contexts keep the runtime alive
     assert_eq!(a.with(|ctx| ctx.eval::<i32>("x")).unwrap(), 1);
 }
+
+#[test]
+fn persistent_values_outlive_with_and_release_cleanly() {
+    use quickjs::Persistent;
+    let rt = Runtime::new().unwrap();
+    let ctx = Context::full(&rt).unwrap();
+    let callback = ctx
+        .with(|ctx| Persistent::save(ctx, ctx.eval("(x) => x * 2").unwrap()))
+        .unwrap();
+    let r: i32 = ctx
+        .with(|ctx| callback.restore::<Function>(ctx)?.call((21,)))
+        .unwrap();
+    assert_eq!(r, 42);
+    // Restoring in another runtime's context is an error, not UB.
+    let other = context();
+    assert!(other
+        .with(|ctx| callback.restore::<Value>(ctx).map(drop))
+        .is_err());
+    // Dropping the runtime and context first is fine: the handle keeps the
+    // runtime alive; dropping the handle last frees everything (debug builds
+    // assert in JS_FreeRuntime that nothing leaked).
+    drop(ctx);
+    drop(rt);
+    let moved = std::thread::spawn(move || drop(callback));
+    moved.join().unwrap();
+}
+
+#[test]
+fn bytes_bigints_promises_chars_tuples_and_maps() {
+    use quickjs::{ArrayBuffer, BigInt, Bytes, Promise, PromiseState};
+    use std::collections::{BTreeMap, HashMap};
+    let rt = Runtime::new().unwrap();
+    let ctx = Context::full(&rt).unwrap();
+    ctx.with(|ctx| {
+        let g = ctx.globals();
+        g.set("bytes", Bytes(vec![1, 2, 255])).unwrap();
+        assert_eq!(
+            ctx.eval::<String>("bytes.constructor.name + ':' + [...bytes]")
+                .unwrap(),
+            "Uint8Array:1,2,255"
+        );
+        assert_eq!(
+            ctx.eval::<Bytes>("new Uint16Array([1, 258]).subarray(1)")
+                .unwrap(),
+            Bytes(vec![2, 1])
+        );
+        assert_eq!(
+            ctx.eval::<Bytes>("new DataView(new Uint8Array([9, 8, 7]).buffer, 1)")
+                .unwrap(),
+            Bytes(vec![8, 7])
+        );
+        let buf = ArrayBuffer::new(ctx, b"abc").unwrap();
+        g.set("buf", buf).unwrap();
+        assert_eq!(ctx.eval::<ArrayBuffer>("buf").unwrap().to_vec(), b"abc");
+        assert_eq!(
+            ctx.eval::<ArrayBuffer>("const b = new ArrayBuffer(4); b.transfer(); b")
+                .unwrap()
+                .to_vec(),
+            b""
+        );
+        assert!(ctx.eval::<Bytes>("[1, 2]").is_err());
+
+        assert_eq!(
+            ctx.eval::<BigInt>("2n ** 63n - 1n").unwrap(),
+            BigInt(i64::MAX as i128)
+        );
+        assert_eq!(
+            ctx.eval::<BigInt>("2n ** 64n - 1n").unwrap(),
+            BigInt(u64::MAX as i128)
+        );
+        assert!(ctx.eval::<BigInt>("2n ** 64n").is_err());
+        g.set("big", BigInt(-5)).unwrap();
+        assert_eq!(ctx.eval::<String>("typeof big + big").unwrap(), "bigint-5");
+
+        let p: Promise = ctx.eval("Promise.resolve(7)").unwrap();
+        assert_eq!(p.result::<i32>().unwrap().unwrap(), 7);
+        let p: Promise = ctx.eval("new Promise(() => {})").unwrap();
+        assert!(matches!(p.state(), PromiseState::Pending));
+        let p: Promise = ctx.eval("Promise.reject(new Error('no'))").unwrap();
+        assert_eq!(
+            thrown(p.result::<i32>().unwrap().unwrap_err()).message,
+            "no"
+        );
+
+        assert_eq!(ctx.eval::<char>("'é'").unwrap(), 'é');
+        assert!(ctx.eval::<char>("'ab'").is_err());
+        assert_eq!(
+            ctx.eval::<(i32, String, bool)>("[1, 'a', true]").unwrap(),
+            (1, "a".to_string(), true)
+        );
+        assert!(ctx.eval::<(i32, i32)>("[1]").is_err());
+        g.set("pair", (1, "x")).unwrap();
+        assert_eq!(
+            ctx.eval::<String>("JSON.stringify(pair)").unwrap(),
+            r#"[1,"x"]"#
+        );
+
+        let m: HashMap<String, i32> = ctx.eval("({ a: 1, b: 2 })").unwrap();
+        assert_eq!(m, HashMap::from([("a".into(), 1), ("b".into(), 2)]));
+        let m: BTreeMap<String, Vec<u8>> = ctx.eval("({ z: [1], y: [] })").unwrap();
+        assert_eq!(m.keys().collect::<Vec<_>>(), ["y", "z"]);
+        g.set("m", BTreeMap::from([("k", 1.5)])).unwrap();
+        assert_eq!(
+            ctx.eval::<String>("JSON.stringify(m)").unwrap(),
+            r#"{"k":1.5}"#
+        );
+        let e = ctx
+            .eval::<HashMap<String, i32>>("({ a: 1, b: 'x' })")
+            .unwrap_err();
+        assert_eq!(
+            e,
+            Error::type_error("property \"b\": expected number, got string")
+        );
+    });
+    rt.run_gc();
+    assert!(rt.memory_usage().obj_count > 0);
+}

@@ -66,13 +66,33 @@ impl Runtime {
         // SAFETY: plain constructor; a null result means out of memory.
         let raw = NonNull::new(unsafe { sys::JS_NewRuntime() })
             .ok_or_else(|| Error::internal("JS_NewRuntime: out of memory"))?;
-        Ok(Runtime {
-            inner: Arc::new(Inner {
-                raw,
-                lock: ReentrantLock::default(),
-                interrupt: Mutex::new(None),
-            }),
-        })
+        let inner = Arc::new(Inner {
+            raw,
+            lock: ReentrantLock::default(),
+            interrupt: Mutex::new(None),
+        });
+        OWNED
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((raw.as_ptr() as usize, Arc::as_ptr(&inner) as usize));
+        Ok(Runtime { inner })
+    }
+
+    /// The handle of the runtime `ctx` belongs to, if a `Runtime` owns it (a
+    /// runtime made by a C host, e.g. qjs, has none).
+    pub(crate) fn of_context(ctx: crate::Ctx<'_>) -> Option<Runtime> {
+        // SAFETY: ctx is live.
+        let rt = unsafe { sys::JS_GetRuntime(ctx.as_raw()) } as usize;
+        let owned = OWNED.lock().unwrap_or_else(|e| e.into_inner());
+        let &(_, inner) = owned.iter().find(|(r, _)| *r == rt)?;
+        // SAFETY: a live Ctx means a `with` call holds a handle, so the Arc's
+        // strong count is positive; we add one for the handle we return.
+        unsafe {
+            Arc::increment_strong_count(inner as *const Inner);
+            Some(Runtime {
+                inner: Arc::from_raw(inner as *const Inner),
+            })
+        }
     }
 
     /// Runs `f` with the runtime locked by this thread.
@@ -192,8 +212,15 @@ impl Runtime {
     }
 }
 
+/// JSRuntime address -> `Inner` address, for the runtimes a `Runtime` owns.
+static OWNED: Mutex<Vec<(usize, usize)>> = Mutex::new(Vec::new());
+
 impl Drop for Inner {
     fn drop(&mut self) {
+        OWNED
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|(r, _)| *r != self.raw.as_ptr() as usize);
         // SAFETY: the last handle is gone: no context, value or lock remains.
         unsafe { sys::JS_FreeRuntime(self.raw.as_ptr()) }
     }

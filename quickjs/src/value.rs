@@ -56,6 +56,12 @@ impl<'js> Ctx<'js> {
         }
     }
 
+    /// A handle to this context's [`crate::Runtime`] (`None` if no `Runtime`
+    /// owns it: a runtime made by a C host such as qjs).
+    pub fn runtime(self) -> Option<crate::Runtime> {
+        crate::runtime::Runtime::of_context(self)
+    }
+
     /// Takes the pending exception (or makes an `Error` value from `error`) as
     /// a value, e.g. to reject a promise with it.
     pub(crate) fn error_value(self, error: Error) -> Value<'js> {

@@ -1,0 +1,398 @@
+//! More value types: persistent handles, bytes and ArrayBuffers, BigInt,
+//! Promise, char, tuples and maps.
+
+use crate::convert::{FromJs, IntoJs};
+use crate::error::{Error, Result};
+use crate::object::Object;
+use crate::runtime::Runtime;
+use crate::value::{Ctx, Value};
+use quickjs_sys as sys;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasher, Hash};
+
+/// A value kept across `with` calls, e.g. a JS callback stored in a Rust
+/// struct. It keeps its runtime alive; dropping it releases the value (under
+/// the runtime's lock, from any thread).
+///
+/// ```
+/// use quickjs::{Context, Function, Persistent, Runtime};
+/// let ctx = Context::full(&Runtime::new().unwrap()).unwrap();
+/// let saved = ctx.with(|ctx| Persistent::save(ctx, ctx.eval("(x) => x + 1").unwrap())).unwrap();
+/// let r: i32 = ctx.with(|ctx| saved.restore::<Function>(ctx)?.call((41,))).unwrap();
+/// assert_eq!(r, 42);
+/// ```
+pub struct Persistent {
+    rt: Runtime,
+    raw: sys::JSValue,
+}
+
+// SAFETY: the value is only touched with its runtime's lock held.
+unsafe impl Send for Persistent {}
+// SAFETY: as above.
+unsafe impl Sync for Persistent {}
+
+impl Persistent {
+    /// Keeps `value` beyond the current `with` call. Fails for a context
+    /// whose runtime no [`Runtime`] owns (one made by a C host).
+    pub fn save<'js>(ctx: Ctx<'js>, value: Value<'js>) -> Result<Self> {
+        let rt = ctx.runtime().ok_or_else(|| {
+            Error::type_error("persistent values need a runtime owned by quickjs::Runtime")
+        })?;
+        Ok(Persistent {
+            rt,
+            raw: value.into_raw(),
+        })
+    }
+
+    /// The value in `ctx`, converted. `ctx` must belong to the same runtime.
+    pub fn restore<'js, T: FromJs<'js>>(&self, ctx: Ctx<'js>) -> Result<T> {
+        if !ctx
+            .runtime()
+            .is_some_and(|rt| std::sync::Arc::ptr_eq(&rt.inner, &self.rt.inner))
+        {
+            return Err(Error::type_error(
+                "a persistent value can only be restored in a context of its own runtime",
+            ));
+        }
+        // SAFETY: we own a reference to a live value of this runtime; the
+        // clone made by from_js (or the dup below) is a new reference.
+        let borrowed = std::mem::ManuallyDrop::new(unsafe { Value::from_raw(ctx, self.raw) });
+        T::from_js(&borrowed)
+    }
+}
+
+impl Drop for Persistent {
+    fn drop(&mut self) {
+        let raw = self.raw;
+        // SAFETY: we own one reference; the runtime is alive (we hold it) and locked.
+        self.rt.lock(|rt| unsafe { sys::JS_FreeValueRT(rt, raw) });
+    }
+}
+
+/// Bytes, as a `Uint8Array` in JS. From JS it accepts an `ArrayBuffer`, any
+/// typed array or a `DataView` (copying the viewed bytes).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Bytes(pub Vec<u8>);
+
+impl<'js> IntoJs<'js> for Bytes {
+    fn into_js(self, ctx: Ctx<'js>) -> Result<Value<'js>> {
+        // SAFETY: ctx live; the engine copies len bytes.
+        ctx.check(unsafe { sys::JS_NewUint8ArrayCopy(ctx.as_raw(), self.0.as_ptr(), self.0.len()) })
+    }
+}
+
+impl<'js> FromJs<'js> for Bytes {
+    fn from_js(value: &Value<'js>) -> Result<Self> {
+        let (buf, off, len) = ArrayBuffer::viewed(value)?;
+        // SAFETY: the range was checked against the buffer; copied at once.
+        let bytes = unsafe { buf.as_slice() }
+            .and_then(|s| s.get(off..off + len))
+            .unwrap_or_default();
+        Ok(Bytes(bytes.to_vec()))
+    }
+}
+
+/// A JS `ArrayBuffer`.
+#[derive(Clone, Debug)]
+pub struct ArrayBuffer<'js>(Value<'js>);
+
+impl<'js> ArrayBuffer<'js> {
+    /// A new buffer holding a copy of `bytes`.
+    pub fn new(ctx: Ctx<'js>, bytes: &[u8]) -> Result<Self> {
+        // SAFETY: ctx live; the engine copies the bytes.
+        ctx.check(unsafe { sys::JS_NewArrayBufferCopy(ctx.as_raw(), bytes.as_ptr(), bytes.len()) })
+            .map(ArrayBuffer)
+    }
+
+    /// A copy of the contents (empty if the buffer was detached).
+    pub fn to_vec(&self) -> Vec<u8> {
+        // SAFETY: the slice is copied before any JS can run.
+        unsafe { self.as_slice().map(<[u8]>::to_vec).unwrap_or_default() }
+    }
+
+    /// The contents without copying; `None` if detached.
+    ///
+    /// # Safety
+    /// No JS may run while the slice is alive: JS can detach or resize the
+    /// buffer (e.g. `buffer.transfer()`), freeing the memory.
+    pub unsafe fn as_slice(&self) -> Option<&[u8]> {
+        let mut len = 0usize;
+        let ptr = sys::JS_GetArrayBuffer(self.0.ctx().as_raw(), &mut len, self.0.as_raw());
+        if ptr.is_null() {
+            drop(Value::from_raw(
+                self.0.ctx(),
+                sys::JS_GetException(self.0.ctx().as_raw()),
+            ));
+            return None;
+        }
+        Some(std::slice::from_raw_parts(ptr, len))
+    }
+
+    /// The buffer behind `value` (itself, or a view's), with the viewed range.
+    fn viewed(value: &Value<'js>) -> Result<(Self, usize, usize)> {
+        let raw = value.as_raw();
+        // SAFETY: value is live; returned values are owned.
+        unsafe {
+            if sys::JS_IsArrayBuffer(raw) {
+                let buf = ArrayBuffer(value.clone());
+                let len = buf.as_slice().map_or(0, <[u8]>::len);
+                return Ok((buf, 0, len));
+            }
+            if sys::JS_GetTypedArrayType(raw) < 0 && !is_data_view(value) {
+                return Err(Error::type_error(format!(
+                    "expected ArrayBuffer or typed array, got {}",
+                    value.type_name()
+                )));
+            }
+        }
+        // A view (typed array or DataView): its buffer and viewed range, read
+        // through the standard getters and checked against the buffer.
+        let view = Object::from_value(value.clone());
+        let buf: ArrayBuffer = view.get("buffer")?;
+        let (off, len): (usize, usize) = (view.get("byteOffset")?, view.get("byteLength")?);
+        // SAFETY: only the length is read.
+        let total = unsafe { buf.as_slice() }.map_or(0, <[u8]>::len);
+        match off.checked_add(len) {
+            Some(end) if end <= total => Ok((buf, off, len)),
+            _ => Err(Error::type_error(
+                "expected bytes, got a detached or out-of-bounds view",
+            )),
+        }
+    }
+}
+
+fn is_data_view(value: &Value<'_>) -> bool {
+    let ctx = value.ctx();
+    let Ok(ctor) = ctx.globals().get::<_, Value>("DataView") else {
+        return false;
+    };
+    // SAFETY: both values live.
+    unsafe { sys::JS_IsInstanceOf(ctx.as_raw(), value.as_raw(), ctor.as_raw()) > 0 }
+}
+
+impl<'js> FromJs<'js> for ArrayBuffer<'js> {
+    fn from_js(value: &Value<'js>) -> Result<Self> {
+        // SAFETY: value live.
+        if unsafe { sys::JS_IsArrayBuffer(value.as_raw()) } {
+            Ok(ArrayBuffer(value.clone()))
+        } else {
+            Err(Error::type_error(format!(
+                "expected ArrayBuffer, got {}",
+                value.type_name()
+            )))
+        }
+    }
+}
+
+impl<'js> IntoJs<'js> for ArrayBuffer<'js> {
+    fn into_js(self, _ctx: Ctx<'js>) -> Result<Value<'js>> {
+        Ok(self.0)
+    }
+}
+
+/// A JS BigInt holding any `i64`/`u64`; `from_js` range-checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BigInt(pub i128);
+
+impl<'js> IntoJs<'js> for BigInt {
+    fn into_js(self, ctx: Ctx<'js>) -> Result<Value<'js>> {
+        // SAFETY: ctx live.
+        let raw = match (i64::try_from(self.0), u64::try_from(self.0)) {
+            (Ok(v), _) => unsafe { sys::JS_NewBigInt64(ctx.as_raw(), v) },
+            (_, Ok(v)) => unsafe { sys::JS_NewBigUint64(ctx.as_raw(), v) },
+            _ => {
+                return Err(Error::range_error(format!(
+                    "{} does not fit in 64 bits",
+                    self.0
+                )))
+            }
+        };
+        ctx.check(raw)
+    }
+}
+
+impl<'js> FromJs<'js> for BigInt {
+    fn from_js(value: &Value<'js>) -> Result<Self> {
+        if !sys::JS_IsBigInt(value.as_raw()) {
+            return Err(Error::type_error(format!(
+                "expected bigint, got {}",
+                value.type_name()
+            )));
+        }
+        let ctx = value.ctx();
+        let text = ctx.stringify(value);
+        text.parse::<i128>()
+            .ok()
+            .filter(|v| i64::try_from(*v).is_ok() || u64::try_from(*v).is_ok())
+            .map(BigInt)
+            .ok_or_else(|| {
+                Error::range_error(format!(
+                    "expected a bigint in i64 or u64 range, got {text}n"
+                ))
+            })
+    }
+}
+
+/// The state of a JS Promise.
+#[derive(Debug, Clone)]
+pub enum PromiseState<'js> {
+    /// Not settled yet.
+    Pending,
+    /// Fulfilled with a value.
+    Fulfilled(Value<'js>),
+    /// Rejected with a reason.
+    Rejected(Value<'js>),
+}
+
+/// A JS Promise.
+#[derive(Debug, Clone)]
+pub struct Promise<'js>(Value<'js>);
+
+impl<'js> Promise<'js> {
+    /// Its current state (run jobs with `Runtime::run_pending_jobs` to
+    /// make progress).
+    pub fn state(&self) -> PromiseState<'js> {
+        let ctx = self.0.ctx();
+        // SAFETY: a live promise; PromiseResult returns an owned value.
+        unsafe {
+            match sys::JS_PromiseState(ctx.as_raw(), self.0.as_raw()) {
+                sys::JS_PROMISE_FULFILLED => PromiseState::Fulfilled(Value::from_raw(
+                    ctx,
+                    sys::JS_PromiseResult(ctx.as_raw(), self.0.as_raw()),
+                )),
+                sys::JS_PROMISE_REJECTED => PromiseState::Rejected(Value::from_raw(
+                    ctx,
+                    sys::JS_PromiseResult(ctx.as_raw(), self.0.as_raw()),
+                )),
+                _ => PromiseState::Pending,
+            }
+        }
+    }
+
+    /// The fulfilled value converted, the rejection as an error, or `None`
+    /// while pending.
+    pub fn result<T: FromJs<'js>>(&self) -> Option<Result<T>> {
+        match self.state() {
+            PromiseState::Pending => None,
+            PromiseState::Fulfilled(v) => Some(T::from_js(&v)),
+            PromiseState::Rejected(e) => Some(Err(Error::Thrown(e.ctx().describe(&e)))),
+        }
+    }
+}
+
+impl<'js> FromJs<'js> for Promise<'js> {
+    fn from_js(value: &Value<'js>) -> Result<Self> {
+        // SAFETY: value live.
+        if unsafe { sys::JS_IsPromise(value.as_raw()) } {
+            Ok(Promise(value.clone()))
+        } else {
+            Err(Error::type_error(format!(
+                "expected promise, got {}",
+                value.type_name()
+            )))
+        }
+    }
+}
+
+impl<'js> IntoJs<'js> for Promise<'js> {
+    fn into_js(self, _ctx: Ctx<'js>) -> Result<Value<'js>> {
+        Ok(self.0)
+    }
+}
+
+/// A one-character string.
+impl<'js> FromJs<'js> for char {
+    fn from_js(value: &Value<'js>) -> Result<Self> {
+        let s = String::from_js(value)?;
+        let mut chars = s.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) => Ok(c),
+            _ => Err(Error::type_error(format!(
+                "expected a single character, got a string of {} characters",
+                s.chars().count()
+            ))),
+        }
+    }
+}
+
+impl<'js> IntoJs<'js> for char {
+    fn into_js(self, ctx: Ctx<'js>) -> Result<Value<'js>> {
+        self.encode_utf8(&mut [0; 4]).into_js(ctx)
+    }
+}
+
+macro_rules! tuples {
+    ($($n:literal: $($t:ident $i:tt),*;)*) => {$(
+        /// A tuple is an array of exactly its length.
+        impl<'js, $($t: FromJs<'js>),*> FromJs<'js> for ($($t,)*) {
+            fn from_js(value: &Value<'js>) -> Result<Self> {
+                let items = Vec::<Value<'js>>::from_js(value)?;
+                if items.len() != $n {
+                    return Err(Error::type_error(format!("expected an array of {} elements, got {}", $n, items.len())));
+                }
+                Ok(($($t::from_js(&items[$i]).map_err(|e| e.prefixed(format_args!("element {}", $i)))?,)*))
+            }
+        }
+        impl<'js, $($t: IntoJs<'js>),*> IntoJs<'js> for ($($t,)*) {
+            fn into_js(self, ctx: Ctx<'js>) -> Result<Value<'js>> {
+                vec![$(self.$i.into_js(ctx)?),*].into_js(ctx)
+            }
+        }
+    )*};
+}
+tuples! {
+    1: A 0;
+    2: A 0, B 1;
+    3: A 0, B 1, C 2;
+    4: A 0, B 1, C 2, D 3;
+    5: A 0, B 1, C 2, D 3, E 4;
+    6: A 0, B 1, C 2, D 3, E 4, F 5;
+}
+
+// HashMap needs `S: BuildHasher` and Hash keys; BTreeMap has no hasher.
+impl<'js, V: FromJs<'js>, S: BuildHasher + Default> FromJs<'js> for HashMap<String, V, S> {
+    fn from_js(value: &Value<'js>) -> Result<Self> {
+        let obj = Object::from_js(value)?;
+        let mut map = HashMap::with_hasher(S::default());
+        for key in obj.keys()? {
+            let v = obj
+                .get(key.as_str())
+                .map_err(|e| e.prefixed(format_args!("property {key:?}")))?;
+            map.insert(key, v);
+        }
+        Ok(map)
+    }
+}
+impl<'js, K: AsRef<str> + Hash + Eq, V: IntoJs<'js>, S: BuildHasher> IntoJs<'js>
+    for HashMap<K, V, S>
+{
+    fn into_js(self, ctx: Ctx<'js>) -> Result<Value<'js>> {
+        let obj = Object::new(ctx)?;
+        for (k, v) in self {
+            obj.set(k.as_ref(), v)?;
+        }
+        Ok(obj.into_value())
+    }
+}
+impl<'js, V: FromJs<'js>> FromJs<'js> for BTreeMap<String, V> {
+    fn from_js(value: &Value<'js>) -> Result<Self> {
+        let obj = Object::from_js(value)?;
+        let mut map = BTreeMap::new();
+        for key in obj.keys()? {
+            let v = obj
+                .get(key.as_str())
+                .map_err(|e| e.prefixed(format_args!("property {key:?}")))?;
+            map.insert(key, v);
+        }
+        Ok(map)
+    }
+}
+impl<'js, K: AsRef<str> + Ord, V: IntoJs<'js>> IntoJs<'js> for BTreeMap<K, V> {
+    fn into_js(self, ctx: Ctx<'js>) -> Result<Value<'js>> {
+        let obj = Object::new(ctx)?;
+        for (k, v) in self {
+            obj.set(k.as_ref(), v)?;
+        }
+        Ok(obj.into_value())
+    }
+}
