@@ -382,3 +382,86 @@ fn bytes_bigints_promises_chars_tuples_and_maps() {
     rt.run_gc();
     assert!(rt.memory_usage().obj_count > 0);
 }
+
+#[test]
+fn modules_load_from_memory_and_files_and_escapes_are_refused() {
+    use quickjs::{FileLoader, MemoryLoader};
+    let rt = Runtime::new().unwrap();
+    rt.set_loader(
+        MemoryLoader::new()
+            .with(
+                "app/main.js",
+                "import { f } from './lib/f.js'; export const r = f()",
+            )
+            .with(
+                "app/lib/f.js",
+                "import { g } from '../g.js'; export const f = () => g() + 1",
+            )
+            .with("app/g.js", "export const g = () => 41"),
+    );
+    let ctx = Context::full(&rt).unwrap();
+    ctx.with(|ctx| {
+        ctx.add_module(&MATH).unwrap();
+        let _: Value = ctx.eval_with("import { r } from './main.js'; import { triple } from 'math'; globalThis.out = triple(r)", "app/entry.js", EvalKind::Module).unwrap();
+        assert_eq!(ctx.globals().get::<_, i32>("out").unwrap(), 126);
+        let e = thrown(ctx.eval_with::<Value>("import './missing.js'", "app/entry2.js", EvalKind::Module).unwrap_err());
+        assert!(e.message.contains("module not found: app/missing.js"), "{e}");
+    });
+
+    let dir = std::env::temp_dir().join(format!("qjs-loader-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(dir.join("src/a.js"), "export default 'from a file'").unwrap();
+    let rt = Runtime::new().unwrap();
+    rt.set_loader(FileLoader::new(&dir));
+    let ctx = Context::full(&rt).unwrap();
+    ctx.with(|ctx| {
+        let _: Value = ctx
+            .eval_with(
+                "import a from './a.js'; globalThis.out = a",
+                "src/main.js",
+                EvalKind::Module,
+            )
+            .unwrap();
+        assert_eq!(
+            ctx.globals().get::<_, String>("out").unwrap(),
+            "from a file"
+        );
+        let e = thrown(
+            ctx.eval_with::<Value>(
+                "import '../../etc/passwd'",
+                "src/main2.js",
+                EvalKind::Module,
+            )
+            .unwrap_err(),
+        );
+        assert!(e.message.contains("outside the loader's root"), "{e}");
+    });
+}
+
+#[test]
+fn bytecode_round_trips_scripts_and_modules() {
+    let ctx = context();
+    ctx.with(|ctx| {
+        let code = ctx
+            .compile(
+                "function f(n) { return n < 2 ? n : f(n - 1) + f(n - 2) } f(20)",
+                "fib.js",
+                EvalKind::Script,
+            )
+            .unwrap();
+        assert!(!code.is_empty());
+        // SAFETY: bytecode compiled just above by this engine.
+        assert_eq!(unsafe { ctx.eval_bytecode::<i32>(&code) }.unwrap(), 6765);
+        let module = ctx
+            .compile("globalThis.m = 'module ran'", "m.js", EvalKind::Module)
+            .unwrap();
+        // SAFETY: as above.
+        let _: Value = unsafe { ctx.eval_bytecode(&module) }.unwrap();
+        assert_eq!(ctx.globals().get::<_, String>("m").unwrap(), "module ran");
+        let e = thrown(
+            ctx.compile("syntax error here", "bad.js", EvalKind::Script)
+                .unwrap_err(),
+        );
+        assert_eq!(e.name.as_deref(), Some("SyntaxError"));
+    });
+}

@@ -77,6 +77,16 @@ pub enum EvalKind {
     Module,
 }
 
+impl EvalKind {
+    pub(crate) fn flags(self) -> u32 {
+        match self {
+            EvalKind::Script => sys::JS_EVAL_TYPE_GLOBAL,
+            EvalKind::StrictScript => sys::JS_EVAL_TYPE_GLOBAL | sys::JS_EVAL_FLAG_STRICT,
+            EvalKind::Module => sys::JS_EVAL_TYPE_MODULE,
+        }
+    }
+}
+
 impl<'js> Ctx<'js> {
     /// Evaluates a script (file name `<eval>`) and converts its completion value.
     pub fn eval<T: FromJs<'js>>(self, source: &str) -> Result<T> {
@@ -94,11 +104,7 @@ impl<'js> Ctx<'js> {
             .map_err(|_| Error::type_error("source code contains a NUL byte"))?;
         let name = CString::new(file_name)
             .map_err(|_| Error::type_error("file name contains a NUL byte"))?;
-        let flags = match kind {
-            EvalKind::Script => sys::JS_EVAL_TYPE_GLOBAL,
-            EvalKind::StrictScript => sys::JS_EVAL_TYPE_GLOBAL | sys::JS_EVAL_FLAG_STRICT,
-            EvalKind::Module => sys::JS_EVAL_TYPE_MODULE,
-        };
+        let flags = kind.flags();
         // SAFETY: ctx is live; src has source.len() bytes plus a NUL.
         let raw = unsafe {
             sys::JS_Eval(

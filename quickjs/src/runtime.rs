@@ -37,6 +37,7 @@ pub(crate) struct Inner {
     raw: NonNull<sys::JSRuntime>,
     lock: ReentrantLock,
     interrupt: Mutex<Option<InterruptHandler>>,
+    pub(crate) loader: Mutex<Option<Box<dyn crate::Loader>>>,
 }
 
 // SAFETY: the raw runtime is only touched while `lock` is held (see
@@ -70,6 +71,7 @@ impl Runtime {
             raw,
             lock: ReentrantLock::default(),
             interrupt: Mutex::new(None),
+            loader: Mutex::new(None),
         });
         OWNED
             .lock()
@@ -158,6 +160,23 @@ impl Runtime {
                 } else {
                     None
                 },
+                opaque,
+            )
+        })
+    }
+
+    /// Resolves and loads `import`ed modules with `loader` (replacing the
+    /// previous one). Without a loader only native modules can be imported.
+    pub fn set_loader(&self, loader: impl crate::Loader) {
+        *self.inner.loader.lock().unwrap_or_else(|e| e.into_inner()) = Some(Box::new(loader));
+        let opaque = Arc::as_ptr(&self.inner) as *mut c_void;
+        // SAFETY: rt live and locked; opaque is `Inner`, which outlives the runtime's calls.
+        self.lock(|rt| unsafe {
+            sys::JS_SetModuleLoaderFunc2(
+                rt,
+                Some(crate::loader::normalize),
+                Some(crate::loader::load),
+                None,
                 opaque,
             )
         })

@@ -1,0 +1,271 @@
+//! Module resolution and loading for `import` in embedded runtimes, and
+//! bytecode compilation.
+
+use crate::context::EvalKind;
+use crate::error::{Error, Result};
+use crate::value::{Ctx, Value};
+use quickjs_sys as sys;
+use std::collections::HashMap;
+use std::ffi::{CStr, CString};
+use std::os::raw::{c_char, c_void};
+use std::path::{Component, Path, PathBuf};
+
+/// Resolves and loads ES modules for a [`crate::Runtime`]
+/// (`Runtime::set_loader`). Native modules added with `Ctx::add_module`
+/// are found by their bare name before `load` is asked.
+pub trait Loader: Send + 'static {
+    /// The canonical name of `specifier` imported by the module `base`.
+    /// The default joins `./` and `../` specifiers to `base`'s directory
+    /// and keeps bare names (`'rust'`) as they are.
+    fn resolve(&mut self, base: &str, specifier: &str) -> Result<String> {
+        Ok(join_relative(base, specifier))
+    }
+
+    /// The source text of the module named `name` (as `resolve` returned it).
+    fn load(&mut self, name: &str) -> Result<String>;
+}
+
+/// `./x` and `../x` relative to `base`'s directory, normalized; other names unchanged.
+pub fn join_relative(base: &str, specifier: &str) -> String {
+    if !(specifier.starts_with("./") || specifier.starts_with("../")) {
+        return specifier.to_owned();
+    }
+    let joined = Path::new(base)
+        .parent()
+        .unwrap_or(Path::new(""))
+        .join(specifier);
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.to_string_lossy().into_owned()
+}
+
+/// Modules from memory: name → source.
+///
+/// ```
+/// use quickjs::{Context, EvalKind, MemoryLoader, Runtime};
+/// let rt = Runtime::new().unwrap();
+/// rt.set_loader(MemoryLoader::new().with("lib/math.js", "export const two = 2"));
+/// let ctx = Context::full(&rt).unwrap();
+/// ctx.with(|ctx| {
+///     let _: quickjs::Value = ctx.eval_with("import { two } from './math.js'; globalThis.r = two", "lib/main.js", EvalKind::Module).unwrap();
+///     assert_eq!(ctx.globals().get::<_, i32>("r").unwrap(), 2);
+/// });
+/// ```
+#[derive(Debug, Default, Clone)]
+pub struct MemoryLoader {
+    modules: HashMap<String, String>,
+}
+
+impl MemoryLoader {
+    /// An empty set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Adds a module.
+    pub fn with(mut self, name: impl Into<String>, source: impl Into<String>) -> Self {
+        self.modules.insert(name.into(), source.into());
+        self
+    }
+}
+
+impl Loader for MemoryLoader {
+    fn load(&mut self, name: &str) -> Result<String> {
+        self.modules
+            .get(name)
+            .cloned()
+            .ok_or_else(|| Error::message(format!("module not found: {name}")))
+    }
+}
+
+/// Modules from files under a root directory; names are paths relative to
+/// it. Specifiers that would leave the root are refused.
+#[derive(Debug, Clone)]
+pub struct FileLoader {
+    root: PathBuf,
+}
+
+impl FileLoader {
+    /// Loads from files under `root`.
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        FileLoader { root: root.into() }
+    }
+}
+
+impl Loader for FileLoader {
+    fn load(&mut self, name: &str) -> Result<String> {
+        let rel = Path::new(name);
+        if rel.is_absolute() || rel.components().any(|c| matches!(c, Component::ParentDir)) {
+            return Err(Error::message(format!(
+                "module {name:?} is outside the loader's root"
+            )));
+        }
+        std::fs::read_to_string(self.root.join(rel))
+            .map_err(|e| Error::message(format!("cannot load module {name:?}: {e}")))
+    }
+}
+
+/// The normalize hook: `Loader::resolve`, the result in engine memory.
+pub(crate) unsafe extern "C" fn normalize(
+    ctx: *mut sys::JSContext,
+    base: *const c_char,
+    name: *const c_char,
+    opaque: *mut c_void,
+) -> *mut c_char {
+    // SAFETY: the engine passes a live ctx and NUL-terminated strings; opaque
+    // is the runtime's `Inner` (see Runtime::set_loader).
+    let (ctx, inner) = unsafe {
+        (
+            Ctx::from_raw(ctx),
+            &*(opaque as *const crate::runtime::Inner),
+        )
+    };
+    let (base, name) = unsafe {
+        (
+            CStr::from_ptr(base).to_string_lossy(),
+            CStr::from_ptr(name).to_string_lossy(),
+        )
+    };
+    let resolved = match inner
+        .loader
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .as_mut()
+    {
+        Some(l) => {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| l.resolve(&base, &name)))
+                .unwrap_or_else(|p| Err(crate::native::panic_error("module resolver", p)))
+        }
+        None => Ok(join_relative(&base, &name)),
+    };
+    match resolved.and_then(|r| {
+        CString::new(r).map_err(|_| Error::type_error("module name contains a NUL byte"))
+    }) {
+        // SAFETY: js_strdup copies into engine memory, which the engine frees.
+        Ok(r) => unsafe { sys::js_strdup(ctx.as_raw(), r.as_ptr()) },
+        Err(e) => {
+            ctx.throw(e);
+            std::ptr::null_mut()
+        }
+    }
+}
+
+/// The load hook: `Loader::load`, compiled as a module.
+pub(crate) unsafe extern "C" fn load(
+    ctx: *mut sys::JSContext,
+    name: *const c_char,
+    opaque: *mut c_void,
+    _attributes: sys::JSValue,
+) -> *mut sys::JSModuleDef {
+    // SAFETY: as in normalize.
+    let (ctx, inner) = unsafe {
+        (
+            Ctx::from_raw(ctx),
+            &*(opaque as *const crate::runtime::Inner),
+        )
+    };
+    let name = unsafe { CStr::from_ptr(name).to_string_lossy().into_owned() };
+    let source = match inner
+        .loader
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .as_mut()
+    {
+        Some(l) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| l.load(&name)))
+            .unwrap_or_else(|p| Err(crate::native::panic_error("module loader", p))),
+        None => Err(Error::message(format!("module not found: {name}"))),
+    };
+    let compiled = source.and_then(|src| ctx.compile_raw(&src, &name, EvalKind::Module));
+    match compiled {
+        Ok(module) => {
+            // The module stays in the context's module list; we drop our reference.
+            let m = sys::JS_VALUE_GET_PTR(module.as_raw()).cast();
+            drop(module);
+            m
+        }
+        Err(e) => {
+            ctx.throw(e);
+            std::ptr::null_mut()
+        }
+    }
+}
+
+impl<'js> Ctx<'js> {
+    /// Compiles without running: a function or module value.
+    pub(crate) fn compile_raw(
+        self,
+        source: &str,
+        file_name: &str,
+        kind: EvalKind,
+    ) -> Result<Value<'js>> {
+        let src = CString::new(source)
+            .map_err(|_| Error::type_error("source code contains a NUL byte"))?;
+        let name = CString::new(file_name)
+            .map_err(|_| Error::type_error("file name contains a NUL byte"))?;
+        let flags = kind.flags() | sys::JS_EVAL_FLAG_COMPILE_ONLY;
+        // SAFETY: ctx live; src has source.len() bytes plus a NUL.
+        let raw = unsafe {
+            sys::JS_Eval(
+                self.as_raw(),
+                src.as_ptr(),
+                source.len(),
+                name.as_ptr(),
+                flags as i32,
+            )
+        };
+        self.check(raw)
+    }
+
+    /// Compiles a script or module to bytecode, for [`Ctx::eval_bytecode`].
+    pub fn compile(self, source: &str, file_name: &str, kind: EvalKind) -> Result<Vec<u8>> {
+        let compiled = self.compile_raw(source, file_name, kind)?;
+        let mut len = 0usize;
+        // SAFETY: a live compiled value; the buffer is engine memory we free.
+        unsafe {
+            let buf = sys::JS_WriteObject(
+                self.as_raw(),
+                &mut len,
+                compiled.as_raw(),
+                sys::JS_WRITE_OBJ_BYTECODE as i32,
+            );
+            if buf.is_null() {
+                return Err(self.catch());
+            }
+            let bytes = std::slice::from_raw_parts(buf, len).to_vec();
+            sys::js_free(self.as_raw(), buf.cast());
+            Ok(bytes)
+        }
+    }
+
+    /// Runs bytecode made by [`Ctx::compile`]: a script's completion value,
+    /// or a module's evaluation Promise.
+    ///
+    /// # Safety
+    /// Trusted input only: the engine does not validate bytecode, so crafted
+    /// or corrupted bytes can corrupt memory. Load only bytecode that this
+    /// same engine version compiled.
+    pub unsafe fn eval_bytecode<T: crate::FromJs<'js>>(self, bytecode: &[u8]) -> Result<T> {
+        let obj = sys::JS_ReadObject(
+            self.as_raw(),
+            bytecode.as_ptr(),
+            bytecode.len(),
+            sys::JS_READ_OBJ_BYTECODE as i32,
+        );
+        let obj = self.check(obj)?;
+        if sys::JS_IsModule(obj.as_raw()) && sys::JS_ResolveModule(self.as_raw(), obj.as_raw()) < 0
+        {
+            return Err(self.catch());
+        }
+        let v = self.check(sys::JS_EvalFunction(self.as_raw(), obj.into_raw()))?;
+        T::from_js(&v)
+    }
+}
