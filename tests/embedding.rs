@@ -465,3 +465,13 @@ fn bytecode_round_trips_scripts_and_modules() {
         assert_eq!(e.name.as_deref(), Some("SyntaxError"));
     });
 }
+
+#[test]
+fn an_interrupt_cannot_be_swallowed_by_try_catch() {
+    let rt = Runtime::new().unwrap();
+    let deadline = Instant::now() + Duration::from_millis(50);
+    rt.set_interrupt_handler(Some(Box::new(move || Instant::now() > deadline)));
+    let ctx = Context::full(&rt).unwrap();
+    let r = ctx.with(|ctx| ctx.eval::<String>("try { for (;;) {} } catch (e) { 'swallowed' }"));
+    assert_eq!(thrown(r.unwrap_err()).message, "interrupted");
+}
