@@ -29,6 +29,8 @@ pub mod native;
 mod object;
 pub mod qjs;
 mod runtime;
+#[cfg(feature = "serde")]
+pub mod serde;
 mod types;
 mod value;
 
