@@ -475,3 +475,23 @@ fn an_interrupt_cannot_be_swallowed_by_try_catch() {
     let r = ctx.with(|ctx| ctx.eval::<String>("try { for (;;) {} } catch (e) { 'swallowed' }"));
     assert_eq!(thrown(r.unwrap_err()).message, "interrupted");
 }
+
+#[test]
+fn non_ascii_property_names_are_the_same_keys_js_sees() {
+    let ctx = context();
+    ctx.with(|ctx| {
+        let o = Object::new(ctx).unwrap();
+        o.set("é", 1).unwrap();
+        o.set("日本", 2).unwrap();
+        ctx.globals().set("o", o.clone()).unwrap();
+        assert_eq!(
+            ctx.eval::<String>("JSON.stringify(o)").unwrap(),
+            r#"{"é":1,"日本":2}"#
+        );
+        assert_eq!(ctx.eval::<i32>("o['é'] + o['日本']").unwrap(), 3);
+        // A Latin-1 key whose bytes look like the UTF-8 of "é" stays distinct.
+        let _: Value = ctx.eval("o['\\u00c3\\u00a9'] = 5").unwrap();
+        assert_eq!(o.get::<_, i32>("é").unwrap(), 1);
+        assert_eq!(o.get::<_, i32>("Ã©").unwrap(), 5);
+    });
+}

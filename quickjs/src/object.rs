@@ -22,8 +22,24 @@ pub trait PropertyKey {
 
 impl PropertyKey for &str {
     fn to_atom(&self, ctx: Ctx<'_>) -> Result<sys::JSAtom> {
-        // SAFETY: ctx live; the engine copies len bytes.
-        let atom = unsafe { sys::JS_NewAtomLen(ctx.as_raw(), self.as_ptr().cast(), self.len()) };
+        let c = ctx.as_raw();
+        // SAFETY: ctx live; the engine copies len bytes; the string is freed.
+        let atom = unsafe {
+            if self.is_ascii() {
+                sys::JS_NewAtomLen(c, self.as_ptr().cast(), self.len())
+            } else {
+                // JS_NewAtomLen looks non-ASCII UTF-8 up as Latin-1 first
+                // (an upstream bug: "é" would find "Ã©"), so go through a
+                // decoded string.
+                let s = sys::JS_NewStringLen(c, self.as_ptr().cast(), self.len());
+                if sys::JS_IsException(s) {
+                    return Err(ctx.catch());
+                }
+                let atom = sys::JS_ValueToAtom(c, s);
+                sys::JS_FreeValue(c, s);
+                atom
+            }
+        };
         if atom == sys::JS_ATOM_NULL {
             return Err(ctx.catch());
         }

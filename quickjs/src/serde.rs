@@ -22,7 +22,7 @@
 
 use crate::convert::{FromJs, IntoJs};
 use crate::error::{Error, Result};
-use crate::object::Object;
+use crate::object::{Object, PropertyKey};
 use crate::types::Bytes;
 use crate::value::{Ctx, Value};
 use quickjs_sys as sys;
@@ -67,12 +67,9 @@ fn array<'js>(ctx: Ctx<'js>, items: Vec<Value<'js>>) -> Result<Value<'js>> {
 /// Defines `obj[key] = value` as a plain data property (no setters run).
 fn define<'js>(obj: &Value<'js>, key: &str, value: Value<'js>) -> Result<()> {
     let ctx = obj.ctx();
-    // SAFETY: ctx and obj live; the atom is freed; DefinePropertyValue takes the value.
+    let atom = key.to_atom(ctx)?;
+    // SAFETY: ctx, obj and atom live; DefinePropertyValue takes the value; the atom is freed.
     unsafe {
-        let atom = sys::JS_NewAtomLen(ctx.as_raw(), key.as_ptr().cast(), key.len());
-        if atom == sys::JS_ATOM_NULL {
-            return Err(ctx.catch());
-        }
         let r = sys::JS_DefinePropertyValue(
             ctx.as_raw(),
             obj.as_raw(),

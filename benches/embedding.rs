@@ -1,0 +1,162 @@
+//! `cargo bench --bench embedding`: the safe embedding API against its
+//! baselines, measured in the same run.
+//!
+//! 1. Runtime + context creation + a tiny eval + teardown: `quickjs::Runtime`
+//!    / `Context` vs the same five raw C API calls.
+//! 2. Passing a FeatureCollection of 260 GeoJSON-like points into JS and
+//!    summing the distances there: `quickjs::serde::to_value` (builds the JS
+//!    objects directly) vs `serde_json::to_string` + `JSON.parse`.
+
+use quickjs::{sys, Context, Function, Runtime, Value};
+use serde::Serialize;
+use std::time::Instant;
+
+fn best_of<F: FnMut()>(runs: usize, iters: usize, mut f: F) -> f64 {
+    let mut best = f64::MAX;
+    for _ in 0..runs {
+        let t = Instant::now();
+        for _ in 0..iters {
+            f();
+        }
+        best = best.min(t.elapsed().as_secs_f64() * 1e9 / iters as f64);
+    }
+    best
+}
+
+fn main() {
+    // For profiling one part: QJS_BENCH_ONLY=serde.
+    let only = std::env::var("QJS_BENCH_ONLY").unwrap_or_default();
+    if only.is_empty() || only == "runtime" {
+        runtime_creation();
+    }
+    if only.is_empty() || only == "serde" {
+        data_in();
+    }
+}
+
+fn runtime_creation() {
+    println!("== runtime + context + eval(\"1 + 1\") + teardown, best of 9 x 2000 ==");
+    let ours = best_of(9, 2000, || {
+        let rt = Runtime::new().unwrap();
+        let ctx = Context::full(&rt).unwrap();
+        let two: i32 = ctx.with(|ctx| ctx.eval("1 + 1")).unwrap();
+        assert_eq!(two, 2);
+    });
+    let raw = best_of(9, 2000, || {
+        // SAFETY: the raw C API sequence a C host would write; all freed.
+        unsafe {
+            let rt = sys::JS_NewRuntime();
+            let ctx = sys::JS_NewContext(rt);
+            let v = sys::JS_Eval(ctx, c"1 + 1".as_ptr(), 5, c"<eval>".as_ptr(), 0);
+            assert_eq!(sys::JS_VALUE_GET_INT(v), 2);
+            sys::JS_FreeContext(ctx);
+            sys::JS_FreeRuntime(rt);
+        }
+    });
+    println!(
+        "quickjs::Runtime/Context {:>9.0} ns   {:.3}x the raw C API",
+        ours,
+        ours / raw
+    );
+    println!("raw C API                 {raw:>9.0} ns   1.000x");
+    println!();
+}
+
+fn data_in() {
+    println!("== 260 GeoJSON points into JS, distances summed there, best of 9 x 200 ==");
+    let fc = feature_collection(260);
+    let rt = Runtime::new().unwrap();
+    let ctx = Context::full(&rt).unwrap();
+    ctx.with(|ctx| {
+        let sum: Function = ctx.eval(SUM_JS).unwrap();
+        let parse: Function = ctx.eval("JSON.parse").unwrap();
+        let via_serde = || -> f64 {
+            let v = quickjs::serde::to_value(ctx, &fc).unwrap();
+            sum.call((v,)).unwrap()
+        };
+        let via_json = || -> f64 {
+            let text = serde_json::to_string(&fc).unwrap();
+            let v: Value = parse.call((text,)).unwrap();
+            sum.call((v,)).unwrap()
+        };
+        let (a, b) = (via_serde(), via_json());
+        assert!((a - b).abs() < 1e-9 && a > 0.0, "{a} vs {b}");
+        let serde = best_of(9, 200, || {
+            std::hint::black_box(via_serde());
+        });
+        let json = best_of(9, 200, || {
+            std::hint::black_box(via_json());
+        });
+        let prebuilt = quickjs::serde::to_value(ctx, &fc).unwrap();
+        let sum_only = best_of(9, 200, || {
+            std::hint::black_box(sum.call::<_, f64>((prebuilt.clone(),)).unwrap());
+        });
+        println!(
+            "serde to_value + sum   {:>9.0} ns   {:.2}x faster than JSON",
+            serde,
+            json / serde
+        );
+        println!("JSON text + JSON.parse {json:>9.0} ns   1.00x");
+        println!(
+            "(the sum alone         {sum_only:>9.0} ns; data in only: serde {:.2}x faster)",
+            (json - sum_only) / (serde - sum_only)
+        );
+    });
+}
+
+const SUM_JS: &str = r#"(fc => {
+    let d = 0;
+    const f = fc.features;
+    for (let i = 1; i < f.length; i++) {
+        const a = f[i - 1].geometry.coordinates, b = f[i].geometry.coordinates;
+        d += Math.hypot(b[0] - a[0], b[1] - a[1]) + 0 * f[i].properties.ele;
+    }
+    return d;
+})"#;
+
+#[derive(Serialize)]
+struct FeatureCollection {
+    r#type: &'static str,
+    features: Vec<Feature>,
+}
+#[derive(Serialize)]
+struct Feature {
+    r#type: &'static str,
+    properties: Properties,
+    geometry: Geometry,
+}
+#[derive(Serialize)]
+struct Properties {
+    track_fid: u32,
+    track_seg_id: u32,
+    track_seg_point_id: u32,
+    ele: f64,
+    time: String,
+}
+#[derive(Serialize)]
+struct Geometry {
+    r#type: &'static str,
+    coordinates: [f64; 2],
+}
+
+fn feature_collection(n: u32) -> FeatureCollection {
+    FeatureCollection {
+        r#type: "FeatureCollection",
+        features: (0..n)
+            .map(|i| Feature {
+                r#type: "Feature",
+                properties: Properties {
+                    track_fid: 0,
+                    track_seg_id: 0,
+                    track_seg_point_id: i,
+                    ele: 100.0 + (i as f64 * 0.37).sin() * 20.0,
+                    time: format!("2024-05-01T10:{:02}:{:02}Z", i / 60, i % 60),
+                },
+                geometry: Geometry {
+                    r#type: "Point",
+                    coordinates: [13.4 + i as f64 * 1e-4, 52.5 + (i as f64 * 0.1).cos() * 1e-3],
+                },
+            })
+            .collect(),
+    }
+}
