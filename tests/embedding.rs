@@ -495,3 +495,79 @@ fn non_ascii_property_names_are_the_same_keys_js_sees() {
         assert_eq!(o.get::<_, i32>("Ã©").unwrap(), 5);
     });
 }
+
+#[test]
+fn arrays_strings_symbols_typed_arrays_and_entries() {
+    use quickjs::{Array, JsString, Symbol, TypedArray};
+    let ctx = context();
+    ctx.with(|ctx| {
+        let a = Array::new(ctx).unwrap();
+        a.set(0, "x").unwrap();
+        a.set(2, 3).unwrap();
+        assert_eq!(a.len().unwrap(), 3);
+        let items: Vec<Option<String>> = a
+            .iter::<Value>()
+            .unwrap()
+            .map(|v| {
+                v.ok().and_then(|v| {
+                    ctx.globals()
+                        .get::<_, quickjs::Function>("String")
+                        .unwrap()
+                        .call((v,))
+                        .ok()
+                })
+            })
+            .collect();
+        assert_eq!(
+            items,
+            [Some("x".into()), Some("undefined".into()), Some("3".into())]
+        );
+        assert!(ctx.eval::<Array>("({ length: 1 })").is_err());
+
+        let s: JsString = ctx.eval("'a\\uD800b'").unwrap();
+        assert_eq!(s.to_string(), "a\u{fffd}b");
+        // A lone surrogate cannot become a Rust String silently corrupted:
+        let lossless = ctx.eval::<String>("'a\\uD800b'");
+        assert!(lossless.as_deref() == Ok("a\u{fffd}b") || lossless.is_err());
+
+        let sym = Symbol::new(ctx, "tag").unwrap();
+        assert_eq!(sym.description().unwrap().as_deref(), Some("tag"));
+        ctx.globals().set("sym", sym).unwrap();
+        assert_eq!(ctx.eval::<String>("typeof sym").unwrap(), "symbol");
+
+        let t = TypedArray::<f64>::new(ctx, &[1.5, -2.0]).unwrap();
+        ctx.globals().set("t", t).unwrap();
+        assert_eq!(
+            ctx.eval::<String>("t.constructor.name + ':' + t.join(',')")
+                .unwrap(),
+            "Float64Array:1.5,-2"
+        );
+        let back: TypedArray<i32> = ctx.eval("new Int32Array([7, 8, 9]).subarray(1)").unwrap();
+        assert_eq!(back.to_vec(), [8, 9]);
+        assert!(ctx.eval::<TypedArray<i32>>("new Uint8Array(2)").is_err());
+        let detached: TypedArray<u8> = ctx
+            .eval("const u = new Uint8Array(4); u.buffer.transfer(); u")
+            .unwrap();
+        assert_eq!(detached.to_vec(), Vec::<u8>::new());
+
+        let o: Object = ctx.eval("({ b: 1, a: 2 })").unwrap();
+        assert_eq!(
+            o.entries::<i32>().unwrap(),
+            [("b".to_string(), 1), ("a".to_string(), 2)]
+        );
+    });
+}
+
+#[test]
+fn strings_keep_interior_nuls_in_both_directions() {
+    use quickjs::JsString;
+    let ctx = context();
+    ctx.with(|ctx| {
+        ctx.globals().set("s", "a\0b").unwrap();
+        assert_eq!(ctx.eval::<i32>("s.length").unwrap(), 3);
+        assert_eq!(ctx.eval::<String>("s + '!'").unwrap(), "a\0b!");
+        assert_eq!(ctx.eval::<JsString>("s").unwrap().to_string(), "a\0b");
+        let e = thrown(ctx.eval::<Value>("throw new Error('x\\0y')").unwrap_err());
+        assert_eq!(e.message, "x\0y");
+    });
+}

@@ -174,12 +174,14 @@ impl<'js> Ctx<'js> {
     pub(crate) fn stringify(self, v: &Value<'js>) -> String {
         // SAFETY: v is live; the C string is freed below.
         unsafe {
-            let p = sys::JS_ToCString(self.as_raw(), v.as_raw());
+            let mut len = 0usize;
+            let p = sys::JS_ToCStringLen(self.as_raw(), &mut len, v.as_raw());
             if p.is_null() {
                 drop(Value::from_raw(self, sys::JS_GetException(self.as_raw())));
                 return format!("<{} that cannot be converted to a string>", v.type_name());
             }
-            let s = std::ffi::CStr::from_ptr(p).to_string_lossy().into_owned();
+            let s =
+                crate::convert::engine_utf8_lossy(std::slice::from_raw_parts(p.cast::<u8>(), len));
             sys::JS_FreeCString(self.as_raw(), p);
             s
         }

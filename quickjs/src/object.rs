@@ -165,6 +165,15 @@ impl<'js> Object<'js> {
         Vec::<String>::from_js(&keys)
     }
 
+    /// The own enumerable string-keyed properties, converted
+    /// (`Object.entries`).
+    pub fn entries<V: FromJs<'js>>(&self) -> Result<Vec<(String, V)>> {
+        self.keys()?
+            .into_iter()
+            .map(|k| Ok((k.clone(), self.get(k.as_str())?)))
+            .collect()
+    }
+
     /// The object as a plain value.
     pub fn into_value(self) -> Value<'js> {
         self.0

@@ -396,3 +396,252 @@ impl<'js, K: AsRef<str> + Ord, V: IntoJs<'js>> IntoJs<'js> for BTreeMap<K, V> {
         Ok(obj.into_value())
     }
 }
+
+/// A JS array.
+#[derive(Clone, Debug)]
+pub struct Array<'js>(Object<'js>);
+
+impl<'js> Array<'js> {
+    /// A new empty array.
+    pub fn new(ctx: Ctx<'js>) -> Result<Self> {
+        // SAFETY: ctx live.
+        ctx.check(unsafe { sys::JS_NewArray(ctx.as_raw()) })
+            .map(|v| Array(Object::from_value(v)))
+    }
+
+    /// `arr.length`.
+    pub fn len(&self) -> Result<usize> {
+        self.0.get("length")
+    }
+
+    /// Whether `arr.length` is 0.
+    pub fn is_empty(&self) -> Result<bool> {
+        self.len().map(|n| n == 0)
+    }
+
+    /// `arr[i]`, converted.
+    pub fn get<T: FromJs<'js>>(&self, i: u32) -> Result<T> {
+        self.0.get(i)
+    }
+
+    /// `arr[i] = v`.
+    pub fn set<T: IntoJs<'js>>(&self, i: u32, v: T) -> Result<()> {
+        self.0.set(i, v)
+    }
+
+    /// The elements converted one by one, in order (the length is read
+    /// once, before the first element).
+    ///
+    /// ```
+    /// # let ctx = quickjs::Context::full(&quickjs::Runtime::new().unwrap()).unwrap();
+    /// ctx.with(|ctx| {
+    ///     let a: quickjs::Array = ctx.eval("[1, 2, 3]").unwrap();
+    ///     let sum: i32 = a.iter::<i32>().unwrap().map(Result::unwrap).sum();
+    ///     assert_eq!(sum, 6);
+    /// });
+    /// ```
+    pub fn iter<'a, T: FromJs<'js>>(
+        &'a self,
+    ) -> Result<impl Iterator<Item = Result<T>> + use<'a, 'js, T>> {
+        let len = u32::try_from(self.len()?).map_err(|_| Error::range_error("array too long"))?;
+        Ok((0..len).map(move |i| self.get(i)))
+    }
+
+    /// The array as an object.
+    pub fn into_object(self) -> Object<'js> {
+        self.0
+    }
+}
+
+impl<'js> FromJs<'js> for Array<'js> {
+    fn from_js(value: &Value<'js>) -> Result<Self> {
+        // SAFETY: value live.
+        if unsafe { sys::JS_IsArray(value.as_raw()) } {
+            Ok(Array(Object::from_value(value.clone())))
+        } else {
+            Err(Error::type_error(format!(
+                "expected array, got {}",
+                value.type_name()
+            )))
+        }
+    }
+}
+
+impl<'js> IntoJs<'js> for Array<'js> {
+    fn into_js(self, _ctx: Ctx<'js>) -> Result<Value<'js>> {
+        Ok(self.0.into_value())
+    }
+}
+
+/// A JS string value (UTF-16 inside the engine); [`JsString::to_string`]
+/// converts it, with lone surrogates replaced by U+FFFD.
+#[derive(Clone, Debug)]
+pub struct JsString<'js>(Value<'js>);
+
+impl<'js> JsString<'js> {
+    /// A new string.
+    pub fn new(ctx: Ctx<'js>, s: &str) -> Result<Self> {
+        s.into_js(ctx).map(JsString)
+    }
+    /// The text as a Rust string.
+    #[allow(clippy::inherent_to_string_shadow_display)]
+    pub fn to_string(&self) -> String {
+        self.0.ctx().stringify(&self.0)
+    }
+}
+
+impl<'js> FromJs<'js> for JsString<'js> {
+    fn from_js(value: &Value<'js>) -> Result<Self> {
+        if sys::JS_IsString(value.as_raw()) {
+            Ok(JsString(value.clone()))
+        } else {
+            Err(Error::type_error(format!(
+                "expected string, got {}",
+                value.type_name()
+            )))
+        }
+    }
+}
+
+impl<'js> IntoJs<'js> for JsString<'js> {
+    fn into_js(self, _ctx: Ctx<'js>) -> Result<Value<'js>> {
+        Ok(self.0)
+    }
+}
+
+/// A JS symbol.
+#[derive(Clone, Debug)]
+pub struct Symbol<'js>(Value<'js>);
+
+impl<'js> Symbol<'js> {
+    /// `Symbol(description)`.
+    pub fn new(ctx: Ctx<'js>, description: &str) -> Result<Self> {
+        let d = std::ffi::CString::new(description)
+            .map_err(|_| Error::type_error("symbol description contains a NUL byte"))?;
+        // SAFETY: ctx live.
+        ctx.check(unsafe { sys::JS_NewSymbol(ctx.as_raw(), d.as_ptr(), false) })
+            .map(Symbol)
+    }
+    /// `sym.description`.
+    pub fn description(&self) -> Result<Option<String>> {
+        let ctx = self.0.ctx();
+        let f: crate::Function = ctx.eval("(s) => s.description")?;
+        f.call((self.clone(),))
+    }
+}
+
+impl<'js> FromJs<'js> for Symbol<'js> {
+    fn from_js(value: &Value<'js>) -> Result<Self> {
+        if sys::JS_IsSymbol(value.as_raw()) {
+            Ok(Symbol(value.clone()))
+        } else {
+            Err(Error::type_error(format!(
+                "expected symbol, got {}",
+                value.type_name()
+            )))
+        }
+    }
+}
+
+impl<'js> IntoJs<'js> for Symbol<'js> {
+    fn into_js(self, _ctx: Ctx<'js>) -> Result<Value<'js>> {
+        Ok(self.0)
+    }
+}
+
+/// Element types of typed arrays.
+pub trait TypedElement: Copy + Default + 'static {
+    /// The engine's `JS_TYPED_ARRAY_*` kind.
+    #[doc(hidden)]
+    const KIND: sys::JSTypedArrayEnum;
+    /// The JS constructor's name, for errors.
+    #[doc(hidden)]
+    const NAME: &'static str;
+}
+
+macro_rules! typed {
+    ($($t:ty => $k:ident, $n:literal;)*) => {$(
+        impl TypedElement for $t {
+            const KIND: sys::JSTypedArrayEnum = sys::$k;
+            const NAME: &'static str = $n;
+        }
+    )*};
+}
+typed! {
+    i8 => JS_TYPED_ARRAY_INT8, "Int8Array";
+    u8 => JS_TYPED_ARRAY_UINT8, "Uint8Array";
+    i16 => JS_TYPED_ARRAY_INT16, "Int16Array";
+    u16 => JS_TYPED_ARRAY_UINT16, "Uint16Array";
+    i32 => JS_TYPED_ARRAY_INT32, "Int32Array";
+    u32 => JS_TYPED_ARRAY_UINT32, "Uint32Array";
+    i64 => JS_TYPED_ARRAY_BIG_INT64, "BigInt64Array";
+    u64 => JS_TYPED_ARRAY_BIG_UINT64, "BigUint64Array";
+    f32 => JS_TYPED_ARRAY_FLOAT32, "Float32Array";
+    f64 => JS_TYPED_ARRAY_FLOAT64, "Float64Array";
+}
+
+/// A typed array of `T` (`Float64Array` for `f64`, ...).
+#[derive(Clone, Debug)]
+pub struct TypedArray<'js, T: TypedElement>(Value<'js>, std::marker::PhantomData<T>);
+
+impl<'js, T: TypedElement> TypedArray<'js, T> {
+    /// A new typed array holding a copy of `items`.
+    pub fn new(ctx: Ctx<'js>, items: &[T]) -> Result<Self> {
+        // SAFETY: T is a plain number type; its bytes are initialized.
+        let bytes = unsafe {
+            std::slice::from_raw_parts(items.as_ptr().cast::<u8>(), std::mem::size_of_val(items))
+        };
+        let buf = ArrayBuffer::new(ctx, bytes)?;
+        let mut args = [buf.0.as_raw()];
+        // SAFETY: ctx and buffer live; the arguments are borrowed.
+        let v = ctx
+            .check(unsafe { sys::JS_NewTypedArray(ctx.as_raw(), 1, args.as_mut_ptr(), T::KIND) })?;
+        Ok(TypedArray(v, std::marker::PhantomData))
+    }
+
+    /// A copy of the elements (empty if the buffer was detached).
+    pub fn to_vec(&self) -> Vec<T> {
+        // SAFETY: copied before any JS can run.
+        unsafe { self.as_slice().map(<[T]>::to_vec).unwrap_or_default() }
+    }
+
+    /// The elements without copying; `None` if detached or out of bounds.
+    ///
+    /// # Safety
+    /// No JS may run while the slice is alive (JS can detach or shrink the
+    /// buffer, freeing the memory).
+    pub unsafe fn as_slice(&self) -> Option<&[T]> {
+        let (buf, off, len) = ArrayBuffer::viewed(&self.0).ok()?;
+        let bytes = buf.as_slice()?.get(off..off + len)?;
+        // The buffer memory outlives `buf` (the view keeps it alive).
+        let ptr = bytes.as_ptr();
+        if ptr.align_offset(std::mem::align_of::<T>()) != 0 {
+            return None;
+        }
+        Some(std::slice::from_raw_parts(
+            ptr.cast::<T>(),
+            len / std::mem::size_of::<T>(),
+        ))
+    }
+}
+
+impl<'js, T: TypedElement> FromJs<'js> for TypedArray<'js, T> {
+    fn from_js(value: &Value<'js>) -> Result<Self> {
+        // SAFETY: value live.
+        if unsafe { sys::JS_GetTypedArrayType(value.as_raw()) } == T::KIND as i32 {
+            Ok(TypedArray(value.clone(), std::marker::PhantomData))
+        } else {
+            Err(Error::type_error(format!(
+                "expected {}, got {}",
+                T::NAME,
+                value.type_name()
+            )))
+        }
+    }
+}
+
+impl<'js, T: TypedElement> IntoJs<'js> for TypedArray<'js, T> {
+    fn into_js(self, _ctx: Ctx<'js>) -> Result<Value<'js>> {
+        Ok(self.0)
+    }
+}
