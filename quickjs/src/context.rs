@@ -32,6 +32,13 @@ unsafe impl Sync for Context {}
 impl Context {
     /// A context with all standard intrinsics (no qjs:std/os, no `rust` module:
     /// register modules explicitly).
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// let ctx = quickjs::Context::full(&rt).unwrap();
+    /// assert_eq!(ctx.with(|ctx| ctx.eval::<String>("typeof Promise")).unwrap(), "function");
+    /// ```
     pub fn full(rt: &Runtime) -> Result<Self> {
         // SAFETY: rt is live and locked; a null result means out of memory.
         let raw = rt.lock(|r| unsafe { sys::JS_NewContext(r) });
@@ -44,12 +51,25 @@ impl Context {
     }
 
     /// The runtime this context belongs to.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.runtime().run_gc();
+    /// ```
     pub fn runtime(&self) -> &Runtime {
         &self.rt
     }
 
     /// Runs `f` with the context. Values made inside are branded with the
     /// closure's `'js` lifetime and cannot leave it (see `tests/ui/`).
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// let s: String = ctx.with(|ctx| ctx.eval("'a'.repeat(3)")).unwrap();
+    /// assert_eq!(s, "aaa");
+    /// ```
     pub fn with<R>(&self, f: impl for<'js> FnOnce(Ctx<'js>) -> R) -> R {
         // SAFETY: the context is live for the whole call and locked by us.
         self.rt
@@ -66,6 +86,14 @@ impl Drop for Context {
 }
 
 /// How [`Ctx::eval_with`] evaluates source.
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// use quickjs::EvalKind;
+/// let v: i32 = ctx.with(|ctx| ctx.eval_with("'use strict'; 1", "s.js", EvalKind::StrictScript)).unwrap();
+/// assert_eq!(v, 1);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum EvalKind {
     /// A classic script; the result is its completion value.
@@ -89,11 +117,26 @@ impl EvalKind {
 
 impl<'js> Ctx<'js> {
     /// Evaluates a script (file name `<eval>`) and converts its completion value.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// assert_eq!(ctx.with(|ctx| ctx.eval::<f64>("Math.sqrt(2) ** 2")).unwrap().round(), 2.0);
+    /// ```
     pub fn eval<T: FromJs<'js>>(self, source: &str) -> Result<T> {
         self.eval_with(source, "<eval>", EvalKind::Script)
     }
 
     /// Evaluates `source` as `kind`; `file_name` appears in stack traces.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// use quickjs::{Error, EvalKind, Value};
+    /// let err = ctx.with(|ctx| ctx.eval_with::<Value>("null.x", "app.js", EvalKind::Script).map(drop)).unwrap_err();
+    /// let Error::Thrown(e) = err else { panic!() };
+    /// assert!(e.stack.unwrap().contains("app.js"));
+    /// ```
     pub fn eval_with<T: FromJs<'js>>(
         self,
         source: &str,
@@ -120,6 +163,15 @@ impl<'js> Ctx<'js> {
     }
 
     /// The global object.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| {
+    ///     ctx.globals().set("answer", 42).unwrap();
+    ///     assert_eq!(ctx.eval::<i32>("answer").unwrap(), 42);
+    /// });
+    /// ```
     pub fn globals(self) -> Object<'js> {
         // SAFETY: ctx is live; we own the returned reference.
         Object::from_value(unsafe { Value::from_raw(self, sys::JS_GetGlobalObject(self.as_raw())) })
@@ -136,6 +188,17 @@ impl<'js> Ctx<'js> {
     }
 
     /// Takes the pending exception out of the context as [`Error::Thrown`].
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// use quickjs::{Error, Value};
+    /// ctx.with(|ctx| {
+    ///     // Errors from the API already carry the caught exception:
+    ///     let Err(Error::Thrown(e)) = ctx.eval::<Value>("throw new TypeError('t')") else { panic!() };
+    ///     assert_eq!(e.name.as_deref(), Some("TypeError"));
+    /// });
+    /// ```
     pub fn catch(self) -> Error {
         // SAFETY: ctx is live; we own the exception value.
         let exc = unsafe { Value::from_raw(self, sys::JS_GetException(self.as_raw())) };
@@ -189,6 +252,20 @@ impl<'js> Ctx<'js> {
 
     /// Makes `module` importable in this context (`import { f } from 'name'`).
     /// It is also [`crate::register`]ed, so `JS_AddRust` sees it.
+    ///
+    /// ```
+    /// #[quickjs::js]
+    /// fn inc(x: i32) -> i32 { x + 1 }
+    /// quickjs::module!(static M = "m" { inc });
+    /// fn main() {
+    ///     let ctx = quickjs::Context::full(&quickjs::Runtime::new().unwrap()).unwrap();
+    ///     ctx.with(|ctx| {
+    ///         ctx.add_module(&M).unwrap();
+    ///         let _: quickjs::Value = ctx.eval_with("import { inc } from 'm'; globalThis.r = inc(1)", "main.js", quickjs::EvalKind::Module).unwrap();
+    ///         assert_eq!(ctx.globals().get::<_, i32>("r").unwrap(), 2);
+    ///     });
+    /// }
+    /// ```
     pub fn add_module(self, module: &'static crate::NativeModule) -> Result<()> {
         crate::register(module);
         // SAFETY: ctx live; the module was just registered.
@@ -199,6 +276,15 @@ impl<'js> Ctx<'js> {
     }
 
     /// Converts a Rust value into a JS value of this context.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| {
+    ///     let v = ctx.value(vec![1, 2]).unwrap();
+    ///     assert_eq!(v.type_name(), "array");
+    /// });
+    /// ```
     pub fn value<T: IntoJs<'js>>(self, v: T) -> Result<Value<'js>> {
         v.into_js(self)
     }

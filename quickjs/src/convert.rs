@@ -9,12 +9,34 @@ use std::any::Any;
 use std::fmt::Display;
 
 /// Converts a JS value into a Rust value.
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// use quickjs::{FromJs, Value};
+/// ctx.with(|ctx| {
+///     let v: Value = ctx.eval("[1, 2]").unwrap();
+///     assert_eq!(Vec::<u8>::from_js(&v).unwrap(), [1, 2]);
+///     assert!(String::from_js(&v).is_err());
+/// });
+/// ```
 pub trait FromJs<'js>: Sized {
     /// Converts `value`, or says what was expected and what was found.
     fn from_js(value: &Value<'js>) -> Result<Self>;
 }
 
 /// Converts a Rust value into a JS value.
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// use quickjs::IntoJs;
+/// ctx.with(|ctx| {
+///     let v = (1, "two").into_js(ctx).unwrap();
+///     ctx.globals().set("v", v).unwrap();
+///     assert_eq!(ctx.eval::<String>("JSON.stringify(v)").unwrap(), r#"[1,"two"]"#);
+/// });
+/// ```
 pub trait IntoJs<'js> {
     /// Converts `self` into a value of `ctx`.
     fn into_js(self, ctx: Ctx<'js>) -> Result<Value<'js>>;
@@ -119,6 +141,17 @@ impl<'js> FromJs<'js> for String {
 
 /// The UTF-8 text of a JS string, borrowed from the engine: what a `&str`
 /// argument of a `#[js]` function points into. Freed on drop.
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// use quickjs::{FromJs, JsStr, Value};
+/// ctx.with(|ctx| {
+///     let v: Value = ctx.eval("'borrowed'").unwrap();
+///     let s = JsStr::from_js(&v).unwrap();
+///     assert_eq!(&*s, "borrowed");
+/// });
+/// ```
 pub struct JsStr<'js> {
     ctx: Ctx<'js>,
     ptr: *const std::os::raw::c_char,
@@ -127,6 +160,16 @@ pub struct JsStr<'js> {
 
 impl<'js> JsStr<'js> {
     /// The text.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// use quickjs::{FromJs, JsStr, Value};
+    /// ctx.with(|ctx| {
+    ///     let v: Value = ctx.eval("'xyz'").unwrap();
+    ///     assert_eq!(JsStr::from_js(&v).unwrap().as_str().len(), 3);
+    /// });
+    /// ```
     #[inline(always)]
     pub fn as_str(&self) -> &str {
         // SAFETY: ptr..ptr+len is the engine's buffer, alive until drop, and

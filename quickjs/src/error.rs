@@ -3,6 +3,11 @@
 use std::fmt;
 
 /// The JS error constructor an [`Error`] becomes when thrown.
+///
+/// ```
+/// use quickjs::{Error, ErrorKind};
+/// assert_eq!(Error::range_error("r"), Error::Js { kind: ErrorKind::RangeError, message: "r".into() });
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
     /// `Error`
@@ -23,6 +28,14 @@ pub enum ErrorKind {
 /// * [`Error::Thrown`]: a JS exception taken out of the context by the
 ///   embedding API (`Ctx::eval`, `Function::call`, ...), with its name,
 ///   message and stack as Rust strings.
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// use quickjs::{Error, Value};
+/// let r = ctx.with(|ctx| ctx.eval::<Value>("throw new Error('boom')").map(drop));
+/// assert!(matches!(r, Err(Error::Thrown(e)) if e.message == "boom"));
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub enum Error {
     /// A JS exception is pending in the context.
@@ -41,6 +54,14 @@ pub enum Error {
 /// A caught JS exception: what `e.name`, `e.message` and `e.stack` said.
 /// A thrown non-Error value (`throw 42`) has no name or stack; its message
 /// is the value as a string.
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// use quickjs::{Error, Value};
+/// let Err(Error::Thrown(e)) = ctx.with(|ctx| ctx.eval::<Value>("throw 'plain'").map(drop)) else { panic!() };
+/// assert_eq!((e.name, e.message.as_str()), (None, "plain"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Exception {
     /// `e.name`, e.g. `"TypeError"`.
@@ -53,6 +74,12 @@ pub struct Exception {
 
 impl Exception {
     /// The [`ErrorKind`] to rethrow it as, from its name.
+    ///
+    /// ```
+    /// use quickjs::{ErrorKind, Exception};
+    /// let e = Exception { name: Some("TypeError".into()), message: "m".into(), stack: None };
+    /// assert_eq!(e.kind(), ErrorKind::TypeError);
+    /// ```
     pub fn kind(&self) -> ErrorKind {
         match self.name.as_deref() {
             Some("TypeError") => ErrorKind::TypeError,
@@ -77,6 +104,15 @@ impl fmt::Display for Exception {
 }
 
 /// `Result` with [`Error`].
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// fn parse(ctx: quickjs::Ctx<'_>) -> quickjs::Result<i32> {
+///     ctx.eval("40 + 2")
+/// }
+/// assert_eq!(ctx.with(parse).unwrap(), 42);
+/// ```
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
@@ -93,6 +129,10 @@ impl Error {
         }
     }
     /// A `RangeError` with `message`.
+    ///
+    /// ```
+    /// assert_eq!(quickjs::Error::range_error("too big").to_string(), "RangeError: too big");
+    /// ```
     pub fn range_error(message: impl Into<String>) -> Self {
         Error::Js {
             kind: ErrorKind::RangeError,
@@ -100,6 +140,10 @@ impl Error {
         }
     }
     /// A plain `Error` with `message`.
+    ///
+    /// ```
+    /// assert_eq!(quickjs::Error::message("plain").to_string(), "Error: plain");
+    /// ```
     pub fn message(message: impl Into<String>) -> Self {
         Error::Js {
             kind: ErrorKind::Error,
@@ -107,6 +151,10 @@ impl Error {
         }
     }
     /// An `InternalError` with `message`.
+    ///
+    /// ```
+    /// assert_eq!(quickjs::Error::internal("bug").to_string(), "InternalError: bug");
+    /// ```
     pub fn internal(message: impl Into<String>) -> Self {
         Error::Js {
             kind: ErrorKind::InternalError,

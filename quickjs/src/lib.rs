@@ -53,8 +53,18 @@ pub use quickjs_sys as sys;
 
 /// Lists `#[js]` functions as a native module, in one line:
 ///
-/// ```ignore
-/// quickjs::module!(pub static RUST = "rust" { fib, sleep });
+/// ```
+/// #[quickjs::js]
+/// fn fib(n: i64) -> i64 { if n <= 1 { n.max(0) } else { n + fib(n - 1) } }
+/// #[quickjs::js]
+/// async fn ready(x: u32) -> u32 { x }
+///
+/// quickjs::module!(pub static RUST = "rust" { fib, ready });
+///
+/// fn main() {
+///     let names: Vec<_> = RUST.functions.iter().map(|f| f.name).collect();
+///     assert_eq!(names, ["fib", "ready"]);
+/// }
 /// ```
 ///
 /// The module is made available to JS by [`register`]ing it (qjs and C hosts

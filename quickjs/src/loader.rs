@@ -13,6 +13,22 @@ use std::path::{Component, Path, PathBuf};
 /// Resolves and loads ES modules for a [`crate::Runtime`]
 /// (`Runtime::set_loader`). Native modules added with `Ctx::add_module`
 /// are found by their bare name before `load` is asked.
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// struct Upper;
+/// impl quickjs::Loader for Upper {
+///     fn load(&mut self, name: &str) -> quickjs::Result<String> {
+///         Ok(format!("export default {:?}", name.to_uppercase()))
+///     }
+/// }
+/// rt.set_loader(Upper);
+/// ctx.with(|ctx| {
+///     let _: quickjs::Value = ctx.eval_with("import n from 'abc'; globalThis.n = n", "main.js", quickjs::EvalKind::Module).unwrap();
+///     assert_eq!(ctx.globals().get::<_, String>("n").unwrap(), "ABC");
+/// });
+/// ```
 pub trait Loader: Send + 'static {
     /// The canonical name of `specifier` imported by the module `base`.
     /// The default joins `./` and `../` specifiers to `base`'s directory
@@ -26,6 +42,11 @@ pub trait Loader: Send + 'static {
 }
 
 /// `./x` and `../x` relative to `base`'s directory, normalized; other names unchanged.
+///
+/// ```
+/// assert_eq!(quickjs::join_relative("app/src/main.js", "../lib/a.js"), "app/lib/a.js");
+/// assert_eq!(quickjs::join_relative("app/main.js", "rust"), "rust");
+/// ```
 pub fn join_relative(base: &str, specifier: &str) -> String {
     if !(specifier.starts_with("./") || specifier.starts_with("../")) {
         return specifier.to_owned();
@@ -68,10 +89,20 @@ pub struct MemoryLoader {
 
 impl MemoryLoader {
     /// An empty set.
+    ///
+    /// ```
+    /// let loader = quickjs::MemoryLoader::new();
+    /// assert!(format!("{loader:?}").contains("modules"));
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
     /// Adds a module.
+    ///
+    /// ```
+    /// let loader = quickjs::MemoryLoader::new().with("a.js", "export {}").with("b.js", "export {}");
+    /// let _ = loader;
+    /// ```
     pub fn with(mut self, name: impl Into<String>, source: impl Into<String>) -> Self {
         self.modules.insert(name.into(), source.into());
         self
@@ -89,6 +120,14 @@ impl Loader for MemoryLoader {
 
 /// Modules from files under a root directory; names are paths relative to
 /// it. Specifiers that would leave the root are refused.
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// rt.set_loader(quickjs::FileLoader::new("scripts"));
+/// // `import './x.js'` from scripts/main.js now reads scripts/x.js;
+/// // `import '../../etc/passwd'` is refused.
+/// ```
 #[derive(Debug, Clone)]
 pub struct FileLoader {
     root: PathBuf,
@@ -96,6 +135,11 @@ pub struct FileLoader {
 
 impl FileLoader {
     /// Loads from files under `root`.
+    ///
+    /// ```
+    /// let loader = quickjs::FileLoader::new(std::env::temp_dir());
+    /// let _ = loader;
+    /// ```
     pub fn new(root: impl Into<PathBuf>) -> Self {
         FileLoader { root: root.into() }
     }
@@ -226,6 +270,17 @@ impl<'js> Ctx<'js> {
     }
 
     /// Compiles a script or module to bytecode, for [`Ctx::eval_bytecode`].
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// use quickjs::EvalKind;
+    /// ctx.with(|ctx| {
+    ///     let code = ctx.compile("6 * 7", "calc.js", EvalKind::Script).unwrap();
+    ///     // SAFETY: compiled just above by this engine.
+    ///     assert_eq!(unsafe { ctx.eval_bytecode::<i32>(&code) }.unwrap(), 42);
+    /// });
+    /// ```
     pub fn compile(self, source: &str, file_name: &str, kind: EvalKind) -> Result<Vec<u8>> {
         let compiled = self.compile_raw(source, file_name, kind)?;
         let mut len = 0usize;
@@ -253,6 +308,16 @@ impl<'js> Ctx<'js> {
     /// Trusted input only: the engine does not validate bytecode, so crafted
     /// or corrupted bytes can corrupt memory. Load only bytecode that this
     /// same engine version compiled.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| {
+    ///     let code = ctx.compile("'ok'", "x.js", quickjs::EvalKind::Script).unwrap();
+    ///     // SAFETY: trusted: compiled by this same engine.
+    ///     assert_eq!(unsafe { ctx.eval_bytecode::<String>(&code) }.unwrap(), "ok");
+    /// });
+    /// ```
     pub unsafe fn eval_bytecode<T: crate::FromJs<'js>>(self, bytecode: &[u8]) -> Result<T> {
         let obj = sys::JS_ReadObject(
             self.as_raw(),

@@ -1,5 +1,16 @@
 //! The C-function boundary: what `#[js]` trampolines call, native modules, and
 //! `JS_AddRust`, which turns registered modules into ES modules.
+//!
+//! ```
+//! #[quickjs::js]
+//! fn square(x: f64) -> f64 { x * x }
+//! quickjs::module!(static MATH = "math" { square });
+//!
+//! fn main() {
+//!     quickjs::register(&MATH); // now every JS_AddRust (qjs, C hosts) offers 'math'
+//!     assert_eq!(MATH.functions[0].required, 1);
+//! }
+//! ```
 
 use crate::bridge;
 use crate::convert::{FromJs, IntoJs};
@@ -14,6 +25,15 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Mutex;
 
 /// The engine's C-function signature (`JSCFunction`).
+///
+/// ```
+/// #[quickjs::js]
+/// fn one() -> i32 { 1 }
+/// fn main() {
+///     let f: quickjs::native::RawFunction = one::EXPORT.func;
+///     let _ = f;
+/// }
+/// ```
 pub type RawFunction = unsafe extern "C" fn(
     *mut sys::JSContext,
     sys::JSValue,
@@ -22,6 +42,15 @@ pub type RawFunction = unsafe extern "C" fn(
 ) -> sys::JSValue;
 
 /// One exported function, as `#[js]` describes it (`<fn>::EXPORT`).
+///
+/// ```
+/// #[quickjs::js]
+/// fn add(a: i32, b: Option<i32>) -> i32 { a + b.unwrap_or(0) }
+/// fn main() {
+///     let f = &add::EXPORT;
+///     assert_eq!((f.name, f.required, f.max), ("add", 1, 2));
+/// }
+/// ```
 #[derive(Debug)]
 pub struct NativeFunction {
     /// The JS name.
@@ -38,6 +67,16 @@ pub struct NativeFunction {
 
 /// A named set of functions that JS imports: `import { fib } from 'rust'`.
 /// Declare one with [`crate::module!`].
+///
+/// ```
+/// #[quickjs::js]
+/// fn hi() -> &'static str { "hi" }
+/// quickjs::module!(pub static GREET = "greet" { hi });
+/// fn main() {
+///     assert_eq!(GREET.name, "greet");
+///     assert_eq!(GREET.functions.len(), 1);
+/// }
+/// ```
 #[derive(Debug)]
 pub struct NativeModule {
     /// The module specifier, e.g. `"rust"`.
@@ -74,6 +113,17 @@ fn registered() -> Vec<&'static NativeModule> {
 }
 
 /// The arguments of one native call, converted on demand.
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// use quickjs::{Function, IntoJs};
+/// ctx.with(|ctx| {
+///     let count = Function::new(ctx, "count", 0, |args| (args.len() as i32).into_js(args.ctx())).unwrap();
+///     ctx.globals().set("count", count).unwrap();
+///     assert_eq!(ctx.eval::<i32>("count(1, 2, 3)").unwrap(), 3);
+/// });
+/// ```
 pub struct Args<'a, 'js> {
     ctx: Ctx<'js>,
     argv: &'a [sys::JSValue],
@@ -102,18 +152,48 @@ impl<'a, 'js> Args<'a, 'js> {
     }
 
     /// How many arguments the caller passed.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// use quickjs::{Function, IntoJs};
+    /// ctx.with(|ctx| {
+    ///     let f = Function::new(ctx, "n", 0, |args| (args.len() as u32).into_js(args.ctx())).unwrap();
+    ///     assert_eq!(f.call::<_, u32>((1, 2)).unwrap(), 2);
+    /// });
+    /// ```
     #[inline(always)]
     pub fn len(&self) -> usize {
         self.argv.len()
     }
 
     /// Whether the caller passed none.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// use quickjs::{Function, IntoJs};
+    /// ctx.with(|ctx| {
+    ///     let f = Function::new(ctx, "e", 0, |args| args.is_empty().into_js(args.ctx())).unwrap();
+    ///     assert!(f.call::<_, bool>(()).unwrap());
+    /// });
+    /// ```
     #[inline(always)]
     pub fn is_empty(&self) -> bool {
         self.argv.is_empty()
     }
 
     /// The context of the call.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// use quickjs::{Function, IntoJs};
+    /// ctx.with(|ctx| {
+    ///     let f = Function::new(ctx, "s", 0, |args| "made in the call's context".into_js(args.ctx())).unwrap();
+    ///     assert_eq!(f.call::<_, String>(()).unwrap().len(), 26);
+    /// });
+    /// ```
     #[inline(always)]
     pub fn ctx(&self) -> Ctx<'js> {
         self.ctx
@@ -121,6 +201,17 @@ impl<'a, 'js> Args<'a, 'js> {
 
     /// Converts argument `i` (0-based; a missing one is `undefined`); an error
     /// names the function and the 1-based position.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// use quickjs::{Function, IntoJs};
+    /// ctx.with(|ctx| {
+    ///     let f = Function::new(ctx, "f", 1, |args| args.get::<i32>(0)?.into_js(args.ctx())).unwrap();
+    ///     ctx.globals().set("f", f).unwrap();
+    ///     assert_eq!(ctx.eval::<String>("try { f('x') } catch (e) { e.message }").unwrap(), "f: argument 1: expected number, got string");
+    /// });
+    /// ```
     #[inline(always)]
     pub fn get<T: FromJs<'js>>(&self, i: usize) -> Result<T> {
         let raw = self.argv.get(i).copied().unwrap_or(sys::JS_UNDEFINED);
@@ -137,6 +228,17 @@ impl<'a, 'js> Args<'a, 'js> {
 ///
 /// # Safety
 /// The engine's C-function contract: `ctx` live, `argv` has `argc` live values.
+///
+/// ```
+/// // What `#[js] fn neg(x: i32) -> i32` expands to, by hand:
+/// use quickjs::{native, sys, IntoJs, NativeFunction};
+/// const NEG: NativeFunction = NativeFunction { name: "neg", c_name: c"neg", required: 1, max: 1, func: neg };
+/// unsafe extern "C" fn neg(ctx: *mut sys::JSContext, _this: sys::JSValue, argc: i32, argv: *mut sys::JSValue) -> sys::JSValue {
+///     // SAFETY: called by the engine with a live context and argc arguments.
+///     unsafe { native::call(&NEG, ctx, argc, argv, |args| (-args.get::<i32>(0)?).into_js(args.ctx())) }
+/// }
+/// fn main() { assert_eq!(NEG.required, 1); }
+/// ```
 #[inline(always)]
 pub unsafe fn call<F>(
     func: &'static NativeFunction,
@@ -162,6 +264,13 @@ where
 ///
 /// # Safety
 /// As [`call`].
+///
+/// ```
+/// // `#[js] async fn` uses call_async; see `quickjs-macro` for the expansion.
+/// #[quickjs::js]
+/// async fn later(x: i32) -> i32 { x }
+/// fn main() { assert_eq!(later::EXPORT.name, "later"); }
+/// ```
 #[inline(always)]
 pub unsafe fn call_async<F, Fut>(
     func: &'static NativeFunction,

@@ -10,10 +10,33 @@ use std::os::raw::{c_int, c_void};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// A JS object (anything `typeof` calls "object" or "function", but null).
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// use quickjs::Object;
+/// ctx.with(|ctx| {
+///     let o: Object = ctx.eval("({ a: 1 })").unwrap();
+///     o.set("b", [2, 3].to_vec()).unwrap();
+///     assert_eq!(o.keys().unwrap(), ["a", "b"]);
+/// });
+/// ```
 #[derive(Clone, Debug)]
 pub struct Object<'js>(Value<'js>);
 
 /// A property key: a string or an array index.
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// use quickjs::Object;
+/// ctx.with(|ctx| {
+///     let o = Object::new(ctx).unwrap();
+///     o.set("name", 1).unwrap(); // &str key
+///     o.set(0u32, 2).unwrap();    // index key
+///     assert_eq!(o.keys().unwrap(), ["0", "name"]);
+/// });
+/// ```
 pub trait PropertyKey {
     /// The key as an atom of `ctx` (freed by the caller).
     #[doc(hidden)]
@@ -99,11 +122,32 @@ impl<'js> Object<'js> {
     }
 
     /// The context.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// use quickjs::Object;
+    /// ctx.with(|ctx| {
+    ///     let o = Object::new(ctx).unwrap();
+    ///     assert_eq!(o.ctx().eval::<i32>("1").unwrap(), 1);
+    /// });
+    /// ```
     pub fn ctx(&self) -> Ctx<'js> {
         self.0.ctx()
     }
 
     /// `obj[key]`, converted (getters run; a throwing getter is an error).
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// use quickjs::Object;
+    /// ctx.with(|ctx| {
+    ///     let o: Object = ctx.eval("({ n: 5, s: 'x' })").unwrap();
+    ///     assert_eq!(o.get::<_, i32>("n").unwrap(), 5);
+    ///     assert!(o.get::<_, i32>("s").is_err());
+    /// });
+    /// ```
     pub fn get<K: PropertyKey, V: FromJs<'js>>(&self, key: K) -> Result<V> {
         let ctx = self.ctx();
         // SAFETY: object and atom live.
@@ -114,6 +158,17 @@ impl<'js> Object<'js> {
     }
 
     /// `obj[key] = value` (setters run).
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// use quickjs::Object;
+    /// ctx.with(|ctx| {
+    ///     let o = Object::new(ctx).unwrap();
+    ///     o.set("list", vec!["a", "b"]).unwrap();
+    ///     assert_eq!(o.get::<_, Vec<String>>("list").unwrap(), ["a", "b"]);
+    /// });
+    /// ```
     pub fn set<K: PropertyKey, V: IntoJs<'js>>(&self, key: K, value: V) -> Result<()> {
         let ctx = self.ctx();
         let value = value.into_js(ctx)?;
@@ -128,6 +183,17 @@ impl<'js> Object<'js> {
     }
 
     /// `key in obj`.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// use quickjs::Object;
+    /// ctx.with(|ctx| {
+    ///     let o: Object = ctx.eval("({ a: undefined })").unwrap();
+    ///     assert!(o.contains_key("a").unwrap());
+    ///     assert!(o.contains_key("toString").unwrap()); // inherited
+    /// });
+    /// ```
     pub fn contains_key<K: PropertyKey>(&self, key: K) -> Result<bool> {
         let ctx = self.ctx();
         // SAFETY: object and atom live.
@@ -141,6 +207,17 @@ impl<'js> Object<'js> {
     }
 
     /// `delete obj[key]`; whether the property is gone.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// use quickjs::Object;
+    /// ctx.with(|ctx| {
+    ///     let o: Object = ctx.eval("({ a: 1 })").unwrap();
+    ///     assert!(o.remove("a").unwrap());
+    ///     assert!(!o.contains_key("a").unwrap());
+    /// });
+    /// ```
     pub fn remove<K: PropertyKey>(&self, key: K) -> Result<bool> {
         let ctx = self.ctx();
         // SAFETY: object and atom live.
@@ -155,6 +232,16 @@ impl<'js> Object<'js> {
 
     /// The object's own enumerable string keys, in property order
     /// (`Object.keys`).
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// use quickjs::Object;
+    /// ctx.with(|ctx| {
+    ///     let o: Object = ctx.eval("({ z: 1, a: 2 })").unwrap();
+    ///     assert_eq!(o.keys().unwrap(), ["z", "a"]);
+    /// });
+    /// ```
     pub fn keys(&self) -> Result<Vec<String>> {
         let ctx = self.ctx();
         let keys: Value = ctx
@@ -167,6 +254,16 @@ impl<'js> Object<'js> {
 
     /// The own enumerable string-keyed properties, converted
     /// (`Object.entries`).
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// use quickjs::Object;
+    /// ctx.with(|ctx| {
+    ///     let o: Object = ctx.eval("({ x: 1, y: 2 })").unwrap();
+    ///     assert_eq!(o.entries::<i32>().unwrap(), [("x".to_string(), 1), ("y".to_string(), 2)]);
+    /// });
+    /// ```
     pub fn entries<V: FromJs<'js>>(&self) -> Result<Vec<(String, V)>> {
         self.keys()?
             .into_iter()
@@ -175,11 +272,31 @@ impl<'js> Object<'js> {
     }
 
     /// The object as a plain value.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// use quickjs::Object;
+    /// ctx.with(|ctx| {
+    ///     let v = Object::new(ctx).unwrap().into_value();
+    ///     assert_eq!(v.type_name(), "object");
+    /// });
+    /// ```
     pub fn into_value(self) -> Value<'js> {
         self.0
     }
 
     /// The object as a plain value, borrowed.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// use quickjs::Object;
+    /// ctx.with(|ctx| {
+    ///     let o = Object::new(ctx).unwrap();
+    ///     assert_eq!(o.as_value().type_name(), "object");
+    /// });
+    /// ```
     pub fn as_value(&self) -> &Value<'js> {
         &self.0
     }
@@ -204,11 +321,32 @@ impl<'js> IntoJs<'js> for Object<'js> {
 }
 
 /// A JS function.
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// use quickjs::Function;
+/// ctx.with(|ctx| {
+///     let max: Function = ctx.eval("Math.max").unwrap();
+///     assert_eq!(max.call::<_, i32>((3, 9, 4)).unwrap(), 9);
+/// });
+/// ```
 #[derive(Clone, Debug)]
 pub struct Function<'js>(Object<'js>);
 
 /// Arguments of a call from Rust into JS: `()`, or a tuple of [`IntoJs`]
 /// values.
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// use quickjs::Function;
+/// ctx.with(|ctx| {
+///     let join: Function = ctx.eval("(...xs) => xs.join('+')").unwrap();
+///     assert_eq!(join.call::<_, String>(vec![1, 2, 3]).unwrap(), "1+2+3");
+///     assert_eq!(join.call::<_, String>(()).unwrap(), "");
+/// });
+/// ```
 pub trait IntoArgs<'js> {
     /// Converts the arguments.
     fn into_args(self, ctx: Ctx<'js>) -> Result<Vec<Value<'js>>>;
@@ -290,11 +428,32 @@ impl<'js> Function<'js> {
     }
 
     /// Calls the function with `this` = `undefined`.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// use quickjs::Function;
+    /// ctx.with(|ctx| {
+    ///     let f: Function = ctx.eval("(a, b) => a * b").unwrap();
+    ///     assert_eq!(f.call::<_, f64>((6, 7)).unwrap(), 42.0);
+    /// });
+    /// ```
     pub fn call<A: IntoArgs<'js>, R: FromJs<'js>>(&self, args: A) -> Result<R> {
         self.call_with_this(Value::undefined(self.0.ctx()), args)
     }
 
     /// Calls the function with the given `this`.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// use quickjs::{Function, Value};
+    /// ctx.with(|ctx| {
+    ///     let f: Function = ctx.eval("(function () { return this.n })").unwrap();
+    ///     let this: Value = ctx.eval("({ n: 3 })").unwrap();
+    ///     assert_eq!(f.call_with_this::<_, i32>(this, ()).unwrap(), 3);
+    /// });
+    /// ```
     pub fn call_with_this<A: IntoArgs<'js>, R: FromJs<'js>>(
         &self,
         this: Value<'js>,
@@ -318,6 +477,16 @@ impl<'js> Function<'js> {
     }
 
     /// The function as an object.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// use quickjs::Function;
+    /// ctx.with(|ctx| {
+    ///     let f: Function = ctx.eval("function named() {}; named").unwrap();
+    ///     assert_eq!(f.into_object().get::<_, String>("name").unwrap(), "named");
+    /// });
+    /// ```
     pub fn into_object(self) -> Object<'js> {
         self.0
     }

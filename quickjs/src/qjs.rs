@@ -26,6 +26,17 @@ use std::os::unix::ffi::OsStringExt;
 /// Registers `modules` and runs upstream's qjs `main` with this process's
 /// arguments (all of qjs' options, `qjs:std`, `qjs:os`, Workers). Returns its
 /// exit status.
+///
+/// ```
+/// #[quickjs::js]
+/// fn hello() -> &'static str { "hello" }
+/// quickjs::module!(static RUST = "rust" { hello });
+/// fn main() {
+///     if std::env::args().len() > 100 {
+///         std::process::exit(quickjs::qjs::main(&[&RUST])); // your bin's whole main
+///     }
+/// }
+/// ```
 pub fn main(modules: &[&'static NativeModule]) -> i32 {
     for m in modules {
         register(m);
@@ -34,10 +45,23 @@ pub fn main(modules: &[&'static NativeModule]) -> i32 {
 }
 
 /// A C program's `main` (e.g. upstream's `run_test262_main`).
+///
+/// ```
+/// let runner: quickjs::qjs::CMain = quickjs::sys::run_test262_main;
+/// let _ = runner;
+/// ```
 pub type CMain = unsafe extern "C" fn(c_int, *mut *mut c_char) -> c_int;
 
 /// Calls a C `main` with this process's arguments; returns its status.
 /// Arguments with an interior NUL are cut there, as C would see them.
+///
+/// ```
+/// fn main() {
+///     if std::env::args().len() > 100 {
+///         std::process::exit(quickjs::qjs::run_c_main(quickjs::sys::run_test262_main));
+///     }
+/// }
+/// ```
 pub fn run_c_main(main: CMain) -> i32 {
     let args: Vec<CString> = std::env::args_os()
         .map(|a| {

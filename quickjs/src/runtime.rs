@@ -12,6 +12,16 @@ use std::thread::ThreadId;
 /// Decides, when the engine asks periodically during execution, whether to
 /// stop the running JS (`true` interrupts it with an uncatchable
 /// `InternalError: interrupted`).
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+/// let c = calls.clone();
+/// let handler: quickjs::InterruptHandler = Box::new(move || c.fetch_add(1, std::sync::atomic::Ordering::Relaxed) > 1000);
+/// rt.set_interrupt_handler(Some(handler));
+/// assert!(ctx.with(|ctx| ctx.eval::<quickjs::Value>("for (;;) {}").map(drop)).is_err());
+/// ```
 pub type InterruptHandler = Box<dyn FnMut() -> bool + Send + 'static>;
 
 /// A QuickJS runtime: one heap, one garbage collector, shared by its
@@ -47,6 +57,13 @@ unsafe impl Send for Inner {}
 unsafe impl Sync for Inner {}
 
 /// Memory statistics of a runtime (`JS_ComputeMemoryUsage`).
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// let m = rt.memory_usage();
+/// assert!(m.obj_count > 0 && m.memory_used_size > 0);
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct MemoryUsage {
     /// Bytes allocated by the engine (its malloc count of bytes in use).
@@ -63,6 +80,11 @@ pub struct MemoryUsage {
 
 impl Runtime {
     /// A new runtime with the engine's defaults (no memory limit, 1 MiB stack).
+    ///
+    /// ```
+    /// let rt = quickjs::Runtime::new().unwrap();
+    /// assert!(!rt.is_job_pending());
+    /// ```
     pub fn new() -> Result<Self> {
         // SAFETY: plain constructor; a null result means out of memory.
         let raw = NonNull::new(unsafe { sys::JS_NewRuntime() })
@@ -112,6 +134,15 @@ impl Runtime {
 
     /// Caps the heap at `bytes` (`None`: no limit). An allocation beyond it
     /// throws `InternalError: out of memory` in JS; the runtime stays usable.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// rt.set_memory_limit(Some(4 << 20));
+    /// let r = ctx.with(|ctx| ctx.eval::<quickjs::Value>("'x'.repeat(1 << 23)").map(drop));
+    /// assert!(r.is_err());
+    /// rt.set_memory_limit(None);
+    /// ```
     pub fn set_memory_limit(&self, bytes: Option<usize>) {
         // SAFETY: rt is live and locked.
         self.lock(|rt| unsafe { sys::JS_SetMemoryLimit(rt, bytes.unwrap_or(usize::MAX)) })
@@ -119,6 +150,14 @@ impl Runtime {
 
     /// Caps the JS stack at `bytes` (`None`: no check). Deeper recursion
     /// throws `RangeError: Maximum call stack size exceeded`.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// rt.set_max_stack_size(Some(128 << 10));
+    /// let r = ctx.with(|ctx| ctx.eval::<i32>("(function f(n) { return f(n + 1) })(0)"));
+    /// assert!(r.is_err());
+    /// ```
     pub fn set_max_stack_size(&self, bytes: Option<usize>) {
         // SAFETY: rt is live and locked.
         self.lock(|rt| unsafe { sys::JS_SetMaxStackSize(rt, bytes.unwrap_or(0)) })
@@ -126,6 +165,12 @@ impl Runtime {
 
     /// Runs the cycle collector when the heap grows past `bytes` since the
     /// last collection.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// rt.set_gc_threshold(1 << 20);
+    /// ```
     pub fn set_gc_threshold(&self, bytes: usize) {
         // SAFETY: rt is live and locked.
         self.lock(|rt| unsafe { sys::JS_SetGCThreshold(rt, bytes) })
@@ -167,6 +212,16 @@ impl Runtime {
 
     /// Resolves and loads `import`ed modules with `loader` (replacing the
     /// previous one). Without a loader only native modules can be imported.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// rt.set_loader(quickjs::MemoryLoader::new().with("a.js", "export default 1"));
+    /// ctx.with(|ctx| {
+    ///     let _: quickjs::Value = ctx.eval_with("import a from './a.js'; globalThis.a = a", "main.js", quickjs::EvalKind::Module).unwrap();
+    ///     assert_eq!(ctx.globals().get::<_, i32>("a").unwrap(), 1);
+    /// });
+    /// ```
     pub fn set_loader(&self, loader: impl crate::Loader) {
         *self.inner.loader.lock().unwrap_or_else(|e| e.into_inner()) = Some(Box::new(loader));
         let opaque = Arc::as_ptr(&self.inner) as *mut c_void;
@@ -183,12 +238,27 @@ impl Runtime {
     }
 
     /// Runs the garbage collector now.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| ctx.eval::<quickjs::Value>("globalThis.x = [{}, {}]; x = null").map(drop)).unwrap();
+    /// rt.run_gc();
+    /// ```
     pub fn run_gc(&self) {
         // SAFETY: rt is live and locked.
         self.lock(|rt| unsafe { sys::JS_RunGC(rt) })
     }
 
     /// Memory statistics.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// let before = rt.memory_usage().obj_count;
+    /// ctx.with(|ctx| ctx.eval::<quickjs::Value>("globalThis.keep = [{}, {}, {}]").map(drop)).unwrap();
+    /// assert!(rt.memory_usage().obj_count > before);
+    /// ```
     pub fn memory_usage(&self) -> MemoryUsage {
         // SAFETY: rt is live and locked; the struct is plain data.
         let m = self.lock(|rt| unsafe {
@@ -206,6 +276,15 @@ impl Runtime {
     }
 
     /// Whether a job (promise reaction) is queued.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| ctx.eval::<quickjs::Value>("Promise.resolve().then(() => {})").map(drop)).unwrap();
+    /// assert!(rt.is_job_pending());
+    /// rt.run_pending_jobs().unwrap();
+    /// assert!(!rt.is_job_pending());
+    /// ```
     pub fn is_job_pending(&self) -> bool {
         // SAFETY: rt is live and locked.
         self.lock(|rt| unsafe { sys::JS_IsJobPending(rt) })
@@ -214,6 +293,14 @@ impl Runtime {
     /// Runs queued jobs, and settles finished Rust futures, until none is
     /// left; returns how many jobs ran. A job that throws stops the run with
     /// that exception.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| ctx.eval::<quickjs::Value>("globalThis.done = false; Promise.resolve().then(() => done = true)").map(drop)).unwrap();
+    /// assert_eq!(rt.run_pending_jobs().unwrap(), 1);
+    /// assert!(ctx.with(|ctx| ctx.eval::<bool>("done")).unwrap());
+    /// ```
     pub fn run_pending_jobs(&self) -> Result<usize> {
         self.lock(|rt| {
             let mut ran = 0;

@@ -42,11 +42,32 @@ impl de::Error for Error {
 }
 
 /// Serializes `value` into a new JS value of `ctx`.
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// ctx.with(|ctx| {
+///     let v = quickjs::serde::to_value(ctx, &vec![("a", 1)]).unwrap();
+///     ctx.globals().set("v", v).unwrap();
+///     assert_eq!(ctx.eval::<String>("JSON.stringify(v)").unwrap(), r#"[["a",1]]"#);
+/// });
+/// ```
 pub fn to_value<'js, T: Serialize + ?Sized>(ctx: Ctx<'js>, value: &T) -> Result<Value<'js>> {
     value.serialize(Serializer { ctx })
 }
 
 /// Deserializes a `T` from a JS value.
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// use std::collections::BTreeMap;
+/// ctx.with(|ctx| {
+///     let v: quickjs::Value = ctx.eval("({ a: [1, 2], b: [] })").unwrap();
+///     let m: BTreeMap<String, Vec<u8>> = quickjs::serde::from_value(&v).unwrap();
+///     assert_eq!(m["a"], [1, 2]);
+/// });
+/// ```
 pub fn from_value<'js, T: de::DeserializeOwned>(value: &Value<'js>) -> Result<T> {
     T::deserialize(Deserializer {
         value: value.clone(),
@@ -54,8 +75,31 @@ pub fn from_value<'js, T: de::DeserializeOwned>(value: &Value<'js>) -> Result<T>
 }
 
 /// Builds JS values from Rust data.
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// use serde::Serialize;
+/// ctx.with(|ctx| {
+///     let v = Some(3u8).serialize(quickjs::serde::Serializer::new(ctx)).unwrap();
+///     assert_eq!(v.type_name(), "number");
+/// });
+/// ```
 pub struct Serializer<'js> {
     ctx: Ctx<'js>,
+}
+
+impl<'js> Serializer<'js> {
+    /// A serializer making values in `ctx`.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| { let _s = quickjs::serde::Serializer::new(ctx); });
+    /// ```
+    pub fn new(ctx: Ctx<'js>) -> Self {
+        Serializer { ctx }
+    }
 }
 
 fn array<'js>(ctx: Ctx<'js>, items: Vec<Value<'js>>) -> Result<Value<'js>> {
@@ -238,6 +282,16 @@ impl<'js> ser::Serializer for Serializer<'js> {
 }
 
 /// Collects sequence elements, then makes the array in one call.
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// ctx.with(|ctx| {
+///     // Sequences build through SeqBuilder into one array.
+///     let v = quickjs::serde::to_value(ctx, &[1, 2, 3]).unwrap();
+///     assert_eq!(v.type_name(), "array");
+/// });
+/// ```
 pub struct SeqBuilder<'js> {
     ctx: Ctx<'js>,
     items: Vec<Value<'js>>,
@@ -281,6 +335,17 @@ seq_impls!(
 );
 
 /// Fills an object property by property.
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// use std::collections::HashMap;
+/// ctx.with(|ctx| {
+///     // Maps and structs build through MapBuilder into one object.
+///     let v = quickjs::serde::to_value(ctx, &HashMap::from([("k", true)])).unwrap();
+///     assert_eq!(v.type_name(), "object");
+/// });
+/// ```
 pub struct MapBuilder<'js> {
     obj: Value<'js>,
     key: Option<String>,
@@ -487,8 +552,32 @@ fn key_error() -> Error {
 }
 
 /// Reads Rust data out of a JS value.
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// use serde::Deserialize;
+/// ctx.with(|ctx| {
+///     let v: quickjs::Value = ctx.eval("[true, 'x']").unwrap();
+///     let t = <(bool, String)>::deserialize(quickjs::serde::Deserializer::new(v)).unwrap();
+///     assert_eq!(t, (true, "x".to_string()));
+/// });
+/// ```
 pub struct Deserializer<'js> {
     value: Value<'js>,
+}
+
+impl<'js> Deserializer<'js> {
+    /// A deserializer reading `value`.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| { let _d = quickjs::serde::Deserializer::new(quickjs::Value::undefined(ctx)); });
+    /// ```
+    pub fn new(value: Value<'js>) -> Self {
+        Deserializer { value }
+    }
 }
 
 impl<'de, 'js> de::Deserializer<'de> for Deserializer<'js> {

@@ -34,6 +34,14 @@ unsafe impl Sync for Persistent {}
 impl Persistent {
     /// Keeps `value` beyond the current `with` call. Fails for a context
     /// whose runtime no [`Runtime`] owns (one made by a C host).
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// let saved = ctx.with(|ctx| quickjs::Persistent::save(ctx, ctx.eval("({ n: 1 })").unwrap())).unwrap();
+    /// let n: i32 = ctx.with(|ctx| saved.restore::<quickjs::Object>(ctx)?.get("n")).unwrap();
+    /// assert_eq!(n, 1);
+    /// ```
     pub fn save<'js>(ctx: Ctx<'js>, value: Value<'js>) -> Result<Self> {
         let rt = ctx.runtime().ok_or_else(|| {
             Error::type_error("persistent values need a runtime owned by quickjs::Runtime")
@@ -45,6 +53,13 @@ impl Persistent {
     }
 
     /// The value in `ctx`, converted. `ctx` must belong to the same runtime.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// let saved = ctx.with(|ctx| quickjs::Persistent::save(ctx, ctx.eval("'kept'").unwrap())).unwrap();
+    /// assert_eq!(ctx.with(|ctx| saved.restore::<String>(ctx)).unwrap(), "kept");
+    /// ```
     pub fn restore<'js, T: FromJs<'js>>(&self, ctx: Ctx<'js>) -> Result<T> {
         if !ctx
             .runtime()
@@ -71,6 +86,16 @@ impl Drop for Persistent {
 
 /// Bytes, as a `Uint8Array` in JS. From JS it accepts an `ArrayBuffer`, any
 /// typed array or a `DataView` (copying the viewed bytes).
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// use quickjs::Bytes;
+/// ctx.with(|ctx| {
+///     ctx.globals().set("b", Bytes(vec![1, 2])).unwrap();
+///     assert_eq!(ctx.eval::<Bytes>("b.map(x => x * 2)").unwrap(), Bytes(vec![2, 4]));
+/// });
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Bytes(pub Vec<u8>);
 
@@ -93,11 +118,30 @@ impl<'js> FromJs<'js> for Bytes {
 }
 
 /// A JS `ArrayBuffer`.
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// use quickjs::ArrayBuffer;
+/// ctx.with(|ctx| {
+///     let b: ArrayBuffer = ctx.eval("new Uint8Array([7, 8]).buffer").unwrap();
+///     assert_eq!(b.to_vec(), [7, 8]);
+/// });
+/// ```
 #[derive(Clone, Debug)]
 pub struct ArrayBuffer<'js>(Value<'js>);
 
 impl<'js> ArrayBuffer<'js> {
     /// A new buffer holding a copy of `bytes`.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| {
+    ///     let b = quickjs::ArrayBuffer::new(ctx, b"xyz").unwrap();
+    ///     assert_eq!(b.to_vec(), b"xyz");
+    /// });
+    /// ```
     pub fn new(ctx: Ctx<'js>, bytes: &[u8]) -> Result<Self> {
         // SAFETY: ctx live; the engine copies the bytes.
         ctx.check(unsafe { sys::JS_NewArrayBufferCopy(ctx.as_raw(), bytes.as_ptr(), bytes.len()) })
@@ -105,6 +149,13 @@ impl<'js> ArrayBuffer<'js> {
     }
 
     /// A copy of the contents (empty if the buffer was detached).
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// let v = ctx.with(|ctx| ctx.eval::<quickjs::ArrayBuffer>("new ArrayBuffer(2)").map(|b| b.to_vec())).unwrap();
+    /// assert_eq!(v, [0, 0]);
+    /// ```
     pub fn to_vec(&self) -> Vec<u8> {
         // SAFETY: the slice is copied before any JS can run.
         unsafe { self.as_slice().map(<[u8]>::to_vec).unwrap_or_default() }
@@ -115,6 +166,16 @@ impl<'js> ArrayBuffer<'js> {
     /// # Safety
     /// No JS may run while the slice is alive: JS can detach or resize the
     /// buffer (e.g. `buffer.transfer()`), freeing the memory.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| {
+    ///     let b = quickjs::ArrayBuffer::new(ctx, &[1, 2]).unwrap();
+    ///     // SAFETY: no JS runs while the slice is used.
+    ///     assert_eq!(unsafe { b.as_slice() }, Some(&[1u8, 2][..]));
+    /// });
+    /// ```
     pub unsafe fn as_slice(&self) -> Option<&[u8]> {
         let mut len = 0usize;
         let ptr = sys::JS_GetArrayBuffer(self.0.ctx().as_raw(), &mut len, self.0.as_raw());
@@ -191,6 +252,15 @@ impl<'js> IntoJs<'js> for ArrayBuffer<'js> {
 }
 
 /// A JS BigInt holding any `i64`/`u64`; `from_js` range-checks.
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// use quickjs::BigInt;
+/// ctx.with(|ctx| {
+///     assert_eq!(ctx.eval::<BigInt>("2n ** 40n").unwrap(), BigInt(1 << 40));
+/// });
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BigInt(pub i128);
 
@@ -234,6 +304,16 @@ impl<'js> FromJs<'js> for BigInt {
 }
 
 /// The state of a JS Promise.
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// use quickjs::{Promise, PromiseState};
+/// ctx.with(|ctx| {
+///     let p: Promise = ctx.eval("Promise.reject(1)").unwrap();
+///     assert!(matches!(p.state(), PromiseState::Rejected(_)));
+/// });
+/// ```
 #[derive(Debug, Clone)]
 pub enum PromiseState<'js> {
     /// Not settled yet.
@@ -245,12 +325,32 @@ pub enum PromiseState<'js> {
 }
 
 /// A JS Promise.
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// use quickjs::Promise;
+/// ctx.with(|ctx| {
+///     let p: Promise = ctx.eval("Promise.resolve('done')").unwrap();
+///     assert_eq!(p.result::<String>().unwrap().unwrap(), "done");
+/// });
+/// ```
 #[derive(Debug, Clone)]
 pub struct Promise<'js>(Value<'js>);
 
 impl<'js> Promise<'js> {
     /// Its current state (run jobs with `Runtime::run_pending_jobs` to
     /// make progress).
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// use quickjs::{Promise, PromiseState};
+    /// ctx.with(|ctx| {
+    ///     let p: Promise = ctx.eval("new Promise(() => {})").unwrap();
+    ///     assert!(matches!(p.state(), PromiseState::Pending));
+    /// });
+    /// ```
     pub fn state(&self) -> PromiseState<'js> {
         let ctx = self.0.ctx();
         // SAFETY: a live promise; PromiseResult returns an owned value.
@@ -271,6 +371,16 @@ impl<'js> Promise<'js> {
 
     /// The fulfilled value converted, the rejection as an error, or `None`
     /// while pending.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// use quickjs::Promise;
+    /// ctx.with(|ctx| {
+    ///     let p: Promise = ctx.eval("Promise.resolve(5)").unwrap();
+    ///     assert_eq!(p.result::<i32>().unwrap().unwrap(), 5);
+    /// });
+    /// ```
     pub fn result<T: FromJs<'js>>(&self) -> Option<Result<T>> {
         match self.state() {
             PromiseState::Pending => None,
@@ -398,11 +508,30 @@ impl<'js, K: AsRef<str> + Ord, V: IntoJs<'js>> IntoJs<'js> for BTreeMap<K, V> {
 }
 
 /// A JS array.
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// use quickjs::Array;
+/// ctx.with(|ctx| {
+///     let a: Array = ctx.eval("['a', 'b']").unwrap();
+///     assert_eq!(a.get::<String>(1).unwrap(), "b");
+/// });
+/// ```
 #[derive(Clone, Debug)]
 pub struct Array<'js>(Object<'js>);
 
 impl<'js> Array<'js> {
     /// A new empty array.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| {
+    ///     let a = quickjs::Array::new(ctx).unwrap();
+    ///     assert!(a.is_empty().unwrap());
+    /// });
+    /// ```
     pub fn new(ctx: Ctx<'js>) -> Result<Self> {
         // SAFETY: ctx live.
         ctx.check(unsafe { sys::JS_NewArray(ctx.as_raw()) })
@@ -410,21 +539,50 @@ impl<'js> Array<'js> {
     }
 
     /// `arr.length`.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// let n = ctx.with(|ctx| ctx.eval::<quickjs::Array>("[1, 2, 3]")?.len()).unwrap();
+    /// assert_eq!(n, 3);
+    /// ```
     pub fn len(&self) -> Result<usize> {
         self.0.get("length")
     }
 
     /// Whether `arr.length` is 0.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// assert!(ctx.with(|ctx| ctx.eval::<quickjs::Array>("[]")?.is_empty()).unwrap());
+    /// ```
     pub fn is_empty(&self) -> Result<bool> {
         self.len().map(|n| n == 0)
     }
 
     /// `arr[i]`, converted.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// assert_eq!(ctx.with(|ctx| ctx.eval::<quickjs::Array>("[4, 5]")?.get::<i32>(0)).unwrap(), 4);
+    /// ```
     pub fn get<T: FromJs<'js>>(&self, i: u32) -> Result<T> {
         self.0.get(i)
     }
 
     /// `arr[i] = v`.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| {
+    ///     let a = quickjs::Array::new(ctx).unwrap();
+    ///     a.set(1, true).unwrap();
+    ///     assert_eq!(a.len().unwrap(), 2);
+    /// });
+    /// ```
     pub fn set<T: IntoJs<'js>>(&self, i: u32, v: T) -> Result<()> {
         self.0.set(i, v)
     }
@@ -448,6 +606,15 @@ impl<'js> Array<'js> {
     }
 
     /// The array as an object.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| {
+    ///     let a = quickjs::Array::new(ctx).unwrap();
+    ///     assert_eq!(a.into_object().get::<_, u32>("length").unwrap(), 0);
+    /// });
+    /// ```
     pub fn into_object(self) -> Object<'js> {
         self.0
     }
@@ -475,15 +642,41 @@ impl<'js> IntoJs<'js> for Array<'js> {
 
 /// A JS string value (UTF-16 inside the engine); [`JsString::to_string`]
 /// converts it, with lone surrogates replaced by U+FFFD.
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// use quickjs::JsString;
+/// ctx.with(|ctx| {
+///     let s: JsString = ctx.eval("'lone \\uD800'").unwrap();
+///     assert_eq!(s.to_string(), "lone \u{fffd}");
+/// });
+/// ```
 #[derive(Clone, Debug)]
 pub struct JsString<'js>(Value<'js>);
 
 impl<'js> JsString<'js> {
     /// A new string.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| {
+    ///     let s = quickjs::JsString::new(ctx, "hi").unwrap();
+    ///     assert_eq!(s.to_string(), "hi");
+    /// });
+    /// ```
     pub fn new(ctx: Ctx<'js>, s: &str) -> Result<Self> {
         s.into_js(ctx).map(JsString)
     }
     /// The text as a Rust string.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// let s = ctx.with(|ctx| quickjs::JsString::new(ctx, "é").map(|s| s.to_string())).unwrap();
+    /// assert_eq!(s, "é");
+    /// ```
     #[allow(clippy::inherent_to_string_shadow_display)]
     pub fn to_string(&self) -> String {
         self.0.ctx().stringify(&self.0)
@@ -510,11 +703,31 @@ impl<'js> IntoJs<'js> for JsString<'js> {
 }
 
 /// A JS symbol.
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// use quickjs::Symbol;
+/// ctx.with(|ctx| {
+///     let s: Symbol = ctx.eval("Symbol.iterator").unwrap();
+///     assert_eq!(s.description().unwrap().as_deref(), Some("Symbol.iterator"));
+/// });
+/// ```
 #[derive(Clone, Debug)]
 pub struct Symbol<'js>(Value<'js>);
 
 impl<'js> Symbol<'js> {
     /// `Symbol(description)`.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| {
+    ///     let s = quickjs::Symbol::new(ctx, "k").unwrap();
+    ///     ctx.globals().set("k", s).unwrap();
+    ///     assert_eq!(ctx.eval::<String>("k.toString()").unwrap(), "Symbol(k)");
+    /// });
+    /// ```
     pub fn new(ctx: Ctx<'js>, description: &str) -> Result<Self> {
         let d = std::ffi::CString::new(description)
             .map_err(|_| Error::type_error("symbol description contains a NUL byte"))?;
@@ -523,6 +736,13 @@ impl<'js> Symbol<'js> {
             .map(Symbol)
     }
     /// `sym.description`.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// let d = ctx.with(|ctx| quickjs::Symbol::new(ctx, "id")?.description()).unwrap();
+    /// assert_eq!(d.as_deref(), Some("id"));
+    /// ```
     pub fn description(&self) -> Result<Option<String>> {
         let ctx = self.0.ctx();
         let f: crate::Function = ctx.eval("(s) => s.description")?;
@@ -550,6 +770,16 @@ impl<'js> IntoJs<'js> for Symbol<'js> {
 }
 
 /// Element types of typed arrays.
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// use quickjs::TypedArray;
+/// ctx.with(|ctx| {
+///     let t: TypedArray<u16> = ctx.eval("new Uint16Array([1, 2])").unwrap();
+///     assert_eq!(t.to_vec(), [1, 2]);
+/// });
+/// ```
 pub trait TypedElement: Copy + Default + 'static {
     /// The engine's `JS_TYPED_ARRAY_*` kind.
     #[doc(hidden)]
@@ -581,11 +811,31 @@ typed! {
 }
 
 /// A typed array of `T` (`Float64Array` for `f64`, ...).
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// use quickjs::TypedArray;
+/// ctx.with(|ctx| {
+///     let t = TypedArray::<f32>::new(ctx, &[0.5, 1.5]).unwrap();
+///     ctx.globals().set("t", t).unwrap();
+///     assert_eq!(ctx.eval::<f64>("t[0] + t[1]").unwrap(), 2.0);
+/// });
+/// ```
 #[derive(Clone, Debug)]
 pub struct TypedArray<'js, T: TypedElement>(Value<'js>, std::marker::PhantomData<T>);
 
 impl<'js, T: TypedElement> TypedArray<'js, T> {
     /// A new typed array holding a copy of `items`.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| {
+    ///     let t = quickjs::TypedArray::<i16>::new(ctx, &[-1, 1]).unwrap();
+    ///     assert_eq!(t.to_vec(), [-1, 1]);
+    /// });
+    /// ```
     pub fn new(ctx: Ctx<'js>, items: &[T]) -> Result<Self> {
         // SAFETY: T is a plain number type; its bytes are initialized.
         let bytes = unsafe {
@@ -600,6 +850,13 @@ impl<'js, T: TypedElement> TypedArray<'js, T> {
     }
 
     /// A copy of the elements (empty if the buffer was detached).
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// let v = ctx.with(|ctx| ctx.eval::<quickjs::TypedArray<u8>>("new Uint8Array([3])").map(|t| t.to_vec())).unwrap();
+    /// assert_eq!(v, [3]);
+    /// ```
     pub fn to_vec(&self) -> Vec<T> {
         // SAFETY: copied before any JS can run.
         unsafe { self.as_slice().map(<[T]>::to_vec).unwrap_or_default() }
@@ -610,6 +867,16 @@ impl<'js, T: TypedElement> TypedArray<'js, T> {
     /// # Safety
     /// No JS may run while the slice is alive (JS can detach or shrink the
     /// buffer, freeing the memory).
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| {
+    ///     let t = quickjs::TypedArray::<u32>::new(ctx, &[5, 6]).unwrap();
+    ///     // SAFETY: no JS runs while the slice is used.
+    ///     assert_eq!(unsafe { t.as_slice() }, Some(&[5u32, 6][..]));
+    /// });
+    /// ```
     pub unsafe fn as_slice(&self) -> Option<&[T]> {
         let (buf, off, len) = ArrayBuffer::viewed(&self.0).ok()?;
         let bytes = buf.as_slice()?.get(off..off + len)?;

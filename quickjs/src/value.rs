@@ -8,6 +8,14 @@ use std::ptr::NonNull;
 
 /// A borrowed handle to a live `JSContext`, branded by the lifetime `'js`
 /// (invariant), so values made in it cannot escape the scope that owns it.
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// ctx.with(|ctx: quickjs::Ctx<'_>| {
+///     assert_eq!(ctx.eval::<bool>("true").unwrap(), true);
+/// });
+/// ```
 #[derive(Clone, Copy)]
 pub struct Ctx<'js> {
     raw: NonNull<sys::JSContext>,
@@ -19,6 +27,16 @@ impl<'js> Ctx<'js> {
     ///
     /// # Safety
     /// `raw` must be a live context for all of `'js`, used on this thread only.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| {
+    ///     // SAFETY: the pointer comes from a live Ctx on this thread.
+    ///     let same = unsafe { quickjs::Ctx::from_raw(ctx.as_raw()) };
+    ///     assert_eq!(same.eval::<i32>("1").unwrap(), 1);
+    /// });
+    /// ```
     #[inline(always)]
     pub unsafe fn from_raw(raw: *mut sys::JSContext) -> Self {
         Ctx {
@@ -28,6 +46,12 @@ impl<'js> Ctx<'js> {
     }
 
     /// The raw context pointer.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| assert!(!ctx.as_raw().is_null()));
+    /// ```
     #[inline(always)]
     pub fn as_raw(self) -> *mut sys::JSContext {
         self.raw.as_ptr()
@@ -35,6 +59,19 @@ impl<'js> Ctx<'js> {
 
     /// Throws `error` in this context; returns the `JS_EXCEPTION` marker that a
     /// C function returns to propagate it.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// use quickjs::Error;
+    /// ctx.with(|ctx| {
+    ///     // Inside a C callback, `throw` raises the error and gives the return value:
+    ///     let raw = ctx.throw(Error::type_error("nope"));
+    ///     assert!(quickjs::sys::JS_IsException(raw));
+    ///     let Error::Thrown(e) = ctx.catch() else { panic!() };
+    ///     assert_eq!(e.message, "nope");
+    /// });
+    /// ```
     pub fn throw(self, error: Error) -> sys::JSValue {
         let (kind, message) = match error {
             Error::Exception => return sys::JS_EXCEPTION,
@@ -58,6 +95,12 @@ impl<'js> Ctx<'js> {
 
     /// A handle to this context's [`crate::Runtime`] (`None` if no `Runtime`
     /// owns it: a runtime made by a C host such as qjs).
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| assert!(ctx.runtime().is_some()));
+    /// ```
     pub fn runtime(self) -> Option<crate::Runtime> {
         crate::runtime::Runtime::of_context(self)
     }
@@ -72,6 +115,17 @@ impl<'js> Ctx<'js> {
 }
 
 /// An owned JS value (a counted reference), valid as long as its context.
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// use quickjs::Value;
+/// ctx.with(|ctx| {
+///     let v: Value = ctx.eval("[1]").unwrap();
+///     let w = v.clone(); // another counted reference
+///     assert_eq!(w.type_name(), "array");
+/// });
+/// ```
 pub struct Value<'js> {
     ctx: Ctx<'js>,
     raw: sys::JSValue,
@@ -82,12 +136,28 @@ impl<'js> Value<'js> {
     ///
     /// # Safety
     /// `raw` must be a live value of `ctx` whose reference the caller owns.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| {
+    ///     // SAFETY: JS_NewObject returns a new reference that we hand over.
+    ///     let v = unsafe { quickjs::Value::from_raw(ctx, quickjs::sys::JS_NewObject(ctx.as_raw())) };
+    ///     assert_eq!(v.type_name(), "object");
+    /// });
+    /// ```
     #[inline(always)]
     pub unsafe fn from_raw(ctx: Ctx<'js>, raw: sys::JSValue) -> Self {
         Value { ctx, raw }
     }
 
     /// `undefined`.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| assert_eq!(quickjs::Value::undefined(ctx).type_name(), "undefined"));
+    /// ```
     #[inline(always)]
     pub fn undefined(ctx: Ctx<'js>) -> Self {
         Value {
@@ -97,18 +167,47 @@ impl<'js> Value<'js> {
     }
 
     /// The context this value belongs to.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| {
+    ///     let v: quickjs::Value = ctx.eval("1").unwrap();
+    ///     assert_eq!(v.ctx().eval::<i32>("2").unwrap(), 2);
+    /// });
+    /// ```
     #[inline(always)]
     pub fn ctx(&self) -> Ctx<'js> {
         self.ctx
     }
 
     /// The raw value, still owned by `self`.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| {
+    ///     let v: quickjs::Value = ctx.eval("7").unwrap();
+    ///     assert_eq!(quickjs::sys::JS_VALUE_GET_INT(v.as_raw()), 7);
+    /// });
+    /// ```
     #[inline(always)]
     pub fn as_raw(&self) -> sys::JSValue {
         self.raw
     }
 
     /// Gives up ownership: the caller must free the returned value.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| {
+    ///     let v: quickjs::Value = ctx.eval("({})").unwrap();
+    ///     let raw = v.into_raw();
+    ///     // SAFETY: we own `raw`; from_raw takes the ownership back.
+    ///     drop(unsafe { quickjs::Value::from_raw(ctx, raw) });
+    /// });
+    /// ```
     #[inline(always)]
     pub fn into_raw(self) -> sys::JSValue {
         let raw = self.raw;
@@ -117,6 +216,15 @@ impl<'js> Value<'js> {
     }
 
     /// The value's tag (`JS_TAG_*`).
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| {
+    ///     let v: quickjs::Value = ctx.eval("1.5").unwrap();
+    ///     assert_eq!(v.tag(), quickjs::sys::JS_TAG_FLOAT64);
+    /// });
+    /// ```
     #[inline(always)]
     pub fn tag(&self) -> i32 {
         sys::JS_VALUE_GET_TAG(self.raw)
@@ -124,6 +232,15 @@ impl<'js> Value<'js> {
 
     /// What a conversion error calls this value: its `typeof`, except that
     /// `null` and arrays are named as such.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| {
+    ///     assert_eq!(ctx.eval::<quickjs::Value>("null").unwrap().type_name(), "null");
+    ///     assert_eq!(ctx.eval::<quickjs::Value>("[]").unwrap().type_name(), "array");
+    /// });
+    /// ```
     pub fn type_name(&self) -> &'static str {
         match self.tag() {
             sys::JS_TAG_INT | sys::JS_TAG_FLOAT64 => "number",
