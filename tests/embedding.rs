@@ -571,3 +571,13 @@ fn strings_keep_interior_nuls_in_both_directions() {
         assert_eq!(e.message, "x\0y");
     });
 }
+
+#[test]
+fn catch_without_a_pending_exception_is_harmless() {
+    let ctx = context();
+    ctx.with(|ctx| {
+        let e = ctx.catch();
+        assert!(matches!(e, Error::Thrown(_)), "{e:?}");
+        assert_eq!(ctx.eval::<i32>("1").unwrap(), 1);
+    });
+}
