@@ -143,11 +143,15 @@ impl<'js> Ctx<'js> {
         file_name: &str,
         kind: EvalKind,
     ) -> Result<T> {
+        T::from_js(&self.eval_raw(source, file_name, kind.flags())?)
+    }
+
+    /// `JS_Eval` with `flags`; the result, or the exception as an error.
+    pub(crate) fn eval_raw(self, source: &str, file_name: &str, flags: u32) -> Result<Value<'js>> {
         let src = CString::new(source)
             .map_err(|_| Error::type_error("source code contains a NUL byte"))?;
         let name = CString::new(file_name)
             .map_err(|_| Error::type_error("file name contains a NUL byte"))?;
-        let flags = kind.flags();
         // SAFETY: ctx is live; src has source.len() bytes plus a NUL.
         let raw = unsafe {
             sys::JS_Eval(
@@ -158,8 +162,7 @@ impl<'js> Ctx<'js> {
                 flags as i32,
             )
         };
-        let value = self.check(raw)?;
-        T::from_js(&value)
+        self.check(raw)
     }
 
     /// The global object.

@@ -42,6 +42,32 @@ pub trait IntoJs<'js> {
     fn into_js(self, ctx: Ctx<'js>) -> Result<Value<'js>>;
 }
 
+/// `FromJs` (checked by `$is`) and `IntoJs` for a newtype over a value of
+/// one JS type: `js_type!(Name, "what", |v| is_it(v), Name::wrap, Name::unwrap)`.
+macro_rules! js_type {
+    ($ty:ident, $expected:literal, $is:expr, $wrap:expr, $unwrap:expr) => {
+        impl<'js> $crate::FromJs<'js> for $ty<'js> {
+            fn from_js(value: &$crate::Value<'js>) -> $crate::Result<Self> {
+                let is: fn(&$crate::Value<'js>) -> bool = $is;
+                if is(value) {
+                    Ok(($wrap)(value.clone()))
+                } else {
+                    Err($crate::Error::type_error(format!(
+                        concat!("expected ", $expected, ", got {}"),
+                        value.type_name()
+                    )))
+                }
+            }
+        }
+        impl<'js> $crate::IntoJs<'js> for $ty<'js> {
+            fn into_js(self, _ctx: $crate::Ctx<'js>) -> $crate::Result<$crate::Value<'js>> {
+                Ok(($unwrap)(self))
+            }
+        }
+    };
+}
+pub(crate) use js_type;
+
 #[inline]
 fn expected(what: &str, value: &Value<'_>) -> Error {
     Error::type_error(format!("expected {what}, got {}", value.type_name()))

@@ -251,22 +251,11 @@ impl<'js> Ctx<'js> {
         file_name: &str,
         kind: EvalKind,
     ) -> Result<Value<'js>> {
-        let src = CString::new(source)
-            .map_err(|_| Error::type_error("source code contains a NUL byte"))?;
-        let name = CString::new(file_name)
-            .map_err(|_| Error::type_error("file name contains a NUL byte"))?;
-        let flags = kind.flags() | sys::JS_EVAL_FLAG_COMPILE_ONLY;
-        // SAFETY: ctx live; src has source.len() bytes plus a NUL.
-        let raw = unsafe {
-            sys::JS_Eval(
-                self.as_raw(),
-                src.as_ptr(),
-                source.len(),
-                name.as_ptr(),
-                flags as i32,
-            )
-        };
-        self.check(raw)
+        self.eval_raw(
+            source,
+            file_name,
+            kind.flags() | sys::JS_EVAL_FLAG_COMPILE_ONLY,
+        )
     }
 
     /// Compiles a script or module to bytecode, for [`Ctx::eval_bytecode`].

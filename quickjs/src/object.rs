@@ -1,6 +1,6 @@
 //! Objects and functions: property access and calls, both directions.
 
-use crate::convert::{FromJs, IntoJs};
+use crate::convert::{js_type, FromJs, IntoJs};
 use crate::error::{Error, Result};
 use crate::native::{panic_error, Args};
 use crate::value::{Ctx, Value};
@@ -302,24 +302,6 @@ impl<'js> Object<'js> {
     }
 }
 
-impl<'js> FromJs<'js> for Object<'js> {
-    fn from_js(value: &Value<'js>) -> Result<Self> {
-        match value.tag() {
-            sys::JS_TAG_OBJECT => Ok(Object(value.clone())),
-            _ => Err(Error::type_error(format!(
-                "expected object, got {}",
-                value.type_name()
-            ))),
-        }
-    }
-}
-
-impl<'js> IntoJs<'js> for Object<'js> {
-    fn into_js(self, _ctx: Ctx<'js>) -> Result<Value<'js>> {
-        Ok(self.0)
-    }
-}
-
 /// A JS function.
 ///
 /// ```
@@ -517,28 +499,6 @@ unsafe extern "C" fn free_closure(opaque: *mut c_void) {
     drop(unsafe { Box::from_raw(opaque.cast::<ClosureData>()) });
 }
 
-impl<'js> FromJs<'js> for Function<'js> {
-    fn from_js(value: &Value<'js>) -> Result<Self> {
-        // SAFETY: value is live.
-        if value.tag() == sys::JS_TAG_OBJECT
-            && unsafe { sys::JS_IsFunction(value.ctx().as_raw(), value.as_raw()) }
-        {
-            Ok(Function(Object(value.clone())))
-        } else {
-            Err(Error::type_error(format!(
-                "expected function, got {}",
-                value.type_name()
-            )))
-        }
-    }
-}
-
-impl<'js> IntoJs<'js> for Function<'js> {
-    fn into_js(self, _ctx: Ctx<'js>) -> Result<Value<'js>> {
-        Ok(self.0 .0)
-    }
-}
-
 /// `Vec<T>` from a JS array (or any array-like: `length` and indices).
 impl<'js, T: FromJs<'js>> FromJs<'js> for Vec<T> {
     fn from_js(value: &Value<'js>) -> Result<Self> {
@@ -572,3 +532,20 @@ impl<'js, T: IntoJs<'js>> IntoJs<'js> for Vec<T> {
         Ok(array.into_value())
     }
 }
+
+js_type!(
+    Object,
+    "object",
+    |v| v.tag() == sys::JS_TAG_OBJECT,
+    Object,
+    |o: Object<'js>| o.0
+);
+// SAFETY (the predicate): v is a live value of a live context.
+js_type!(
+    Function,
+    "function",
+    |v| v.tag() == sys::JS_TAG_OBJECT
+        && unsafe { sys::JS_IsFunction(v.ctx().as_raw(), v.as_raw()) },
+    |v| Function(Object(v)),
+    |f: Function<'js>| f.0 .0
+);

@@ -1,7 +1,7 @@
 //! More value types: persistent handles, bytes and ArrayBuffers, BigInt,
 //! Promise, char, tuples and maps.
 
-use crate::convert::{FromJs, IntoJs};
+use crate::convert::{js_type, FromJs, IntoJs};
 use crate::error::{Error, Result};
 use crate::object::Object;
 use crate::runtime::Runtime;
@@ -231,26 +231,6 @@ fn is_data_view(value: &Value<'_>) -> bool {
     unsafe { sys::JS_IsInstanceOf(ctx.as_raw(), value.as_raw(), ctor.as_raw()) > 0 }
 }
 
-impl<'js> FromJs<'js> for ArrayBuffer<'js> {
-    fn from_js(value: &Value<'js>) -> Result<Self> {
-        // SAFETY: value live.
-        if unsafe { sys::JS_IsArrayBuffer(value.as_raw()) } {
-            Ok(ArrayBuffer(value.clone()))
-        } else {
-            Err(Error::type_error(format!(
-                "expected ArrayBuffer, got {}",
-                value.type_name()
-            )))
-        }
-    }
-}
-
-impl<'js> IntoJs<'js> for ArrayBuffer<'js> {
-    fn into_js(self, _ctx: Ctx<'js>) -> Result<Value<'js>> {
-        Ok(self.0)
-    }
-}
-
 /// A JS BigInt holding any `i64`/`u64`; `from_js` range-checks.
 ///
 /// ```
@@ -387,26 +367,6 @@ impl<'js> Promise<'js> {
             PromiseState::Fulfilled(v) => Some(T::from_js(&v)),
             PromiseState::Rejected(e) => Some(Err(Error::Thrown(e.ctx().describe(&e)))),
         }
-    }
-}
-
-impl<'js> FromJs<'js> for Promise<'js> {
-    fn from_js(value: &Value<'js>) -> Result<Self> {
-        // SAFETY: value live.
-        if unsafe { sys::JS_IsPromise(value.as_raw()) } {
-            Ok(Promise(value.clone()))
-        } else {
-            Err(Error::type_error(format!(
-                "expected promise, got {}",
-                value.type_name()
-            )))
-        }
-    }
-}
-
-impl<'js> IntoJs<'js> for Promise<'js> {
-    fn into_js(self, _ctx: Ctx<'js>) -> Result<Value<'js>> {
-        Ok(self.0)
     }
 }
 
@@ -620,26 +580,6 @@ impl<'js> Array<'js> {
     }
 }
 
-impl<'js> FromJs<'js> for Array<'js> {
-    fn from_js(value: &Value<'js>) -> Result<Self> {
-        // SAFETY: value live.
-        if unsafe { sys::JS_IsArray(value.as_raw()) } {
-            Ok(Array(Object::from_value(value.clone())))
-        } else {
-            Err(Error::type_error(format!(
-                "expected array, got {}",
-                value.type_name()
-            )))
-        }
-    }
-}
-
-impl<'js> IntoJs<'js> for Array<'js> {
-    fn into_js(self, _ctx: Ctx<'js>) -> Result<Value<'js>> {
-        Ok(self.0.into_value())
-    }
-}
-
 /// A JS string value (UTF-16 inside the engine); [`JsString::to_string`]
 /// converts it, with lone surrogates replaced by U+FFFD.
 ///
@@ -680,25 +620,6 @@ impl<'js> JsString<'js> {
     #[allow(clippy::inherent_to_string_shadow_display)]
     pub fn to_string(&self) -> String {
         self.0.ctx().stringify(&self.0)
-    }
-}
-
-impl<'js> FromJs<'js> for JsString<'js> {
-    fn from_js(value: &Value<'js>) -> Result<Self> {
-        if sys::JS_IsString(value.as_raw()) {
-            Ok(JsString(value.clone()))
-        } else {
-            Err(Error::type_error(format!(
-                "expected string, got {}",
-                value.type_name()
-            )))
-        }
-    }
-}
-
-impl<'js> IntoJs<'js> for JsString<'js> {
-    fn into_js(self, _ctx: Ctx<'js>) -> Result<Value<'js>> {
-        Ok(self.0)
     }
 }
 
@@ -747,25 +668,6 @@ impl<'js> Symbol<'js> {
         let ctx = self.0.ctx();
         let f: crate::Function = ctx.eval("(s) => s.description")?;
         f.call((self.clone(),))
-    }
-}
-
-impl<'js> FromJs<'js> for Symbol<'js> {
-    fn from_js(value: &Value<'js>) -> Result<Self> {
-        if sys::JS_IsSymbol(value.as_raw()) {
-            Ok(Symbol(value.clone()))
-        } else {
-            Err(Error::type_error(format!(
-                "expected symbol, got {}",
-                value.type_name()
-            )))
-        }
-    }
-}
-
-impl<'js> IntoJs<'js> for Symbol<'js> {
-    fn into_js(self, _ctx: Ctx<'js>) -> Result<Value<'js>> {
-        Ok(self.0)
     }
 }
 
@@ -912,3 +814,40 @@ impl<'js, T: TypedElement> IntoJs<'js> for TypedArray<'js, T> {
         Ok(self.0)
     }
 }
+
+// SAFETY (the predicates): v is a live value of a live context.
+js_type!(
+    ArrayBuffer,
+    "ArrayBuffer",
+    |v| unsafe { sys::JS_IsArrayBuffer(v.as_raw()) },
+    ArrayBuffer,
+    |a: ArrayBuffer<'js>| a.0
+);
+js_type!(
+    Promise,
+    "promise",
+    |v| unsafe { sys::JS_IsPromise(v.as_raw()) },
+    Promise,
+    |p: Promise<'js>| p.0
+);
+js_type!(
+    Array,
+    "array",
+    |v| unsafe { sys::JS_IsArray(v.as_raw()) },
+    |v| Array(Object::from_value(v)),
+    |a: Array<'js>| a.0.into_value()
+);
+js_type!(
+    JsString,
+    "string",
+    |v| sys::JS_IsString(v.as_raw()),
+    JsString,
+    |s: JsString<'js>| s.0
+);
+js_type!(
+    Symbol,
+    "symbol",
+    |v| sys::JS_IsSymbol(v.as_raw()),
+    Symbol,
+    |s: Symbol<'js>| s.0
+);
