@@ -581,3 +581,57 @@ fn catch_without_a_pending_exception_is_harmless() {
         assert_eq!(ctx.eval::<i32>("1").unwrap(), 1);
     });
 }
+
+#[test]
+fn rust_futures_and_js_promises_await_each_other_from_the_embedding_api() {
+    use quickjs::{Persistent, Promise};
+    let rt = Runtime::new().unwrap();
+    let ctx = Context::full(&rt).unwrap();
+    let start = Instant::now();
+    let result = ctx
+        .with(|ctx| {
+            // Rust -> JS: a Rust future as a promise.
+            let slow = ctx.spawn(async {
+                async_io::Timer::after(Duration::from_millis(30)).await;
+                20
+            })?;
+            ctx.globals().set("slow", slow)?;
+            // JS continues it ...
+            let js: Promise = ctx.eval("slow.then(x => x + 1)")?;
+            // ... and JS -> Rust: a Rust future awaits that JS promise.
+            let from_js = js.into_future::<i32>()?;
+            let p = ctx.spawn(async move { from_js.await.map(|n| n * 2) })?;
+            Persistent::save(ctx, p.into_js(ctx)?)
+        })
+        .unwrap();
+    assert_eq!(rt.pending_futures(), 2);
+    assert!(rt.wake_fd().is_some());
+    rt.run_until_idle().unwrap();
+    assert!(start.elapsed() >= Duration::from_millis(30));
+    assert_eq!(rt.pending_futures(), 0);
+    let n: i32 = ctx
+        .with(|ctx| result.restore::<Promise>(ctx)?.result().unwrap())
+        .unwrap();
+    assert_eq!(n, 42);
+}
+
+#[test]
+fn a_rejected_js_promise_is_an_error_in_rust_and_wait_never_hangs() {
+    use quickjs::Promise;
+    let ctx = context();
+    ctx.with(|ctx| {
+        let js: Promise = ctx.eval("Promise.reject(new TypeError('nope'))").unwrap();
+        let fut = js.into_future::<i32>().unwrap();
+        let p = ctx
+            .spawn(async move { fut.await.map_err(|e| e.to_string()) })
+            .unwrap();
+        let e = thrown(p.wait::<i32>().unwrap_err());
+        assert!(e.message.starts_with("TypeError: nope"), "{}", e.message);
+        let never: Promise = ctx.eval("new Promise(() => {})").unwrap();
+        assert!(never
+            .wait::<i32>()
+            .unwrap_err()
+            .to_string()
+            .contains("can never settle"));
+    });
+}

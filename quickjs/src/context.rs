@@ -278,6 +278,27 @@ impl<'js> Ctx<'js> {
         Ok(())
     }
 
+    /// Runs `future` on this runtime's executor (polled on the JS thread from
+    /// the job loop) and returns a Promise of its output: `Ok`/plain values
+    /// fulfil it, `Err` and panics reject it with an Error.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| {
+    ///     let p = ctx.spawn(async { "done" }).unwrap();
+    ///     assert_eq!(p.wait::<String>().unwrap(), "done");
+    /// });
+    /// ```
+    pub fn spawn<F>(self, future: F) -> Result<crate::Promise<'js>>
+    where
+        F: std::future::Future + 'static,
+        F::Output: for<'a> IntoJs<'a> + 'static,
+    {
+        let raw = crate::bridge::spawn(self, "spawn", future);
+        crate::Promise::from_js(&self.check(raw)?)
+    }
+
     /// Converts a Rust value into a JS value of this context.
     ///
     /// ```

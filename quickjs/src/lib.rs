@@ -43,8 +43,8 @@ pub use object::{Function, IntoArgs, Object, PropertyKey};
 pub use quickjs_macro::js;
 pub use runtime::{InterruptHandler, MemoryUsage, Runtime};
 pub use types::{
-    Array, ArrayBuffer, BigInt, Bytes, JsString, Persistent, Promise, PromiseState, Symbol,
-    TypedArray, TypedElement,
+    Array, ArrayBuffer, BigInt, Bytes, JsString, Persistent, Promise, PromiseFuture, PromiseState,
+    Symbol, TypedArray, TypedElement,
 };
 pub use value::{Ctx, Value};
 

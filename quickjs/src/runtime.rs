@@ -318,6 +318,72 @@ impl Runtime {
     }
 }
 
+impl Runtime {
+    /// How many Rust futures (async `#[js]` calls, [`crate::Ctx::spawn`])
+    /// are alive.
+    ///
+    /// ```
+    /// let rt = quickjs::Runtime::new().unwrap();
+    /// assert_eq!(rt.pending_futures(), 0);
+    /// ```
+    pub fn pending_futures(&self) -> usize {
+        // SAFETY: rt live and locked.
+        self.lock(|rt| unsafe { crate::bridge::rust_pending(rt) })
+            .max(0) as usize
+    }
+
+    /// The fd that becomes readable when a Rust future can make progress,
+    /// for hosts that fold the runtime into their own poll/epoll loop (then
+    /// call [`Runtime::run_pending_jobs`]). `None` until a future was spawned.
+    ///
+    /// ```
+    /// let rt = quickjs::Runtime::new().unwrap();
+    /// assert!(rt.wake_fd().is_none());
+    /// ```
+    pub fn wake_fd(&self) -> Option<std::os::fd::RawFd> {
+        // SAFETY: rt live and locked.
+        let fd = self.lock(|rt| unsafe { crate::bridge::rust_wake_fd(rt) });
+        (fd >= 0).then_some(fd)
+    }
+
+    /// Runs jobs and drives Rust futures until neither is left, sleeping in
+    /// `poll(2)` on the wake fd meanwhile (no spinning). A job that throws
+    /// ends the run with its exception.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// let p = ctx.with(|ctx| ctx.spawn(async { 21 * 2 }).map(|p| quickjs::Persistent::save(ctx, p.into_value()))).unwrap().unwrap();
+    /// rt.run_until_idle().unwrap();
+    /// let n: i32 = ctx.with(|ctx| p.restore::<quickjs::Promise>(ctx)?.result().unwrap()).unwrap();
+    /// assert_eq!(n, 42);
+    /// ```
+    pub fn run_until_idle(&self) -> Result<()> {
+        loop {
+            self.run_pending_jobs()?;
+            if self.pending_futures() == 0 {
+                return Ok(());
+            }
+            if let Some(fd) = self.wake_fd() {
+                wait_readable(fd);
+            }
+        }
+    }
+}
+
+/// Blocks until `fd` is readable (EINTR retried).
+pub(crate) fn wait_readable(fd: std::os::fd::RawFd) {
+    let mut p = libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd; -1 waits without a timeout.
+    while unsafe { libc::poll(&mut p, 1, -1) } < 0
+        && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted
+    {}
+}
+
 /// JSRuntime address -> `Inner` address, for the runtimes a `Runtime` owns.
 static OWNED: Mutex<Vec<(usize, usize)>> = Mutex::new(Vec::new());
 

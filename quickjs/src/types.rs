@@ -349,6 +349,105 @@ impl<'js> Promise<'js> {
         }
     }
 
+    /// Waits until the promise settles, running jobs and driving Rust
+    /// futures meanwhile (sleeping in `poll(2)` while only Rust futures are
+    /// pending); then its value, converted, or its rejection as an error.
+    /// If nothing is left that could settle it, that is an error, not a hang.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| {
+    ///     let p: quickjs::Promise = ctx.eval("Promise.resolve(1).then(x => x + 1)").unwrap();
+    ///     assert_eq!(p.wait::<i32>().unwrap(), 2);
+    /// });
+    /// ```
+    pub fn wait<T: FromJs<'js>>(&self) -> Result<T> {
+        let ctx = self.0.ctx();
+        // SAFETY: ctx live (and locked by the caller's `with`).
+        let rt = unsafe { sys::JS_GetRuntime(ctx.as_raw()) };
+        loop {
+            if let Some(r) = self.result() {
+                return r;
+            }
+            let mut job_ctx = std::ptr::null_mut();
+            // SAFETY: rt live; a negative result leaves the exception in job_ctx.
+            match unsafe { sys::JS_ExecutePendingJob(rt, &mut job_ctx) } {
+                1 => continue,
+                // SAFETY: the failing job's context is live.
+                n if n < 0 => return Err(unsafe { Ctx::from_raw(job_ctx) }.catch()),
+                _ => {}
+            }
+            // rust_run (inside the call above) may just have settled it.
+            if let Some(r) = self.result() {
+                return r;
+            }
+            // SAFETY: rt live.
+            let (pending, fd) = unsafe {
+                (
+                    crate::bridge::rust_pending(rt),
+                    crate::bridge::rust_wake_fd(rt),
+                )
+            };
+            if pending == 0 || fd < 0 {
+                return Err(Error::message(
+                    "the promise can never settle: no job and no Rust future is pending",
+                ));
+            }
+            crate::runtime::wait_readable(fd);
+        }
+    }
+
+    /// A Rust future of the promise's outcome: the fulfilled value converted
+    /// to `T`, or the rejection as an error. Poll it on the runtime's thread,
+    /// e.g. inside a future given to [`Ctx::spawn`].
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| {
+    ///     let js: quickjs::Promise = ctx.eval("Promise.resolve(20)").unwrap();
+    ///     let twice = js.into_future::<i32>().unwrap();
+    ///     let p = ctx.spawn(async move { twice.await.map(|n| n * 2 + 2) }).unwrap();
+    ///     assert_eq!(p.wait::<i32>().unwrap(), 42);
+    /// });
+    /// ```
+    pub fn into_future<T>(self) -> Result<PromiseFuture<T>>
+    where
+        T: for<'a> FromJs<'a> + 'static,
+    {
+        let ctx = self.0.ctx();
+        let slot: std::rc::Rc<std::cell::RefCell<FutureSlot<T>>> = Default::default();
+        let (ok, err) = (slot.clone(), slot.clone());
+        let on_ok = crate::Function::new(ctx, "onFulfilled", 1, move |args| {
+            ok.borrow_mut().settle(args.get::<T>(0));
+            Ok(Value::undefined(args.ctx()))
+        })?;
+        let on_err = crate::Function::new(ctx, "onRejected", 1, move |args| {
+            let reason: Value = args.get(0)?;
+            err.borrow_mut()
+                .settle(Err(Error::Thrown(args.ctx().describe(&reason))));
+            Ok(Value::undefined(args.ctx()))
+        })?;
+        let then: crate::Function = Object::from_value(self.0.clone()).get("then")?;
+        let _: Value = then.call_with_this(self.0, (on_ok, on_err))?;
+        Ok(PromiseFuture { slot })
+    }
+
+    /// The promise as a plain value.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| {
+    ///     let p: quickjs::Promise = ctx.eval("Promise.resolve()").unwrap();
+    ///     assert_eq!(p.into_value().type_name(), "object");
+    /// });
+    /// ```
+    pub fn into_value(self) -> Value<'js> {
+        self.0
+    }
+
     /// The fulfilled value converted, the rejection as an error, or `None`
     /// while pending.
     ///
@@ -851,3 +950,49 @@ js_type!(
     Symbol,
     |s: Symbol<'js>| s.0
 );
+
+/// Where a JS promise's outcome waits for the Rust future polling it.
+struct FutureSlot<T> {
+    outcome: Option<Result<T>>,
+    waker: Option<std::task::Waker>,
+}
+
+impl<T> Default for FutureSlot<T> {
+    fn default() -> Self {
+        FutureSlot {
+            outcome: None,
+            waker: None,
+        }
+    }
+}
+
+impl<T> FutureSlot<T> {
+    fn settle(&mut self, outcome: Result<T>) {
+        self.outcome = Some(outcome);
+        if let Some(w) = self.waker.take() {
+            w.wake();
+        }
+    }
+}
+
+/// The future of [`Promise::into_future`].
+pub struct PromiseFuture<T> {
+    slot: std::rc::Rc<std::cell::RefCell<FutureSlot<T>>>,
+}
+
+impl<T> std::future::Future for PromiseFuture<T> {
+    type Output = Result<T>;
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<T>> {
+        let mut slot = self.slot.borrow_mut();
+        match slot.outcome.take() {
+            Some(outcome) => std::task::Poll::Ready(outcome),
+            None => {
+                slot.waker = Some(cx.waker().clone());
+                std::task::Poll::Pending
+            }
+        }
+    }
+}
