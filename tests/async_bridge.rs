@@ -118,3 +118,31 @@ fn runtimes_on_several_threads_run_in_parallel() {
     let outs: Vec<String> = handles.into_iter().map(|h| h.join().unwrap()).collect();
     assert_eq!(outs, ["thread0", "thread1", "thread2", "thread3"]);
 }
+
+#[test]
+fn a_flood_of_rust_completions_does_not_starve_timers() {
+    let js = Js::new();
+    js.module(
+        "import * as t from 'test'; import * as os from 'qjs:os';
+         let stop = false, n = 0;
+         os.setTimeout(() => { stop = true; globalThis.out = 'timer fired after ' + (n < 100000 ? 'some' : 'all') + ' completions' }, 5);
+         (async () => { while (!stop && n < 100000) { await t.ready_now(n); n++ } })();",
+    )
+    .unwrap();
+    js.run_loop();
+    assert_eq!(js.global("out"), "timer fired after some completions");
+}
+
+#[test]
+fn a_flood_of_timers_does_not_starve_rust_completions() {
+    let js = Js::new();
+    js.module(
+        "import * as t from 'test'; import * as os from 'qjs:os';
+         let done = false, ticks = 0;
+         (function tick() { ticks++; if (!done && ticks < 1000000) os.setTimeout(tick, 0) })();
+         t.sleep(5).then(() => { done = true; globalThis.out = ticks < 1000000 ? 'rust settled during the flood' : 'starved' });",
+    )
+    .unwrap();
+    js.run_loop();
+    assert_eq!(js.global("out"), "rust settled during the flood");
+}

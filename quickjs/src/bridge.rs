@@ -10,6 +10,9 @@
 //! * The patched `JS_ExecutePendingJob` calls `rust_run` when its queue is
 //!   empty: it drains the eventfd, polls the woken futures on the JS thread and
 //!   settles the promises of those that finished (enqueuing their reactions).
+//!   After a batch, the next call returns at once, so the host's loop reaches
+//!   its poll (timers, I/O) between two batches: completions are macrotasks
+//!   and a flood of them cannot starve timers (nor the reverse).
 //! * When a context dies, its anchor's finalizer drops that context's futures
 //!   unsettled; the runtime's finalizer drops the executor. No JS value is ever
 //!   held in Rust memory across an await, so teardown cannot leak.
@@ -101,6 +104,11 @@ struct Executor {
     slots: RefCell<Vec<Slot>>,
     free: RefCell<Vec<u32>>,
     live: Cell<usize>,
+    /// Set after a batch of completions ran: the next `rust_run` returns at
+    /// once, so the host's loop reaches its poll (timers, I/O) between two
+    /// batches. Completions are macrotasks; a flood of them must not starve
+    /// timers.
+    yield_next: Cell<bool>,
     /// Each context's anchor (borrowed: the context's global object owns it).
     anchors: RefCell<Vec<(*mut sys::JSContext, sys::JSValue)>>,
 }
@@ -157,6 +165,7 @@ impl Executor {
             slots: RefCell::new(Vec::new()),
             free: RefCell::new(Vec::new()),
             live: Cell::new(0),
+            yield_next: Cell::new(false),
             anchors: RefCell::new(Vec::new()),
         });
         let ptr = Box::into_raw(exec);
@@ -428,7 +437,7 @@ pub unsafe extern "C" fn rust_run(rt: *mut sys::JSRuntime) {
     let Some(exec) = Executor::find(rt) else {
         return;
     };
-    if exec.live.get() == 0 {
+    if exec.live.get() == 0 || exec.yield_next.replace(false) {
         return;
     }
     // Drain before clearing the flag: a wake that races with us then either
@@ -438,6 +447,7 @@ pub unsafe extern "C" fn rust_run(rt: *mut sys::JSRuntime) {
         return;
     }
     let ready = std::mem::take(&mut *exec.shared.ready.lock().unwrap_or_else(|e| e.into_inner()));
+    exec.yield_next.set(!ready.is_empty());
     for key in ready {
         exec.poll(key);
     }
