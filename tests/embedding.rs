@@ -635,3 +635,39 @@ fn a_rejected_js_promise_is_an_error_in_rust_and_wait_never_hangs() {
             .contains("can never settle"));
     });
 }
+
+#[test]
+fn a_wake_callback_drives_a_host_without_an_fd_loop() {
+    use quickjs::{Persistent, Promise};
+    use std::sync::{mpsc, Arc, Mutex};
+    let rt = Runtime::new().unwrap();
+    let ctx = Context::full(&rt).unwrap();
+    let (tx, rx) = mpsc::channel::<std::thread::ThreadId>();
+    let tx = Mutex::new(tx);
+    // The callback only posts (here: a message naming the waking thread).
+    rt.set_wake_callback(Some(Arc::new(move || {
+        let _ = tx.lock().unwrap().send(std::thread::current().id());
+    })))
+    .unwrap();
+    let p = ctx
+        .with(|ctx| {
+            let p = ctx.spawn(async {
+                async_io::Timer::after(Duration::from_millis(20)).await;
+                "woken"
+            })?;
+            Persistent::save(ctx, p.into_value())
+        })
+        .unwrap();
+    // The host's loop: wait for a post, then run jobs on its own thread.
+    while rt.pending_futures() > 0 {
+        let _waker_thread = rx
+            .recv_timeout(Duration::from_secs(5))
+            .expect("the wake callback was called");
+        rt.run_pending_jobs().unwrap();
+    }
+    let s: String = ctx
+        .with(|ctx| p.restore::<Promise>(ctx)?.result().unwrap())
+        .unwrap();
+    assert_eq!(s, "woken");
+    rt.set_wake_callback(None).unwrap();
+}

@@ -48,7 +48,13 @@ struct Shared {
     /// Set by the first wake after a drain; only that wake writes the fd.
     notified: AtomicBool,
     eventfd: OwnedFd,
+    /// For hosts without an fd loop: called (on the waking thread) when the
+    /// fd is written. It must only post to the JS thread.
+    callback: Mutex<Option<WakeCallback>>,
 }
+
+/// A host's wake-up callback (see [`rust_set_wake_callback`]).
+pub(crate) type WakeCallback = Arc<dyn Fn() + Send + Sync>;
 
 impl Shared {
     fn wake(&self, key: TaskKey) {
@@ -61,6 +67,20 @@ impl Shared {
             // SAFETY: writes 8 bytes from a live u64 to our own eventfd. A full
             // counter (EAGAIN) still leaves the fd readable, which is all we need.
             unsafe { libc::write(self.eventfd.as_raw_fd(), (&one as *const u64).cast(), 8) };
+            self.call_host();
+        }
+    }
+
+    /// Calls the host's wake callback, if any.
+    fn call_host(&self) {
+        let callback = self
+            .callback
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        if let Some(cb) = callback {
+            // A panicking host callback must not unwind into a waker.
+            let _ = catch_unwind(AssertUnwindSafe(|| cb()));
         }
     }
 
@@ -159,6 +179,7 @@ impl Executor {
             shared: Arc::new(Shared {
                 ready: Mutex::new(Vec::new()),
                 notified: AtomicBool::new(false),
+                callback: Mutex::new(None),
                 eventfd: unsafe { OwnedFd::from_raw_fd(fd) },
             }),
             anchor_class,
@@ -437,7 +458,16 @@ pub unsafe extern "C" fn rust_run(rt: *mut sys::JSRuntime) {
     let Some(exec) = Executor::find(rt) else {
         return;
     };
-    if exec.live.get() == 0 || exec.yield_next.replace(false) {
+    if exec.live.get() == 0 {
+        return;
+    }
+    if exec.yield_next.replace(false) {
+        // The fd stays readable for poll-based hosts; a callback-driven host
+        // was signalled once for this readiness, so signal it again to come
+        // back after its own turn.
+        if exec.shared.notified.load(Ordering::Acquire) {
+            exec.shared.call_host();
+        }
         return;
     }
     // Drain before clearing the flag: a wake that races with us then either
@@ -470,4 +500,59 @@ pub unsafe extern "C" fn rust_pending(rt: *mut sys::JSRuntime) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn rust_wake_fd(rt: *mut sys::JSRuntime) -> c_int {
     Executor::find(rt).map_or(-1, |e| e.shared.eventfd.as_raw_fd())
+}
+
+/// Sets the wake callback of `rt`'s executor (`None` removes it).
+pub(crate) fn set_wake_callback(
+    ctx_rt: *mut sys::JSRuntime,
+    callback: Option<WakeCallback>,
+) -> Result<()> {
+    let exec = Executor::get_or_create(ctx_rt)?;
+    *exec
+        .shared
+        .callback
+        .lock()
+        .unwrap_or_else(|e| e.into_inner()) = callback;
+    Ok(())
+}
+
+/// The C signature of a wake callback: `void cb(void *opaque)`.
+pub type RawWakeCallback = unsafe extern "C" fn(opaque: *mut c_void);
+
+/// Registers `cb(opaque)` to be called when a Rust future of `rt` can make
+/// progress, for hosts without an fd loop (e.g. a Flutter/Dart host): it runs
+/// on whichever thread woke the future and must only post a task to the JS
+/// thread, which then calls `JS_ExecutePendingJob` (or `rust_run`). Never
+/// call into QuickJS from the callback. `cb = NULL` removes it. Returns 0, or
+/// -1 if the executor could not be created. Call it on the JS thread.
+///
+/// # Safety
+/// `rt` must be a live runtime, used on this thread; `cb` must be safe to
+/// call from any thread with `opaque` until it is replaced or `rt` is freed.
+#[no_mangle]
+pub unsafe extern "C" fn rust_set_wake_callback(
+    rt: *mut sys::JSRuntime,
+    cb: Option<RawWakeCallback>,
+    opaque: *mut c_void,
+) -> c_int {
+    struct Opaque(*mut c_void);
+    // SAFETY: the caller promises `cb(opaque)` may run on any thread.
+    unsafe impl Send for Opaque {}
+    // SAFETY: as above.
+    unsafe impl Sync for Opaque {}
+    let opaque = Opaque(opaque);
+    let callback = cb.map(|cb| {
+        Arc::new(move || {
+            let o = &opaque;
+            // SAFETY: the caller's contract above.
+            unsafe { cb(o.0) }
+        }) as WakeCallback
+    });
+    if rt.is_null() {
+        return -1;
+    }
+    match set_wake_callback(rt, callback) {
+        Ok(()) => 0,
+        Err(_) => -1,
+    }
 }

@@ -346,6 +346,25 @@ impl Runtime {
         (fd >= 0).then_some(fd)
     }
 
+    /// Calls `callback` (on whichever thread wakes a Rust future) when a
+    /// future can make progress, for hosts without an fd loop: it must only
+    /// post to the thread that uses the runtime, which then calls
+    /// [`Runtime::run_pending_jobs`]. `None` removes it.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// let (tx, rx) = std::sync::mpsc::channel::<()>();
+    /// let tx = std::sync::Mutex::new(tx);
+    /// rt.set_wake_callback(Some(std::sync::Arc::new(move || { let _ = tx.lock().unwrap().send(()); }))).unwrap();
+    /// # drop(rx);
+    /// ```
+    pub fn set_wake_callback(
+        &self,
+        callback: Option<std::sync::Arc<dyn Fn() + Send + Sync>>,
+    ) -> Result<()> {
+        self.lock(|rt| crate::bridge::set_wake_callback(rt, callback))
+    }
+
     /// Runs jobs and drives Rust futures until neither is left, sleeping in
     /// `poll(2)` on the wake fd meanwhile (no spinning). A job that throws
     /// ends the run with its exception.
