@@ -146,3 +146,20 @@ fn a_flood_of_timers_does_not_starve_rust_completions() {
     js.run_loop();
     assert_eq!(js.global("out"), "rust settled during the flood");
 }
+
+#[test]
+fn unhandled_rejections_from_rust_reach_the_hosts_tracker() {
+    let js = Js::new();
+    let seen = js.track_rejections();
+    js.module("import * as t from 'test'; t.fail_later(1); t.fail_later(2).catch(() => {});")
+        .unwrap();
+    js.run_loop();
+    let seen = seen.lock().unwrap();
+    assert_eq!(
+        seen.iter()
+            .filter(|s| s.as_str() == "Error: failed later")
+            .count(),
+        1,
+        "{seen:?}"
+    );
+}

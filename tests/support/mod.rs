@@ -159,6 +159,35 @@ impl Js {
         }
     }
 
+    /// Records unhandled rejections (message of the reason) instead of
+    /// qjs' exit-on-unhandled-rejection policy.
+    pub fn track_rejections(&self) -> &'static std::sync::Mutex<Vec<String>> {
+        static SEEN: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+        unsafe extern "C" fn tracker(
+            ctx: *mut sys::JSContext,
+            _p: sys::JSValue,
+            reason: sys::JSValue,
+            is_handled: bool,
+            _o: *mut std::ffi::c_void,
+        ) {
+            if !is_handled {
+                // SAFETY: the engine passes a live ctx and reason.
+                let s = unsafe {
+                    let p = sys::JS_ToCString(ctx, reason);
+                    let s = CStr::from_ptr(p).to_string_lossy().into_owned();
+                    sys::JS_FreeCString(ctx, p);
+                    s
+                };
+                SEEN.lock().unwrap().push(s);
+            }
+        }
+        // SAFETY: rt is live; the tracker is a plain function.
+        unsafe {
+            sys::JS_SetHostPromiseRejectionTracker(self.rt, Some(tracker), std::ptr::null_mut())
+        };
+        &SEEN
+    }
+
     pub fn pending(&self) -> i32 {
         // SAFETY: rt is live.
         unsafe { sys::rust_pending(self.rt) }
