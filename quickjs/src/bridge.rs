@@ -1,9 +1,10 @@
 //! The async bridge: one small executor per runtime.
 //!
 //! * `spawn` (from an `async fn` trampoline) makes a promise capability, keeps
-//!   the resolving functions in the JS heap (on the context's *anchor*, an
-//!   object of class `RustTasks` held by the global object, so the GC sees
-//!   them and they are freed with the context), and queues the future.
+//!   the resolving functions in the JS heap (in an array owned by the
+//!   context's *anchor*, an object of class `RustTasks` held by the global
+//!   object, so the GC sees them and they are freed with the context), and
+//!   queues the future.
 //! * Wakers may fire on any thread (async-io's timer thread): they push the
 //!   task to a thread-safe ready list and write the runtime's eventfd, which
 //!   the patched quickjs-libc polls while `rust_pending` is non-zero.
@@ -204,7 +205,9 @@ impl Executor {
         Ok(unsafe { &*ptr })
     }
 
-    /// The anchor of `ctx`, created on first use.
+    /// The resolving-function array of `ctx`'s anchor (created on first
+    /// use): task `i`'s resolve and reject are at `2i` and `2i + 1`. Slab
+    /// indices are dense, so it stays a fast array.
     fn anchor(&self, ctx: Ctx<'_>) -> Result<sys::JSValue> {
         if let Some(&(_, a)) = self
             .anchors
@@ -223,6 +226,13 @@ impl Executor {
                 return Err(Error::Exception);
             }
             sys::JS_SetOpaque(obj, c.cast());
+            let funcs = sys::JS_NewArray(c);
+            if sys::JS_IsException(funcs)
+                || sys::JS_DefinePropertyValueStr(c, obj, c"funcs".as_ptr(), funcs, 0) < 0
+            {
+                sys::JS_FreeValue(c, obj);
+                return Err(Error::Exception);
+            }
             let sym = sys::JS_NewSymbol(c, c"quickjs-rust pending tasks".as_ptr(), false);
             if sys::JS_IsException(sym) {
                 sys::JS_FreeValue(c, obj);
@@ -239,8 +249,9 @@ impl Executor {
             if ok < 0 {
                 return Err(Error::Exception);
             }
-            self.anchors.borrow_mut().push((c, obj));
-            Ok(obj)
+            // Borrowed: the anchor holds the array, the global the anchor.
+            self.anchors.borrow_mut().push((c, funcs));
+            Ok(funcs)
         }
     }
 
@@ -336,9 +347,7 @@ impl Executor {
             for (i, f) in funcs.iter_mut().enumerate() {
                 let key = 2 * index + i as u32;
                 *f = sys::JS_GetPropertyUint32(c, anchor, key);
-                let atom = sys::JS_NewAtomUInt32(c, key);
-                sys::JS_DeleteProperty(c, anchor, atom, 0);
-                sys::JS_FreeAtom(c, atom);
+                sys::JS_SetPropertyUint32(c, anchor, key, sys::JS_UNDEFINED);
             }
             let mut arg = value.as_raw();
             let ret = sys::JS_Call(c, funcs[which], sys::JS_UNDEFINED, 1, &mut arg);
