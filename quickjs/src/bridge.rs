@@ -208,7 +208,7 @@ impl Executor {
     /// The resolving-function array of `ctx`'s anchor (created on first
     /// use): task `i`'s resolve and reject are at `2i` and `2i + 1`. Slab
     /// indices are dense, so it stays a fast array.
-    fn anchor(&self, ctx: Ctx<'_>) -> Result<sys::JSValue> {
+    fn resolvers(&self, ctx: Ctx<'_>) -> Result<sys::JSValue> {
         if let Some(&(_, a)) = self
             .anchors
             .borrow()
@@ -335,19 +335,21 @@ impl Executor {
 
     /// Calls the task's resolve (Ok) or reject (Err) function and forgets both.
     fn settle<'js>(&self, ctx: Ctx<'js>, index: u32, value: Result<Value<'js>>) {
-        let Ok(anchor) = self.anchor(ctx) else { return };
+        let Ok(resolvers) = self.resolvers(ctx) else {
+            return;
+        };
         let (which, value) = match value {
             Ok(v) => (0, v),
             Err(e) => (1, ctx.error_value(e)),
         };
         let c = ctx.as_raw();
-        // SAFETY: c and anchor are live; every value got here is freed here.
+        // SAFETY: c and the resolver array are live; every value got here is freed here.
         unsafe {
             let mut funcs = [sys::JS_UNDEFINED; 2];
             for (i, f) in funcs.iter_mut().enumerate() {
                 let key = 2 * index + i as u32;
-                *f = sys::JS_GetPropertyUint32(c, anchor, key);
-                sys::JS_SetPropertyUint32(c, anchor, key, sys::JS_UNDEFINED);
+                *f = sys::JS_GetPropertyUint32(c, resolvers, key);
+                sys::JS_SetPropertyUint32(c, resolvers, key, sys::JS_UNDEFINED);
             }
             let mut arg = value.as_raw();
             let ret = sys::JS_Call(c, funcs[which], sys::JS_UNDEFINED, 1, &mut arg);
@@ -394,10 +396,11 @@ where
     let c = ctx.as_raw();
     // SAFETY: c is live.
     let rt = unsafe { sys::JS_GetRuntime(c) };
-    let (exec, anchor) = match Executor::get_or_create(rt).and_then(|e| Ok((e, e.anchor(ctx)?))) {
-        Ok(x) => x,
-        Err(e) => return ctx.throw(e),
-    };
+    let (exec, resolvers) =
+        match Executor::get_or_create(rt).and_then(|e| Ok((e, e.resolvers(ctx)?))) {
+            Ok(x) => x,
+            Err(e) => return ctx.throw(e),
+        };
     let mut funcs = [sys::JS_UNDEFINED; 2];
     // SAFETY: c is live; on success we own the promise and both functions.
     let promise = unsafe { sys::JS_NewPromiseCapability(c, funcs.as_mut_ptr()) };
@@ -423,10 +426,10 @@ where
     if let Some(task) = exec.slots.borrow_mut()[key.index as usize].task.as_mut() {
         task.waker = waker;
     }
-    // SAFETY: anchor and c are live; SetProperty takes ownership of each func.
+    // SAFETY: the resolver array and c are live; SetProperty takes each func.
     let stored = unsafe {
-        sys::JS_SetPropertyUint32(c, anchor, 2 * key.index, funcs[0]) >= 0
-            && sys::JS_SetPropertyUint32(c, anchor, 2 * key.index + 1, funcs[1]) >= 0
+        sys::JS_SetPropertyUint32(c, resolvers, 2 * key.index, funcs[0]) >= 0
+            && sys::JS_SetPropertyUint32(c, resolvers, 2 * key.index + 1, funcs[1]) >= 0
     };
     if !stored {
         drop(exec.remove(key));

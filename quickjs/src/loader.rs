@@ -173,6 +173,7 @@ pub(crate) unsafe extern "C" fn normalize(
             &*(opaque as *const crate::runtime::Inner),
         )
     };
+    // SAFETY: the engine passes NUL-terminated strings, alive for the call.
     let (base, name) = unsafe {
         (
             CStr::from_ptr(base).to_string_lossy(),
@@ -217,6 +218,7 @@ pub(crate) unsafe extern "C" fn load(
             &*(opaque as *const crate::runtime::Inner),
         )
     };
+    // SAFETY: a NUL-terminated string, alive for the call.
     let name = unsafe { CStr::from_ptr(name).to_string_lossy().into_owned() };
     let source = match inner
         .loader

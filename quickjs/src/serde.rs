@@ -416,6 +416,15 @@ impl<'js> ser::SerializeStructVariant for MapBuilder<'js> {
     }
 }
 
+/// Key methods that name the property by the value's `to_string()`.
+macro_rules! key_to_string {
+    ($($m:ident: $t:ty),*) => {$(
+        fn $m(self, v: $t) -> Result<String> {
+            Ok(v.to_string())
+        }
+    )*};
+}
+
 /// Map keys become property names: strings, chars, integers, bools.
 struct KeySerializer;
 
@@ -433,36 +442,9 @@ impl ser::Serializer for KeySerializer {
     fn serialize_str(self, v: &str) -> Result<String> {
         Ok(v.to_owned())
     }
-    fn serialize_char(self, v: char) -> Result<String> {
-        Ok(v.to_string())
-    }
-    fn serialize_bool(self, v: bool) -> Result<String> {
-        Ok(v.to_string())
-    }
-    fn serialize_i8(self, v: i8) -> Result<String> {
-        Ok(v.to_string())
-    }
-    fn serialize_i16(self, v: i16) -> Result<String> {
-        Ok(v.to_string())
-    }
-    fn serialize_i32(self, v: i32) -> Result<String> {
-        Ok(v.to_string())
-    }
-    fn serialize_i64(self, v: i64) -> Result<String> {
-        Ok(v.to_string())
-    }
-    fn serialize_u8(self, v: u8) -> Result<String> {
-        Ok(v.to_string())
-    }
-    fn serialize_u16(self, v: u16) -> Result<String> {
-        Ok(v.to_string())
-    }
-    fn serialize_u32(self, v: u32) -> Result<String> {
-        Ok(v.to_string())
-    }
-    fn serialize_u64(self, v: u64) -> Result<String> {
-        Ok(v.to_string())
-    }
+    key_to_string!(serialize_char: char, serialize_bool: bool, serialize_i8: i8, serialize_i16: i16,
+        serialize_i32: i32, serialize_i64: i64, serialize_u8: u8, serialize_u16: u16,
+        serialize_u32: u32, serialize_u64: u64);
     fn serialize_f32(self, _v: f32) -> Result<String> {
         Err(key_error())
     }
