@@ -107,10 +107,11 @@ fn rust_calls_js_functions_with_typed_arguments() {
 fn rust_closures_are_js_functions_and_panics_are_caught() {
     let ctx = context();
     ctx.with(|ctx| {
-        let counter = std::rc::Rc::new(std::cell::Cell::new(0));
+        // Closures must be Send: the runtime (and all it holds) may move threads.
+        let counter = std::sync::Arc::new(std::sync::atomic::AtomicI32::new(0));
         let c = counter.clone();
         let add = Function::new(ctx, "add", 2, move |args| {
-            c.set(c.get() + 1);
+            c.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let (a, b): (i32, i32) = (args.get(0)?, args.get(1)?);
             (a + b).into_js(args.ctx())
         })
@@ -131,7 +132,7 @@ fn rust_closures_are_js_functions_and_panics_are_caught() {
             "InternalError: boom: Rust panic: closure panic"
         );
         assert_eq!(ctx.eval::<i32>("add(1, 1)").unwrap(), 2);
-        assert_eq!(counter.get(), 3);
+        assert_eq!(counter.load(std::sync::atomic::Ordering::Relaxed), 3);
     });
 }
 

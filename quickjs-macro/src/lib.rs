@@ -2,7 +2,7 @@
 //!
 //! ```ignore
 //! #[js] pub fn fib(n: i64) -> i64 { if n <= 1 { n.max(0) } else { n + fib(n - 1) } }
-//! #[js] pub async fn sleep(ms: u64) { async_io::Timer::after(Duration::from_millis(ms)).await; }
+//! #[js] pub async fn sleep(ms: u64) { quickjs::sleep(Duration::from_millis(ms)).await; }
 //! quickjs::module!(pub static RUST = "rust" { fib, sleep });
 //! ```
 //!

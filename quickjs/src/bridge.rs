@@ -1,10 +1,10 @@
 //! The async bridge: one small executor per runtime.
 //!
-//! * `spawn` (from an `async fn` trampoline) makes a promise capability, keeps
-//!   the resolving functions in the JS heap (in an array owned by the
+//! * `spawn` (from an `async fn` trampoline) makes a promise capability and
+//!   queues the future with the resolving functions. Those are owned by the
 //!   context's *anchor*, an object of class `RustTasks` held by the global
-//!   object, so the GC sees them and they are freed with the context), and
-//!   queues the future.
+//!   object: its `gc_mark` marks them (so the GC sees them and cycles through
+//!   them are collected) and its finalizer frees them with the context.
 //! * Wakers may fire on any thread (async-io's timer thread): they push the
 //!   task to a thread-safe ready list and write the runtime's eventfd, which
 //!   the patched quickjs-libc polls while `rust_pending` is non-zero.
@@ -14,12 +14,23 @@
 //!   After a batch, the next call returns at once, so the host's loop reaches
 //!   its poll (timers, I/O) between two batches: completions are macrotasks
 //!   and a flood of them cannot starve timers (nor the reverse).
+//! * Timers ([`crate::sleep`]) live in the executor's queue: the host's poll
+//!   timeout covers the next deadline (`rust_next_timeout`) and `rust_run`
+//!   wakes the futures that are due. No timer thread.
 //! * When a context dies, its anchor's finalizer drops that context's futures
-//!   unsettled; the runtime's finalizer drops the executor. No JS value is ever
-//!   held in Rust memory across an await, so teardown cannot leak.
+//!   unsettled and frees their resolving functions; the runtime's finalizer
+//!   drops the executor. The engine's leak check in `JS_FreeRuntime` passes
+//!   with any number of futures pending.
+//!
+//! Threads: futures are polled on the thread that runs the JS loop, inside
+//! `rust_run`. They must be `Send` because a [`crate::Runtime`] (and with it
+//! every future it holds) may move to another thread between two calls. A
+//! future that needs the context after an await holds an
+//! [`crate::AsyncCtx`], which it can use only while it is being polled.
 
 use crate::error::{Error, Result};
 use crate::native::panic_error;
+use crate::timer::Timers;
 use crate::value::{Ctx, Value};
 use crate::IntoJs;
 use quickjs_sys as sys;
@@ -32,10 +43,11 @@ use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Wake, Waker};
+use std::time::Instant;
 
 /// Turns a finished future's output into the settlement value, on the JS thread.
 type Settle = Box<dyn for<'js> FnOnce(Ctx<'js>) -> Result<Value<'js>>>;
-type TaskFuture = Pin<Box<dyn Future<Output = Settle>>>;
+type TaskFuture = Pin<Box<dyn Future<Output = Settle> + Send>>;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 struct TaskKey {
@@ -52,6 +64,8 @@ struct Shared {
     /// For hosts without an fd loop: called (on the waking thread) when the
     /// fd is written. It must only post to the JS thread.
     callback: Mutex<Option<WakeCallback>>,
+    /// The executor's timers (shared with the `Sleep` futures in it).
+    timers: Arc<Mutex<Timers>>,
 }
 
 /// A host's wake-up callback (see [`rust_set_wake_callback`]).
@@ -108,6 +122,10 @@ impl Wake for TaskWaker {
 
 struct Task {
     ctx: *mut sys::JSContext,
+    /// The promise's resolve function (owned; marked by the anchor). A
+    /// rejection resolves it with a rejected promise, so the reject function
+    /// is freed at once: one object less per pending future for the GC.
+    resolve: sys::JSValue,
     name: &'static str,
     /// `None` while it is being polled.
     future: Option<TaskFuture>,
@@ -130,8 +148,62 @@ struct Executor {
     /// batches. Completions are macrotasks; a flood of them must not starve
     /// timers.
     yield_next: Cell<bool>,
-    /// Each context's anchor (borrowed: the context's global object owns it).
-    anchors: RefCell<Vec<(*mut sys::JSContext, sys::JSValue)>>,
+    /// Each context's anchor (borrowed: the context's global object owns
+    /// it) and its liveness flag, shared with that context's `AsyncCtx`s.
+    anchors: RefCell<Vec<Anchor>>,
+}
+
+struct Anchor {
+    ctx: *mut sys::JSContext,
+    alive: Arc<AtomicBool>,
+}
+
+thread_local! {
+    /// The runtime whose executor is polling a future on this thread (null
+    /// outside `rust_run`'s polling), and that executor.
+    static POLLING: Cell<(*mut sys::JSRuntime, *const Executor)> =
+        const { Cell::new((std::ptr::null_mut(), std::ptr::null())) };
+}
+
+/// Marks this thread as polling `exec`'s futures until dropped (restores the
+/// outer value: runtimes can nest).
+struct PollingGuard((*mut sys::JSRuntime, *const Executor));
+
+impl PollingGuard {
+    fn enter(rt: *mut sys::JSRuntime, exec: &Executor) -> Self {
+        PollingGuard(POLLING.replace((rt, exec)))
+    }
+}
+
+impl Drop for PollingGuard {
+    fn drop(&mut self) {
+        POLLING.set(self.0);
+    }
+}
+
+/// The timer queue of the executor polling on this thread, if any.
+pub(crate) fn current_timers() -> Option<Arc<Mutex<Timers>>> {
+    let (_, exec) = POLLING.get();
+    // SAFETY: non-null only inside rust_run, while the executor is alive.
+    (!exec.is_null()).then(|| unsafe { &*exec }.shared.timers.clone())
+}
+
+/// Whether this thread is inside `rt`'s `rust_run`, polling one of its futures.
+pub(crate) fn is_polling(rt: *mut sys::JSRuntime) -> bool {
+    !rt.is_null() && POLLING.get().0 == rt
+}
+
+/// The liveness flag of `ctx` (cleared when the context dies), creating its
+/// anchor if needed.
+pub(crate) fn context_alive_flag(ctx: Ctx<'_>) -> Result<Arc<AtomicBool>> {
+    // SAFETY: ctx is live.
+    let exec = Executor::get_or_create(unsafe { sys::JS_GetRuntime(ctx.as_raw()) })?;
+    exec.anchor(ctx)?;
+    let anchors = exec.anchors.borrow();
+    let anchor = anchors.iter().find(|a| a.ctx == ctx.as_raw());
+    anchor
+        .map(|a| a.alive.clone())
+        .ok_or_else(|| Error::internal("the context has no task anchor"))
 }
 
 /// runtime address -> `Box<Executor>` address. Lookups happen on the runtime's
@@ -164,7 +236,7 @@ impl Executor {
         let def = sys::JSClassDef {
             class_name: c"RustTasks".as_ptr(),
             finalizer: Some(anchor_finalizer),
-            gc_mark: None,
+            gc_mark: Some(anchor_mark),
             call: None,
             exotic: std::ptr::null_mut(),
         };
@@ -182,6 +254,7 @@ impl Executor {
                 notified: AtomicBool::new(false),
                 callback: Mutex::new(None),
                 eventfd: unsafe { OwnedFd::from_raw_fd(fd) },
+                timers: Default::default(),
             }),
             anchor_class,
             slots: RefCell::new(Vec::new()),
@@ -205,17 +278,11 @@ impl Executor {
         Ok(unsafe { &*ptr })
     }
 
-    /// The resolving-function array of `ctx`'s anchor (created on first
-    /// use): task `i`'s resolve and reject are at `2i` and `2i + 1`. Slab
-    /// indices are dense, so it stays a fast array.
-    fn resolvers(&self, ctx: Ctx<'_>) -> Result<sys::JSValue> {
-        if let Some(&(_, a)) = self
-            .anchors
-            .borrow()
-            .iter()
-            .find(|(c, _)| *c == ctx.as_raw())
-        {
-            return Ok(a);
+    /// Makes sure `ctx` has its anchor (the object whose `gc_mark` marks
+    /// the context's resolving functions and whose finalizer drops its tasks).
+    fn anchor(&self, ctx: Ctx<'_>) -> Result<()> {
+        if self.anchors.borrow().iter().any(|a| a.ctx == ctx.as_raw()) {
+            return Ok(());
         }
         let c = ctx.as_raw();
         // SAFETY: c is live; every value made here is either handed to the
@@ -226,13 +293,6 @@ impl Executor {
                 return Err(Error::Exception);
             }
             sys::JS_SetOpaque(obj, c.cast());
-            let funcs = sys::JS_NewArray(c);
-            if sys::JS_IsException(funcs)
-                || sys::JS_DefinePropertyValueStr(c, obj, c"funcs".as_ptr(), funcs, 0) < 0
-            {
-                sys::JS_FreeValue(c, obj);
-                return Err(Error::Exception);
-            }
             let sym = sys::JS_NewSymbol(c, c"quickjs-rust pending tasks".as_ptr(), false);
             if sys::JS_IsException(sym) {
                 sys::JS_FreeValue(c, obj);
@@ -249,9 +309,11 @@ impl Executor {
             if ok < 0 {
                 return Err(Error::Exception);
             }
-            // Borrowed: the anchor holds the array, the global the anchor.
-            self.anchors.borrow_mut().push((c, funcs));
-            Ok(funcs)
+            self.anchors.borrow_mut().push(Anchor {
+                ctx: c,
+                alive: Arc::new(AtomicBool::new(true)),
+            });
+            Ok(())
         }
     }
 
@@ -297,6 +359,9 @@ impl Executor {
                 return; // settled or dropped since it was woken
             };
             let Some(future) = task.future.take() else {
+                // Woken while it is being polled further up this stack (its
+                // `AsyncCtx::with` ran the job loop): come back next round.
+                self.shared.wake(key);
                 return;
             };
             (future, task.waker.clone(), task.name)
@@ -323,50 +388,55 @@ impl Executor {
         };
         drop(future);
         let Some(task) = self.remove(key) else { return };
-        // SAFETY: the task existed, so its context's anchor is alive, and the
-        // anchor holds the resolving functions, which keep their realm alive.
+        // SAFETY: the task existed, so its context's anchor is alive (and
+        // the resolving functions we now own keep their realm alive).
         let ctx = unsafe { Ctx::from_raw(task.ctx) };
         let value = outcome.and_then(|settle| {
             catch_unwind(AssertUnwindSafe(|| settle(ctx)))
                 .unwrap_or_else(|p| Err(panic_error(name, p)))
         });
-        self.settle(ctx, key.index, value);
-    }
-
-    /// Calls the task's resolve (Ok) or reject (Err) function and forgets both.
-    fn settle<'js>(&self, ctx: Ctx<'js>, index: u32, value: Result<Value<'js>>) {
-        let Ok(resolvers) = self.resolvers(ctx) else {
-            return;
-        };
-        let (which, value) = match value {
-            Ok(v) => (0, v),
-            Err(e) => (1, ctx.error_value(e)),
-        };
+        let value = value.or_else(|e| rejected_promise(ctx, e));
         let c = ctx.as_raw();
-        // SAFETY: c and the resolver array are live; every value got here is freed here.
+        // SAFETY: c is live; the task's resolve function is owned by us
+        // (removed from the slab, so no longer marked) and freed here.
         unsafe {
-            let mut funcs = [sys::JS_UNDEFINED; 2];
-            for (i, f) in funcs.iter_mut().enumerate() {
-                let key = 2 * index + i as u32;
-                *f = sys::JS_GetPropertyUint32(c, resolvers, key);
-                sys::JS_SetPropertyUint32(c, resolvers, key, sys::JS_UNDEFINED);
+            if let Ok(value) = value {
+                let mut arg = value.as_raw();
+                let ret = sys::JS_Call(c, task.resolve, sys::JS_UNDEFINED, 1, &mut arg);
+                sys::JS_FreeValue(c, ret);
             }
-            let mut arg = value.as_raw();
-            let ret = sys::JS_Call(c, funcs[which], sys::JS_UNDEFINED, 1, &mut arg);
-            if sys::JS_IsException(ret) {
+            if sys::JS_HasException(c) {
                 // Only out-of-memory gets here; nobody can observe this promise.
                 sys::JS_FreeValue(c, sys::JS_GetException(c));
             }
-            sys::JS_FreeValue(c, ret);
-            for f in funcs {
-                sys::JS_FreeValue(c, f);
+            sys::JS_FreeValue(c, task.resolve);
+        }
+    }
+
+    /// Marks the resolving functions of `ctx`'s tasks (the anchor's gc_mark).
+    fn mark(&self, rt: *mut sys::JSRuntime, ctx: *mut sys::JSContext, mark: sys::JS_MarkFunc) {
+        // Busy (a mutable borrow is open): skipping is safe, the values then
+        // just count as held from outside for this one collection.
+        let Ok(slots) = self.slots.try_borrow() else {
+            return;
+        };
+        for task in slots.iter().filter_map(|s| s.task.as_ref()) {
+            if task.ctx == ctx {
+                // SAFETY: rt is being collected; the value is live and ours.
+                unsafe { sys::JS_MarkValue(rt, task.resolve, mark) };
             }
         }
     }
 
     /// Drops the tasks of a dead context, unsettled.
-    fn drop_context(&self, ctx: *mut sys::JSContext) {
-        self.anchors.borrow_mut().retain(|(c, _)| *c != ctx);
+    fn drop_context(&self, rt: *mut sys::JSRuntime, ctx: *mut sys::JSContext) {
+        self.anchors.borrow_mut().retain(|a| {
+            let dead = a.ctx == ctx;
+            if dead {
+                a.alive.store(false, Ordering::Release);
+            }
+            !dead
+        });
         let keys: Vec<TaskKey> = self
             .slots
             .borrow()
@@ -381,8 +451,36 @@ impl Executor {
         // Removed one by one, each dropped with no borrow held: a future's
         // destructor may free JS values, which may run other finalizers.
         for key in keys {
-            drop(self.remove(key));
+            if let Some(task) = self.remove(key) {
+                // SAFETY: the function is ours; freeing values from a
+                // finalizer is allowed.
+                unsafe { sys::JS_FreeValueRT(rt, task.resolve) };
+                drop(task);
+            }
         }
+    }
+}
+
+/// A promise rejected with `error`, to settle a task's promise by resolving
+/// it (it adopts the rejection). Error path only: one promise more.
+fn rejected_promise<'js>(ctx: Ctx<'js>, error: Error) -> Result<Value<'js>> {
+    let reason = ctx.error_value(error);
+    let c = ctx.as_raw();
+    let mut funcs = [sys::JS_UNDEFINED; 2];
+    // SAFETY: c is live; on success we own the promise and both functions,
+    // which are freed here; the promise goes to the returned Value.
+    unsafe {
+        let promise = ctx.check(sys::JS_NewPromiseCapability(c, funcs.as_mut_ptr()))?;
+        // Handled: the task's promise adopts it (and is the one a host's
+        // rejection tracker reports if nobody handles it).
+        sys::JS_PromiseMarkAsHandled(c, promise.as_raw());
+        let mut arg = reason.as_raw();
+        let ret = sys::JS_Call(c, funcs[1], sys::JS_UNDEFINED, 1, &mut arg);
+        sys::JS_FreeValue(c, ret);
+        for f in funcs {
+            sys::JS_FreeValue(c, f);
+        }
+        Ok(promise)
     }
 }
 
@@ -390,23 +488,24 @@ impl Executor {
 /// (or `JS_EXCEPTION` with an exception pending).
 pub(crate) fn spawn<Fut>(ctx: Ctx<'_>, name: &'static str, future: Fut) -> sys::JSValue
 where
-    Fut: Future + 'static,
+    Fut: Future + Send + 'static,
     Fut::Output: for<'js> IntoJs<'js> + 'static,
 {
     let c = ctx.as_raw();
     // SAFETY: c is live.
     let rt = unsafe { sys::JS_GetRuntime(c) };
-    let (exec, resolvers) =
-        match Executor::get_or_create(rt).and_then(|e| Ok((e, e.resolvers(ctx)?))) {
-            Ok(x) => x,
-            Err(e) => return ctx.throw(e),
-        };
+    let exec = match Executor::get_or_create(rt).and_then(|e| e.anchor(ctx).map(|()| e)) {
+        Ok(e) => e,
+        Err(e) => return ctx.throw(e),
+    };
     let mut funcs = [sys::JS_UNDEFINED; 2];
     // SAFETY: c is live; on success we own the promise and both functions.
     let promise = unsafe { sys::JS_NewPromiseCapability(c, funcs.as_mut_ptr()) };
     if sys::JS_IsException(promise) {
         return promise;
     }
+    // SAFETY: we own it; see Task::resolve.
+    unsafe { sys::JS_FreeValue(c, funcs[1]) };
     let future: TaskFuture = Box::pin(async move {
         let output = future.await;
         let settle: Settle = Box::new(move |ctx| output.into_js(ctx));
@@ -415,6 +514,7 @@ where
     // The waker names the task's key, known once it is inserted.
     let key = exec.insert(Task {
         ctx: c,
+        resolve: funcs[0],
         name,
         future: Some(future),
         waker: Waker::noop().clone(),
@@ -426,17 +526,6 @@ where
     if let Some(task) = exec.slots.borrow_mut()[key.index as usize].task.as_mut() {
         task.waker = waker;
     }
-    // SAFETY: the resolver array and c are live; SetProperty takes each func.
-    let stored = unsafe {
-        sys::JS_SetPropertyUint32(c, resolvers, 2 * key.index, funcs[0]) >= 0
-            && sys::JS_SetPropertyUint32(c, resolvers, 2 * key.index + 1, funcs[1]) >= 0
-    };
-    if !stored {
-        drop(exec.remove(key));
-        // SAFETY: we own the promise.
-        unsafe { sys::JS_FreeValue(c, promise) };
-        return sys::JS_EXCEPTION;
-    }
     exec.shared.wake(key); // first poll happens in rust_run, on the job loop
     promise
 }
@@ -445,7 +534,19 @@ unsafe extern "C" fn anchor_finalizer(rt: *mut sys::JSRuntime, val: sys::JSValue
     if let Some(exec) = Executor::find(rt) {
         // SAFETY: val is the anchor being finalized; its opaque is its context's address.
         let ctx = unsafe { sys::JS_GetOpaque(val, exec.anchor_class) };
-        exec.drop_context(ctx.cast());
+        exec.drop_context(rt, ctx.cast());
+    }
+}
+
+unsafe extern "C" fn anchor_mark(
+    rt: *mut sys::JSRuntime,
+    val: sys::JSValue,
+    mark: sys::JS_MarkFunc,
+) {
+    if let Some(exec) = Executor::find(rt) {
+        // SAFETY: val is a live anchor; its opaque is its context's address.
+        let ctx = unsafe { sys::JS_GetOpaque(val, exec.anchor_class) };
+        exec.mark(rt, ctx.cast(), mark);
     }
 }
 
@@ -455,7 +556,11 @@ unsafe extern "C" fn runtime_finalizer(rt: *mut sys::JSRuntime, arg: *mut c_void
         .unwrap_or_else(|e| e.into_inner())
         .retain(|(r, _)| *r != rt as usize);
     // SAFETY: arg is the Box registered in get_or_create; this runs once.
-    drop(unsafe { Box::from_raw(arg.cast::<Executor>()) });
+    let exec = unsafe { Box::from_raw(arg.cast::<Executor>()) };
+    for anchor in exec.anchors.borrow().iter() {
+        anchor.alive.store(false, Ordering::Release);
+    }
+    drop(exec);
 }
 
 /// Settles the promises of `rt`'s Rust futures that completed. Called by the
@@ -482,6 +587,16 @@ pub unsafe extern "C" fn rust_run(rt: *mut sys::JSRuntime) {
         }
         return;
     }
+    // Timers first: waking them queues their tasks (and signals the fd).
+    let due = exec
+        .shared
+        .timers
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .take_due(Instant::now());
+    for waker in due {
+        waker.wake();
+    }
     // Drain before clearing the flag: a wake that races with us then either
     // lands in the list we take below, or leaves the fd readable.
     exec.shared.drain();
@@ -490,6 +605,7 @@ pub unsafe extern "C" fn rust_run(rt: *mut sys::JSRuntime) {
     }
     let ready = std::mem::take(&mut *exec.shared.ready.lock().unwrap_or_else(|e| e.into_inner()));
     exec.yield_next.set(!ready.is_empty());
+    let _polling = PollingGuard::enter(rt, exec);
     for key in ready {
         exec.poll(key);
     }
@@ -512,6 +628,56 @@ pub unsafe extern "C" fn rust_pending(rt: *mut sys::JSRuntime) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn rust_wake_fd(rt: *mut sys::JSRuntime) -> c_int {
     Executor::find(rt).map_or(-1, |e| e.shared.eventfd.as_raw_fd())
+}
+
+/// The delay in milliseconds until the next Rust timer of `rt` is due
+/// (rounded up; 0 if one is due now), or -1 if it has none. A host that
+/// polls [`rust_wake_fd`] uses it as (or to cap) its poll timeout, then calls
+/// `JS_ExecutePendingJob`, whose `rust_run` wakes the futures that are due.
+///
+/// # Safety
+/// `rt` must be a live runtime, used on this thread.
+#[no_mangle]
+pub unsafe extern "C" fn rust_next_timeout(rt: *mut sys::JSRuntime) -> c_int {
+    poll_timeout_ms(next_timeout(rt))
+}
+
+/// A poll(2) timeout: milliseconds rounded up (a timer never fires early),
+/// -1 for none.
+fn poll_timeout_ms(timeout: Option<std::time::Duration>) -> c_int {
+    timeout.map_or(-1, |d| {
+        d.as_nanos().div_ceil(1_000_000).min(c_int::MAX as u128) as c_int
+    })
+}
+
+/// The time until the next Rust timer of `rt` is due.
+pub(crate) fn next_timeout(rt: *mut sys::JSRuntime) -> Option<std::time::Duration> {
+    let exec = Executor::find(rt)?;
+    if exec.live.get() == 0 {
+        return None;
+    }
+    let mut timers = exec.shared.timers.lock().unwrap_or_else(|e| e.into_inner());
+    timers.next_timeout(Instant::now())
+}
+
+/// Blocks in `poll(2)` until a Rust future of `rt` can make progress: its
+/// wake fd is readable or its next timer is due (EINTR retried). Returns
+/// false at once if `rt` has no live future.
+pub(crate) fn wait_for_progress(rt: *mut sys::JSRuntime) -> bool {
+    let Some(exec) = Executor::find(rt).filter(|e| e.live.get() > 0) else {
+        return false;
+    };
+    let timeout = poll_timeout_ms(next_timeout(rt));
+    let mut p = libc::pollfd {
+        fd: exec.shared.eventfd.as_raw_fd(),
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd.
+    while unsafe { libc::poll(&mut p, 1, timeout) } < 0
+        && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted
+    {}
+    true
 }
 
 /// Sets the wake callback of `rt`'s executor (`None` removes it).

@@ -292,7 +292,7 @@ impl<'js> Ctx<'js> {
     /// ```
     pub fn spawn<F>(self, future: F) -> Result<crate::Promise<'js>>
     where
-        F: std::future::Future + 'static,
+        F: std::future::Future + Send + 'static,
         F::Output: for<'a> IntoJs<'a> + 'static,
     {
         let raw = crate::bridge::spawn(self, "spawn", future);

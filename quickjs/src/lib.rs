@@ -20,6 +20,7 @@
 //! C-function boundary and module creation) and `bridge.rs` (the executor and
 //! its JS anchor); each block carries a `SAFETY:` comment.
 
+mod async_ctx;
 mod bridge;
 mod context;
 mod convert;
@@ -31,9 +32,11 @@ pub mod qjs;
 mod runtime;
 #[cfg(feature = "serde")]
 pub mod serde;
+mod timer;
 mod types;
 mod value;
 
+pub use async_ctx::AsyncCtx;
 pub use context::{Context, EvalKind};
 pub use convert::{FromJs, IntoJs, JsStr};
 pub use error::{Error, ErrorKind, Exception, Result};
@@ -42,6 +45,7 @@ pub use native::{register, Args, NativeFunction, NativeModule};
 pub use object::{Function, IntoArgs, Object, PropertyKey};
 pub use quickjs_macro::js;
 pub use runtime::{InterruptHandler, MemoryUsage, Runtime};
+pub use timer::{sleep, sleep_until, Sleep};
 pub use types::{
     Array, ArrayBuffer, BigInt, Bytes, JsString, Persistent, Promise, PromiseFuture, PromiseState,
     Symbol, TypedArray, TypedElement,

@@ -281,7 +281,7 @@ pub unsafe fn call_async<F, Fut>(
 ) -> sys::JSValue
 where
     F: for<'a, 'js> FnOnce(&Args<'a, 'js>) -> Result<Fut>,
-    Fut: Future + 'static,
+    Fut: Future + Send + 'static,
     Fut::Output: for<'js> IntoJs<'js> + 'static,
 {
     let ctx = Ctx::from_raw(ctx);

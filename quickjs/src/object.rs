@@ -385,7 +385,7 @@ impl<'js> Function<'js> {
     /// ```
     pub fn new<F>(ctx: Ctx<'js>, name: &str, length: u32, f: F) -> Result<Self>
     where
-        F: for<'a, 'j> Fn(&Args<'a, 'j>) -> Result<Value<'j>> + 'static,
+        F: for<'a, 'j> Fn(&Args<'a, 'j>) -> Result<Value<'j>> + Send + 'static,
     {
         let cname = CString::new(name)
             .map_err(|_| Error::type_error("function name contains a NUL byte"))?;

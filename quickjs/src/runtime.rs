@@ -380,27 +380,29 @@ impl Runtime {
     pub fn run_until_idle(&self) -> Result<()> {
         loop {
             self.run_pending_jobs()?;
-            if self.pending_futures() == 0 {
+            if !self.lock(crate::bridge::wait_for_progress) {
                 return Ok(());
-            }
-            if let Some(fd) = self.wake_fd() {
-                wait_readable(fd);
             }
         }
     }
-}
 
-/// Blocks until `fd` is readable (EINTR retried).
-pub(crate) fn wait_readable(fd: std::os::fd::RawFd) {
-    let mut p = libc::pollfd {
-        fd,
-        events: libc::POLLIN,
-        revents: 0,
-    };
-    // SAFETY: one valid pollfd; -1 waits without a timeout.
-    while unsafe { libc::poll(&mut p, 1, -1) } < 0
-        && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted
-    {}
+    /// How long until the next Rust timer ([`crate::sleep`]) is due, for
+    /// hosts that poll [`Runtime::wake_fd`] themselves: use it as the poll
+    /// timeout, then call [`Runtime::run_pending_jobs`]. `None` without
+    /// timers.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// use std::time::Duration;
+    /// assert_eq!(rt.next_timeout(), None);
+    /// ctx.with(|ctx| ctx.spawn(quickjs::sleep(Duration::from_secs(5)))).unwrap();
+    /// rt.run_pending_jobs().unwrap(); // first poll: the timer is queued
+    /// assert!(rt.next_timeout().unwrap() <= Duration::from_secs(5));
+    /// ```
+    pub fn next_timeout(&self) -> Option<std::time::Duration> {
+        self.lock(crate::bridge::next_timeout)
+    }
 }
 
 /// JSRuntime address -> `Inner` address, for the runtimes a `Runtime` owns.

@@ -382,19 +382,11 @@ impl<'js> Promise<'js> {
             if let Some(r) = self.result() {
                 return r;
             }
-            // SAFETY: rt live.
-            let (pending, fd) = unsafe {
-                (
-                    crate::bridge::rust_pending(rt),
-                    crate::bridge::rust_wake_fd(rt),
-                )
-            };
-            if pending == 0 || fd < 0 {
+            if !crate::bridge::wait_for_progress(rt) {
                 return Err(Error::message(
                     "the promise can never settle: no job and no Rust future is pending",
                 ));
             }
-            crate::runtime::wait_readable(fd);
         }
     }
 
@@ -414,19 +406,18 @@ impl<'js> Promise<'js> {
     /// ```
     pub fn into_future<T>(self) -> Result<PromiseFuture<T>>
     where
-        T: for<'a> FromJs<'a> + 'static,
+        T: for<'a> FromJs<'a> + Send + 'static,
     {
         let ctx = self.0.ctx();
-        let slot: std::rc::Rc<std::cell::RefCell<FutureSlot<T>>> = Default::default();
+        let slot: std::sync::Arc<std::sync::Mutex<FutureSlot<T>>> = Default::default();
         let (ok, err) = (slot.clone(), slot.clone());
         let on_ok = crate::Function::new(ctx, "onFulfilled", 1, move |args| {
-            ok.borrow_mut().settle(args.get::<T>(0));
+            lock_slot(&ok).settle(args.get::<T>(0));
             Ok(Value::undefined(args.ctx()))
         })?;
         let on_err = crate::Function::new(ctx, "onRejected", 1, move |args| {
             let reason: Value = args.get(0)?;
-            err.borrow_mut()
-                .settle(Err(Error::Thrown(args.ctx().describe(&reason))));
+            lock_slot(&err).settle(Err(Error::Thrown(args.ctx().describe(&reason))));
             Ok(Value::undefined(args.ctx()))
         })?;
         let then: crate::Function = Object::from_value(self.0.clone()).get("then")?;
@@ -977,7 +968,13 @@ impl<T> FutureSlot<T> {
 
 /// The future of [`Promise::into_future`].
 pub struct PromiseFuture<T> {
-    slot: std::rc::Rc<std::cell::RefCell<FutureSlot<T>>>,
+    slot: std::sync::Arc<std::sync::Mutex<FutureSlot<T>>>,
+}
+
+fn lock_slot<T>(
+    slot: &std::sync::Mutex<FutureSlot<T>>,
+) -> std::sync::MutexGuard<'_, FutureSlot<T>> {
+    slot.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl<T> std::future::Future for PromiseFuture<T> {
@@ -986,7 +983,7 @@ impl<T> std::future::Future for PromiseFuture<T> {
         self: std::pin::Pin<&mut Self>,
         cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<Result<T>> {
-        let mut slot = self.slot.borrow_mut();
+        let mut slot = lock_slot(&self.slot);
         match slot.outcome.take() {
             Some(outcome) => std::task::Poll::Ready(outcome),
             None => {

@@ -1687,6 +1687,9 @@ unsafe extern "C" {
     pub fn rust_wake_fd(rt: *mut JSRuntime) -> ::std::os::raw::c_int;
 }
 unsafe extern "C" {
+    pub fn rust_next_timeout(rt: *mut JSRuntime) -> ::std::os::raw::c_int;
+}
+unsafe extern "C" {
     pub fn JS_AddRust(ctx: *mut JSContext, rt: *mut JSRuntime) -> ::std::os::raw::c_int;
 }
 #[repr(C)]
