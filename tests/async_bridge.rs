@@ -163,3 +163,53 @@ fn unhandled_rejections_from_rust_reach_the_hosts_tracker() {
         "{seen:?}"
     );
 }
+
+#[test]
+fn loop_timers_order_with_thread_woken_futures_and_os_timers() {
+    let js = Js::new();
+    js.module(
+        "import * as t from 'test'; import * as os from 'qjs:os'; const log = [];
+         t.tick(40).then(() => { log.push('tick40'); globalThis.out = log.join(',') });
+         t.tick(0).then(() => log.push('tick0'));
+         t.sleep(10).then(() => log.push('sleep10'));
+         os.setTimeout(() => log.push('timer20'), 20);
+         t.tick(30).then(() => log.push('tick30'));",
+    )
+    .unwrap();
+    let start = Instant::now();
+    js.run_loop();
+    assert_eq!(js.global("out"), "tick0,sleep10,timer20,tick30,tick40");
+    assert!(start.elapsed() >= Duration::from_millis(40));
+    assert_eq!(js.pending(), 0);
+}
+
+#[test]
+fn the_std_loop_sleeps_until_the_next_loop_timer_without_qjs_os() {
+    // No qjs:os, no thread: only the poll timeout from rust_next_timeout can
+    // end this wait. CPU stays near zero (the loop blocks in poll).
+    let js = Js::new();
+    js.module("import * as t from 'test'; t.tick(100).then(v => globalThis.out = 'ticked ' + v)")
+        .unwrap();
+    let start = Instant::now();
+    let cpu = support::thread_cpu_time();
+    js.run_loop();
+    let cpu = support::thread_cpu_time() - cpu;
+    assert_eq!(js.global("out"), "ticked 100");
+    assert!(start.elapsed() >= Duration::from_millis(100));
+    assert!(
+        cpu < Duration::from_millis(30),
+        "the loop spun: {cpu:?} of CPU"
+    );
+}
+
+#[test]
+fn dropping_a_runtime_with_ten_thousand_loop_timers_pending() {
+    let js = Js::new();
+    js.module("import * as t from 'test'; for (let i = 0; i < 10000; i++) t.tick(60000 + i).then(() => globalThis.out = 'never')")
+        .unwrap();
+    // Their first poll queued the timers.
+    js.module("import * as t from 'test'; globalThis.out = await t.tick(1)")
+        .unwrap();
+    assert_eq!(js.pending(), 10_000);
+    drop(js);
+}

@@ -672,3 +672,173 @@ fn a_wake_callback_drives_a_host_without_an_fd_loop() {
     assert_eq!(s, "woken");
     rt.set_wake_callback(None).unwrap();
 }
+
+#[test]
+fn futures_call_back_into_js_after_awaits_through_async_ctx() {
+    use quickjs::{AsyncCtx, Persistent, Promise};
+    let rt = Runtime::new().unwrap();
+    let ctx = Context::full(&rt).unwrap();
+    let (p, actx) = ctx
+        .with(|ctx| {
+            ctx.eval::<()>(
+                "globalThis.seen = []; globalThis.report = (i) => { seen.push(i); return i * 10 }",
+            )?;
+            let actx = ctx.async_ctx()?;
+            let a = actx.clone();
+            let p = ctx.spawn(async move {
+                let mut sum = 0;
+                for i in 0..3 {
+                    quickjs::sleep(Duration::from_millis(2)).await;
+                    // Each turn: look the callback up again and call it.
+                    sum += a.with(|ctx| {
+                        let report: Function = ctx.globals().get("report")?;
+                        report.call::<_, i32>((i,))
+                    })??;
+                }
+                Ok::<_, quickjs::Error>(sum)
+            })?;
+            Ok::<_, quickjs::Error>((Persistent::save(ctx, p.into_value())?, actx))
+        })
+        .unwrap();
+    // Outside the runtime's futures, the handle refuses to run.
+    let refused = actx.with(|_| ()).unwrap_err();
+    assert!(
+        refused.to_string().contains("from a future running on"),
+        "{refused}"
+    );
+    rt.run_until_idle().unwrap();
+    let (sum, seen) = ctx
+        .with(|ctx| {
+            let sum: i32 = p.restore::<Promise>(ctx)?.result().unwrap()?;
+            Ok::<_, quickjs::Error>((sum, ctx.eval::<String>("seen.join()")?))
+        })
+        .unwrap();
+    assert_eq!((sum, seen.as_str()), (30, "0,1,2"));
+    // The handle neither keeps the context alive nor dangles.
+    let handle: AsyncCtx = actx;
+    drop(p);
+    drop(ctx);
+    rt.run_gc();
+    assert!(!handle.is_alive());
+}
+
+#[test]
+fn a_context_dropped_mid_await_drops_its_futures_and_their_handles_see_it() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    struct SetOnDrop(Arc<AtomicBool>);
+    impl Drop for SetOnDrop {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::SeqCst);
+        }
+    }
+    let rt = Runtime::new().unwrap();
+    let ctx = Context::full(&rt).unwrap();
+    let dropped = Arc::new(AtomicBool::new(false));
+    let guard = SetOnDrop(dropped.clone());
+    ctx.with(|ctx| {
+        let actx = ctx.async_ctx().unwrap();
+        ctx.spawn(async move {
+            let _guard = guard;
+            quickjs::sleep(Duration::from_secs(60)).await;
+            actx.with(|ctx| ctx.eval::<()>("never()")).ok();
+        })
+        .unwrap();
+    });
+    rt.run_pending_jobs().unwrap();
+    assert_eq!(rt.pending_futures(), 1);
+    assert!(rt.next_timeout().is_some());
+    drop(ctx);
+    rt.run_gc();
+    assert!(
+        dropped.load(Ordering::SeqCst),
+        "the future was dropped with its context"
+    );
+    assert_eq!(rt.pending_futures(), 0);
+    assert_eq!(rt.next_timeout(), None);
+}
+
+#[test]
+fn a_host_loop_polls_the_wake_fd_with_the_next_timer_as_timeout() {
+    use quickjs::{Persistent, Promise};
+    let rt = Runtime::new().unwrap();
+    let ctx = Context::full(&rt).unwrap();
+    let p = ctx
+        .with(|ctx| {
+            let p = ctx.spawn(async {
+                quickjs::sleep(Duration::from_millis(30)).await;
+                "due"
+            })?;
+            Persistent::save(ctx, p.into_value())
+        })
+        .unwrap();
+    let start = Instant::now();
+    let mut turns = 0;
+    // What a C or epoll host does: run jobs, then poll(fd, next timeout).
+    loop {
+        rt.run_pending_jobs().unwrap();
+        if rt.pending_futures() == 0 {
+            break;
+        }
+        turns += 1;
+        let timeout = rt.next_timeout().expect("a timer is queued");
+        assert!(timeout <= Duration::from_millis(31));
+        let mut pfd = libc::pollfd {
+            fd: rt.wake_fd().unwrap(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        let ms = timeout.as_nanos().div_ceil(1_000_000) as i32;
+        // SAFETY: one valid pollfd.
+        unsafe { libc::poll(&mut pfd, 1, ms) };
+    }
+    assert!(start.elapsed() >= Duration::from_millis(30));
+    assert!(turns <= 3, "the host loop woke {turns} times for one timer");
+    let s: String = ctx
+        .with(|ctx| p.restore::<Promise>(ctx)?.result().unwrap())
+        .unwrap();
+    assert_eq!(s, "due");
+}
+
+#[test]
+fn sleep_outside_a_runtime_falls_back_to_a_background_timer() {
+    let start = Instant::now();
+    async_io::block_on(quickjs::sleep(Duration::from_millis(15)));
+    assert!(start.elapsed() >= Duration::from_millis(15));
+}
+
+#[test]
+fn a_callback_host_arms_its_own_timer_for_loop_timers() {
+    use quickjs::{Persistent, Promise};
+    use std::sync::{mpsc, Arc, Mutex};
+    let rt = Runtime::new().unwrap();
+    let ctx = Context::full(&rt).unwrap();
+    let (tx, rx) = mpsc::channel::<()>();
+    let tx = Mutex::new(tx);
+    rt.set_wake_callback(Some(Arc::new(move || {
+        let _ = tx.lock().unwrap().send(());
+    })))
+    .unwrap();
+    let p = ctx
+        .with(|ctx| {
+            let p = ctx.spawn(async {
+                quickjs::sleep(Duration::from_millis(20)).await;
+                "timer fired"
+            })?;
+            Persistent::save(ctx, p.into_value())
+        })
+        .unwrap();
+    let start = Instant::now();
+    // A host without fds (e.g. Flutter): it waits for a post or for its own
+    // timer, armed with next_timeout() after each run.
+    while rt.pending_futures() > 0 {
+        rt.run_pending_jobs().unwrap();
+        let wait = rt.next_timeout().unwrap_or(Duration::from_secs(5));
+        let _ = rx.recv_timeout(wait);
+    }
+    assert!(start.elapsed() >= Duration::from_millis(20));
+    let s: String = ctx
+        .with(|ctx| p.restore::<Promise>(ctx)?.result().unwrap())
+        .unwrap();
+    assert_eq!(s, "timer fired");
+}

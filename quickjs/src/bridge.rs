@@ -701,7 +701,9 @@ pub type RawWakeCallback = unsafe extern "C" fn(opaque: *mut c_void);
 /// progress, for hosts without an fd loop (e.g. a Flutter/Dart host): it runs
 /// on whichever thread woke the future and must only post a task to the JS
 /// thread, which then calls `JS_ExecutePendingJob` (or `rust_run`). Never
-/// call into QuickJS from the callback. `cb = NULL` removes it. Returns 0, or
+/// call into QuickJS from the callback. Timers of the runtime's own loop
+/// ([`crate::sleep`]) do not call it: after each run the host arms its own
+/// timer for [`rust_next_timeout`] milliseconds. `cb = NULL` removes it. Returns 0, or
 /// -1 if the executor could not be created. Call it on the JS thread.
 ///
 /// # Safety

@@ -307,6 +307,20 @@ impl<'js> IntoJs<'js> for () {
     }
 }
 
+/// Accepts any value and ignores it: for code run for its effects.
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// ctx.with(|ctx| ctx.eval::<()>("globalThis.x = 1").unwrap());
+/// ```
+impl<'js> FromJs<'js> for () {
+    #[inline(always)]
+    fn from_js(_value: &Value<'js>) -> Result<Self> {
+        Ok(())
+    }
+}
+
 impl<'js> IntoJs<'js> for Value<'js> {
     #[inline(always)]
     fn into_js(self, _ctx: Ctx<'js>) -> Result<Value<'js>> {

@@ -349,7 +349,9 @@ impl Runtime {
     /// Calls `callback` (on whichever thread wakes a Rust future) when a
     /// future can make progress, for hosts without an fd loop: it must only
     /// post to the thread that uses the runtime, which then calls
-    /// [`Runtime::run_pending_jobs`]. `None` removes it.
+    /// [`Runtime::run_pending_jobs`]. `None` removes it. Loop timers
+    /// ([`crate::sleep`]) are not signalled this way: after each run, arm a
+    /// timer of the host for [`Runtime::next_timeout`].
     ///
     /// ```
     /// # let rt = quickjs::Runtime::new().unwrap();

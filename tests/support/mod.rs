@@ -86,10 +86,17 @@ pub async fn panic_later() -> i32 {
 pub async fn ready_now(x: i32) -> i32 {
     x + 1
 }
+/// Like `sleep`, but on the runtime's own loop timers (`quickjs::sleep`):
+/// no thread wakes it, the loop's poll timeout does.
+#[js]
+pub async fn tick(ms: u64) -> u64 {
+    quickjs::sleep(Duration::from_millis(ms)).await;
+    ms
+}
 
 quickjs::module!(pub static TEST = "test" {
     add, greet, byte, big, half, not, opt, checked, range, boom, nothing, internal_name,
-    sleep, delayed_echo, fail_later, panic_later, ready_now
+    sleep, delayed_echo, fail_later, panic_later, ready_now, tick
 });
 
 /// A runtime + context with qjs' modules and the `test` module.
@@ -222,4 +229,15 @@ impl Drop for Js {
             sys::JS_FreeRuntime(self.rt);
         }
     }
+}
+
+/// CPU time used so far by the calling thread.
+pub fn thread_cpu_time() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: a valid timespec to fill.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
 }
