@@ -35,7 +35,7 @@ use std::sync::Arc;
 ///             quickjs::sleep(Duration::from_millis(1)).await;
 ///             actx.with(|ctx| {
 ///                 let log: quickjs::Array = ctx.globals().get("log")?;
-///                 log.set(log.len() as u32, i)
+///                 log.set(log.len()? as u32, i)
 ///             })??;
 ///         }
 ///         actx.with(|ctx| ctx.eval::<String>("log.join()"))?

@@ -398,7 +398,7 @@ impl Runtime {
     /// # let ctx = quickjs::Context::full(&rt).unwrap();
     /// use std::time::Duration;
     /// assert_eq!(rt.next_timeout(), None);
-    /// ctx.with(|ctx| ctx.spawn(quickjs::sleep(Duration::from_secs(5)))).unwrap();
+    /// ctx.with(|ctx| ctx.spawn(quickjs::sleep(Duration::from_secs(5))).map(drop)).unwrap();
     /// rt.run_pending_jobs().unwrap(); // first poll: the timer is queued
     /// assert!(rt.next_timeout().unwrap() <= Duration::from_secs(5));
     /// ```
