@@ -108,6 +108,10 @@ fn main() {
 
     let mut engine = base.clone();
     engine.files(ENGINE.iter().map(|f| src.join(f)));
+    // The weak default `JS_AddRust` (see the file's comment).
+    let fallback = manifest.join("c/js_add_rust_fallback.c");
+    println!("cargo:rerun-if-changed={}", fallback.display());
+    engine.file(fallback);
     engine.compile("quickjs");
 
     // The CLI and the conformance runner: each `main` renamed so a Rust binary

@@ -22,3 +22,20 @@ pub async fn sleep(ms: u64) {
 }
 
 quickjs::module!(pub static RUST = "rust" { fib, sleep });
+
+/// Declares this crate's modules (`rust`) in `ctx`: the C entry point of
+/// the static library a C host links (`libquickjs_rust.a`, header
+/// `include/quickjs_rust.h`) and of this crate's `qjs`. Idempotent: a second
+/// call for the same context does nothing. Returns 0, or -1 on failure.
+/// (Written out rather than with `quickjs::js_add_rust!` so that cbindgen,
+/// which does not expand macros, sees it.)
+///
+/// # Safety
+/// `ctx` must be a live context of the live runtime `rt`, used on this thread.
+#[no_mangle]
+pub unsafe extern "C" fn JS_AddRust(
+    ctx: *mut quickjs::sys::JSContext,
+    rt: *mut quickjs::sys::JSRuntime,
+) -> std::os::raw::c_int {
+    quickjs::native::add_rust(ctx, rt, &[&RUST])
+}

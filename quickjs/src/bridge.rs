@@ -156,6 +156,8 @@ struct Executor {
 struct Anchor {
     ctx: *mut sys::JSContext,
     alive: Arc<AtomicBool>,
+    /// `JS_AddRust` already ran for this context.
+    modules_added: bool,
 }
 
 thread_local! {
@@ -186,6 +188,21 @@ pub(crate) fn current_timers() -> Option<Arc<Mutex<Timers>>> {
     let (_, exec) = POLLING.get();
     // SAFETY: non-null only inside rust_run, while the executor is alive.
     (!exec.is_null()).then(|| unsafe { &*exec }.shared.timers.clone())
+}
+
+/// Records that `JS_AddRust` ran for `ctx`; returns whether it had already.
+/// (Kept on the context's anchor, so it dies with the context: a new context
+/// at a recycled address starts afresh.)
+pub(crate) fn mark_modules_added(ctx: Ctx<'_>) -> Result<bool> {
+    // SAFETY: ctx is live.
+    let exec = Executor::get_or_create(unsafe { sys::JS_GetRuntime(ctx.as_raw()) })?;
+    exec.anchor(ctx)?;
+    let mut anchors = exec.anchors.borrow_mut();
+    let anchor = anchors
+        .iter_mut()
+        .find(|a| a.ctx == ctx.as_raw())
+        .ok_or_else(|| Error::internal("the context has no task anchor"))?;
+    Ok(std::mem::replace(&mut anchor.modules_added, true))
 }
 
 /// Whether this thread is inside `rt`'s `rust_run`, polling one of its futures.
@@ -312,6 +329,7 @@ impl Executor {
             self.anchors.borrow_mut().push(Anchor {
                 ctx: c,
                 alive: Arc::new(AtomicBool::new(true)),
+                modules_added: false,
             });
             Ok(())
         }
@@ -632,7 +650,7 @@ pub unsafe extern "C" fn rust_wake_fd(rt: *mut sys::JSRuntime) -> c_int {
 
 /// The delay in milliseconds until the next Rust timer of `rt` is due
 /// (rounded up; 0 if one is due now), or -1 if it has none. A host that
-/// polls [`rust_wake_fd`] uses it as (or to cap) its poll timeout, then calls
+/// polls `rust_wake_fd` uses it as (or to cap) its poll timeout, then calls
 /// `JS_ExecutePendingJob`, whose `rust_run` wakes the futures that are due.
 ///
 /// # Safety
@@ -694,16 +712,13 @@ pub(crate) fn set_wake_callback(
     Ok(())
 }
 
-/// The C signature of a wake callback: `void cb(void *opaque)`.
-pub type RawWakeCallback = unsafe extern "C" fn(opaque: *mut c_void);
-
 /// Registers `cb(opaque)` to be called when a Rust future of `rt` can make
 /// progress, for hosts without an fd loop (e.g. a Flutter/Dart host): it runs
 /// on whichever thread woke the future and must only post a task to the JS
 /// thread, which then calls `JS_ExecutePendingJob` (or `rust_run`). Never
 /// call into QuickJS from the callback. Timers of the runtime's own loop
-/// ([`crate::sleep`]) do not call it: after each run the host arms its own
-/// timer for [`rust_next_timeout`] milliseconds. `cb = NULL` removes it. Returns 0, or
+/// (`quickjs::sleep`) do not call it: after each run the host arms its own
+/// timer for `rust_next_timeout(rt)` milliseconds. `cb = NULL` removes it. Returns 0, or
 /// -1 if the executor could not be created. Call it on the JS thread.
 ///
 /// # Safety
@@ -712,7 +727,7 @@ pub type RawWakeCallback = unsafe extern "C" fn(opaque: *mut c_void);
 #[no_mangle]
 pub unsafe extern "C" fn rust_set_wake_callback(
     rt: *mut sys::JSRuntime,
-    cb: Option<RawWakeCallback>,
+    cb: Option<unsafe extern "C" fn(opaque: *mut c_void)>,
     opaque: *mut c_void,
 ) -> c_int {
     struct Opaque(*mut c_void);

@@ -82,3 +82,34 @@ macro_rules! module {
         };
     };
 }
+
+/// Defines the C entry point `JS_AddRust(ctx, rt)` of the crate that builds
+/// the final artifact (the static library a C host links, or a binary),
+/// declaring the listed modules (and any [`register`]ed ones) in each context
+/// it is called for. Without it, a weak default adds only the registered
+/// modules. Use it once per artifact.
+///
+/// ```
+/// #[quickjs::js]
+/// fn answer() -> i32 { 42 }
+/// quickjs::module!(pub static RUST = "rust" { answer });
+/// quickjs::js_add_rust!(RUST);
+/// # fn main() {}
+/// ```
+#[macro_export]
+macro_rules! js_add_rust {
+    ($($module:path),* $(,)?) => {
+        /// Declares this crate's Rust modules in `ctx` (idempotent).
+        ///
+        /// # Safety
+        /// `ctx` must be a live context of the live runtime `rt`, used on
+        /// this thread.
+        #[no_mangle]
+        pub unsafe extern "C" fn JS_AddRust(
+            ctx: *mut $crate::sys::JSContext,
+            rt: *mut $crate::sys::JSRuntime,
+        ) -> ::std::os::raw::c_int {
+            $crate::native::add_rust(ctx, rt, &[$(&$module),*])
+        }
+    };
+}

@@ -343,16 +343,33 @@ pub(crate) fn panic_error(name: &str, panic: Box<dyn std::any::Any + Send>) -> E
     Error::internal(format!("{name}: Rust panic: {msg}"))
 }
 
-/// Registers every [`register`]ed module in `ctx` as a native ES module.
-/// Called by qjs for each context it creates; a C host calls it after
-/// `JS_NewContext`. Returns 0, or -1 with an exception pending.
+/// The body of every `JS_AddRust`: declares `modules`, then every
+/// [`register`]ed module, in `ctx` as native ES modules. Idempotent per
+/// context: a second call for the same context does nothing and returns 0
+/// (a host that calls `JS_AddRust` twice gets no duplicate modules). Returns
+/// 0, or -1 (null or mismatched pointers, or an exception pending).
+///
+/// Call it through [`crate::js_add_rust!`], which defines the C symbol.
 ///
 /// # Safety
-/// `ctx` must be a live context of the live runtime `rt`, on this thread.
-#[no_mangle]
-pub unsafe extern "C" fn JS_AddRust(ctx: *mut sys::JSContext, rt: *mut sys::JSRuntime) -> c_int {
+/// `ctx` must be null or a live context, used on this thread; `rt` must be
+/// null or a live runtime.
+pub unsafe fn add_rust(
+    ctx: *mut sys::JSContext,
+    rt: *mut sys::JSRuntime,
+    modules: &[&'static NativeModule],
+) -> c_int {
     if ctx.is_null() || rt.is_null() || sys::JS_GetRuntime(ctx) != rt {
         return -1;
+    }
+    for m in modules {
+        register(m);
+    }
+    // SAFETY: ctx is live and used on this thread (caller's contract).
+    match crate::bridge::mark_modules_added(Ctx::from_raw(ctx)) {
+        Ok(true) => return 0, // already done for this context
+        Ok(false) => {}
+        Err(_) => return -1,
     }
     for module in registered() {
         if add_module(ctx, module) < 0 {
@@ -360,6 +377,19 @@ pub unsafe extern "C" fn JS_AddRust(ctx: *mut sys::JSContext, rt: *mut sys::JSRu
         }
     }
     0
+}
+
+/// The default `JS_AddRust` (a weak C symbol in quickjs-sys forwards here):
+/// adds the [`register`]ed modules.
+///
+/// # Safety
+/// As [`add_rust`].
+#[no_mangle]
+pub unsafe extern "C" fn quickjs_rust_add_registered(
+    ctx: *mut sys::JSContext,
+    rt: *mut sys::JSRuntime,
+) -> c_int {
+    add_rust(ctx, rt, &[])
 }
 
 /// Declares `module` in `ctx` (its functions are made when JS imports it).
