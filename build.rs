@@ -1,5 +1,6 @@
 //! Compiles the C baseline of the native-call benchmark (benches/c_add.c)
-//! against the patched quickjs.h that quickjs-sys exports.
+//! against the patched quickjs.h that quickjs-sys exports, and passes that
+//! include directory on to the C-host test.
 
 fn main() {
     println!("cargo:rerun-if-changed=benches/c_add.c");
@@ -7,7 +8,9 @@ fn main() {
         std::env::var("DEP_QUICKJS_INCLUDE").expect("quickjs-sys exports its include dir");
     cc::Build::new()
         .file("benches/c_add.c")
-        .include(include)
+        .include(&include)
         .opt_level(3)
         .compile("bench_c_add");
+    // For tests/c_host.rs, which compiles examples/c-host against it.
+    println!("cargo:rustc-env=QUICKJS_INCLUDE={include}");
 }
