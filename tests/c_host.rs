@@ -43,7 +43,15 @@ fn build_c_host() -> PathBuf {
         .arg(&lib)
         // What a Rust staticlib needs from the C library (see
         // `cargo rustc --lib -- --print native-static-libs`).
-        .args(["-lgcc_s", "-lutil", "-lrt", "-lpthread", "-lm", "-ldl", "-lc"])
+        .args([
+            "-lgcc_s",
+            "-lutil",
+            "-lrt",
+            "-lpthread",
+            "-lm",
+            "-ldl",
+            "-lc",
+        ])
         .status()
         .unwrap();
     assert!(status.success(), "compiling examples/c-host failed");

@@ -1,0 +1,68 @@
+//! The unified-diff applier of the build (shared with the tests that apply
+//! the patch series to other QuickJS trees). No external `patch` tool.
+
+use std::fs;
+use std::path::Path;
+
+pub fn apply(text: &str, root: &Path) -> Result<(), String> {
+    let mut lines = text.lines().peekable();
+    while let Some(line) = lines.next() {
+        let Some(old) = line.strip_prefix("--- ") else {
+            continue;
+        };
+        let new = lines
+            .next()
+            .and_then(|l| l.strip_prefix("+++ "))
+            .ok_or("missing +++")?;
+        let _ = old;
+        let rel = new.split('\t').next().unwrap().trim();
+        let rel = rel.strip_prefix("b/").unwrap_or(rel);
+        let path = root.join(rel);
+        let mut content = fs::read_to_string(&path).map_err(|e| format!("{rel}: {e}"))?;
+        while let Some(header) = lines.next_if(|l| l.starts_with("@@")) {
+            let (mut old_left, mut new_left) = hunk_sizes(header)?;
+            let (mut before, mut after) = (String::new(), String::new());
+            while old_left + new_left > 0 {
+                let l = lines.next().ok_or("truncated hunk")?;
+                // An empty line is a context line whose space was stripped.
+                let (kind, body) = if l.is_empty() {
+                    (' ', "")
+                } else {
+                    (l.as_bytes()[0] as char, &l[1..])
+                };
+                if kind != '+' {
+                    before.push_str(body);
+                    before.push('\n');
+                    old_left = old_left.checked_sub(1).ok_or("bad hunk")?;
+                }
+                if kind != '-' {
+                    after.push_str(body);
+                    after.push('\n');
+                    new_left = new_left.checked_sub(1).ok_or("bad hunk")?;
+                }
+            }
+            match content.matches(before.as_str()).count() {
+                1 => content = content.replacen(before.as_str(), &after, 1),
+                n => return Err(format!("{rel}: hunk context found {n} times:\n{before}")),
+            }
+        }
+        fs::write(&path, content).map_err(|e| format!("{rel}: {e}"))?;
+    }
+    Ok(())
+}
+
+/// `@@ -12,7 +12,9 @@` -> (7, 9); a missing count means 1.
+fn hunk_sizes(header: &str) -> Result<(usize, usize), String> {
+    let mut parts = header.split_whitespace().skip(1);
+    let mut count = |sign: char| -> Result<usize, String> {
+        let range = parts
+            .next()
+            .and_then(|r| r.strip_prefix(sign))
+            .ok_or("bad @@ line")?;
+        Ok(range
+            .split_once(',')
+            .map_or(Ok(1), |(_, n)| n.parse())
+            .map_err(|_| "bad @@ count")?)
+    };
+    Ok((count('-')?, count('+')?))
+}
