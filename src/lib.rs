@@ -37,5 +37,6 @@ pub unsafe extern "C" fn JS_AddRust(
     ctx: *mut quickjs::sys::JSContext,
     rt: *mut quickjs::sys::JSRuntime,
 ) -> std::os::raw::c_int {
-    quickjs::native::add_rust(ctx, rt, &[&RUST])
+    // SAFETY: our caller's contract is add_rust's.
+    unsafe { quickjs::native::add_rust(ctx, rt, &[&RUST]) }
 }

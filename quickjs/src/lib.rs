@@ -109,7 +109,8 @@ macro_rules! js_add_rust {
             ctx: *mut $crate::sys::JSContext,
             rt: *mut $crate::sys::JSRuntime,
         ) -> ::std::os::raw::c_int {
-            $crate::native::add_rust(ctx, rt, &[$(&$module),*])
+            // SAFETY: our caller's contract is add_rust's.
+            unsafe { $crate::native::add_rust(ctx, rt, &[$(&$module),*]) }
         }
     };
 }
