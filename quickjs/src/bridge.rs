@@ -194,6 +194,11 @@ pub(crate) fn current_timers() -> Option<Arc<Mutex<Timers>>> {
 /// (Kept on the context's anchor, so it dies with the context: a new context
 /// at a recycled address starts afresh.)
 pub(crate) fn mark_modules_added(ctx: Ctx<'_>) -> Result<bool> {
+    with_anchor(ctx, |a| std::mem::replace(&mut a.modules_added, true))
+}
+
+/// Runs `f` on `ctx`'s anchor, creating the executor and anchor if needed.
+fn with_anchor<R>(ctx: Ctx<'_>, f: impl FnOnce(&mut Anchor) -> R) -> Result<R> {
     // SAFETY: ctx is live.
     let exec = Executor::get_or_create(unsafe { sys::JS_GetRuntime(ctx.as_raw()) })?;
     exec.anchor(ctx)?;
@@ -202,7 +207,7 @@ pub(crate) fn mark_modules_added(ctx: Ctx<'_>) -> Result<bool> {
         .iter_mut()
         .find(|a| a.ctx == ctx.as_raw())
         .ok_or_else(|| Error::internal("the context has no task anchor"))?;
-    Ok(std::mem::replace(&mut anchor.modules_added, true))
+    Ok(f(anchor))
 }
 
 /// Whether this thread is inside `rt`'s `rust_run`, polling one of its futures.
@@ -213,14 +218,7 @@ pub(crate) fn is_polling(rt: *mut sys::JSRuntime) -> bool {
 /// The liveness flag of `ctx` (cleared when the context dies), creating its
 /// anchor if needed.
 pub(crate) fn context_alive_flag(ctx: Ctx<'_>) -> Result<Arc<AtomicBool>> {
-    // SAFETY: ctx is live.
-    let exec = Executor::get_or_create(unsafe { sys::JS_GetRuntime(ctx.as_raw()) })?;
-    exec.anchor(ctx)?;
-    let anchors = exec.anchors.borrow();
-    let anchor = anchors.iter().find(|a| a.ctx == ctx.as_raw());
-    anchor
-        .map(|a| a.alive.clone())
-        .ok_or_else(|| Error::internal("the context has no task anchor"))
+    with_anchor(ctx, |a| a.alive.clone())
 }
 
 /// runtime address -> `Box<Executor>` address. Lookups happen on the runtime's
