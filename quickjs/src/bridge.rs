@@ -5,7 +5,7 @@
 //!   context's *anchor*, an object of class `RustTasks` held by the global
 //!   object: its `gc_mark` marks them (so the GC sees them and cycles through
 //!   them are collected) and its finalizer frees them with the context.
-//! * Wakers may fire on any thread (async-io's timer thread): they push the
+//! * Wakers may fire on any thread (an I/O thread, another executor): they push the
 //!   task to a thread-safe ready list and write the runtime's eventfd, which
 //!   the patched quickjs-libc polls while `rust_pending` is non-zero.
 //! * The patched `JS_ExecutePendingJob` calls `rust_run` when its queue is
