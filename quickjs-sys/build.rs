@@ -1,19 +1,33 @@
-//! Builds the patched quickjs-ng engine.
+//! Builds the patched QuickJS engine.
 //!
-//! 1. Copies the pristine sources of `quickjs/` into `OUT_DIR/quickjs/`.
-//! 2. Applies `../patches/*.patch` (unified diffs, in name order) with the small
-//!    applier below: no external `patch` tool is needed.
-//! 3. Compiles the engine, quickjs-libc, the qjs CLI (`main` renamed `qjs_main`)
-//!    and upstream's test runner (`main` renamed `run_test262_main`) with the
-//!    flags of upstream's CMake Release build.
-//! 4. Selects the committed bindings, or regenerates them (`bindgen` feature).
+//! 1. Picks the tree: the vendored quickjs-ng (`quickjs/`), or a host's own
+//!    QuickJS named by `QUICKJS_SYS_SOURCE_DIR` (quickjs-ng, or Bellard's
+//!    QuickJS, recognised by its `VERSION` file).
+//! 2. Copies it into `OUT_DIR/quickjs/` and applies `../patches/*.patch`
+//!    (unified diffs, in name order; for Bellard's release V, a file of the
+//!    same name in `../patches/bellard-V/` replaces the shared one) with the
+//!    small applier of `patch.rs`: no external `patch` tool. A tree that is
+//!    already patched (its quickjs.h declares `rust_run`) is used as it is.
+//! 3. Compiles the engine and quickjs-libc (unless `QUICKJS_SYS_NO_ENGINE=1`:
+//!    the host links its own patched engine, and no second copy may be
+//!    linked); for the vendored tree also the qjs CLI (`main` renamed
+//!    `qjs_main`) and upstream's test runner (`main` renamed
+//!    `run_test262_main`), with the flags of upstream's CMake Release build.
+//! 4. Selects the committed bindings of that engine and release, or
+//!    regenerates them (`bindgen` feature). Bindings and library always come
+//!    from the same tree: the engines differ in tag numbers and signatures.
+//!
+//! For dependents (`links = "quickjs"`): `DEP_QUICKJS_ENGINE` (`quickjs-ng`
+//! or `bellard`), `DEP_QUICKJS_CLI` (1 when qjs_main is built),
+//! `DEP_QUICKJS_INCLUDE` (the patched headers).
 
 use std::env;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// Engine sources, as upstream's CMakeLists.txt lists them for the `qjs` library.
-const ENGINE: &[&str] = &[
+/// quickjs-ng's engine sources, as upstream's CMakeLists.txt lists them for
+/// the `qjs` library.
+const NG_ENGINE: &[&str] = &[
     "dtoa.c",
     "libregexp.c",
     "libunicode.c",
@@ -21,7 +35,7 @@ const ENGINE: &[&str] = &[
     "quickjs-libc.c",
 ];
 /// Every file build.rs reads from the vendored tree (the rest is copied for tests).
-const READ: &[&str] = &[
+const NG_READ: &[&str] = &[
     "dtoa.c",
     "dtoa.h",
     "libregexp.c",
@@ -47,48 +61,154 @@ const READ: &[&str] = &[
     "builtin-iterator-zip.h",
     "builtin-iterator-zip-keyed.h",
 ];
+/// Bellard's engine sources, as his Makefile lists them for libquickjs.a.
+const BELLARD_ENGINE: &[&str] = &[
+    "quickjs.c",
+    "libregexp.c",
+    "libunicode.c",
+    "cutils.c",
+    "quickjs-libc.c",
+    "libbf.c",
+];
+
+/// Which engine a tree holds, and which release.
+struct Tree {
+    dir: PathBuf,
+    vendored: bool,
+    engine: &'static str,
+    version: String,
+}
+
+impl Tree {
+    fn find(manifest: &Path) -> Tree {
+        println!("cargo:rerun-if-env-changed=QUICKJS_SYS_SOURCE_DIR");
+        let (dir, vendored) = match env::var_os("QUICKJS_SYS_SOURCE_DIR") {
+            Some(d) if !d.is_empty() => (PathBuf::from(d), false),
+            _ => (manifest.join("quickjs"), true),
+        };
+        let header = fs::read_to_string(dir.join("quickjs.h")).unwrap_or_else(|e| {
+            panic!(
+                "QUICKJS_SYS_SOURCE_DIR: no quickjs.h in {}: {e}",
+                dir.display()
+            )
+        });
+        if header.contains("QJS_VERSION_MAJOR") {
+            let part = |name: &str| {
+                let line = header
+                    .lines()
+                    .find(|l| l.starts_with(&format!("#define {name} ")))
+                    .unwrap_or_else(|| panic!("quickjs.h: no {name}"));
+                line.split_whitespace().nth(2).unwrap().to_string()
+            };
+            let version = format!(
+                "{}.{}.{}",
+                part("QJS_VERSION_MAJOR"),
+                part("QJS_VERSION_MINOR"),
+                part("QJS_VERSION_PATCH")
+            );
+            Tree {
+                dir,
+                vendored,
+                engine: "quickjs-ng",
+                version,
+            }
+        } else {
+            let version = fs::read_to_string(dir.join("VERSION")).unwrap_or_else(|e| {
+                panic!(
+                    "{}: neither quickjs-ng (QJS_VERSION_MAJOR in quickjs.h) nor Bellard's \
+                     QuickJS (a VERSION file): {e}",
+                    dir.display()
+                )
+            });
+            Tree {
+                dir,
+                vendored,
+                engine: "bellard",
+                version: version.trim().to_string(),
+            }
+        }
+    }
+
+    /// The committed bindings for this engine and release.
+    fn bindings_file(&self, manifest: &Path) -> PathBuf {
+        let width = env::var("CARGO_CFG_TARGET_POINTER_WIDTH").unwrap();
+        manifest.join(format!(
+            "src/bindings/{}-{}-{width}.rs",
+            self.engine, self.version
+        ))
+    }
+}
 
 fn main() {
     let manifest = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").unwrap());
     let out = PathBuf::from(env::var_os("OUT_DIR").unwrap());
-    let vendored = manifest.join("quickjs");
     let patches_dir = manifest.join("../patches");
     let src = out.join("quickjs");
+    let tree = Tree::find(&manifest);
 
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=patch.rs");
     println!("cargo:rerun-if-changed={}", patches_dir.display());
-    for f in READ {
-        println!("cargo:rerun-if-changed={}", vendored.join(f).display());
+    println!("cargo:rerun-if-env-changed=QUICKJS_SYS_NO_ENGINE");
+    if tree.vendored {
+        for f in NG_READ {
+            println!("cargo:rerun-if-changed={}", tree.dir.join(f).display());
+        }
+    } else {
+        println!("cargo:rerun-if-changed={}", tree.dir.display());
     }
 
     if src.exists() {
         fs::remove_dir_all(&src).expect("clean OUT_DIR/quickjs");
     }
-    copy_dir(&vendored, &src);
+    copy_dir(&tree.dir, &src);
 
-    let mut patches: Vec<PathBuf> = fs::read_dir(&patches_dir)
-        .expect("read patches/")
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "patch"))
-        .collect();
-    patches.sort();
-    for p in &patches {
-        println!("cargo:rerun-if-changed={}", p.display());
-        let text = fs::read_to_string(p).unwrap();
-        if let Err(e) = patch::apply(&text, &src) {
-            panic!("patch {} does not apply: {e}", p.display());
+    let header = fs::read_to_string(src.join("quickjs.h")).unwrap();
+    if !header.contains("rust_run(") {
+        let series = patch::series(&patches_dir, tree.engine, &tree.version);
+        for p in &series {
+            println!("cargo:rerun-if-changed={}", p.display());
+        }
+        if let Err(e) = patch::apply_series(&series, &src) {
+            panic!("{e}");
         }
     }
 
+    let no_engine = env::var("QUICKJS_SYS_NO_ENGINE").is_ok_and(|v| v == "1");
+    let cli = tree.vendored && !no_engine;
+    if !no_engine {
+        compile(&tree, &src, &manifest, cli);
+    }
+    println!("cargo:rustc-link-lib=m");
+    println!("cargo:rustc-link-lib=pthread");
+    println!("cargo:rustc-link-lib=dl");
+
+    // For this crate and its dependents: which engine, and where its headers are.
+    println!("cargo::rustc-check-cfg=cfg(quickjs_bellard, quickjs_cli)");
+    if tree.engine == "bellard" {
+        println!("cargo:rustc-cfg=quickjs_bellard");
+    }
+    if cli {
+        println!("cargo:rustc-cfg=quickjs_cli");
+    }
+    println!("cargo:rustc-env=QUICKJS_SYS_ENGINE={}", tree.engine);
+    println!("cargo:rustc-env=QUICKJS_SYS_VERSION={}", tree.version);
+    println!("cargo:engine={}", tree.engine);
+    println!("cargo:cli={}", cli as u8);
+    println!("cargo:src={}", src.display());
+    println!("cargo:include={}", src.display());
+
+    bindings(&tree, &manifest, &src, &out);
+}
+
+fn compile(tree: &Tree, src: &Path, manifest: &Path, cli: bool) {
     // Upstream's CMake Release build: -O3 -DNDEBUG (debug builds keep the
     // engine's assertions, so tests catch objects leaked at runtime teardown).
     let assertions = env::var_os("CARGO_CFG_DEBUG_ASSERTIONS").is_some();
     let mut base = cc::Build::new();
-    base.include(&src)
+    base.include(src)
         .std("gnu11")
         .define("_GNU_SOURCE", None)
-        .define("QUICKJS_NG_BUILD", None)
         .flag_if_supported("-funsigned-char")
         .flag_if_supported("-Wno-implicit-fallthrough")
         .flag_if_supported("-Wno-sign-compare")
@@ -108,60 +228,85 @@ fn main() {
     }
 
     let mut engine = base.clone();
-    engine.files(ENGINE.iter().map(|f| src.join(f)));
+    if tree.engine == "bellard" {
+        // As his Makefile: CONFIG_VERSION, and BigInt & co. (CONFIG_BIGNUM).
+        engine
+            .define("CONFIG_VERSION", format!("\"{}\"", tree.version).as_str())
+            .define("CONFIG_BIGNUM", None)
+            .flag_if_supported("-Wno-unused-variable")
+            .flag_if_supported("-Wno-unused-function")
+            .flag_if_supported("-Wno-maybe-uninitialized")
+            .flag_if_supported("-Wno-format-truncation")
+            .files(BELLARD_ENGINE.iter().map(|f| src.join(f)));
+    } else {
+        engine
+            .define("QUICKJS_NG_BUILD", None)
+            .files(NG_ENGINE.iter().map(|f| src.join(f)));
+    }
     // The weak default `JS_AddRust` (see the file's comment).
     let fallback = manifest.join("c/js_add_rust_fallback.c");
     println!("cargo:rerun-if-changed={}", fallback.display());
     engine.file(fallback);
     engine.compile("quickjs");
 
-    // The CLI and the conformance runner: each `main` renamed so a Rust binary
-    // (which also provides the hooks) can call it.
-    let mut cli = base.clone();
-    cli.define("main", "qjs_main").files(
-        ["qjs.c", "gen/repl.c", "gen/standalone.c"]
-            .iter()
-            .map(|f| src.join(f)),
-    );
-    cli.compile("qjs_cli");
-    let mut runner = base.clone();
-    runner
-        .define("main", "run_test262_main")
-        .define("help", "run_test262_help")
-        .file(src.join("run-test262.c"));
-    runner.compile("run_test262");
-
-    println!("cargo:rustc-link-lib=m");
-    println!("cargo:rustc-link-lib=pthread");
-    println!("cargo:rustc-link-lib=dl");
-    // For dependents (e.g. a C host build): where the patched tree is.
-    println!("cargo:src={}", src.display());
-    println!("cargo:include={}", src.display());
-
-    bindings(&manifest, &src, &out);
+    if cli {
+        // The CLI and the conformance runner: each `main` renamed so a Rust
+        // binary (which also provides the hooks) can call it.
+        base.define("QUICKJS_NG_BUILD", None);
+        let mut qjs = base.clone();
+        qjs.define("main", "qjs_main").files(
+            ["qjs.c", "gen/repl.c", "gen/standalone.c"]
+                .iter()
+                .map(|f| src.join(f)),
+        );
+        qjs.compile("qjs_cli");
+        let mut runner = base.clone();
+        runner
+            .define("main", "run_test262_main")
+            .define("help", "run_test262_help")
+            .file(src.join("run-test262.c"));
+        runner.compile("run_test262");
+    }
 }
 
+/// The committed bindings of the tree's engine and release (with `bindgen`,
+/// a fresh generation; the drift test compares the two).
 #[cfg(not(feature = "bindgen"))]
-fn bindings(manifest: &Path, _src: &Path, out: &Path) {
-    let width = env::var("CARGO_CFG_TARGET_POINTER_WIDTH").unwrap();
-    let file = manifest.join(format!("src/bindings/bindings_{width}.rs"));
+fn bindings(tree: &Tree, manifest: &Path, _src: &Path, out: &Path) {
+    let file = tree.bindings_file(manifest);
     println!("cargo:rerun-if-changed={}", file.display());
     if !file.exists() {
         panic!(
-            "no committed bindings for {width}-bit targets ({}); build with --features bindgen",
+            "no committed bindings for {} {} ({}); build with --features bindgen (needs libclang)",
+            tree.engine,
+            tree.version,
             file.display()
         );
     }
+    println!(
+        "cargo:rustc-env=QUICKJS_SYS_COMMITTED_BINDINGS={}",
+        file.display()
+    );
     fs::copy(&file, out.join("bindings.rs")).unwrap();
 }
 
 #[cfg(feature = "bindgen")]
-fn bindings(_manifest: &Path, src: &Path, out: &Path) {
+fn bindings(tree: &Tree, manifest: &Path, src: &Path, out: &Path) {
+    let file = tree.bindings_file(manifest);
+    println!(
+        "cargo:rustc-env=QUICKJS_SYS_COMMITTED_BINDINGS={}",
+        file.display()
+    );
     let b = bindgen::Builder::default()
         .header(src.join("quickjs.h").to_str().unwrap())
         .header(src.join("quickjs-libc.h").to_str().unwrap())
         .clang_arg(format!("-I{}", src.display()))
-        .allowlist_function("(JS|js|rust)_.*")
+        .clang_args(if tree.engine == "bellard" {
+            &["-DCONFIG_BIGNUM"][..]
+        } else {
+            &[]
+        })
+        .allowlist_function("(__)?(JS|js|rust)_.*")
         .allowlist_type("JS.*")
         .allowlist_var("JS_.*")
         .blocklist_function("JS_DumpMemoryUsage")

@@ -1,8 +1,41 @@
 //! The unified-diff applier of the build (shared with the tests that apply
 //! the patch series to other QuickJS trees). No external `patch` tool.
+#![allow(dead_code)] // each includer uses its part
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// The patch series for an engine, in order: `patches_dir/*.patch`; for
+/// Bellard's QuickJS release `version`, a file of the same name in
+/// `patches_dir/bellard-<version>/` replaces the shared one (his code
+/// differs there).
+pub fn series(patches_dir: &Path, engine: &str, version: &str) -> Vec<PathBuf> {
+    let mut patches: Vec<PathBuf> = fs::read_dir(patches_dir)
+        .expect("read patches/")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "patch"))
+        .collect();
+    patches.sort();
+    if engine == "bellard" {
+        let variants = patches_dir.join(format!("bellard-{version}"));
+        for p in &mut patches {
+            let variant = variants.join(p.file_name().unwrap());
+            if variant.exists() {
+                *p = variant;
+            }
+        }
+    }
+    patches
+}
+
+/// Applies the whole series to the tree at `root`.
+pub fn apply_series(patches: &[PathBuf], root: &Path) -> Result<(), String> {
+    for p in patches {
+        let text = fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
+        apply(&text, root).map_err(|e| format!("patch {} does not apply: {e}", p.display()))?;
+    }
+    Ok(())
+}
 
 pub fn apply(text: &str, root: &Path) -> Result<(), String> {
     let mut lines = text.lines().peekable();

@@ -1,69 +1,101 @@
 //! examples/c-host: a C program that embeds QuickJS itself (no quickjs-libc,
 //! no qjs), links the Rust static library and the header from cbindgen, and
-//! runs its own poll loop. Built with the system C compiler and run here.
+//! runs its own poll loop. Built with the system C compiler and run here,
+//! against the vendored quickjs-ng and against Bellard's QuickJS 2021-03-27
+//! compiled by the "host" itself (the Kraken set-up).
 
+#[path = "../quickjs-sys/patch.rs"]
+mod patch;
+
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Builds `libquickjs_rust.a` (the crate's staticlib, same profile as this
-/// test) and links examples/c-host/main.c against it.
-fn build_c_host() -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let profile_dir = std::env::current_exe()
+const SCENARIO: &str = "fib(10) = 55\n\
+    TypeError: fib: argument 1: expected number, got string\n\
+    three sleeps done\n\
+    slept at least 200 ms\n\
+    loop slept a few times, cpu under 50 ms\n\
+    clean exit\n";
+
+const BAD_INPUT: &str = "plain runtime: pending 0, fd -1, timeout -1\n\
+    JS_AddRust again: 0\n\
+    JS_AddRust(NULL, rt): -1\n\
+    after two JS_AddRust: fib(4) = 10\n\
+    pending before freeing the context: 1000\n\
+    pending after: 0\n\
+    survivor slept\n\
+    clean exit\n";
+
+/// What a Rust staticlib needs from the C library (see
+/// `cargo rustc --lib -- --print native-static-libs`).
+const SYSTEM_LIBS: &[&str] = &[
+    "-lgcc_s",
+    "-lutil",
+    "-lrt",
+    "-lpthread",
+    "-lm",
+    "-ldl",
+    "-lc",
+];
+
+/// As Bellard's Makefile compiles his sources.
+const BELLARD_DEFINES: &[&str] = &[
+    "-D_GNU_SOURCE",
+    "-DCONFIG_VERSION=\"2021-03-27\"",
+    "-DCONFIG_BIGNUM",
+];
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// This test binary's profile directory (`target/debug` or `target/release`).
+fn profile_dir() -> PathBuf {
+    std::env::current_exe()
         .unwrap()
         .parent()
         .and_then(Path::parent)
         .unwrap()
-        .to_path_buf();
-    let target_dir = profile_dir.parent().unwrap();
-    let release = profile_dir.file_name().unwrap() == "release";
+        .to_path_buf()
+}
+
+fn release() -> bool {
+    profile_dir().file_name().unwrap() == "release"
+}
+
+/// `cargo build --lib` of this crate into `target_dir` (same profile as
+/// this test), with `env`; returns `libquickjs_rust.a`.
+fn build_staticlib(target_dir: &Path, env: &[(&str, &Path)]) -> PathBuf {
     let mut cargo = Command::new(env!("CARGO"));
     cargo
-        .current_dir(root)
+        .current_dir(root())
         .args(["build", "--lib", "--target-dir"])
-        .arg(target_dir);
-    if release {
+        .arg(target_dir)
+        .envs(env.iter().copied());
+    if release() {
         cargo.arg("--release");
     }
     let status = cargo.status().unwrap();
-    assert!(status.success(), "cargo build --lib failed");
-    let lib = profile_dir.join("libquickjs_rust.a");
+    assert!(status.success(), "cargo build --lib failed ({env:?})");
+    let lib = target_dir
+        .join(if release() { "release" } else { "debug" })
+        .join("libquickjs_rust.a");
     assert!(lib.exists(), "{} was not built", lib.display());
-    let exe = profile_dir.join("c-host-example");
-    let status = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
-        .arg("-std=gnu11")
-        .arg("-O1")
-        .arg("-o")
-        .arg(&exe)
-        .arg(root.join("examples/c-host/main.c"))
-        .arg("-I")
-        .arg(root.join("include"))
-        .arg("-I")
-        .arg(env!("QUICKJS_INCLUDE"))
-        .arg(&lib)
-        // What a Rust staticlib needs from the C library (see
-        // `cargo rustc --lib -- --print native-static-libs`).
-        .args([
-            "-lgcc_s",
-            "-lutil",
-            "-lrt",
-            "-lpthread",
-            "-lm",
-            "-ldl",
-            "-lc",
-        ])
-        .status()
-        .unwrap();
-    assert!(status.success(), "compiling examples/c-host failed");
-    exe
+    lib
 }
 
-fn run(exe: &Path, arg: Option<&str>) -> String {
-    let out = Command::new(exe).args(arg).output().unwrap();
+fn cc() -> Command {
+    Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
+}
+
+fn run(exe: &Path, args: &[&str]) -> String {
+    let out = Command::new(exe).args(args).output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
         out.status.success(),
-        "c-host {arg:?} failed ({:?})\nstdout:\n{stdout}\nstderr:\n{}",
+        "{} {args:?} failed ({:?})\nstdout:\n{stdout}\nstderr:\n{}",
+        exe.display(),
         out.status,
         String::from_utf8_lossy(&out.stderr)
     );
@@ -72,25 +104,171 @@ fn run(exe: &Path, arg: Option<&str>) -> String {
 
 #[test]
 fn a_c_host_runs_fib_and_sleep_with_its_own_loop_and_survives_bad_input() {
-    let exe = build_c_host();
-    assert_eq!(
-        run(&exe, None),
-        "fib(10) = 55\n\
-         TypeError: fib: argument 1: expected number, got string\n\
-         three sleeps done\n\
-         slept at least 200 ms\n\
-         loop slept a few times, cpu under 50 ms\n\
-         clean exit\n"
+    // The engine comes with the static library (the vendored quickjs-ng).
+    let profile_dir = profile_dir();
+    let lib = build_staticlib(profile_dir.parent().unwrap(), &[]);
+    let exe = profile_dir.join("c-host-example");
+    let status = cc()
+        .args(["-std=gnu11", "-O1", "-o"])
+        .arg(&exe)
+        .arg(root().join("examples/c-host/main.c"))
+        .arg("-I")
+        .arg(root().join("include"))
+        .arg("-I")
+        .arg(env!("QUICKJS_INCLUDE"))
+        .arg(&lib)
+        .args(SYSTEM_LIBS)
+        .status()
+        .unwrap();
+    assert!(status.success(), "compiling examples/c-host failed");
+    assert_eq!(run(&exe, &[]), SCENARIO);
+    assert_eq!(run(&exe, &["bad-input"]), BAD_INPUT);
+}
+
+/// Copies `from` into `to`, rewriting only files whose content changed (so
+/// cargo's change detection on the tree sees no change on a rerun).
+fn sync_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for e in fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let new = fs::read(e.path()).unwrap();
+        let dst = to.join(e.file_name());
+        if fs::read(&dst).ok().as_deref() != Some(&new[..]) {
+            fs::write(&dst, new).unwrap();
+        }
+    }
+}
+
+/// A Kraken-like host on Bellard's QuickJS 2021-03-27: it patches its own
+/// copy of the engine (patches/ with the bellard-2021-03-27 variants) and
+/// compiles it itself; the Rust static library is built against that tree
+/// (`QUICKJS_SYS_SOURCE_DIR`) without an engine of its own
+/// (`QUICKJS_SYS_NO_ENGINE=1`), so one copy of QuickJS is linked. The same
+/// examples/c-host program runs the same scenario, and Bellard's own qjs
+/// (patched quickjs-libc and qjs.c) runs examples/test.js.
+#[test]
+fn a_host_on_bellards_quickjs_links_the_rust_modules_and_runs_fib_and_sleep() {
+    let work = profile_dir().parent().unwrap().join("bellard-host");
+    // 1. The host's patched tree.
+    let scratch = work.join("scratch");
+    let _ = fs::remove_dir_all(&scratch);
+    sync_dir(
+        &root().join("quickjs-sys/tests/fixtures/bellard-2021-03-27"),
+        &scratch,
     );
-    assert_eq!(
-        run(&exe, Some("bad-input")),
-        "plain runtime: pending 0, fd -1, timeout -1\n\
-         JS_AddRust again: 0\n\
-         JS_AddRust(NULL, rt): -1\n\
-         after two JS_AddRust: fib(4) = 10\n\
-         pending before freeing the context: 1000\n\
-         pending after: 0\n\
-         survivor slept\n\
-         clean exit\n"
+    let series = patch::series(&root().join("patches"), "bellard", "2021-03-27");
+    patch::apply_series(&series, &scratch).unwrap();
+    let tree = work.join("quickjs");
+    sync_dir(&scratch, &tree);
+    fs::remove_dir_all(&scratch).unwrap();
+
+    // 2. The Rust static library against it, with no engine inside.
+    let lib = build_staticlib(
+        &work.join("target"),
+        &[
+            ("QUICKJS_SYS_SOURCE_DIR", &tree),
+            ("QUICKJS_SYS_NO_ENGINE", Path::new("1")),
+        ],
     );
+    let nm = Command::new("nm")
+        .args(["-g", "--defined-only"])
+        .arg(&lib)
+        .output()
+        .unwrap();
+    let symbols = String::from_utf8_lossy(&nm.stdout);
+    let defines = |name: &str| {
+        symbols
+            .lines()
+            .any(|l| l.split_whitespace().last() == Some(name) && l.contains(" T "))
+    };
+    assert!(defines("rust_run") && defines("JS_AddRust"));
+    assert!(
+        !defines("JS_NewRuntime"),
+        "the static library carries an engine"
+    );
+
+    // 3. The host compiles its engine (as Bellard's Makefile does), with
+    // assertions on: JS_FreeRuntime checks that nothing leaked.
+    let obj = work.join("obj");
+    fs::create_dir_all(&obj).unwrap();
+    let compile = |name: &str| -> PathBuf {
+        let o = obj.join(name.replace(".c", ".o"));
+        let status = cc()
+            .args(["-c", "-O1", "-w"])
+            .args(BELLARD_DEFINES)
+            .arg("-I")
+            .arg(&tree)
+            .arg(tree.join(name))
+            .arg("-o")
+            .arg(&o)
+            .status()
+            .unwrap();
+        assert!(status.success(), "compiling {name} failed");
+        o
+    };
+    let engine: Vec<PathBuf> = [
+        "quickjs.c",
+        "libregexp.c",
+        "libunicode.c",
+        "cutils.c",
+        "libbf.c",
+    ]
+    .map(compile)
+    .into();
+    let link = |exe: &Path, sources: &[PathBuf]| {
+        let status = cc()
+            .args(["-std=gnu11", "-O1", "-w"])
+            .args(BELLARD_DEFINES)
+            .arg("-o")
+            .arg(exe)
+            .args(sources)
+            .args(&engine)
+            .arg("-I")
+            .arg(root().join("include"))
+            .arg("-I")
+            .arg(&tree)
+            .arg(&lib)
+            .args(SYSTEM_LIBS)
+            .status()
+            .unwrap();
+        assert!(status.success(), "linking {} failed", exe.display());
+    };
+
+    // 4. The C host example: the same scenario, the same output.
+    let host = work.join("c-host-example");
+    link(&host, &[root().join("examples/c-host/main.c")]);
+    assert_eq!(run(&host, &[]), SCENARIO);
+    assert_eq!(run(&host, &["bad-input"]), BAD_INPUT);
+
+    // 5. Bellard's qjs with the patched quickjs-libc (its loop waits on the
+    // wake fd) and qjs.c (JS_AddRust in every context). His REPL and qjscalc
+    // are bytecode compiled from JS files his release builds with qjsc; qjs
+    // runs neither for a script file, so they are empty here.
+    let no_repl = work.join("no_repl.c");
+    fs::write(
+        &no_repl,
+        "#include <stdint.h>\n\
+         const uint8_t qjsc_repl[1]; const uint32_t qjsc_repl_size = 0;\n\
+         const uint8_t qjsc_qjscalc[1]; const uint32_t qjsc_qjscalc_size = 0;\n",
+    )
+    .unwrap();
+    let qjs = work.join("qjs");
+    link(
+        &qjs,
+        &[tree.join("qjs.c"), tree.join("quickjs-libc.c"), no_repl],
+    );
+    let started = std::time::Instant::now();
+    let out = run(&qjs, &[root().join("examples/test.js").to_str().unwrap()]);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "export from rust : fib,sleep");
+    assert_eq!(lines[1], "begin sleep 2s");
+    assert_eq!(lines[2], "sleep done");
+    assert_eq!(lines[3], "fib(3) = 6");
+    assert_eq!(lines[4], "TypeError fib: expected 1 argument, got 0");
+    assert!(out.contains("    at fib (native)\n"), "{out}");
+    assert!(
+        out.ends_with("TypeError fib: argument 1: expected number, got string\n"),
+        "{out}"
+    );
+    assert!(started.elapsed() >= std::time::Duration::from_secs(2));
 }

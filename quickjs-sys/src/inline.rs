@@ -177,6 +177,7 @@ pub unsafe fn JS_ToBoolean(ctx: *mut JSContext, val: JSValue) -> JSValue {
 pub unsafe fn JS_ToUint32(ctx: *mut JSContext, pres: *mut u32, val: JSValue) -> i32 {
     JS_ToInt32(ctx, pres as *mut i32, val)
 }
+#[cfg(not(quickjs_bellard))] // a real function there
 /// # Safety
 /// `ctx` live; `str_` a NUL-terminated string.
 #[inline(always)]
@@ -231,6 +232,7 @@ pub unsafe fn JS_NewCFunctionMagic(
         magic,
     )
 }
+#[cfg(not(quickjs_bellard))] // a real function there
 /// # Safety
 /// As `JS_AtomToCStringLen`.
 #[inline(always)]

@@ -1,4 +1,6 @@
-//! Raw bindings to quickjs-ng 0.16.2, patched with the quickjs-rust hooks.
+//! Raw bindings to quickjs-ng 0.16.2 (vendored), or to a host's own QuickJS
+//! tree named by `QUICKJS_SYS_SOURCE_DIR` (quickjs-ng, or Bellard's QuickJS
+//! 2021-03-27), patched with the quickjs-rust hooks.
 //!
 //! * The C sources are vendored pristine in `quickjs/`; `build.rs` applies
 //!   `../patches/` to a copy and compiles it (see the crate README).
@@ -18,18 +20,46 @@
     clippy::all
 )]
 
-use std::os::raw::{c_char, c_int};
-
-include!(concat!(env!("OUT_DIR"), "/bindings.rs"));
+/// The bindgen output for the engine this crate was built against.
+mod raw {
+    include!(concat!(env!("OUT_DIR"), "/bindings.rs"));
+}
+pub use raw::*;
 
 mod inline;
 pub use inline::*;
 
+/// Bellard's QuickJS: the functions whose signatures differ from
+/// quickjs-ng's, or that it lacks, with quickjs-ng's signatures (these
+/// explicit re-exports shadow the raw ones of the glob above).
+#[cfg(quickjs_bellard)]
+mod bellard;
+#[cfg(quickjs_bellard)]
+pub use bellard::{
+    JS_DupValue, JS_DupValueRT, JS_FreeValue, JS_FreeValueRT, JS_GetLength, JS_GetProperty,
+    JS_HasException, JS_IsError, JS_IsFunction, JS_IsJobPending, JS_IsRegisteredClass,
+    JS_NewClassID, JS_NewObjectClass, JS_NewSymbol, JS_PromiseMarkAsHandled, JS_SetProperty,
+    JS_ThrowPlainError, JS_ToCStringLen2, JS_TAG_SHORT_BIG_INT, JS_TAG_STRING_ROPE,
+};
+
+/// The engine the bindings (and the linked library) come from:
+/// `"quickjs-ng"` or `"bellard"`.
+pub const ENGINE: &str = env!("QUICKJS_SYS_ENGINE");
+/// Its release (`"0.16.2"`, `"2021-03-27"`).
+pub const ENGINE_VERSION: &str = env!("QUICKJS_SYS_VERSION");
+
+#[cfg(quickjs_cli)]
 extern "C" {
     /// `main` of upstream's qjs.c (the stock QuickJS command-line tool).
-    pub fn qjs_main(argc: c_int, argv: *mut *mut c_char) -> c_int;
+    pub fn qjs_main(
+        argc: std::os::raw::c_int,
+        argv: *mut *mut std::os::raw::c_char,
+    ) -> std::os::raw::c_int;
     /// `main` of upstream's run-test262.c (the conformance runner of `make test`).
-    pub fn run_test262_main(argc: c_int, argv: *mut *mut c_char) -> c_int;
+    pub fn run_test262_main(
+        argc: std::os::raw::c_int,
+        argv: *mut *mut std::os::raw::c_char,
+    ) -> std::os::raw::c_int;
 }
 
 /// Where build.rs put the patched sources (and upstream's tests/).
@@ -42,10 +72,11 @@ mod drift {
     #[test]
     fn committed_bindings_match_a_fresh_generation() {
         let fresh = include_str!(concat!(env!("OUT_DIR"), "/bindings.rs"));
-        let committed = include_str!("bindings/bindings_64.rs");
+        let committed = include_str!(env!("QUICKJS_SYS_COMMITTED_BINDINGS"));
         assert!(
             fresh == committed,
-            "src/bindings/bindings_64.rs is stale: copy $OUT_DIR/bindings.rs over it"
+            "{} is stale: copy $OUT_DIR/bindings.rs over it",
+            env!("QUICKJS_SYS_COMMITTED_BINDINGS")
         );
     }
 }

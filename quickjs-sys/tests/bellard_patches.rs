@@ -1,10 +1,13 @@
 //! The patch series applies to Bellard's QuickJS 2021-03-27 (the release
 //! Kraken pinned; pristine copy with its LICENSE in
 //! `tests/fixtures/bellard-2021-03-27`, from crates.io libquickjs-sys 0.10.0):
-//! `patches/bellard-2021-03-27/0001` (its quickjs.h differs) plus the shared
-//! `patches/0002`. The patched engine is compiled with the system C compiler
-//! and linked into a small C program whose stub `rust_run` proves that
-//! `JS_ExecutePendingJob` calls the hook when the job queue is empty.
+//! `patches/bellard-2021-03-27/0001`, `0003`, `0004` (his code differs there)
+//! and the shared `patches/0002`. The patched engine is compiled with the
+//! system C compiler and linked into a small C program whose own `rust_run`
+//! counts its calls, proving that `JS_ExecutePendingJob` calls the hook when
+//! the job queue is empty. (The Rust module layer on this tree, with
+//! quickjs-libc and qjs, is tested end to end by the root crate's
+//! `tests/c_host.rs`.)
 
 #[path = "../patch.rs"]
 mod patch;
@@ -57,13 +60,24 @@ fn the_patch_series_applies_to_bellards_quickjs_and_the_hook_runs() {
             .trim(),
         "2021-03-27"
     );
-    for p in [
-        "bellard-2021-03-27/0001-declare-rust-hooks.patch",
-        "0002-execute-pending-job-calls-rust-run.patch",
-    ] {
-        let text = std::fs::read_to_string(manifest.join("../patches").join(p)).unwrap();
-        patch::apply(&text, &tree).unwrap_or_else(|e| panic!("{p} does not apply: {e}"));
-    }
+    let series = patch::series(&manifest.join("../patches"), "bellard", "2021-03-27");
+    let names: Vec<String> = series
+        .iter()
+        .map(|p| {
+            let parent = p.parent().unwrap().file_name().unwrap().to_string_lossy();
+            format!("{parent}/{}", p.file_name().unwrap().to_string_lossy())
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "bellard-2021-03-27/0001-declare-rust-hooks.patch",
+            "patches/0002-execute-pending-job-calls-rust-run.patch",
+            "bellard-2021-03-27/0003-libc-waits-on-rust-wake-fd.patch",
+            "bellard-2021-03-27/0004-qjs-registers-rust-modules.patch",
+        ]
+    );
+    patch::apply_series(&series, &tree).unwrap();
     let probe = work.join("probe.c");
     std::fs::write(&probe, PROBE).unwrap();
     let exe = work.join("probe");

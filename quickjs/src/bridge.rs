@@ -247,21 +247,7 @@ impl Executor {
                 std::io::Error::last_os_error()
             )));
         }
-        let mut anchor_class: sys::JSClassID = 0;
-        let def = sys::JSClassDef {
-            class_name: c"RustTasks".as_ptr(),
-            finalizer: Some(anchor_finalizer),
-            gc_mark: Some(anchor_mark),
-            call: None,
-            exotic: std::ptr::null_mut(),
-        };
-        // SAFETY: rt is live (we are inside a call on it); JS_NewClass copies def.
-        unsafe {
-            sys::JS_NewClassID(rt, &mut anchor_class);
-            if sys::JS_NewClass(rt, anchor_class, &def) < 0 {
-                return Err(Error::internal("cannot register the RustTasks class"));
-            }
-        }
+        let anchor_class = register_anchor_class(rt)?;
         let exec = Box::new(Executor {
             // SAFETY: fd is a fresh descriptor nobody else owns.
             shared: Arc::new(Shared {
@@ -280,6 +266,9 @@ impl Executor {
         });
         let ptr = Box::into_raw(exec);
         // SAFETY: the finalizer runs once, at the end of JS_FreeRuntime(rt).
+        // (Bellard's QuickJS has no runtime finalizers: there the executor
+        // is freed with the last anchor, see anchor_finalizer.)
+        #[cfg(not(quickjs_bellard))]
         if unsafe { sys::JS_AddRuntimeFinalizer(rt, Some(runtime_finalizer), ptr.cast()) } < 0 {
             // SAFETY: ptr came from Box::into_raw just above and was not shared.
             drop(unsafe { Box::from_raw(ptr) });
@@ -546,11 +535,52 @@ where
     promise
 }
 
+/// Registers the anchor class in `rt`.
+fn register_anchor_class(rt: *mut sys::JSRuntime) -> Result<sys::JSClassID> {
+    let def = sys::JSClassDef {
+        class_name: c"RustTasks".as_ptr(),
+        finalizer: Some(anchor_finalizer),
+        gc_mark: Some(anchor_mark),
+        call: None,
+        exotic: std::ptr::null_mut(),
+    };
+    // quickjs-ng allocates class ids per runtime; Bellard's are global, so
+    // one id serves every runtime (registered in each once).
+    #[cfg(not(quickjs_bellard))]
+    let mut id: sys::JSClassID = 0;
+    #[cfg(quickjs_bellard)]
+    let mut id: sys::JSClassID = {
+        static ID: std::sync::OnceLock<sys::JSClassID> = std::sync::OnceLock::new();
+        *ID.get_or_init(|| {
+            let mut id = 0;
+            // SAFETY: writes the new id into `id`.
+            unsafe { sys::JS_NewClassID(std::ptr::null_mut(), &mut id) };
+            id
+        })
+    };
+    // SAFETY: rt is live (we are inside a call on it); JS_NewClass copies def.
+    unsafe {
+        sys::JS_NewClassID(rt, &mut id);
+        if !sys::JS_IsRegisteredClass(rt, id) && sys::JS_NewClass(rt, id, &def) < 0 {
+            return Err(Error::internal("cannot register the RustTasks class"));
+        }
+    }
+    Ok(id)
+}
+
 unsafe extern "C" fn anchor_finalizer(rt: *mut sys::JSRuntime, val: sys::JSValue) {
     if let Some(exec) = Executor::find(rt) {
         // SAFETY: val is the anchor being finalized; its opaque is its context's address.
         let ctx = unsafe { sys::JS_GetOpaque(val, exec.anchor_class) };
         exec.drop_context(rt, ctx.cast());
+        // Bellard's QuickJS: no runtime finalizer, so the executor goes with
+        // its last context (no future can outlive its context anyway).
+        #[cfg(quickjs_bellard)]
+        if exec.anchors.borrow().is_empty() {
+            // SAFETY: exec is not used after this point; the Box was made
+            // in get_or_create and is removed from the map here, once.
+            unsafe { free_executor(rt, (exec as *const Executor).cast_mut().cast()) };
+        }
     }
 }
 
@@ -566,12 +596,22 @@ unsafe extern "C" fn anchor_mark(
     }
 }
 
+#[cfg(not(quickjs_bellard))]
 unsafe extern "C" fn runtime_finalizer(rt: *mut sys::JSRuntime, arg: *mut c_void) {
+    // SAFETY: arg is the Box registered in get_or_create; this runs once.
+    unsafe { free_executor(rt, arg) }
+}
+
+/// Removes `rt`'s executor from the map and drops it.
+///
+/// # Safety
+/// `arg` is `rt`'s executor Box, not used afterwards.
+unsafe fn free_executor(rt: *mut sys::JSRuntime, arg: *mut c_void) {
     EXECUTORS
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .retain(|(r, _)| *r != rt as usize);
-    // SAFETY: arg is the Box registered in get_or_create; this runs once.
+    // SAFETY: the caller's contract.
     let exec = unsafe { Box::from_raw(arg.cast::<Executor>()) };
     for anchor in exec.anchors.borrow().iter() {
         anchor.alive.store(false, Ordering::Release);
@@ -679,6 +719,7 @@ pub(crate) fn next_timeout(rt: *mut sys::JSRuntime) -> Option<std::time::Duratio
 /// Blocks in `poll(2)` until a Rust future of `rt` can make progress: its
 /// wake fd is readable or its next timer is due (EINTR retried). Returns
 /// false at once if `rt` has no live future.
+#[cfg(not(quickjs_bellard))] // used by Runtime
 pub(crate) fn wait_for_progress(rt: *mut sys::JSRuntime) -> bool {
     let Some(exec) = Executor::find(rt).filter(|e| e.live.get() > 0) else {
         return false;
@@ -701,6 +742,12 @@ pub(crate) fn set_wake_callback(
     ctx_rt: *mut sys::JSRuntime,
     callback: Option<WakeCallback>,
 ) -> Result<()> {
+    // Bellard's QuickJS: the executor lives with its contexts' anchors, so
+    // only one made by JS_AddRust or a spawned future can take a callback.
+    #[cfg(quickjs_bellard)]
+    let exec = Executor::find(ctx_rt)
+        .ok_or_else(|| Error::internal("no executor yet: call JS_AddRust first"))?;
+    #[cfg(not(quickjs_bellard))]
     let exec = Executor::get_or_create(ctx_rt)?;
     *exec
         .shared

@@ -1,7 +1,7 @@
 //! Module resolution and loading for `import` in embedded runtimes, and
 //! bytecode compilation.
 
-use crate::context::EvalKind;
+use crate::ctx::EvalKind;
 use crate::error::{Error, Result};
 use crate::value::{Ctx, Value};
 use quickjs_sys as sys;

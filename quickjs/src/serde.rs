@@ -20,10 +20,10 @@
 //! (`"Unit"`, `{ "Variant": value }`); bytes are a `Uint8Array`. From JS,
 //! `undefined` also reads as `None`/`()`, and typed arrays as bytes.
 
+use crate::binary::Bytes;
 use crate::convert::{FromJs, IntoJs};
 use crate::error::{Error, Result};
 use crate::object::{Object, PropertyKey};
-use crate::types::Bytes;
 use crate::value::{Ctx, Value};
 use quickjs_sys as sys;
 use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};

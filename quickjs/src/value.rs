@@ -101,6 +101,7 @@ impl<'js> Ctx<'js> {
     /// # let ctx = quickjs::Context::full(&rt).unwrap();
     /// ctx.with(|ctx| assert!(ctx.runtime().is_some()));
     /// ```
+    #[cfg(not(quickjs_bellard))]
     pub fn runtime(self) -> Option<crate::Runtime> {
         crate::runtime::Runtime::of_context(self)
     }
@@ -230,6 +231,24 @@ impl<'js> Value<'js> {
         sys::JS_VALUE_GET_TAG(self.raw)
     }
 
+    /// Whether this is an array (not following proxies on quickjs-ng).
+    pub(crate) fn is_array(&self) -> bool {
+        // SAFETY: self is a live value of a live context.
+        #[cfg(not(quickjs_bellard))]
+        return unsafe { sys::JS_IsArray(self.raw) };
+        // Bellard's takes the context and follows proxies (Array.isArray); a
+        // revoked proxy throws: not an array, and the exception is dropped.
+        // SAFETY: as above.
+        #[cfg(quickjs_bellard)]
+        unsafe {
+            let r = sys::JS_IsArray(self.ctx.as_raw(), self.raw);
+            if r < 0 {
+                sys::JS_FreeValue(self.ctx.as_raw(), sys::JS_GetException(self.ctx.as_raw()));
+            }
+            r > 0
+        }
+    }
+
     /// What a conversion error calls this value: its `typeof`, except that
     /// `null` and arrays are named as such.
     ///
@@ -254,7 +273,7 @@ impl<'js> Value<'js> {
                 // SAFETY (both calls): self is a live object of a live context.
                 if unsafe { sys::JS_IsFunction(self.ctx.as_raw(), self.raw) } {
                     "function"
-                } else if unsafe { sys::JS_IsArray(self.raw) } {
+                } else if self.is_array() {
                     "array"
                 } else {
                     "object"
