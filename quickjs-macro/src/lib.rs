@@ -1,135 +1,136 @@
-//! `#[js]`: turns a plain Rust function into a native JavaScript function.
+//! `#[js]`: native JavaScript functions and classes written as plain Rust.
 //!
 //! ```ignore
 //! #[js] pub fn fib(n: i64) -> i64 { if n <= 1 { n.max(0) } else { n + fib(n - 1) } }
 //! #[js] pub async fn sleep(ms: u64) { quickjs::sleep(Duration::from_millis(ms)).await; }
-//! quickjs::module!(pub static RUST = "rust" { fib, sleep });
+//!
+//! #[js] pub struct Counter { count: i64 }
+//! #[js] impl Counter {
+//!     #[js(constructor)] pub fn new(start: Option<i64>) -> Self { Counter { count: start.unwrap_or(0) } }
+//!     pub fn increment(&mut self) -> i64 { self.count += 1; self.count }
+//!     #[js(get)] pub fn count(&self) -> i64 { self.count }
+//! }
+//! quickjs::module!(pub static RUST = "rust" { fib, sleep } classes { Counter });
 //! ```
 //!
-//! The function stays as written. Beside it, `#[js]` generates a module of the
-//! same name (modules and functions live in different namespaces) holding
-//! `EXPORT`, the function's [`NativeFunction`] descriptor, and its `extern "C"`
-//! trampoline, which checks the argument count, converts every argument with
-//! `FromJs` (a failure names the function, the position and what was
-//! expected), calls the function inside the panic boundary and converts the
-//! result with `IntoJs`. Trailing `Option<T>` parameters are optional; the JS
-//! `length` is the number of required ones. An `async fn` returns a Promise.
-//! `#[js(name = "jsName")]` exports under another name. `#[js]` functions are
-//! module-level items (the generated module refers to the function through
-//! `super::`, which cannot reach items local to a function body).
+//! **Functions.** The function stays as written. Beside it, `#[js]`
+//! generates a module of the same name holding `EXPORT`, the function's
+//! `NativeFunction` descriptor, and its `extern "C"` trampoline, which
+//! checks the argument count, converts every argument with `FromJs` (a
+//! failure names the function, the position and what was expected), calls
+//! the function inside the panic boundary and converts the result with
+//! `IntoJs` (`Err` is thrown, its kind chosen by a `quickjs::Error`).
+//! Parameters: any `FromJs` type; `&str` (borrowed, no copy); `&T` /
+//! `&mut T` of a `#[js]` class; trailing `Option<T>` are optional (the JS
+//! `length` counts the required ones); a last `Rest<T>` takes the remaining
+//! arguments; `Ctx` (sync) or `AsyncCtx` (async) give the context and
+//! `This<T>` the call's `this` (these three are not JS arguments). An
+//! `async fn` returns a Promise. `#[js(name = "jsName")]` exports under
+//! another name. `#[js]` functions are module-level items.
 //!
-//! [`NativeFunction`]: https://docs.rs/quickjs/latest/quickjs/struct.NativeFunction.html
+//! **Classes.** `#[js]` on a struct makes it a JS class (`#[js(name = ..)]`
+//! renames it); `#[js]` on its impl block exports the members:
+//! `#[js(constructor)]` (returns `Self` or `Result<Self, E>`), methods
+//! taking `&self` / `&mut self`, associated functions without `self` (static
+//! methods), `#[js(get)]` / `#[js(set)]` accessors (a setter named `set_x`
+//! sets `x`), async methods on `&self` (the future works on a clone: `Self:
+//! Clone`), and `#[js(skip)]` for Rust-only items. Every argument is
+//! converted before the receiver is borrowed; a re-entrant call that would
+//! alias a `&mut self` borrow throws a `TypeError`.
+//!
+//! Every parameter and result type names its TypeScript type
+//! (`quickjs::TypeScript`), from which `NativeModule::typescript` writes the
+//! module's `.d.ts`.
 
+mod class;
+mod params;
+
+use params::{c_name, ts_return, ts_signature};
 use proc_macro::TokenStream;
 use proc_macro2::Span;
-use quote::{format_ident, quote, quote_spanned};
-use syn::spanned::Spanned;
-use syn::{parse_macro_input, FnArg, ItemFn, LitStr, Pat, Type};
+use quote::{quote, quote_spanned};
+use syn::{parse_macro_input, Item, ItemFn, LitStr};
 
-/// Exports a function to JavaScript; see the crate documentation.
+/// Options of `#[js(...)]`.
+#[derive(Default)]
+pub(crate) struct Options {
+    pub name: Option<LitStr>,
+    pub constructor: bool,
+    pub get: bool,
+    pub set: bool,
+    pub skip: bool,
+}
+
+impl Options {
+    /// Takes one `#[js(...)]` option.
+    pub(crate) fn apply(&mut self, meta: syn::meta::ParseNestedMeta) -> syn::Result<()> {
+        if meta.path.is_ident("name") {
+            self.name = Some(meta.value()?.parse()?);
+        } else if meta.path.is_ident("constructor") {
+            self.constructor = true;
+        } else if meta.path.is_ident("get") {
+            self.get = true;
+        } else if meta.path.is_ident("set") {
+            self.set = true;
+        } else if meta.path.is_ident("skip") {
+            self.skip = true;
+        } else {
+            return Err(meta.error(
+                "#[js]: unknown option (expected `name = \"...\"`, `constructor`, `get`, `set` or `skip`)",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Exports a function, a struct (as a class) or its impl block (the class's
+/// members) to JavaScript; see the crate documentation.
 #[proc_macro_attribute]
 pub fn js(attr: TokenStream, item: TokenStream) -> TokenStream {
-    let func = parse_macro_input!(item as ItemFn);
-    let mut js_name: Option<LitStr> = None;
-    let parser = syn::meta::parser(|meta| {
-        if meta.path.is_ident("name") {
-            js_name = Some(meta.value()?.parse()?);
-            Ok(())
-        } else {
-            Err(meta.error("#[js]: unknown option (expected `name = \"...\"`)"))
-        }
-    });
+    let mut opts = Options::default();
+    let parser = syn::meta::parser(|meta| opts.apply(meta));
     parse_macro_input!(attr with parser);
-    match expand(&func, js_name) {
+    let item = parse_macro_input!(item as Item);
+    let out = match &item {
+        Item::Fn(f) => expand_fn(f, opts.name),
+        Item::Struct(s) => class::expand_struct(s, opts.name),
+        Item::Impl(i) => class::expand_impl(i),
+        other => Err(syn::Error::new_spanned(
+            other,
+            "#[js] goes on a function, a struct or the struct's impl block",
+        )),
+    };
+    match out {
         Ok(ts) => ts.into(),
         Err(e) => {
             let err = e.to_compile_error();
-            quote!(#func #err).into()
+            quote!(#item #err).into()
         }
     }
 }
 
-fn expand(func: &ItemFn, js_name: Option<LitStr>) -> syn::Result<proc_macro2::TokenStream> {
+fn expand_fn(func: &ItemFn, js_name: Option<LitStr>) -> syn::Result<proc_macro2::TokenStream> {
     let sig = &func.sig;
-    if !sig.generics.params.is_empty() {
-        return Err(syn::Error::new(
-            sig.generics.span(),
-            "#[js] functions cannot be generic: JS calls one concrete function",
-        ));
-    }
-    if let Some(v) = &sig.variadic {
-        return Err(syn::Error::new(
-            v.span(),
-            "#[js] functions cannot be variadic",
-        ));
-    }
+    let p = params::parse(sig, false)?;
     let is_async = sig.asyncness.is_some();
     let ident = &sig.ident;
     let vis = &func.vis;
     let name = js_name.unwrap_or_else(|| LitStr::new(&ident.to_string(), ident.span()));
-    let c_name = syn::LitCStr::new(
-        &std::ffi::CString::new(name.value())
-            .map_err(|_| syn::Error::new(name.span(), "a JS name cannot contain NUL"))?,
-        name.span(),
-    );
-
-    let mut conversions = Vec::new();
-    let mut call_args = Vec::new();
-    let mut optional_tail = 0u32;
-    let inputs: Vec<_> = sig.inputs.iter().collect();
-    for (i, input) in inputs.iter().enumerate() {
-        let FnArg::Typed(arg) = input else {
-            return Err(syn::Error::new(
-                input.span(),
-                "#[js] on methods comes with classes; a free function takes no `self`",
-            ));
-        };
-        if !matches!(&*arg.pat, Pat::Ident(_)) {
-            return Err(syn::Error::new(
-                arg.pat.span(),
-                "#[js] parameters must be plain names",
-            ));
-        }
-        let var = format_ident!("arg{}", i);
-        let ty = &*arg.ty;
-        if is_option(ty) {
-            optional_tail += 1;
-        } else {
-            optional_tail = 0;
-        }
-        match ty {
-            Type::Reference(r) if is_str(&r.elem) && r.mutability.is_none() => {
-                if is_async {
-                    return Err(syn::Error::new(ty.span(), "async #[js] functions take owned arguments: use String, not &str (the future outlives the call)"));
-                }
-                // Borrowed from the engine for the duration of the call.
-                conversions.push(
-                    quote_spanned!(ty.span()=> let #var: ::quickjs::JsStr<'_> = args.get(#i)?;),
-                );
-                call_args.push(quote!(&*#var));
-            }
-            Type::Reference(_) => {
-                return Err(syn::Error::new(ty.span(), "#[js]: this reference type is not supported as an argument; `&str` is, or take an owned type"));
-            }
-            _ => {
-                conversions.push(quote_spanned!(ty.span()=> let #var: #ty = args.get(#i)?;));
-                call_args.push(quote!(#var));
-            }
-        }
-    }
-    let max = inputs.len() as u32;
-    let required = max - optional_tail;
-
+    let c_name = c_name(&name)?;
+    let (required, max) = (p.required, p.max);
+    let conversions = &p.conversions;
+    let call_args = &p.call_args;
+    let ts = ts_signature(&p, Some(ts_return(sig)));
     let body = if is_async {
         quote! {
-            ::quickjs::native::call_async(&EXPORT, ctx, argc, argv, |args| {
+            ::quickjs::native::call_async(&EXPORT, ctx, this, argc, argv, |args| {
                 #(#conversions)*
                 ::std::result::Result::Ok(super::#ident(#(#call_args),*))
             })
         }
     } else {
         quote! {
-            ::quickjs::native::call(&EXPORT, ctx, argc, argv, |args| {
+            ::quickjs::native::call(&EXPORT, ctx, this, argc, argv, |args| {
                 #(#conversions)*
                 ::quickjs::IntoJs::into_js(super::#ident(#(#call_args),*), args.ctx())
             })
@@ -155,26 +156,19 @@ fn expand(func: &ItemFn, js_name: Option<LitStr>) -> syn::Result<proc_macro2::To
                 required: #required,
                 max: #max,
                 func: trampoline,
+                ts: #ts,
             };
 
             unsafe extern "C" fn trampoline(
                 ctx: *mut ::quickjs::sys::JSContext,
-                _this: ::quickjs::sys::JSValue,
+                this: ::quickjs::sys::JSValue,
                 argc: ::std::os::raw::c_int,
                 argv: *mut ::quickjs::sys::JSValue,
             ) -> ::quickjs::sys::JSValue {
-                // SAFETY: the engine calls this with a live context and argc
-                // live arguments, as `call`/`call_async` require.
+                // SAFETY: the engine calls this with a live context, `this`
+                // and argc live arguments, as `call`/`call_async` require.
                 unsafe { #body }
             }
         }
     })
-}
-
-fn is_str(ty: &Type) -> bool {
-    matches!(ty, Type::Path(p) if p.qself.is_none() && p.path.is_ident("str"))
-}
-
-fn is_option(ty: &Type) -> bool {
-    matches!(ty, Type::Path(p) if p.qself.is_none() && p.path.segments.last().is_some_and(|s| s.ident == "Option"))
 }

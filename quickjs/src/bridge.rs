@@ -151,6 +151,9 @@ struct Executor {
     /// Each context's anchor (borrowed: the context's global object owns
     /// it) and its liveness flag, shared with that context's `AsyncCtx`s.
     anchors: RefCell<Vec<Anchor>>,
+    /// The runtime's class ids of `#[js]` classes, by `ClassDef` address
+    /// (quickjs-ng allocates class ids per runtime).
+    classes: RefCell<Vec<(usize, sys::JSClassID)>>,
 }
 
 struct Anchor {
@@ -195,6 +198,25 @@ pub(crate) fn current_timers() -> Option<Arc<Mutex<Timers>>> {
 /// at a recycled address starts afresh.)
 pub(crate) fn mark_modules_added(ctx: Ctx<'_>) -> Result<bool> {
     with_anchor(ctx, |a| std::mem::replace(&mut a.modules_added, true))
+}
+
+/// The class id of a `#[js]` class in `rt` (allocated on first use; the
+/// caller registers the class).
+#[cfg(not(quickjs_bellard))]
+pub(crate) fn runtime_class_id(
+    rt: *mut sys::JSRuntime,
+    def: &'static crate::class::ClassDef,
+) -> Result<sys::JSClassID> {
+    let exec = Executor::get_or_create(rt)?;
+    let key = def as *const _ as usize;
+    if let Some(&(_, id)) = exec.classes.borrow().iter().find(|(k, _)| *k == key) {
+        return Ok(id);
+    }
+    let mut id = 0;
+    // SAFETY: rt live; writes a fresh id of this runtime into `id`.
+    unsafe { sys::JS_NewClassID(rt, &mut id) };
+    exec.classes.borrow_mut().push((key, id));
+    Ok(id)
 }
 
 /// Runs `f` on `ctx`'s anchor, creating the executor and anchor if needed.
@@ -263,6 +285,7 @@ impl Executor {
             live: Cell::new(0),
             yield_next: Cell::new(false),
             anchors: RefCell::new(Vec::new()),
+            classes: RefCell::new(Vec::new()),
         });
         let ptr = Box::into_raw(exec);
         // SAFETY: the finalizer runs once, at the end of JS_FreeRuntime(rt).

@@ -62,7 +62,7 @@ impl<'js> Function<'js> {
 
 unsafe extern "C" fn call_closure(
     ctx: *mut sys::JSContext,
-    _this: sys::JSValue,
+    this: sys::JSValue,
     argc: c_int,
     argv: *mut sys::JSValue,
     _magic: c_int,
@@ -72,7 +72,7 @@ unsafe extern "C" fn call_closure(
     // free_closure; the engine passes a live ctx and argc live arguments.
     let data = unsafe { &*(opaque as *const ClosureData) };
     let ctx = unsafe { Ctx::from_raw(ctx) };
-    let args = unsafe { Args::new(ctx, argc, argv, &data.name) };
+    let args = unsafe { Args::new(ctx, this, argc, argv, &data.name) };
     match catch_unwind(AssertUnwindSafe(|| (data.f)(&args))) {
         Ok(Ok(v)) => v.into_raw(),
         Ok(Err(e)) => ctx.throw(e),

@@ -366,10 +366,16 @@ impl<'js, T: IntoJs<'js>, E: Display + 'static> IntoJs<'js> for std::result::Res
     fn into_js(self, ctx: Ctx<'js>) -> Result<Value<'js>> {
         match self {
             Ok(v) => v.into_js(ctx),
-            Err(e) => Err(match (&e as &dyn Any).downcast_ref::<Error>() {
-                Some(e) => e.clone(),
-                None => Error::message(e.to_string()),
-            }),
+            Err(e) => Err(error_from(e)),
         }
+    }
+}
+
+/// The error a Rust `Err(e)` throws: a [`crate::Error`] as its kind says,
+/// any other error a plain `Error` with `e.to_string()` as message.
+pub(crate) fn error_from<E: Display + 'static>(e: E) -> Error {
+    match (&e as &dyn Any).downcast_ref::<Error>() {
+        Some(e) => e.clone(),
+        None => Error::message(e.to_string()),
     }
 }

@@ -18,6 +18,10 @@ pub enum ErrorKind {
     RangeError,
     /// `InternalError`: e.g. a panic in Rust code.
     InternalError,
+    /// `SyntaxError`: e.g. input a parser rejects.
+    SyntaxError,
+    /// `ReferenceError`: e.g. a name that does not resolve.
+    ReferenceError,
 }
 
 /// An error of the Rust side of the boundary.
@@ -85,6 +89,8 @@ impl Exception {
             Some("TypeError") => ErrorKind::TypeError,
             Some("RangeError") => ErrorKind::RangeError,
             Some("InternalError") => ErrorKind::InternalError,
+            Some("SyntaxError") => ErrorKind::SyntaxError,
+            Some("ReferenceError") => ErrorKind::ReferenceError,
             _ => ErrorKind::Error,
         }
     }
@@ -136,6 +142,28 @@ impl Error {
     pub fn range_error(message: impl Into<String>) -> Self {
         Error::Js {
             kind: ErrorKind::RangeError,
+            message: message.into(),
+        }
+    }
+    /// A `SyntaxError` with `message`.
+    ///
+    /// ```
+    /// assert_eq!(quickjs::Error::syntax_error("bad").to_string(), "SyntaxError: bad");
+    /// ```
+    pub fn syntax_error(message: impl Into<String>) -> Self {
+        Error::Js {
+            kind: ErrorKind::SyntaxError,
+            message: message.into(),
+        }
+    }
+    /// A `ReferenceError` with `message`.
+    ///
+    /// ```
+    /// assert_eq!(quickjs::Error::reference_error("x").to_string(), "ReferenceError: x");
+    /// ```
+    pub fn reference_error(message: impl Into<String>) -> Self {
+        Error::Js {
+            kind: ErrorKind::ReferenceError,
             message: message.into(),
         }
     }

@@ -41,7 +41,8 @@ pub type RawFunction = unsafe extern "C" fn(
     *mut sys::JSValue,
 ) -> sys::JSValue;
 
-/// One exported function, as `#[js]` describes it (`<fn>::EXPORT`).
+/// One exported function, as `#[js]` describes it (`<fn>::EXPORT`; class
+/// members are described the same way).
 ///
 /// ```
 /// #[quickjs::js]
@@ -53,20 +54,23 @@ pub type RawFunction = unsafe extern "C" fn(
 /// ```
 #[derive(Debug)]
 pub struct NativeFunction {
-    /// The JS name.
+    /// What errors call it: the JS name, `Class.member` for class members.
     pub name: &'static str,
-    /// The same, NUL-terminated, for the engine.
+    /// The JS name (the function's `name`), NUL-terminated, for the engine.
     pub c_name: &'static CStr,
     /// Required argument count: the function's `length`.
     pub required: u32,
-    /// Maximum argument count (required + trailing `Option<T>` parameters).
+    /// Maximum argument count (required + trailing `Option<T>` parameters;
+    /// `u32::MAX` with a rest parameter).
     pub max: u32,
     /// The trampoline.
     pub func: RawFunction,
+    /// Its TypeScript signature: `(a: number, b?: string): boolean`.
+    pub ts: fn() -> String,
 }
 
-/// A named set of functions that JS imports: `import { fib } from 'rust'`.
-/// Declare one with [`crate::module!`].
+/// A named set of functions, classes and constants that JS imports:
+/// `import { fib } from 'rust'`. Declare one with [`crate::module!`].
 ///
 /// ```
 /// #[quickjs::js]
@@ -81,8 +85,92 @@ pub struct NativeFunction {
 pub struct NativeModule {
     /// The module specifier, e.g. `"rust"`.
     pub name: &'static str,
-    /// Its exports.
+    /// Its functions.
     pub functions: &'static [NativeFunction],
+    /// Its classes (`#[js]` structs), exported under their JS names.
+    pub classes: &'static [fn() -> &'static crate::class::ClassDef],
+    /// Its constants.
+    pub constants: &'static [Constant],
+}
+
+/// A constant export of a [`NativeModule`].
+#[derive(Debug)]
+pub struct Constant {
+    /// The export name, NUL-terminated.
+    pub c_name: &'static CStr,
+    /// Makes its value in a context.
+    pub value: for<'js> fn(Ctx<'js>) -> Result<Value<'js>>,
+    /// Its TypeScript type.
+    pub ts: fn() -> String,
+}
+
+impl NativeModule {
+    /// The module's TypeScript declarations (a `.d.ts` file): an ambient
+    /// `declare module '<name>'` with every function (parameter names and
+    /// types), class and constant.
+    ///
+    /// ```
+    /// #[quickjs::js]
+    /// fn add(a: i32, b: Option<i32>) -> i32 { a + b.unwrap_or(0) }
+    /// quickjs::module!(static M = "m" { add } consts { ANSWER: u8 = 42 });
+    /// fn main() {
+    ///     assert_eq!(M.typescript(), "declare module 'm' {\n  export function add(a: number, b?: number): number;\n  export const ANSWER: number;\n}\n");
+    /// }
+    /// ```
+    pub fn typescript(&self) -> String {
+        let mut out = format!("declare module '{}' {{\n", self.name);
+        for f in self.functions {
+            out += &format!(
+                "  export function {}{};\n",
+                f.c_name.to_string_lossy(),
+                (f.ts)()
+            );
+        }
+        for class in self.classes {
+            for line in (class().ts)().lines() {
+                out += &format!("  {line}\n");
+            }
+        }
+        for c in self.constants {
+            out += &format!(
+                "  export const {}: {};\n",
+                c.c_name.to_string_lossy(),
+                (c.ts)()
+            );
+        }
+        out + "}\n"
+    }
+}
+
+/// A `#[js]` parameter that receives `this` (it is not a JS argument).
+///
+/// ```
+/// use quickjs::native::This;
+/// #[quickjs::js]
+/// fn describe(this: This<quickjs::Value>, suffix: String) -> String {
+///     format!("{}{suffix}", this.0.type_name())
+/// }
+/// # fn main() {}
+/// ```
+#[derive(Debug, Clone)]
+pub struct This<T>(pub T);
+
+/// A `#[js]` function's last parameter that takes the remaining arguments,
+/// like JS's `...rest`.
+///
+/// ```
+/// use quickjs::native::Rest;
+/// #[quickjs::js]
+/// fn sum(first: f64, rest: Rest<f64>) -> f64 { first + rest.0.iter().sum::<f64>() }
+/// fn main() { assert_eq!((sum::EXPORT.required, sum::EXPORT.max), (1, u32::MAX)); }
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Rest<T>(pub Vec<T>);
+
+impl<T: crate::TypeScript> crate::TypeScript for Rest<T> {
+    fn ts() -> String {
+        T::ts()
+    }
 }
 
 static MODULES: Mutex<Vec<&'static NativeModule>> = Mutex::new(Vec::new());
@@ -126,6 +214,7 @@ fn registered() -> Vec<&'static NativeModule> {
 /// ```
 pub struct Args<'a, 'js> {
     ctx: Ctx<'js>,
+    this: sys::JSValue,
     argv: &'a [sys::JSValue],
     /// The function's name, for error messages.
     name: &'a str,
@@ -135,10 +224,11 @@ impl<'a, 'js> Args<'a, 'js> {
     /// Wraps the engine's arguments.
     ///
     /// # Safety
-    /// `ctx` live; `argv` has `argc` live values for `'a`.
+    /// `ctx` live; `this` and `argv`'s `argc` values live for `'a`.
     #[inline(always)]
     pub(crate) unsafe fn new(
         ctx: Ctx<'js>,
+        this: sys::JSValue,
         argc: c_int,
         argv: *mut sys::JSValue,
         name: &'a str,
@@ -148,7 +238,35 @@ impl<'a, 'js> Args<'a, 'js> {
         } else {
             std::slice::from_raw_parts(argv, argc as usize)
         };
-        Args { ctx, argv, name }
+        Args {
+            ctx,
+            this,
+            argv,
+            name,
+        }
+    }
+
+    /// The function's name (as errors show it).
+    #[inline(always)]
+    pub fn name(&self) -> &str {
+        self.name
+    }
+
+    /// `this` of the call, converted; an error names the function.
+    #[inline(always)]
+    pub fn this<T: FromJs<'js>>(&self) -> Result<T> {
+        // SAFETY: this is live for the call; ManuallyDrop keeps the borrowed
+        // reference from being freed.
+        let value = ManuallyDrop::new(unsafe { Value::from_raw(self.ctx, self.this) });
+        T::from_js(&value).map_err(|e| e.prefixed(format_args!("{}: this", self.name)))
+    }
+
+    /// Arguments `from..` converted, for a rest parameter; an error names
+    /// the function and the 1-based position.
+    pub fn rest<T: FromJs<'js>>(&self, from: usize) -> Result<Vec<T>> {
+        (from..self.argv.len().max(from))
+            .map(|i| self.get(i))
+            .collect()
     }
 
     /// How many arguments the caller passed.
@@ -232,10 +350,10 @@ impl<'a, 'js> Args<'a, 'js> {
 /// ```
 /// // What `#[js] fn neg(x: i32) -> i32` expands to, by hand:
 /// use quickjs::{native, sys, IntoJs, NativeFunction};
-/// const NEG: NativeFunction = NativeFunction { name: "neg", c_name: c"neg", required: 1, max: 1, func: neg };
-/// unsafe extern "C" fn neg(ctx: *mut sys::JSContext, _this: sys::JSValue, argc: i32, argv: *mut sys::JSValue) -> sys::JSValue {
+/// const NEG: NativeFunction = NativeFunction { name: "neg", c_name: c"neg", required: 1, max: 1, func: neg, ts: || "(x: number): number".into() };
+/// unsafe extern "C" fn neg(ctx: *mut sys::JSContext, this: sys::JSValue, argc: i32, argv: *mut sys::JSValue) -> sys::JSValue {
 ///     // SAFETY: called by the engine with a live context and argc arguments.
-///     unsafe { native::call(&NEG, ctx, argc, argv, |args| (-args.get::<i32>(0)?).into_js(args.ctx())) }
+///     unsafe { native::call(&NEG, ctx, this, argc, argv, |args| (-args.get::<i32>(0)?).into_js(args.ctx())) }
 /// }
 /// fn main() { assert_eq!(NEG.required, 1); }
 /// ```
@@ -243,6 +361,7 @@ impl<'a, 'js> Args<'a, 'js> {
 pub unsafe fn call<F>(
     func: &'static NativeFunction,
     ctx: *mut sys::JSContext,
+    this: sys::JSValue,
     argc: c_int,
     argv: *mut sys::JSValue,
     body: F,
@@ -251,7 +370,7 @@ where
     F: for<'a, 'js> FnOnce(&Args<'a, 'js>) -> Result<Value<'js>>,
 {
     let ctx = Ctx::from_raw(ctx);
-    match boundary(func, ctx, argc, argv, body) {
+    match boundary(func, ctx, this, argc, argv, body) {
         Ok(value) => value.into_raw(),
         Err(e) => ctx.throw(e),
     }
@@ -275,6 +394,7 @@ where
 pub unsafe fn call_async<F, Fut>(
     func: &'static NativeFunction,
     ctx: *mut sys::JSContext,
+    this: sys::JSValue,
     argc: c_int,
     argv: *mut sys::JSValue,
     body: F,
@@ -285,7 +405,7 @@ where
     Fut::Output: for<'js> IntoJs<'js> + 'static,
 {
     let ctx = Ctx::from_raw(ctx);
-    match boundary(func, ctx, argc, argv, body) {
+    match boundary(func, ctx, this, argc, argv, body) {
         Ok(future) => bridge::spawn(ctx, func.name, future),
         Err(e) => ctx.throw(e),
     }
@@ -297,6 +417,7 @@ where
 unsafe fn boundary<'js, T, F>(
     func: &'static NativeFunction,
     ctx: Ctx<'js>,
+    this: sys::JSValue,
     argc: c_int,
     argv: *mut sys::JSValue,
     body: F,
@@ -304,7 +425,7 @@ unsafe fn boundary<'js, T, F>(
 where
     F: for<'a> FnOnce(&Args<'a, 'js>) -> Result<T>,
 {
-    let args = args(func, ctx, argc, argv)?;
+    let args = args(func, ctx, this, argc, argv)?;
     catch_unwind(AssertUnwindSafe(|| body(&args)))
         .unwrap_or_else(|panic| Err(panic_error(func.name, panic)))
 }
@@ -313,6 +434,7 @@ where
 unsafe fn args<'a, 'js>(
     func: &'static NativeFunction,
     ctx: Ctx<'js>,
+    this: sys::JSValue,
     argc: c_int,
     argv: *mut sys::JSValue,
 ) -> Result<Args<'a, 'js>> {
@@ -320,13 +442,14 @@ unsafe fn args<'a, 'js>(
     if n < func.required || n > func.max {
         return Err(arity_error(func, n));
     }
-    Ok(Args::new(ctx, argc, argv, func.name))
+    Ok(Args::new(ctx, this, argc, argv, func.name))
 }
 
 #[cold]
 fn arity_error(func: &NativeFunction, got: u32) -> Error {
     let expected = match (func.required, func.max) {
         (r, m) if r == m => format!("{r} argument{}", if r == 1 { "" } else { "s" }),
+        (r, u32::MAX) => format!("at least {r} argument{}", if r == 1 { "" } else { "s" }),
         (r, m) => format!("{r} to {m} arguments"),
     };
     Error::type_error(format!("{}: expected {expected}, got {got}", func.name))
@@ -406,8 +529,14 @@ pub(crate) unsafe fn add_module(ctx: *mut sys::JSContext, module: &NativeModule)
     if m.is_null() {
         return -1;
     }
-    for f in module.functions {
-        if sys::JS_AddModuleExport(ctx, m, f.c_name.as_ptr()) < 0 {
+    let names = module
+        .functions
+        .iter()
+        .map(|f| f.c_name)
+        .chain(module.classes.iter().map(|c| c().c_name))
+        .chain(module.constants.iter().map(|c| c.c_name));
+    for name in names {
+        if sys::JS_AddModuleExport(ctx, m, name.as_ptr()) < 0 {
             return -1;
         }
     }
@@ -441,6 +570,24 @@ unsafe extern "C" fn init_module(ctx: *mut sys::JSContext, m: *mut sys::JSModule
         if sys::JS_IsException(value)
             || sys::JS_SetModuleExport(ctx, m, f.c_name.as_ptr(), value) < 0
         {
+            return -1;
+        }
+    }
+    let js = Ctx::from_raw(ctx);
+    let exports = module
+        .classes
+        .iter()
+        .map(|c| (c().c_name, crate::class::constructor(js, c())))
+        .chain(module.constants.iter().map(|c| (c.c_name, (c.value)(js))));
+    for (name, value) in exports {
+        let value = match value {
+            Ok(v) => v,
+            Err(e) => {
+                js.throw(e);
+                return -1;
+            }
+        };
+        if sys::JS_SetModuleExport(ctx, m, name.as_ptr(), value.into_raw()) < 0 {
             return -1;
         }
     }

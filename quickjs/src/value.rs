@@ -88,6 +88,10 @@ impl<'js> Ctx<'js> {
                 ErrorKind::TypeError => sys::JS_ThrowTypeError(ctx, fmt, message.as_ptr()),
                 ErrorKind::RangeError => sys::JS_ThrowRangeError(ctx, fmt, message.as_ptr()),
                 ErrorKind::InternalError => sys::JS_ThrowInternalError(ctx, fmt, message.as_ptr()),
+                ErrorKind::SyntaxError => sys::JS_ThrowSyntaxError(ctx, fmt, message.as_ptr()),
+                ErrorKind::ReferenceError => {
+                    sys::JS_ThrowReferenceError(ctx, fmt, message.as_ptr())
+                }
                 ErrorKind::Error => sys::JS_ThrowPlainError(ctx, fmt, message.as_ptr()),
             }
         }

@@ -1,0 +1,323 @@
+//! `#[js]` on a struct (the class) and on its impl block (the members).
+
+use crate::params::{self, c_name, ts_return, ts_signature, Receiver};
+use crate::Options;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::spanned::Spanned;
+use syn::{ImplItem, ItemImpl, ItemStruct, LitStr, Type, Visibility};
+
+pub fn expand_struct(s: &ItemStruct, js_name: Option<LitStr>) -> syn::Result<TokenStream> {
+    if !s.generics.params.is_empty() {
+        return Err(syn::Error::new(
+            s.generics.span(),
+            "#[js] classes cannot be generic: JS sees one concrete class",
+        ));
+    }
+    let ident = &s.ident;
+    let name = js_name.unwrap_or_else(|| LitStr::new(&ident.to_string(), ident.span()));
+    let c = c_name(&name)?;
+    Ok(quote! {
+        #s
+
+        impl #ident {
+            #[doc(hidden)]
+            pub const __JS_NAME: &'static str = #name;
+            #[doc(hidden)]
+            pub const __JS_C_NAME: &'static ::std::ffi::CStr = #c;
+        }
+
+        impl ::quickjs::TypeScript for #ident {
+            fn ts() -> ::std::string::String {
+                #name.into()
+            }
+        }
+
+        /// A new JS instance of the class holding this value.
+        impl<'js> ::quickjs::IntoJs<'js> for #ident {
+            fn into_js(self, ctx: ::quickjs::Ctx<'js>) -> ::quickjs::Result<::quickjs::Value<'js>> {
+                ::quickjs::class::instance(ctx, self, ::std::option::Option::None)
+            }
+        }
+    })
+}
+
+enum Kind {
+    Constructor,
+    Method,
+    Static,
+    Getter,
+    Setter,
+}
+
+struct Member {
+    kind: Kind,
+    js_name: String,
+    konst: syn::Ident,
+}
+
+pub fn expand_impl(imp: &ItemImpl) -> syn::Result<TokenStream> {
+    if imp.trait_.is_some() || !imp.generics.params.is_empty() {
+        return Err(syn::Error::new(
+            imp.span(),
+            "#[js] goes on the struct's own (inherent, non-generic) impl block",
+        ));
+    }
+    let self_ty = &*imp.self_ty;
+    let Type::Path(tp) = self_ty else {
+        return Err(syn::Error::new(
+            self_ty.span(),
+            "#[js] impl: expected a struct name",
+        ));
+    };
+    let rust_name = tp.path.segments.last().unwrap().ident.to_string();
+    let mut clean = imp.clone();
+    let mut items = Vec::new();
+    let mut members = Vec::new();
+    for item in &mut clean.items {
+        let ImplItem::Fn(f) = item else { continue };
+        let mut opts = Options::default();
+        let mut marked = false;
+        let mut err = None;
+        f.attrs.retain(|a| {
+            if a.path().is_ident("js") {
+                marked = true;
+                if let syn::Meta::List(_) = &a.meta {
+                    if let Err(e) = a.parse_nested_meta(|meta| opts.apply(meta)) {
+                        err = Some(e);
+                    }
+                }
+                false
+            } else {
+                true
+            }
+        });
+        if let Some(e) = err {
+            return Err(e);
+        }
+        let exported = !opts.skip && (marked || matches!(f.vis, Visibility::Public(_)));
+        if !exported {
+            continue;
+        }
+        let sig = &f.sig;
+        let p = params::parse(sig, true)?;
+        let ident = &sig.ident;
+        let is_async = sig.asyncness.is_some();
+        let kind = if opts.constructor {
+            if p.receiver != Receiver::None || is_async {
+                return Err(syn::Error::new(sig.span(), "#[js(constructor)]: a synchronous associated function without `self` that returns Self (or Result<Self, E>)"));
+            }
+            Kind::Constructor
+        } else if opts.get || opts.set {
+            if p.receiver == Receiver::None || is_async {
+                return Err(syn::Error::new(
+                    sig.span(),
+                    "#[js(get)]/#[js(set)]: a synchronous method on `&self` / `&mut self`",
+                ));
+            }
+            let n = p.ts_params.len();
+            if opts.get && n != 0 {
+                return Err(syn::Error::new(
+                    sig.inputs.span(),
+                    "#[js(get)]: a getter takes no arguments",
+                ));
+            }
+            if opts.set && n != 1 {
+                return Err(syn::Error::new(
+                    sig.inputs.span(),
+                    "#[js(set)]: a setter takes exactly one argument",
+                ));
+            }
+            if opts.get {
+                Kind::Getter
+            } else {
+                Kind::Setter
+            }
+        } else if p.receiver == Receiver::None {
+            Kind::Static
+        } else {
+            Kind::Method
+        };
+        let js_name = match (&opts.name, &kind) {
+            (Some(n), _) => n.value(),
+            (None, Kind::Setter) => {
+                let s = ident.to_string();
+                s.strip_prefix("set_").unwrap_or(&s).to_string()
+            }
+            (None, Kind::Constructor) => rust_name.clone(),
+            (None, _) => ident.to_string(),
+        };
+        let tag = match kind {
+            Kind::Getter => "GET_",
+            Kind::Setter => "SET_",
+            _ => "",
+        };
+        let konst = format_ident!("__JS_{}{}", tag, ident.to_string().to_uppercase());
+        let tramp = format_ident!("__js_{}{}", tag.to_lowercase(), ident);
+        let conversions = &p.conversions;
+        let call_args = &p.call_args;
+        let recv = match p.receiver {
+            Receiver::Mut => {
+                quote!(let mut __recv = args.this::<::quickjs::ClassMut<'_, Self>>()?;)
+            }
+            _ => quote!(let __recv = args.this::<::quickjs::ClassRef<'_, Self>>()?;),
+        };
+        let body = match (&kind, is_async) {
+            (Kind::Constructor, _) => quote! {
+                ::quickjs::class::construct::<Self, _>(&Self::#konst, ctx, this, argc, argv, |args| {
+                    #(#conversions)*
+                    ::quickjs::class::IntoInstance::into_instance(Self::#ident(#(#call_args),*))
+                })
+            },
+            (Kind::Static, false) => quote! {
+                ::quickjs::native::call(&Self::#konst, ctx, this, argc, argv, |args| {
+                    #(#conversions)*
+                    ::quickjs::IntoJs::into_js(Self::#ident(#(#call_args),*), args.ctx())
+                })
+            },
+            (Kind::Static, true) => quote! {
+                ::quickjs::native::call_async(&Self::#konst, ctx, this, argc, argv, |args| {
+                    #(#conversions)*
+                    ::std::result::Result::Ok(Self::#ident(#(#call_args),*))
+                })
+            },
+            (_, false) => quote! {
+                ::quickjs::native::call(&Self::#konst, ctx, this, argc, argv, |args| {
+                    #(#conversions)*
+                    #recv
+                    ::quickjs::IntoJs::into_js(__recv.#ident(#(#call_args),*), args.ctx())
+                })
+            },
+            (_, true) => quote! {
+                ::quickjs::native::call_async(&Self::#konst, ctx, this, argc, argv, |args| {
+                    #(#conversions)*
+                    let __recv: Self = ::std::clone::Clone::clone(&*args.this::<::quickjs::ClassRef<'_, Self>>()?);
+                    ::std::result::Result::Ok(async move { __recv.#ident(#(#call_args),*).await })
+                })
+            },
+        };
+        let ts = match kind {
+            Kind::Constructor | Kind::Setter => ts_signature(&p, None),
+            _ => ts_signature(&p, Some(ts_return(sig))),
+        };
+        let full_name = format!("{rust_name}.{js_name}");
+        let js_lit = LitStr::new(&js_name, ident.span());
+        let c = c_name(&js_lit)?;
+        let (required, max) = (p.required, p.max);
+        items.push(quote! {
+            #[doc(hidden)]
+            pub const #konst: ::quickjs::NativeFunction = ::quickjs::NativeFunction {
+                name: #full_name,
+                c_name: #c,
+                required: #required,
+                max: #max,
+                func: Self::#tramp,
+                ts: #ts,
+            };
+            #[doc(hidden)]
+            unsafe extern "C" fn #tramp(
+                ctx: *mut ::quickjs::sys::JSContext,
+                this: ::quickjs::sys::JSValue,
+                argc: ::std::os::raw::c_int,
+                argv: *mut ::quickjs::sys::JSValue,
+            ) -> ::quickjs::sys::JSValue {
+                // SAFETY: the engine calls this with a live context, `this`
+                // and argc live arguments, as the call helpers require.
+                unsafe { #body }
+            }
+        });
+        members.push(Member {
+            kind,
+            js_name,
+            konst,
+        });
+    }
+
+    let path = |k: &syn::Ident| quote!(<#self_ty>::#k);
+    let mut ctor = quote!(::std::option::Option::None);
+    let (mut methods, mut statics) = (Vec::new(), Vec::new());
+    let mut accessors: Vec<(String, Option<TokenStream>, Option<TokenStream>)> = Vec::new();
+    let mut ts_lines = Vec::new();
+    for m in &members {
+        let k = path(&m.konst);
+        let n = &m.js_name;
+        match m.kind {
+            Kind::Constructor => {
+                ctor = quote!(::std::option::Option::Some(&#k));
+                ts_lines.push(quote!(format!("constructor{}", (#k.ts)())));
+            }
+            Kind::Method => {
+                methods.push(k.clone());
+                ts_lines.push(quote!(format!("{}{}", #n, (#k.ts)())));
+            }
+            Kind::Static => {
+                statics.push(k.clone());
+                ts_lines.push(quote!(format!("static {}{}", #n, (#k.ts)())));
+            }
+            Kind::Getter | Kind::Setter => {
+                let getter = matches!(m.kind, Kind::Getter);
+                ts_lines.push(if getter {
+                    quote!(format!("get {}{}", #n, (#k.ts)()))
+                } else {
+                    quote!(format!("set {}{}", #n, (#k.ts)()))
+                });
+                let entry = match accessors.iter_mut().find(|a| a.0 == *n) {
+                    Some(e) => e,
+                    None => {
+                        accessors.push((n.clone(), None, None));
+                        accessors.last_mut().unwrap()
+                    }
+                };
+                if getter {
+                    entry.1 = Some(quote!(&#k));
+                } else {
+                    entry.2 = Some(quote!(&#k));
+                }
+            }
+        }
+    }
+    let accessors = accessors.iter().map(|(n, g, s)| {
+        let lit = LitStr::new(n, Span2::call_site());
+        let c = c_name(&lit).unwrap();
+        let opt = |x: &Option<TokenStream>| match x {
+            Some(t) => quote!(::std::option::Option::Some(#t)),
+            None => quote!(::std::option::Option::None),
+        };
+        let (g, s) = (opt(g), opt(s));
+        quote!(::quickjs::class::Accessor { name: #n, c_name: #c, get: #g, set: #s })
+    });
+    Ok(quote! {
+        #clean
+
+        #[allow(non_snake_case, clippy::all)]
+        impl #self_ty {
+            #(#items)*
+        }
+
+        impl ::quickjs::JsClass for #self_ty {
+            fn class() -> &'static ::quickjs::class::ClassDef {
+                static DEF: ::quickjs::class::ClassDef = ::quickjs::class::ClassDef {
+                    name: <#self_ty>::__JS_NAME,
+                    c_name: <#self_ty>::__JS_C_NAME,
+                    constructor: #ctor,
+                    methods: &[#(#methods),*],
+                    accessors: &[#(#accessors),*],
+                    statics: &[#(#statics),*],
+                    finalizer: ::quickjs::class::finalize::<#self_ty>,
+                    ts: || {
+                        let members: ::std::vec::Vec<String> = ::std::vec![#(#ts_lines),*];
+                        let mut s = format!("export class {} {{\n", <#self_ty>::__JS_NAME);
+                        for m in members {
+                            s += &format!("  {m};\n");
+                        }
+                        s + "}"
+                    },
+                    global_id: ::std::sync::atomic::AtomicU32::new(0),
+                };
+                &DEF
+            }
+        }
+    })
+}
+
+use proc_macro2::Span as Span2;

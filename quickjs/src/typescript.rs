@@ -1,0 +1,164 @@
+//! TypeScript declarations of native modules: each Rust type that crosses
+//! the boundary names its TypeScript type, `#[js]` records every function's
+//! parameter names and types, and [`crate::NativeModule::typescript`] writes
+//! the module's `.d.ts`.
+
+use crate::value::{Ctx, Value};
+use std::collections::{BTreeMap, HashMap};
+
+/// The TypeScript type of a Rust type as JS sees it. `#[js]` needs it for
+/// every parameter and result type; implement it for your own [`crate::FromJs`]
+/// / [`crate::IntoJs`] types.
+///
+/// ```
+/// use quickjs::TypeScript;
+/// assert_eq!(<Vec<Option<u8>> as TypeScript>::ts(), "(number | undefined)[]");
+/// ```
+pub trait TypeScript {
+    /// The type, e.g. `number`, `string[]`.
+    fn ts() -> String;
+}
+
+macro_rules! ts {
+    ($($t:ty => $s:literal),* $(,)?) => {
+        $(impl TypeScript for $t {
+            fn ts() -> String {
+                $s.into()
+            }
+        })*
+    };
+}
+
+ts!(
+    i8 => "number", i16 => "number", i32 => "number", i64 => "number", isize => "number",
+    u8 => "number", u16 => "number", u32 => "number", u64 => "number", usize => "number",
+    f32 => "number", f64 => "number", bool => "boolean", char => "string",
+    String => "string", str => "string", () => "void",
+    crate::BigInt => "bigint",
+);
+
+impl TypeScript for &str {
+    fn ts() -> String {
+        "string".into()
+    }
+}
+impl TypeScript for crate::JsStr<'_> {
+    fn ts() -> String {
+        "string".into()
+    }
+}
+impl TypeScript for Value<'_> {
+    fn ts() -> String {
+        "any".into()
+    }
+}
+impl TypeScript for crate::Object<'_> {
+    fn ts() -> String {
+        "object".into()
+    }
+}
+impl TypeScript for crate::Function<'_> {
+    fn ts() -> String {
+        "(...args: any[]) => any".into()
+    }
+}
+impl TypeScript for crate::Array<'_> {
+    fn ts() -> String {
+        "any[]".into()
+    }
+}
+impl TypeScript for crate::JsString<'_> {
+    fn ts() -> String {
+        "string".into()
+    }
+}
+impl TypeScript for crate::Symbol<'_> {
+    fn ts() -> String {
+        "symbol".into()
+    }
+}
+impl TypeScript for Ctx<'_> {
+    fn ts() -> String {
+        String::new()
+    }
+}
+
+/// Wraps a union in parentheses where it is an element of another type.
+fn atom(t: String) -> String {
+    if t.contains(' ') {
+        format!("({t})")
+    } else {
+        t
+    }
+}
+
+impl<T: TypeScript> TypeScript for Option<T> {
+    fn ts() -> String {
+        format!("{} | undefined", T::ts())
+    }
+}
+impl<T: TypeScript> TypeScript for Vec<T> {
+    fn ts() -> String {
+        format!("{}[]", atom(T::ts()))
+    }
+}
+impl<T: TypeScript, E> TypeScript for Result<T, E> {
+    fn ts() -> String {
+        T::ts()
+    }
+}
+impl<V: TypeScript, S> TypeScript for HashMap<String, V, S> {
+    fn ts() -> String {
+        format!("Record<string, {}>", V::ts())
+    }
+}
+impl<V: TypeScript> TypeScript for BTreeMap<String, V> {
+    fn ts() -> String {
+        format!("Record<string, {}>", V::ts())
+    }
+}
+impl<T: crate::JsClass> TypeScript for crate::ClassRef<'_, T> {
+    fn ts() -> String {
+        T::class().name.into()
+    }
+}
+impl<T: crate::JsClass> TypeScript for crate::ClassMut<'_, T> {
+    fn ts() -> String {
+        T::class().name.into()
+    }
+}
+
+macro_rules! tuples {
+    ($($T:ident),+) => {
+        impl<$($T: TypeScript),+> TypeScript for ($($T,)+) {
+            fn ts() -> String {
+                let parts: Vec<String> = vec![$($T::ts()),+];
+                format!("[{}]", parts.join(", "))
+            }
+        }
+    };
+}
+tuples!(A);
+tuples!(A, B);
+tuples!(A, B, C);
+tuples!(A, B, C, D);
+
+#[cfg(not(quickjs_bellard))]
+mod ng_types {
+    use super::TypeScript;
+    impl TypeScript for crate::Bytes {
+        fn ts() -> String {
+            "Uint8Array".into()
+        }
+    }
+    impl TypeScript for crate::ArrayBuffer<'_> {
+        fn ts() -> String {
+            "ArrayBuffer".into()
+        }
+    }
+    impl TypeScript for crate::Promise<'_> {
+        fn ts() -> String {
+            "Promise<any>".into()
+        }
+    }
+}

@@ -1,0 +1,443 @@
+//! `#[js]` beyond plain functions: context, `this` and rest parameters,
+//! error kinds, classes (constructor, methods, accessors, statics,
+//! instanceof, toStringTag, borrow rules, async methods, instances made in
+//! Rust, class references as parameters), modules with classes and
+//! constants, and the generated TypeScript declarations.
+
+use quickjs::native::{Rest, This};
+use quickjs::{js, AsyncCtx, Context, Ctx, Error, EvalKind, Function, Runtime, Value};
+use std::time::Duration;
+
+#[js]
+pub fn sum(first: f64, rest: Rest<f64>) -> f64 {
+    first + rest.0.iter().sum::<f64>()
+}
+
+#[js]
+pub fn this_type(this: This<Value>, prefix: String) -> String {
+    format!("{prefix}{}", this.0.type_name())
+}
+
+/// Calls back into JS through the context.
+#[js]
+pub fn apply_twice(ctx: Ctx, f: Function, x: i32) -> quickjs::Result<i32> {
+    let _ = ctx;
+    let once: i32 = f.call((x,))?;
+    f.call((once,))
+}
+
+#[js]
+pub fn fail(kind: String) -> quickjs::Result<()> {
+    Err(match kind.as_str() {
+        "type" => Error::type_error("bad type"),
+        "range" => Error::range_error("out of range"),
+        "syntax" => Error::syntax_error("bad syntax"),
+        "reference" => Error::reference_error("no such thing"),
+        _ => Error::message("plain"),
+    })
+}
+
+/// After an await, calls a JS callback through its AsyncCtx.
+#[js]
+pub async fn notify_later(actx: AsyncCtx, ms: u64, name: String) -> quickjs::Result<String> {
+    quickjs::sleep(Duration::from_millis(ms)).await;
+    actx.with(|ctx| {
+        let cb: Function = ctx.globals().get("callback")?;
+        cb.call::<_, String>((name,))
+    })?
+}
+
+#[js]
+#[derive(Clone, Debug)]
+pub struct Counter {
+    count: i64,
+    step: i64,
+}
+
+#[js]
+impl Counter {
+    #[js(constructor)]
+    pub fn new(start: Option<i64>) -> Self {
+        Counter {
+            count: start.unwrap_or(0),
+            step: 1,
+        }
+    }
+    pub fn increment(&mut self, by: Option<i64>) -> i64 {
+        self.count += by.unwrap_or(self.step);
+        self.count
+    }
+    /// Calls `f` while `self` is borrowed mutably: `f` re-entering the
+    /// object must fail cleanly.
+    pub fn increment_with(&mut self, f: Function) -> quickjs::Result<i64> {
+        self.count += 1;
+        let extra: i64 = f.call(())?;
+        self.count += extra;
+        Ok(self.count)
+    }
+    pub fn increment_many(&mut self, steps: Vec<i64>) -> i64 {
+        self.count += steps.iter().sum::<i64>();
+        self.count
+    }
+    #[js(get)]
+    pub fn count(&self) -> i64 {
+        self.count
+    }
+    #[js(set)]
+    pub fn set_count(&mut self, value: i64) {
+        self.count = value;
+    }
+    #[js(get)]
+    pub fn step(&self) -> i64 {
+        self.step
+    }
+    pub fn zero() -> Counter {
+        Counter::new(None)
+    }
+    pub fn add(a: &Counter, b: &Counter) -> Counter {
+        Counter {
+            count: a.count + b.count,
+            step: a.step,
+        }
+    }
+    pub fn absorb(&mut self, other: &mut Counter) {
+        self.count += other.count;
+        other.count = 0;
+    }
+    pub async fn later(&self, ms: u64) -> i64 {
+        quickjs::sleep(Duration::from_millis(ms)).await;
+        self.count
+    }
+    /// Not exported: not `pub`.
+    fn helper(&self) -> i64 {
+        self.count
+    }
+    #[js(skip)]
+    pub fn rust_only(&self) -> i64 {
+        self.helper()
+    }
+}
+
+#[js(name = "Temperature")]
+pub struct Celsius(f64);
+
+#[js]
+impl Celsius {
+    #[js(constructor)]
+    pub fn new(degrees: f64) -> Result<Self, String> {
+        if degrees < -273.15 {
+            Err(format!("{degrees} is below absolute zero"))
+        } else {
+            Ok(Celsius(degrees))
+        }
+    }
+    #[js(get, name = "fahrenheit")]
+    pub fn to_fahrenheit(&self) -> f64 {
+        self.0 * 9.0 / 5.0 + 32.0
+    }
+}
+
+/// A class without a constructor: instances come from Rust only.
+#[js]
+pub struct Token {
+    id: u32,
+}
+
+#[js]
+impl Token {
+    #[js(get)]
+    pub fn id(&self) -> u32 {
+        self.id
+    }
+}
+
+#[js]
+pub fn make_token(id: u32) -> Token {
+    Token { id }
+}
+
+quickjs::module!(pub static EXT = "ext" {
+    sum, this_type, apply_twice, fail, notify_later, make_token
+} classes { Counter, Celsius, Token } consts {
+    VERSION: &str = "1.2.3",
+    LIMIT: u32 = 100,
+});
+
+/// Evaluates `src` as a module importing everything of 'ext' as `m`, runs
+/// the jobs, and returns `globalThis.out` as a string.
+fn run(src: &str) -> String {
+    let rt = Runtime::new().unwrap();
+    let ctx = Context::full(&rt).unwrap();
+    ctx.with(|ctx| {
+        ctx.add_module(&EXT).unwrap();
+        let _: Value = ctx
+            .eval_with(
+                &format!("import * as m from 'ext';\n{src}"),
+                "main.js",
+                EvalKind::Module,
+            )
+            .unwrap();
+    });
+    rt.run_until_idle().unwrap();
+    ctx.with(|ctx| ctx.eval::<String>("String(globalThis.out)").unwrap())
+}
+
+fn error_of(expr: &str) -> String {
+    run(&format!(
+        "try {{ {expr}; globalThis.out = 'no error' }} catch (e) {{ globalThis.out = `${{e.name}}: ${{e.message}}` }}"
+    ))
+}
+
+#[test]
+fn rest_parameters_take_the_remaining_arguments() {
+    assert_eq!(
+        run("globalThis.out = [m.sum(1), m.sum(1, 2, 3.5), m.sum.length]"),
+        "1,6.5,1"
+    );
+    assert_eq!(
+        error_of("m.sum()"),
+        "TypeError: sum: expected at least 1 argument, got 0"
+    );
+    assert_eq!(
+        error_of("m.sum(1, 2, 'x')"),
+        "TypeError: sum: argument 3: expected number, got string"
+    );
+}
+
+#[test]
+fn this_and_the_context_reach_rust() {
+    assert_eq!(
+        run("globalThis.out = [m.this_type.call([], 'a:'), m.this_type.call(null, 'n:'), m.this_type.length]"),
+        "a:array,n:null,1"
+    );
+    assert_eq!(run("globalThis.out = m.apply_twice(x => x * 3, 2)"), "18");
+    assert_eq!(
+        error_of("m.apply_twice(() => { throw new RangeError('inner') }, 1)"),
+        "RangeError: inner"
+    );
+}
+
+#[test]
+fn errors_choose_their_js_error_type() {
+    assert_eq!(error_of("m.fail('type')"), "TypeError: bad type");
+    assert_eq!(error_of("m.fail('range')"), "RangeError: out of range");
+    assert_eq!(error_of("m.fail('syntax')"), "SyntaxError: bad syntax");
+    assert_eq!(
+        error_of("m.fail('reference')"),
+        "ReferenceError: no such thing"
+    );
+    assert_eq!(error_of("m.fail('')"), "Error: plain");
+    assert_eq!(
+        run("try { m.fail('type') } catch (e) { globalThis.out = e instanceof TypeError && e.stack.includes('at fail (native)') }"),
+        "true"
+    );
+}
+
+#[test]
+fn async_functions_use_the_context_after_an_await() {
+    assert_eq!(
+        run("globalThis.callback = n => 'hi ' + n; m.notify_later(5, 'ann').then(v => globalThis.out = v)"),
+        "hi ann"
+    );
+}
+
+#[test]
+fn a_class_has_a_constructor_methods_accessors_and_statics() {
+    let out = run(
+        "const c = new m.Counter(5);
+         const r = [c.increment(), c.increment(10), c.count, c.step];
+         c.count = 100;
+         r.push(c.count, m.Counter.zero().count, m.Counter.add(c, new m.Counter(1)).count);
+         r.push(c instanceof m.Counter, Object.prototype.toString.call(c), m.Counter.name, m.Counter.length);
+         r.push(typeof c.helper, typeof c.rust_only, Object.keys(c).length);
+         globalThis.out = r.join('|')",
+    );
+    assert_eq!(
+        out,
+        "6|16|16|1|100|0|101|true|[object Counter]|Counter|0|undefined|undefined|0"
+    );
+}
+
+#[test]
+fn classes_check_their_receiver_and_arguments() {
+    assert_eq!(
+        error_of("m.Counter()"),
+        "TypeError: must be called with new"
+    );
+    assert_eq!(
+        error_of("m.Counter.prototype.increment.call({}, 1)"),
+        "TypeError: Counter.increment: this: expected Counter, got object"
+    );
+    assert_eq!(
+        error_of("new m.Counter('x')"),
+        "TypeError: Counter.Counter: argument 1: expected number, got string"
+    );
+    assert_eq!(
+        error_of("m.Counter.add(new m.Counter(), {})"),
+        "TypeError: Counter.add: argument 2: expected Counter, got object"
+    );
+    assert_eq!(
+        error_of("new m.Temperature(-300)"),
+        "Error: -300 is below absolute zero"
+    );
+    assert_eq!(
+        run("globalThis.out = new m.Temperature(100).fahrenheit"),
+        "212"
+    );
+    assert_eq!(
+        error_of("new m.Token()"),
+        "TypeError: this class has no constructor: instances come from Rust"
+    );
+    assert_eq!(
+        run("const t = m.make_token(7); globalThis.out = [t.id, t instanceof m.Token]"),
+        "7,true"
+    );
+}
+
+#[test]
+fn a_reentrant_call_is_a_type_error_not_a_panic() {
+    // While increment_with holds &mut self, JS reads and writes the object.
+    assert_eq!(
+        error_of("const c = new m.Counter(); c.increment_with(() => c.count)"),
+        "TypeError: Counter.count: this: this Counter is in use by a method that changes it (a re-entrant call)"
+    );
+    // The object stays usable afterwards.
+    assert_eq!(
+        run("const c = new m.Counter(); try { c.increment_with(() => c.increment()) } catch (e) {} globalThis.out = [c.count, c.increment_with(() => 5)]"),
+        "1,7"
+    );
+    // The same object as both receiver (&mut) and argument.
+    assert_eq!(
+        error_of("const c = new m.Counter(1); c.absorb(c)"),
+        "TypeError: Counter.absorb: this: this Counter is in use by a method that changes it (a re-entrant call)"
+    );
+    assert_eq!(
+        run("const a = new m.Counter(2), b = new m.Counter(3); a.absorb(b); globalThis.out = [a.count, b.count]"),
+        "5,0"
+    );
+}
+
+#[test]
+fn arguments_are_converted_before_the_receiver_is_borrowed() {
+    // Converting the argument (an array-like) runs a user getter that calls
+    // a &mut method on the receiver: it succeeds, as the receiver is not
+    // borrowed yet.
+    assert_eq!(
+        run("const c = new m.Counter(); const steps = { length: 1, get 0() { c.increment(100); return 1 } }; globalThis.out = c.increment_many(steps)"),
+        "101"
+    );
+}
+
+#[test]
+fn async_methods_return_promises() {
+    assert_eq!(
+        run("const c = new m.Counter(41); c.later(5).then(v => globalThis.out = v + 1)"),
+        "42"
+    );
+}
+
+#[test]
+fn js_subclasses_extend_rust_classes() {
+    assert_eq!(
+        run(
+            "class Twice extends m.Counter { double() { return this.increment(this.count) } }
+             const t = new Twice(4);
+             globalThis.out = [t.double(), t instanceof m.Counter, t instanceof Twice]"
+        ),
+        "8,true,true"
+    );
+}
+
+#[test]
+fn modules_export_constants_and_many_contexts_get_their_own_classes() {
+    assert_eq!(run("globalThis.out = [m.VERSION, m.LIMIT]"), "1.2.3,100");
+    let rt = Runtime::new().unwrap();
+    let a = Context::full(&rt).unwrap();
+    let b = Context::full(&rt).unwrap();
+    for ctx in [&a, &b] {
+        ctx.with(|ctx| {
+            ctx.add_module(&EXT).unwrap();
+            let _: Value = ctx
+                .eval_with(
+                    "import { Counter } from 'ext'; globalThis.C = Counter; globalThis.c = new Counter(3)",
+                    "m.js",
+                    EvalKind::Module,
+                )
+                .unwrap();
+        });
+    }
+    rt.run_until_idle().unwrap();
+    // Each context has its own constructor and prototype.
+    assert_eq!(b.with(|ctx| ctx.eval::<i64>("c.increment()").unwrap()), 4);
+    assert_eq!(
+        a.with(|ctx| ctx.eval::<bool>("c instanceof C").unwrap()),
+        true
+    );
+}
+
+#[test]
+fn instances_made_in_rust_and_dropped_by_the_gc_free_their_values() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static DROPS: AtomicUsize = AtomicUsize::new(0);
+    #[js]
+    pub struct Tracked;
+    impl Drop for Tracked {
+        fn drop(&mut self) {
+            DROPS.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+    #[js]
+    impl Tracked {}
+    let rt = Runtime::new().unwrap();
+    let ctx = Context::full(&rt).unwrap();
+    ctx.with(|ctx| {
+        for _ in 0..10 {
+            ctx.globals().set("t", Tracked).unwrap();
+        }
+        assert!(ctx
+            .eval::<bool>("t instanceof Object && String(t) === '[object Tracked]'")
+            .unwrap());
+    });
+    rt.run_gc();
+    assert_eq!(DROPS.load(Ordering::SeqCst), 9);
+    drop(ctx);
+    drop(rt);
+    assert_eq!(DROPS.load(Ordering::SeqCst), 10);
+}
+
+#[test]
+fn the_module_declares_itself_in_typescript() {
+    let ts = EXT.typescript();
+    let expected = "declare module 'ext' {
+  export function sum(first: number, ...rest: number[]): number;
+  export function this_type(prefix: string): string;
+  export function apply_twice(f: (...args: any[]) => any, x: number): number;
+  export function fail(kind: string): void;
+  export function notify_later(ms: number, name: string): Promise<string>;
+  export function make_token(id: number): Token;
+  export class Counter {
+    constructor(start?: number);
+    increment(by?: number): number;
+    increment_with(f: (...args: any[]) => any): number;
+    increment_many(steps: number[]): number;
+    get count(): number;
+    set count(value: number);
+    get step(): number;
+    static zero(): Counter;
+    static add(a: Counter, b: Counter): Counter;
+    absorb(other: Counter): void;
+    later(ms: number): Promise<number>;
+  }
+  export class Temperature {
+    constructor(degrees: number);
+    get fahrenheit(): number;
+  }
+  export class Token {
+    get id(): number;
+  }
+  export const VERSION: string;
+  export const LIMIT: number;
+}
+";
+    assert_eq!(ts, expected);
+}
