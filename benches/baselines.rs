@@ -3,7 +3,9 @@
 //!
 //! 1. ns per call of `#[js] fn add(a: i32, b: i32) -> i32` vs the same function
 //!    hand-written in C against the QuickJS API (benches/c_add.c, registered
-//!    with JS_NewCFunction) vs a pure JS function.
+//!    with JS_NewCFunction) vs a pure JS function; the same for
+//!    `#[js] fn strlen(s: &str) -> i32` vs a C function using
+//!    `JS_ToCStringLen`.
 //! 2. CPU and wall time of N concurrent `sleep(1)` (Rust, through the async
 //!    bridge) vs N `os.sleepAsync(1)` (qjs' own timers), in the same qjs.
 //! 3. CPU used by a qjs process waiting 2 s on `sleep(2000)`.
@@ -23,10 +25,21 @@ fn add(a: i32, b: i32) -> i32 {
     a.wrapping_add(b)
 }
 
+#[js]
+fn strlen(s: &str) -> i32 {
+    s.len() as i32
+}
+
 // Compiled by build.rs.
 #[link(name = "bench_c_add", kind = "static")]
 extern "C" {
     fn bench_c_add(
+        ctx: *mut sys::JSContext,
+        this: sys::JSValue,
+        argc: i32,
+        argv: *mut sys::JSValue,
+    ) -> sys::JSValue;
+    fn bench_c_strlen(
         ctx: *mut sys::JSContext,
         this: sys::JSValue,
         argc: i32,
@@ -171,48 +184,77 @@ fn call_benchmark() {
     unsafe {
         let rt = sys::JS_NewRuntime();
         let ctx = sys::JS_NewContext(rt);
-        let global = sys::JS_GetGlobalObject(ctx);
-        let define = |name: &str, f: sys::JSValue| {
-            let name = CString::new(name).unwrap();
-            sys::JS_SetPropertyStr(ctx, global, name.as_ptr(), f);
-        };
-        define(
-            "rust_add",
-            sys::JS_NewCFunction(ctx, Some(add::EXPORT.func), c"add".as_ptr(), 2),
+        compare(
+            ctx,
+            "#[js] fn add(i32, i32) -> i32",
+            "add",
+            (add::EXPORT.func, bench_c_add, 2),
+            "function js_add(a, b) { return (a + b) | 0 }",
+            ("(40, 2)", 42),
+            "(i, 1)",
         );
-        define(
-            "c_add",
-            sys::JS_NewCFunction(ctx, Some(bench_c_add), c"add".as_ptr(), 2),
-        );
-        sys::JS_FreeValue(ctx, global);
-        eval(ctx, "function js_add(a, b) { return (a + b) | 0 }");
-        for f in ["rust_add", "c_add", "js_add"] {
-            let check = eval(ctx, &format!("{f}(40, 2)"));
-            assert_eq!(sys::JS_VALUE_GET_INT(check), 42, "{f}");
-        }
-        let mut best = [f64::MAX; 3];
-        for _ in 0..9 {
-            for (i, f) in ["rust_add", "c_add", "js_add"].iter().enumerate() {
-                // A local binding keeps global lookups out of the loop.
-                let src = format!("(() => {{ const f = {f}; let s = 0; for (let i = 0; i < {CALLS}; i++) s = f(i, 1); return s }})()");
-                let t = Instant::now();
-                eval(ctx, &src);
-                best[i] = best[i].min(t.elapsed().as_secs_f64() * 1e9 / CALLS as f64);
-            }
-        }
-        let [rust, c, js] = best;
-        println!(
-            "#[js] fn add(i32, i32) -> i32   {rust:6.2} ns/call   {:.3}x the C function",
-            rust / c
-        );
-        println!("hand-written C (JS_NewCFunction) {c:6.2} ns/call   1.000x");
-        println!(
-            "pure JS function                {js:6.2} ns/call   {:.3}x the C function",
-            js / c
+        compare(
+            ctx,
+            "#[js] fn strlen(&str) -> i32 ",
+            "strlen",
+            (strlen::EXPORT.func, bench_c_strlen, 1),
+            "function js_strlen(s) { return s.length }",
+            ("('hello, world')", 12),
+            "('hello, world')",
         );
         sys::JS_FreeContext(ctx);
         sys::JS_FreeRuntime(rt);
     }
+}
+
+type CFn =
+    unsafe extern "C" fn(*mut sys::JSContext, sys::JSValue, i32, *mut sys::JSValue) -> sys::JSValue;
+
+/// ns per call of the `#[js]` function, the C function and a JS function
+/// (`rust_<name>`, `c_<name>`, `js_<name>`), best of 9 interleaved rounds.
+unsafe fn compare(
+    ctx: *mut sys::JSContext,
+    label: &str,
+    name: &str,
+    (rust_fn, c_fn, length): (CFn, CFn, i32),
+    js_def: &str,
+    (check_args, expected): (&str, i32),
+    loop_args: &str,
+) {
+    let global = sys::JS_GetGlobalObject(ctx);
+    for (prefix, f) in [("rust", rust_fn), ("c", c_fn)] {
+        let global_name = CString::new(format!("{prefix}_{name}")).unwrap();
+        let cname = CString::new(name).unwrap();
+        let func = sys::JS_NewCFunction(ctx, Some(f), cname.as_ptr(), length);
+        sys::JS_SetPropertyStr(ctx, global, global_name.as_ptr(), func);
+    }
+    sys::JS_FreeValue(ctx, global);
+    eval(ctx, js_def);
+    let fs = ["rust", "c", "js"].map(|p| format!("{p}_{name}"));
+    for f in &fs {
+        let check = eval(ctx, &format!("{f}{check_args}"));
+        assert_eq!(sys::JS_VALUE_GET_INT(check), expected, "{f}");
+    }
+    let mut best = [f64::MAX; 3];
+    for _ in 0..9 {
+        for (i, f) in fs.iter().enumerate() {
+            // A local binding keeps global lookups out of the loop.
+            let src = format!("(() => {{ const f = {f}; let s = 0; for (let i = 0; i < {CALLS}; i++) s = f{loop_args}; return s }})()");
+            let t = Instant::now();
+            eval(ctx, &src);
+            best[i] = best[i].min(t.elapsed().as_secs_f64() * 1e9 / CALLS as f64);
+        }
+    }
+    let [rust, c, js] = best;
+    println!(
+        "{label}   {rust:6.2} ns/call   {:.3}x the C function",
+        rust / c
+    );
+    println!("  hand-written C                 {c:6.2} ns/call   1.000x");
+    println!(
+        "  pure JS function               {js:6.2} ns/call   {:.3}x the C function",
+        js / c
+    );
 }
 
 /// Evaluates a script; panics on an exception. Returns the (primitive) result.

@@ -9,8 +9,8 @@ use syn::{ImplItem, ItemImpl, ItemStruct, LitStr, Type, Visibility};
 
 pub fn expand_struct(s: &ItemStruct, js_name: Option<LitStr>) -> syn::Result<TokenStream> {
     if !s.generics.params.is_empty() {
-        return Err(syn::Error::new(
-            s.generics.span(),
+        return Err(syn::Error::new_spanned(
+            &s.generics,
             "#[js] classes cannot be generic: JS sees one concrete class",
         ));
     }
@@ -42,6 +42,16 @@ pub fn expand_struct(s: &ItemStruct, js_name: Option<LitStr>) -> syn::Result<Tok
     })
 }
 
+/// The impl block with the `#[js(...)]` attributes of its members removed.
+pub fn without_js_attrs(mut imp: ItemImpl) -> ItemImpl {
+    for item in &mut imp.items {
+        if let ImplItem::Fn(f) = item {
+            f.attrs.retain(|a| !a.path().is_ident("js"));
+        }
+    }
+    imp
+}
+
 enum Kind {
     Constructor,
     Method,
@@ -58,15 +68,15 @@ struct Member {
 
 pub fn expand_impl(imp: &ItemImpl) -> syn::Result<TokenStream> {
     if imp.trait_.is_some() || !imp.generics.params.is_empty() {
-        return Err(syn::Error::new(
-            imp.span(),
+        return Err(syn::Error::new_spanned(
+            &imp,
             "#[js] goes on the struct's own (inherent, non-generic) impl block",
         ));
     }
     let self_ty = &*imp.self_ty;
     let Type::Path(tp) = self_ty else {
-        return Err(syn::Error::new(
-            self_ty.span(),
+        return Err(syn::Error::new_spanned(
+            &self_ty,
             "#[js] impl: expected a struct name",
         ));
     };
@@ -105,26 +115,26 @@ pub fn expand_impl(imp: &ItemImpl) -> syn::Result<TokenStream> {
         let is_async = sig.asyncness.is_some();
         let kind = if opts.constructor {
             if p.receiver != Receiver::None || is_async {
-                return Err(syn::Error::new(sig.span(), "#[js(constructor)]: a synchronous associated function without `self` that returns Self (or Result<Self, E>)"));
+                return Err(syn::Error::new_spanned(&sig, "#[js(constructor)]: a synchronous associated function without `self` that returns Self (or Result<Self, E>)"));
             }
             Kind::Constructor
         } else if opts.get || opts.set {
             if p.receiver == Receiver::None || is_async {
-                return Err(syn::Error::new(
-                    sig.span(),
+                return Err(syn::Error::new_spanned(
+                    &sig,
                     "#[js(get)]/#[js(set)]: a synchronous method on `&self` / `&mut self`",
                 ));
             }
             let n = p.ts_params.len();
             if opts.get && n != 0 {
-                return Err(syn::Error::new(
-                    sig.inputs.span(),
+                return Err(syn::Error::new_spanned(
+                    &sig.inputs,
                     "#[js(get)]: a getter takes no arguments",
                 ));
             }
             if opts.set && n != 1 {
-                return Err(syn::Error::new(
-                    sig.inputs.span(),
+                return Err(syn::Error::new_spanned(
+                    &sig.inputs,
                     "#[js(set)]: a setter takes exactly one argument",
                 ));
             }

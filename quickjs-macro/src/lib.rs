@@ -104,6 +104,12 @@ pub fn js(attr: TokenStream, item: TokenStream) -> TokenStream {
         Ok(ts) => ts.into(),
         Err(e) => {
             let err = e.to_compile_error();
+            // The item as written (members' `#[js(...)]` removed), so the
+            // error above is the only one.
+            let item = match item {
+                Item::Impl(i) => Item::Impl(class::without_js_attrs(i)),
+                other => other,
+            };
             quote!(#item #err).into()
         }
     }

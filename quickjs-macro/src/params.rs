@@ -62,14 +62,14 @@ fn is_str(ty: &Type) -> bool {
 pub fn parse(sig: &Signature, in_class: bool) -> syn::Result<Params> {
     let is_async = sig.asyncness.is_some();
     if !sig.generics.params.is_empty() {
-        return Err(syn::Error::new(
-            sig.generics.span(),
+        return Err(syn::Error::new_spanned(
+            &sig.generics,
             "#[js] functions cannot be generic: JS calls one concrete function",
         ));
     }
     if let Some(v) = &sig.variadic {
-        return Err(syn::Error::new(
-            v.span(),
+        return Err(syn::Error::new_spanned(
+            &v,
             "#[js] functions cannot be variadic",
         ));
     }
@@ -89,20 +89,20 @@ pub fn parse(sig: &Signature, in_class: bool) -> syn::Result<Params> {
         let arg = match input {
             FnArg::Receiver(r) => {
                 if !in_class {
-                    return Err(syn::Error::new(
-                        r.span(),
+                    return Err(syn::Error::new_spanned(
+                        &r,
                         "#[js] on a free function: no `self` (methods go in a `#[js] impl` block)",
                     ));
                 }
                 if r.reference.is_none() {
-                    return Err(syn::Error::new(
-                        r.span(),
+                    return Err(syn::Error::new_spanned(
+                        &r,
                         "#[js] methods take `&self` or `&mut self` (JS owns the object)",
                     ));
                 }
                 p.receiver = if r.mutability.is_some() {
                     if is_async {
-                        return Err(syn::Error::new(r.span(), "async #[js] methods take `&self`: the future works on a clone of the value (`Self: Clone`)"));
+                        return Err(syn::Error::new_spanned(&r, "async #[js] methods take `&self`: the future works on a clone of the value (`Self: Clone`)"));
                     }
                     Receiver::Mut
                 } else {
@@ -113,8 +113,8 @@ pub fn parse(sig: &Signature, in_class: bool) -> syn::Result<Params> {
             FnArg::Typed(arg) => arg,
         };
         let Pat::Ident(pat) = &*arg.pat else {
-            return Err(syn::Error::new(
-                arg.pat.span(),
+            return Err(syn::Error::new_spanned(
+                &arg.pat,
                 "#[js] parameters must be plain names",
             ));
         };
@@ -124,15 +124,15 @@ pub fn parse(sig: &Signature, in_class: bool) -> syn::Result<Params> {
         let ty = &*arg.ty;
         let sp = ty.span();
         if rest {
-            return Err(syn::Error::new(
-                sp,
+            return Err(syn::Error::new_spanned(
+                ty,
                 "#[js]: a `Rest<T>` parameter must be the last one",
             ));
         }
         // Parameters that are not JS arguments.
         if is_named(ty, "Ctx") {
             if is_async {
-                return Err(syn::Error::new(sp, "async #[js] functions cannot borrow the context across awaits: take `AsyncCtx`"));
+                return Err(syn::Error::new_spanned(ty, "async #[js] functions cannot borrow the context across awaits: take `AsyncCtx`"));
             }
             p.conversions
                 .push(quote_spanned!(sp=> let #var = args.ctx();));
@@ -170,7 +170,7 @@ pub fn parse(sig: &Signature, in_class: bool) -> syn::Result<Params> {
         match ty {
             Type::Reference(r) => {
                 if is_async {
-                    return Err(syn::Error::new(sp, "async #[js] functions take owned arguments (the future outlives the call): use String, not &str"));
+                    return Err(syn::Error::new_spanned(ty, "async #[js] functions take owned arguments (the future outlives the call): use String, not &str"));
                 }
                 let elem = &*r.elem;
                 if is_str(elem) && r.mutability.is_none() {
@@ -181,7 +181,7 @@ pub fn parse(sig: &Signature, in_class: bool) -> syn::Result<Params> {
                     p.call_args.push(quote!(&*#var));
                     ts_ty = syn::parse_quote!(str);
                 } else if matches!(elem, Type::Slice(_)) {
-                    return Err(syn::Error::new(sp, "#[js]: slice parameters are not supported; take `quickjs::Bytes` (bytes) or `Vec<T>`"));
+                    return Err(syn::Error::new_spanned(ty, "#[js]: slice parameters are not supported; take `quickjs::Bytes` (bytes) or `Vec<T>`"));
                 } else if matches!(elem, Type::Path(_)) {
                     // A `#[js]` class instance, borrowed (flag-checked).
                     if r.mutability.is_some() {
@@ -193,7 +193,7 @@ pub fn parse(sig: &Signature, in_class: bool) -> syn::Result<Params> {
                     }
                     ts_ty = elem.clone();
                 } else {
-                    return Err(syn::Error::new(sp, "#[js]: this reference type is not supported as a parameter; `&str`, `&T`/`&mut T` of a #[js] class are, or take an owned type"));
+                    return Err(syn::Error::new_spanned(ty, "#[js]: this reference type is not supported as a parameter; `&str`, `&T`/`&mut T` of a #[js] class are, or take an owned type"));
                 }
             }
             Type::ImplTrait(_)
@@ -202,8 +202,8 @@ pub fn parse(sig: &Signature, in_class: bool) -> syn::Result<Params> {
             | Type::Ptr(_)
             | Type::Never(_)
             | Type::Infer(_) => {
-                return Err(syn::Error::new(
-                    sp,
+                return Err(syn::Error::new_spanned(
+                    ty,
                     "#[js]: this parameter type cannot come from JS; use a type with `FromJs`",
                 ));
             }
@@ -258,7 +258,7 @@ pub fn ts_signature(params: &Params, ret: Option<TokenStream>) -> TokenStream {
 pub fn c_name(name: &syn::LitStr) -> syn::Result<syn::LitCStr> {
     Ok(syn::LitCStr::new(
         &std::ffi::CString::new(name.value())
-            .map_err(|_| syn::Error::new(name.span(), "a JS name cannot contain NUL"))?,
+            .map_err(|_| syn::Error::new_spanned(&name, "a JS name cannot contain NUL"))?,
         name.span(),
     ))
 }

@@ -152,7 +152,8 @@ struct Executor {
     /// it) and its liveness flag, shared with that context's `AsyncCtx`s.
     anchors: RefCell<Vec<Anchor>>,
     /// The runtime's class ids of `#[js]` classes, by `ClassDef` address
-    /// (quickjs-ng allocates class ids per runtime).
+    /// (quickjs-ng allocates class ids per runtime; Bellard's are global).
+    #[cfg(not(quickjs_bellard))]
     classes: RefCell<Vec<(usize, sys::JSClassID)>>,
 }
 
@@ -285,6 +286,7 @@ impl Executor {
             live: Cell::new(0),
             yield_next: Cell::new(false),
             anchors: RefCell::new(Vec::new()),
+            #[cfg(not(quickjs_bellard))]
             classes: RefCell::new(Vec::new()),
         });
         let ptr = Box::into_raw(exec);

@@ -27,6 +27,10 @@ use std::marker::PhantomData;
 use std::os::raw::c_int;
 
 /// A Rust type exposed as a JS class (implemented by `#[js] impl`).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a JS class yet",
+    note = "a `#[js]` struct needs a `#[js] impl {Self} {{ .. }}` block (one that compiles) to become a class"
+)]
 pub trait JsClass: Sized + Send + 'static {
     /// The class's description.
     fn class() -> &'static ClassDef;

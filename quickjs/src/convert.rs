@@ -20,6 +20,10 @@ use std::fmt::Display;
 ///     assert!(String::from_js(&v).is_err());
 /// });
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be made from a JS value",
+    note = "implement `quickjs::FromJs` for it, or take a type that has it"
+)]
 pub trait FromJs<'js>: Sized {
     /// Converts `value`, or says what was expected and what was found.
     fn from_js(value: &Value<'js>) -> Result<Self>;
@@ -37,6 +41,10 @@ pub trait FromJs<'js>: Sized {
 ///     assert_eq!(ctx.eval::<String>("JSON.stringify(v)").unwrap(), r#"[1,"two"]"#);
 /// });
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be turned into a JS value",
+    note = "implement `quickjs::IntoJs` for it, or return a type that has it"
+)]
 pub trait IntoJs<'js> {
     /// Converts `self` into a value of `ctx`.
     fn into_js(self, ctx: Ctx<'js>) -> Result<Value<'js>>;

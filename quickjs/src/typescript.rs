@@ -14,6 +14,10 @@ use std::collections::{BTreeMap, HashMap};
 /// use quickjs::TypeScript;
 /// assert_eq!(<Vec<Option<u8>> as TypeScript>::ts(), "(number | undefined)[]");
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no TypeScript type, so `#[js]` cannot export it",
+    note = "parameters and results of `#[js]` items need `FromJs`/`IntoJs` and `quickjs::TypeScript`; implement them for your type, or use one that has them"
+)]
 pub trait TypeScript {
     /// The type, e.g. `number`, `string[]`.
     fn ts() -> String;
@@ -154,6 +158,11 @@ mod ng_types {
     impl TypeScript for crate::ArrayBuffer<'_> {
         fn ts() -> String {
             "ArrayBuffer".into()
+        }
+    }
+    impl<T: crate::TypedElement> TypeScript for crate::TypedArray<'_, T> {
+        fn ts() -> String {
+            T::NAME.into()
         }
     }
     impl TypeScript for crate::Promise<'_> {

@@ -1,0 +1,7 @@
+// A #[js] function cannot be generic: JS calls one concrete function.
+#[quickjs::js]
+fn identity<T>(x: T) -> T {
+    x
+}
+
+fn main() {}
