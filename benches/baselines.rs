@@ -13,6 +13,8 @@
 //!    here from the pristine sources with the same compiler and flags) on
 //!    upstream's `tests/microbench.js` (about a minute each; skip with
 //!    `QJS_BENCH_SKIP_UPSTREAM=1`).
+//!
+//! `QJS_BENCH_CALLS_ONLY=1` runs the first part only.
 
 use quickjs::{js, sys};
 use std::ffi::CString;
@@ -52,6 +54,9 @@ const CALLS: u32 = 5_000_000;
 fn main() {
     println!("== native call: ns per call, best of 9 runs of {CALLS} calls ==");
     call_benchmark();
+    if std::env::var_os("QJS_BENCH_CALLS_ONLY").is_some() {
+        return;
+    }
     println!();
     println!("== async: N concurrent sleeps in qjs (release build), best of 5 interleaved runs ==");
     for n in [10_000, 100_000] {

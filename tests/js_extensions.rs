@@ -47,6 +47,17 @@ pub async fn notify_later(actx: AsyncCtx, ms: u64, name: String) -> quickjs::Res
     })?
 }
 
+/// Bytes borrowed from the JS buffer (no copy).
+#[js]
+pub fn checksum(data: &[u8], seed: Option<u32>) -> u32 {
+    data.iter().fold(seed.unwrap_or(0), |s, &b| s + b as u32)
+}
+
+#[js]
+pub fn total_len(a: &[u8], b: &[u8]) -> usize {
+    a.len() + b.len()
+}
+
 #[js]
 #[derive(Clone, Debug)]
 pub struct Counter {
@@ -157,7 +168,7 @@ pub fn make_token(id: u32) -> Token {
 }
 
 quickjs::module!(pub static EXT = "ext" {
-    sum, this_type, apply_twice, fail, notify_later, make_token
+    sum, this_type, apply_twice, fail, notify_later, make_token, checksum, total_len
 } classes { Counter, Celsius, Token } consts {
     VERSION: &str = "1.2.3",
     LIMIT: u32 = 100,
@@ -202,6 +213,44 @@ fn rest_parameters_take_the_remaining_arguments() {
         error_of("m.sum(1, 2, 'x')"),
         "TypeError: sum: argument 3: expected number, got string"
     );
+}
+
+#[test]
+fn byte_slices_are_borrowed_from_buffers_and_views() {
+    assert_eq!(
+        run("const buf = new Uint8Array([1, 2, 3, 4, 5, 6]).buffer;
+             globalThis.out = [
+               m.checksum(new Uint8Array([1, 2, 3])), m.checksum(buf, 100),
+               m.checksum(new Uint8Array(buf, 2, 3)), m.checksum(new DataView(buf, 4)),
+               m.checksum(new Uint16Array([257])), m.checksum(new Uint8Array(0)),
+               m.total_len(buf, new Uint8Array(buf, 1, 2)), m.checksum.length]"),
+        "6,121,12,11,2,0,8,1"
+    );
+    assert_eq!(
+        error_of("m.checksum([1, 2])"),
+        "TypeError: checksum: argument 1: expected ArrayBuffer or typed array, got array"
+    );
+    // A later argument's conversion runs JS that detaches the first buffer:
+    // the call sees it detached (a TypeError), never freed memory.
+    assert_eq!(
+        error_of("const a = new Uint8Array(8);
+                  class Evil extends Uint8Array { get byteLength() { a.buffer.transfer(); return 1 } }
+                  m.total_len(a, new Evil(1))"),
+        "TypeError: expected bytes, got a detached or out-of-bounds buffer"
+    );
+}
+
+#[test]
+fn no_js_runs_while_bytes_are_borrowed() {
+    let rt = Runtime::new().unwrap();
+    let ctx = Context::full(&rt).unwrap();
+    {
+        let _guard = quickjs::native::NoJsGuard::enter();
+        assert!(rt.run_pending_jobs().is_err());
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ctx.with(|_| ())));
+        assert!(r.is_err());
+    }
+    assert_eq!(ctx.with(|ctx| ctx.eval::<i32>("1 + 1").unwrap()), 2);
 }
 
 #[test]
@@ -415,6 +464,8 @@ fn the_module_declares_itself_in_typescript() {
   export function fail(kind: string): void;
   export function notify_later(ms: number, name: string): Promise<string>;
   export function make_token(id: number): Token;
+  export function checksum(data: ArrayBuffer | ArrayBufferView, seed?: number): number;
+  export function total_len(a: ArrayBuffer | ArrayBufferView, b: ArrayBuffer | ArrayBufferView): number;
   export class Counter {
     constructor(start?: number);
     increment(by?: number): number;

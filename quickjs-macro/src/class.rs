@@ -4,7 +4,6 @@ use crate::params::{self, c_name, ts_return, ts_signature, Receiver};
 use crate::Options;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use syn::spanned::Spanned;
 use syn::{ImplItem, ItemImpl, ItemStruct, LitStr, Type, Visibility};
 
 pub fn expand_struct(s: &ItemStruct, js_name: Option<LitStr>) -> syn::Result<TokenStream> {
@@ -166,6 +165,7 @@ pub fn expand_impl(imp: &ItemImpl) -> syn::Result<TokenStream> {
         let tramp = format_ident!("__js_{}{}", tag.to_lowercase(), ident);
         let conversions = &p.conversions;
         let call_args = &p.call_args;
+        let bytes = p.bytes_prologue();
         let recv = match p.receiver {
             Receiver::Mut => {
                 quote!(let mut __recv = args.this::<::quickjs::ClassMut<'_, Self>>()?;)
@@ -176,12 +176,14 @@ pub fn expand_impl(imp: &ItemImpl) -> syn::Result<TokenStream> {
             (Kind::Constructor, _) => quote! {
                 ::quickjs::class::construct::<Self, _>(&Self::#konst, ctx, this, argc, argv, |args| {
                     #(#conversions)*
+                    #bytes
                     ::quickjs::class::IntoInstance::into_instance(Self::#ident(#(#call_args),*))
                 })
             },
             (Kind::Static, false) => quote! {
                 ::quickjs::native::call(&Self::#konst, ctx, this, argc, argv, |args| {
                     #(#conversions)*
+                    #bytes
                     ::quickjs::IntoJs::into_js(Self::#ident(#(#call_args),*), args.ctx())
                 })
             },
@@ -195,6 +197,7 @@ pub fn expand_impl(imp: &ItemImpl) -> syn::Result<TokenStream> {
                 ::quickjs::native::call(&Self::#konst, ctx, this, argc, argv, |args| {
                     #(#conversions)*
                     #recv
+                    #bytes
                     ::quickjs::IntoJs::into_js(__recv.#ident(#(#call_args),*), args.ctx())
                 })
             },

@@ -126,6 +126,7 @@ fn expand_fn(func: &ItemFn, js_name: Option<LitStr>) -> syn::Result<proc_macro2:
     let (required, max) = (p.required, p.max);
     let conversions = &p.conversions;
     let call_args = &p.call_args;
+    let bytes = p.bytes_prologue();
     let ts = ts_signature(&p, Some(ts_return(sig)));
     let body = if is_async {
         quote! {
@@ -138,6 +139,7 @@ fn expand_fn(func: &ItemFn, js_name: Option<LitStr>) -> syn::Result<proc_macro2:
         quote! {
             ::quickjs::native::call(&EXPORT, ctx, this, argc, argv, |args| {
                 #(#conversions)*
+                #bytes
                 ::quickjs::IntoJs::into_js(super::#ident(#(#call_args),*), args.ctx())
             })
         }

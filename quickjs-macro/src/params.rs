@@ -27,6 +27,55 @@ pub struct Params {
     /// Expressions (`String`) of the TypeScript parameters.
     pub ts_params: Vec<TokenStream>,
     pub receiver: Receiver,
+    /// `&[u8]` parameters: `(JsBytes variable, slice variable)`. Their
+    /// slices are taken after every conversion (and the receiver's borrow),
+    /// inside a `NoJsGuard`: see [`Params::bytes_prologue`].
+    pub bytes: Vec<(syn::Ident, syn::Ident)>,
+}
+
+impl Params {
+    /// What runs between the conversions and the call: with `&[u8]`
+    /// parameters, forbid JS and take the slices.
+    pub fn bytes_prologue(&self) -> TokenStream {
+        if self.bytes.is_empty() {
+            return quote!();
+        }
+        let (vars, slices): (Vec<_>, Vec<_>) = self.bytes.iter().cloned().unzip();
+        quote! {
+            let __no_js = ::quickjs::native::NoJsGuard::enter();
+            // SAFETY: until the call returns no JS runs: the function's other
+            // parameters are plain data (checked by #[js]) and the guard
+            // makes the safe API refuse to run JS, so the buffers stay put.
+            #[allow(unused_unsafe)]
+            let (#(#slices,)*) = unsafe { (#(#vars.slice()?,)*) };
+        }
+    }
+}
+
+/// Plain data: converting it or holding it cannot run or reach JS.
+fn is_inert(ty: &Type) -> bool {
+    match ty {
+        Type::Reference(r) if r.mutability.is_none() => {
+            is_str(&r.elem) || matches!(&*r.elem, Type::Slice(s) if is_named(&s.elem, "u8"))
+        }
+        Type::Tuple(t) => t.elems.iter().all(is_inert),
+        _ => {
+            for wrapper in ["Option", "Vec", "Rest"] {
+                if let Some(t) = inner(ty, wrapper) {
+                    return is_inert(&t);
+                }
+            }
+            last_ident(ty).is_some_and(|s| {
+                s.arguments.is_empty()
+                    && [
+                        "i8", "i16", "i32", "i64", "isize", "u8", "u16", "u32", "u64", "usize",
+                        "f32", "f64", "bool", "char", "String", "Bytes", "BigInt",
+                    ]
+                    .iter()
+                    .any(|n| s.ident == n)
+            })
+        }
+    }
 }
 
 fn last_ident(ty: &Type) -> Option<&syn::PathSegment> {
@@ -80,6 +129,7 @@ pub fn parse(sig: &Signature, in_class: bool) -> syn::Result<Params> {
         max: 0,
         ts_params: Vec::new(),
         receiver: Receiver::None,
+        bytes: Vec::new(),
     };
     let mut js_index = 0usize;
     let mut optional_tail = 0u32;
@@ -180,8 +230,26 @@ pub fn parse(sig: &Signature, in_class: bool) -> syn::Result<Params> {
                     );
                     p.call_args.push(quote!(&*#var));
                     ts_ty = syn::parse_quote!(str);
+                } else if matches!(elem, Type::Slice(sl) if is_named(&sl.elem, "u8"))
+                    && r.mutability.is_none()
+                {
+                    // Bytes borrowed from a JS buffer: recorded now, read
+                    // when the call starts (see bytes_prologue).
+                    if let Some(other) = inputs.iter().find_map(|i| match i {
+                        FnArg::Typed(a) if !is_inert(&a.ty) => Some(a.ty.clone()),
+                        _ => None,
+                    }) {
+                        return Err(syn::Error::new_spanned(other, "#[js]: a function with a `&[u8]` parameter takes only plain data besides (numbers, strings, `Bytes`, `Vec`/`Option` of those): anything that can run JS could free the borrowed bytes; take `quickjs::Bytes` (a copy) instead"));
+                    }
+                    let slice = format_ident!("arg{}_bytes", i);
+                    p.conversions.push(
+                        quote_spanned!(sp=> let #var: ::quickjs::JsBytes<'_> = args.get(#idx)?;),
+                    );
+                    p.call_args.push(quote!(#slice));
+                    p.bytes.push((var.clone(), slice));
+                    ts_ty = syn::parse_quote!(::quickjs::JsBytes<'static>);
                 } else if matches!(elem, Type::Slice(_)) {
-                    return Err(syn::Error::new_spanned(ty, "#[js]: slice parameters are not supported; take `quickjs::Bytes` (bytes) or `Vec<T>`"));
+                    return Err(syn::Error::new_spanned(ty, "#[js]: slice parameters other than `&[u8]` are not supported; take `Vec<T>`"));
                 } else if matches!(elem, Type::Path(_)) {
                     // A `#[js]` class instance, borrowed (flag-checked).
                     if r.mutability.is_some() {

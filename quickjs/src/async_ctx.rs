@@ -88,6 +88,7 @@ impl AsyncCtx {
         if !self.is_alive() {
             return Err(Error::message("AsyncCtx::with: the context was freed"));
         }
+        crate::native::check_js_allowed()?;
         // SAFETY: this thread is inside rt's rust_run (so rt is alive and
         // used here) and ctx has not been finalized. The brand lifetime is
         // local to `f`, so nothing borrowed from ctx outlives this call.

@@ -40,6 +40,45 @@ impl<'js> FromJs<'js> for Bytes {
     }
 }
 
+/// Bytes borrowed from an `ArrayBuffer`, a typed array or a `DataView`
+/// without copying: what a `&[u8]` parameter of a `#[js]` function receives.
+/// Converting records the buffer and the viewed range; [`JsBytes::slice`]
+/// reads the buffer's memory at the moment of the call. The slice dangles
+/// if JS detaches or resizes the buffer while it lives, so only `#[js]`
+/// trampolines take it: they call it after converting every other argument,
+/// for functions whose other parameters cannot run JS, inside a
+/// [`crate::native::NoJsGuard`].
+#[doc(hidden)]
+pub struct JsBytes<'js> {
+    buf: ArrayBuffer<'js>,
+    off: usize,
+    len: usize,
+}
+
+impl<'js> JsBytes<'js> {
+    /// The viewed bytes, as the buffer holds them now.
+    ///
+    /// # Safety
+    /// No JS may run while the slice lives (it could detach or shrink the
+    /// buffer and free the memory).
+    #[inline]
+    pub unsafe fn slice(&self) -> Result<&[u8]> {
+        // SAFETY: the caller's contract.
+        unsafe { self.buf.as_slice() }
+            .and_then(|s| s.get(self.off..self.off + self.len))
+            .ok_or_else(|| {
+                Error::type_error("expected bytes, got a detached or out-of-bounds buffer")
+            })
+    }
+}
+
+impl<'js> FromJs<'js> for JsBytes<'js> {
+    fn from_js(value: &Value<'js>) -> Result<Self> {
+        let (buf, off, len) = ArrayBuffer::viewed(value)?;
+        Ok(JsBytes { buf, off, len })
+    }
+}
+
 /// A JS `ArrayBuffer`.
 ///
 /// ```

@@ -67,7 +67,15 @@ impl Context {
     /// let s: String = ctx.with(|ctx| ctx.eval("'a'.repeat(3)")).unwrap();
     /// assert_eq!(s, "aaa");
     /// ```
+    ///
+    /// # Panics
+    /// Inside a `#[js]` function that borrows bytes from a JS buffer (a
+    /// `&[u8]` parameter): running JS there could free them. At the `#[js]`
+    /// boundary the panic becomes a JS `InternalError`.
     pub fn with<R>(&self, f: impl for<'js> FnOnce(Ctx<'js>) -> R) -> R {
+        if let Err(e) = crate::native::check_js_allowed() {
+            panic!("Context::with: {e}");
+        }
         // SAFETY: the context is live for the whole call and locked by us.
         self.rt
             .lock(|_| f(unsafe { Ctx::from_raw(self.raw.as_ptr()) }))

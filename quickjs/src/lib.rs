@@ -69,7 +69,7 @@ mod runtime;
 pub mod serde;
 
 #[cfg(not(quickjs_bellard))]
-pub use binary::{ArrayBuffer, Bytes, TypedArray, TypedElement};
+pub use binary::{ArrayBuffer, Bytes, JsBytes, TypedArray, TypedElement};
 #[cfg(not(quickjs_bellard))]
 pub use context::Context;
 #[cfg(not(quickjs_bellard))]

@@ -173,6 +173,45 @@ impl<T: crate::TypeScript> crate::TypeScript for Rest<T> {
     }
 }
 
+thread_local! {
+    /// Set while a `#[js]` function holds bytes borrowed from a JS buffer:
+    /// the safe API refuses to run JS on this thread meanwhile.
+    static NO_JS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// While alive, the safe API cannot run JS on this thread
+/// ([`crate::Context::with`], the runtime's job loop, [`crate::AsyncCtx::with`]
+/// return an error): `#[js]` functions with `&[u8]` parameters hold one
+/// while the borrowed bytes live, so no JS can detach the buffer under them.
+#[doc(hidden)]
+pub struct NoJsGuard(bool);
+
+impl NoJsGuard {
+    /// Forbids JS on this thread until dropped.
+    #[inline(always)]
+    pub fn enter() -> Self {
+        NoJsGuard(NO_JS.replace(true))
+    }
+}
+
+impl Drop for NoJsGuard {
+    #[inline(always)]
+    fn drop(&mut self) {
+        NO_JS.set(self.0);
+    }
+}
+
+/// An error if JS may not run on this thread now (see [`NoJsGuard`]).
+#[inline]
+pub(crate) fn check_js_allowed() -> Result<()> {
+    if NO_JS.get() {
+        return Err(Error::internal(
+            "JS cannot run while a #[js] function borrows bytes from a JS buffer",
+        ));
+    }
+    Ok(())
+}
+
 static MODULES: Mutex<Vec<&'static NativeModule>> = Mutex::new(Vec::new());
 
 /// Makes `module` available to every context set up afterwards with

@@ -302,6 +302,7 @@ impl Runtime {
     /// assert!(ctx.with(|ctx| ctx.eval::<bool>("done")).unwrap());
     /// ```
     pub fn run_pending_jobs(&self) -> Result<usize> {
+        crate::native::check_js_allowed()?;
         self.lock(|rt| {
             let mut ran = 0;
             loop {

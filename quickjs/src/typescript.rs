@@ -155,6 +155,11 @@ mod ng_types {
             "Uint8Array".into()
         }
     }
+    impl TypeScript for crate::JsBytes<'_> {
+        fn ts() -> String {
+            "ArrayBuffer | ArrayBufferView".into()
+        }
+    }
     impl TypeScript for crate::ArrayBuffer<'_> {
         fn ts() -> String {
             "ArrayBuffer".into()

@@ -1,7 +1,7 @@
-// Slices are not parameters (take quickjs::Bytes or Vec<T>).
+// Only byte slices are borrowed from JS (`&[u8]`); other slices: take Vec<T>.
 #[quickjs::js]
-fn checksum(data: &[u8]) -> u32 {
-    data.iter().map(|&b| b as u32).sum()
+fn total(values: &[u32]) -> u32 {
+    values.iter().sum()
 }
 
 fn main() {}
