@@ -167,9 +167,84 @@ pub fn make_token(id: u32) -> Token {
     Token { id }
 }
 
+#[js]
+pub struct Animal {
+    name: String,
+    sound: String,
+}
+
+#[js]
+impl Animal {
+    #[js(constructor)]
+    pub fn new(name: String) -> Self {
+        Animal {
+            name,
+            sound: "...".into(),
+        }
+    }
+    pub fn speak(&self) -> String {
+        format!("{} says {}", self.name, self.sound)
+    }
+    pub fn rename(&mut self, name: String) {
+        self.name = name;
+    }
+    /// Calls `f` with `self` borrowed mutably.
+    pub fn rename_with(&mut self, f: Function) -> quickjs::Result<()> {
+        self.name = f.call(())?;
+        Ok(())
+    }
+    #[js(get)]
+    pub fn name(&self) -> String {
+        self.name.clone()
+    }
+    pub fn kingdom() -> &'static str {
+        "animalia"
+    }
+}
+
+#[js(extends = Animal)]
+pub struct Dog {
+    #[js(base)]
+    animal: Animal,
+    tricks: u32,
+}
+
+#[js]
+impl Dog {
+    #[js(constructor)]
+    pub fn new(name: String, tricks: Option<u32>) -> Self {
+        Dog {
+            animal: Animal {
+                name,
+                sound: "woof".into(),
+            },
+            tricks: tricks.unwrap_or(0),
+        }
+    }
+    pub fn tricks(&self) -> u32 {
+        self.tricks
+    }
+}
+
+#[js(extends = Dog)]
+pub struct Puppy(#[js(base)] Dog);
+
+#[js]
+impl Puppy {
+    #[js(constructor)]
+    pub fn new(name: String) -> Self {
+        Puppy(Dog::new(name, Some(1)))
+    }
+}
+
+#[js]
+pub fn introduce(a: &Animal) -> String {
+    format!("this is {}", a.name)
+}
+
 quickjs::module!(pub static EXT = "ext" {
-    sum, this_type, apply_twice, fail, notify_later, make_token, checksum, total_len
-} classes { Counter, Celsius, Token } consts {
+    sum, this_type, apply_twice, fail, notify_later, make_token, checksum, total_len, introduce
+} classes { Counter, Celsius, Token, Animal, Dog, Puppy } consts {
     VERSION: &str = "1.2.3",
     LIMIT: u32 = 100,
 });
@@ -398,6 +473,33 @@ fn js_subclasses_extend_rust_classes() {
 }
 
 #[test]
+fn rust_classes_extend_rust_classes() {
+    let out = run(
+        "const d = new m.Dog('rex', 3), p = new m.Puppy('bit'), a = new m.Animal('cat');
+         const r = [d.speak(), d.name, d.tricks(), p.speak(), p.tricks(), a.speak()];
+         r.push(d instanceof m.Animal, p instanceof m.Dog, p instanceof m.Animal, a instanceof m.Dog);
+         r.push(m.Dog.kingdom(), Object.getPrototypeOf(m.Puppy) === m.Dog, Object.prototype.toString.call(p));
+         d.rename('max'); p.rename('tiny');
+         r.push(d.name, p.name, m.introduce(d), m.introduce(p), m.introduce(a));
+         globalThis.out = r.join('|')",
+    );
+    assert_eq!(
+        out,
+        "rex says woof|rex|3|bit says woof|1|cat says ...|true|true|true|false|animalia|true|[object Puppy]|max|tiny|this is max|this is tiny|this is cat"
+    );
+    // A Dog method on a plain Animal is refused; so is re-entering a Dog
+    // through its Animal part while a &mut Animal method runs on it.
+    assert_eq!(
+        error_of("m.Dog.prototype.tricks.call(new m.Animal('x'))"),
+        "TypeError: Dog.tricks: this: expected Dog, got object"
+    );
+    assert_eq!(
+        error_of("const d = new m.Dog('rex'); d.rename_with(() => d.tricks() + '')"),
+        "TypeError: Dog.tricks: this: this Dog is in use by a method that changes it (a re-entrant call)"
+    );
+}
+
+#[test]
 fn modules_export_constants_and_many_contexts_get_their_own_classes() {
     assert_eq!(run("globalThis.out = [m.VERSION, m.LIMIT]"), "1.2.3,100");
     let rt = Runtime::new().unwrap();
@@ -466,6 +568,7 @@ fn the_module_declares_itself_in_typescript() {
   export function make_token(id: number): Token;
   export function checksum(data: ArrayBuffer | ArrayBufferView, seed?: number): number;
   export function total_len(a: ArrayBuffer | ArrayBufferView, b: ArrayBuffer | ArrayBufferView): number;
+  export function introduce(a: Animal): string;
   export class Counter {
     constructor(start?: number);
     increment(by?: number): number;
@@ -485,6 +588,21 @@ fn the_module_declares_itself_in_typescript() {
   }
   export class Token {
     get id(): number;
+  }
+  export class Animal {
+    constructor(name: string);
+    speak(): string;
+    rename(name: string): void;
+    rename_with(f: (...args: any[]) => any): void;
+    get name(): string;
+    static kingdom(): string;
+  }
+  export class Dog extends Animal {
+    constructor(name: string, tricks?: number);
+    tricks(): number;
+  }
+  export class Puppy extends Dog {
+    constructor(name: string);
   }
   export const VERSION: string;
   export const LIMIT: number;

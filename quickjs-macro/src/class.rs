@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{ImplItem, ItemImpl, ItemStruct, LitStr, Type, Visibility};
 
-pub fn expand_struct(s: &ItemStruct, js_name: Option<LitStr>) -> syn::Result<TokenStream> {
+pub fn expand_struct(s: &ItemStruct, opts: Options) -> syn::Result<TokenStream> {
     if !s.generics.params.is_empty() {
         return Err(syn::Error::new_spanned(
             &s.generics,
@@ -14,16 +14,98 @@ pub fn expand_struct(s: &ItemStruct, js_name: Option<LitStr>) -> syn::Result<Tok
         ));
     }
     let ident = &s.ident;
-    let name = js_name.unwrap_or_else(|| LitStr::new(&ident.to_string(), ident.span()));
+    let name = opts
+        .name
+        .unwrap_or_else(|| LitStr::new(&ident.to_string(), ident.span()));
     let c = c_name(&name)?;
+    // `#[js(base)]` marks the field holding the parent class's value.
+    let mut s = s.clone();
+    let mut base = None;
+    for (i, field) in s.fields.iter_mut().enumerate() {
+        let mut is_base = false;
+        let mut err = None;
+        field.attrs.retain(|a| {
+            if !a.path().is_ident("js") {
+                return true;
+            }
+            let mut o = Options::default();
+            if let Err(e) = a.parse_nested_meta(|meta| o.apply(meta)) {
+                err = Some(e);
+            } else if !o.base {
+                err = Some(syn::Error::new_spanned(
+                    a,
+                    "#[js] on a field: only `#[js(base)]`",
+                ));
+            }
+            is_base = true;
+            false
+        });
+        if let Some(e) = err {
+            return Err(e);
+        }
+        if is_base {
+            let member = match &field.ident {
+                Some(id) => quote!(#id),
+                None => {
+                    let idx = syn::Index::from(i);
+                    quote!(#idx)
+                }
+            };
+            base = Some((member, field.ty.clone()));
+        }
+    }
+    let (parent, upcast) = match (&opts.extends, &base) {
+        (None, None) => (
+            quote!(::std::option::Option::None),
+            quote!(::std::option::Option::None),
+        ),
+        (Some(parent), Some((member, ty))) => (
+            quote!(::std::option::Option::Some(<#parent as ::quickjs::JsClass>::class)),
+            quote!(::std::option::Option::Some({
+                // The parent part of a value of this class.
+                unsafe fn upcast(p: *mut ()) -> *mut () {
+                    // SAFETY: p points at a live value of this class.
+                    let base: *mut #ty = unsafe { ::std::ptr::addr_of_mut!((*p.cast::<#ident>()).#member) };
+                    base.cast()
+                }
+                upcast
+            })),
+        ),
+        (Some(parent), None) => return Err(syn::Error::new_spanned(
+            parent,
+            "#[js(extends = ..)]: mark the field that holds the parent's value with #[js(base)]",
+        )),
+        (None, Some((_, ty))) => {
+            return Err(syn::Error::new_spanned(
+                ty,
+                "#[js(base)] without #[js(extends = ..)] on the struct",
+            ))
+        }
+    };
+    let check = match (&opts.extends, &base) {
+        (Some(parent), Some((_, ty))) => quote! {
+            const _: fn() = || {
+                // The base field's type is the class named by `extends`.
+                fn same<T>(_: ::std::marker::PhantomData<T>, _: ::std::marker::PhantomData<T>) {}
+                same(::std::marker::PhantomData::<#parent>, ::std::marker::PhantomData::<#ty>);
+            };
+        },
+        _ => quote!(),
+    };
     Ok(quote! {
         #s
+
+        #check
 
         impl #ident {
             #[doc(hidden)]
             pub const __JS_NAME: &'static str = #name;
             #[doc(hidden)]
             pub const __JS_C_NAME: &'static ::std::ffi::CStr = #c;
+            #[doc(hidden)]
+            pub const __JS_PARENT: ::std::option::Option<fn() -> &'static ::quickjs::class::ClassDef> = #parent;
+            #[doc(hidden)]
+            pub const __JS_UPCAST: ::std::option::Option<unsafe fn(*mut ()) -> *mut ()> = #upcast;
         }
 
         impl ::quickjs::TypeScript for #ident {
@@ -317,9 +399,15 @@ pub fn expand_impl(imp: &ItemImpl) -> syn::Result<TokenStream> {
                     accessors: &[#(#accessors),*],
                     statics: &[#(#statics),*],
                     finalizer: ::quickjs::class::finalize::<#self_ty>,
+                    parent: <#self_ty>::__JS_PARENT,
+                    upcast: <#self_ty>::__JS_UPCAST,
                     ts: || {
                         let members: ::std::vec::Vec<String> = ::std::vec![#(#ts_lines),*];
-                        let mut s = format!("export class {} {{\n", <#self_ty>::__JS_NAME);
+                        let extends = match <#self_ty>::__JS_PARENT {
+                            ::std::option::Option::Some(p) => format!(" extends {}", p().name),
+                            ::std::option::Option::None => String::new(),
+                        };
+                        let mut s = format!("export class {}{} {{\n", <#self_ty>::__JS_NAME, extends);
                         for m in members {
                             s += &format!("  {m};\n");
                         }

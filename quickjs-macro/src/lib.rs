@@ -59,6 +59,8 @@ pub(crate) struct Options {
     pub get: bool,
     pub set: bool,
     pub skip: bool,
+    pub extends: Option<syn::Path>,
+    pub base: bool,
 }
 
 impl Options {
@@ -74,9 +76,13 @@ impl Options {
             self.set = true;
         } else if meta.path.is_ident("skip") {
             self.skip = true;
+        } else if meta.path.is_ident("extends") {
+            self.extends = Some(meta.value()?.parse()?);
+        } else if meta.path.is_ident("base") {
+            self.base = true;
         } else {
             return Err(meta.error(
-                "#[js]: unknown option (expected `name = \"...\"`, `constructor`, `get`, `set` or `skip`)",
+                "#[js]: unknown option (expected `name = \"...\"`, `constructor`, `get`, `set`, `skip`, `extends = Class` or `base`)",
             ));
         }
         Ok(())
@@ -93,7 +99,7 @@ pub fn js(attr: TokenStream, item: TokenStream) -> TokenStream {
     let item = parse_macro_input!(item as Item);
     let out = match &item {
         Item::Fn(f) => expand_fn(f, opts.name),
-        Item::Struct(s) => class::expand_struct(s, opts.name),
+        Item::Struct(s) => class::expand_struct(s, opts),
         Item::Impl(i) => class::expand_impl(i),
         other => Err(syn::Error::new_spanned(
             other,

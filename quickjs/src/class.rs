@@ -23,7 +23,6 @@ use crate::value::{Ctx, Value};
 use quickjs_sys as sys;
 use std::cell::{Cell, UnsafeCell};
 use std::ffi::CStr;
-use std::marker::PhantomData;
 use std::os::raw::c_int;
 
 /// A Rust type exposed as a JS class (implemented by `#[js] impl`).
@@ -69,16 +68,48 @@ pub struct ClassDef {
     pub finalizer: unsafe extern "C" fn(*mut sys::JSRuntime, sys::JSValue),
     /// The TypeScript declaration of the class (for `.d.ts` files).
     pub ts: fn() -> String,
+    /// The `#[js]` class this one extends (`#[js(extends = Base)]`).
+    pub parent: Option<fn() -> &'static ClassDef>,
+    /// From a pointer to this class's Rust value to its parent part (the
+    /// `#[js(base)]` field).
+    pub upcast: Option<unsafe fn(*mut ()) -> *mut ()>,
     /// Bellard's QuickJS: the class id (global there), once allocated.
     #[doc(hidden)]
     pub global_id: std::sync::atomic::AtomicU32,
 }
 
 /// An instance's Rust value and its borrow state (readers count up, a
-/// writer sets -1).
+/// writer sets -1). The header comes first, so code that knows only a
+/// parent class can reach the flag and the value.
+#[repr(C)]
 pub struct Slot<T> {
-    borrows: Cell<isize>,
+    header: SlotHeader,
     value: UnsafeCell<T>,
+}
+
+#[repr(C)]
+struct SlotHeader {
+    borrows: Cell<isize>,
+    /// Points at `value` of the same Slot (the Box never moves).
+    value: *mut (),
+}
+
+/// Classes with a parent that were registered in some runtime: where a
+/// parent class's method looks for the class of a derived object.
+static DERIVED: std::sync::Mutex<Vec<&'static ClassDef>> = std::sync::Mutex::new(Vec::new());
+
+impl ClassDef {
+    /// Whether `self` is `other` or extends it.
+    fn is_a(&'static self, other: &'static ClassDef) -> bool {
+        let mut d = Some(self);
+        while let Some(def) = d {
+            if std::ptr::eq(def, other) {
+                return true;
+            }
+            d = def.parent.map(|p| p());
+        }
+        false
+    }
 }
 
 /// The class id of `def` in `rt`, registering the class there if needed.
@@ -118,6 +149,12 @@ pub(crate) fn class_id(rt: *mut sys::JSRuntime, def: &'static ClassDef) -> Resul
                     def.name
                 )));
             }
+            if def.parent.is_some() {
+                let mut derived = DERIVED.lock().unwrap_or_else(|e| e.into_inner());
+                if !derived.iter().any(|d| std::ptr::eq(*d, def)) {
+                    derived.push(def);
+                }
+            }
         }
     }
     Ok(id)
@@ -133,8 +170,14 @@ fn prototype<'js>(ctx: Ctx<'js>, def: &'static ClassDef) -> Result<(sys::JSClass
     if sys::JS_IsObject(proto.as_raw()) {
         return Ok((id, proto));
     }
+    let parent = def.parent.map(|p| prototype(ctx, p())).transpose()?;
     // SAFETY: c live; the object is owned by the Value.
-    let proto = ctx.check(unsafe { sys::JS_NewObject(c) })?;
+    let proto = ctx.check(unsafe {
+        match &parent {
+            Some((_, parent_proto)) => sys::JS_NewObjectProto(c, parent_proto.as_raw()),
+            None => sys::JS_NewObject(c),
+        }
+    })?;
     for f in def.methods {
         define(&proto, f.c_name, function(ctx, f, sys::JS_CFUNC_generic)?)?;
     }
@@ -204,6 +247,15 @@ fn prototype<'js>(ctx: Ctx<'js>, def: &'static ClassDef) -> Result<(sys::JSClass
     };
     // SAFETY: c live; both values live (JS_SetConstructor dups what it keeps).
     unsafe { sys::JS_SetConstructor(c, ctor.as_raw(), proto.as_raw()) };
+    if let Some((_, parent_proto)) = &parent {
+        // The constructor inherits the parent's statics: Derived.__proto__ === Base.
+        let parent_ctor =
+            crate::Object::from_value(parent_proto.clone()).get::<_, Value>("constructor")?;
+        // SAFETY: c live; both values live.
+        if unsafe { sys::JS_SetPrototype(c, ctor.as_raw(), parent_ctor.as_raw()) } < 0 {
+            return Err(Error::Exception);
+        }
+    }
     for f in def.statics {
         define(&ctor, f.c_name, function(ctx, f, sys::JS_CFUNC_generic)?)?;
     }
@@ -287,10 +339,14 @@ pub fn instance<'js, T: JsClass>(
     };
     // SAFETY: c live, id registered in its runtime.
     let obj = ctx.check(unsafe { sys::JS_NewObjectProtoClass(c, proto.as_raw(), id) })?;
-    let slot = Box::new(Slot {
-        borrows: Cell::new(0),
+    let mut slot = Box::new(Slot {
+        header: SlotHeader {
+            borrows: Cell::new(0),
+            value: std::ptr::null_mut(),
+        },
         value: UnsafeCell::new(value),
     });
+    slot.header.value = slot.value.get().cast();
     // SAFETY: obj is of class id, whose finalizer frees this Box.
     unsafe { sys::JS_SetOpaque(obj.as_raw(), Box::into_raw(slot).cast()) };
     Ok(obj)
@@ -332,34 +388,69 @@ unsafe fn opaque_of_finalized(
     )
 }
 
-/// The Rust value of a `T` instance, shared (`&self`, a `&T` parameter).
+/// The Rust value of a `T` instance (or of the `T` part of an instance of a
+/// class extending `T`), shared: `&self`, a `&T` parameter.
 pub struct ClassRef<'js, T: JsClass> {
     _obj: Value<'js>,
-    slot: *const Slot<T>,
+    header: *const SlotHeader,
+    value: *const T,
 }
 
-/// The Rust value of a `T` instance, exclusive (`&mut self`, `&mut T`).
+/// The same, exclusive: `&mut self`, a `&mut T` parameter.
 pub struct ClassMut<'js, T: JsClass> {
     _obj: Value<'js>,
-    slot: *const Slot<T>,
-    _not_send: PhantomData<*mut T>,
+    header: *const SlotHeader,
+    value: *mut T,
 }
 
-fn slot_of<'js, T: JsClass>(value: &Value<'js>) -> Result<*const Slot<T>> {
+/// The slot header of `value` and a pointer to its `T` part, if `value` is
+/// an instance of `T` or of a class extending it.
+fn find<'js, T: JsClass>(value: &Value<'js>) -> Result<(*const SlotHeader, *mut T)> {
     let def = T::class();
     let ctx = value.ctx();
     // SAFETY: ctx live.
-    let id = class_id(unsafe { sys::JS_GetRuntime(ctx.as_raw()) }, def)?;
+    let rt = unsafe { sys::JS_GetRuntime(ctx.as_raw()) };
+    let id = class_id(rt, def)?;
     // SAFETY: value live; a non-null opaque of class id is a Slot<T>.
     let slot = unsafe { sys::JS_GetOpaque(value.as_raw(), id) }.cast::<Slot<T>>();
-    if slot.is_null() {
-        return Err(Error::type_error(format!(
-            "expected {}, got {}",
-            def.name,
-            value.type_name()
-        )));
+    if !slot.is_null() {
+        // SAFETY: a live Slot<T>.
+        return Ok((slot.cast(), unsafe { (*slot).value.get() }));
     }
-    Ok(slot)
+    // An instance of a derived class: walk from its class up to T.
+    let derived: Vec<&'static ClassDef> = DERIVED
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter()
+        .copied()
+        .filter(|d| d.is_a(def))
+        .collect();
+    for d in derived {
+        let did = class_id(rt, d)?;
+        // SAFETY: value live; a non-null opaque of class `did` is a Slot of
+        // that class, whose header comes first.
+        let header = unsafe { sys::JS_GetOpaque(value.as_raw(), did) }.cast::<SlotHeader>();
+        if header.is_null() {
+            continue;
+        }
+        // SAFETY: the header is live; each upcast maps a pointer to a class's
+        // value to its parent part, down the chain that `is_a` checked.
+        let mut ptr = unsafe { (*header).value };
+        let mut at = d;
+        while !std::ptr::eq(at, def) {
+            let (Some(up), Some(parent)) = (at.upcast, at.parent) else {
+                break;
+            };
+            ptr = unsafe { up(ptr) };
+            at = parent();
+        }
+        return Ok((header, ptr.cast()));
+    }
+    Err(Error::type_error(format!(
+        "expected {}, got {}",
+        def.name,
+        value.type_name()
+    )))
 }
 
 fn busy(def: &ClassDef) -> Error {
@@ -371,33 +462,34 @@ fn busy(def: &ClassDef) -> Error {
 
 impl<'js, T: JsClass> FromJs<'js> for ClassRef<'js, T> {
     fn from_js(value: &Value<'js>) -> Result<Self> {
-        let slot = slot_of::<T>(value)?;
+        let (header, ptr) = find::<T>(value)?;
         // SAFETY: the slot lives as long as the object, which _obj keeps.
-        let borrows = unsafe { &(*slot).borrows };
+        let borrows = unsafe { &(*header).borrows };
         if borrows.get() < 0 {
             return Err(busy(T::class()));
         }
         borrows.set(borrows.get() + 1);
         Ok(ClassRef {
             _obj: value.clone(),
-            slot,
+            header,
+            value: ptr,
         })
     }
 }
 
 impl<'js, T: JsClass> FromJs<'js> for ClassMut<'js, T> {
     fn from_js(value: &Value<'js>) -> Result<Self> {
-        let slot = slot_of::<T>(value)?;
+        let (header, ptr) = find::<T>(value)?;
         // SAFETY: as above.
-        let borrows = unsafe { &(*slot).borrows };
+        let borrows = unsafe { &(*header).borrows };
         if borrows.get() != 0 {
             return Err(busy(T::class()));
         }
         borrows.set(-1);
         Ok(ClassMut {
             _obj: value.clone(),
-            slot,
-            _not_send: PhantomData,
+            header,
+            value: ptr,
         })
     }
 }
@@ -405,30 +497,31 @@ impl<'js, T: JsClass> FromJs<'js> for ClassMut<'js, T> {
 impl<T: JsClass> std::ops::Deref for ClassRef<'_, T> {
     type Target = T;
     fn deref(&self) -> &T {
-        // SAFETY: a shared borrow is registered; no writer can exist.
-        unsafe { &*(*self.slot).value.get() }
+        // SAFETY: a shared borrow of the whole instance is registered, so no
+        // writer exists; the object (kept by _obj) owns the value.
+        unsafe { &*self.value }
     }
 }
 
 impl<T: JsClass> std::ops::Deref for ClassMut<'_, T> {
     type Target = T;
     fn deref(&self) -> &T {
-        // SAFETY: the exclusive borrow is registered.
-        unsafe { &*(*self.slot).value.get() }
+        // SAFETY: the exclusive borrow of the whole instance is registered.
+        unsafe { &*self.value }
     }
 }
 
 impl<T: JsClass> std::ops::DerefMut for ClassMut<'_, T> {
     fn deref_mut(&mut self) -> &mut T {
         // SAFETY: the exclusive borrow is registered, and &mut self is unique.
-        unsafe { &mut *(*self.slot).value.get() }
+        unsafe { &mut *self.value }
     }
 }
 
 impl<T: JsClass> Drop for ClassRef<'_, T> {
     fn drop(&mut self) {
         // SAFETY: the slot is alive (_obj is dropped after this).
-        let b = unsafe { &(*self.slot).borrows };
+        let b = unsafe { &(*self.header).borrows };
         b.set(b.get() - 1);
     }
 }
@@ -436,7 +529,7 @@ impl<T: JsClass> Drop for ClassRef<'_, T> {
 impl<T: JsClass> Drop for ClassMut<'_, T> {
     fn drop(&mut self) {
         // SAFETY: as above.
-        unsafe { (*self.slot).borrows.set(0) };
+        unsafe { (*self.header).borrows.set(0) };
     }
 }
 
