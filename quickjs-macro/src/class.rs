@@ -295,6 +295,7 @@ pub fn expand_impl(imp: &ItemImpl) -> syn::Result<TokenStream> {
             Kind::Constructor | Kind::Setter => ts_signature(&p, None),
             _ => ts_signature(&p, Some(ts_return(sig))),
         };
+        let trampoline = params::trampoline(&tramp, &body);
         let full_name = format!("{rust_name}.{js_name}");
         let js_lit = LitStr::new(&js_name, ident.span());
         let c = c_name(&js_lit)?;
@@ -310,16 +311,7 @@ pub fn expand_impl(imp: &ItemImpl) -> syn::Result<TokenStream> {
                 ts: #ts,
             };
             #[doc(hidden)]
-            unsafe extern "C" fn #tramp(
-                ctx: *mut ::quickjs::sys::JSContext,
-                this: ::quickjs::sys::JSValue,
-                argc: ::std::os::raw::c_int,
-                argv: *mut ::quickjs::sys::JSValue,
-            ) -> ::quickjs::sys::JSValue {
-                // SAFETY: the engine calls this with a live context, `this`
-                // and argc live arguments, as the call helpers require.
-                unsafe { #body }
-            }
+            #trampoline
         });
         members.push(Member {
             kind,

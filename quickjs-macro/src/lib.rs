@@ -150,6 +150,7 @@ fn expand_fn(func: &ItemFn, js_name: Option<LitStr>) -> syn::Result<proc_macro2:
             })
         }
     };
+    let trampoline = params::trampoline(&syn::Ident::new("trampoline", Span::call_site()), &body);
     let doc = format!(
         "`#[js]` export of [`{ident}()`]({ident}()): JS name `{}`.",
         name.value()
@@ -173,16 +174,7 @@ fn expand_fn(func: &ItemFn, js_name: Option<LitStr>) -> syn::Result<proc_macro2:
                 ts: #ts,
             };
 
-            unsafe extern "C" fn trampoline(
-                ctx: *mut ::quickjs::sys::JSContext,
-                this: ::quickjs::sys::JSValue,
-                argc: ::std::os::raw::c_int,
-                argv: *mut ::quickjs::sys::JSValue,
-            ) -> ::quickjs::sys::JSValue {
-                // SAFETY: the engine calls this with a live context, `this`
-                // and argc live arguments, as `call`/`call_async` require.
-                unsafe { #body }
-            }
+            #trampoline
         }
     })
 }

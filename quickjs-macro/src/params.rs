@@ -330,3 +330,20 @@ pub fn c_name(name: &syn::LitStr) -> syn::Result<syn::LitCStr> {
         name.span(),
     ))
 }
+
+/// The `extern "C"` trampoline `name` the engine calls, running `body`
+/// (a call through `quickjs::native::call`/`call_async`/`class::construct`).
+pub fn trampoline(name: &syn::Ident, body: &TokenStream) -> TokenStream {
+    quote! {
+        unsafe extern "C" fn #name(
+            ctx: *mut ::quickjs::sys::JSContext,
+            this: ::quickjs::sys::JSValue,
+            argc: ::std::os::raw::c_int,
+            argv: *mut ::quickjs::sys::JSValue,
+        ) -> ::quickjs::sys::JSValue {
+            // SAFETY: the engine calls this with a live context, `this`
+            // and argc live arguments, as the call helpers require.
+            unsafe { #body }
+        }
+    }
+}

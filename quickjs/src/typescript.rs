@@ -41,51 +41,17 @@ ts!(
     crate::BigInt => "bigint",
 );
 
-impl TypeScript for &str {
-    fn ts() -> String {
-        "string".into()
-    }
-}
-impl TypeScript for crate::JsStr<'_> {
-    fn ts() -> String {
-        "string".into()
-    }
-}
-impl TypeScript for Value<'_> {
-    fn ts() -> String {
-        "any".into()
-    }
-}
-impl TypeScript for crate::Object<'_> {
-    fn ts() -> String {
-        "object".into()
-    }
-}
-impl TypeScript for crate::Function<'_> {
-    fn ts() -> String {
-        "(...args: any[]) => any".into()
-    }
-}
-impl TypeScript for crate::Array<'_> {
-    fn ts() -> String {
-        "any[]".into()
-    }
-}
-impl TypeScript for crate::JsString<'_> {
-    fn ts() -> String {
-        "string".into()
-    }
-}
-impl TypeScript for crate::Symbol<'_> {
-    fn ts() -> String {
-        "symbol".into()
-    }
-}
-impl TypeScript for Ctx<'_> {
-    fn ts() -> String {
-        String::new()
-    }
-}
+ts!(
+    &str => "string",
+    crate::JsStr<'_> => "string",
+    Value<'_> => "any",
+    crate::Object<'_> => "object",
+    crate::Function<'_> => "(...args: any[]) => any",
+    crate::Array<'_> => "any[]",
+    crate::JsString<'_> => "string",
+    crate::Symbol<'_> => "symbol",
+    Ctx<'_> => "",
+);
 
 /// Wraps a union in parentheses where it is an element of another type.
 fn atom(t: String) -> String {
