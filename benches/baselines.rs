@@ -49,10 +49,19 @@ extern "C" {
     ) -> sys::JSValue;
 }
 
-const CALLS: u32 = 5_000_000;
+/// Calls per timed loop (`QJS_BENCH_CALLS` overrides, e.g. for callgrind).
+fn calls() -> u32 {
+    std::env::var("QJS_BENCH_CALLS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5_000_000)
+}
 
 fn main() {
-    println!("== native call: ns per call, best of 9 runs of {CALLS} calls ==");
+    println!(
+        "== native call: ns per call, best of 9 runs of {} calls ==",
+        calls()
+    );
     call_benchmark();
     if std::env::var_os("QJS_BENCH_CALLS_ONLY").is_some() {
         return;
@@ -244,10 +253,11 @@ unsafe fn compare(
     for _ in 0..9 {
         for (i, f) in fs.iter().enumerate() {
             // A local binding keeps global lookups out of the loop.
-            let src = format!("(() => {{ const f = {f}; let s = 0; for (let i = 0; i < {CALLS}; i++) s = f{loop_args}; return s }})()");
+            let n = calls();
+            let src = format!("(() => {{ const f = {f}; let s = 0; for (let i = 0; i < {n}; i++) s = f{loop_args}; return s }})()");
             let t = Instant::now();
             eval(ctx, &src);
-            best[i] = best[i].min(t.elapsed().as_secs_f64() * 1e9 / CALLS as f64);
+            best[i] = best[i].min(t.elapsed().as_secs_f64() * 1e9 / n as f64);
         }
     }
     let [rust, c, js] = best;

@@ -230,7 +230,9 @@ impl<'js> FromJs<'js> for JsStr<'js> {
         let s = JsStr { ctx, ptr, len };
         // SAFETY: as in as_str, before the UTF-8 check.
         let bytes = unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len) };
-        if std::str::from_utf8(bytes).is_err() {
+        // ASCII (the common case) is checked word by word, inline; anything
+        // else gets the full check (a lone surrogate is invalid UTF-8).
+        if !ascii(bytes) && std::str::from_utf8(bytes).is_err() {
             return Err(Error::type_error(
                 "expected a string of valid Unicode, got invalid UTF-16",
             ));
@@ -253,6 +255,18 @@ impl Drop for JsStr<'_> {
         // SAFETY: ptr came from JS_ToCStringLen on this live context.
         unsafe { sys::JS_FreeCString(self.ctx.as_raw(), self.ptr) }
     }
+}
+
+/// Whether `bytes` is all ASCII: eight bytes at a time, then the tail.
+#[inline(always)]
+fn ascii(bytes: &[u8]) -> bool {
+    let mut chunks = bytes.chunks_exact(8);
+    let mut high = 0u64;
+    for c in &mut chunks {
+        high |= u64::from_ne_bytes(c.try_into().unwrap());
+    }
+    let tail = chunks.remainder().iter().fold(0u8, |a, &b| a | b);
+    (high & 0x8080_8080_8080_8080) == 0 && tail < 0x80
 }
 
 /// The engine's UTF-8 for a string, which encodes a lone UTF-16 surrogate
