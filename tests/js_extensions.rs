@@ -610,3 +610,147 @@ fn the_module_declares_itself_in_typescript() {
 ";
     assert_eq!(ts, expected);
 }
+
+mod held_values {
+    //! JS values held by Rust structs (`#[js(trace)]` fields of `Held`).
+    use quickjs::{js, Context, Ctx, EvalKind, Function, Held, Runtime, Value};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+
+    static DROPS: AtomicUsize = AtomicUsize::new(0);
+    static STASH: Mutex<Vec<Held>> = Mutex::new(Vec::new());
+
+    #[js]
+    pub struct Emitter {
+        #[js(trace)]
+        listeners: Vec<Held>,
+        #[js(trace)]
+        last: std::cell::RefCell<Option<Held>>,
+    }
+
+    impl Drop for Emitter {
+        fn drop(&mut self) {
+            DROPS.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    #[js]
+    impl Emitter {
+        #[js(constructor)]
+        pub fn new() -> Self {
+            Emitter {
+                listeners: Vec::new(),
+                last: Default::default(),
+            }
+        }
+        pub fn on(&mut self, f: Held) {
+            self.listeners.push(f);
+        }
+        pub fn remember(&self, v: Held) {
+            *self.last.borrow_mut() = Some(v);
+        }
+        pub fn last<'js>(&self, ctx: Ctx<'js>) -> quickjs::Result<Value<'js>> {
+            match &*self.last.borrow() {
+                Some(v) => v.get(ctx),
+                None => Ok(Value::undefined(ctx)),
+            }
+        }
+        pub fn emit(&self, ctx: Ctx, x: i32) -> quickjs::Result<Vec<i32>> {
+            self.listeners
+                .iter()
+                .map(|h| h.get::<Function>(ctx)?.call((x,)))
+                .collect()
+        }
+        /// Moves the listeners out of the object, into a Rust static.
+        pub fn stash(&mut self) {
+            STASH.lock().unwrap().append(&mut self.listeners);
+        }
+        /// Runs `f` (which may allocate and trigger the GC) while `self`
+        /// is borrowed mutably.
+        pub fn busy(&mut self, f: Function) -> quickjs::Result<()> {
+            f.call::<_, ()>(())
+        }
+    }
+
+    quickjs::module!(static HELD = "held" {} classes { Emitter });
+
+    fn module(ctx: &Context, src: &str) {
+        ctx.with(|ctx| {
+            ctx.add_module(&HELD).unwrap();
+            let _: Value = ctx
+                .eval_with(
+                    &format!("import {{ Emitter }} from 'held';\n{src}"),
+                    "m.js",
+                    EvalKind::Module,
+                )
+                .unwrap();
+        });
+    }
+
+    /// One test, so the drop counter and the stash are not shared.
+    #[test]
+    fn held_values_are_traced_used_and_released() {
+        let rt = Runtime::new().unwrap();
+        let ctx = Context::full(&rt).unwrap();
+        // Listeners are called through their Held.
+        module(&ctx, "const e = new Emitter(); e.on(x => x * 2); e.on(x => x + 1); globalThis.r = e.emit(5).join(); e.remember({ n: 7 }); globalThis.n = e.last().n");
+        rt.run_pending_jobs().unwrap();
+        assert_eq!(
+            ctx.with(|ctx| ctx.eval::<String>("r + '|' + n").unwrap()),
+            "10,6|7"
+        );
+
+        // A cycle through Rust: emitter -> listener closure -> emitter. The
+        // GC sees the edge from the emitter and collects both while the
+        // context lives on.
+        let before = DROPS.load(Ordering::SeqCst);
+        module(
+            &ctx,
+            "{ const e = new Emitter(); e.on(() => e); e.remember(e); }",
+        );
+        rt.run_pending_jobs().unwrap();
+        rt.run_gc();
+        assert_eq!(DROPS.load(Ordering::SeqCst), before + 1);
+
+        // The GC running while a method holds `&mut self` (it then leaves
+        // the object's held values alone), then collecting it afterwards.
+        rt.set_gc_threshold(64 * 1024);
+        module(&ctx, "{ const e = new Emitter(); e.on(() => 1); e.remember(e); e.busy(() => { let a = []; for (let i = 0; i < 20000; i++) a.push([i]); }); globalThis.ok = e.emit(1)[0] === 1 && e.last() === e; }");
+        rt.run_pending_jobs().unwrap();
+        assert!(ctx.with(|ctx| ctx.eval::<bool>("ok").unwrap()));
+        rt.run_gc();
+        assert_eq!(DROPS.load(Ordering::SeqCst), before + 2);
+
+        // Held values moved out into a static outlive their context: they
+        // are released with it, and report that.
+        module(
+            &ctx,
+            "globalThis.keep = new Emitter(); keep.on(() => 1); keep.stash();",
+        );
+        rt.run_pending_jobs().unwrap();
+        assert_eq!(STASH.lock().unwrap().len(), 1);
+        drop(ctx);
+        let ctx = Context::full(&rt).unwrap();
+        let err = ctx.with(|ctx| {
+            STASH.lock().unwrap()[0]
+                .get::<Function>(ctx)
+                .map(drop)
+                .unwrap_err()
+        });
+        assert!(
+            err.to_string().contains("released with its context"),
+            "{err}"
+        );
+        let other = Runtime::new().unwrap();
+        let octx = Context::full(&other).unwrap();
+        let err = octx.with(|ctx| {
+            STASH.lock().unwrap()[0]
+                .get::<Value>(ctx)
+                .map(drop)
+                .unwrap_err()
+        });
+        assert!(err.to_string().contains("another runtime"), "{err}");
+        drop((ctx, rt, octx, other));
+        STASH.lock().unwrap().clear(); // dropped after their runtime: harmless
+    }
+}

@@ -21,37 +21,45 @@ pub fn expand_struct(s: &ItemStruct, opts: Options) -> syn::Result<TokenStream> 
     // `#[js(base)]` marks the field holding the parent class's value.
     let mut s = s.clone();
     let mut base = None;
+    let mut traced = Vec::new();
     for (i, field) in s.fields.iter_mut().enumerate() {
-        let mut is_base = false;
+        let mut o = Options::default();
         let mut err = None;
         field.attrs.retain(|a| {
             if !a.path().is_ident("js") {
                 return true;
             }
-            let mut o = Options::default();
             if let Err(e) = a.parse_nested_meta(|meta| o.apply(meta)) {
                 err = Some(e);
-            } else if !o.base {
-                err = Some(syn::Error::new_spanned(
-                    a,
-                    "#[js] on a field: only `#[js(base)]`",
-                ));
             }
-            is_base = true;
             false
         });
         if let Some(e) = err {
             return Err(e);
         }
-        if is_base {
-            let member = match &field.ident {
-                Some(id) => quote!(#id),
-                None => {
-                    let idx = syn::Index::from(i);
-                    quote!(#idx)
-                }
-            };
+        let member = match &field.ident {
+            Some(id) => quote!(#id),
+            None => {
+                let idx = syn::Index::from(i);
+                quote!(#idx)
+            }
+        };
+        if o.trace {
+            traced.push(member.clone());
+        } else if mentions_held(&field.ty) {
+            return Err(syn::Error::new_spanned(
+                &field.ty,
+                "#[js]: a field holding `Held` values needs #[js(trace)], so the GC sees them",
+            ));
+        }
+        if o.base {
             base = Some((member, field.ty.clone()));
+        }
+        if o.name.is_some() || o.constructor || o.get || o.set || o.skip || o.extends.is_some() {
+            return Err(syn::Error::new_spanned(
+                &field.ty,
+                "#[js] on a field: `#[js(base)]` or `#[js(trace)]`",
+            ));
         }
     }
     let (parent, upcast) = match (&opts.extends, &base) {
@@ -92,6 +100,15 @@ pub fn expand_struct(s: &ItemStruct, opts: Options) -> syn::Result<TokenStream> 
         },
         _ => quote!(),
     };
+    let (base_trace, base_traced) = match &base {
+        Some((member, ty)) => (
+            quote!(::quickjs::class::Traced::trace_fields(&self.#member, tracer);),
+            quote!(<#ty as ::quickjs::class::Traced>::TRACED),
+        ),
+        None => (quote!(), quote!(false)),
+    };
+    let any = !traced.is_empty();
+    let traced_any = quote!(#any || #base_traced);
     Ok(quote! {
         #s
 
@@ -114,6 +131,14 @@ pub fn expand_struct(s: &ItemStruct, opts: Options) -> syn::Result<TokenStream> 
             }
         }
 
+        impl ::quickjs::class::Traced for #ident {
+            const TRACED: bool = #traced_any;
+            fn trace_fields(&self, tracer: &mut ::quickjs::held::Tracer) {
+                #( ::quickjs::held::Trace::trace(&self.#traced, tracer); )*
+                #base_trace
+            }
+        }
+
         /// A new JS instance of the class holding this value.
         impl<'js> ::quickjs::IntoJs<'js> for #ident {
             fn into_js(self, ctx: ::quickjs::Ctx<'js>) -> ::quickjs::Result<::quickjs::Value<'js>> {
@@ -121,6 +146,18 @@ pub fn expand_struct(s: &ItemStruct, opts: Options) -> syn::Result<TokenStream> 
             }
         }
     })
+}
+
+/// Whether a type names `Held` anywhere (`Held`, `Option<Held>`, ...).
+fn mentions_held(ty: &Type) -> bool {
+    fn walk(ts: TokenStream) -> bool {
+        ts.into_iter().any(|t| match t {
+            proc_macro2::TokenTree::Ident(i) => i == "Held",
+            proc_macro2::TokenTree::Group(g) => walk(g.stream()),
+            _ => false,
+        })
+    }
+    walk(quote!(#ty))
 }
 
 /// The impl block with the `#[js(...)]` attributes of its members removed.
@@ -391,6 +428,11 @@ pub fn expand_impl(imp: &ItemImpl) -> syn::Result<TokenStream> {
                     accessors: &[#(#accessors),*],
                     statics: &[#(#statics),*],
                     finalizer: ::quickjs::class::finalize::<#self_ty>,
+                    gc_mark: if <#self_ty as ::quickjs::class::Traced>::TRACED {
+                        ::std::option::Option::Some(::quickjs::held::mark::<#self_ty>)
+                    } else {
+                        ::std::option::Option::None
+                    },
                     parent: <#self_ty>::__JS_PARENT,
                     upcast: <#self_ty>::__JS_UPCAST,
                     ts: || {

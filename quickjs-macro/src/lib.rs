@@ -61,6 +61,7 @@ pub(crate) struct Options {
     pub skip: bool,
     pub extends: Option<syn::Path>,
     pub base: bool,
+    pub trace: bool,
 }
 
 impl Options {
@@ -80,9 +81,11 @@ impl Options {
             self.extends = Some(meta.value()?.parse()?);
         } else if meta.path.is_ident("base") {
             self.base = true;
+        } else if meta.path.is_ident("trace") {
+            self.trace = true;
         } else {
             return Err(meta.error(
-                "#[js]: unknown option (expected `name = \"...\"`, `constructor`, `get`, `set`, `skip`, `extends = Class` or `base`)",
+                "#[js]: unknown option (expected `name = \"...\"`, `constructor`, `get`, `set`, `skip`, `extends = Class`, `base` or `trace`)",
             ));
         }
         Ok(())

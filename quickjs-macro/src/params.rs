@@ -78,6 +78,22 @@ fn is_inert(ty: &Type) -> bool {
     }
 }
 
+/// `ty` with every named lifetime replaced by `'_` (inferred where the
+/// trampoline uses it: the function's own lifetimes are not in scope there).
+pub fn erase_lifetimes(ty: &Type) -> Type {
+    struct Eraser;
+    impl syn::visit_mut::VisitMut for Eraser {
+        fn visit_lifetime_mut(&mut self, l: &mut syn::Lifetime) {
+            if l.ident != "static" {
+                *l = syn::Lifetime::new("'_", l.span());
+            }
+        }
+    }
+    let mut ty = ty.clone();
+    syn::visit_mut::VisitMut::visit_type_mut(&mut Eraser, &mut ty);
+    ty
+}
+
 fn last_ident(ty: &Type) -> Option<&syn::PathSegment> {
     match ty {
         Type::Path(p) if p.qself.is_none() => p.path.segments.last(),
@@ -110,7 +126,12 @@ fn is_str(ty: &Type) -> bool {
 
 pub fn parse(sig: &Signature, in_class: bool) -> syn::Result<Params> {
     let is_async = sig.asyncness.is_some();
-    if !sig.generics.params.is_empty() {
+    if sig
+        .generics
+        .params
+        .iter()
+        .any(|g| !matches!(g, syn::GenericParam::Lifetime(_)))
+    {
         return Err(syn::Error::new_spanned(
             &sig.generics,
             "#[js] functions cannot be generic: JS calls one concrete function",
@@ -171,7 +192,7 @@ pub fn parse(sig: &Signature, in_class: bool) -> syn::Result<Params> {
         let pname = pat.ident.to_string();
         let pname = pname.trim_start_matches('_').to_string();
         let var = format_ident!("arg{}", i);
-        let ty = &*arg.ty;
+        let ty = &erase_lifetimes(&arg.ty);
         let sp = ty.span();
         if rest {
             return Err(syn::Error::new_spanned(
@@ -300,7 +321,10 @@ pub fn parse(sig: &Signature, in_class: bool) -> syn::Result<Params> {
 pub fn ts_return(sig: &Signature) -> TokenStream {
     let t = match &sig.output {
         ReturnType::Default => quote!(<() as ::quickjs::TypeScript>::ts()),
-        ReturnType::Type(_, ty) => quote_spanned!(ty.span()=> <#ty as ::quickjs::TypeScript>::ts()),
+        ReturnType::Type(_, ty) => {
+            let ty = erase_lifetimes(ty);
+            quote_spanned!(ty.span()=> <#ty as ::quickjs::TypeScript>::ts())
+        }
     };
     if sig.asyncness.is_some() {
         quote!(format!("Promise<{}>", #t))

@@ -66,6 +66,9 @@ struct Shared {
     callback: Mutex<Option<WakeCallback>>,
     /// The executor's timers (shared with the `Sleep` futures in it).
     timers: Arc<Mutex<Timers>>,
+    /// Set when a `Held` of this runtime is dropped outside a finalizer:
+    /// `rust_run` then frees the dropped cells.
+    held_dropped: Arc<AtomicBool>,
 }
 
 /// A host's wake-up callback (see [`rust_set_wake_callback`]).
@@ -162,6 +165,11 @@ struct Anchor {
     alive: Arc<AtomicBool>,
     /// `JS_AddRust` already ran for this context.
     modules_added: bool,
+    /// The context's `Held` values (see held.rs): freed when dropped (at
+    /// the next `hold`) or with the context.
+    held: Vec<Arc<crate::held::HeldCell>>,
+    /// `held.len()` at which `hold` next sweeps dropped cells.
+    sweep_at: usize,
 }
 
 thread_local! {
@@ -233,6 +241,73 @@ fn with_anchor<R>(ctx: Ctx<'_>, f: impl FnOnce(&mut Anchor) -> R) -> Result<R> {
     Ok(f(anchor))
 }
 
+/// Makes a held cell with `make` (given the runtime's "a Held was dropped"
+/// flag) and lists it on `ctx`'s anchor; now and then frees the cells whose
+/// `Held` was dropped (amortized: when the list has doubled).
+pub(crate) fn hold(
+    ctx: Ctx<'_>,
+    make: impl FnOnce(Arc<AtomicBool>) -> Arc<crate::held::HeldCell>,
+) -> Result<Arc<crate::held::HeldCell>> {
+    // SAFETY: ctx is live.
+    let rt = unsafe { sys::JS_GetRuntime(ctx.as_raw()) };
+    let flag = Executor::get_or_create(rt)?.shared.held_dropped.clone();
+    let cell = make(flag);
+    let done = with_anchor(ctx, |a| {
+        a.held.push(cell.clone());
+        if a.held.len() < a.sweep_at {
+            return Vec::new();
+        }
+        let done = take_dropped(&mut a.held);
+        a.sweep_at = (a.held.len() * 2).max(64);
+        done
+    });
+    let done = match done {
+        Ok(d) => d,
+        Err(e) => {
+            // SAFETY: on ctx's thread; the cell is ours alone.
+            unsafe { cell.release(rt) };
+            return Err(e);
+        }
+    };
+    // Freed with no borrow held: freeing may run finalizers.
+    for c in done {
+        // SAFETY: on ctx's thread; its runtime is alive.
+        unsafe { c.release(rt) };
+    }
+    Ok(cell)
+}
+
+/// Removes and returns the cells whose `Held` was dropped.
+fn take_dropped(held: &mut Vec<Arc<crate::held::HeldCell>>) -> Vec<Arc<crate::held::HeldCell>> {
+    let (done, live) = std::mem::take(held)
+        .into_iter()
+        .partition(|c| c.is_dropped());
+    *held = live;
+    done
+}
+
+/// Frees every held value of `ctx` (its `Context` handle is going away:
+/// values held outside traced fields must not keep it alive).
+#[cfg(not(quickjs_bellard))] // used by Context
+pub(crate) fn release_held(ctx: Ctx<'_>) {
+    // SAFETY: ctx is live.
+    let rt = unsafe { sys::JS_GetRuntime(ctx.as_raw()) };
+    let Some(exec) = Executor::find(rt) else {
+        return;
+    };
+    let held: Vec<_> = exec
+        .anchors
+        .borrow_mut()
+        .iter_mut()
+        .filter(|a| a.ctx == ctx.as_raw())
+        .flat_map(|a| std::mem::take(&mut a.held))
+        .collect();
+    for c in held {
+        // SAFETY: on ctx's thread; its runtime is alive.
+        unsafe { c.release(rt) };
+    }
+}
+
 /// Whether this thread is inside `rt`'s `rust_run`, polling one of its futures.
 pub(crate) fn is_polling(rt: *mut sys::JSRuntime) -> bool {
     !rt.is_null() && POLLING.get().0 == rt
@@ -279,6 +354,7 @@ impl Executor {
                 callback: Mutex::new(None),
                 eventfd: unsafe { OwnedFd::from_raw_fd(fd) },
                 timers: Default::default(),
+                held_dropped: Default::default(),
             }),
             anchor_class,
             slots: RefCell::new(Vec::new()),
@@ -342,6 +418,8 @@ impl Executor {
                 ctx: c,
                 alive: Arc::new(AtomicBool::new(true)),
                 modules_added: false,
+                held: Vec::new(),
+                sweep_at: 64,
             });
             Ok(())
         }
@@ -460,13 +538,21 @@ impl Executor {
 
     /// Drops the tasks of a dead context, unsettled.
     fn drop_context(&self, rt: *mut sys::JSRuntime, ctx: *mut sys::JSContext) {
-        self.anchors.borrow_mut().retain(|a| {
+        let mut held = Vec::new();
+        self.anchors.borrow_mut().retain_mut(|a| {
             let dead = a.ctx == ctx;
             if dead {
                 a.alive.store(false, Ordering::Release);
+                held = std::mem::take(&mut a.held);
             }
             !dead
         });
+        // The context's held values go with it (no borrow held: freeing may
+        // run finalizers).
+        for c in held {
+            // SAFETY: inside the anchor's finalizer, on rt's thread.
+            unsafe { c.release(rt) };
+        }
         let keys: Vec<TaskKey> = self
             .slots
             .borrow()
@@ -656,6 +742,19 @@ pub unsafe extern "C" fn rust_run(rt: *mut sys::JSRuntime) {
     let Some(exec) = Executor::find(rt) else {
         return;
     };
+    if exec.shared.held_dropped.load(Ordering::Relaxed) {
+        exec.shared.held_dropped.store(false, Ordering::Relaxed);
+        let done: Vec<_> = exec
+            .anchors
+            .borrow_mut()
+            .iter_mut()
+            .flat_map(|a| take_dropped(&mut a.held))
+            .collect();
+        for c in done {
+            // SAFETY: rt is live and used on this thread (our contract).
+            unsafe { c.release(rt) };
+        }
+    }
     if exec.live.get() == 0 {
         return;
     }

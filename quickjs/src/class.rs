@@ -66,6 +66,9 @@ pub struct ClassDef {
     pub statics: &'static [NativeFunction],
     /// Drops an instance's Rust value (`finalize::<T>`).
     pub finalizer: unsafe extern "C" fn(*mut sys::JSRuntime, sys::JSValue),
+    /// Reports the instance's held JS values to the GC (`held::mark::<T>`),
+    /// for structs with `#[js(trace)]` fields.
+    pub gc_mark: Option<unsafe extern "C" fn(*mut sys::JSRuntime, sys::JSValue, sys::JS_MarkFunc)>,
     /// The TypeScript declaration of the class (for `.d.ts` files).
     pub ts: fn() -> String,
     /// The `#[js]` class this one extends (`#[js(extends = Base)]`).
@@ -139,7 +142,7 @@ pub(crate) fn class_id(rt: *mut sys::JSRuntime, def: &'static ClassDef) -> Resul
             let c = sys::JSClassDef {
                 class_name: def.c_name.as_ptr(),
                 finalizer: Some(def.finalizer),
-                gc_mark: None,
+                gc_mark: def.gc_mark,
                 call: None,
                 exotic: std::ptr::null_mut(),
             };
@@ -362,6 +365,8 @@ pub unsafe extern "C" fn finalize<T: JsClass>(rt: *mut sys::JSRuntime, val: sys:
     // `instance`, or null if construction failed half-way.
     let slot = unsafe { opaque_of_finalized(rt, val, T::class()) }.cast::<Slot<T>>();
     if !slot.is_null() {
+        // Held values dropped here are freed at once, as a finalizer must.
+        let _finalizing = crate::held::FinalizingGuard::enter(rt);
         // A panicking Drop must not unwind into C.
         let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             drop(unsafe { Box::from_raw(slot) })
@@ -386,6 +391,30 @@ unsafe fn opaque_of_finalized(
         val,
         _def.global_id.load(std::sync::atomic::Ordering::Acquire),
     )
+}
+
+/// The `#[js(trace)]` fields of a `#[js]` struct (implemented by `#[js]`).
+pub trait Traced {
+    /// Whether the struct has any (then its class gets a `gc_mark`).
+    const TRACED: bool;
+    /// Reports the held references of the traced fields.
+    fn trace_fields(&self, tracer: &mut crate::held::Tracer);
+}
+
+/// The Rust value of an object of `T`'s class during its GC mark, if no
+/// `&mut` borrow of it is active (else `None`: it is not read).
+///
+/// # Safety
+/// `val` is an object of `T`'s class of `rt`, during its GC.
+pub(crate) unsafe fn readable<'a, T: JsClass>(
+    rt: *mut sys::JSRuntime,
+    val: sys::JSValue,
+) -> Option<&'a T> {
+    let slot = opaque_of_finalized(rt, val, T::class()).cast::<Slot<T>>();
+    if slot.is_null() || (*slot).header.borrows.get() < 0 {
+        return None;
+    }
+    Some(&*(*slot).value.get())
 }
 
 /// The Rust value of a `T` instance (or of the `T` part of an instance of a

@@ -84,8 +84,12 @@ impl Context {
 
 impl Drop for Context {
     fn drop(&mut self) {
-        // SAFETY: live, locked; no Ctx of it survives a `with` call.
-        self.rt
-            .lock(|_| unsafe { sys::JS_FreeContext(self.raw.as_ptr()) })
+        // SAFETY: live, locked; no Ctx of it survives a `with` call. Its held
+        // values go first: one kept in a Rust static would otherwise keep
+        // the context alive (functions hold their realm).
+        self.rt.lock(|_| unsafe {
+            crate::bridge::release_held(Ctx::from_raw(self.raw.as_ptr()));
+            sys::JS_FreeContext(self.raw.as_ptr())
+        })
     }
 }
