@@ -257,16 +257,23 @@ impl Drop for JsStr<'_> {
     }
 }
 
-/// Whether `bytes` is all ASCII: eight bytes at a time, then the tail.
+/// Whether `bytes` is all ASCII: eight bytes at a time, the tail as one
+/// more (overlapping) word.
 #[inline(always)]
 fn ascii(bytes: &[u8]) -> bool {
-    let mut chunks = bytes.chunks_exact(8);
-    let mut high = 0u64;
-    for c in &mut chunks {
-        high |= u64::from_ne_bytes(c.try_into().unwrap());
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let n = bytes.len();
+    if n < 8 {
+        return bytes.iter().fold(0u8, |a, &b| a | b) < 0x80;
     }
-    let tail = chunks.remainder().iter().fold(0u8, |a, &b| a | b);
-    (high & 0x8080_8080_8080_8080) == 0 && tail < 0x80
+    let word = |i: usize| u64::from_ne_bytes(bytes[i..i + 8].try_into().unwrap());
+    let mut acc = word(n - 8);
+    let mut i = 0;
+    while i + 8 <= n {
+        acc |= word(i);
+        i += 8;
+    }
+    acc & HIGH == 0
 }
 
 /// The engine's UTF-8 for a string, which encodes a lone UTF-16 surrogate
@@ -399,5 +406,21 @@ pub(crate) fn error_from<E: Display + 'static>(e: E) -> Error {
     match (&e as &dyn Any).downcast_ref::<Error>() {
         Some(e) => e.clone(),
         None => Error::message(e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ascii_finds_a_high_byte_at_any_position_and_length() {
+        for n in 0..40 {
+            let clean = vec![b'a'; n];
+            assert!(super::ascii(&clean), "len {n}");
+            for i in 0..n {
+                let mut v = clean.clone();
+                v[i] = 0xC3;
+                assert!(!super::ascii(&v), "len {n}, high byte at {i}");
+            }
+        }
     }
 }
