@@ -20,7 +20,9 @@
 //! failure names the function, the position and what was expected), calls
 //! the function inside the panic boundary and converts the result with
 //! `IntoJs` (`Err` is thrown, its kind chosen by a `quickjs::Error`).
-//! Parameters: any `FromJs` type; `&str` (borrowed, no copy); `&T` /
+//! Parameters: any `FromJs` type; `&str` (borrowed, no copy); `&[u8]`
+//! (borrowed from a JS buffer, no copy; the other parameters must then be
+//! plain data, and no JS runs while the bytes are borrowed); `&T` /
 //! `&mut T` of a `#[js]` class; trailing `Option<T>` are optional (the JS
 //! `length` counts the required ones); a last `Rest<T>` takes the remaining
 //! arguments; `Ctx` (sync) or `AsyncCtx` (async) give the context and
@@ -36,7 +38,10 @@
 //! sets `x`), async methods on `&self` (the future works on a clone: `Self:
 //! Clone`), and `#[js(skip)]` for Rust-only items. Every argument is
 //! converted before the receiver is borrowed; a re-entrant call that would
-//! alias a `&mut self` borrow throws a `TypeError`.
+//! alias a `&mut self` borrow throws a `TypeError`. `#[js(extends = Base)]`
+//! on the struct with a `#[js(base)]` field of type `Base` makes it a
+//! subclass of another `#[js]` class; `#[js(trace)]` fields hold
+//! `quickjs::Held` JS values that the GC traces through the instance.
 //!
 //! Every parameter and result type names its TypeScript type
 //! (`quickjs::TypeScript`), from which `NativeModule::typescript` writes the

@@ -11,14 +11,17 @@
 //!    spawned on the runtime's executor (`bridge.rs`) and a Promise is returned.
 //!    The patched `JS_ExecutePendingJob` calls `rust_run` when the job queue is
 //!    empty; `rust_run` polls woken futures and settles their promises.
-//! 4. Modules: `#[js]` functions are listed in a [`NativeModule`] with one line
-//!    (`quickjs::module!`), registered with [`register`], and `JS_AddRust`
-//!    (called by qjs, or by any C host) turns every registered module into an
-//!    ES module such as `'rust'`.
+//! 4. Modules: `#[js]` functions, classes (`class.rs`) and constants are
+//!    listed in a [`NativeModule`] with one line (`quickjs::module!`),
+//!    registered with [`register`], and `JS_AddRust` (called by qjs, or by
+//!    any C host) turns every registered module into an ES module such as
+//!    `'rust'`.
 //!
 //! `unsafe` lives in `value.rs` (raw values and the context), `native.rs` (the
-//! C-function boundary and module creation) and `bridge.rs` (the executor and
-//! its JS anchor); each block carries a `SAFETY:` comment.
+//! C-function boundary and module creation), `class.rs` (instances and their
+//! borrow flags), `held.rs` (held values and GC marking) and `bridge.rs` (the
+//! executor and its JS anchor), plus the embedding API's files; each block
+//! carries a `SAFETY:` comment.
 
 // The native module layer: values and conversions, `#[js]` calls, modules,
 // the async bridge and its timers. Builds against quickjs-ng and against
