@@ -249,21 +249,20 @@ quickjs::module!(pub static EXT = "ext" {
     LIMIT: u32 = 100,
 });
 
+/// Adds `module` to `ctx` and evaluates `src` as an ES module there.
+fn eval_module(ctx: &Context, module: &'static quickjs::NativeModule, src: &str) {
+    ctx.with(|ctx| {
+        ctx.add_module(module).unwrap();
+        let _: Value = ctx.eval_with(src, "main.js", EvalKind::Module).unwrap();
+    });
+}
+
 /// Evaluates `src` as a module importing everything of 'ext' as `m`, runs
 /// the jobs, and returns `globalThis.out` as a string.
 fn run(src: &str) -> String {
     let rt = Runtime::new().unwrap();
     let ctx = Context::full(&rt).unwrap();
-    ctx.with(|ctx| {
-        ctx.add_module(&EXT).unwrap();
-        let _: Value = ctx
-            .eval_with(
-                &format!("import * as m from 'ext';\n{src}"),
-                "main.js",
-                EvalKind::Module,
-            )
-            .unwrap();
-    });
+    eval_module(&ctx, &EXT, &format!("import * as m from 'ext';\n{src}"));
     rt.run_until_idle().unwrap();
     ctx.with(|ctx| ctx.eval::<String>("String(globalThis.out)").unwrap())
 }
@@ -613,7 +612,7 @@ fn the_module_declares_itself_in_typescript() {
 
 mod held_values {
     //! JS values held by Rust structs (`#[js(trace)]` fields of `Held`).
-    use quickjs::{js, Context, Ctx, EvalKind, Function, Held, Runtime, Value};
+    use quickjs::{js, Context, Ctx, Function, Held, Runtime, Value};
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Mutex;
 
@@ -675,16 +674,11 @@ mod held_values {
     quickjs::module!(static HELD = "held" {} classes { Emitter });
 
     fn module(ctx: &Context, src: &str) {
-        ctx.with(|ctx| {
-            ctx.add_module(&HELD).unwrap();
-            let _: Value = ctx
-                .eval_with(
-                    &format!("import {{ Emitter }} from 'held';\n{src}"),
-                    "m.js",
-                    EvalKind::Module,
-                )
-                .unwrap();
-        });
+        super::eval_module(
+            ctx,
+            &HELD,
+            &format!("import {{ Emitter }} from 'held';\n{src}"),
+        );
     }
 
     /// One test, so the drop counter and the stash are not shared.
