@@ -266,7 +266,9 @@ fn ascii(bytes: &[u8]) -> bool {
     if n < 8 {
         return bytes.iter().fold(0u8, |a, &b| a | b) < 0x80;
     }
-    let word = |i: usize| u64::from_ne_bytes(bytes[i..i + 8].try_into().unwrap());
+    let p = bytes.as_ptr();
+    // SAFETY: called with i + 8 <= n only: eight bytes inside the slice.
+    let word = |i: usize| unsafe { p.add(i).cast::<u64>().read_unaligned() };
     let mut acc = word(n - 8);
     let mut i = 0;
     while i + 8 <= n {
