@@ -369,6 +369,8 @@ pub unsafe extern "C" fn finalize<T: JsClass>(rt: *mut sys::JSRuntime, val: sys:
         let _finalizing = crate::held::FinalizingGuard::enter(rt);
         // A panicking Drop must not unwind into C.
         let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            // SAFETY: the Box made by `instance`; the engine finalizes an
+            // object once, and nothing uses the slot afterwards.
             drop(unsafe { Box::from_raw(slot) })
         }));
     }
@@ -468,8 +470,9 @@ fn find<'js, T: JsClass>(value: &Value<'js>) -> Result<(*const SlotHeader, *mut 
         let mut at = d;
         while !std::ptr::eq(at, def) {
             let (Some(up), Some(parent)) = (at.upcast, at.parent) else {
-                break;
+                return Err(Error::internal(format!("{}: broken class chain", d.name)));
             };
+            // SAFETY: ptr points at a live value of class `at` (see above).
             ptr = unsafe { up(ptr) };
             at = parent();
         }
