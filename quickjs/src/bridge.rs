@@ -215,6 +215,7 @@ pub(crate) fn mark_modules_added(ctx: Ctx<'_>) -> Result<bool> {
 pub(crate) fn runtime_class_id(
     rt: *mut sys::JSRuntime,
     def: &'static crate::class::ClassDef,
+    register: impl FnOnce(sys::JSClassID) -> Result<()>,
 ) -> Result<sys::JSClassID> {
     let exec = Executor::get_or_create(rt)?;
     let key = def as *const _ as usize;
@@ -224,6 +225,7 @@ pub(crate) fn runtime_class_id(
     let mut id = 0;
     // SAFETY: rt live; writes a fresh id of this runtime into `id`.
     unsafe { sys::JS_NewClassID(rt, &mut id) };
+    register(id)?;
     exec.classes.borrow_mut().push((key, id));
     Ok(id)
 }
@@ -323,13 +325,39 @@ pub(crate) fn context_alive_flag(ctx: Ctx<'_>) -> Result<Arc<AtomicBool>> {
 /// own thread; the executor is dropped by the runtime's finalizer.
 static EXECUTORS: Mutex<Vec<(usize, usize)>> = Mutex::new(Vec::new());
 
+/// Bumped each time an executor is freed: it invalidates every thread's
+/// cached lookup (a new runtime may reuse a freed one's address).
+static FREED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+thread_local! {
+    /// This thread's last lookup: (runtime, executor, FREED when found).
+    /// Every native method call looks its class up through the executor.
+    static LAST_FOUND: Cell<(usize, usize, u64)> = const { Cell::new((0, 0, u64::MAX)) };
+}
+
+/// How many executors were freed so far: a cache keyed by a runtime's
+/// address is valid while this has not changed (see `class::class_id`).
+#[cfg(not(quickjs_bellard))] // used by class.rs
+pub(crate) fn freed_generation() -> u64 {
+    FREED.load(Ordering::Acquire)
+}
+
 impl Executor {
     /// The executor of `rt`, if it has one.
     fn find<'a>(rt: *mut sys::JSRuntime) -> Option<&'a Executor> {
-        let map = EXECUTORS.lock().unwrap_or_else(|e| e.into_inner());
-        let addr = map.iter().find(|(r, _)| *r == rt as usize)?.1;
-        // SAFETY: the box lives until rt's finalizer removes it from the map,
-        // which happens inside JS_FreeRuntime(rt): never during a call on rt.
+        let freed = FREED.load(Ordering::Acquire);
+        let (last_rt, last, seen) = LAST_FOUND.get();
+        let addr = if last_rt == rt as usize && seen == freed {
+            last // no executor was freed since: still rt's
+        } else {
+            let map = EXECUTORS.lock().unwrap_or_else(|e| e.into_inner());
+            let addr = map.iter().find(|(r, _)| *r == rt as usize)?.1;
+            LAST_FOUND.set((rt as usize, addr, freed));
+            addr
+        };
+        // SAFETY: the box lives until rt's finalizer removes it from the map
+        // (and bumps FREED), which happens inside JS_FreeRuntime(rt) or the
+        // last anchor's finalizer: never during a call on rt from elsewhere.
         Some(unsafe { &*(addr as *const Executor) })
     }
 
@@ -722,6 +750,7 @@ unsafe fn free_executor(rt: *mut sys::JSRuntime, arg: *mut c_void) {
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .retain(|(r, _)| *r != rt as usize);
+    FREED.fetch_add(1, Ordering::AcqRel);
     // SAFETY: the caller's contract.
     let exec = unsafe { Box::from_raw(arg.cast::<Executor>()) };
     for anchor in exec.anchors.borrow().iter() {

@@ -117,10 +117,28 @@ impl ClassDef {
 
 /// The class id of `def` in `rt`, registering the class there if needed.
 pub(crate) fn class_id(rt: *mut sys::JSRuntime, def: &'static ClassDef) -> Result<sys::JSClassID> {
+    // Every method call looks up its class: quickjs-ng's ids are per runtime
+    // (kept by its executor), so this thread remembers the last answer for
+    // as long as no executor was freed (a new runtime may reuse an address;
+    // a runtime that has class ids has an executor, freed with it).
     #[cfg(not(quickjs_bellard))]
-    let mut id = crate::bridge::runtime_class_id(rt, def)?;
+    {
+        thread_local! {
+            static LAST: Cell<(usize, usize, u64, sys::JSClassID)> =
+                const { Cell::new((0, 0, u64::MAX, 0)) };
+        }
+        let key = (def as *const ClassDef as usize, rt as usize);
+        let generation = crate::bridge::freed_generation();
+        let (d, r, g, id) = LAST.get();
+        if (d, r) == key && g == generation {
+            return Ok(id);
+        }
+        let id = crate::bridge::runtime_class_id(rt, def, |id| register(rt, def, id))?;
+        LAST.set((key.0, key.1, generation, id));
+        Ok(id)
+    }
     #[cfg(quickjs_bellard)]
-    let mut id = {
+    {
         use std::sync::atomic::Ordering;
         let mut id = def.global_id.load(Ordering::Acquire);
         if id == 0 {
@@ -133,34 +151,37 @@ pub(crate) fn class_id(rt: *mut sys::JSRuntime, def: &'static ClassDef) -> Resul
                 id = won;
             }
         }
-        id
+        // SAFETY: rt is live.
+        if !unsafe { sys::JS_IsRegisteredClass(rt, id) } {
+            register(rt, def, id)?;
+        }
+        Ok(id)
+    }
+}
+
+/// Registers `def` in `rt` under `id`.
+fn register(rt: *mut sys::JSRuntime, def: &'static ClassDef, id: sys::JSClassID) -> Result<()> {
+    let c = sys::JSClassDef {
+        class_name: def.c_name.as_ptr(),
+        finalizer: Some(def.finalizer),
+        gc_mark: def.gc_mark,
+        call: None,
+        exotic: std::ptr::null_mut(),
     };
     // SAFETY: rt is live; JS_NewClass copies the definition.
-    unsafe {
-        sys::JS_NewClassID(rt, &mut id);
-        if !sys::JS_IsRegisteredClass(rt, id) {
-            let c = sys::JSClassDef {
-                class_name: def.c_name.as_ptr(),
-                finalizer: Some(def.finalizer),
-                gc_mark: def.gc_mark,
-                call: None,
-                exotic: std::ptr::null_mut(),
-            };
-            if sys::JS_NewClass(rt, id, &c) < 0 {
-                return Err(Error::internal(format!(
-                    "cannot register class {}",
-                    def.name
-                )));
-            }
-            if def.parent.is_some() {
-                let mut derived = DERIVED.lock().unwrap_or_else(|e| e.into_inner());
-                if !derived.iter().any(|d| std::ptr::eq(*d, def)) {
-                    derived.push(def);
-                }
-            }
+    if unsafe { sys::JS_NewClass(rt, id, &c) } < 0 {
+        return Err(Error::internal(format!(
+            "cannot register class {}",
+            def.name
+        )));
+    }
+    if def.parent.is_some() {
+        let mut derived = DERIVED.lock().unwrap_or_else(|e| e.into_inner());
+        if !derived.iter().any(|d| std::ptr::eq(*d, def)) {
+            derived.push(def);
         }
     }
-    Ok(id)
+    Ok(())
 }
 
 /// The prototype of `def` in `ctx` (made with the constructor on first use).
