@@ -55,12 +55,7 @@ pub fn expand_struct(s: &ItemStruct, opts: Options) -> syn::Result<TokenStream> 
         if o.base {
             base = Some((member, field.ty.clone()));
         }
-        if o.name.is_some() || o.constructor || o.get || o.set || o.skip || o.extends.is_some() {
-            return Err(syn::Error::new_spanned(
-                &field.ty,
-                "#[js] on a field: `#[js(base)]` or `#[js(trace)]`",
-            ));
-        }
+        o.only(&["base", "trace"], "a field")?;
     }
     let (parent, upcast) = match (&opts.extends, &base) {
         (None, None) => (
@@ -223,6 +218,7 @@ pub fn expand_impl(imp: &ItemImpl) -> syn::Result<TokenStream> {
         if let Some(e) = err {
             return Err(e);
         }
+        opts.only(&["name", "constructor", "get", "set", "skip"], "a method")?;
         let exported = !opts.skip && (marked || matches!(f.vis, Visibility::Public(_)));
         if !exported {
             continue;

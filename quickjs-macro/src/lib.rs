@@ -67,11 +67,34 @@ pub(crate) struct Options {
     pub extends: Option<syn::Path>,
     pub base: bool,
     pub trace: bool,
+    /// Each option given, with its path (for errors where it does not apply).
+    pub given: Vec<syn::Path>,
 }
 
 impl Options {
+    /// An error for the first option given that is not in `allowed` (what
+    /// `#[js]` accepts on `what`).
+    pub(crate) fn only(&self, allowed: &[&str], what: &str) -> syn::Result<()> {
+        match self
+            .given
+            .iter()
+            .find(|p| !allowed.iter().any(|a| p.is_ident(a)))
+        {
+            Some(p) => Err(syn::Error::new_spanned(
+                p,
+                if allowed.is_empty() {
+                    format!("#[js] on {what} takes no options")
+                } else {
+                    format!("#[js] on {what} takes only: {}", allowed.join(", "))
+                },
+            )),
+            None => Ok(()),
+        }
+    }
+
     /// Takes one `#[js(...)]` option.
     pub(crate) fn apply(&mut self, meta: syn::meta::ParseNestedMeta) -> syn::Result<()> {
+        self.given.push(meta.path.clone());
         if meta.path.is_ident("name") {
             self.name = Some(meta.value()?.parse()?);
         } else if meta.path.is_ident("constructor") {
@@ -106,9 +129,15 @@ pub fn js(attr: TokenStream, item: TokenStream) -> TokenStream {
     parse_macro_input!(attr with parser);
     let item = parse_macro_input!(item as Item);
     let out = match &item {
-        Item::Fn(f) => expand_fn(f, opts.name),
-        Item::Struct(s) => class::expand_struct(s, opts),
-        Item::Impl(i) => class::expand_impl(i),
+        Item::Fn(f) => opts
+            .only(&["name"], "a function")
+            .and_then(|()| expand_fn(f, opts.name)),
+        Item::Struct(s) => opts
+            .only(&["name", "extends"], "a struct")
+            .and_then(|()| class::expand_struct(s, opts)),
+        Item::Impl(i) => opts
+            .only(&[], "an impl block (its members take them)")
+            .and_then(|()| class::expand_impl(i)),
         other => Err(syn::Error::new_spanned(
             other,
             "#[js] goes on a function, a struct or the struct's impl block",
