@@ -19,28 +19,34 @@ pub const JS_TAG_STRING_ROPE: i32 = i32::MIN;
 /// See [`JS_TAG_STRING_ROPE`].
 pub const JS_TAG_SHORT_BIG_INT: i32 = i32::MIN + 1;
 
+/// Drops one reference of `v`; true if that was the last (his header's
+/// `JS_FreeValue` body, before the call that frees).
+///
+/// # Safety
+/// `v` a live value whose reference the caller owns.
+#[inline(always)]
+unsafe fn last_reference(v: JSValue) -> bool {
+    if !JS_VALUE_HAS_REF_COUNT(v) {
+        return false;
+    }
+    let p = JS_VALUE_GET_PTR(v).cast::<JSRefCountHeader>();
+    (*p).ref_count -= 1;
+    (*p).ref_count <= 0
+}
 /// # Safety
 /// `ctx` live; `v` a value of its runtime whose reference the caller owns.
 #[inline(always)]
 pub unsafe fn JS_FreeValue(ctx: *mut JSContext, v: JSValue) {
-    if JS_VALUE_HAS_REF_COUNT(v) {
-        let p = JS_VALUE_GET_PTR(v).cast::<JSRefCountHeader>();
-        (*p).ref_count -= 1;
-        if (*p).ref_count <= 0 {
-            raw::__JS_FreeValue(ctx, v);
-        }
+    if last_reference(v) {
+        raw::__JS_FreeValue(ctx, v);
     }
 }
 /// # Safety
 /// As [`JS_FreeValue`].
 #[inline(always)]
 pub unsafe fn JS_FreeValueRT(rt: *mut JSRuntime, v: JSValue) {
-    if JS_VALUE_HAS_REF_COUNT(v) {
-        let p = JS_VALUE_GET_PTR(v).cast::<JSRefCountHeader>();
-        (*p).ref_count -= 1;
-        if (*p).ref_count <= 0 {
-            raw::__JS_FreeValueRT(rt, v);
-        }
+    if last_reference(v) {
+        raw::__JS_FreeValueRT(rt, v);
     }
 }
 /// # Safety
