@@ -869,25 +869,48 @@ pub(crate) fn next_timeout(rt: *mut sys::JSRuntime) -> Option<std::time::Duratio
     timers.next_timeout(Instant::now())
 }
 
-/// Blocks in `poll(2)` until a Rust future of `rt` can make progress: its
-/// wake fd is readable or its next timer is due (EINTR retried). Returns
-/// false at once if `rt` has no live future.
+/// What to wait on until a Rust future of `rt` can make progress: its wake
+/// fd and the time until its next timer is due (`None` if `rt` has no live
+/// future: nothing can progress). See [`poll_fd`].
 #[cfg(not(quickjs_bellard))] // used by Runtime
-pub(crate) fn wait_for_progress(rt: *mut sys::JSRuntime) -> bool {
-    let Some(exec) = Executor::find(rt).filter(|e| e.live.get() > 0) else {
-        return false;
-    };
-    let timeout = poll_timeout_ms(next_timeout(rt));
+pub(crate) fn wait_target(
+    rt: *mut sys::JSRuntime,
+) -> Option<(std::os::fd::RawFd, Option<std::time::Duration>)> {
+    let exec = Executor::find(rt).filter(|e| e.live.get() > 0)?;
+    Some((exec.shared.eventfd.as_raw_fd(), next_timeout(rt)))
+}
+
+/// Sleeps in `poll(2)` (EINTR retried) until `fd` is readable or `timeout` passed. Needs
+/// no lock: the fd lives as long as its runtime.
+#[cfg(not(quickjs_bellard))] // used by Runtime
+pub(crate) fn poll_fd(fd: std::os::fd::RawFd, timeout: Option<std::time::Duration>) {
+    let timeout_ms = poll_timeout_ms(timeout);
     let mut p = libc::pollfd {
-        fd: exec.shared.eventfd.as_raw_fd(),
+        fd,
         events: libc::POLLIN,
         revents: 0,
     };
     // SAFETY: one valid pollfd.
-    while unsafe { libc::poll(&mut p, 1, timeout) } < 0
+    while unsafe { libc::poll(&mut p, 1, timeout_ms) } < 0
         && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted
     {}
-    true
+}
+
+/// Makes `rt`'s wake fd readable (from any thread): a thread waiting on it
+/// without the runtime's lock re-checks its promise.
+#[cfg(not(quickjs_bellard))] // used by Runtime
+pub(crate) fn kick(rt: *mut sys::JSRuntime) {
+    if let Some(exec) = Executor::find(rt) {
+        let one = 1u64;
+        // SAFETY: writes 8 bytes from a live u64 to the executor's eventfd.
+        unsafe {
+            libc::write(
+                exec.shared.eventfd.as_raw_fd(),
+                (&one as *const u64).cast(),
+                8,
+            )
+        };
+    }
 }
 
 /// Sets the wake callback of `rt`'s executor (`None` removes it).

@@ -169,7 +169,9 @@ impl<'js> FromJs<'js> for Value<'js> {
 impl<'js> FromJs<'js> for String {
     #[inline]
     fn from_js(value: &Value<'js>) -> Result<Self> {
-        JsStr::from_js(value).map(|s| s.as_str().to_owned())
+        let s = JsStr::from_js(value)?;
+        crate::limits::check_alloc(value.ctx(), s.len())?;
+        Ok(s.as_str().to_owned())
     }
 }
 
@@ -225,7 +227,7 @@ impl<'js> FromJs<'js> for JsStr<'js> {
         // SAFETY: value is a live string of ctx; the result is freed by Drop.
         let ptr = unsafe { sys::JS_ToCStringLen(ctx.as_raw(), &mut len, value.as_raw()) };
         if ptr.is_null() {
-            return Err(Error::Exception); // out of memory: the engine threw
+            return Err(ctx.catch()); // out of memory: the engine threw
         }
         let s = JsStr { ctx, ptr, len };
         // SAFETY: as in as_str, before the UTF-8 check.

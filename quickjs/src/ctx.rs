@@ -8,6 +8,9 @@ use crate::value::{Ctx, Value};
 use quickjs_sys as sys;
 use std::ffi::CString;
 
+/// What [`Ctx::describe`] shows for a property of an error whose read threw.
+const UNREADABLE: &str = "<exception while reading the error>";
+
 /// How [`Ctx::eval_with`] evaluates source.
 ///
 /// ```
@@ -24,7 +27,10 @@ pub enum EvalKind {
     Script,
     /// A script in strict mode.
     StrictScript,
-    /// An ES module; the result is the Promise of its evaluation.
+    /// An ES module; the result is the Promise of its evaluation. An
+    /// evaluation that already failed (the module threw, or ran out of
+    /// memory) is an `Err`; one still pending (top-level `await`) gives the
+    /// promise, whose [`crate::Promise::wait`] reports a later failure.
     Module,
 }
 
@@ -66,7 +72,16 @@ impl<'js> Ctx<'js> {
         file_name: &str,
         kind: EvalKind,
     ) -> Result<T> {
-        T::from_js(&self.eval_raw(source, file_name, kind.flags())?)
+        let v = self.eval_raw(source, file_name, kind.flags())?;
+        #[cfg(not(quickjs_bellard))]
+        if kind == EvalKind::Module {
+            if let Ok(p) = crate::Promise::from_js(&v) {
+                if let Some(Err(e)) = p.result::<()>() {
+                    return Err(e);
+                }
+            }
+        }
+        T::from_js(&v)
     }
 
     /// `JS_Eval` with `flags`; the result, or the exception as an error.
@@ -131,11 +146,23 @@ impl<'js> Ctx<'js> {
         Error::Thrown(self.describe(&exc))
     }
 
-    /// Name, message and stack of a thrown value, read without running JS
-    /// getters that could throw again (a failing read is left empty).
+    /// Name, message and stack of a thrown value. Bounded whatever the value
+    /// does: each property is read once with the raw engine call, and a read
+    /// that throws (a hostile getter, a Proxy trap, the stack limit) is
+    /// dropped and shows as a fallback text; nothing here catches and
+    /// describes again, so there is no recursion.
     pub(crate) fn describe(self, exc: &Value<'js>) -> Exception {
         // SAFETY: exc is a live value of this context.
         let is_error = unsafe { sys::JS_IsError(exc.as_raw()) };
+        if sys::JS_IsNull(exc.as_raw()) && self.out_of_memory() {
+            // The engine throws `null` when it cannot even allocate the
+            // error object (JS_ThrowError2): say what happened.
+            return Exception {
+                name: Some("InternalError".into()),
+                message: "out of memory".into(),
+                stack: None,
+            };
+        }
         if !is_error {
             return Exception {
                 name: None,
@@ -143,23 +170,43 @@ impl<'js> Ctx<'js> {
                 stack: None,
             };
         }
-        let obj = Object::from_value(exc.clone());
-        let text = |key: &str| -> Option<String> {
-            let v: Value = obj.get(key).ok()?;
-            if sys::JS_IsUndefined(v.as_raw()) {
-                None
-            } else {
-                Some(self.stringify(&v))
-            }
+        let text = |key: &std::ffi::CStr| -> Option<String> {
+            // SAFETY: exc is a live object; the result is ours (an
+            // exception is taken out and dropped at once).
+            let v = unsafe {
+                let raw = sys::JS_GetPropertyStr(self.as_raw(), exc.as_raw(), key.as_ptr());
+                if sys::JS_IsException(raw) {
+                    drop(Value::from_raw(self, sys::JS_GetException(self.as_raw())));
+                    return Some(UNREADABLE.to_owned());
+                }
+                Value::from_raw(self, raw)
+            };
+            (!sys::JS_IsUndefined(v.as_raw())).then(|| self.stringify(&v))
         };
         Exception {
-            name: text("name"),
-            message: text("message").unwrap_or_default(),
-            stack: text("stack"),
+            name: text(c"name"),
+            message: text(c"message").unwrap_or_default(),
+            stack: text(c"stack"),
         }
     }
 
-    /// `String(v)`, or a placeholder if that throws.
+    /// Whether the runtime is (nearly) out of memory: a small block, about
+    /// what an error object with its stack costs, cannot be allocated.
+    fn out_of_memory(self) -> bool {
+        // SAFETY: ctx is live; a block we get is freed at once, and the
+        // exception a failure throws is taken out and dropped.
+        unsafe {
+            let p = sys::js_malloc(self.as_raw(), 16 << 10);
+            if p.is_null() {
+                drop(Value::from_raw(self, sys::JS_GetException(self.as_raw())));
+                return true;
+            }
+            sys::js_free(self.as_raw(), p);
+        }
+        false
+    }
+
+    /// `String(v)`, or a placeholder if that throws (the exception is dropped).
     pub(crate) fn stringify(self, v: &Value<'js>) -> String {
         // SAFETY: v is live; the C string is freed below.
         unsafe {
@@ -221,6 +268,32 @@ impl<'js> Ctx<'js> {
     {
         let raw = crate::bridge::spawn(self, "spawn", future);
         crate::Promise::from_js(&self.check(raw)?)
+    }
+
+    /// [`Ctx::spawn`], with a handle that cancels the future: it is
+    /// dropped at its next poll and the promise rejects with
+    /// `Error: spawn: cancelled`.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| {
+    ///     let (p, handle) = ctx.spawn_cancellable(quickjs::sleep(std::time::Duration::from_secs(3600))).unwrap();
+    ///     std::thread::spawn(move || handle.cancel()).join().unwrap();
+    ///     assert!(p.wait::<()>().is_err());
+    /// });
+    /// ```
+    #[cfg(not(quickjs_bellard))]
+    pub fn spawn_cancellable<F>(
+        self,
+        future: F,
+    ) -> Result<(crate::Promise<'js>, crate::CancelHandle)>
+    where
+        F: std::future::Future + Send + 'static,
+        F::Output: for<'a> IntoJs<'a> + 'static,
+    {
+        let (future, handle) = crate::cancel::cancellable(future);
+        Ok((self.spawn(future)?, handle))
     }
 
     /// Converts a Rust value into a JS value of this context.

@@ -46,6 +46,10 @@ pub enum Error {
     Exception,
     /// A JS exception, caught.
     Thrown(Exception),
+    /// A wait with a deadline ([`crate::Runtime::run_until_idle_for`],
+    /// [`crate::Promise::wait_for`]) ran out of time; what it waited for is
+    /// still pending. Thrown into JS as `InternalError: timed out after ..`.
+    Timeout(std::time::Duration),
     /// A JS error to throw: `new <kind>(message)`.
     Js {
         /// Which constructor.
@@ -100,6 +104,11 @@ impl fmt::Display for Exception {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.name {
             Some(name) => write!(f, "{name}: {}", self.message)?,
+            // The engine throws `null` when it cannot allocate an error
+            // object (out of memory): say so, a script rarely throws null.
+            None if self.message == "null" => {
+                f.write_str("uncaught: null (what the engine throws when out of memory)")?
+            }
             None => write!(f, "uncaught: {}", self.message)?,
         }
         if let Some(stack) = self.stack.as_deref().filter(|s| !s.is_empty()) {
@@ -191,11 +200,14 @@ impl Error {
     }
 
     /// The same error with `prefix: ` before its message (exceptions unchanged).
+    /// A nesting or cycle error keeps a short path (see `limits`), so one
+    /// 128 levels deep stays readable.
     pub(crate) fn prefixed(self, prefix: fmt::Arguments<'_>) -> Self {
         match self {
             Error::Js { kind, message } => Error::Js {
                 kind,
-                message: format!("{prefix}: {message}"),
+                message: crate::limits::prefix_path(&prefix.to_string(), &message)
+                    .unwrap_or_else(|| format!("{prefix}: {message}")),
             },
             e => e,
         }
@@ -207,6 +219,7 @@ impl fmt::Display for Error {
         match self {
             Error::Exception => f.write_str("JS exception"),
             Error::Thrown(e) => e.fmt(f),
+            Error::Timeout(d) => write!(f, "timed out after {d:?}"),
             Error::Js { kind, message } => write!(f, "{kind:?}: {message}"),
         }
     }

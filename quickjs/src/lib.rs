@@ -33,6 +33,7 @@ mod convert;
 mod ctx;
 mod error;
 pub mod held;
+mod limits;
 pub mod native;
 mod object;
 mod timer;
@@ -46,6 +47,7 @@ pub use convert::{FromJs, IntoJs, JsStr};
 pub use ctx::EvalKind;
 pub use error::{Error, ErrorKind, Exception, Result};
 pub use held::Held;
+pub use limits::MAX_DEPTH;
 pub use native::{register, Args, NativeFunction, NativeModule};
 pub use object::{Function, IntoArgs, Object, PropertyKey};
 pub use quickjs_macro::js;
@@ -58,6 +60,8 @@ pub use value::{Ctx, Value};
 // runtime finalizers and module attributes, which Bellard's release lacks).
 #[cfg(not(quickjs_bellard))]
 mod binary;
+#[cfg(not(quickjs_bellard))]
+mod cancel;
 #[cfg(not(quickjs_bellard))]
 mod closure;
 #[cfg(not(quickjs_bellard))]
@@ -75,6 +79,8 @@ pub mod serde;
 
 #[cfg(not(quickjs_bellard))]
 pub use binary::{ArrayBuffer, Bytes, JsBytes, TypedArray, TypedElement};
+#[cfg(not(quickjs_bellard))]
+pub use cancel::CancelHandle;
 #[cfg(not(quickjs_bellard))]
 pub use context::Context;
 #[cfg(not(quickjs_bellard))]

@@ -34,22 +34,25 @@ pub trait Loader: Send + 'static {
     /// The default joins `./` and `../` specifiers to `base`'s directory
     /// and keeps bare names (`'rust'`) as they are.
     fn resolve(&mut self, base: &str, specifier: &str) -> Result<String> {
-        Ok(join_relative(base, specifier))
+        join_relative(base, specifier)
     }
 
     /// The source text of the module named `name` (as `resolve` returned it).
     fn load(&mut self, name: &str) -> Result<String>;
 }
 
-/// `./x` and `../x` relative to `base`'s directory, normalized; other names unchanged.
+/// `./x` and `../x` relative to `base`'s directory, normalized; other names
+/// unchanged. A specifier that would climb above the root (the directory
+/// names are relative to) is an error, never a path outside it.
 ///
 /// ```
-/// assert_eq!(quickjs::join_relative("app/src/main.js", "../lib/a.js"), "app/lib/a.js");
-/// assert_eq!(quickjs::join_relative("app/main.js", "rust"), "rust");
+/// assert_eq!(quickjs::join_relative("app/src/main.js", "../lib/a.js").unwrap(), "app/lib/a.js");
+/// assert_eq!(quickjs::join_relative("app/main.js", "rust").unwrap(), "rust");
+/// assert!(quickjs::join_relative("main.js", "../../etc/passwd").is_err());
 /// ```
-pub fn join_relative(base: &str, specifier: &str) -> String {
+pub fn join_relative(base: &str, specifier: &str) -> Result<String> {
     if !(specifier.starts_with("./") || specifier.starts_with("../")) {
-        return specifier.to_owned();
+        return Ok(specifier.to_owned());
     }
     let joined = Path::new(base)
         .parent()
@@ -61,13 +64,17 @@ pub fn join_relative(base: &str, specifier: &str) -> String {
             Component::CurDir => {}
             Component::ParentDir => {
                 if !out.pop() {
-                    out.push("..");
+                    return Err(outside_root(specifier));
                 }
             }
             c => out.push(c),
         }
     }
-    out.to_string_lossy().into_owned()
+    Ok(out.to_string_lossy().into_owned())
+}
+
+fn outside_root(name: &str) -> Error {
+    Error::message(format!("module {name:?} is outside the loader's root"))
 }
 
 /// Modules from memory: name → source.
@@ -145,16 +152,27 @@ impl FileLoader {
     }
 }
 
+/// Confinement holds after canonicalisation: names with `..` or a root
+/// are refused outright, and the file actually opened (symlinks resolved)
+/// must lie under the canonical root.
 impl Loader for FileLoader {
     fn load(&mut self, name: &str) -> Result<String> {
         let rel = Path::new(name);
-        if rel.is_absolute() || rel.components().any(|c| matches!(c, Component::ParentDir)) {
-            return Err(Error::message(format!(
-                "module {name:?} is outside the loader's root"
-            )));
+        if rel.is_absolute()
+            || rel
+                .components()
+                .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
+        {
+            return Err(outside_root(name));
         }
-        std::fs::read_to_string(self.root.join(rel))
-            .map_err(|e| Error::message(format!("cannot load module {name:?}: {e}")))
+        let cannot =
+            |e: std::io::Error| Error::message(format!("cannot load module {name:?}: {e}"));
+        let root = self.root.canonicalize().map_err(cannot)?;
+        let path = root.join(rel).canonicalize().map_err(cannot)?;
+        if !path.starts_with(&root) {
+            return Err(outside_root(name));
+        }
+        std::fs::read_to_string(path).map_err(cannot)
     }
 }
 
@@ -190,7 +208,7 @@ pub(crate) unsafe extern "C" fn normalize(
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| l.resolve(&base, &name)))
                 .unwrap_or_else(|p| Err(crate::native::panic_error("module resolver", p)))
         }
-        None => Ok(join_relative(&base, &name)),
+        None => join_relative(&base, &name),
     };
     match resolved.and_then(|r| {
         CString::new(r).map_err(|_| Error::type_error("module name contains a NUL byte"))

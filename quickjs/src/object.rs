@@ -241,12 +241,38 @@ impl<'js> Object<'js> {
     /// ```
     pub fn keys(&self) -> Result<Vec<String>> {
         let ctx = self.ctx();
-        let keys: Value = ctx
-            .globals()
-            .get::<_, Object>("Object")?
-            .get::<_, Function>("keys")?
-            .call((self.clone(),))?;
-        Vec::<String>::from_js(&keys)
+        let c = ctx.as_raw();
+        let mut tab: *mut sys::JSPropertyEnum = std::ptr::null_mut();
+        let mut len = 0u32;
+        let flags = (sys::JS_GPN_STRING_MASK | sys::JS_GPN_ENUM_ONLY) as c_int;
+        // SAFETY: the object is live; on success tab holds len atoms we own.
+        if unsafe { sys::JS_GetOwnPropertyNames(c, &mut tab, &mut len, self.0.as_raw(), flags) } < 0
+        {
+            return Err(ctx.catch());
+        }
+        // SAFETY: tab..tab+len was filled by the engine (or tab is null and len 0).
+        let atoms = unsafe {
+            std::slice::from_raw_parts(tab, if tab.is_null() { 0 } else { len as usize })
+        };
+        let keys = (|| {
+            let mut keys = crate::limits::vec_for::<String>(ctx, atoms.len())?;
+            for p in atoms {
+                crate::limits::poll(ctx)?;
+                // SAFETY: a live atom; the string is a new value we own.
+                let name = ctx.check(unsafe { sys::JS_AtomToString(c, p.atom) })?;
+                keys.push(String::from_js(&name)?);
+            }
+            Ok(keys)
+        })();
+        // SAFETY: we own every atom and the table (js_free is the engine's
+        // allocator, which made it).
+        unsafe {
+            for p in atoms {
+                sys::JS_FreeAtom(c, p.atom);
+            }
+            sys::js_free(c, tab.cast());
+        }
+        keys
     }
 
     /// The own enumerable string-keyed properties, converted
@@ -425,28 +451,40 @@ impl<'js> Function<'js> {
 /// `Vec<T>` from a JS array (or any array-like: `length` and indices).
 impl<'js, T: FromJs<'js>> FromJs<'js> for Vec<T> {
     fn from_js(value: &Value<'js>) -> Result<Self> {
-        let obj = Object::from_js(value)
-            .map_err(|_| Error::type_error(format!("expected array, got {}", value.type_name())))?;
-        let ctx = value.ctx();
-        let mut len = 0i64;
-        // SAFETY: obj live.
-        if unsafe { sys::JS_GetLength(ctx.as_raw(), value.as_raw(), &mut len) } < 0 {
-            return Err(ctx.catch());
-        }
-        let len = u32::try_from(len)
-            .map_err(|_| Error::range_error(format!("array length {len} is too large")))?;
-        (0..len)
-            .map(|i| {
-                obj.get(i)
-                    .map_err(|e| e.prefixed(format_args!("element {i}")))
-            })
-            .collect()
+        let _level = crate::limits::Nested::enter(value)?;
+        array_items(value)
     }
+}
+
+/// The elements of an array-like, converted (the caller holds the nesting
+/// level): its `length` checked against the memory limit before the
+/// allocation, the interrupt handler polled for each element.
+pub(crate) fn array_items<'js, T: FromJs<'js>>(value: &Value<'js>) -> Result<Vec<T>> {
+    let obj = Object::from_js(value)
+        .map_err(|_| Error::type_error(format!("expected array, got {}", value.type_name())))?;
+    let ctx = value.ctx();
+    let mut len = 0i64;
+    // SAFETY: obj live.
+    if unsafe { sys::JS_GetLength(ctx.as_raw(), value.as_raw(), &mut len) } < 0 {
+        return Err(ctx.catch());
+    }
+    let len = u32::try_from(len)
+        .map_err(|_| Error::range_error(format!("array length {len} is too large")))?;
+    let mut items = crate::limits::vec_for::<T>(ctx, len as usize)?;
+    for i in 0..len {
+        crate::limits::poll(ctx)?;
+        items.push(
+            obj.get(i)
+                .map_err(|e| e.prefixed(format_args!("element {i}")))?,
+        );
+    }
+    Ok(items)
 }
 
 /// A JS array.
 impl<'js, T: IntoJs<'js>> IntoJs<'js> for Vec<T> {
     fn into_js(self, ctx: Ctx<'js>) -> Result<Value<'js>> {
+        let _level = crate::limits::Nested::enter_rust()?;
         // SAFETY: ctx live.
         let array = Object(ctx.check(unsafe { sys::JS_NewArray(ctx.as_raw()) })?);
         for (i, v) in self.into_iter().enumerate() {

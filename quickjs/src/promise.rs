@@ -87,9 +87,33 @@ impl<'js> Promise<'js> {
     /// });
     /// ```
     pub fn wait<T: FromJs<'js>>(&self) -> Result<T> {
+        self.wait_until(None)
+    }
+
+    /// [`Promise::wait`] for at most `timeout`: [`Error::Timeout`] if the
+    /// promise is still pending then. The runtime's lock is released while
+    /// sleeping, so other threads can use the runtime meanwhile.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// use std::time::Duration;
+    /// ctx.with(|ctx| {
+    ///     let p = ctx.spawn(std::future::pending::<()>()).unwrap();
+    ///     let e = p.wait_for::<()>(Duration::from_millis(10)).unwrap_err();
+    ///     assert!(matches!(e, quickjs::Error::Timeout(_)));
+    /// });
+    /// ```
+    pub fn wait_for<T: FromJs<'js>>(&self, timeout: std::time::Duration) -> Result<T> {
+        self.wait_until(Some(crate::runtime::Deadline::after(timeout)))
+    }
+
+    fn wait_until<T: FromJs<'js>>(&self, deadline: Option<crate::runtime::Deadline>) -> Result<T> {
+        crate::native::check_js_allowed()?;
         let ctx = self.0.ctx();
         // SAFETY: ctx live (and locked by the caller's `with`).
         let rt = unsafe { sys::JS_GetRuntime(ctx.as_raw()) };
+        let owner = ctx.runtime();
         loop {
             if let Some(r) = self.result() {
                 return r;
@@ -106,7 +130,7 @@ impl<'js> Promise<'js> {
             if let Some(r) = self.result() {
                 return r;
             }
-            if !crate::bridge::wait_for_progress(rt) {
+            if !crate::runtime::wait_for_progress(rt, owner.as_ref(), deadline)? {
                 return Err(Error::message(
                     "the promise can never settle: no job and no Rust future is pending",
                 ));

@@ -129,7 +129,26 @@ impl Runtime {
             // SAFETY: rt is live and now locked by this thread.
             unsafe { sys::JS_UpdateStackTop(rt) };
         }
-        f(rt)
+        let r = f(rt);
+        if guard.outermost && self.inner.lock.has_sleepers() {
+            // A thread sleeping without the lock (wait_for_progress) may
+            // wait for what we just did: make it look again.
+            crate::bridge::kick(rt);
+        }
+        r
+    }
+
+    /// Runs `f` (which must not touch the runtime) with the lock released
+    /// at every level this thread holds; takes it back afterwards.
+    fn unlocked<R>(&self, f: impl FnOnce() -> R) -> R {
+        let held = self.inner.lock.release_all();
+        let r = f();
+        if held > 0 {
+            self.inner.lock.reacquire(held);
+            // SAFETY: rt is live and locked by this thread again.
+            unsafe { sys::JS_UpdateStackTop(self.inner.raw.as_ptr()) };
+        }
+        r
     }
 
     /// Caps the heap at `bytes` (`None`: no limit). An allocation beyond it
@@ -369,8 +388,11 @@ impl Runtime {
     }
 
     /// Runs jobs and drives Rust futures until neither is left, sleeping in
-    /// `poll(2)` on the wake fd meanwhile (no spinning). A job that throws
-    /// ends the run with its exception.
+    /// `poll(2)` on the wake fd meanwhile (no spinning, and without the
+    /// runtime's lock: other threads may use the runtime while it sleeps).
+    /// A job that throws ends the run with its exception. A future that
+    /// never completes makes it wait forever: see
+    /// [`Runtime::run_until_idle_for`].
     ///
     /// ```
     /// # let rt = quickjs::Runtime::new().unwrap();
@@ -381,9 +403,30 @@ impl Runtime {
     /// assert_eq!(n, 42);
     /// ```
     pub fn run_until_idle(&self) -> Result<()> {
+        self.run_until_idle_until(None)
+    }
+
+    /// [`Runtime::run_until_idle`] for at most `timeout`:
+    /// [`Error::Timeout`] if jobs or futures are still pending then (they
+    /// stay queued; a later run continues them).
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// use std::time::Duration;
+    /// ctx.with(|ctx| ctx.spawn(std::future::pending::<()>()).map(drop)).unwrap();
+    /// let e = rt.run_until_idle_for(Duration::from_millis(10)).unwrap_err();
+    /// assert!(matches!(e, quickjs::Error::Timeout(_)));
+    /// ```
+    pub fn run_until_idle_for(&self, timeout: std::time::Duration) -> Result<()> {
+        self.run_until_idle_until(Some(Deadline::after(timeout)))
+    }
+
+    fn run_until_idle_until(&self, deadline: Option<Deadline>) -> Result<()> {
         loop {
             self.run_pending_jobs()?;
-            if !self.lock(crate::bridge::wait_for_progress) {
+            // SAFETY: rt is live (we hold a handle).
+            if !wait_for_progress(self.inner.raw.as_ptr(), Some(self), deadline)? {
                 return Ok(());
             }
         }
@@ -406,6 +449,58 @@ impl Runtime {
     pub fn next_timeout(&self) -> Option<std::time::Duration> {
         self.lock(crate::bridge::next_timeout)
     }
+}
+
+/// When a wait gives up: the instant, and the timeout it came from (for
+/// the error).
+#[derive(Clone, Copy)]
+pub(crate) struct Deadline {
+    at: std::time::Instant,
+    timeout: std::time::Duration,
+}
+
+impl Deadline {
+    pub(crate) fn after(timeout: std::time::Duration) -> Self {
+        Deadline {
+            at: std::time::Instant::now() + timeout,
+            timeout,
+        }
+    }
+}
+
+/// Sleeps until a Rust future of `rt` can make progress (its wake fd or its
+/// next timer), or `deadline` ([`Error::Timeout`]); `Ok(false)` at once if
+/// none is alive. With the `Runtime` that owns `rt`, the sleep happens
+/// without its lock (released at every level this thread holds, taken back
+/// after), so other threads can use the runtime meanwhile; a thread that
+/// does makes the fd readable when it is done, so the sleeper re-checks.
+pub(crate) fn wait_for_progress(
+    rt: *mut sys::JSRuntime,
+    owner: Option<&Runtime>,
+    deadline: Option<Deadline>,
+) -> Result<bool> {
+    let target = match owner {
+        Some(owner) => owner.lock(crate::bridge::wait_target),
+        None => crate::bridge::wait_target(rt),
+    };
+    let Some((fd, next)) = target else {
+        return Ok(false);
+    };
+    let timeout = match deadline {
+        Some(d) => {
+            let left = d.at.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                return Err(Error::Timeout(d.timeout));
+            }
+            Some(next.map_or(left, |n| n.min(left)))
+        }
+        None => next,
+    };
+    match owner {
+        Some(owner) => owner.unlocked(|| crate::bridge::poll_fd(fd, timeout)),
+        None => crate::bridge::poll_fd(fd, timeout),
+    }
+    Ok(true)
 }
 
 /// JSRuntime address -> `Inner` address, for the runtimes a `Runtime` owns.
@@ -443,6 +538,8 @@ unsafe extern "C" fn call_interrupt_handler(
 struct ReentrantLock {
     state: Mutex<(Option<ThreadId>, usize)>,
     free: Condvar,
+    /// Threads in `release_all` .. `reacquire`.
+    sleepers: std::sync::atomic::AtomicUsize,
 }
 
 struct Guard<'a> {
@@ -476,13 +573,49 @@ impl ReentrantLock {
     }
 }
 
+impl ReentrantLock {
+    /// Releases the lock if this thread holds it (at every level); returns
+    /// how many levels it held, for [`ReentrantLock::reacquire`].
+    fn release_all(&self) -> usize {
+        let me = std::thread::current().id();
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if state.0 != Some(me) {
+            return 0;
+        }
+        let held = std::mem::replace(&mut *state, (None, 0)).1;
+        self.sleepers
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        self.free.notify_one();
+        held
+    }
+
+    /// Takes the lock back at `held` levels after [`ReentrantLock::release_all`].
+    fn reacquire(&self, held: usize) {
+        let me = std::thread::current().id();
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        while state.0.is_some() {
+            state = self.free.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+        *state = (Some(me), held);
+        self.sleepers
+            .fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+    }
+
+    /// Whether a thread is sleeping with the lock released.
+    fn has_sleepers(&self) -> bool {
+        self.sleepers.load(std::sync::atomic::Ordering::Acquire) > 0
+    }
+}
+
 impl Drop for Guard<'_> {
     fn drop(&mut self) {
         let mut state = self.lock.state.lock().unwrap_or_else(|e| e.into_inner());
         state.1 -= 1;
         if state.1 == 0 {
             state.0 = None;
-            self.lock.free.notify_one();
+            // notify_all: a thread taking the lock back after a sleep and
+            // ordinary waiters wait on the same condition.
+            self.lock.free.notify_all();
         }
     }
 }

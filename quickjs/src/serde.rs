@@ -23,6 +23,7 @@
 use crate::binary::Bytes;
 use crate::convert::{FromJs, IntoJs};
 use crate::error::{Error, Result};
+use crate::limits::Nested;
 use crate::object::{Object, PropertyKey};
 use crate::value::{Ctx, Value};
 use quickjs_sys as sys;
@@ -197,6 +198,7 @@ impl<'js> ser::Serializer for Serializer<'js> {
         Ok(unsafe { Value::from_raw(self.ctx, sys::JS_NULL) })
     }
     fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<Value<'js>> {
+        let _level = Nested::enter_rust()?; // recursive types nest through Option
         value.serialize(self)
     }
     fn serialize_unit(self) -> Result<Value<'js>> {
@@ -227,6 +229,7 @@ impl<'js> ser::Serializer for Serializer<'js> {
         variant: &'static str,
         value: &T,
     ) -> Result<Value<'js>> {
+        let _level = Nested::enter_rust()?; // and through enum variants
         let inner = value.serialize(Serializer { ctx: self.ctx })?;
         tagged(self.ctx, variant, inner)
     }
@@ -300,6 +303,7 @@ pub struct SeqBuilder<'js> {
 
 impl<'js> SeqBuilder<'js> {
     fn push<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+        let _level = Nested::enter_rust()?;
         self.items
             .push(value.serialize(Serializer { ctx: self.ctx })?);
         Ok(())
@@ -354,6 +358,7 @@ pub struct MapBuilder<'js> {
 
 impl<'js> MapBuilder<'js> {
     fn field<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<()> {
+        let _level = Nested::enter_rust()?;
         let v = value.serialize(Serializer {
             ctx: self.obj.ctx(),
         })?;
@@ -569,7 +574,18 @@ impl<'de, 'js> de::Deserializer<'de> for Deserializer<'js> {
         let v = &self.value;
         match v.tag() {
             sys::JS_TAG_INT => visitor.visit_i32(sys::JS_VALUE_GET_INT(v.as_raw())),
-            sys::JS_TAG_FLOAT64 => visitor.visit_f64(sys::JS_VALUE_GET_FLOAT64(v.as_raw())),
+            // The engine keeps many exact integers as doubles (JSON.parse,
+            // Date.now(), arithmetic): those read as integers, so integer
+            // fields take them (and float fields still do).
+            sys::JS_TAG_FLOAT64 => match sys::JS_VALUE_GET_FLOAT64(v.as_raw()) {
+                f if f.fract() == 0.0 && (0.0..18446744073709551616.0).contains(&f) => {
+                    visitor.visit_u64(f as u64)
+                }
+                f if f.fract() == 0.0 && (-9223372036854775808.0..0.0).contains(&f) => {
+                    visitor.visit_i64(f as i64)
+                }
+                f => visitor.visit_f64(f),
+            },
             sys::JS_TAG_BOOL => visitor.visit_bool(sys::JS_VALUE_GET_BOOL(v.as_raw())),
             sys::JS_TAG_NULL | sys::JS_TAG_UNDEFINED => visitor.visit_unit(),
             sys::JS_TAG_STRING | sys::JS_TAG_STRING_ROPE => {
@@ -583,9 +599,10 @@ impl<'de, 'js> de::Deserializer<'de> for Deserializer<'js> {
                 }
             }
             sys::JS_TAG_OBJECT => {
+                let _level = Nested::enter(v)?;
                 // SAFETY: v is live.
                 if unsafe { sys::JS_IsArray(v.as_raw()) } {
-                    let items = Vec::<Value>::from_js(v)?;
+                    let items = crate::object::array_items::<Value>(v)?;
                     visitor.visit_seq(Seq {
                         items: items.into_iter(),
                     })
@@ -638,6 +655,7 @@ impl<'de, 'js> de::Deserializer<'de> for Deserializer<'js> {
                 self.value.type_name()
             ))
         })?;
+        let _level = Nested::enter(&self.value)?;
         let keys = obj.keys()?;
         let [variant] = keys.as_slice() else {
             return Err(Error::type_error(format!(
@@ -687,7 +705,8 @@ impl<'de, 'js> MapAccess<'de> for Map<'js> {
         let Some(key) = self.keys.next() else {
             return Ok(None);
         };
-        let k = seed.deserialize(key.as_str().into_deserializer()).map(Some);
+        crate::limits::poll(self.obj.ctx())?;
+        let k = seed.deserialize(KeyDeserializer(&key)).map(Some);
         self.pending = Some(key);
         k
     }
@@ -736,5 +755,61 @@ impl<'de, 'js> de::VariantAccess<'de> for Deserializer<'js> {
         visitor: V,
     ) -> Result<V::Value> {
         de::Deserializer::deserialize_map(self, visitor)
+    }
+}
+
+/// A map key, which JS keeps as a string: integer and float key types
+/// parse it (`HashMap<u32, _>` round-trips), others read the string.
+struct KeyDeserializer<'a>(&'a str);
+
+macro_rules! parse_key {
+    ($($m:ident => $visit:ident as $t:ty),*) => {$(
+        fn $m<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+            match self.0.parse::<$t>() {
+                Ok(n) => visitor.$visit(n),
+                Err(_) => Err(Error::type_error(format!(
+                    concat!("expected a key that reads as ", stringify!($t), ", got {:?}"),
+                    self.0
+                ))),
+            }
+        }
+    )*};
+}
+
+impl<'de> de::Deserializer<'de> for KeyDeserializer<'_> {
+    type Error = Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        visitor.visit_str(self.0)
+    }
+
+    parse_key!(deserialize_i8 => visit_i8 as i8, deserialize_i16 => visit_i16 as i16,
+        deserialize_i32 => visit_i32 as i32, deserialize_i64 => visit_i64 as i64,
+        deserialize_i128 => visit_i128 as i128, deserialize_u8 => visit_u8 as u8,
+        deserialize_u16 => visit_u16 as u16, deserialize_u32 => visit_u32 as u32,
+        deserialize_u64 => visit_u64 as u64, deserialize_u128 => visit_u128 as u128,
+        deserialize_f32 => visit_f32 as f32, deserialize_f64 => visit_f64 as f64,
+        deserialize_bool => visit_bool as bool);
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value> {
+        visitor.visit_enum(self.0.into_deserializer())
+    }
+
+    serde::forward_to_deserialize_any! {
+        char str string bytes byte_buf option unit unit_struct seq tuple
+        tuple_struct map struct identifier ignored_any
     }
 }

@@ -114,8 +114,10 @@ tuples! {
 impl<'js, V: FromJs<'js>, S: BuildHasher + Default> FromJs<'js> for HashMap<String, V, S> {
     fn from_js(value: &Value<'js>) -> Result<Self> {
         let obj = Object::from_js(value)?;
+        let _level = crate::limits::Nested::enter(value)?;
         let mut map = HashMap::with_hasher(S::default());
         for key in obj.keys()? {
+            crate::limits::poll(value.ctx())?;
             let v = obj
                 .get(key.as_str())
                 .map_err(|e| e.prefixed(format_args!("property {key:?}")))?;
@@ -128,6 +130,7 @@ impl<'js, K: AsRef<str> + Hash + Eq, V: IntoJs<'js>, S: BuildHasher> IntoJs<'js>
     for HashMap<K, V, S>
 {
     fn into_js(self, ctx: Ctx<'js>) -> Result<Value<'js>> {
+        let _level = crate::limits::Nested::enter_rust()?;
         let obj = Object::new(ctx)?;
         for (k, v) in self {
             obj.set(k.as_ref(), v)?;
@@ -138,8 +141,10 @@ impl<'js, K: AsRef<str> + Hash + Eq, V: IntoJs<'js>, S: BuildHasher> IntoJs<'js>
 impl<'js, V: FromJs<'js>> FromJs<'js> for BTreeMap<String, V> {
     fn from_js(value: &Value<'js>) -> Result<Self> {
         let obj = Object::from_js(value)?;
+        let _level = crate::limits::Nested::enter(value)?;
         let mut map = BTreeMap::new();
         for key in obj.keys()? {
+            crate::limits::poll(value.ctx())?;
             let v = obj
                 .get(key.as_str())
                 .map_err(|e| e.prefixed(format_args!("property {key:?}")))?;
@@ -150,6 +155,7 @@ impl<'js, V: FromJs<'js>> FromJs<'js> for BTreeMap<String, V> {
 }
 impl<'js, K: AsRef<str> + Ord, V: IntoJs<'js>> IntoJs<'js> for BTreeMap<K, V> {
     fn into_js(self, ctx: Ctx<'js>) -> Result<Value<'js>> {
+        let _level = crate::limits::Nested::enter_rust()?;
         let obj = Object::new(ctx)?;
         for (k, v) in self {
             obj.set(k.as_ref(), v)?;

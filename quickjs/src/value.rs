@@ -77,13 +77,15 @@ impl<'js> Ctx<'js> {
             Error::Exception => return sys::JS_EXCEPTION,
             Error::Js { kind, message } => (kind, message),
             Error::Thrown(e) => (e.kind(), e.message),
+            Error::Timeout(d) => (ErrorKind::InternalError, format!("timed out after {d:?}")),
         };
+        let interrupt = crate::limits::is_interrupt(kind, &message);
         // Interior NULs would cut the message short: show them as U+FFFD.
         let message = CString::new(message.replace('\0', "\u{fffd}")).unwrap();
         let fmt = c"%s".as_ptr();
         let ctx = self.as_raw();
         // SAFETY: ctx is live; "%s" consumes exactly the one C-string argument.
-        unsafe {
+        let raw = unsafe {
             match kind {
                 ErrorKind::TypeError => sys::JS_ThrowTypeError(ctx, fmt, message.as_ptr()),
                 ErrorKind::RangeError => sys::JS_ThrowRangeError(ctx, fmt, message.as_ptr()),
@@ -94,7 +96,18 @@ impl<'js> Ctx<'js> {
                 }
                 ErrorKind::Error => sys::JS_ThrowPlainError(ctx, fmt, message.as_ptr()),
             }
+        };
+        if interrupt {
+            // An interrupt that passed through Rust stays uncatchable: a
+            // script's try/catch must not swallow the host's deadline.
+            // SAFETY: ctx is live; the exception just thrown is pending.
+            unsafe {
+                let exc = sys::JS_GetException(ctx);
+                sys::JS_SetUncatchableError(ctx, exc);
+                sys::JS_Throw(ctx, exc);
+            }
         }
+        raw
     }
 
     /// A handle to this context's [`crate::Runtime`] (`None` if no `Runtime`

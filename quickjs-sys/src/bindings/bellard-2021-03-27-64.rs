@@ -1208,6 +1208,9 @@ unsafe extern "C" {
     pub fn JS_AddRust(ctx: *mut JSContext, rt: *mut JSRuntime) -> ::std::os::raw::c_int;
 }
 unsafe extern "C" {
+    pub fn JS_PollInterrupts(ctx: *mut JSContext) -> ::std::os::raw::c_int;
+}
+unsafe extern "C" {
     pub fn JS_WriteObject(
         ctx: *mut JSContext,
         psize: *mut usize,

@@ -1692,6 +1692,9 @@ unsafe extern "C" {
 unsafe extern "C" {
     pub fn JS_AddRust(ctx: *mut JSContext, rt: *mut JSRuntime) -> ::std::os::raw::c_int;
 }
+unsafe extern "C" {
+    pub fn JS_PollInterrupts(ctx: *mut JSContext) -> ::std::os::raw::c_int;
+}
 #[repr(C)]
 #[derive(Debug, Copy, Clone)]
 pub struct JSSABTab {

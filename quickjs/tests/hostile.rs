@@ -1,0 +1,674 @@
+//! Hostile input: whatever a script does or hands over, the host gets a
+//! clear error and the same runtime goes on working (each case ends by
+//! evaluating `1 + 1` in it). Run under a memory limit, a stack limit and a
+//! deadline, like the sandbox recipe.
+#![cfg(feature = "serde")]
+
+use quickjs::native::Rest;
+use quickjs::serde::{from_value, to_value};
+use quickjs::{js, Context, Error, EvalKind, FileLoader, Function, Object, Runtime, Value};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::time::{Duration, Instant};
+
+/// A sandboxed runtime: 64 MiB heap, 512 KiB stack, `deadline` of CPU time
+/// per `run` call.
+struct Sandbox {
+    rt: Runtime,
+    ctx: Context,
+}
+
+impl Sandbox {
+    fn new() -> Self {
+        Self::with_deadline(Duration::from_secs(2))
+    }
+    fn with_deadline(deadline: Duration) -> Self {
+        let rt = Runtime::new().unwrap();
+        rt.set_memory_limit(Some(64 << 20));
+        rt.set_max_stack_size(Some(512 << 10));
+        let start = Instant::now();
+        rt.set_interrupt_handler(Some(Box::new(move || start.elapsed() > deadline)));
+        let ctx = Context::full(&rt).unwrap();
+        ctx.with(|ctx| ctx.add_module(&HOSTILE)).unwrap();
+        Sandbox { rt, ctx }
+    }
+    /// Evaluates a module; its evaluation error, if any.
+    fn module(&self, src: &str) -> Result<(), Error> {
+        self.ctx.with(|ctx| {
+            ctx.eval_with::<Value>(src, "main.js", EvalKind::Module)
+                .map(drop)
+        })
+    }
+    fn script<T: for<'js> quickjs::FromJs<'js> + 'static>(&self, src: &str) -> Result<T, Error> {
+        self.ctx.with(|ctx| ctx.eval::<T>(src))
+    }
+    /// Evaluates a script for its effects; its error, if any.
+    fn run(&self, src: &str) -> Result<(), Error> {
+        self.ctx.with(|ctx| ctx.eval::<Value>(src).map(drop))
+    }
+    /// The runtime still works: `1 + 1` and a fresh allocation.
+    fn assert_healthy(&self) {
+        assert_eq!(self.script::<i32>("1 + 1").unwrap(), 2);
+        assert_eq!(
+            self.script::<usize>("new Array(1000).fill(1).length")
+                .unwrap(),
+            1000
+        );
+    }
+}
+
+/// The message of a thrown error (the first line of its display).
+fn text(e: &Error) -> String {
+    match e {
+        Error::Thrown(x) => format!("{}: {}", x.name.as_deref().unwrap_or("uncaught"), x.message),
+        e => e.to_string(),
+    }
+}
+
+#[js]
+fn call(f: Function<'_>) -> quickjs::Result<i32> {
+    f.call(())
+}
+#[js]
+fn count(v: Vec<Value<'_>>) -> usize {
+    v.len()
+}
+#[js]
+fn numbers(v: Vec<f64>) -> usize {
+    v.len()
+}
+#[js]
+fn keys(m: HashMap<String, Value<'_>>) -> usize {
+    m.len()
+}
+#[js]
+fn strlen(s: &str) -> usize {
+    s.len()
+}
+#[js]
+fn owned(s: String) -> usize {
+    s.len()
+}
+#[js]
+fn bytes(b: &[u8]) -> usize {
+    b.len()
+}
+#[js]
+fn twice(a: i32, b: i32) -> i32 {
+    a + b
+}
+#[js]
+fn rest(r: Rest<i32>) -> usize {
+    r.0.len()
+}
+#[js]
+fn panics(msg: String) -> i32 {
+    panic!("{msg}")
+}
+#[js]
+fn parse(v: Value<'_>) -> quickjs::Result<usize> {
+    let j: serde_json::Value = from_value(&v)?;
+    Ok(j.to_string().len())
+}
+
+/// A class whose constructor allocates what the script asks for.
+#[js]
+pub struct Blob {
+    data: Vec<u8>,
+}
+#[js]
+impl Blob {
+    #[js(constructor)]
+    pub fn new(text: String) -> Self {
+        Blob {
+            data: text.into_bytes(),
+        }
+    }
+    pub fn size(&self) -> usize {
+        self.data.len()
+    }
+}
+
+quickjs::module!(static HOSTILE = "m" {
+    call, count, numbers, keys, strlen, owned, bytes, twice, rest, panics, parse
+} classes { Blob });
+
+// 1. Describing an exception is bounded, whatever it meets.
+
+#[test]
+fn recursion_through_rust_at_the_stack_limit_is_a_range_error() {
+    let s = Sandbox::new();
+    let e = s
+        .module("import { call } from 'm'; function f() { return call(f) } f()")
+        .unwrap_err();
+    assert!(text(&e).contains("stack"), "{e}");
+    s.assert_healthy();
+}
+
+#[test]
+fn errors_with_hostile_getters_are_described_without_running_away() {
+    let s = Sandbox::new();
+    for src in [
+        // name/message/stack getters that throw, loop through Rust, or recurse
+        "const e = new Error('x'); Object.defineProperty(e, 'message', { get() { throw e } }); throw e",
+        "const e = new Error('x'); Object.defineProperty(e, 'name', { get() { return this.name } }); throw e",
+        "import { call } from 'm'; const e = new Error('x'); Object.defineProperty(e, 'stack', { get() { return call(() => { throw e }) } }); throw e",
+        "throw { toString() { throw this } }",
+        "throw new Proxy({}, { get() { throw new Error('trap') } })",
+        "const e = new Error('x'); Object.defineProperty(e, 'message', { get() { for (;;) {} } }); throw e",
+    ] {
+        let e = s.module(src).unwrap_err();
+        assert!(!text(&e).is_empty(), "{src}");
+    }
+    // A plain error still reads as itself.
+    let e = s.module("throw new RangeError('plain')").unwrap_err();
+    assert_eq!(text(&e), "RangeError: plain");
+}
+
+// 2. Recursive conversions have a depth limit and see cycles.
+
+#[test]
+fn serde_from_a_cyclic_object_is_an_error() {
+    let s = Sandbox::new();
+    let e = s
+        .ctx
+        .with(|ctx| {
+            let v: Value = ctx.eval("const o = { a: 1 }; o.self = o; o")?;
+            from_value::<serde_json::Value>(&v).map(drop)
+        })
+        .unwrap_err();
+    assert!(text(&e).contains("cycl"), "{e}");
+    assert!(text(&e).contains("\"self\""), "{e}");
+    s.assert_healthy();
+}
+
+#[test]
+fn serde_from_deep_nesting_is_an_error_with_a_path() {
+    let s = Sandbox::new();
+    for src in [
+        "let o = {}; for (let i = 0; i < 100000; i++) o = { a: o }; o",
+        "let a = []; for (let i = 0; i < 100000; i++) a = [a]; a",
+        "JSON.parse('['.repeat(5000) + ']'.repeat(5000))",
+    ] {
+        let e = s
+            .ctx
+            .with(|ctx| from_value::<serde_json::Value>(&ctx.eval::<Value>(src)?).map(drop))
+            .unwrap_err();
+        assert!(text(&e).contains("nested deeper than"), "{src}: {e}");
+        assert!(text(&e).len() < 2000, "{}", text(&e).len());
+    }
+    // Through a #[js] function too.
+    let e = s
+        .module("import { parse } from 'm'; let o = {}; for (let i = 0; i < 10000; i++) o = { a: o }; parse(o)")
+        .unwrap_err();
+    assert!(
+        text(&e).contains("parse: argument 1") || text(&e).contains("nested deeper"),
+        "{e}"
+    );
+    // Shared (acyclic) references are fine.
+    let n: usize = s
+        .ctx
+        .with(|ctx| {
+            let v: Value = ctx.eval("const x = { k: [1, 2] }; ({ a: x, b: x, c: [x, x] })")?;
+            Ok::<_, Error>(from_value::<serde_json::Value>(&v)?.to_string().len())
+        })
+        .unwrap();
+    assert!(n > 10);
+    s.assert_healthy();
+}
+
+#[test]
+fn serde_to_value_of_deep_rust_data_is_an_error() {
+    let s = Sandbox::new();
+    let mut deep = serde_json::Value::Null;
+    for _ in 0..100_000 {
+        deep = serde_json::Value::Array(vec![deep]);
+    }
+    let e = s
+        .ctx
+        .with(|ctx| to_value(ctx, &deep).map(drop))
+        .unwrap_err();
+    assert!(text(&e).contains("nested deeper than"), "{e}");
+    // serde_json's own drop of this value recurses: take it apart by hand.
+    let mut v = deep;
+    while let serde_json::Value::Array(mut a) = v {
+        v = a.pop().unwrap_or(serde_json::Value::Null);
+    }
+    s.assert_healthy();
+}
+
+#[test]
+fn nested_from_js_conversions_are_bounded_too() {
+    /// A recursive user type built on the crate's containers.
+    #[derive(Debug)]
+    #[allow(dead_code)]
+    struct Tree(Vec<Tree>);
+    impl<'js> quickjs::FromJs<'js> for Tree {
+        fn from_js(v: &Value<'js>) -> quickjs::Result<Self> {
+            Vec::<Tree>::from_js(v).map(Tree)
+        }
+    }
+    let s = Sandbox::new();
+    let e = s
+        .script::<Tree>(
+            "(() => { let a = []; for (let i = 0; i < 100000; i++) a = [a]; return a })()",
+        )
+        .unwrap_err();
+    assert!(text(&e).contains("nested deeper than"), "{e}");
+    let e = s
+        .script::<Tree>("(() => { const a = []; a.push(a); return a })()")
+        .unwrap_err();
+    assert!(text(&e).contains("cycl"), "{e}");
+    s.assert_healthy();
+}
+
+// 3. Conversions respect the memory limit and the interrupt handler.
+
+#[test]
+fn a_huge_sparse_array_into_vec_is_out_of_memory_not_an_abort() {
+    let s = Sandbox::new();
+    for f in ["count", "numbers"] {
+        let e = s
+            .module(&format!(
+                "import {{ {f} }} from 'm'; {f}(new Array(2**32 - 1))"
+            ))
+            .unwrap_err();
+        assert!(text(&e).contains("out of memory"), "{f}: {e}");
+        s.assert_healthy();
+    }
+    // The embedding API gives the same error.
+    let e = s
+        .ctx
+        .with(|ctx| ctx.eval::<Vec<Value>>("new Array(2**32 - 1)").map(drop))
+        .unwrap_err();
+    assert!(text(&e).contains("out of memory"), "{e}");
+    s.assert_healthy();
+}
+
+#[test]
+fn a_long_conversion_is_interrupted_by_the_deadline() {
+    let s = Sandbox::with_deadline(Duration::from_millis(300));
+    s.rt.set_memory_limit(None);
+    let start = Instant::now();
+    // 2^27 holes: 2 GiB of `Value`s is a lot, but passes the allocation
+    // check without a memory limit; the deadline must stop the loop.
+    let e = s
+        .module("import { count } from 'm'; count(new Array(2**27))")
+        .unwrap_err();
+    assert!(
+        text(&e).contains("interrupted") || text(&e).contains("out of memory"),
+        "{e}"
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
+fn many_properties_and_huge_strings_stay_within_the_limit() {
+    let s = Sandbox::new();
+    // 10^6 properties into a HashMap: fits in 64 MiB or fails cleanly.
+    match s.module("import { keys } from 'm'; keys((() => { const o = {}; for (let i = 0; i < 1e6; i++) o['k' + i] = i; return o })())") {
+        Ok(()) => {}
+        // Out of memory while making the error: the engine throws null.
+        Err(e) => assert!(e.to_string().contains("out of memory"), "{e}"),
+    }
+    s.assert_healthy();
+    // A 40 MiB string into String (a copy) and &str: out of memory or fine.
+    for f in ["owned", "strlen"] {
+        match s.module(&format!(
+            "import {{ {f} }} from 'm'; globalThis.n = {f}('x'.repeat(40 << 20))"
+        )) {
+            Ok(()) => assert_eq!(s.script::<f64>("n").unwrap(), (40 << 20) as f64),
+            Err(e) => assert!(e.to_string().contains("out of memory"), "{f}: {e}"),
+        }
+        s.script::<()>("n = undefined").unwrap();
+        s.rt.run_gc();
+        s.assert_healthy();
+    }
+}
+
+#[test]
+fn out_of_memory_in_a_class_constructor_is_clean() {
+    let s = Sandbox::new();
+    let e = s
+        .module("import { Blob } from 'm'; (() => { const all = []; for (;;) { const s = 'x'.repeat(1 << 20); all.push(s, new Blob(s)) } })()")
+        .unwrap_err();
+    assert!(text(&e).contains("out of memory"), "{e}");
+    s.rt.run_gc();
+    s.assert_healthy();
+}
+
+// 4. Waiting never blocks forever and never locks others out.
+
+#[test]
+fn waiting_has_deadlines_and_does_not_hold_the_lock() {
+    let s = Sandbox::new();
+    let never = s
+        .ctx
+        .with(|ctx| {
+            let p = ctx.spawn(std::future::pending::<()>())?;
+            quickjs::Persistent::save(ctx, p.into_value())
+        })
+        .unwrap();
+    // run_until_idle_for returns a timeout error.
+    let start = Instant::now();
+    let e =
+        s.rt.run_until_idle_for(Duration::from_millis(100))
+            .unwrap_err();
+    assert!(matches!(e, Error::Timeout(_)), "{e}");
+    assert!(start.elapsed() < Duration::from_secs(2));
+    // Promise::wait_for too, and another thread can use the runtime meanwhile.
+    let rt = s.rt.clone();
+    let other = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(50));
+        let t = Instant::now();
+        let ctx = Context::full(&rt).unwrap();
+        let r = ctx.with(|ctx| ctx.eval::<i32>("40 + 2")).unwrap();
+        (r, t.elapsed())
+    });
+    let e = s
+        .ctx
+        .with(|ctx| {
+            never
+                .restore::<quickjs::Promise>(ctx)?
+                .wait_for::<()>(Duration::from_millis(400))
+        })
+        .unwrap_err();
+    assert!(matches!(e, Error::Timeout(_)), "{e}");
+    let (r, waited) = other.join().unwrap();
+    assert_eq!(r, 42);
+    assert!(waited < Duration::from_millis(300), "{waited:?}");
+    drop(never);
+    s.assert_healthy();
+}
+
+#[test]
+fn a_spawned_future_can_be_cancelled_and_its_promise_rejects() {
+    let s = Sandbox::new();
+    let (p, handle) = s
+        .ctx
+        .with(|ctx| {
+            let (p, h) = ctx.spawn_cancellable(std::future::pending::<i32>())?;
+            ctx.globals().set("p", p)?;
+            ctx.eval::<()>("globalThis.seen = ''; p.catch(e => seen = String(e))")?;
+            Ok::<_, Error>(((), h))
+        })
+        .unwrap();
+    let _ = p;
+    assert_eq!(s.rt.pending_futures(), 1);
+    // Cancelled from another thread.
+    std::thread::spawn(move || handle.cancel()).join().unwrap();
+    s.rt.run_until_idle_for(Duration::from_secs(2)).unwrap();
+    assert_eq!(s.rt.pending_futures(), 0);
+    assert_eq!(
+        s.script::<String>("seen").unwrap(),
+        "Error: spawn: cancelled"
+    );
+    s.assert_healthy();
+}
+
+// 5. FileLoader stays inside its root.
+
+#[test]
+fn file_loader_confinement_holds_for_every_escape_route() {
+    use quickjs::join_relative;
+    assert!(join_relative("main.js", "../../etc/passwd").is_err());
+    assert!(join_relative("../main.js", "../x.js").is_err());
+    assert!(join_relative("a/main.js", "../../x.js").is_err());
+    assert_eq!(join_relative("a/b/main.js", "../x.js").unwrap(), "a/x.js");
+    assert_eq!(join_relative("main.js", "./x.js").unwrap(), "x.js");
+    assert_eq!(join_relative("main.js", "rust").unwrap(), "rust");
+
+    let dir = std::env::temp_dir().join(format!("qjs-hostile-{}", std::process::id()));
+    let root = dir.join("root");
+    std::fs::create_dir_all(root.join("lib")).unwrap();
+    std::fs::write(dir.join("secret.js"), "export default 'secret'").unwrap();
+    std::fs::write(root.join("lib/ok.js"), "export default 'ok'").unwrap();
+    std::os::unix::fs::symlink(dir.join("secret.js"), root.join("link.js")).unwrap();
+    std::os::unix::fs::symlink(&dir, root.join("up")).unwrap();
+    let s = Sandbox::new();
+    s.rt.set_loader(FileLoader::new(&root));
+    for spec in [
+        "../secret.js",
+        "./../secret.js",
+        "./lib/../../secret.js",
+        "./link.js",
+        "./up/secret.js",
+        "/etc/passwd",
+        &dir.join("secret.js").display().to_string(),
+    ] {
+        let e = s
+            .module(&format!("import x from '{spec}'; globalThis.x = x"))
+            .unwrap_err();
+        assert!(
+            text(&e).contains("outside the loader's root"),
+            "{spec}: {e}"
+        );
+    }
+    s.module("import x from './lib/ok.js'; globalThis.x = x")
+        .unwrap();
+    assert_eq!(s.script::<String>("x").unwrap(), "ok");
+    std::fs::remove_dir_all(&dir).unwrap();
+    s.assert_healthy();
+}
+
+// 6. Errors leave the context as it was; module errors are errors.
+
+#[test]
+fn errors_after_out_of_memory_read_normally() {
+    let s = Sandbox::new();
+    let e = s
+        .run("(() => { const a = []; for (;;) a.push('x'.repeat(1 << 16)) })()")
+        .unwrap_err();
+    assert!(text(&e).contains("out of memory"), "{e}");
+    s.rt.run_gc();
+    let e = s.run("throw new TypeError('after')").unwrap_err();
+    assert_eq!(text(&e), "TypeError: after");
+    let e = s.run("null.x").unwrap_err();
+    assert!(text(&e).starts_with("TypeError: "), "{e}");
+    s.assert_healthy();
+}
+
+#[test]
+fn a_module_whose_evaluation_throws_is_an_err() {
+    let s = Sandbox::new();
+    let e = s.module("throw new Error('in module')").unwrap_err();
+    assert_eq!(text(&e), "Error: in module");
+    let e = s
+        .module("(() => { const a = []; for (;;) a.push('x'.repeat(1 << 16)) })()")
+        .unwrap_err();
+    assert!(text(&e).contains("out of memory"), "{e}");
+    s.rt.run_gc();
+    // A module that awaits and then throws: the error comes with the wait.
+    let p: quickjs::Persistent = s
+        .ctx
+        .with(|ctx| {
+            let v: Value = ctx.eval_with(
+                "await 0; throw new Error('later')",
+                "later.js",
+                EvalKind::Module,
+            )?;
+            quickjs::Persistent::save(ctx, v)
+        })
+        .unwrap();
+    let e = s
+        .ctx
+        .with(|ctx| {
+            p.restore::<quickjs::Promise>(ctx)?
+                .wait::<Value>()
+                .map(drop)
+        })
+        .unwrap_err();
+    assert_eq!(text(&e), "Error: later");
+    drop(p);
+    s.assert_healthy();
+}
+
+// 7. Numbers at the serde boundary.
+
+#[test]
+fn serde_integers_accept_exact_floats_and_map_keys_round_trip() {
+    #[derive(Deserialize, Serialize, Debug, PartialEq)]
+    struct User {
+        id: u32,
+        at: u64,
+        delta: i8,
+    }
+    let s = Sandbox::new();
+    s.ctx
+        .with(|ctx| {
+            let u: User = from_value(
+                &ctx.eval("({ ...JSON.parse('{\"id\": 1}'), at: Date.now(), delta: -3.0 })")?,
+            )?;
+            assert_eq!(u.id, 1);
+            assert!(u.at > 1_600_000_000_000);
+            assert_eq!(u.delta, -3);
+            // Not exact, or out of range: errors that say so.
+            let e = from_value::<User>(&ctx.eval("({ id: 1.5, at: 0, delta: 0 })")?).unwrap_err();
+            assert!(e.to_string().contains("id"), "{e}");
+            let e = from_value::<User>(&ctx.eval("({ id: 2**32, at: 0, delta: 0 })")?).unwrap_err();
+            assert!(e.to_string().contains("id"), "{e}");
+            let e = from_value::<User>(&ctx.eval("({ id: 1, at: -1, delta: 0 })")?).unwrap_err();
+            assert!(e.to_string().contains("at"), "{e}");
+
+            let big: u64 = from_value(&to_value(ctx, &3_000_000_000u64)?)?;
+            assert_eq!(big, 3_000_000_000);
+            let max_safe: u64 = from_value(&ctx.eval("Number.MAX_SAFE_INTEGER")?)?;
+            assert_eq!(max_safe, (1 << 53) - 1);
+            let f: f64 = from_value(&ctx.eval("1.5")?)?;
+            assert_eq!(f, 1.5);
+
+            let mut m = HashMap::new();
+            m.insert(7u32, "seven".to_string());
+            m.insert(4_000_000_000u32, "big".to_string());
+            let back: HashMap<u32, String> = from_value(&to_value(ctx, &m)?)?;
+            assert_eq!(back, m);
+            let neg: BTreeMap<i64, bool> = from_value(&ctx.eval("({ '-5': true, '10': false })")?)?;
+            assert_eq!(
+                neg.into_iter().collect::<Vec<_>>(),
+                [(-5, true), (10, false)]
+            );
+            let e = from_value::<HashMap<u8, i32>>(&ctx.eval("({ x: 1 })")?).unwrap_err();
+            assert!(e.to_string().contains("\"x\""), "{e}");
+            Ok::<_, Error>(())
+        })
+        .unwrap();
+    s.assert_healthy();
+}
+
+// More of what a reviewer tries next.
+
+#[test]
+fn throwing_and_proxy_getters_wherever_a_conversion_reads() {
+    let s = Sandbox::new();
+    for src in [
+        "import { count } from 'm'; count(new Proxy([1, 2], { get(t, k) { if (k === '1') throw new Error('trap'); return Reflect.get(t, k) } }))",
+        "import { count } from 'm'; count({ get length() { throw new Error('len') } })",
+        "import { keys } from 'm'; keys(new Proxy({}, { ownKeys() { throw new Error('keys') } }))",
+        "import { keys } from 'm'; keys({ get a() { throw new Error('getter') } })",
+        "import { numbers } from 'm'; numbers({ length: 3, get 0() { throw new Error('index') } })",
+    ] {
+        let e = s.module(src).unwrap_err();
+        assert!(!text(&e).is_empty(), "{src}");
+    }
+    s.assert_healthy();
+}
+
+#[test]
+fn reentrant_value_of_and_detached_buffers_during_a_call() {
+    let s = Sandbox::new();
+    // Conversions never call valueOf (no coercion): a TypeError, not re-entry.
+    let e = s
+        .module("import { twice } from 'm'; twice({ valueOf() { return twice(1, 2) } }, 1)")
+        .unwrap_err();
+    assert!(
+        text(&e).contains("twice: argument 1: expected number"),
+        "{e}"
+    );
+    // A buffer detached by a later argument's conversion is a TypeError.
+    let e = s
+        .module("import { bytes } from 'm'; const b = new ArrayBuffer(8); bytes(new Uint8Array(b), { get x() { b.transfer() } })")
+        .map(drop);
+    let _ = e; // extra arguments: accepted or refused, never a crash
+    s.module("import { bytes } from 'm'; const b = new ArrayBuffer(8); b.transfer(); globalThis.n = bytes(new Uint8Array(b))")
+        .ok();
+    s.assert_healthy();
+}
+
+#[test]
+fn panics_in_every_callback_kind_are_errors() {
+    let s = Sandbox::new();
+    let e = s
+        .module("import { panics } from 'm'; panics('boom')")
+        .unwrap_err();
+    assert!(text(&e).contains("boom"), "{e}");
+    // A closure.
+    s.ctx
+        .with(|ctx| {
+            let f = Function::new(ctx, "p", 0, |_| -> quickjs::Result<Value<'_>> {
+                panic!("closure boom")
+            })?;
+            ctx.globals().set("p", f)?;
+            let e = ctx.eval::<Value>("p()").map(drop).unwrap_err();
+            assert!(text(&e).contains("closure boom"), "{e}");
+            Ok::<_, Error>(())
+        })
+        .unwrap();
+    // A loader.
+    struct Panicky;
+    impl quickjs::Loader for Panicky {
+        fn load(&mut self, _: &str) -> quickjs::Result<String> {
+            panic!("loader boom")
+        }
+    }
+    s.rt.set_loader(Panicky);
+    let e = s.module("import x from './x.js'").unwrap_err();
+    assert!(text(&e).contains("loader boom"), "{e}");
+    // The interrupt handler (a panic counts as "interrupt").
+    s.rt.set_interrupt_handler(Some(Box::new(|| panic!("handler boom"))));
+    assert!(s.run("for (;;) {}").is_err());
+    s.rt.set_interrupt_handler(None);
+    // A future.
+    s.ctx
+        .with(|ctx| {
+            let p = ctx.spawn(async { panic!("future boom") as i32 })?;
+            let e = p.wait_for::<i32>(Duration::from_secs(2)).unwrap_err();
+            assert!(text(&e).contains("future boom"), "{e}");
+            Ok::<_, Error>(())
+        })
+        .unwrap();
+    s.assert_healthy();
+}
+
+#[test]
+fn deep_json_parse_and_many_arguments() {
+    let s = Sandbox::new();
+    let e = s
+        .run("JSON.parse('['.repeat(1e6) + ']'.repeat(1e6))")
+        .unwrap_err();
+    assert!(!text(&e).is_empty());
+    let n: usize = s
+        .module("import { rest } from 'm'; globalThis.n = rest(...new Array(60000).fill(1))")
+        .map(|()| s.script("n").unwrap())
+        .unwrap_or(0);
+    assert!(n == 60000 || n == 0);
+    s.assert_healthy();
+}
+
+#[test]
+fn object_keys_of_a_hostile_object() {
+    let s = Sandbox::new();
+    s.ctx
+        .with(|ctx| {
+            let o: Object = ctx.eval("new Proxy({}, { ownKeys() { return ['a', 'a'] } })")?;
+            assert!(o.keys().is_err());
+            let o: Object = ctx.eval("const o = {}; for (let i = 0; i < 1e5; i++) o[i] = i; o")?;
+            assert_eq!(o.keys()?.len(), 100_000);
+            Ok::<_, Error>(())
+        })
+        .unwrap();
+    s.assert_healthy();
+}
