@@ -248,3 +248,17 @@ unsafe fn global(ctx: *mut JSContext, name: &std::ffi::CStr) -> JSValue {
     JS_FreeValue(ctx, g);
     v
 }
+unsafe extern "C" {
+    /// Public in his quickjs.c (not declared in his header), with the flag
+    /// as a third argument.
+    #[link_name = "JS_SetUncatchableError"]
+    fn set_uncatchable_error(ctx: *mut JSContext, val: JSValue, flag: c_int);
+}
+/// Marks `val` (an Error object) uncatchable.
+///
+/// # Safety
+/// `ctx` live, `val` a live value of its runtime.
+#[inline(always)]
+pub unsafe fn JS_SetUncatchableError(ctx: *mut JSContext, val: JSValue) {
+    set_uncatchable_error(ctx, val, 1)
+}

@@ -39,7 +39,8 @@ pub use bellard::{
     JS_DupValue, JS_DupValueRT, JS_FreeValue, JS_FreeValueRT, JS_GetLength, JS_GetProperty,
     JS_HasException, JS_IsError, JS_IsFunction, JS_IsJobPending, JS_IsRegisteredClass,
     JS_NewClassID, JS_NewObjectClass, JS_NewSymbol, JS_PromiseMarkAsHandled, JS_SetProperty,
-    JS_ThrowPlainError, JS_ToCStringLen2, JS_TAG_SHORT_BIG_INT, JS_TAG_STRING_ROPE,
+    JS_SetUncatchableError, JS_ThrowPlainError, JS_ToCStringLen2, JS_TAG_SHORT_BIG_INT,
+    JS_TAG_STRING_ROPE,
 };
 
 /// The engine the bindings (and the linked library) come from:
