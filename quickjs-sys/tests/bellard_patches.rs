@@ -75,6 +75,7 @@ fn the_patch_series_applies_to_bellards_quickjs_and_the_hook_runs() {
             "patches/0002-execute-pending-job-calls-rust-run.patch",
             "bellard-2021-03-27/0003-libc-waits-on-rust-wake-fd.patch",
             "bellard-2021-03-27/0004-qjs-registers-rust-modules.patch",
+            "patches/0005-export-interrupt-poll.patch",
         ]
     );
     patch::apply_series(&series, &tree).unwrap();

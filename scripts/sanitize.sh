@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs the quickjs crate's tests (and the root crate's in-process ones)
+# with AddressSanitizer on the Rust side and AddressSanitizer + UBSan on
+# the engine's C. UBSan traps (no runtime library needed): a report is a
+# crashing test. Leak checking is on: JS_FreeRuntime's own leak assertion
+# covers the JS heap, LeakSanitizer the Rust and C heaps.
+#
+#   scripts/sanitize.sh            # the default set of test binaries
+#   scripts/sanitize.sh --test hostile
+#
+# Needs a nightly toolchain (or RUSTC_BOOTSTRAP=1 on stable, used when no
+# nightly is installed). Builds into target/sanitize.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+toolchain=+nightly
+if ! rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
+  toolchain=
+  export RUSTC_BOOTSTRAP=1
+fi
+host=$(rustc -vV | sed -n 's/^host: //p')
+export CFLAGS="-fsanitize=address -fsanitize=undefined -fsanitize-undefined-trap-on-error -fno-omit-frame-pointer -fno-sanitize=alignment"
+export RUSTFLAGS="-Zsanitizer=address -Cforce-frame-pointers=yes"
+export RUSTDOCFLAGS="$RUSTFLAGS"
+# Leaks of the process's own lifetime (thread handles, statics) are not ours to report twice.
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=0"
+export LSAN_OPTIONS="suppressions=$PWD/scripts/lsan.supp:print_suppressions=0"
+args=("$@")
+[ ${#args[@]} -gt 0 ] || args=(-p quickjs --features serde --tests)
+# --target keeps build scripts and proc macros uninstrumented.
+cargo $toolchain test --target "$host" --target-dir target/sanitize "${args[@]}" -- --test-threads=2

@@ -1,0 +1,39 @@
+//! tc39 test262 on the patched engine equals the pristine engine's result
+//! (upstream's test262_errors.txt), when a checkout is given in
+//! TEST262_DIR; without one this test says so and checks nothing else.
+//! `scripts/test262.sh DIR` is the same run from the shell.
+
+use std::process::Command;
+
+#[test]
+fn test262_errors_equal_the_pristine_engines() {
+    let Some(dir) = std::env::var_os("TEST262_DIR") else {
+        eprintln!("TEST262_DIR is not set: test262 not run (see scripts/test262.sh)");
+        return;
+    };
+    let work = std::env::temp_dir().join(format!("qjs-test262-{}", std::process::id()));
+    std::fs::create_dir_all(&work).unwrap();
+    let src = std::path::Path::new(quickjs::sys::PATCHED_SOURCE_DIR);
+    for f in ["test262.conf", "test262_errors.txt"] {
+        std::fs::copy(src.join(f), work.join(f)).unwrap();
+    }
+    let link = work.join("test262");
+    let _ = std::fs::remove_file(&link);
+    std::os::unix::fs::symlink(&dir, &link).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_run-test262"))
+        .args(["-c", "test262.conf"])
+        .current_dir(&work)
+        .output()
+        .expect("run run-test262");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let result = stderr
+        .lines()
+        .find(|l| l.starts_with("Result: "))
+        .unwrap_or_else(|| panic!("no result line:\n{stderr}"));
+    eprintln!("{result}");
+    std::fs::remove_dir_all(&work).ok();
+    assert!(
+        out.status.success() && !result.contains(" new") && !result.contains(" fixed"),
+        "{result}"
+    );
+}
