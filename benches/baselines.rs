@@ -288,6 +288,8 @@ fn qjs_script(src: &str) -> (Duration, Duration) {
         .write_all(src.as_bytes())
         .unwrap();
     let start = Instant::now();
+    // Reaped by wait4 below (which also reports its rusage).
+    #[allow(clippy::zombie_processes)]
     let child = Command::new(env!("CARGO_BIN_EXE_qjs"))
         .arg(&path)
         .stdout(Stdio::null())

@@ -31,7 +31,9 @@ status=0
 for t in "${targets[@]}"; do
   mkdir -p "corpus/$t" "artifacts/$t"
   log="artifacts/$t/last-run.log"
-  if cargo $toolchain fuzz run --release --debug-assertions "$t" "corpus/$t" "seeds/$t" -- "${opts[@]}" >"$log" 2>&1; then
+  dict=()
+  [ "$t" != eval ] || dict=(-dict=seeds/js.dict)
+  if cargo $toolchain fuzz run --release --debug-assertions "$t" "corpus/$t" "seeds/$t" -- "${opts[@]}" "${dict[@]}" >"$log" 2>&1; then
     result="no findings"
   else
     result="FOUND A FAILURE (see $log and artifacts/$t/)"

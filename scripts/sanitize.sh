@@ -25,7 +25,13 @@ export RUSTDOCFLAGS="$RUSTFLAGS"
 # Leaks of the process's own lifetime (thread handles, statics) are not ours to report twice.
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=0"
 export LSAN_OPTIONS="suppressions=$PWD/scripts/lsan.supp:print_suppressions=0"
-args=("$@")
-[ ${#args[@]} -gt 0 ] || args=(-p quickjs --features serde --tests)
 # --target keeps build scripts and proc macros uninstrumented.
-cargo $toolchain test --target "$host" --target-dir target/sanitize "${args[@]}" -- --test-threads=2
+run() { cargo $toolchain test --target "$host" --target-dir target/sanitize "$@" -- --test-threads=2; }
+if [ $# -gt 0 ]; then
+  run "$@"
+else
+  # Every in-process test binary (not trybuild's compile-fail runs, nor the
+  # ones that drive child processes: those run uninstrumented binaries).
+  run -p quickjs --features serde --lib --test hostile --test serde
+  run -p quickjs-rust --test embedding --test async_bridge --test js_extensions --test native_calls
+fi

@@ -16,6 +16,8 @@ struct Run {
 /// Runs qjs with `args` and measures the child's own wall and CPU time.
 fn qjs(args: &[&str]) -> Run {
     let start = Instant::now();
+    // Reaped by wait4 below (which also reports its rusage).
+    #[allow(clippy::zombie_processes)]
     let mut child = Command::new(env!("CARGO_BIN_EXE_qjs"))
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))

@@ -182,14 +182,14 @@ struct Member {
 pub fn expand_impl(imp: &ItemImpl) -> syn::Result<TokenStream> {
     if imp.trait_.is_some() || !imp.generics.params.is_empty() {
         return Err(syn::Error::new_spanned(
-            &imp,
+            imp,
             "#[js] goes on the struct's own (inherent, non-generic) impl block",
         ));
     }
     let self_ty = &*imp.self_ty;
     let Type::Path(tp) = self_ty else {
         return Err(syn::Error::new_spanned(
-            &self_ty,
+            self_ty,
             "#[js] impl: expected a struct name",
         ));
     };
@@ -229,13 +229,13 @@ pub fn expand_impl(imp: &ItemImpl) -> syn::Result<TokenStream> {
         let is_async = sig.asyncness.is_some();
         let kind = if opts.constructor {
             if p.receiver != Receiver::None || is_async {
-                return Err(syn::Error::new_spanned(&sig, "#[js(constructor)]: a synchronous associated function without `self` that returns Self (or Result<Self, E>)"));
+                return Err(syn::Error::new_spanned(sig, "#[js(constructor)]: a synchronous associated function without `self` that returns Self (or Result<Self, E>)"));
             }
             Kind::Constructor
         } else if opts.get || opts.set {
             if p.receiver == Receiver::None || is_async {
                 return Err(syn::Error::new_spanned(
-                    &sig,
+                    sig,
                     "#[js(get)]/#[js(set)]: a synchronous method on `&self` / `&mut self`",
                 ));
             }

@@ -139,7 +139,7 @@ pub fn parse(sig: &Signature, in_class: bool) -> syn::Result<Params> {
     }
     if let Some(v) = &sig.variadic {
         return Err(syn::Error::new_spanned(
-            &v,
+            v,
             "#[js] functions cannot be variadic",
         ));
     }
@@ -161,19 +161,19 @@ pub fn parse(sig: &Signature, in_class: bool) -> syn::Result<Params> {
             FnArg::Receiver(r) => {
                 if !in_class {
                     return Err(syn::Error::new_spanned(
-                        &r,
+                        r,
                         "#[js] on a free function: no `self` (methods go in a `#[js] impl` block)",
                     ));
                 }
                 if r.reference.is_none() {
                     return Err(syn::Error::new_spanned(
-                        &r,
+                        r,
                         "#[js] methods take `&self` or `&mut self` (JS owns the object)",
                     ));
                 }
                 p.receiver = if r.mutability.is_some() {
                     if is_async {
-                        return Err(syn::Error::new_spanned(&r, "async #[js] methods take `&self`: the future works on a clone of the value (`Self: Clone`)"));
+                        return Err(syn::Error::new_spanned(r, "async #[js] methods take `&self`: the future works on a clone of the value (`Self: Clone`)"));
                     }
                     Receiver::Mut
                 } else {
@@ -350,7 +350,7 @@ pub fn ts_signature(params: &Params, ret: Option<TokenStream>) -> TokenStream {
 pub fn c_name(name: &syn::LitStr) -> syn::Result<syn::LitCStr> {
     Ok(syn::LitCStr::new(
         &std::ffi::CString::new(name.value())
-            .map_err(|_| syn::Error::new_spanned(&name, "a JS name cannot contain NUL"))?,
+            .map_err(|_| syn::Error::new_spanned(name, "a JS name cannot contain NUL"))?,
         name.span(),
     ))
 }

@@ -56,10 +56,8 @@ pub type CMain = unsafe extern "C" fn(c_int, *mut *mut c_char) -> c_int;
 /// Arguments with an interior NUL are cut there, as C would see them.
 ///
 /// ```
-/// fn main() {
-///     if std::env::args().len() > 100 {
-///         std::process::exit(quickjs::qjs::run_c_main(quickjs::sys::run_test262_main));
-///     }
+/// if std::env::args().len() > 100 {
+///     std::process::exit(quickjs::qjs::run_c_main(quickjs::sys::run_test262_main));
 /// }
 /// ```
 pub fn run_c_main(main: CMain) -> i32 {

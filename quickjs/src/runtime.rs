@@ -582,7 +582,7 @@ impl ReentrantLock {
         if state.0 != Some(me) {
             return 0;
         }
-        let held = std::mem::replace(&mut *state, (None, 0)).1;
+        let held = std::mem::take(&mut *state).1;
         self.sleepers
             .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
         self.free.notify_one();

@@ -306,17 +306,20 @@ impl<'js> JsString<'js> {
     pub fn new(ctx: Ctx<'js>, s: &str) -> Result<Self> {
         s.into_js(ctx).map(JsString)
     }
-    /// The text as a Rust string.
-    ///
-    /// ```
-    /// # let rt = quickjs::Runtime::new().unwrap();
-    /// # let ctx = quickjs::Context::full(&rt).unwrap();
-    /// let s = ctx.with(|ctx| quickjs::JsString::new(ctx, "é").map(|s| s.to_string())).unwrap();
-    /// assert_eq!(s, "é");
-    /// ```
-    #[allow(clippy::inherent_to_string_shadow_display)]
-    pub fn to_string(&self) -> String {
-        self.0.ctx().stringify(&self.0)
+}
+
+/// The text (lone surrogates as U+FFFD); `to_string()` gives it as a Rust
+/// string.
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// let s = ctx.with(|ctx| quickjs::JsString::new(ctx, "é").map(|s| s.to_string())).unwrap();
+/// assert_eq!(s, "é");
+/// ```
+impl std::fmt::Display for JsString<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.ctx().stringify(&self.0))
     }
 }
 

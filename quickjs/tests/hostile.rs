@@ -194,7 +194,13 @@ fn serde_from_deep_nesting_is_an_error_with_a_path() {
             .ctx
             .with(|ctx| from_value::<serde_json::Value>(&ctx.eval::<Value>(src)?).map(drop))
             .unwrap_err();
-        assert!(text(&e).contains("nested deeper than"), "{src}: {e}");
+        // JSON.parse itself may reach the stack limit first (e.g. under
+        // AddressSanitizer, whose frames are larger): also a clean error.
+        assert!(
+            text(&e).contains("nested deeper than")
+                || (src.starts_with("JSON") && text(&e).contains("call stack")),
+            "{src}: {e}"
+        );
         assert!(text(&e).len() < 2000, "{}", text(&e).len());
     }
     // Through a #[js] function too.
@@ -308,7 +314,8 @@ fn a_long_conversion_is_interrupted_by_the_deadline() {
 
 #[test]
 fn many_properties_and_huge_strings_stay_within_the_limit() {
-    let s = Sandbox::new();
+    // Slow builds (sanitizers) need time for a million properties.
+    let s = Sandbox::with_deadline(Duration::from_secs(30));
     // 10^6 properties into a HashMap: fits in 64 MiB or fails cleanly.
     match s.module("import { keys } from 'm'; keys((() => { const o = {}; for (let i = 0; i < 1e6; i++) o['k' + i] = i; return o })())") {
         Ok(()) => {}
@@ -388,16 +395,15 @@ fn waiting_has_deadlines_and_does_not_hold_the_lock() {
 #[test]
 fn a_spawned_future_can_be_cancelled_and_its_promise_rejects() {
     let s = Sandbox::new();
-    let (p, handle) = s
+    let handle = s
         .ctx
         .with(|ctx| {
             let (p, h) = ctx.spawn_cancellable(std::future::pending::<i32>())?;
             ctx.globals().set("p", p)?;
             ctx.eval::<()>("globalThis.seen = ''; p.catch(e => seen = String(e))")?;
-            Ok::<_, Error>(((), h))
+            Ok::<_, Error>(h)
         })
         .unwrap();
-    let _ = p;
     assert_eq!(s.rt.pending_futures(), 1);
     // Cancelled from another thread.
     std::thread::spawn(move || handle.cancel()).join().unwrap();
