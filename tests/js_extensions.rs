@@ -519,9 +519,7 @@ fn modules_export_constants_and_many_contexts_get_their_own_classes() {
     rt.run_until_idle().unwrap();
     // Each context has its own constructor and prototype.
     assert_eq!(b.with(|ctx| ctx.eval::<i64>("c.increment()").unwrap()), 4);
-    assert!(
-        a.with(|ctx| ctx.eval::<bool>("c instanceof C").unwrap())
-    );
+    assert!(a.with(|ctx| ctx.eval::<bool>("c instanceof C").unwrap()));
 }
 
 #[test]

@@ -30,7 +30,7 @@ pub struct Params {
     /// `&[u8]` parameters: `(JsBytes variable, slice variable)`. Their
     /// slices are taken after every conversion (and the receiver's borrow),
     /// inside a `NoJsGuard`: see [`Params::bytes_prologue`].
-    pub bytes: Vec<(syn::Ident, syn::Ident)>,
+    pub bytes: Vec<(syn::Ident, syn::Ident, usize)>,
 }
 
 impl Params {
@@ -40,14 +40,16 @@ impl Params {
         if self.bytes.is_empty() {
             return quote!();
         }
-        let (vars, slices): (Vec<_>, Vec<_>) = self.bytes.iter().cloned().unzip();
+        let vars = self.bytes.iter().map(|b| &b.0);
+        let slices = self.bytes.iter().map(|b| &b.1);
+        let positions = self.bytes.iter().map(|b| b.2);
         quote! {
             let __no_js = ::quickjs::native::NoJsGuard::enter();
             // SAFETY: until the call returns no JS runs: the function's other
             // parameters are plain data (checked by #[js]) and the guard
             // makes the safe API refuse to run JS, so the buffers stay put.
             #[allow(unused_unsafe)]
-            let (#(#slices,)*) = unsafe { (#(#vars.slice()?,)*) };
+            let (#(#slices,)*) = unsafe { (#(args.bytes_slice(&#vars, #positions)?,)*) };
         }
     }
 }
@@ -267,7 +269,7 @@ pub fn parse(sig: &Signature, in_class: bool) -> syn::Result<Params> {
                         quote_spanned!(sp=> let #var: ::quickjs::JsBytes<'_> = args.get(#idx)?;),
                     );
                     p.call_args.push(quote!(#slice));
-                    p.bytes.push((var.clone(), slice));
+                    p.bytes.push((var.clone(), slice, idx));
                     ts_ty = syn::parse_quote!(::quickjs::JsBytes<'static>);
                 } else if matches!(elem, Type::Slice(_)) {
                     return Err(syn::Error::new_spanned(ty, "#[js]: slice parameters other than `&[u8]` are not supported; take `Vec<T>`"));

@@ -73,6 +73,25 @@ impl<'js> JsBytes<'js> {
     }
 }
 
+impl<'js> crate::native::Args<'_, 'js> {
+    /// The slice of the `&[u8]` argument at `index`, with the argument
+    /// named in the error (for `#[js]`-generated code).
+    ///
+    /// # Safety
+    /// As [`JsBytes::slice`].
+    #[doc(hidden)]
+    #[inline]
+    pub unsafe fn bytes_slice<'a>(
+        &self,
+        bytes: &'a JsBytes<'js>,
+        index: usize,
+    ) -> Result<&'a [u8]> {
+        // SAFETY: the caller's contract.
+        unsafe { bytes.slice() }
+            .map_err(|e| e.prefixed(format_args!("{}: argument {}", self.name(), index + 1)))
+    }
+}
+
 impl<'js> FromJs<'js> for JsBytes<'js> {
     fn from_js(value: &Value<'js>) -> Result<Self> {
         let (buf, off, len) = ArrayBuffer::viewed(value)?;

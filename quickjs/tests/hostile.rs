@@ -95,6 +95,10 @@ fn bytes(b: &[u8]) -> usize {
     b.len()
 }
 #[js]
+fn bytes_then(b: &[u8], later: Vec<i32>) -> usize {
+    b.len() + later.len()
+}
+#[js]
 fn twice(a: i32, b: i32) -> i32 {
     a + b
 }
@@ -128,10 +132,13 @@ impl Blob {
     pub fn size(&self) -> usize {
         self.data.len()
     }
+    pub fn explode(&self) -> usize {
+        panic!("method boom")
+    }
 }
 
 quickjs::module!(static HOSTILE = "m" {
-    call, count, numbers, keys, strlen, owned, bytes, twice, rest, panics, parse
+    call, count, numbers, keys, strlen, owned, bytes, bytes_then, twice, rest, panics, parse
 } classes { Blob });
 
 // 1. Describing an exception is bounded, whatever it meets.
@@ -597,11 +604,15 @@ fn reentrant_value_of_and_detached_buffers_during_a_call() {
     );
     // A buffer detached by a later argument's conversion is a TypeError.
     let e = s
-        .module("import { bytes } from 'm'; const b = new ArrayBuffer(8); bytes(new Uint8Array(b), { get x() { b.transfer() } })")
-        .map(drop);
-    let _ = e; // extra arguments: accepted or refused, never a crash
-    s.module("import { bytes } from 'm'; const b = new ArrayBuffer(8); b.transfer(); globalThis.n = bytes(new Uint8Array(b))")
-        .ok();
+        .module("import { bytes_then } from 'm'; const b = new ArrayBuffer(8); bytes_then(new Uint8Array(b), { length: 1, get 0() { b.transfer(); return 1 } })")
+        .unwrap_err();
+    assert!(text(&e).starts_with("TypeError: bytes_then"), "{e}");
+    assert!(text(&e).contains("detached"), "{e}");
+    // One detached before the call reads as empty or refuses, never dangles.
+    match s.module("import { bytes } from 'm'; const b = new ArrayBuffer(8); b.transfer(); globalThis.n = bytes(new Uint8Array(b))") {
+        Ok(()) => assert_eq!(s.script::<f64>("n").unwrap(), 0.0),
+        Err(e) => assert!(text(&e).starts_with("TypeError"), "{e}"),
+    }
     s.assert_healthy();
 }
 
@@ -612,6 +623,11 @@ fn panics_in_every_callback_kind_are_errors() {
         .module("import { panics } from 'm'; panics('boom')")
         .unwrap_err();
     assert!(text(&e).contains("boom"), "{e}");
+    // A class method.
+    let e = s
+        .module("import { Blob } from 'm'; new Blob('x').explode()")
+        .unwrap_err();
+    assert!(text(&e).contains("method boom"), "{e}");
     // A closure.
     s.ctx
         .with(|ctx| {
