@@ -310,7 +310,7 @@ fn byte_slices_are_borrowed_from_buffers_and_views() {
         error_of("const a = new Uint8Array(8);
                   class Evil extends Uint8Array { get byteLength() { a.buffer.transfer(); return 1 } }
                   m.total_len(a, new Evil(1))"),
-        "TypeError: expected bytes, got a detached or out-of-bounds buffer"
+        "TypeError: total_len: argument 1: expected bytes, got a detached or out-of-bounds buffer"
     );
 }
 
