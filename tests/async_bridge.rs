@@ -213,3 +213,19 @@ fn dropping_a_runtime_with_ten_thousand_loop_timers_pending() {
     assert_eq!(js.pending(), 10_000);
     drop(js);
 }
+
+#[test]
+fn a_timer_counts_from_the_call_not_from_the_loops_next_turn() {
+    // sleep(100), then 300 ms of synchronous JS: the sleep is already due
+    // when the loop turns (as setTimeout would be), not 100 ms later.
+    let js = Js::new();
+    js.module(
+        "import * as t from 'test'; const t0 = Date.now();
+         t.sleep(100).then(() => globalThis.out = String(Date.now() - t0));
+         const end = t0 + 300; while (Date.now() < end) {}",
+    )
+    .unwrap();
+    js.run_loop();
+    let settled: u64 = js.global("out").parse().unwrap();
+    assert!((300..370).contains(&settled), "settled after {settled} ms");
+}

@@ -633,7 +633,7 @@ fn rejected_promise<'js>(ctx: Ctx<'js>, error: Error) -> Result<Value<'js>> {
 pub(crate) fn spawn<Fut>(ctx: Ctx<'_>, name: &'static str, future: Fut) -> sys::JSValue
 where
     Fut: Future + Send + 'static,
-    Fut::Output: for<'js> IntoJs<'js> + 'static,
+    Fut::Output: for<'js> IntoJs<'js> + Send + 'static,
 {
     let c = ctx.as_raw();
     // SAFETY: c is live.
@@ -650,27 +650,74 @@ where
     }
     // SAFETY: we own it; see Task::resolve.
     unsafe { sys::JS_FreeValue(c, funcs[1]) };
-    let future: TaskFuture = Box::pin(async move {
-        let output = future.await;
-        let settle: Settle = Box::new(move |ctx| output.into_js(ctx));
-        settle
-    });
     // The waker names the task's key, known once it is inserted.
     let key = exec.insert(Task {
         ctx: c,
         resolve: funcs[0],
         name,
-        future: Some(future),
+        future: None, // being polled (below)
         waker: Waker::noop().clone(),
     });
     let waker = Waker::from(Arc::new(TaskWaker {
         shared: exec.shared.clone(),
         key,
     }));
-    if let Some(task) = exec.slots.borrow_mut()[key.index as usize].task.as_mut() {
+    // The first poll happens now, inside the call, as a JS async function
+    // runs to its first `await` at once: a timer it starts counts from the
+    // call, not from the loop's next turn. A future that is already done
+    // settles on the loop's next turn all the same (completions stay
+    // macrotasks).
+    let mut future = Box::pin(future);
+    let first = {
+        let _polling = PollingGuard::enter(rt, exec);
+        catch_unwind(AssertUnwindSafe(|| {
+            future.as_mut().poll(&mut Context::from_waker(&waker))
+        }))
+    };
+    let (task_future, ready): (TaskFuture, bool) = match first {
+        Ok(Poll::Pending) => (
+            Box::pin(async move {
+                let output = future.await;
+                let settle: Settle = Box::new(move |ctx| output.into_js(ctx));
+                settle
+            }),
+            false,
+        ),
+        Ok(Poll::Ready(output)) => {
+            drop(future);
+            (
+                Box::pin(async move {
+                    let settle: Settle = Box::new(move |ctx| output.into_js(ctx));
+                    settle
+                }),
+                true,
+            )
+        }
+        Err(panic) => {
+            drop(future);
+            let error = panic_error(name, panic);
+            (
+                Box::pin(async move {
+                    let settle: Settle = Box::new(move |_| Err(error));
+                    settle
+                }),
+                true,
+            )
+        }
+    };
+    if let Some(task) = exec
+        .slots
+        .borrow_mut()
+        .get_mut(key.index as usize)
+        .filter(|s| s.generation == key.generation)
+        .and_then(|s| s.task.as_mut())
+    {
+        task.future = Some(task_future);
         task.waker = waker;
     }
-    exec.shared.wake(key); // first poll happens in rust_run, on the job loop
+    if ready {
+        exec.shared.wake(key);
+    }
     promise
 }
 

@@ -264,7 +264,7 @@ impl<'js> Ctx<'js> {
     pub fn spawn<F>(self, future: F) -> Result<crate::Promise<'js>>
     where
         F: std::future::Future + Send + 'static,
-        F::Output: for<'a> IntoJs<'a> + 'static,
+        F::Output: for<'a> IntoJs<'a> + Send + 'static,
     {
         let raw = crate::bridge::spawn(self, "spawn", future);
         crate::Promise::from_js(&self.check(raw)?)
@@ -290,7 +290,7 @@ impl<'js> Ctx<'js> {
     ) -> Result<(crate::Promise<'js>, crate::CancelHandle)>
     where
         F: std::future::Future + Send + 'static,
-        F::Output: for<'a> IntoJs<'a> + 'static,
+        F::Output: for<'a> IntoJs<'a> + Send + 'static,
     {
         let (future, handle) = crate::cancel::cancellable(future);
         Ok((self.spawn(future)?, handle))

@@ -441,7 +441,7 @@ pub unsafe fn call_async<F, Fut>(
 where
     F: for<'a, 'js> FnOnce(&Args<'a, 'js>) -> Result<Fut>,
     Fut: Future + Send + 'static,
-    Fut::Output: for<'js> IntoJs<'js> + 'static,
+    Fut::Output: for<'js> IntoJs<'js> + Send + 'static,
 {
     let ctx = Ctx::from_raw(ctx);
     match boundary(func, ctx, this, argc, argv, body) {
