@@ -3,4 +3,5 @@
 declare module 'rust' {
   export function fib(n: number): number;
   export function sleep(ms: number): Promise<void>;
+  export function checksum(text: string): Promise<number>;
 }

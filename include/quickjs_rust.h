@@ -6,9 +6,13 @@
  *   rust_pending(rt) > 0      keep your loop alive
  *   rust_wake_fd(rt)          poll it for reading (or rust_set_wake_callback)
  *   rust_next_timeout(rt)     ... with this timeout in ms (-1: none)
+ *   JS_FreeContext(ctx)       drops the context's Rust futures at once
+ *   rust_bind_thread(rt)      after moving the runtime to another thread
  *
- * Every function must be called on the thread that runs the JS loop, except
- * that a wake callback may run on any thread (it must only post). */
+ * Every function must be called on the thread that runs the JS loop (others
+ * get an error code, see each), except rust_wake_fd and an existing
+ * executor's rust_set_wake_callback; a wake callback may run on any thread
+ * (it must only post). */
 
 #ifndef QUICKJS_RUST_H
 #define QUICKJS_RUST_H
@@ -21,31 +25,71 @@
 extern "C" {
 #endif // __cplusplus
 
+#if defined(QUICKJS_RUST_BELLARD)
+/*
+ Bellard's QuickJS has no runtime finalizers: its `JS_FreeRuntime` calls
+ this hook (patch bellard-2021-03-27/0006) once every object is freed, so
+ the executor, its wake fd and its wake callback live exactly as long as
+ the runtime there too.
+
+ # Safety
+ Called by `JS_FreeRuntime(rt)` only.
+ */
+void rust_runtime_released(JSRuntime *rt);
+#endif
+
+/*
+ The host freed `ctx` (the patched public `JS_FreeContext` calls this
+ first, patch 0006): its Rust futures are dropped now, unsettled, so they
+ no longer count in `rust_pending` and none of their reactions runs; its
+ held values are released; no new future starts in it. The engine frees
+ the context itself when its last reference goes (its functions' realms:
+ that may take a GC).
+
+ # Safety
+ `ctx` a live context, on its runtime's thread (other threads: ignored).
+ */
+void rust_context_released(JSContext *ctx);
+
+/*
+ Makes the calling thread the one that may use `rt`'s Rust state, for a
+ host that moves a runtime to another thread (call it there, next to
+ `JS_UpdateStackTop`). A `quickjs::Runtime` does this itself.
+
+ # Safety
+ `rt` a live runtime that no other thread uses from now on.
+ */
+void rust_bind_thread(JSRuntime *rt);
+
 /*
  Settles the promises of `rt`'s Rust futures that completed. Called by the
  patched `JS_ExecutePendingJob` when its job queue is empty; enqueues jobs,
  never runs them, never blocks, and does nothing for a runtime without Rust
- futures (O(1) when none is pending).
+ futures (O(1) when none is pending). Called from a thread other than the
+ runtime's (see `rust_bind_thread`), it does nothing.
 
  # Safety
- `rt` must be a live runtime, used on this thread.
+ `rt` must be a live runtime.
  */
 void rust_run(JSRuntime *rt);
 
 /*
- The number of live Rust futures of `rt` (they keep the host's loop alive).
+ The number of live Rust futures of `rt` (they keep the host's loop
+ alive); -1 when called from a thread other than the runtime's.
 
  # Safety
- `rt` must be a live runtime, used on this thread.
+ `rt` must be a live runtime.
  */
 int rust_pending(JSRuntime *rt);
 
 /*
  The fd that becomes readable when a Rust future of `rt` can make progress
- (-1 if `rt` never ran one). Poll it for reading; `rust_run` drains it.
+ (-1 before the first `JS_AddRust` or future). Poll it for reading;
+ `rust_run` drains it. It lives exactly as long as `rt` (one per runtime,
+ never replaced): add it to an epoll set once. Callable from any thread.
 
  # Safety
- `rt` must be a live runtime, used on this thread.
+ `rt` must be a live runtime.
  */
 int rust_wake_fd(JSRuntime *rt);
 
@@ -54,9 +98,10 @@ int rust_wake_fd(JSRuntime *rt);
  (rounded up; 0 if one is due now), or -1 if it has none. A host that
  polls `rust_wake_fd` uses it as (or to cap) its poll timeout, then calls
  `JS_ExecutePendingJob`, whose `rust_run` wakes the futures that are due.
+ -2 when called from a thread other than the runtime's.
 
  # Safety
- `rt` must be a live runtime, used on this thread.
+ `rt` must be a live runtime.
  */
 int rust_next_timeout(JSRuntime *rt);
 

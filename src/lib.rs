@@ -21,7 +21,19 @@ pub async fn sleep(ms: u64) {
     quickjs::sleep(Duration::from_millis(ms)).await;
 }
 
-quickjs::module!(pub static RUST = "rust" { fib, sleep });
+/// A checksum of `text`, computed on a worker thread (`quickjs::blocking`):
+/// the JS thread goes on meanwhile, and the worker's completion wakes the
+/// loop from that thread.
+#[js]
+pub async fn checksum(text: String) -> u32 {
+    quickjs::blocking(move || {
+        text.bytes()
+            .fold(2166136261u32, |h, b| (h ^ b as u32).wrapping_mul(16777619))
+    })
+    .await
+}
+
+quickjs::module!(pub static RUST = "rust" { fib, sleep, checksum });
 
 /// Declares this crate's modules (`rust`) in `ctx`: the C entry point of
 /// the static library a C host links (`libquickjs_rust.a`, header

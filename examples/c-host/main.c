@@ -5,13 +5,20 @@
  * include/quickjs_rust.h) and a poll(2) loop on the runtime's wake fd with
  * the next Rust timer as timeout. This is the shape of a Kraken-like host.
  *
- *   ./c-host            runs the fib/sleep scenario
- *   ./c-host bad-input  what a careless host may do, survived cleanly
+ *   ./c-host              runs the fib/sleep scenario
+ *   ./c-host bad-input    what a careless host may do, survived cleanly
+ *   ./c-host churn        1000 contexts come and go; an epoll loop that added
+ *                         the wake fd once is still woken by worker threads
+ *   ./c-host free-no-gc   JS_FreeContext alone ends the context's futures
+ *   ./c-host wrong-thread rust_* called from a second thread get error codes
  */
 #include <poll.h>
+#include <pthread.h>
+#include <sys/epoll.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "quickjs.h"
 #include "quickjs_rust.h"
@@ -158,9 +165,133 @@ static int run_bad_input(void)
     return 0;
 }
 
+static void drain_jobs(JSRuntime *rt)
+{
+    JSContext *job_ctx;
+    int r;
+    while ((r = JS_ExecutePendingJob(rt, &job_ctx)) > 0)
+        ;
+    if (r < 0)
+        dump_exception(job_ctx);
+}
+
+/* Contexts come and go (a framework's pages, say) while the runtime lives;
+   the host put the wake fd in its epoll set once, at the first JS_AddRust. */
+static int run_churn(void)
+{
+    JSRuntime *rt = JS_NewRuntime();
+    JSContext *keep = new_context(rt);
+    int fd = rust_wake_fd(rt);
+    printf("wake fd exists after the first JS_AddRust: %s\n", fd >= 0 ? "yes" : "no");
+    int ep = epoll_create1(EPOLL_CLOEXEC);
+    struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
+    epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+    int same = 1;
+    for (int i = 0; i < 1000; i++) {
+        JSContext *c = new_context(rt);
+        if (!c || eval_module(c, "import { sleep } from 'rust'; sleep(60000).then(() => print('never'))") < 0)
+            return 1;
+        drain_jobs(rt);
+        JS_FreeContext(c);
+        if (i % 100 == 99)
+            JS_RunGC(rt);
+        same &= rust_wake_fd(rt) == fd;
+    }
+    JS_RunGC(rt);
+    printf("after 1000 contexts: same wake fd %s, pending %d\n", same ? "yes" : "no", rust_pending(rt));
+    /* A future that only a worker thread's completion can wake. */
+    if (eval_module(keep, "import { checksum } from 'rust'; checksum('hello').then(v => print('checksum from a worker thread: ' + v))") < 0)
+        return 1;
+    int wakeups = 0;
+    for (;;) {
+        drain_jobs(rt);
+        if (rust_pending(rt) == 0 && !JS_IsJobPending(rt))
+            break;
+        struct epoll_event out;
+        int n = epoll_wait(ep, &out, 1, 5000);
+        if (n <= 0) {
+            printf("epoll never woke\n");
+            break;
+        }
+        wakeups++;
+    }
+    printf("woken through epoll: %s\n", wakeups > 0 ? "yes" : "no");
+    close(ep);
+    JS_FreeContext(keep);
+    JS_FreeRuntime(rt);
+    printf("clean exit\n");
+    return 0;
+}
+
+/* JS_FreeContext without any GC: the context's futures end at once and no
+   reaction of theirs runs afterwards, though worker threads finish them. */
+static int run_free_without_gc(void)
+{
+    JSRuntime *rt = JS_NewRuntime();
+    JSContext *ctx = new_context(rt);
+    JSContext *doomed = new_context(rt);
+    if (eval_module(doomed, "import { checksum } from 'rust'; for (let i = 0; i < 100; i++) checksum('x' + i).then(() => print('reaction ran'))") < 0)
+        return 1;
+    /* No job loop yet: whatever the workers finish is not settled. */
+    printf("pending before JS_FreeContext: %d\n", rust_pending(rt));
+    JS_FreeContext(doomed);
+    printf("pending right after: %d\n", rust_pending(rt));
+    /* Give the workers time to finish, then run whatever the loop has. */
+    struct timespec pause = { 0, 200 * 1000 * 1000 };
+    nanosleep(&pause, NULL);
+    drain_jobs(rt);
+    printf("loop drained, no reaction ran\n");
+    JS_FreeContext(ctx);
+    JS_FreeRuntime(rt);
+    printf("clean exit\n");
+    return 0;
+}
+
+static void *wrong_thread(void *arg)
+{
+    JSRuntime *rt = arg;
+    rust_run(rt); /* ignored */
+    printf("from another thread: pending %d, next timeout %d, wake fd usable %s\n",
+           rust_pending(rt), rust_next_timeout(rt), rust_wake_fd(rt) >= 0 ? "yes" : "no");
+    return NULL;
+}
+
+static void *wrong_thread_add(void *arg)
+{
+    JSContext *ctx = arg;
+    printf("JS_AddRust from another thread: %d\n", JS_AddRust(ctx, JS_GetRuntime(ctx)));
+    return NULL;
+}
+
+/* The JS thread drains its loop while a second thread calls in. */
+static int run_wrong_thread(void)
+{
+    JSRuntime *rt = JS_NewRuntime();
+    JSContext *ctx = new_context(rt);
+    if (eval_module(ctx, "import { sleep } from 'rust'; sleep(100).then(() => print('slept on the JS thread'))") < 0)
+        return 1;
+    pthread_t t;
+    pthread_create(&t, NULL, wrong_thread, rt);
+    pthread_join(t, NULL);
+    pthread_create(&t, NULL, wrong_thread_add, ctx);
+    pthread_join(t, NULL);
+    run_loop(rt);
+    JS_FreeContext(ctx);
+    JS_FreeRuntime(rt);
+    printf("clean exit\n");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc > 1 && !strcmp(argv[1], "bad-input"))
+    const char *mode = argc > 1 ? argv[1] : "";
+    if (!strcmp(mode, "bad-input"))
         return run_bad_input();
+    if (!strcmp(mode, "churn"))
+        return run_churn();
+    if (!strcmp(mode, "free-no-gc"))
+        return run_free_without_gc();
+    if (!strcmp(mode, "wrong-thread"))
+        return run_wrong_thread();
     return run_scenario();
 }

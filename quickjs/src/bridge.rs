@@ -146,6 +146,14 @@ struct Executor {
     slots: RefCell<Vec<Slot>>,
     free: RefCell<Vec<u32>>,
     live: Cell<usize>,
+    /// The thread that may use this executor's JS-side state (see
+    /// [`thread_number`]): the one that created it, then the one that last
+    /// took the `Runtime` lock or called `rust_bind_thread`. C entry points
+    /// refuse other threads instead of racing.
+    owner: std::sync::atomic::AtomicU64,
+    /// Contexts the host freed (`rust_context_released`) that the GC has not
+    /// collected yet: no new future starts in them.
+    released: RefCell<Vec<*mut sys::JSContext>>,
     /// Set after a batch of completions ran: the next `rust_run` returns at
     /// once, so the host's loop reaches its poll (timers, I/O) between two
     /// batches. Completions are macrotasks; a flood of them must not starve
@@ -388,6 +396,8 @@ impl Executor {
             slots: RefCell::new(Vec::new()),
             free: RefCell::new(Vec::new()),
             live: Cell::new(0),
+            owner: std::sync::atomic::AtomicU64::new(thread_number()),
+            released: RefCell::new(Vec::new()),
             yield_next: Cell::new(false),
             anchors: RefCell::new(Vec::new()),
             #[cfg(not(quickjs_bellard))]
@@ -416,6 +426,11 @@ impl Executor {
     fn anchor(&self, ctx: Ctx<'_>) -> Result<()> {
         if self.anchors.borrow().iter().any(|a| a.ctx == ctx.as_raw()) {
             return Ok(());
+        }
+        if self.released.borrow().contains(&ctx.as_raw()) {
+            return Err(Error::internal(
+                "the context was freed (JS_FreeContext): no Rust future starts in it",
+            ));
         }
         let c = ctx.as_raw();
         // SAFETY: c is live; every value made here is either handed to the
@@ -757,16 +772,10 @@ fn register_anchor_class(rt: *mut sys::JSRuntime) -> Result<sys::JSClassID> {
 unsafe extern "C" fn anchor_finalizer(rt: *mut sys::JSRuntime, val: sys::JSValue) {
     if let Some(exec) = Executor::find(rt) {
         // SAFETY: val is the anchor being finalized; its opaque is its context's address.
-        let ctx = unsafe { sys::JS_GetOpaque(val, exec.anchor_class) };
-        exec.drop_context(rt, ctx.cast());
-        // Bellard's QuickJS: no runtime finalizer, so the executor goes with
-        // its last context (no future can outlive its context anyway).
-        #[cfg(quickjs_bellard)]
-        if exec.anchors.borrow().is_empty() {
-            // SAFETY: exec is not used after this point; the Box was made
-            // in get_or_create and is removed from the map here, once.
-            unsafe { free_executor(rt, (exec as *const Executor).cast_mut().cast()) };
-        }
+        let ctx: *mut sys::JSContext = unsafe { sys::JS_GetOpaque(val, exec.anchor_class) }.cast();
+        exec.drop_context(rt, ctx);
+        // The context is really going now: its address may be reused.
+        exec.released.borrow_mut().retain(|&c| c != ctx);
     }
 }
 
@@ -786,6 +795,89 @@ unsafe extern "C" fn anchor_mark(
 unsafe extern "C" fn runtime_finalizer(rt: *mut sys::JSRuntime, arg: *mut c_void) {
     // SAFETY: arg is the Box registered in get_or_create; this runs once.
     unsafe { free_executor(rt, arg) }
+}
+
+/// Bellard's QuickJS has no runtime finalizers: its `JS_FreeRuntime` calls
+/// this hook (patch bellard-2021-03-27/0006) once every object is freed, so
+/// the executor, its wake fd and its wake callback live exactly as long as
+/// the runtime there too.
+///
+/// # Safety
+/// Called by `JS_FreeRuntime(rt)` only.
+#[cfg(quickjs_bellard)]
+#[no_mangle]
+pub unsafe extern "C" fn rust_runtime_released(rt: *mut sys::JSRuntime) {
+    if let Some(exec) = Executor::find(rt) {
+        // SAFETY: exec is not used after this point; the Box was made in
+        // get_or_create and is removed from the map here, once.
+        unsafe { free_executor(rt, (exec as *const Executor).cast_mut().cast()) };
+    }
+}
+
+/// The host freed `ctx` (the patched public `JS_FreeContext` calls this
+/// first, patch 0006): its Rust futures are dropped now, unsettled, so they
+/// no longer count in `rust_pending` and none of their reactions runs; its
+/// held values are released; no new future starts in it. The engine frees
+/// the context itself when its last reference goes (its functions' realms:
+/// that may take a GC).
+///
+/// # Safety
+/// `ctx` a live context, on its runtime's thread (other threads: ignored).
+#[no_mangle]
+pub unsafe extern "C" fn rust_context_released(ctx: *mut sys::JSContext) {
+    if ctx.is_null() {
+        return;
+    }
+    // SAFETY: ctx is live (our contract).
+    let rt = unsafe { sys::JS_GetRuntime(ctx) };
+    let Some(exec) = Executor::find(rt).filter(|e| e.on_owner_thread()) else {
+        return;
+    };
+    if exec.anchors.borrow().iter().any(|a| a.ctx == ctx) {
+        exec.released.borrow_mut().push(ctx);
+        exec.drop_context(rt, ctx);
+    }
+}
+
+/// Makes the calling thread the one that may use `rt`'s Rust state, for a
+/// host that moves a runtime to another thread (call it there, next to
+/// `JS_UpdateStackTop`). A `quickjs::Runtime` does this itself.
+///
+/// # Safety
+/// `rt` a live runtime that no other thread uses from now on.
+#[no_mangle]
+pub unsafe extern "C" fn rust_bind_thread(rt: *mut sys::JSRuntime) {
+    bind_thread(rt);
+}
+
+/// See [`rust_bind_thread`].
+pub(crate) fn bind_thread(rt: *mut sys::JSRuntime) {
+    if let Some(exec) = Executor::find(rt) {
+        exec.owner.store(thread_number(), Ordering::Release);
+    }
+}
+
+/// A number naming the calling thread (`ThreadId` has no stable integer
+/// form); never 0.
+fn thread_number() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    thread_local! {
+        static ME: u64 = NEXT.fetch_add(1, Ordering::Relaxed);
+    }
+    ME.with(|n| *n)
+}
+
+/// Whether the calling thread may use `rt`'s Rust state (true while `rt`
+/// has none yet: the first user makes it).
+pub(crate) fn on_runtime_thread(rt: *mut sys::JSRuntime) -> bool {
+    Executor::find(rt).is_none_or(|e| e.on_owner_thread())
+}
+
+impl Executor {
+    /// Whether the calling thread may use this executor's JS-side state.
+    fn on_owner_thread(&self) -> bool {
+        self.owner.load(Ordering::Acquire) == thread_number()
+    }
 }
 
 /// Removes `rt`'s executor from the map and drops it.
@@ -809,15 +901,19 @@ unsafe fn free_executor(rt: *mut sys::JSRuntime, arg: *mut c_void) {
 /// Settles the promises of `rt`'s Rust futures that completed. Called by the
 /// patched `JS_ExecutePendingJob` when its job queue is empty; enqueues jobs,
 /// never runs them, never blocks, and does nothing for a runtime without Rust
-/// futures (O(1) when none is pending).
+/// futures (O(1) when none is pending). Called from a thread other than the
+/// runtime's (see `rust_bind_thread`), it does nothing.
 ///
 /// # Safety
-/// `rt` must be a live runtime, used on this thread.
+/// `rt` must be a live runtime.
 #[no_mangle]
 pub unsafe extern "C" fn rust_run(rt: *mut sys::JSRuntime) {
     let Some(exec) = Executor::find(rt) else {
         return;
     };
+    if !exec.on_owner_thread() {
+        return; // another thread's runtime: touching it would race
+    }
     if exec.shared.held_dropped.load(Ordering::Relaxed) {
         exec.shared.held_dropped.store(false, Ordering::Relaxed);
         let done: Vec<_> = exec
@@ -867,20 +963,27 @@ pub unsafe extern "C" fn rust_run(rt: *mut sys::JSRuntime) {
     }
 }
 
-/// The number of live Rust futures of `rt` (they keep the host's loop alive).
+/// The number of live Rust futures of `rt` (they keep the host's loop
+/// alive); -1 when called from a thread other than the runtime's.
 ///
 /// # Safety
-/// `rt` must be a live runtime, used on this thread.
+/// `rt` must be a live runtime.
 #[no_mangle]
 pub unsafe extern "C" fn rust_pending(rt: *mut sys::JSRuntime) -> c_int {
-    Executor::find(rt).map_or(0, |e| e.live.get().min(c_int::MAX as usize) as c_int)
+    match Executor::find(rt) {
+        None => 0,
+        Some(e) if !e.on_owner_thread() => -1,
+        Some(e) => e.live.get().min(c_int::MAX as usize) as c_int,
+    }
 }
 
 /// The fd that becomes readable when a Rust future of `rt` can make progress
-/// (-1 if `rt` never ran one). Poll it for reading; `rust_run` drains it.
+/// (-1 before the first `JS_AddRust` or future). Poll it for reading;
+/// `rust_run` drains it. It lives exactly as long as `rt` (one per runtime,
+/// never replaced): add it to an epoll set once. Callable from any thread.
 ///
 /// # Safety
-/// `rt` must be a live runtime, used on this thread.
+/// `rt` must be a live runtime.
 #[no_mangle]
 pub unsafe extern "C" fn rust_wake_fd(rt: *mut sys::JSRuntime) -> c_int {
     Executor::find(rt).map_or(-1, |e| e.shared.eventfd.as_raw_fd())
@@ -890,11 +993,15 @@ pub unsafe extern "C" fn rust_wake_fd(rt: *mut sys::JSRuntime) -> c_int {
 /// (rounded up; 0 if one is due now), or -1 if it has none. A host that
 /// polls `rust_wake_fd` uses it as (or to cap) its poll timeout, then calls
 /// `JS_ExecutePendingJob`, whose `rust_run` wakes the futures that are due.
+/// -2 when called from a thread other than the runtime's.
 ///
 /// # Safety
-/// `rt` must be a live runtime, used on this thread.
+/// `rt` must be a live runtime.
 #[no_mangle]
 pub unsafe extern "C" fn rust_next_timeout(rt: *mut sys::JSRuntime) -> c_int {
+    if Executor::find(rt).is_some_and(|e| !e.on_owner_thread()) {
+        return -2;
+    }
     poll_timeout_ms(next_timeout(rt))
 }
 
@@ -965,13 +1072,12 @@ pub(crate) fn set_wake_callback(
     ctx_rt: *mut sys::JSRuntime,
     callback: Option<WakeCallback>,
 ) -> Result<()> {
-    // Bellard's QuickJS: the executor lives with its contexts' anchors, so
-    // only one made by JS_AddRust or a spawned future can take a callback.
-    #[cfg(quickjs_bellard)]
-    let exec = Executor::find(ctx_rt)
-        .ok_or_else(|| Error::internal("no executor yet: call JS_AddRust first"))?;
-    #[cfg(not(quickjs_bellard))]
-    let exec = Executor::get_or_create(ctx_rt)?;
+    // An existing executor takes it from any thread (a mutex); making one
+    // touches the runtime, so only its thread may.
+    let exec = match Executor::find(ctx_rt) {
+        Some(e) => e,
+        None => Executor::get_or_create(ctx_rt)?,
+    };
     *exec
         .shared
         .callback

@@ -27,6 +27,7 @@
 // the async bridge and its timers. Builds against quickjs-ng and against
 // Bellard's QuickJS (a C host's own tree, see quickjs-sys).
 mod async_ctx;
+mod blocking;
 mod bridge;
 pub mod class;
 mod convert;
@@ -42,6 +43,7 @@ mod typescript;
 mod value;
 
 pub use async_ctx::AsyncCtx;
+pub use blocking::{blocking, Blocking};
 pub use class::{ClassMut, ClassRef, JsClass};
 pub use convert::{FromJs, IntoJs, JsStr};
 pub use ctx::EvalKind;

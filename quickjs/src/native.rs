@@ -524,6 +524,9 @@ pub unsafe fn add_rust(
     if ctx.is_null() || rt.is_null() || sys::JS_GetRuntime(ctx) != rt {
         return -1;
     }
+    if !crate::bridge::on_runtime_thread(rt) {
+        return -1; // another thread's runtime: touching it would race
+    }
     for m in modules {
         register(m);
     }

@@ -128,6 +128,7 @@ impl Runtime {
             // here: this thread's, since the runtime may have moved.
             // SAFETY: rt is live and now locked by this thread.
             unsafe { sys::JS_UpdateStackTop(rt) };
+            crate::bridge::bind_thread(rt);
         }
         let r = f(rt);
         if guard.outermost && self.inner.lock.has_sleepers() {
@@ -147,6 +148,7 @@ impl Runtime {
             self.inner.lock.reacquire(held);
             // SAFETY: rt is live and locked by this thread again.
             unsafe { sys::JS_UpdateStackTop(self.inner.raw.as_ptr()) };
+            crate::bridge::bind_thread(self.inner.raw.as_ptr());
         }
         r
     }
