@@ -29,7 +29,7 @@ const BAD_INPUT: &str = "plain runtime: pending 0, fd -1, timeout -1\n\
 
 const CHURN: &str = "wake fd exists after the first JS_AddRust: yes\n\
     after 1000 contexts: same wake fd yes, pending 0\n\
-    checksum from a worker thread: 1335831723\n\
+    checksum from a worker thread: 1312372677\n\
     woken through epoll: yes\n\
     clean exit\n";
 

@@ -199,14 +199,15 @@ static int run_churn(void)
     }
     JS_RunGC(rt);
     printf("after 1000 contexts: same wake fd %s, pending %d\n", same ? "yes" : "no", rust_pending(rt));
-    /* A future that only a worker thread's completion can wake. */
-    if (eval_module(keep, "import { checksum } from 'rust'; checksum('hello').then(v => print('checksum from a worker thread: ' + v))") < 0)
+    /* A future that only a worker thread's completion can wake (20 MB to
+       hash, so the worker is still busy when the loop goes to sleep). The
+       loop waits before it drains: nothing but the worker's wake-up can
+       settle the future. */
+    drain_jobs(rt);
+    if (eval_module(keep, "import { checksum } from 'rust'; checksum('hello'.repeat(4000000)).then(v => print('checksum from a worker thread: ' + v))") < 0)
         return 1;
     int wakeups = 0;
-    for (;;) {
-        drain_jobs(rt);
-        if (rust_pending(rt) == 0 && !JS_IsJobPending(rt))
-            break;
+    while (rust_pending(rt) > 0 || JS_IsJobPending(rt)) {
         struct epoll_event out;
         int n = epoll_wait(ep, &out, 1, 5000);
         if (n <= 0) {
@@ -214,6 +215,7 @@ static int run_churn(void)
             break;
         }
         wakeups++;
+        drain_jobs(rt);
     }
     printf("woken through epoll: %s\n", wakeups > 0 ? "yes" : "no");
     close(ep);

@@ -97,13 +97,17 @@ pub const FUNCTIONS: &[&str] = &[
 ];
 
 /// A runtime like the sandbox recipe's: 32 MiB heap, 256 KiB stack, and
-/// an interrupt after `polls` handler calls.
+/// an interrupt after `polls` handler calls (reproducible) or 3 s (a
+/// deadline, as a real sandbox has: a hang past it is a finding).
 pub fn sandbox(polls: u32) -> (Runtime, Context) {
     let rt = Runtime::new().unwrap();
     rt.set_memory_limit(Some(32 << 20));
     rt.set_max_stack_size(Some(256 << 10));
     let count = Arc::new(AtomicU32::new(0));
-    rt.set_interrupt_handler(Some(Box::new(move || count.fetch_add(1, Ordering::Relaxed) > polls)));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
+    rt.set_interrupt_handler(Some(Box::new(move || {
+        count.fetch_add(1, Ordering::Relaxed) > polls || std::time::Instant::now() > deadline
+    })));
     let ctx = Context::full(&rt).unwrap();
     ctx.with(|ctx| ctx.add_module(&FUZZ)).unwrap();
     ctx.with(|ctx| {

@@ -1,11 +1,12 @@
 //! The patch series applies to Bellard's QuickJS 2021-03-27 (the release
 //! Kraken pinned; pristine copy with its LICENSE in
 //! `tests/fixtures/bellard-2021-03-27`, from crates.io libquickjs-sys 0.10.0):
-//! `patches/bellard-2021-03-27/0001`, `0003`, `0004` (his code differs there)
-//! and the shared `patches/0002`. The patched engine is compiled with the
-//! system C compiler and linked into a small C program whose own `rust_run`
-//! counts its calls, proving that `JS_ExecutePendingJob` calls the hook when
-//! the job queue is empty. (The Rust module layer on this tree, with
+//! `patches/bellard-2021-03-27/0001`, `0003`, `0004`, `0006` (his code
+//! differs there) and the shared `patches/0002`, `0005`. The patched engine
+//! is compiled with the system C compiler and linked into a small C program
+//! whose own hooks count their calls, proving that `JS_ExecutePendingJob`
+//! calls `rust_run` when the job queue is empty, and that `JS_FreeContext`
+//! and `JS_FreeRuntime` report to the Rust layer (patch 0006). (The Rust module layer on this tree, with
 //! quickjs-libc and qjs, is tested end to end by the root crate's
 //! `tests/c_host.rs`.)
 
@@ -18,8 +19,10 @@ use std::process::Command;
 const PROBE: &str = r#"
 #include <stdio.h>
 #include "quickjs.h"
-static int runs;
+static int runs, contexts_released, runtimes_released;
 void rust_run(JSRuntime *rt) { runs++; }
+void rust_context_released(JSContext *ctx) { contexts_released++; }
+void rust_runtime_released(JSRuntime *rt) { runtimes_released++; }
 int rust_pending(JSRuntime *rt) { return 0; }
 int rust_wake_fd(JSRuntime *rt) { return -1; }
 int rust_next_timeout(JSRuntime *rt) { return -1; }
@@ -33,7 +36,9 @@ int main(void) {
     while (JS_ExecutePendingJob(rt, &job_ctx) > 0) jobs++;
     printf("jobs %d, rust_run called %d time(s)\n", jobs, runs);
     JS_FreeContext(ctx);
+    printf("JS_FreeContext: context released %d time(s)\n", contexts_released);
     JS_FreeRuntime(rt);
+    printf("JS_FreeRuntime: runtime released %d time(s)\n", runtimes_released);
     return 0;
 }
 "#;
@@ -76,6 +81,7 @@ fn the_patch_series_applies_to_bellards_quickjs_and_the_hook_runs() {
             "bellard-2021-03-27/0003-libc-waits-on-rust-wake-fd.patch",
             "bellard-2021-03-27/0004-qjs-registers-rust-modules.patch",
             "patches/0005-export-interrupt-poll.patch",
+            "bellard-2021-03-27/0006-context-released-hook.patch",
         ]
     );
     patch::apply_series(&series, &tree).unwrap();
@@ -117,6 +123,8 @@ fn the_patch_series_applies_to_bellards_quickjs_and_the_hook_runs() {
     // JS_ExecutePendingJob that found it empty).
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
-        "jobs 1, rust_run called 1 time(s)\n"
+        "jobs 1, rust_run called 1 time(s)\n\
+         JS_FreeContext: context released 1 time(s)\n\
+         JS_FreeRuntime: runtime released 1 time(s)\n"
     );
 }

@@ -33,6 +33,7 @@ impl<'js> FromJs<'js> for Bytes {
     fn from_js(value: &Value<'js>) -> Result<Self> {
         let (buf, off, len) = ArrayBuffer::viewed(value)?;
         crate::limits::check_alloc(value.ctx(), len)?;
+        crate::limits::charge(value.ctx(), len)?;
         // SAFETY: the range was checked against the buffer; copied at once.
         let bytes = unsafe { buf.as_slice() }
             .and_then(|s| s.get(off..off + len))

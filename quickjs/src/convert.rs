@@ -230,6 +230,7 @@ impl<'js> FromJs<'js> for JsStr<'js> {
             return Err(ctx.catch()); // out of memory: the engine threw
         }
         let s = JsStr { ctx, ptr, len };
+        crate::limits::charge(ctx, len)?;
         // SAFETY: as in as_str, before the UTF-8 check.
         let bytes = unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len) };
         // ASCII (the common case) is checked word by word, inline; anything

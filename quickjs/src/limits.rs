@@ -13,7 +13,8 @@
 //!   instead of an abort.
 //! * **Time**: [`poll`] runs the engine's interrupt poll (patch 0005), so a
 //!   long conversion loop stops when the host's interrupt handler says so,
-//!   as a JS loop would.
+//!   as a JS loop would; [`charge`] counts big copies (one poll per 4 KiB),
+//!   so a loop that hands megabytes to Rust reaches the handler as often.
 //!
 //! Invariant: the thread-local path stack holds exactly the objects of the
 //! live `Nested` guards of this thread, innermost last (guards are dropped
@@ -152,6 +153,29 @@ pub(crate) fn poll(ctx: Ctx<'_>) -> Result<()> {
     // SAFETY: ctx is live.
     if unsafe { sys::JS_PollInterrupts(ctx.as_raw()) } < 0 {
         return Err(ctx.catch());
+    }
+    Ok(())
+}
+
+/// How many bytes of conversion work count as one interrupt poll.
+const BYTES_PER_POLL: usize = 4096;
+
+/// Counts `bytes` of conversion work (a string or buffer copied or
+/// re-encoded) against the interrupt poll, one poll per 4 KiB: a script that
+/// calls a native function with megabytes in a loop reaches the handler as
+/// soon as a JS loop doing the same work would.
+#[inline]
+pub(crate) fn charge(ctx: Ctx<'_>, bytes: usize) -> Result<()> {
+    if bytes >= BYTES_PER_POLL {
+        charge_slow(ctx, bytes)?;
+    }
+    Ok(())
+}
+
+#[cold]
+fn charge_slow(ctx: Ctx<'_>, bytes: usize) -> Result<()> {
+    for _ in 0..bytes / BYTES_PER_POLL {
+        poll(ctx)?;
     }
     Ok(())
 }
