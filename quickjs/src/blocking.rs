@@ -21,12 +21,14 @@ struct Slot<T> {
 /// async fn checksum(text: String) -> u32 {
 ///     quickjs::blocking(move || text.bytes().fold(0u32, |h, b| h.rotate_left(5) ^ b as u32)).await
 /// }
+/// # fn main() {
 /// # let rt = quickjs::Runtime::new().unwrap();
 /// # let ctx = quickjs::Context::full(&rt).unwrap();
 /// ctx.with(|ctx| {
 ///     let p = ctx.spawn(quickjs::blocking(|| 6 * 7)).unwrap();
 ///     assert_eq!(p.wait::<i32>().unwrap(), 42);
 /// });
+/// # }
 /// ```
 pub fn blocking<T, F>(f: F) -> Blocking<T>
 where
