@@ -61,15 +61,6 @@ const NG_READ: &[&str] = &[
     "builtin-iterator-zip.h",
     "builtin-iterator-zip-keyed.h",
 ];
-/// Bellard's engine sources, as his Makefile lists them for libquickjs.a.
-const BELLARD_ENGINE: &[&str] = &[
-    "quickjs.c",
-    "libregexp.c",
-    "libunicode.c",
-    "cutils.c",
-    "quickjs-libc.c",
-    "libbf.c",
-];
 
 /// Which engine a tree holds, and which release.
 struct Tree {
@@ -129,6 +120,34 @@ impl Tree {
         }
     }
 
+    /// For a Bellard release without its own patch folder: what supporting
+    /// it takes (empty otherwise).
+    fn unsupported(&self, manifest: &Path) -> String {
+        let patches = manifest.join("../patches");
+        let folder = format!("bellard-{}", self.version);
+        if self.engine != "bellard" || patches.join(&folder).is_dir() {
+            return String::new();
+        }
+        let mut known: Vec<String> = fs::read_dir(&patches)
+            .map(|d| {
+                d.filter_map(|e| e.ok()?.file_name().into_string().ok())
+                    .filter_map(|n| n.strip_prefix("bellard-").map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        known.sort();
+        format!(
+            "\n\nBellard's QuickJS {v} is not a supported release (supported: {known}). \
+             Supporting it takes a folder patches/{folder}/ with its variants of the \
+             patches that do not apply to it (see patches/README.md), and the bindings \
+             {bindings} (build with --features bindgen, which needs libclang, and commit \
+             $OUT_DIR/bindings.rs there).",
+            v = self.version,
+            known = known.join(", "),
+            bindings = self.bindings_file(manifest).display(),
+        )
+    }
+
     /// The committed bindings for this engine and release.
     fn bindings_file(&self, manifest: &Path) -> PathBuf {
         let width = env::var("CARGO_CFG_TARGET_POINTER_WIDTH").unwrap();
@@ -148,6 +167,7 @@ fn main() {
 
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=patch.rs");
+    println!("cargo:rerun-if-changed=recipe.rs");
     println!("cargo:rerun-if-changed={}", patches_dir.display());
     println!("cargo:rerun-if-env-changed=QUICKJS_SYS_NO_ENGINE");
     if tree.vendored {
@@ -170,7 +190,7 @@ fn main() {
             println!("cargo:rerun-if-changed={}", p.display());
         }
         if let Err(e) = patch::apply_series(&series, &src) {
-            panic!("{e}");
+            panic!("{e}{}", tree.unsupported(&manifest));
         }
     }
 
@@ -184,9 +204,16 @@ fn main() {
     println!("cargo:rustc-link-lib=dl");
 
     // For this crate and its dependents: which engine, and where its headers are.
-    println!("cargo::rustc-check-cfg=cfg(quickjs_bellard, quickjs_cli)");
+    println!("cargo::rustc-check-cfg=cfg(quickjs_bellard, quickjs_bellard_2025, quickjs_cli)");
     if tree.engine == "bellard" {
         println!("cargo:rustc-cfg=quickjs_bellard");
+        // His API since the 2025 releases: rope strings and short BigInts
+        // (new tags), a 64-bit integer slot in JSValueUnion, JS_NewString
+        // inline, JS_SetPropertyInternal with a receiver, JS_HasException.
+        let patched = fs::read_to_string(src.join("quickjs.h")).unwrap();
+        if patched.contains("JS_TAG_SHORT_BIG_INT") {
+            println!("cargo:rustc-cfg=quickjs_bellard_2025");
+        }
     }
     if cli {
         println!("cargo:rustc-cfg=quickjs_cli");
@@ -229,15 +256,21 @@ fn compile(tree: &Tree, src: &Path, manifest: &Path, cli: bool) {
 
     let mut engine = base.clone();
     if tree.engine == "bellard" {
-        // As his Makefile: CONFIG_VERSION, and BigInt & co. (CONFIG_BIGNUM).
+        // As his Makefile (recipe.rs), with quickjs-libc.
+        let recipe = recipe::bellard(src, &tree.version);
+        for (name, value) in &recipe.defines {
+            engine.define(name, value.as_deref());
+        }
+        for flag in &recipe.flags {
+            engine.flag(flag);
+        }
         engine
-            .define("CONFIG_VERSION", format!("\"{}\"", tree.version).as_str())
-            .define("CONFIG_BIGNUM", None)
             .flag_if_supported("-Wno-unused-variable")
             .flag_if_supported("-Wno-unused-function")
             .flag_if_supported("-Wno-maybe-uninitialized")
             .flag_if_supported("-Wno-format-truncation")
-            .files(BELLARD_ENGINE.iter().map(|f| src.join(f)));
+            .files(recipe.engine.iter().map(|f| src.join(f)))
+            .file(src.join("quickjs-libc.c"));
     } else {
         engine
             .define("QUICKJS_NG_BUILD", None)
@@ -277,10 +310,11 @@ fn bindings(tree: &Tree, manifest: &Path, _src: &Path, out: &Path) {
     println!("cargo:rerun-if-changed={}", file.display());
     if !file.exists() {
         panic!(
-            "no committed bindings for {} {} ({}); build with --features bindgen (needs libclang)",
+            "no committed bindings for {} {} ({}); build with --features bindgen (needs libclang){}",
             tree.engine,
             tree.version,
-            file.display()
+            file.display(),
+            tree.unsupported(manifest)
         );
     }
     println!(
@@ -302,9 +336,9 @@ fn bindings(tree: &Tree, manifest: &Path, src: &Path, out: &Path) {
         .header(src.join("quickjs-libc.h").to_str().unwrap())
         .clang_arg(format!("-I{}", src.display()))
         .clang_args(if tree.engine == "bellard" {
-            &["-DCONFIG_BIGNUM"][..]
+            recipe::bellard(src, &tree.version).cc_args()
         } else {
-            &[]
+            vec![]
         })
         .allowlist_function("(__)?(JS|js|rust)_.*")
         .allowlist_type("JS.*")
@@ -343,3 +377,7 @@ fn copy_dir(from: &Path, to: &Path) {
 /// `--- ` line is the patch's description.
 #[path = "patch.rs"]
 mod patch;
+
+/// How Bellard's releases are compiled (shared with the tests).
+#[path = "recipe.rs"]
+mod recipe;

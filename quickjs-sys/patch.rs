@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 
 /// The patch series for an engine, in order: `patches_dir/*.patch`; for
 /// Bellard's QuickJS release `version`, a file of the same name in
-/// `patches_dir/bellard-<version>/` replaces the shared one (his code
-/// differs there).
+/// `patches_dir/bellard-<version>/` (what that release needs) or else in
+/// `patches_dir/bellard/` (what all his releases share) replaces the shared
+/// one: his code differs there.
 pub fn series(patches_dir: &Path, engine: &str, version: &str) -> Vec<PathBuf> {
     let mut patches: Vec<PathBuf> = fs::read_dir(patches_dir)
         .expect("read patches/")
@@ -17,10 +18,13 @@ pub fn series(patches_dir: &Path, engine: &str, version: &str) -> Vec<PathBuf> {
         .collect();
     patches.sort();
     if engine == "bellard" {
-        let variants = patches_dir.join(format!("bellard-{version}"));
+        let folders = [
+            patches_dir.join(format!("bellard-{version}")),
+            patches_dir.join("bellard"),
+        ];
         for p in &mut patches {
-            let variant = variants.join(p.file_name().unwrap());
-            if variant.exists() {
+            let name = p.file_name().unwrap().to_owned();
+            if let Some(variant) = folders.iter().map(|f| f.join(&name)).find(|v| v.exists()) {
                 *p = variant;
             }
         }

@@ -1,11 +1,13 @@
 //! examples/c-host: a C program that embeds QuickJS itself (no quickjs-libc,
 //! no qjs), links the Rust static library and the header from cbindgen, and
 //! runs its own poll loop. Built with the system C compiler and run here,
-//! against the vendored quickjs-ng and against Bellard's QuickJS 2021-03-27
+//! against the vendored quickjs-ng and against Bellard's QuickJS 2021-03-27 and 2026-06-04
 //! compiled by the "host" itself (the Kraken set-up).
 
 #[path = "../quickjs-sys/patch.rs"]
 mod patch;
+#[path = "../quickjs-sys/recipe.rs"]
+mod recipe;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -75,12 +77,6 @@ const SYSTEM_LIBS: &[&str] = &[
     "-lc",
 ];
 
-/// As Bellard's Makefile compiles his sources.
-const BELLARD_DEFINES: &[&str] = &[
-    "-D_GNU_SOURCE",
-    "-DCONFIG_VERSION=\"2021-03-27\"",
-    "-DCONFIG_BIGNUM",
-];
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -176,24 +172,40 @@ fn sync_dir(from: &Path, to: &Path) {
     }
 }
 
-/// A Kraken-like host on Bellard's QuickJS 2021-03-27: it patches its own
-/// copy of the engine (patches/ with the bellard-2021-03-27 variants) and
-/// compiles it itself; the Rust static library is built against that tree
-/// (`QUICKJS_SYS_SOURCE_DIR`) without an engine of its own
-/// (`QUICKJS_SYS_NO_ENGINE=1`), so one copy of QuickJS is linked. The same
-/// examples/c-host program runs the same scenario, and Bellard's own qjs
-/// (patched quickjs-libc and qjs.c) runs examples/test.js.
+/// A Kraken-like host on Bellard's QuickJS 2021-03-27 (the release Kraken
+/// pinned).
 #[test]
-fn a_host_on_bellards_quickjs_links_the_rust_modules_and_runs_fib_and_sleep() {
-    let work = profile_dir().parent().unwrap().join("bellard-host");
+fn a_host_on_bellards_quickjs_2021_links_the_rust_modules_and_runs_fib_and_sleep() {
+    bellard_host("2021-03-27");
+}
+
+/// The same host on Bellard's current release.
+#[test]
+fn a_host_on_bellards_quickjs_2026_links_the_rust_modules_and_runs_fib_and_sleep() {
+    bellard_host("2026-06-04");
+}
+
+/// A host on Bellard's QuickJS `release`: it patches its own copy of the
+/// engine (patches/ with the bellard/ and bellard-<release>/ variants) and
+/// compiles it itself, as his Makefile does (recipe.rs); the Rust static
+/// library is built against that tree (`QUICKJS_SYS_SOURCE_DIR`) without an
+/// engine of its own (`QUICKJS_SYS_NO_ENGINE=1`), so one copy of QuickJS is
+/// linked. The same examples/c-host program runs the same scenario and
+/// lifecycle, and Bellard's own qjs (patched quickjs-libc and qjs.c) runs
+/// examples/test.js.
+fn bellard_host(release: &str) {
+    let work = profile_dir()
+        .parent()
+        .unwrap()
+        .join(format!("bellard-host-{release}"));
     // 1. The host's patched tree.
     let scratch = work.join("scratch");
     let _ = fs::remove_dir_all(&scratch);
     sync_dir(
-        &root().join("quickjs-sys/tests/fixtures/bellard-2021-03-27"),
+        &root().join(format!("quickjs-sys/tests/fixtures/bellard-{release}")),
         &scratch,
     );
-    let series = patch::series(&root().join("patches"), "bellard", "2021-03-27");
+    let series = patch::series(&root().join("patches"), "bellard", release);
     patch::apply_series(&series, &scratch).unwrap();
     let tree = work.join("quickjs");
     sync_dir(&scratch, &tree);
@@ -226,13 +238,15 @@ fn a_host_on_bellards_quickjs_links_the_rust_modules_and_runs_fib_and_sleep() {
 
     // 3. The host compiles its engine (as Bellard's Makefile does), with
     // assertions on: JS_FreeRuntime checks that nothing leaked.
+    let recipe = recipe::bellard(&tree, release);
+    let defines = recipe.cc_args();
     let obj = work.join("obj");
     fs::create_dir_all(&obj).unwrap();
-    let compile = |name: &str| -> PathBuf {
+    let compile = |name: &&str| -> PathBuf {
         let o = obj.join(name.replace(".c", ".o"));
         let status = cc()
             .args(["-c", "-O1", "-w"])
-            .args(BELLARD_DEFINES)
+            .args(&defines)
             .arg("-I")
             .arg(&tree)
             .arg(tree.join(name))
@@ -243,19 +257,11 @@ fn a_host_on_bellards_quickjs_links_the_rust_modules_and_runs_fib_and_sleep() {
         assert!(status.success(), "compiling {name} failed");
         o
     };
-    let engine: Vec<PathBuf> = [
-        "quickjs.c",
-        "libregexp.c",
-        "libunicode.c",
-        "cutils.c",
-        "libbf.c",
-    ]
-    .map(compile)
-    .into();
+    let engine: Vec<PathBuf> = recipe.engine.iter().map(compile).collect();
     let link = |exe: &Path, sources: &[PathBuf]| {
         let status = cc()
             .args(["-std=gnu11", "-O1", "-w"])
-            .args(BELLARD_DEFINES)
+            .args(&defines)
             .arg("-o")
             .arg(exe)
             .args(sources)
@@ -302,7 +308,9 @@ fn a_host_on_bellards_quickjs_links_the_rust_modules_and_runs_fib_and_sleep() {
     let mut exports: Vec<&str> = lines[0]
         .strip_prefix("export from rust : ")
         .unwrap_or_else(|| panic!("{out}"))
+        // (2026 prints the array as `[ "checksum", "fib", "sleep" ]`.)
         .split(',')
+        .map(|e| e.trim_matches(|c: char| "[]\" ".contains(c)))
         .collect();
     exports.sort();
     assert_eq!(exports, ["checksum", "fib", "sleep"]);

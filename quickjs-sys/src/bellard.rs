@@ -1,4 +1,5 @@
-//! Bellard's QuickJS (2021-03-27) under quickjs-ng's names and signatures,
+//! Bellard's QuickJS (2021-03-27, and the API of his 2025 and later
+//! releases, `cfg(quickjs_bellard_2025)`) under quickjs-ng's names and signatures,
 //! for the functions the Rust module layer uses: where his differ (`BOOL`
 //! results, `JS_NewClassID` without a runtime, ...) or are `static inline`
 //! in his header (reference counting), or missing and cheap to express with
@@ -8,17 +9,33 @@
 
 use crate::raw;
 use crate::{
-    JSAtom, JSClassID, JSContext, JSRefCountHeader, JSRuntime, JSValue, JS_IsException, JS_IsNull,
+    JSAtom, JSClassID, JSContext, JSRefCountHeader, JSRuntime, JSValue, JS_IsException,
     JS_NewCFunction, JS_NewString, JS_ToInt64, JS_UNDEFINED, JS_VALUE_GET_PTR,
     JS_VALUE_HAS_REF_COUNT,
 };
 use std::os::raw::{c_char, c_int};
 
-/// His engine has no rope strings and no short BigInts: tags no value carries.
+/// His 2021 engine has no rope strings and no short BigInts: tags no value carries.
+#[cfg(not(quickjs_bellard_2025))]
 pub const JS_TAG_STRING_ROPE: i32 = i32::MIN;
 /// See [`JS_TAG_STRING_ROPE`].
+#[cfg(not(quickjs_bellard_2025))]
 pub const JS_TAG_SHORT_BIG_INT: i32 = i32::MIN + 1;
 
+/// The reference count of a counted value: the first field of the
+/// pointee in his 2021 release, the 4 bytes before it since 2025 (his
+/// header's `__js_rc`).
+///
+/// # Safety
+/// `v` a live value with a reference count.
+#[inline(always)]
+unsafe fn ref_count(v: JSValue) -> *mut JSRefCountHeader {
+    let p = JS_VALUE_GET_PTR(v);
+    #[cfg(not(quickjs_bellard_2025))]
+    return p.cast::<JSRefCountHeader>();
+    #[cfg(quickjs_bellard_2025)]
+    return p.cast::<u32>().sub(1).cast::<JSRefCountHeader>();
+}
 /// Drops one reference of `v`; true if that was the last (his header's
 /// `JS_FreeValue` body, before the call that frees).
 ///
@@ -29,7 +46,7 @@ unsafe fn last_reference(v: JSValue) -> bool {
     if !JS_VALUE_HAS_REF_COUNT(v) {
         return false;
     }
-    let p = JS_VALUE_GET_PTR(v).cast::<JSRefCountHeader>();
+    let p = ref_count(v);
     (*p).ref_count -= 1;
     (*p).ref_count <= 0
 }
@@ -54,7 +71,7 @@ pub unsafe fn JS_FreeValueRT(rt: *mut JSRuntime, v: JSValue) {
 #[inline(always)]
 pub unsafe fn JS_DupValue(_ctx: *mut JSContext, v: JSValue) -> JSValue {
     if JS_VALUE_HAS_REF_COUNT(v) {
-        (*JS_VALUE_GET_PTR(v).cast::<JSRefCountHeader>()).ref_count += 1;
+        (*ref_count(v)).ref_count += 1;
     }
     v
 }
@@ -135,15 +152,30 @@ pub unsafe fn JS_SetProperty(
     prop: JSAtom,
     val: JSValue,
 ) -> c_int {
-    raw::JS_SetPropertyInternal(ctx, this_obj, prop, val, crate::JS_PROP_THROW as c_int)
+    let flags = crate::JS_PROP_THROW as c_int;
+    #[cfg(not(quickjs_bellard_2025))]
+    return raw::JS_SetPropertyInternal(ctx, this_obj, prop, val, flags);
+    // Since 2025 with the receiver (`this_obj` itself), as his inline does.
+    #[cfg(quickjs_bellard_2025)]
+    return raw::JS_SetPropertyInternal(ctx, this_obj, prop, val, this_obj, flags);
 }
-/// He marks "no exception" with `null`.
+/// His own since 2025, returning his `JS_BOOL`.
 ///
 /// # Safety
 /// `ctx` live.
+#[cfg(quickjs_bellard_2025)]
+#[inline(always)]
+pub unsafe fn JS_HasException(ctx: *mut JSContext) -> bool {
+    raw::JS_HasException(ctx) != 0
+}
+/// In 2021 he marks "no exception" with `null`.
+///
+/// # Safety
+/// `ctx` live.
+#[cfg(not(quickjs_bellard_2025))]
 pub unsafe fn JS_HasException(ctx: *mut JSContext) -> bool {
     let exc = raw::JS_GetException(ctx);
-    if JS_IsNull(exc) {
+    if crate::JS_IsNull(exc) {
         return false;
     }
     raw::JS_Throw(ctx, exc);
@@ -248,13 +280,16 @@ unsafe fn global(ctx: *mut JSContext, name: &std::ffi::CStr) -> JSValue {
     JS_FreeValue(ctx, g);
     v
 }
+#[cfg(not(quickjs_bellard_2025))]
 unsafe extern "C" {
     /// Public in his quickjs.c (not declared in his header), with the flag
     /// as a third argument.
     #[link_name = "JS_SetUncatchableError"]
     fn set_uncatchable_error(ctx: *mut JSContext, val: JSValue, flag: c_int);
 }
-/// Marks `val` (an Error object) uncatchable.
+/// Marks `val` (an Error object) uncatchable (his 2021 release; later ones
+/// mark the pending exception instead: see `throw_uncatchable`).
+#[cfg(not(quickjs_bellard_2025))]
 ///
 /// # Safety
 /// `ctx` live, `val` a live value of its runtime.

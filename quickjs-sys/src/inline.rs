@@ -11,9 +11,38 @@ compile_error!("quickjs-sys: only the 64-bit JSValue layout is implemented");
 #[inline(always)]
 pub const fn JS_MKVAL(tag: i32, val: i32) -> JSValue {
     JSValue {
-        u: JSValueUnion { int32: val },
+        u: int_slot(val),
         tag: tag as i64,
     }
+}
+/// The union holding an int: its `int32` member (quickjs-ng, Bellard
+/// 2021), or the zero-extended `uint64` (Bellard 2025 and later, whose
+/// union has no `int32`).
+#[cfg(not(quickjs_bellard_2025))]
+#[inline(always)]
+const fn int_slot(val: i32) -> JSValueUnion {
+    JSValueUnion { int32: val }
+}
+#[cfg(quickjs_bellard_2025)]
+#[inline(always)]
+const fn int_slot(val: i32) -> JSValueUnion {
+    JSValueUnion {
+        uint64: val as u32 as u64,
+    }
+}
+/// The int of an int-tagged union (see [`int_slot`]).
+#[cfg(not(quickjs_bellard_2025))]
+#[inline(always)]
+fn slot_int(u: JSValueUnion) -> i32 {
+    // SAFETY: every bit pattern is a valid i32; callers check the tag first.
+    unsafe { u.int32 }
+}
+#[cfg(quickjs_bellard_2025)]
+#[inline(always)]
+fn slot_int(u: JSValueUnion) -> i32 {
+    // SAFETY: every bit pattern is a valid u64, and his JS_MKVAL writes all
+    // eight bytes; the int is the low half.
+    unsafe { u.uint64 as i32 }
 }
 #[inline(always)]
 pub const fn JS_MKPTR(tag: i32, ptr: *mut std::ffi::c_void) -> JSValue {
@@ -32,13 +61,11 @@ pub const fn JS_VALUE_GET_NORM_TAG(v: JSValue) -> i32 {
 }
 #[inline(always)]
 pub fn JS_VALUE_GET_INT(v: JSValue) -> i32 {
-    // SAFETY: every bit pattern is a valid i32; callers check the tag first.
-    unsafe { v.u.int32 }
+    slot_int(v.u)
 }
 #[inline(always)]
 pub fn JS_VALUE_GET_BOOL(v: JSValue) -> bool {
-    // SAFETY: as above.
-    unsafe { v.u.int32 != 0 }
+    slot_int(v.u) != 0
 }
 #[inline(always)]
 pub fn JS_VALUE_GET_FLOAT64(v: JSValue) -> f64 {
@@ -177,7 +204,7 @@ pub unsafe fn JS_ToBoolean(ctx: *mut JSContext, val: JSValue) -> JSValue {
 pub unsafe fn JS_ToUint32(ctx: *mut JSContext, pres: *mut u32, val: JSValue) -> i32 {
     JS_ToInt32(ctx, pres as *mut i32, val)
 }
-#[cfg(not(quickjs_bellard))] // a real function there
+#[cfg(any(not(quickjs_bellard), quickjs_bellard_2025))] // a real function in his 2021 release
 /// # Safety
 /// `ctx` live; `str_` a NUL-terminated string.
 #[inline(always)]
@@ -232,7 +259,7 @@ pub unsafe fn JS_NewCFunctionMagic(
         magic,
     )
 }
-#[cfg(not(quickjs_bellard))] // a real function there
+#[cfg(any(not(quickjs_bellard), quickjs_bellard_2025))] // a real function in his 2021 release
 /// # Safety
 /// As `JS_AtomToCStringLen`.
 #[inline(always)]

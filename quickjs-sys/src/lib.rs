@@ -39,9 +39,36 @@ pub use bellard::{
     JS_DupValue, JS_DupValueRT, JS_FreeValue, JS_FreeValueRT, JS_GetLength, JS_GetProperty,
     JS_HasException, JS_IsError, JS_IsFunction, JS_IsJobPending, JS_IsRegisteredClass,
     JS_NewClassID, JS_NewObjectClass, JS_NewSymbol, JS_PromiseMarkAsHandled, JS_SetProperty,
-    JS_SetUncatchableError, JS_ThrowPlainError, JS_ToCStringLen2, JS_TAG_SHORT_BIG_INT,
-    JS_TAG_STRING_ROPE,
+    JS_ThrowPlainError, JS_ToCStringLen2,
 };
+#[cfg(all(quickjs_bellard, not(quickjs_bellard_2025)))]
+pub use bellard::JS_SetUncatchableError;
+#[cfg(all(quickjs_bellard, not(quickjs_bellard_2025)))]
+pub use bellard::{JS_TAG_SHORT_BIG_INT, JS_TAG_STRING_ROPE};
+
+/// Throws `exc` (an Error object) as an uncatchable exception: the
+/// interrupt error passing through native code stays out of reach of a
+/// script's `try/catch`. Not an engine function: quickjs-ng and Bellard 2021
+/// mark the object before the throw, Bellard 2025+ the pending exception
+/// after it.
+///
+/// # Safety
+/// `ctx` live; `exc` a value of its runtime, whose reference the caller
+/// gives up.
+#[inline]
+pub unsafe fn throw_uncatchable(ctx: *mut JSContext, exc: JSValue) -> JSValue {
+    #[cfg(not(quickjs_bellard_2025))]
+    {
+        JS_SetUncatchableError(ctx, exc);
+        JS_Throw(ctx, exc)
+    }
+    #[cfg(quickjs_bellard_2025)]
+    {
+        let thrown = JS_Throw(ctx, exc);
+        JS_SetUncatchableException(ctx, 1);
+        thrown
+    }
+}
 
 /// The engine the bindings (and the linked library) come from:
 /// `"quickjs-ng"` or `"bellard"`.

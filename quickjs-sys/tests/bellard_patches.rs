@@ -1,8 +1,10 @@
 //! The patch series applies to Bellard's QuickJS 2021-03-27 (the release
 //! Kraken pinned; pristine copy with its LICENSE in
-//! `tests/fixtures/bellard-2021-03-27`, from crates.io libquickjs-sys 0.10.0):
-//! `patches/bellard-2021-03-27/0001`, `0003`, `0004`, `0006` (his code
-//! differs there) and the shared `patches/0002`, `0005`. The patched engine
+//! `tests/fixtures/bellard-2021-03-27`, from crates.io libquickjs-sys 0.10.0)
+//! and 2026-06-04 (his current release; `tests/fixtures/bellard-2026-06-04`,
+//! from crates.io hirofa-quickjs-sys 0.16.1, folder `bellard/quickjs`):
+//! `patches/bellard/0001`, `0004` (all his releases), `bellard-<release>/0003`,
+//! `0006` (his code differs there) and the shared `patches/0002`, `0005`. The patched engine
 //! is compiled with the system C compiler and linked into a small C program
 //! whose own hooks count their calls, proving that `JS_ExecutePendingJob`
 //! calls `rust_run` when the job queue is empty, and that `JS_FreeContext`
@@ -12,6 +14,8 @@
 
 #[path = "../patch.rs"]
 mod patch;
+#[path = "../recipe.rs"]
+mod recipe;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -52,20 +56,33 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 #[test]
-fn the_patch_series_applies_to_bellards_quickjs_and_the_hook_runs() {
+fn the_patch_series_applies_to_bellards_quickjs_2021_and_the_hooks_run() {
+    probe("2021-03-27");
+}
+
+#[test]
+fn the_patch_series_applies_to_bellards_quickjs_2026_and_the_hooks_run() {
+    probe("2026-06-04");
+}
+
+/// Applies the series to the pristine fixture of `release`, compiles it as
+/// his Makefile does (recipe.rs) with the probe, and runs it.
+fn probe(release: &str) {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let work: PathBuf =
-        std::env::temp_dir().join(format!("quickjs-rust-bellard-{}", std::process::id()));
+    let work: PathBuf = std::env::temp_dir().join(format!(
+        "quickjs-rust-bellard-{release}-{}",
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&work);
     let tree = work.join("quickjs");
-    copy_dir(&manifest.join("tests/fixtures/bellard-2021-03-27"), &tree);
+    copy_dir(&manifest.join(format!("tests/fixtures/bellard-{release}")), &tree);
     assert_eq!(
         std::fs::read_to_string(tree.join("VERSION"))
             .unwrap()
             .trim(),
-        "2021-03-27"
+        release
     );
-    let series = patch::series(&manifest.join("../patches"), "bellard", "2021-03-27");
+    let series = patch::series(&manifest.join("../patches"), "bellard", release);
     let names: Vec<String> = series
         .iter()
         .map(|p| {
@@ -73,15 +90,16 @@ fn the_patch_series_applies_to_bellards_quickjs_and_the_hook_runs() {
             format!("{parent}/{}", p.file_name().unwrap().to_string_lossy())
         })
         .collect();
+    let own = format!("bellard-{release}");
     assert_eq!(
         names,
         [
-            "bellard-2021-03-27/0001-declare-rust-hooks.patch",
-            "patches/0002-execute-pending-job-calls-rust-run.patch",
-            "bellard-2021-03-27/0003-libc-waits-on-rust-wake-fd.patch",
-            "bellard-2021-03-27/0004-qjs-registers-rust-modules.patch",
-            "patches/0005-export-interrupt-poll.patch",
-            "bellard-2021-03-27/0006-context-released-hook.patch",
+            "bellard/0001-declare-rust-hooks.patch".to_string(),
+            "patches/0002-execute-pending-job-calls-rust-run.patch".into(),
+            format!("{own}/0003-libc-waits-on-rust-wake-fd.patch"),
+            "bellard/0004-qjs-registers-rust-modules.patch".into(),
+            "patches/0005-export-interrupt-poll.patch".into(),
+            format!("{own}/0006-context-released-hook.patch"),
         ]
     );
     patch::apply_series(&series, &tree).unwrap();
@@ -89,27 +107,14 @@ fn the_patch_series_applies_to_bellards_quickjs_and_the_hook_runs() {
     std::fs::write(&probe, PROBE).unwrap();
     let exe = work.join("probe");
     let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
+    let recipe = recipe::bellard(&tree, release);
     let status = Command::new(cc)
-        .args([
-            "-O1",
-            "-w",
-            "-D_GNU_SOURCE",
-            "-DCONFIG_VERSION=\"2021-03-27\"",
-            "-DCONFIG_BIGNUM",
-        ])
+        .args(["-O1", "-w"])
+        .args(recipe.cc_args())
         .arg("-I")
         .arg(&tree)
         .arg(&probe)
-        .args(
-            [
-                "quickjs.c",
-                "libregexp.c",
-                "libunicode.c",
-                "cutils.c",
-                "libbf.c",
-            ]
-            .map(|f| tree.join(f)),
-        )
+        .args(recipe.engine.iter().map(|f| tree.join(f)))
         .arg("-o")
         .arg(&exe)
         .args(["-lm", "-lpthread", "-ldl"])

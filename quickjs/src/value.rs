@@ -103,8 +103,7 @@ impl<'js> Ctx<'js> {
             // SAFETY: ctx is live; the exception just thrown is pending.
             unsafe {
                 let exc = sys::JS_GetException(ctx);
-                sys::JS_SetUncatchableError(ctx, exc);
-                sys::JS_Throw(ctx, exc);
+                sys::throw_uncatchable(ctx, exc);
             }
         }
         raw

@@ -1211,6 +1211,12 @@ unsafe extern "C" {
     pub fn JS_PollInterrupts(ctx: *mut JSContext) -> ::std::os::raw::c_int;
 }
 unsafe extern "C" {
+    pub fn rust_context_released(ctx: *mut JSContext);
+}
+unsafe extern "C" {
+    pub fn rust_runtime_released(rt: *mut JSRuntime);
+}
+unsafe extern "C" {
     pub fn JS_WriteObject(
         ctx: *mut JSContext,
         psize: *mut usize,

@@ -1695,6 +1695,9 @@ unsafe extern "C" {
 unsafe extern "C" {
     pub fn JS_PollInterrupts(ctx: *mut JSContext) -> ::std::os::raw::c_int;
 }
+unsafe extern "C" {
+    pub fn rust_context_released(ctx: *mut JSContext);
+}
 #[repr(C)]
 #[derive(Debug, Copy, Clone)]
 pub struct JSSABTab {
