@@ -695,3 +695,23 @@ fn object_keys_of_a_hostile_object() {
         .unwrap();
     s.assert_healthy();
 }
+
+#[test]
+fn a_loop_of_native_calls_is_interrupted_by_the_deadline() {
+    // The shape of a finding of the `eval` fuzz target (fuzz/findings/): a
+    // script that calls a native function in an endless loop must stop when
+    // the host's handler says so (here after 20 handler calls, as there).
+    let s = Sandbox::with_deadline(Duration::from_millis(300));
+    let polls = std::sync::atomic::AtomicU32::new(0);
+    s.rt.set_interrupt_handler(Some(Box::new(move || {
+        polls.fetch_add(1, std::sync::atomic::Ordering::Relaxed) > 20
+    })));
+    s.module("import { parse } from 'm'; globalThis.parse = parse").unwrap();
+    let start = Instant::now();
+    let e = s
+        .run("const o = {}; o.a = +o; s = +o; for (;;) parse(o)")
+        .unwrap_err();
+    assert!(text(&e).contains("interrupted"), "{e}");
+    assert!(start.elapsed() < Duration::from_secs(5), "{:?}", start.elapsed());
+    s.assert_healthy();
+}
