@@ -77,7 +77,6 @@ const SYSTEM_LIBS: &[&str] = &[
     "-lc",
 ];
 
-
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }

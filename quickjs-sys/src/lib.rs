@@ -34,6 +34,8 @@ pub use inline::*;
 /// explicit re-exports shadow the raw ones of the glob above).
 #[cfg(quickjs_bellard)]
 mod bellard;
+#[cfg(all(quickjs_bellard, not(quickjs_bellard_2025)))]
+pub use bellard::JS_SetUncatchableError;
 #[cfg(quickjs_bellard)]
 pub use bellard::{
     JS_DupValue, JS_DupValueRT, JS_FreeValue, JS_FreeValueRT, JS_GetLength, JS_GetProperty,
@@ -41,8 +43,6 @@ pub use bellard::{
     JS_NewClassID, JS_NewObjectClass, JS_NewSymbol, JS_PromiseMarkAsHandled, JS_SetProperty,
     JS_ThrowPlainError, JS_ToCStringLen2,
 };
-#[cfg(all(quickjs_bellard, not(quickjs_bellard_2025)))]
-pub use bellard::JS_SetUncatchableError;
 #[cfg(all(quickjs_bellard, not(quickjs_bellard_2025)))]
 pub use bellard::{JS_TAG_SHORT_BIG_INT, JS_TAG_STRING_ROPE};
 

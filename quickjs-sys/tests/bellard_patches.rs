@@ -75,7 +75,10 @@ fn probe(release: &str) {
     ));
     let _ = std::fs::remove_dir_all(&work);
     let tree = work.join("quickjs");
-    copy_dir(&manifest.join(format!("tests/fixtures/bellard-{release}")), &tree);
+    copy_dir(
+        &manifest.join(format!("tests/fixtures/bellard-{release}")),
+        &tree,
+    );
     assert_eq!(
         std::fs::read_to_string(tree.join("VERSION"))
             .unwrap()

@@ -706,12 +706,17 @@ fn a_loop_of_native_calls_is_interrupted_by_the_deadline() {
     s.rt.set_interrupt_handler(Some(Box::new(move || {
         polls.fetch_add(1, std::sync::atomic::Ordering::Relaxed) > 20
     })));
-    s.module("import { parse } from 'm'; globalThis.parse = parse").unwrap();
+    s.module("import { parse } from 'm'; globalThis.parse = parse")
+        .unwrap();
     let start = Instant::now();
     let e = s
         .run("const o = {}; o.a = +o; s = +o; for (;;) parse(o)")
         .unwrap_err();
     assert!(text(&e).contains("interrupted"), "{e}");
-    assert!(start.elapsed() < Duration::from_secs(5), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
     s.assert_healthy();
 }
