@@ -289,10 +289,10 @@ unsafe extern "C" {
 }
 /// Marks `val` (an Error object) uncatchable (his 2021 release; later ones
 /// mark the pending exception instead: see `throw_uncatchable`).
-#[cfg(not(quickjs_bellard_2025))]
 ///
 /// # Safety
 /// `ctx` live, `val` a live value of its runtime.
+#[cfg(not(quickjs_bellard_2025))]
 #[inline(always)]
 pub unsafe fn JS_SetUncatchableError(ctx: *mut JSContext, val: JSValue) {
     set_uncatchable_error(ctx, val, 1)
