@@ -173,27 +173,53 @@ impl<'js> ArrayBuffer<'js> {
     }
 
     /// The buffer behind `value` (itself, or a view's), with the viewed range.
+    ///
+    /// The type test runs no JS (a script can replace `DataView` or
+    /// `Symbol.hasInstance`, and a test must not run it nor drop what it
+    /// throws); a typed array's buffer and range come from the engine's
+    /// internal slots. A `DataView`'s are read through its standard getters
+    /// (the engine has no C accessor for them): what they throw is the error,
+    /// and the range is checked against the buffer.
     fn viewed(value: &Value<'js>) -> Result<(Self, usize, usize)> {
         let raw = value.as_raw();
-        // SAFETY: value is live; returned values are owned.
-        unsafe {
-            if sys::JS_IsArrayBuffer(raw) {
-                let buf = ArrayBuffer(value.clone());
-                let len = buf.as_slice().map_or(0, <[u8]>::len);
-                return Ok((buf, 0, len));
-            }
-            if sys::JS_GetTypedArrayType(raw) < 0 && !is_data_view(value) {
-                return Err(Error::type_error(format!(
-                    "expected ArrayBuffer or typed array, got {}",
-                    value.type_name()
-                )));
-            }
-        }
-        // A view (typed array or DataView): its buffer and viewed range, read
-        // through the standard getters and checked against the buffer.
-        let view = Object::from_value(value.clone());
-        let buf: ArrayBuffer = view.get("buffer")?;
-        let (off, len): (usize, usize) = (view.get("byteOffset")?, view.get("byteLength")?);
+        let ctx = value.ctx();
+        // SAFETY: value is live; the engine's predicates only read its class.
+        let (is_buffer, is_typed, is_data_view) = unsafe {
+            (
+                sys::JS_IsArrayBuffer(raw),
+                sys::JS_GetTypedArrayType(raw) >= 0,
+                sys::JS_IsDataView(raw),
+            )
+        };
+        let (buf, off, len) = if is_buffer {
+            let buf = ArrayBuffer(value.clone());
+            // SAFETY: only the length is read.
+            let len = unsafe { buf.as_slice() }.map_or(0, <[u8]>::len);
+            return Ok((buf, 0, len));
+        } else if is_typed {
+            let (mut off, mut len) = (0usize, 0usize);
+            // SAFETY: ctx and value live; the buffer reference is ours.
+            let buf = ctx.check(unsafe {
+                sys::JS_GetTypedArrayBuffer(
+                    ctx.as_raw(),
+                    raw,
+                    &mut off,
+                    &mut len,
+                    std::ptr::null_mut(),
+                )
+            })?;
+            (ArrayBuffer(buf), off, len)
+        } else if is_data_view {
+            let view = Object::from_value(value.clone());
+            let buf: ArrayBuffer = view.get("buffer")?;
+            let (off, len): (usize, usize) = (view.get("byteOffset")?, view.get("byteLength")?);
+            (buf, off, len)
+        } else {
+            return Err(Error::type_error(format!(
+                "expected ArrayBuffer or typed array, got {}",
+                value.type_name()
+            )));
+        };
         // SAFETY: only the length is read.
         let total = unsafe { buf.as_slice() }.map_or(0, <[u8]>::len);
         match off.checked_add(len) {
@@ -203,15 +229,19 @@ impl<'js> ArrayBuffer<'js> {
             )),
         }
     }
-}
 
-fn is_data_view(value: &Value<'_>) -> bool {
-    let ctx = value.ctx();
-    let Ok(ctor) = ctx.globals().get::<_, Value>("DataView") else {
-        return false;
-    };
-    // SAFETY: both values live.
-    unsafe { sys::JS_IsInstanceOf(ctx.as_raw(), value.as_raw(), ctor.as_raw()) > 0 }
+    /// Whether `value` is an `ArrayBuffer`, a typed array or a `DataView`
+    /// (what [`Bytes`] and `&[u8]` accept). Runs no JS.
+    #[cfg(feature = "serde")]
+    pub(crate) fn is_binary(value: &Value<'_>) -> bool {
+        let raw = value.as_raw();
+        // SAFETY: value is live; the engine's predicates only read its class.
+        unsafe {
+            sys::JS_IsArrayBuffer(raw)
+                || sys::JS_GetTypedArrayType(raw) >= 0
+                || sys::JS_IsDataView(raw)
+        }
+    }
 }
 
 /// Element types of typed arrays.

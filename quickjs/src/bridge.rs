@@ -517,6 +517,7 @@ impl Executor {
             };
             (future, task.waker.clone(), task.name)
         };
+        let watch = crate::limits::InterruptWatch::start();
         let polled = catch_unwind(AssertUnwindSafe(|| {
             future.as_mut().poll(&mut Context::from_waker(&waker))
         }));
@@ -542,6 +543,9 @@ impl Executor {
         // SAFETY: the task existed, so its context's anchor is alive (and
         // the resolving functions we now own keep their realm alive).
         let ctx = unsafe { Ctx::from_raw(task.ctx) };
+        // An interrupt that reached the future while it ran is its outcome,
+        // whatever the future made of it (as for a native call).
+        let outcome = watch.check(ctx).and(outcome);
         let value = outcome.and_then(|settle| {
             catch_unwind(AssertUnwindSafe(|| settle(ctx)))
                 .unwrap_or_else(|p| Err(panic_error(name, p)))

@@ -2,13 +2,12 @@
 //! needs `JS_NewCClosure`).
 
 use crate::error::{Error, Result};
-use crate::native::{panic_error, Args};
+use crate::native::Args;
 use crate::object::{Function, Object};
 use crate::value::{Ctx, Value};
 use quickjs_sys as sys;
 use std::ffi::CString;
 use std::os::raw::{c_int, c_void};
-use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// The closure type behind [`Function::new`].
 type Closure = Box<dyn for<'a, 'js> Fn(&Args<'a, 'js>) -> Result<Value<'js>> + 'static>;
@@ -73,10 +72,10 @@ unsafe extern "C" fn call_closure(
     let data = unsafe { &*(opaque as *const ClosureData) };
     let ctx = unsafe { Ctx::from_raw(ctx) };
     let args = unsafe { Args::new(ctx, this, argc, argv, &data.name) };
-    match catch_unwind(AssertUnwindSafe(|| (data.f)(&args))) {
-        Ok(Ok(v)) => v.into_raw(),
-        Ok(Err(e)) => ctx.throw(e),
-        Err(panic) => ctx.throw(panic_error(&data.name, panic)),
+    let watch = crate::limits::InterruptWatch::start();
+    match crate::native::guarded(&data.name, || (data.f)(&args)) {
+        Ok(v) if watch.quiet() => v.into_raw(),
+        r => crate::native::finish(ctx, watch, r),
     }
 }
 

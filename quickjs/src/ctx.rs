@@ -143,7 +143,11 @@ impl<'js> Ctx<'js> {
     pub fn catch(self) -> Error {
         // SAFETY: ctx is live; we own the exception value.
         let exc = unsafe { Value::from_raw(self, sys::JS_GetException(self.as_raw())) };
-        Error::Thrown(self.describe(&exc))
+        let e = self.describe(&exc);
+        if crate::limits::is_interrupt(e.kind(), &e.message) {
+            crate::limits::note_interrupt(self);
+        }
+        Error::Thrown(e)
     }
 
     /// Name, message and stack of a thrown value. Bounded whatever the value

@@ -15,6 +15,13 @@
 //!   long conversion loop stops when the host's interrupt handler says so,
 //!   as a JS loop would; [`charge`] counts big copies (one poll per 4 KiB),
 //!   so a loop that hands megabytes to Rust reaches the handler as often.
+//! * **Interrupts stay raised**: JS cannot catch the interrupt error, but
+//!   Rust code can drop it (`let _ = f.call(())`, a conversion that tries
+//!   another type). Every interrupt that reaches Rust is counted
+//!   ([`note_interrupt`], from `Ctx::catch`), and a native call during which
+//!   one of its runtime's interrupts reached Rust ends with the interrupt,
+//!   whatever its Rust code returned ([`InterruptWatch`], in the native
+//!   boundary): the script cannot run on.
 //!
 //! Invariant: the thread-local path stack holds exactly the objects of the
 //! live `Nested` guards of this thread, innermost last (guards are dropped
@@ -23,7 +30,7 @@
 use crate::error::{Error, ErrorKind, Result};
 use crate::value::{Ctx, Value};
 use quickjs_sys as sys;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 /// How deeply conversions may nest (serde_json's default is 128).
 pub const MAX_DEPTH: usize = 128;
@@ -180,10 +187,70 @@ fn charge_slow(ctx: Ctx<'_>, bytes: usize) -> Result<()> {
     Ok(())
 }
 
+thread_local! {
+    /// How many interrupts reached Rust on this thread.
+    static INTERRUPTS: Cell<u64> = const { Cell::new(0) };
+    /// The runtime of the last one.
+    static INTERRUPTED_RT: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Records that `ctx`'s runtime's interrupt error reached Rust.
+#[cold]
+pub(crate) fn note_interrupt(ctx: Ctx<'_>) {
+    // SAFETY: ctx is live.
+    let rt = unsafe { sys::JS_GetRuntime(ctx.as_raw()) } as usize;
+    INTERRUPTED_RT.set(rt);
+    INTERRUPTS.set(INTERRUPTS.get().wrapping_add(1));
+}
+
+/// Watches one native call for interrupts of its runtime that reach Rust
+/// (a thread-local read at each end of the call, no write).
+#[derive(Clone, Copy)]
+pub(crate) struct InterruptWatch(u64);
+
+impl InterruptWatch {
+    #[inline(always)]
+    pub(crate) fn start() -> Self {
+        InterruptWatch(INTERRUPTS.get())
+    }
+
+    /// Whether no interrupt reached Rust since [`InterruptWatch::start`].
+    #[inline(always)]
+    pub(crate) fn quiet(self) -> bool {
+        INTERRUPTS.get() == self.0
+    }
+
+    /// The interrupt error if one of `ctx`'s runtime reached Rust since
+    /// [`InterruptWatch::start`] (the call must end with it).
+    #[inline(always)]
+    pub(crate) fn check(self, ctx: Ctx<'_>) -> Result<()> {
+        if self.quiet() {
+            return Ok(());
+        }
+        interrupted_in(ctx)
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn interrupted_in(ctx: Ctx<'_>) -> Result<()> {
+    // SAFETY: ctx is live.
+    if unsafe { sys::JS_GetRuntime(ctx.as_raw()) } as usize != INTERRUPTED_RT.get() {
+        return Ok(()); // another runtime's, handled by its own calls
+    }
+    Err(Error::Js {
+        kind: ErrorKind::InternalError,
+        message: INTERRUPTED.into(),
+    })
+}
+
+/// The engine's interrupt message.
+const INTERRUPTED: &str = "interrupted";
+
 /// Whether `e` is the engine's interrupt error (uncatchable in JS: when a
 /// Rust boundary throws it again, it must stay so).
 pub(crate) fn is_interrupt(kind: ErrorKind, message: &str) -> bool {
-    kind == ErrorKind::InternalError && message == "interrupted"
+    kind == ErrorKind::InternalError && message == INTERRUPTED
 }
 
 #[cfg(test)]

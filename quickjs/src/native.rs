@@ -409,9 +409,11 @@ where
     F: for<'a, 'js> FnOnce(&Args<'a, 'js>) -> Result<Value<'js>>,
 {
     let ctx = Ctx::from_raw(ctx);
+    let watch = crate::limits::InterruptWatch::start();
     match boundary(func, ctx, this, argc, argv, body) {
-        Ok(value) => value.into_raw(),
-        Err(e) => ctx.throw(e),
+        Ok(value) if watch.quiet() => value.into_raw(),
+        Ok(value) => finish(ctx, watch, Ok(value)),
+        Err(e) => finish(ctx, watch, Err(e)),
     }
 }
 
@@ -444,8 +446,24 @@ where
     Fut::Output: for<'js> IntoJs<'js> + Send + 'static,
 {
     let ctx = Ctx::from_raw(ctx);
-    match boundary(func, ctx, this, argc, argv, body) {
+    let watch = crate::limits::InterruptWatch::start();
+    match boundary(func, ctx, this, argc, argv, body).and_then(|f| watch.check(ctx).map(|()| f)) {
         Ok(future) => bridge::spawn(ctx, func.name, future),
+        Err(e) => ctx.throw(e),
+    }
+}
+
+/// The raw result of a call that failed, or during which an interrupt
+/// reached Rust (then the interrupt, whatever the call returned).
+#[cold]
+#[inline(never)]
+pub(crate) fn finish(
+    ctx: Ctx<'_>,
+    watch: crate::limits::InterruptWatch,
+    r: Result<Value<'_>>,
+) -> sys::JSValue {
+    match watch.check(ctx).and(r) {
+        Ok(value) => value.into_raw(),
         Err(e) => ctx.throw(e),
     }
 }
@@ -465,8 +483,14 @@ where
     F: for<'a> FnOnce(&Args<'a, 'js>) -> Result<T>,
 {
     let args = args(func, ctx, this, argc, argv)?;
-    catch_unwind(AssertUnwindSafe(|| body(&args)))
-        .unwrap_or_else(|panic| Err(panic_error(func.name, panic)))
+    guarded(func.name, || body(&args))
+}
+
+/// The panic boundary around Rust code that C calls: a panic becomes an
+/// `InternalError` naming `name`.
+#[inline(always)]
+pub(crate) fn guarded<T>(name: &str, body: impl FnOnce() -> Result<T>) -> Result<T> {
+    catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|panic| Err(panic_error(name, panic)))
 }
 
 #[inline(always)]

@@ -606,8 +606,8 @@ impl<'de, 'js> de::Deserializer<'de> for Deserializer<'js> {
                     visitor.visit_seq(Seq {
                         items: items.into_iter(),
                     })
-                } else if let Ok(Bytes(b)) = Bytes::from_js(v) {
-                    visitor.visit_byte_buf(b)
+                } else if crate::ArrayBuffer::is_binary(v) {
+                    visitor.visit_byte_buf(Bytes::from_js(v)?.0)
                 } else {
                     let obj = Object::from_js(v)?;
                     let keys = obj.keys()?;

@@ -9,6 +9,8 @@ use quickjs::serde::{from_value, to_value};
 use quickjs::{js, Context, Error, EvalKind, FileLoader, Function, Object, Runtime, Value};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// A sandboxed runtime: 64 MiB heap, 512 KiB stack, and a deadline from
@@ -24,11 +26,14 @@ impl Sandbox {
         Self::with_deadline(Duration::from_secs(20))
     }
     fn with_deadline(deadline: Duration) -> Self {
+        let start = Instant::now();
+        Self::with_handler(Box::new(move || start.elapsed() > deadline))
+    }
+    fn with_handler(handler: quickjs::InterruptHandler) -> Self {
         let rt = Runtime::new().unwrap();
         rt.set_memory_limit(Some(64 << 20));
         rt.set_max_stack_size(Some(512 << 10));
-        let start = Instant::now();
-        rt.set_interrupt_handler(Some(Box::new(move || start.elapsed() > deadline)));
+        rt.set_interrupt_handler(Some(handler));
         let ctx = Context::full(&rt).unwrap();
         ctx.with(|ctx| ctx.add_module(&HOSTILE)).unwrap();
         Sandbox { rt, ctx }
@@ -111,6 +116,19 @@ fn panics(msg: String) -> i32 {
     panic!("{msg}")
 }
 #[js]
+fn ignore(f: Function<'_>) -> bool {
+    // Drops whatever the callback throws, an interrupt included.
+    f.call::<_, Value>(()).is_ok()
+}
+#[js]
+async fn ignore_later(actx: quickjs::AsyncCtx, f: quickjs::Held) -> bool {
+    // The same, from a future polled by the job loop.
+    quickjs::sleep(Duration::from_millis(1)).await;
+    actx.with(|ctx| f.get::<Function>(ctx)?.call::<_, Value>(()).map(drop))
+        .and_then(|r| r)
+        .is_ok()
+}
+#[js]
 fn parse(v: Value<'_>) -> quickjs::Result<usize> {
     let j: serde_json::Value = from_value(&v)?;
     Ok(j.to_string().len())
@@ -138,7 +156,8 @@ impl Blob {
 }
 
 quickjs::module!(static HOSTILE = "m" {
-    call, count, numbers, keys, strlen, owned, bytes, bytes_then, twice, rest, panics, parse
+    call, count, numbers, keys, strlen, owned, bytes, bytes_then, twice, rest, panics, parse,
+    ignore, ignore_later
 } classes { Blob });
 
 // 1. Describing an exception is bounded, whatever it meets.
@@ -698,25 +717,127 @@ fn object_keys_of_a_hostile_object() {
 
 #[test]
 fn a_loop_of_native_calls_is_interrupted_by_the_handler() {
-    // The shape of a finding of the `eval` fuzz target (fuzz/findings/): a
-    // script that calls a native function in an endless loop must stop when
-    // the host's handler says so (here after 20 handler calls, as there).
-    let s = Sandbox::new();
-    let polls = std::sync::atomic::AtomicU32::new(0);
-    s.rt.set_interrupt_handler(Some(Box::new(move || {
-        polls.fetch_add(1, std::sync::atomic::Ordering::Relaxed) > 20
-    })));
+    // A finding of the `eval` fuzz target (now one of its seeds): a script
+    // calling a native function in an endless loop ran forever although
+    // the handler said "interrupt" 12,000 times: each interrupt landed in a
+    // type test inside the conversion (`instanceof DataView`, which ran JS
+    // and dropped its error), so the loop never saw it. Type tests run no
+    // JS now, and a dropped interrupt is raised again at the next poll.
+    let polls = Arc::new(AtomicU32::new(0));
+    let s = Sandbox::with_handler(counting_handler(&polls, 20));
     s.module("import { parse } from 'm'; globalThis.parse = parse")
         .unwrap();
     let start = Instant::now();
     let e = s
-        .run("const o = {}; o.a = +o; s = +o; for (;;) parse(o)")
+        .run("const o = {}; o.otryg99999999999999999ion9functions = +o; s = +o; for (;;) parse(o)")
         .unwrap_err();
     assert!(text(&e).contains("interrupted"), "{e}");
     assert!(
         start.elapsed() < Duration::from_secs(5),
         "{:?}",
         start.elapsed()
+    );
+    assert!(polls.load(Ordering::Relaxed) <= 22, "{polls:?}");
+    s.rt.set_interrupt_handler(None);
+    s.assert_healthy();
+}
+
+/// A handler that says "interrupt" from its `after`-th call on, counting
+/// its calls in `polls`.
+fn counting_handler(polls: &Arc<AtomicU32>, after: u32) -> quickjs::InterruptHandler {
+    let polls = polls.clone();
+    Box::new(move || polls.fetch_add(1, Ordering::Relaxed) >= after)
+}
+
+#[test]
+fn an_interrupt_that_rust_code_drops_still_ends_the_script() {
+    // `ignore` drops its callback's error. The callback's endless loop is
+    // interrupted, `ignore` returns normally, and the outer loop must end
+    // at its next poll (patch 0007), not run another callback.
+    let polls = Arc::new(AtomicU32::new(0));
+    let s = Sandbox::with_handler(counting_handler(&polls, 3));
+    let start = Instant::now();
+    let e = s
+        .module("import { ignore } from 'm'; for (;;) ignore(() => { for (;;) {} })")
+        .unwrap_err();
+    assert!(text(&e).contains("interrupted"), "{e}");
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+    assert!(polls.load(Ordering::Relaxed) <= 5, "{polls:?}");
+    s.rt.set_interrupt_handler(None);
+    s.assert_healthy();
+}
+
+#[test]
+fn an_interrupt_that_a_future_drops_rejects_its_promise() {
+    // The callback runs inside a future (polled by the job loop) that drops
+    // its error: the promise rejects with the interrupt instead of
+    // fulfilling, so the script's `await` ends the loop.
+    let polls = Arc::new(AtomicU32::new(0));
+    let s = Sandbox::with_handler(counting_handler(&polls, 3));
+    let start = Instant::now();
+    let e = s
+        .ctx
+        .with(|ctx| {
+            let p: quickjs::Promise = ctx.eval_with(
+                "import { ignore_later } from 'm'; for (;;) await ignore_later(() => { for (;;) {} })",
+                "main.js",
+                EvalKind::Module,
+            )?;
+            p.wait_for::<Value>(Duration::from_secs(20)).map(drop)
+        })
+        .unwrap_err();
+    assert!(text(&e).contains("interrupted"), "{e}");
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+    s.rt.set_interrupt_handler(None);
+    s.assert_healthy();
+}
+
+#[test]
+fn a_handler_that_says_stop_once_ends_the_whole_host_call() {
+    // A one-shot handler (a cancel flag that resets when read): its single
+    // "interrupt" is dropped by `ignore`, yet it ends the script (the
+    // handler is never asked again); the next host call runs normally.
+    let polls = Arc::new(AtomicU32::new(0));
+    let p = polls.clone();
+    let s = Sandbox::with_handler(Box::new(move || p.fetch_add(1, Ordering::Relaxed) == 2));
+    let e = s
+        .module("import { ignore } from 'm'; globalThis.ignore = ignore; for (;;) ignore(() => { for (;;) {} })")
+        .unwrap_err();
+    assert!(text(&e).contains("interrupted"), "{e}");
+    assert_eq!(polls.load(Ordering::Relaxed), 3);
+    s.assert_healthy();
+}
+
+#[test]
+fn type_tests_of_conversions_run_no_script_code() {
+    // A script replaces `DataView` (with a `Symbol.hasInstance`) and the
+    // typed arrays' `buffer` getter: conversions neither call them nor
+    // trust them.
+    let s = Sandbox::new();
+    s.module(
+        "import { parse, bytes } from 'm';
+         globalThis.ran = [];
+         const view = new DataView(new ArrayBuffer(5));
+         globalThis.DataView = function () {};
+         Object.defineProperty(DataView, Symbol.hasInstance, { value() { ran.push('hasInstance'); return true } });
+         const proto = Object.getPrototypeOf(Uint8Array.prototype);
+         Object.defineProperty(proto, 'buffer', { get() { ran.push('buffer'); return new ArrayBuffer(64) } });
+         Object.defineProperty(proto, 'byteLength', { get() { ran.push('byteLength'); return 64 } });
+         globalThis.r = [parse({ a: 1 }), bytes(view), bytes(new Uint8Array(3)), bytes(new Uint16Array(2).subarray(1))];",
+    )
+    .unwrap();
+    assert_eq!(s.script::<Vec<usize>>("r").unwrap(), [7, 5, 3, 2]);
+    assert_eq!(
+        s.script::<Vec<String>>("ran").unwrap(),
+        Vec::<String>::new()
     );
     s.assert_healthy();
 }
