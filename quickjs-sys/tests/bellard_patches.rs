@@ -4,11 +4,13 @@
 //! and 2026-06-04 (his current release; `tests/fixtures/bellard-2026-06-04`,
 //! from crates.io hirofa-quickjs-sys 0.16.1, folder `bellard/quickjs`):
 //! `patches/bellard/0001`, `0004` (all his releases), `bellard-<release>/0003`,
-//! `0006` (his code differs there) and the shared `patches/0002`, `0005`. The patched engine
+//! `0006` (his code differs there) and the shared `patches/0002`, `0005`, `0007`. The patched engine
 //! is compiled with the system C compiler and linked into a small C program
 //! whose own hooks count their calls, proving that `JS_ExecutePendingJob`
 //! calls `rust_run` when the job queue is empty, and that `JS_FreeContext`
-//! and `JS_FreeRuntime` report to the Rust layer (patch 0006). (The Rust module layer on this tree, with
+//! and `JS_FreeRuntime` report to the Rust layer (patch 0006), and that the
+//! Rust state slots of a runtime and a context start NULL and keep what is set
+//! (patch 0007). (The Rust module layer on this tree, with
 //! quickjs-libc and qjs, is tested end to end by the root crate's
 //! `tests/c_host.rs`.)
 
@@ -34,6 +36,13 @@ int JS_AddRust(JSContext *ctx, JSRuntime *rt) { return 0; }
 int main(void) {
     JSRuntime *rt = JS_NewRuntime();
     JSContext *ctx = JS_NewContext(rt), *job_ctx;
+    int state;
+    int slots_start_null = !JS_GetRuntimeRustState(rt) && !JS_GetContextRustState(ctx);
+    JS_SetRuntimeRustState(rt, &state);
+    JS_SetContextRustState(ctx, &state + 1);
+    printf("rust state slots: %s\n", slots_start_null && JS_GetRuntimeRustState(rt) == &state
+        && JS_GetContextRustState(ctx) == &state + 1 && !JS_GetRuntimeOpaque(rt)
+        && !JS_GetContextOpaque(ctx) ? "ok" : "broken");
     JSValue v = JS_Eval(ctx, "Promise.resolve(1).then(x => x)", 31, "<probe>", JS_EVAL_TYPE_GLOBAL);
     JS_FreeValue(ctx, v);
     int jobs = 0;
@@ -103,6 +112,7 @@ fn probe(release: &str) {
             "bellard/0004-qjs-registers-rust-modules.patch".into(),
             "patches/0005-export-interrupt-poll.patch".into(),
             format!("{own}/0006-context-released-hook.patch"),
+            "patches/0007-rust-state-slots.patch".into(),
         ]
     );
     patch::apply_series(&series, &tree).unwrap();
@@ -131,7 +141,8 @@ fn probe(release: &str) {
     // JS_ExecutePendingJob that found it empty).
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
-        "jobs 1, rust_run called 1 time(s)\n\
+        "rust state slots: ok\n\
+         jobs 1, rust_run called 1 time(s)\n\
          JS_FreeContext: context released 1 time(s)\n\
          JS_FreeRuntime: runtime released 1 time(s)\n"
     );

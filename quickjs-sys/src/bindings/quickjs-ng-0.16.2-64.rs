@@ -1698,6 +1698,24 @@ unsafe extern "C" {
 unsafe extern "C" {
     pub fn rust_context_released(ctx: *mut JSContext);
 }
+unsafe extern "C" {
+    pub fn JS_GetRuntimeRustState(rt: *mut JSRuntime) -> *mut ::std::os::raw::c_void;
+}
+unsafe extern "C" {
+    pub fn JS_SetRuntimeRustState(
+        rt: *mut JSRuntime,
+        state: *mut ::std::os::raw::c_void,
+    );
+}
+unsafe extern "C" {
+    pub fn JS_GetContextRustState(ctx: *mut JSContext) -> *mut ::std::os::raw::c_void;
+}
+unsafe extern "C" {
+    pub fn JS_SetContextRustState(
+        ctx: *mut JSContext,
+        state: *mut ::std::os::raw::c_void,
+    );
+}
 #[repr(C)]
 #[derive(Debug, Copy, Clone)]
 pub struct JSSABTab {
