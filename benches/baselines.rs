@@ -32,6 +32,8 @@ fn strlen(s: &str) -> i32 {
     s.len() as i32
 }
 
+quickjs::module!(static BENCH = "bench" { add, strlen });
+
 // Compiled by build.rs.
 #[link(name = "bench_c_add", kind = "static")]
 extern "C" {
@@ -202,7 +204,7 @@ fn call_benchmark() {
             ctx,
             "#[js] fn add(i32, i32) -> i32",
             "add",
-            (add::EXPORT.func, bench_c_add, 2),
+            (BENCH.function("add").unwrap().func, bench_c_add, 2),
             "function js_add(a, b) { return (a + b) | 0 }",
             ("(40, 2)", 42),
             "(i, 1)",
@@ -211,7 +213,7 @@ fn call_benchmark() {
             ctx,
             "#[js] fn strlen(&str) -> i32 ",
             "strlen",
-            (strlen::EXPORT.func, bench_c_strlen, 1),
+            (BENCH.function("strlen").unwrap().func, bench_c_strlen, 1),
             "function js_strlen(s) { return s.length }",
             ("('hello, world')", 12),
             "('hello, world')",

@@ -25,42 +25,6 @@
 extern "C" {
 #endif // __cplusplus
 
-#if defined(QUICKJS_RUST_BELLARD)
-/*
- Bellard's QuickJS has no runtime finalizers: its `JS_FreeRuntime` calls
- this hook (patch bellard-2021-03-27/0006) once every object is freed, so
- the executor, its wake fd and its wake callback live exactly as long as
- the runtime there too.
-
- # Safety
- Called by `JS_FreeRuntime(rt)` only.
- */
-void rust_runtime_released(JSRuntime *rt);
-#endif
-
-/*
- The host freed `ctx` (the patched public `JS_FreeContext` calls this
- first, patch 0006): its Rust futures are dropped now, unsettled, so they
- no longer count in `rust_pending` and none of their reactions runs; its
- held values are released; no new future starts in it. The engine frees
- the context itself when its last reference goes (its functions' realms:
- that may take a GC).
-
- # Safety
- `ctx` a live context, on its runtime's thread (other threads: ignored).
- */
-void rust_context_released(JSContext *ctx);
-
-/*
- Makes the calling thread the one that may use `rt`'s Rust state, for a
- host that moves a runtime to another thread (call it there, next to
- `JS_UpdateStackTop`). A `quickjs::Runtime` does this itself.
-
- # Safety
- `rt` a live runtime that no other thread uses from now on.
- */
-void rust_bind_thread(JSRuntime *rt);
-
 /*
  Settles the promises of `rt`'s Rust futures that completed. Called by the
  patched `JS_ExecutePendingJob` when its job queue is empty; enqueues jobs,
@@ -84,9 +48,10 @@ int rust_pending(JSRuntime *rt);
 
 /*
  The fd that becomes readable when a Rust future of `rt` can make progress
- (-1 before the first `JS_AddRust` or future). Poll it for reading;
- `rust_run` drains it. It lives exactly as long as `rt` (one per runtime,
- never replaced): add it to an epoll set once. Callable from any thread.
+ (-1 before the runtime has Rust state: the first `JS_AddRust`, future or
+ class). Poll it for reading; `rust_run` drains it. It lives exactly as
+ long as `rt` (one per runtime, never replaced): add it to an epoll set
+ once. Callable from any thread.
 
  # Safety
  `rt` must be a live runtime.
@@ -112,14 +77,51 @@ int rust_next_timeout(JSRuntime *rt);
  thread, which then calls `JS_ExecutePendingJob` (or `rust_run`). Never
  call into QuickJS from the callback. Timers of the runtime's own loop
  (`quickjs::sleep`) do not call it: after each run the host arms its own
- timer for `rust_next_timeout(rt)` milliseconds. `cb = NULL` removes it. Returns 0, or
- -1 if the executor could not be created. Call it on the JS thread.
+ timer for `rust_next_timeout(rt)` milliseconds. `cb = NULL` removes it.
+ Returns 0, or -1 if the runtime's state could not be made. Call it on
+ the JS thread the first time (it may make the state).
 
  # Safety
- `rt` must be a live runtime, used on this thread; `cb` must be safe to
- call from any thread with `opaque` until it is replaced or `rt` is freed.
+ `rt` must be a live runtime; `cb` must be safe to call from any thread
+ with `opaque` until it is replaced or `rt` is freed.
  */
 int rust_set_wake_callback(JSRuntime *rt, void (*cb)(void *opaque), void *opaque);
+
+/*
+ The host freed `ctx` (the patched public `JS_FreeContext` calls this
+ first, patch 0006): its Rust futures are dropped now, unsettled, so they
+ no longer count in `rust_pending` and none of their reactions runs; its
+ held values are released; no new future starts in it. The engine frees
+ the context itself when its last reference goes (its functions' realms:
+ that may take a GC).
+
+ # Safety
+ `ctx` a live context, on its runtime's thread (other threads: ignored).
+ */
+void rust_context_released(JSContext *ctx);
+
+/*
+ Makes the calling thread the one that may use `rt`'s Rust state, for a
+ host that moves a runtime to another thread (call it there, next to
+ `JS_UpdateStackTop`). A `quickjs::Runtime` does this itself.
+
+ # Safety
+ `rt` a live runtime that no other thread uses from now on.
+ */
+void rust_bind_thread(JSRuntime *rt);
+
+#if defined(QUICKJS_RUST_BELLARD)
+/*
+ Bellard's QuickJS has no runtime finalizers: its `JS_FreeRuntime` calls
+ this hook (patch `bellard-<release>/0006`) once every object is freed, so
+ the runtime's Rust state (executor, wake fd, wake callback) lives exactly
+ as long as the runtime there too.
+
+ # Safety
+ Called by `JS_FreeRuntime(rt)` only.
+ */
+void rust_runtime_released(JSRuntime *rt);
+#endif
 
 /*
  Declares this crate's modules (`rust`) in `ctx`: the C entry point of

@@ -10,10 +10,11 @@ fn the_committed_c_header_matches_the_rust_code() {
     let config = cbindgen::Config::from_file(root.join("cbindgen.toml")).unwrap();
     let mut generated = Vec::new();
     // The C entry points live in two files: the hooks in the quickjs
-    // crate's bridge, JS_AddRust in this crate (it names the modules).
+    // crate's `hooks.rs` (its whole C ABI), JS_AddRust in this crate (it
+    // names the modules).
     cbindgen::Builder::new()
         .with_config(config)
-        .with_src(root.join("quickjs/src/bridge.rs"))
+        .with_src(root.join("quickjs/src/hooks.rs"))
         .with_src(root.join("src/lib.rs"))
         .generate()
         .expect("cbindgen generates the header")

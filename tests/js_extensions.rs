@@ -323,7 +323,7 @@ fn no_js_runs_while_bytes_are_borrowed() {
     let rt = Runtime::new().unwrap();
     let ctx = Context::full(&rt).unwrap();
     {
-        let _guard = quickjs::native::NoJsGuard::enter();
+        let _guard = quickjs::NoJsGuard::enter();
         assert!(rt.run_pending_jobs().is_err());
         let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ctx.with(|_| ())));
         assert!(r.is_err());

@@ -1,12 +1,15 @@
 //! `#[js]` on a struct (the class) and on its impl block (the members).
 
-use crate::params::{self, c_name, ts_return, ts_signature, Receiver};
+use crate::params::{self, c_name, ts_return, CallKind, Receiver};
 use crate::Options;
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
 use syn::{ImplItem, ItemImpl, ItemStruct, LitStr, Type, Visibility};
 
 pub fn expand_struct(s: &ItemStruct, opts: Options) -> syn::Result<TokenStream> {
+    let krate = opts.krate();
+    let p = quote!(#krate::__private);
     if !s.generics.params.is_empty() {
         return Err(syn::Error::new_spanned(
             &s.generics,
@@ -63,7 +66,7 @@ pub fn expand_struct(s: &ItemStruct, opts: Options) -> syn::Result<TokenStream> 
             quote!(::std::option::Option::None),
         ),
         (Some(parent), Some((member, ty))) => (
-            quote!(::std::option::Option::Some(<#parent as ::quickjs::JsClass>::class)),
+            quote!(::std::option::Option::Some(<#parent as #p::JsClass>::class)),
             quote!(::std::option::Option::Some({
                 // The parent part of a value of this class.
                 unsafe fn upcast(p: *mut ()) -> *mut () {
@@ -97,8 +100,8 @@ pub fn expand_struct(s: &ItemStruct, opts: Options) -> syn::Result<TokenStream> 
     };
     let (base_trace, base_traced) = match &base {
         Some((member, ty)) => (
-            quote!(::quickjs::class::Traced::trace_fields(&self.#member, tracer);),
-            quote!(<#ty as ::quickjs::class::Traced>::TRACED),
+            quote!(#p::Traced::trace_fields(&self.#member, tracer);),
+            quote!(<#ty as #p::Traced>::TRACED),
         ),
         None => (quote!(), quote!(false)),
     };
@@ -115,29 +118,29 @@ pub fn expand_struct(s: &ItemStruct, opts: Options) -> syn::Result<TokenStream> 
             #[doc(hidden)]
             pub const __JS_C_NAME: &'static ::std::ffi::CStr = #c;
             #[doc(hidden)]
-            pub const __JS_PARENT: ::std::option::Option<fn() -> &'static ::quickjs::class::ClassDef> = #parent;
+            pub const __JS_PARENT: ::std::option::Option<fn() -> &'static #p::ClassDef> = #parent;
             #[doc(hidden)]
             pub const __JS_UPCAST: ::std::option::Option<unsafe fn(*mut ()) -> *mut ()> = #upcast;
         }
 
-        impl ::quickjs::TypeScript for #ident {
+        impl #p::TypeScript for #ident {
             fn ts() -> ::std::string::String {
                 #name.into()
             }
         }
 
-        impl ::quickjs::class::Traced for #ident {
+        impl #p::Traced for #ident {
             const TRACED: bool = #traced_any;
-            fn trace_fields(&self, tracer: &mut ::quickjs::held::Tracer) {
-                #( ::quickjs::held::Trace::trace(&self.#traced, tracer); )*
+            fn trace_fields(&self, tracer: &mut #p::Tracer) {
+                #( #p::Trace::trace(&self.#traced, tracer); )*
                 #base_trace
             }
         }
 
         /// A new JS instance of the class holding this value.
-        impl<'js> ::quickjs::IntoJs<'js> for #ident {
-            fn into_js(self, ctx: ::quickjs::Ctx<'js>) -> ::quickjs::Result<::quickjs::Value<'js>> {
-                ::quickjs::class::instance(ctx, self, ::std::option::Option::None)
+        impl<'js> #p::IntoJs<'js> for #ident {
+            fn into_js(self, ctx: #p::Ctx<'js>) -> #p::Result<#p::Value<'js>> {
+                #p::instance(ctx, self, ::std::option::Option::None)
             }
         }
     })
@@ -179,7 +182,8 @@ struct Member {
     konst: syn::Ident,
 }
 
-pub fn expand_impl(imp: &ItemImpl) -> syn::Result<TokenStream> {
+pub fn expand_impl(imp: &ItemImpl, krate: &TokenStream) -> syn::Result<TokenStream> {
+    let p = quote!(#krate::__private);
     if imp.trait_.is_some() || !imp.generics.params.is_empty() {
         return Err(syn::Error::new_spanned(
             imp,
@@ -224,40 +228,45 @@ pub fn expand_impl(imp: &ItemImpl) -> syn::Result<TokenStream> {
             continue;
         }
         let sig = &f.sig;
-        let p = params::parse(sig, true)?;
+        let params = params::parse(sig, Some(self_ty), krate)?;
+        let mut accessor_check = quote!();
         let ident = &sig.ident;
         let is_async = sig.asyncness.is_some();
         let kind = if opts.constructor {
-            if p.receiver != Receiver::None || is_async {
+            if params.receiver != Receiver::None || is_async {
                 return Err(syn::Error::new_spanned(sig, "#[js(constructor)]: a synchronous associated function without `self` that returns Self (or Result<Self, E>)"));
             }
             Kind::Constructor
         } else if opts.get || opts.set {
-            if p.receiver == Receiver::None || is_async {
+            if params.receiver == Receiver::None || is_async {
                 return Err(syn::Error::new_spanned(
                     sig,
                     "#[js(get)]/#[js(set)]: a synchronous method on `&self` / `&mut self`",
                 ));
             }
-            let n = p.ts_params.len();
-            if opts.get && n != 0 {
-                return Err(syn::Error::new_spanned(
-                    &sig.inputs,
-                    "#[js(get)]: a getter takes no arguments",
-                ));
-            }
-            if opts.set && n != 1 {
-                return Err(syn::Error::new_spanned(
-                    &sig.inputs,
+            // The types say how many JS arguments there are (a `Ctx` is none).
+            let arity = params.arity(krate);
+            let (want, msg) = if opts.get {
+                (quote!((0, 0)), "#[js(get)]: a getter takes no arguments")
+            } else {
+                (
+                    quote!((1, 1)),
                     "#[js(set)]: a setter takes exactly one argument",
-                ));
-            }
+                )
+            };
+            accessor_check = quote_spanned! {sig.inputs.span()=>
+                const _: () = {
+                    let (r, m) = #arity;
+                    let (wr, wm): (u32, u32) = #want;
+                    ::std::assert!(r == wr && m == wm, #msg);
+                };
+            };
             if opts.get {
                 Kind::Getter
             } else {
                 Kind::Setter
             }
-        } else if p.receiver == Receiver::None {
+        } else if params.receiver == Receiver::None {
             Kind::Static
         } else {
             Kind::Method
@@ -278,70 +287,40 @@ pub fn expand_impl(imp: &ItemImpl) -> syn::Result<TokenStream> {
         };
         let konst = format_ident!("__JS_{}{}", tag, ident.to_string().to_uppercase());
         let tramp = format_ident!("__js_{}{}", tag.to_lowercase(), ident);
-        let conversions = &p.conversions;
-        let call_args = &p.call_args;
-        let bytes = p.bytes_prologue();
-        let recv = match p.receiver {
-            Receiver::Mut => {
-                quote!(let mut __recv = args.this::<::quickjs::ClassMut<'_, Self>>()?;)
-            }
-            _ => quote!(let __recv = args.this::<::quickjs::ClassRef<'_, Self>>()?;),
+        let call_kind = match (&kind, is_async) {
+            (Kind::Constructor, _) => CallKind::Constructor,
+            (_, true) => CallKind::Async,
+            _ => CallKind::Sync,
         };
-        let body = match (&kind, is_async) {
-            (Kind::Constructor, _) => quote! {
-                ::quickjs::class::construct::<Self, _>(&Self::#konst, ctx, this, argc, argv, |args| {
-                    #(#conversions)*
-                    #bytes
-                    ::quickjs::class::IntoInstance::into_instance(Self::#ident(#(#call_args),*))
-                })
-            },
-            (Kind::Static, false) => quote! {
-                ::quickjs::native::call(&Self::#konst, ctx, this, argc, argv, |args| {
-                    #(#conversions)*
-                    #bytes
-                    ::quickjs::IntoJs::into_js(Self::#ident(#(#call_args),*), args.ctx())
-                })
-            },
-            (Kind::Static, true) => quote! {
-                ::quickjs::native::call_async(&Self::#konst, ctx, this, argc, argv, |args| {
-                    #(#conversions)*
-                    ::std::result::Result::Ok(Self::#ident(#(#call_args),*))
-                })
-            },
-            (_, false) => quote! {
-                ::quickjs::native::call(&Self::#konst, ctx, this, argc, argv, |args| {
-                    #(#conversions)*
-                    #recv
-                    #bytes
-                    ::quickjs::IntoJs::into_js(__recv.#ident(#(#call_args),*), args.ctx())
-                })
-            },
-            (_, true) => quote! {
-                ::quickjs::native::call_async(&Self::#konst, ctx, this, argc, argv, |args| {
-                    #(#conversions)*
-                    let __recv: Self = ::std::clone::Clone::clone(&*args.this::<::quickjs::ClassRef<'_, Self>>()?);
-                    ::std::result::Result::Ok(async move { __recv.#ident(#(#call_args),*).await })
-                })
-            },
+        let target = match params.receiver {
+            Receiver::None => quote!(Self::#ident),
+            _ => quote!(#ident),
         };
+        let mut checks = params.checks(krate);
+        checks.extend(accessor_check);
+        let body = params.call_body(krate, &quote!(Self::#konst), &target, call_kind);
+        let body = quote!({ #checks #body });
         let ts = match kind {
-            Kind::Constructor | Kind::Setter => ts_signature(&p, None),
-            _ => ts_signature(&p, Some(ts_return(sig))),
+            Kind::Constructor | Kind::Setter => params.ts_signature(krate, None),
+            _ => params.ts_signature(krate, Some(ts_return(sig, krate))),
         };
-        let trampoline = params::trampoline(&tramp, &body);
+        let trampoline = params::trampoline(&tramp, &body, krate);
         let full_name = format!("{rust_name}.{js_name}");
         let js_lit = LitStr::new(&js_name, ident.span());
         let c = c_name(&js_lit)?;
-        let (required, max) = (p.required, p.max);
+        let arity = params.arity(krate);
         items.push(quote! {
             #[doc(hidden)]
-            pub const #konst: ::quickjs::NativeFunction = ::quickjs::NativeFunction {
-                name: #full_name,
-                c_name: #c,
-                required: #required,
-                max: #max,
-                func: Self::#tramp,
-                ts: #ts,
+            pub const #konst: #p::NativeFunction = {
+                const ARITY: (u32, u32) = #arity;
+                #p::NativeFunction {
+                    name: #full_name,
+                    c_name: #c,
+                    required: ARITY.0,
+                    max: ARITY.1,
+                    func: Self::#tramp,
+                    ts: #ts,
+                }
             };
             #[doc(hidden)]
             #trampoline
@@ -404,7 +383,7 @@ pub fn expand_impl(imp: &ItemImpl) -> syn::Result<TokenStream> {
             None => quote!(::std::option::Option::None),
         };
         let (g, s) = (opt(g), opt(s));
-        quote!(::quickjs::class::Accessor { name: #n, c_name: #c, get: #g, set: #s })
+        quote!(#p::Accessor { name: #n, c_name: #c, get: #g, set: #s })
     });
     Ok(quote! {
         #clean
@@ -414,18 +393,18 @@ pub fn expand_impl(imp: &ItemImpl) -> syn::Result<TokenStream> {
             #(#items)*
         }
 
-        impl ::quickjs::JsClass for #self_ty {
-            fn class() -> &'static ::quickjs::class::ClassDef {
-                static DEF: ::quickjs::class::ClassDef = ::quickjs::class::ClassDef {
+        impl #p::JsClass for #self_ty {
+            fn class() -> &'static #p::ClassDef {
+                static DEF: #p::ClassDef = #p::ClassDef {
                     name: <#self_ty>::__JS_NAME,
                     c_name: <#self_ty>::__JS_C_NAME,
                     constructor: #ctor,
                     methods: &[#(#methods),*],
                     accessors: &[#(#accessors),*],
                     statics: &[#(#statics),*],
-                    finalizer: ::quickjs::class::finalize::<#self_ty>,
-                    gc_mark: if <#self_ty as ::quickjs::class::Traced>::TRACED {
-                        ::std::option::Option::Some(::quickjs::held::mark::<#self_ty>)
+                    finalizer: #p::finalize::<#self_ty>,
+                    gc_mark: if <#self_ty as #p::Traced>::TRACED {
+                        ::std::option::Option::Some(#p::mark::<#self_ty>)
                     } else {
                         ::std::option::Option::None
                     },
@@ -443,7 +422,7 @@ pub fn expand_impl(imp: &ItemImpl) -> syn::Result<TokenStream> {
                         }
                         s + "}"
                     },
-                    global_id: ::std::sync::atomic::AtomicU32::new(0),
+                    ids: #p::ClassIds::NEW,
                 };
                 &DEF
             }

@@ -14,21 +14,30 @@
 //! ```
 //!
 //! **Functions.** The function stays as written. Beside it, `#[js]`
-//! generates a module of the same name holding `EXPORT`, the function's
-//! `NativeFunction` descriptor, and its `extern "C"` trampoline, which
-//! checks the argument count, converts every argument with `FromJs` (a
-//! failure names the function, the position and what was expected), calls
-//! the function inside the panic boundary and converts the result with
-//! `IntoJs` (`Err` is thrown, its kind chosen by a `quickjs::Error`).
-//! Parameters: any `FromJs` type; `&str` (borrowed, no copy); `&[u8]`
-//! (borrowed from a JS buffer, no copy; the other parameters must then be
-//! plain data, and no JS runs while the bytes are borrowed); `&T` /
-//! `&mut T` of a `#[js]` class; trailing `Option<T>` are optional (the JS
-//! `length` counts the required ones); a last `Rest<T>` takes the remaining
-//! arguments; `Ctx` (sync) or `AsyncCtx` (async) give the context and
-//! `This<T>` the call's `this` (these three are not JS arguments). An
+//! generates one hidden constant, `__js_export_<name>`: the function's
+//! `NativeFunction` descriptor, holding its `extern "C"` trampoline (no
+//! other item, so nothing shadows the names around it: a `#[js] fn rand`
+//! next to `use rand::Rng` compiles). `quickjs::module!` lists functions by
+//! their own names and finds the constants. The trampoline checks the
+//! argument count, converts every argument (a failure names the function,
+//! the position and what was expected), calls the function inside the one
+//! C boundary and converts the result with `IntoJs` (`Err` is thrown, its
+//! kind chosen by a `quickjs::Error`).
+//!
+//! **Parameters** are whatever implements `quickjs::native::FromParam`,
+//! which lets the type itself say whether it takes a JS argument, how it
+//! counts toward the arity and what its TypeScript is: any `FromJs` type
+//! with a TypeScript name (trailing `Option<T>` are optional: the JS
+//! `length` counts the required ones), a last `Rest<T>` (the remaining
+//! arguments), `Ctx` (sync) or `AsyncCtx` (async) for the context and
+//! `This<T>` for the call's `this`, under any name or alias. References
+//! borrow for the call: `&str` (no copy), `&[u8]` (from a JS buffer, no
+//! copy; the other parameters must then be plain data, and no JS runs while
+//! the bytes are borrowed), `&T` / `&mut T` of a `#[js]` class. An
 //! `async fn` returns a Promise. `#[js(name = "jsName")]` exports under
-//! another name. `#[js]` functions are module-level items.
+//! another name; `#[js(crate = "path")]` names the `quickjs` crate when it
+//! is renamed (e.g. `#[js(crate = "qjs")]`; on a struct and its impl block
+//! too).
 //!
 //! **Classes.** `#[js]` on a struct makes it a JS class (`#[js(name = ..)]`
 //! renames it); `#[js]` on its impl block exports the members:
@@ -50,10 +59,12 @@
 mod class;
 mod params;
 
-use params::{c_name, ts_return, ts_signature};
+mod module;
+
+use params::{c_name, ts_return, CallKind};
 use proc_macro::TokenStream;
 use proc_macro2::Span;
-use quote::{quote, quote_spanned};
+use quote::{format_ident, quote, quote_spanned};
 use syn::{parse_macro_input, Item, ItemFn, LitStr};
 
 /// Options of `#[js(...)]`.
@@ -67,6 +78,8 @@ pub(crate) struct Options {
     pub extends: Option<syn::Path>,
     pub base: bool,
     pub trace: bool,
+    /// `crate = "path"`: how the generated code names the `quickjs` crate.
+    pub krate: Option<syn::Path>,
     /// Each option given, with its path (for errors where it does not apply).
     pub given: Vec<syn::Path>,
 }
@@ -111,12 +124,23 @@ impl Options {
             self.base = true;
         } else if meta.path.is_ident("trace") {
             self.trace = true;
+        } else if meta.path.is_ident("crate") {
+            let lit: LitStr = meta.value()?.parse()?;
+            self.krate = Some(lit.parse()?);
         } else {
             return Err(meta.error(
-                "#[js]: unknown option (expected `name = \"...\"`, `constructor`, `get`, `set`, `skip`, `extends = Class`, `base` or `trace`)",
+                "#[js]: unknown option (expected `name = \"...\"`, `constructor`, `get`, `set`, `skip`, `extends = Class`, `base`, `trace` or `crate = \"path\"`)",
             ));
         }
         Ok(())
+    }
+
+    /// The path of the `quickjs` crate in the generated code.
+    pub(crate) fn krate(&self) -> proc_macro2::TokenStream {
+        match &self.krate {
+            Some(p) => quote!(#p),
+            None => quote!(::quickjs),
+        }
     }
 }
 
@@ -130,14 +154,14 @@ pub fn js(attr: TokenStream, item: TokenStream) -> TokenStream {
     let item = parse_macro_input!(item as Item);
     let out = match &item {
         Item::Fn(f) => opts
-            .only(&["name"], "a function")
-            .and_then(|()| expand_fn(f, opts.name)),
+            .only(&["name", "crate"], "a function")
+            .and_then(|()| expand_fn(f, &opts)),
         Item::Struct(s) => opts
-            .only(&["name", "extends"], "a struct")
+            .only(&["name", "extends", "crate"], "a struct")
             .and_then(|()| class::expand_struct(s, opts)),
         Item::Impl(i) => opts
-            .only(&[], "an impl block (its members take them)")
-            .and_then(|()| class::expand_impl(i)),
+            .only(&["crate"], "an impl block (its members take the others)")
+            .and_then(|()| class::expand_impl(i, &opts.krate())),
         other => Err(syn::Error::new_spanned(
             other,
             "#[js] goes on a function, a struct or the struct's impl block",
@@ -158,38 +182,34 @@ pub fn js(attr: TokenStream, item: TokenStream) -> TokenStream {
     }
 }
 
-fn expand_fn(func: &ItemFn, js_name: Option<LitStr>) -> syn::Result<proc_macro2::TokenStream> {
+fn expand_fn(func: &ItemFn, opts: &Options) -> syn::Result<proc_macro2::TokenStream> {
+    let krate = opts.krate();
     let sig = &func.sig;
-    let p = params::parse(sig, false)?;
-    let is_async = sig.asyncness.is_some();
+    let p = params::parse(sig, None, &krate)?;
+    let kind = if sig.asyncness.is_some() {
+        CallKind::Async
+    } else {
+        CallKind::Sync
+    };
     let ident = &sig.ident;
     let vis = &func.vis;
-    let name = js_name.unwrap_or_else(|| LitStr::new(&ident.to_string(), ident.span()));
+    let name = opts
+        .name
+        .clone()
+        .unwrap_or_else(|| LitStr::new(&ident.to_string(), ident.span()));
     let c_name = c_name(&name)?;
-    let (required, max) = (p.required, p.max);
-    let conversions = &p.conversions;
-    let call_args = &p.call_args;
-    let bytes = p.bytes_prologue();
-    let ts = ts_signature(&p, Some(ts_return(sig)));
-    let body = if is_async {
-        quote! {
-            ::quickjs::native::call_async(&EXPORT, ctx, this, argc, argv, |args| {
-                #(#conversions)*
-                ::std::result::Result::Ok(super::#ident(#(#call_args),*))
-            })
-        }
-    } else {
-        quote! {
-            ::quickjs::native::call(&EXPORT, ctx, this, argc, argv, |args| {
-                #(#conversions)*
-                #bytes
-                ::quickjs::IntoJs::into_js(super::#ident(#(#call_args),*), args.ctx())
-            })
-        }
-    };
-    let trampoline = params::trampoline(&syn::Ident::new("trampoline", Span::call_site()), &body);
+    let export = format_ident!("__js_export_{}", ident);
+    let arity = p.arity(&krate);
+    let checks = p.checks(&krate);
+    let ts = p.ts_signature(&krate, Some(ts_return(sig, &krate)));
+    let body = p.call_body(&krate, &quote!(#export), &quote!(#ident), kind);
+    let trampoline = params::trampoline(
+        &syn::Ident::new("trampoline", Span::call_site()),
+        &body,
+        &krate,
+    );
     let doc = format!(
-        "`#[js]` export of [`{ident}()`]({ident}()): JS name `{}`.",
+        "`#[js]` export of [`{ident}()`]({ident}()): JS name `{}` (list the function in `quickjs::module!`).",
         name.value()
     );
     let span = Span::call_site();
@@ -197,21 +217,28 @@ fn expand_fn(func: &ItemFn, js_name: Option<LitStr>) -> syn::Result<proc_macro2:
         #func
 
         #[doc = #doc]
-        #[allow(non_snake_case, unused_imports)]
-        #vis mod #ident {
-            use super::*;
-
-            /// The descriptor that `quickjs::module!` lists.
-            pub const EXPORT: ::quickjs::NativeFunction = ::quickjs::NativeFunction {
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals)]
+        #vis const #export: #krate::__private::NativeFunction = {
+            #checks
+            #trampoline
+            const ARITY: (u32, u32) = #arity;
+            #krate::__private::NativeFunction {
                 name: #name,
                 c_name: #c_name,
-                required: #required,
-                max: #max,
+                required: ARITY.0,
+                max: ARITY.1,
                 func: trampoline,
                 ts: #ts,
-            };
-
-            #trampoline
-        }
+            }
+        };
     })
+}
+
+/// The body of `quickjs::module!` (which passes `$crate` first); see there.
+#[doc(hidden)]
+#[proc_macro]
+pub fn __module(input: TokenStream) -> TokenStream {
+    let def = parse_macro_input!(input as module::ModuleDef);
+    module::expand(def).into()
 }

@@ -1,12 +1,19 @@
-//! Turning a Rust signature into a trampoline's argument handling: which
-//! parameters are JS arguments (and how each converts), which are special
-//! (`Ctx`, `AsyncCtx`, `This<T>`, `Rest<T>`), the arity, and the
-//! TypeScript signature.
+//! A Rust signature → what a trampoline does with the call: one binding per
+//! parameter, the arity, the TypeScript signature, and the body that calls
+//! the function (the one body builder for functions and methods).
+//!
+//! Parameters are classified by the type system, not by how their type is
+//! spelled: each type's `FromParam` impl says whether it takes a JS
+//! argument, how it counts toward the arity and its TypeScript (so `Ctx`
+//! imported under another name, or an alias of `Option<T>`, work). The
+//! macro looks at syntax only where the type's shape matters: references
+//! (`&str`, `&[u8]`, `&T`/`&mut T` of a class borrow from a holder that
+//! lives for the call) and `self`.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{FnArg, GenericArgument, Pat, PathArguments, ReturnType, Signature, Type};
+use syn::{FnArg, Pat, ReturnType, Signature, Type};
 
 /// The receiver of a method.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -16,117 +23,86 @@ pub enum Receiver {
     Mut,
 }
 
+/// One parameter.
+struct Param {
+    /// The variable holding the converted value (or its holder).
+    var: syn::Ident,
+    /// The type that converts (`FromParam`), lifetimes erased.
+    ty: Type,
+    /// The expression passed to the Rust function.
+    call_arg: TokenStream,
+    /// The parameter's name, for TypeScript.
+    name: String,
+    /// A `&[u8]` parameter: the slice variable (taken after every other
+    /// conversion, under a `NoJsGuard`).
+    bytes: Option<syn::Ident>,
+    /// A `&mut T` parameter: its holder is bound mutably.
+    mutable: bool,
+}
+
 /// What a trampoline needs from a signature.
 pub struct Params {
-    /// Statements converting the arguments (`let argN = ...;`), in order.
-    pub conversions: Vec<TokenStream>,
-    /// The expressions passed to the Rust function.
-    pub call_args: Vec<TokenStream>,
-    pub required: u32,
-    pub max: u32,
-    /// Expressions (`String`) of the TypeScript parameters.
-    pub ts_params: Vec<TokenStream>,
+    params: Vec<Param>,
     pub receiver: Receiver,
-    /// `&[u8]` parameters: `(JsBytes variable, slice variable)`. Their
-    /// slices are taken after every conversion (and the receiver's borrow),
-    /// inside a `NoJsGuard`: see [`Params::bytes_prologue`].
-    pub bytes: Vec<(syn::Ident, syn::Ident, usize)>,
-}
-
-impl Params {
-    /// What runs between the conversions and the call: with `&[u8]`
-    /// parameters, forbid JS and take the slices.
-    pub fn bytes_prologue(&self) -> TokenStream {
-        if self.bytes.is_empty() {
-            return quote!();
-        }
-        let vars = self.bytes.iter().map(|b| &b.0);
-        let slices = self.bytes.iter().map(|b| &b.1);
-        let positions = self.bytes.iter().map(|b| b.2);
-        quote! {
-            let __no_js = ::quickjs::native::NoJsGuard::enter();
-            // SAFETY: until the call returns no JS runs: the function's other
-            // parameters are plain data (checked by #[js]) and the guard
-            // makes the safe API refuse to run JS, so the buffers stay put.
-            #[allow(unused_unsafe)]
-            let (#(#slices,)*) = unsafe { (#(args.bytes_slice(&#vars, #positions)?,)*) };
-        }
-    }
-}
-
-/// Plain data: converting it or holding it cannot run or reach JS.
-fn is_inert(ty: &Type) -> bool {
-    match ty {
-        Type::Reference(r) if r.mutability.is_none() => {
-            is_str(&r.elem) || matches!(&*r.elem, Type::Slice(s) if is_named(&s.elem, "u8"))
-        }
-        Type::Tuple(t) => t.elems.iter().all(is_inert),
-        _ => {
-            for wrapper in ["Option", "Vec", "Rest"] {
-                if let Some(t) = inner(ty, wrapper) {
-                    return is_inert(&t);
-                }
-            }
-            last_ident(ty).is_some_and(|s| {
-                s.arguments.is_empty()
-                    && [
-                        "i8", "i16", "i32", "i64", "isize", "u8", "u16", "u32", "u64", "usize",
-                        "f32", "f64", "bool", "char", "String", "Bytes", "BigInt",
-                    ]
-                    .iter()
-                    .any(|n| s.ident == n)
-            })
-        }
-    }
+    is_async: bool,
 }
 
 /// `ty` with every named lifetime replaced by `'_` (inferred where the
 /// trampoline uses it: the function's own lifetimes are not in scope there).
 pub fn erase_lifetimes(ty: &Type) -> Type {
-    struct Eraser;
-    impl syn::visit_mut::VisitMut for Eraser {
+    replace_lifetimes(ty, "'_")
+}
+
+/// `ty` with every lifetime but `'static` replaced by `to`.
+fn replace_lifetimes(ty: &Type, to: &str) -> Type {
+    struct Replace<'a>(&'a str);
+    impl syn::visit_mut::VisitMut for Replace<'_> {
         fn visit_lifetime_mut(&mut self, l: &mut syn::Lifetime) {
             if l.ident != "static" {
-                *l = syn::Lifetime::new("'_", l.span());
+                *l = syn::Lifetime::new(self.0, l.span());
             }
+        }
+        fn visit_type_reference_mut(&mut self, r: &mut syn::TypeReference) {
+            if r.lifetime.is_none() && self.0 == "'static" {
+                r.lifetime = Some(syn::Lifetime::new("'static", r.and_token.span));
+            }
+            syn::visit_mut::visit_type_reference_mut(self, r);
         }
     }
     let mut ty = ty.clone();
-    syn::visit_mut::VisitMut::visit_type_mut(&mut Eraser, &mut ty);
+    syn::visit_mut::VisitMut::visit_type_mut(&mut Replace(to), &mut ty);
     ty
-}
-
-fn last_ident(ty: &Type) -> Option<&syn::PathSegment> {
-    match ty {
-        Type::Path(p) if p.qself.is_none() => p.path.segments.last(),
-        _ => None,
-    }
-}
-
-/// `Name<T>` -> `T`.
-fn inner(ty: &Type, name: &str) -> Option<Type> {
-    let seg = last_ident(ty)?;
-    if seg.ident != name {
-        return None;
-    }
-    let PathArguments::AngleBracketed(a) = &seg.arguments else {
-        return None;
-    };
-    a.args.iter().find_map(|g| match g {
-        GenericArgument::Type(t) => Some(t.clone()),
-        _ => None,
-    })
-}
-
-fn is_named(ty: &Type, name: &str) -> bool {
-    last_ident(ty).is_some_and(|s| s.ident == name)
 }
 
 fn is_str(ty: &Type) -> bool {
     matches!(ty, Type::Path(p) if p.qself.is_none() && p.path.is_ident("str"))
 }
 
-pub fn parse(sig: &Signature, in_class: bool) -> syn::Result<Params> {
+fn is_u8(ty: &Type) -> bool {
+    matches!(ty, Type::Path(p) if p.qself.is_none() && p.path.is_ident("u8"))
+}
+
+/// `ty` with `Self` replaced by `self_ty` (the generated checks and
+/// constants are items of their own, where `Self` does not reach).
+fn replace_self(ty: &Type, self_ty: &Type) -> Type {
+    struct Replace<'a>(&'a Type);
+    impl syn::visit_mut::VisitMut for Replace<'_> {
+        fn visit_type_mut(&mut self, t: &mut Type) {
+            if matches!(t, Type::Path(p) if p.qself.is_none() && p.path.is_ident("Self")) {
+                *t = self.0.clone();
+            } else {
+                syn::visit_mut::visit_type_mut(self, t);
+            }
+        }
+    }
+    let mut ty = ty.clone();
+    syn::visit_mut::VisitMut::visit_type_mut(&mut Replace(self_ty), &mut ty);
+    ty
+}
+
+/// The parameters of `sig`; `self_ty` for the methods of a class.
+pub fn parse(sig: &Signature, self_ty: Option<&Type>, krate: &TokenStream) -> syn::Result<Params> {
+    let in_class = self_ty.is_some();
     let is_async = sig.asyncness.is_some();
     if sig
         .generics
@@ -145,20 +121,10 @@ pub fn parse(sig: &Signature, in_class: bool) -> syn::Result<Params> {
             "#[js] functions cannot be variadic",
         ));
     }
-    let mut p = Params {
-        conversions: Vec::new(),
-        call_args: Vec::new(),
-        required: 0,
-        max: 0,
-        ts_params: Vec::new(),
-        receiver: Receiver::None,
-        bytes: Vec::new(),
-    };
-    let mut js_index = 0usize;
-    let mut optional_tail = 0u32;
-    let mut rest = false;
-    let inputs: Vec<_> = sig.inputs.iter().collect();
-    for (i, input) in inputs.iter().enumerate() {
+    let p = quote!(#krate::__private);
+    let mut params = Vec::new();
+    let mut receiver = Receiver::None;
+    for (i, input) in sig.inputs.iter().enumerate() {
         let arg = match input {
             FnArg::Receiver(r) => {
                 if !in_class {
@@ -173,7 +139,7 @@ pub fn parse(sig: &Signature, in_class: bool) -> syn::Result<Params> {
                         "#[js] methods take `&self` or `&mut self` (JS owns the object)",
                     ));
                 }
-                p.receiver = if r.mutability.is_some() {
+                receiver = if r.mutability.is_some() {
                     if is_async {
                         return Err(syn::Error::new_spanned(r, "async #[js] methods take `&self`: the future works on a clone of the value (`Self: Clone`)"));
                     }
@@ -191,100 +157,51 @@ pub fn parse(sig: &Signature, in_class: bool) -> syn::Result<Params> {
                 "#[js] parameters must be plain names",
             ));
         };
-        let pname = pat.ident.to_string();
-        let pname = pname.trim_start_matches('_').to_string();
+        let name = pat.ident.to_string().trim_start_matches('_').to_string();
         let var = format_ident!("arg{}", i);
-        let ty = &erase_lifetimes(&arg.ty);
-        let sp = ty.span();
-        if rest {
-            return Err(syn::Error::new_spanned(
-                ty,
-                "#[js]: a `Rest<T>` parameter must be the last one",
-            ));
-        }
-        // Parameters that are not JS arguments.
-        if is_named(ty, "Ctx") {
-            if is_async {
-                return Err(syn::Error::new_spanned(ty, "async #[js] functions cannot borrow the context across awaits: take `AsyncCtx`"));
-            }
-            p.conversions
-                .push(quote_spanned!(sp=> let #var = args.ctx();));
-            p.call_args.push(quote!(#var));
-            continue;
-        }
-        if is_named(ty, "AsyncCtx") {
-            p.conversions
-                .push(quote_spanned!(sp=> let #var = args.ctx().async_ctx()?;));
-            p.call_args.push(quote!(#var));
-            continue;
-        }
-        if let Some(t) = inner(ty, "This") {
-            p.conversions
-                .push(quote_spanned!(sp=> let #var = ::quickjs::native::This::<#t>(args.this()?);));
-            p.call_args.push(quote!(#var));
-            continue;
-        }
-        // JS arguments.
-        let idx = js_index;
-        js_index += 1;
-        let ts_ty: Type;
-        if let Some(t) = inner(ty, "Rest") {
-            rest = true;
-            p.conversions.push(
-                quote_spanned!(sp=> let #var = ::quickjs::native::Rest::<#t>(args.rest(#idx)?);),
-            );
-            p.call_args.push(quote!(#var));
-            p.ts_params.push(quote_spanned!(sp=> {
-                let t = <#t as ::quickjs::TypeScript>::ts();
-                format!("...{}: {}[]", #pname, if t.contains(' ') { format!("({t})") } else { t })
-            }));
-            continue;
-        }
-        match ty {
+        let ty = erase_lifetimes(&arg.ty);
+        let ty = match self_ty {
+            Some(s) => replace_self(&ty, s),
+            None => ty,
+        };
+        let (ty, call_arg, bytes) = match &ty {
             Type::Reference(r) => {
                 if is_async {
-                    return Err(syn::Error::new_spanned(ty, "async #[js] functions take owned arguments (the future outlives the call): use String, not &str"));
+                    return Err(syn::Error::new_spanned(&ty, "async #[js] functions take owned arguments (the future outlives the call): use String, not &str"));
                 }
                 let elem = &*r.elem;
-                if is_str(elem) && r.mutability.is_none() {
+                match (elem, r.mutability.is_some()) {
                     // Borrowed from the engine for the duration of the call.
-                    p.conversions.push(
-                        quote_spanned!(sp=> let #var: ::quickjs::JsStr<'_> = args.get(#idx)?;),
-                    );
-                    p.call_args.push(quote!(&*#var));
-                    ts_ty = syn::parse_quote!(str);
-                } else if matches!(elem, Type::Slice(sl) if is_named(&sl.elem, "u8"))
-                    && r.mutability.is_none()
-                {
+                    (e, false) if is_str(e) => {
+                        (syn::parse_quote!(#p::JsStr<'_>), quote!(&*#var), None)
+                    }
                     // Bytes borrowed from a JS buffer: recorded now, read
-                    // when the call starts (see bytes_prologue).
-                    if let Some(other) = inputs.iter().find_map(|i| match i {
-                        FnArg::Typed(a) if !is_inert(&a.ty) => Some(a.ty.clone()),
-                        _ => None,
-                    }) {
-                        return Err(syn::Error::new_spanned(other, "#[js]: a function with a `&[u8]` parameter takes only plain data besides (numbers, strings, `Bytes`, `Vec`/`Option` of those): anything that can run JS could free the borrowed bytes; take `quickjs::Bytes` (a copy) instead"));
+                    // when the call starts (see `call_body`).
+                    (Type::Slice(s), false) if is_u8(&s.elem) => {
+                        let slice = format_ident!("arg{}_bytes", i);
+                        (
+                            syn::parse_quote!(#p::JsBytes<'_>),
+                            quote!(#slice),
+                            Some(slice),
+                        )
                     }
-                    let slice = format_ident!("arg{}_bytes", i);
-                    p.conversions.push(
-                        quote_spanned!(sp=> let #var: ::quickjs::JsBytes<'_> = args.get(#idx)?;),
-                    );
-                    p.call_args.push(quote!(#slice));
-                    p.bytes.push((var.clone(), slice, idx));
-                    ts_ty = syn::parse_quote!(::quickjs::JsBytes<'static>);
-                } else if matches!(elem, Type::Slice(_)) {
-                    return Err(syn::Error::new_spanned(ty, "#[js]: slice parameters other than `&[u8]` are not supported; take `Vec<T>`"));
-                } else if matches!(elem, Type::Path(_)) {
+                    (Type::Slice(_), _) => {
+                        return Err(syn::Error::new_spanned(&ty, "#[js]: slice parameters other than `&[u8]` are not supported; take `Vec<T>`"));
+                    }
                     // A `#[js]` class instance, borrowed (flag-checked).
-                    if r.mutability.is_some() {
-                        p.conversions.push(quote_spanned!(sp=> let mut #var: ::quickjs::ClassMut<'_, #elem> = args.get(#idx)?;));
-                        p.call_args.push(quote!(&mut *#var));
-                    } else {
-                        p.conversions.push(quote_spanned!(sp=> let #var: ::quickjs::ClassRef<'_, #elem> = args.get(#idx)?;));
-                        p.call_args.push(quote!(&*#var));
+                    (Type::Path(_), true) => (
+                        syn::parse_quote!(#p::ClassMut<'_, #elem>),
+                        quote!(&mut *#var),
+                        None,
+                    ),
+                    (Type::Path(_), false) => (
+                        syn::parse_quote!(#p::ClassRef<'_, #elem>),
+                        quote!(&*#var),
+                        None,
+                    ),
+                    _ => {
+                        return Err(syn::Error::new_spanned(&ty, "#[js]: this reference type is not supported as a parameter; `&str`, `&[u8]`, `&T`/`&mut T` of a #[js] class are, or take an owned type"));
                     }
-                    ts_ty = elem.clone();
-                } else {
-                    return Err(syn::Error::new_spanned(ty, "#[js]: this reference type is not supported as a parameter; `&str`, `&T`/`&mut T` of a #[js] class are, or take an owned type"));
                 }
             }
             Type::ImplTrait(_)
@@ -294,38 +211,220 @@ pub fn parse(sig: &Signature, in_class: bool) -> syn::Result<Params> {
             | Type::Never(_)
             | Type::Infer(_) => {
                 return Err(syn::Error::new_spanned(
-                    ty,
+                    &ty,
                     "#[js]: this parameter type cannot come from JS; use a type with `FromJs`",
                 ));
             }
-            _ => {
-                p.conversions
-                    .push(quote_spanned!(sp=> let #var: #ty = args.get(#idx)?;));
-                p.call_args.push(quote!(#var));
-                ts_ty = ty.clone();
+            _ => (ty.clone(), quote!(#var), None),
+        };
+        let mutable = matches!(&arg.ty as &Type, Type::Reference(r) if r.mutability.is_some());
+        params.push(Param {
+            var,
+            ty,
+            call_arg,
+            name,
+            bytes,
+            mutable,
+        });
+    }
+    Ok(Params {
+        params,
+        receiver,
+        is_async,
+    })
+}
+
+impl Params {
+    /// `(required, max)` argument counts, as a constant expression asked of
+    /// the types.
+    pub fn arity(&self, krate: &TokenStream) -> TokenStream {
+        let kinds = self.kinds(krate);
+        quote!(#krate::__private::arity(&[#(#kinds),*]))
+    }
+
+    /// Each parameter's `FromParam::KIND`, as constant expressions.
+    fn kinds<'a>(&'a self, krate: &'a TokenStream) -> impl Iterator<Item = TokenStream> + 'a {
+        self.params.iter().map(move |p| {
+            let ty = replace_lifetimes(&p.ty, "'static");
+            quote_spanned!(p.ty.span()=> <#ty as #krate::__private::FromParam<'static>>::KIND)
+        })
+    }
+
+    /// Compile-time checks the types answer: a `Rest<T>` comes last; an
+    /// async function's parameters can outlive the call; beside a `&[u8]`,
+    /// only plain data.
+    pub fn checks(&self, krate: &TokenStream) -> TokenStream {
+        let p = quote!(#krate::__private);
+        let kinds = self.kinds(krate);
+        let mut out = quote! {
+            const _: () = ::std::assert!(
+                #p::rest_is_last(&[#(#kinds),*]),
+                "#[js]: a `Rest<T>` parameter must be the last one"
+            );
+        };
+        if self.is_async {
+            for param in &self.params {
+                let ty = &param.ty;
+                out.extend(quote_spanned! {ty.span()=>
+                    const _: fn() = || {
+                        fn async_param<'js, T: #p::AsyncParam<'js>>() {}
+                        async_param::<#ty>();
+                    };
+                });
             }
         }
-        if let Some(t) = inner(ty, "Option") {
-            optional_tail += 1;
-            p.ts_params.push(quote_spanned!(sp=> format!("{}?: {}", #pname, <#t as ::quickjs::TypeScript>::ts())));
-        } else {
-            optional_tail = 0;
-            p.ts_params.push(quote_spanned!(sp=> format!("{}: {}", #pname, <#ts_ty as ::quickjs::TypeScript>::ts())));
+        if self.params.iter().any(|x| x.bytes.is_some()) {
+            for param in self.params.iter().filter(|x| x.bytes.is_none()) {
+                let ty = &param.ty;
+                out.extend(quote_spanned! {ty.span()=>
+                    const _: fn() = || {
+                        fn inert<T: #p::Inert>() {}
+                        inert::<#ty>();
+                    };
+                });
+            }
+        }
+        out
+    }
+
+    /// A `|| String` of `(params)` and, unless `ret` is None, `: ret`.
+    pub fn ts_signature(&self, krate: &TokenStream, ret: Option<TokenStream>) -> TokenStream {
+        let ps = self.params.iter().map(|p| {
+            let (ty, name) = (&p.ty, &p.name);
+            quote_spanned!(ty.span()=> <#ty as #krate::__private::FromParam<'_>>::ts_param(#name))
+        });
+        let ret = match ret {
+            Some(r) => quote!(format!(": {}", #r)),
+            None => quote!(String::new()),
+        };
+        quote!(|| {
+            let params: ::std::vec::Vec<::std::string::String> =
+                ::std::vec::Vec::<::std::option::Option<::std::string::String>>::from([#(#ps),*])
+                    .into_iter()
+                    .flatten()
+                    .collect();
+            format!("({}){}", params.join(", "), #ret)
+        })
+    }
+
+    /// The trampoline's body: a call through the native layer that converts
+    /// the arguments, borrows the receiver (methods), takes `&[u8]` slices,
+    /// and calls `target` (an async one spawns the future). `target` is the
+    /// function's path (`fib`, `Self::new`) or, for a method, its name.
+    pub fn call_body(
+        &self,
+        krate: &TokenStream,
+        export: &TokenStream,
+        target: &TokenStream,
+        kind: CallKind,
+    ) -> TokenStream {
+        let p = quote!(#krate::__private);
+        let conversions = self.params.iter().map(|x| {
+            let (var, ty) = (&x.var, &x.ty);
+            let m = if x.mutable { quote!(mut) } else { quote!() };
+            quote_spanned! {ty.span()=>
+                let #m #var = <#ty as #p::FromParam<'_>>::from_param(args, &mut __next)?;
+            }
+        });
+        let call_args = self.params.iter().map(|x| &x.call_arg);
+        let bytes = self.bytes_prologue(krate);
+        let recv = match self.receiver {
+            Receiver::Mut => quote!(let mut __recv = args.this::<#p::ClassMut<'_, Self>>()?;),
+            Receiver::Ref => quote!(let __recv = args.this::<#p::ClassRef<'_, Self>>()?;),
+            Receiver::None => quote!(),
+        };
+        let callee = match self.receiver {
+            Receiver::None => quote!(#target),
+            _ => quote!(__recv.#target),
+        };
+        let prologue = quote! {
+            #[allow(unused_mut, unused_variables)]
+            let mut __next = 0usize;
+            #(#conversions)*
+        };
+        match kind {
+            CallKind::Constructor => quote! {
+                #p::construct::<Self, _>(&#export, ctx, this, argc, argv, |args| {
+                    #prologue
+                    #bytes
+                    #p::IntoInstance::into_instance(#callee(#(#call_args),*))
+                })
+            },
+            CallKind::Sync => quote! {
+                #p::call(&#export, ctx, this, argc, argv, |args| {
+                    #prologue
+                    #recv
+                    #bytes
+                    #p::IntoJs::into_js(#callee(#(#call_args),*), args.ctx())
+                })
+            },
+            CallKind::Async => {
+                // An async method works on a clone of the value.
+                let recv = match self.receiver {
+                    Receiver::None => quote!(),
+                    _ => {
+                        quote!(let __recv: Self = ::std::clone::Clone::clone(&*args.this::<#p::ClassRef<'_, Self>>()?);)
+                    }
+                };
+                let call = match self.receiver {
+                    Receiver::None => quote!(#callee(#(#call_args),*)),
+                    _ => quote!(async move { #callee(#(#call_args),*).await }),
+                };
+                quote! {
+                    #p::call_async(&#export, ctx, this, argc, argv, |args| {
+                        #prologue
+                        #recv
+                        ::std::result::Result::Ok(#call)
+                    })
+                }
+            }
         }
     }
-    let counted = js_index as u32 - rest as u32;
-    p.max = if rest { u32::MAX } else { counted };
-    p.required = counted - optional_tail;
-    Ok(p)
+
+    /// With `&[u8]` parameters: forbid JS and take the slices (after every
+    /// conversion and the receiver's borrow).
+    fn bytes_prologue(&self, krate: &TokenStream) -> TokenStream {
+        let bytes: Vec<_> = self
+            .params
+            .iter()
+            .enumerate()
+            .filter_map(|(i, x)| Some((&x.var, x.bytes.as_ref()?, i)))
+            .collect();
+        if bytes.is_empty() {
+            return quote!();
+        }
+        let vars = bytes.iter().map(|b| b.0);
+        let slices = bytes.iter().map(|b| b.1);
+        // The JS argument index of each, for errors: a function with `&[u8]`
+        // parameters takes only plain data besides (checked), so every
+        // parameter is a JS argument and its index is its position.
+        let positions = bytes.iter().map(|b| b.2);
+        quote! {
+            let __no_js = #krate::__private::NoJsGuard::enter();
+            // SAFETY: until the call returns no JS runs: the function's other
+            // parameters are plain data (checked above) and the guard makes
+            // the safe API refuse to run JS, so the buffers stay put.
+            #[allow(unused_unsafe)]
+            let (#(#slices,)*) = unsafe { (#(args.bytes_slice(&#vars, #positions)?,)*) };
+        }
+    }
+}
+
+/// How a trampoline calls its function.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum CallKind {
+    Sync,
+    Async,
+    Constructor,
 }
 
 /// The TypeScript type of a function's result (`Promise<...>` if async).
-pub fn ts_return(sig: &Signature) -> TokenStream {
+pub fn ts_return(sig: &Signature, krate: &TokenStream) -> TokenStream {
     let t = match &sig.output {
-        ReturnType::Default => quote!(<() as ::quickjs::TypeScript>::ts()),
+        ReturnType::Default => quote!(<() as #krate::__private::TypeScript>::ts()),
         ReturnType::Type(_, ty) => {
             let ty = erase_lifetimes(ty);
-            quote_spanned!(ty.span()=> <#ty as ::quickjs::TypeScript>::ts())
+            quote_spanned!(ty.span()=> <#ty as #krate::__private::TypeScript>::ts())
         }
     };
     if sig.asyncness.is_some() {
@@ -333,19 +432,6 @@ pub fn ts_return(sig: &Signature) -> TokenStream {
     } else {
         t
     }
-}
-
-/// A `|| String` of `(params)` and, unless `ret` is None, `: ret`.
-pub fn ts_signature(params: &Params, ret: Option<TokenStream>) -> TokenStream {
-    let ps = &params.ts_params;
-    let ret = match ret {
-        Some(r) => quote!(format!(": {}", #r)),
-        None => quote!(String::new()),
-    };
-    quote!(|| {
-        let params: ::std::vec::Vec<String> = ::std::vec![#(#ps),*];
-        format!("({}){}", params.join(", "), #ret)
-    })
 }
 
 /// A C string literal of `name`.
@@ -357,16 +443,16 @@ pub fn c_name(name: &syn::LitStr) -> syn::Result<syn::LitCStr> {
     ))
 }
 
-/// The `extern "C"` trampoline `name` the engine calls, running `body`
-/// (a call through `quickjs::native::call`/`call_async`/`class::construct`).
-pub fn trampoline(name: &syn::Ident, body: &TokenStream) -> TokenStream {
+/// The `extern "C"` trampoline `name` the engine calls, running `body`.
+pub fn trampoline(name: &syn::Ident, body: &TokenStream, krate: &TokenStream) -> TokenStream {
+    let sys = quote!(#krate::__private::sys);
     quote! {
         unsafe extern "C" fn #name(
-            ctx: *mut ::quickjs::sys::JSContext,
-            this: ::quickjs::sys::JSValue,
+            ctx: *mut #sys::JSContext,
+            this: #sys::JSValue,
             argc: ::std::os::raw::c_int,
-            argv: *mut ::quickjs::sys::JSValue,
-        ) -> ::quickjs::sys::JSValue {
+            argv: *mut #sys::JSValue,
+        ) -> #sys::JSValue {
             // SAFETY: the engine calls this with a live context, `this`
             // and argc live arguments, as the call helpers require.
             unsafe { #body }

@@ -1,108 +1,121 @@
 //! Safe Rust API over quickjs-ng, and the Rust side of the engine hooks.
 //!
-//! How a call travels (the whole path lives in four files):
+//! # Layers
+//!
+//! The folders are the layers; each builds only on those above it here:
+//!
+//! | folder | layer | what it owns |
+//! |---|---|---|
+//! | `core/` | values | [`Ctx`], [`Value`], conversions ([`FromJs`]/[`IntoJs`]), [`Error`], the bounds on script-sized work (`limits.rs`), TypeScript names, the one C boundary (`boundary.rs`) |
+//! | `exec/` | async | the executor of a runtime: futures polled from the job loop, wake fd and host callback, [`sleep`] timers, [`blocking`] work |
+//! | `native/` | native | one state object per runtime and per context (`state.rs`), `#[js]` functions ([`NativeFunction`], [`Args`]), modules ([`NativeModule`], `JS_AddRust`), classes (`class/`: registration, borrow flags, [`Held`] values traced by the GC), [`AsyncCtx`] |
+//! | `hooks.rs` | C hosts | the C ABI: `rust_run`, `rust_pending`, `rust_wake_fd`, `rust_next_timeout`, `rust_set_wake_callback`, `rust_context_released`, `rust_bind_thread` |
+//! | `embed/` | Rust hosts | the embedding API, quickjs-ng only: [`Runtime`], [`Context`], [`Promise`], [`Persistent`], closures, loaders, bytes and typed arrays, `serde` |
+//!
+//! # How a call travels
 //!
 //! 1. JS calls `fib(3)`: the engine calls the `extern "C"` trampoline that
 //!    `#[js]` generated (see `quickjs-macro`).
-//! 2. The trampoline calls [`native::call`] (arity check, panic boundary), which
-//!    converts each argument with [`FromJs`] (`convert.rs`), calls the Rust
-//!    function and converts its result with [`IntoJs`].
-//! 3. An `async fn` goes through [`native::call_async`] instead: its future is
-//!    spawned on the runtime's executor (`bridge.rs`) and a Promise is returned.
-//!    The patched `JS_ExecutePendingJob` calls `rust_run` when the job queue is
-//!    empty; `rust_run` polls woken futures and settles their promises.
-//! 4. Modules: `#[js]` functions, classes (`class.rs`) and constants are
-//!    listed in a [`NativeModule`] with one line (`quickjs::module!`),
-//!    registered with [`register`], and `JS_AddRust` (called by qjs, or by
-//!    any C host) turns every registered module into an ES module such as
-//!    `'rust'`.
+//! 2. The trampoline calls the native call (`native/function.rs`): the arity
+//!    check, then, inside the one C boundary (`core/boundary.rs`: panics,
+//!    errors, interrupts), each argument converted with [`FromJs`]
+//!    (`core/convert.rs`), the Rust function, its result converted with
+//!    [`IntoJs`].
+//! 3. An `async fn` spawns its future on the runtime's executor
+//!    (`exec/executor.rs`) and returns a Promise. The patched
+//!    `JS_ExecutePendingJob` calls `rust_run` (`hooks.rs`) when the job
+//!    queue is empty; it polls woken futures and settles their promises.
+//! 4. Modules: `#[js]` functions, classes and constants are listed in a
+//!    [`NativeModule`] with one line (`quickjs::module!`), declared in a
+//!    context with [`Ctx::add_module`], or [`register`]ed for every
+//!    `JS_AddRust` (qjs, C hosts).
 //!
-//! `unsafe` lives in `value.rs` (raw values and the context), `native.rs` (the
-//! C-function boundary and module creation), `class.rs` (instances and their
-//! borrow flags), `held.rs` (held values and GC marking) and `bridge.rs` (the
-//! executor and its JS anchor), plus the embedding API's files; each block
-//! carries a `SAFETY:` comment.
+//! Every `unsafe` block carries a `SAFETY:` comment; each module's docs
+//! state its invariants.
+#![deny(unsafe_op_in_unsafe_fn)]
+#![warn(missing_docs)]
 
-// The native module layer: values and conversions, `#[js]` calls, modules,
-// the async bridge and its timers. Builds against quickjs-ng and against
-// Bellard's QuickJS (a C host's own tree, see quickjs-sys).
-mod async_ctx;
-mod blocking;
-mod bridge;
-pub mod class;
-mod convert;
-mod ctx;
-mod error;
-pub mod held;
-mod limits;
+mod core;
+mod exec;
 pub mod native;
-mod object;
-mod timer;
-mod types;
-mod typescript;
-mod value;
 
-pub use async_ctx::AsyncCtx;
-pub use blocking::{blocking, Blocking};
-pub use class::{ClassMut, ClassRef, JsClass};
-pub use convert::{FromJs, IntoJs, JsStr};
-pub use ctx::EvalKind;
-pub use error::{Error, ErrorKind, Exception, Result};
-pub use held::Held;
-pub use limits::MAX_DEPTH;
-pub use native::{register, Args, NativeFunction, NativeModule};
-pub use object::{Function, IntoArgs, Object, PropertyKey};
-pub use quickjs_macro::js;
-pub use timer::{sleep, sleep_until, Sleep};
-pub use types::{Array, BigInt, JsString, Symbol};
-pub use typescript::TypeScript;
-pub use value::{Ctx, Value};
+/// The C ABI for hosts (the hooks the patched engine calls).
+pub mod hooks;
 
-// The embedding API: quickjs-ng only (it needs promise state, typed arrays,
-// runtime finalizers and module attributes, which Bellard's release lacks).
+/// The embedding API: quickjs-ng only.
 #[cfg(not(quickjs_bellard))]
-mod binary;
-#[cfg(not(quickjs_bellard))]
-mod cancel;
-#[cfg(not(quickjs_bellard))]
-mod closure;
-#[cfg(not(quickjs_bellard))]
-mod context;
-#[cfg(not(quickjs_bellard))]
-mod loader;
-#[cfg(not(quickjs_bellard))]
-mod persistent;
-#[cfg(not(quickjs_bellard))]
-mod promise;
-#[cfg(not(quickjs_bellard))]
-mod runtime;
-#[cfg(all(feature = "serde", not(quickjs_bellard)))]
-pub mod serde;
-
-#[cfg(not(quickjs_bellard))]
-pub use binary::{ArrayBuffer, Bytes, JsBytes, TypedArray, TypedElement};
-#[cfg(not(quickjs_bellard))]
-pub use cancel::CancelHandle;
-#[cfg(not(quickjs_bellard))]
-pub use context::Context;
-#[cfg(not(quickjs_bellard))]
-pub use loader::{join_relative, FileLoader, Loader, MemoryLoader};
-#[cfg(not(quickjs_bellard))]
-pub use persistent::Persistent;
-#[cfg(not(quickjs_bellard))]
-pub use promise::{Promise, PromiseFuture, PromiseState};
-#[cfg(not(quickjs_bellard))]
-pub use runtime::{InterruptHandler, MemoryUsage, Runtime};
+mod embed;
 
 /// Running the stock `qjs` tool (built with the vendored engine only).
 #[cfg(quickjs_cli)]
 pub mod qjs;
 
+#[doc(hidden)]
+pub use crate::core::boundary::NoJsGuard;
+pub use crate::core::convert::{FromJs, IntoJs, JsStr};
+pub use crate::core::ctx::{Ctx, EvalKind};
+pub use crate::core::error::{Error, ErrorKind, Exception, Result};
+pub use crate::core::limits::MAX_DEPTH;
+pub use crate::core::object::{Function, IntoArgs, Object, PropertyKey};
+pub use crate::core::types::{Array, BigInt, JsString, Symbol};
+pub use crate::core::typescript::TypeScript;
+pub use crate::core::value::Value;
+pub use crate::exec::blocking::{blocking, Blocking};
+pub use crate::exec::timer::{sleep, sleep_until, Sleep};
+pub use crate::native::class::trace::Held;
+pub use crate::native::class::{self as class, ClassMut, ClassRef, JsClass};
+pub use crate::native::{register, Args, AsyncCtx, FromParam, NativeFunction, NativeModule};
+pub use quickjs_macro::js;
+
+#[cfg(not(quickjs_bellard))]
+pub use crate::embed::binary::{ArrayBuffer, Bytes, JsBytes, TypedArray, TypedElement};
+#[cfg(not(quickjs_bellard))]
+pub use crate::embed::cancel::CancelHandle;
+#[cfg(not(quickjs_bellard))]
+pub use crate::embed::context::Context;
+#[cfg(not(quickjs_bellard))]
+pub use crate::embed::loader::{join_relative, FileLoader, Loader, MemoryLoader};
+#[cfg(not(quickjs_bellard))]
+pub use crate::embed::persistent::Persistent;
+#[cfg(not(quickjs_bellard))]
+pub use crate::embed::promise::{Promise, PromiseFuture, PromiseState};
+#[cfg(not(quickjs_bellard))]
+pub use crate::embed::runtime::{InterruptHandler, MemoryUsage, Runtime};
+#[cfg(all(feature = "serde", not(quickjs_bellard)))]
+pub use crate::embed::serde;
+
 /// The raw bindings, for code generated by `#[js]` and for C-level work.
 pub use quickjs_sys as sys;
 
-/// Declares a native module: its functions (`#[js]` fns), and optionally
-/// its classes (`#[js]` structs) and constants.
+/// What code generated by `#[js]` and `quickjs::module!` uses, and nothing
+/// else should: its contents may change in any release.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::core::boundary::NoJsGuard;
+    pub use crate::core::convert::{FromJs, IntoJs, JsStr};
+    pub use crate::core::ctx::Ctx;
+    pub use crate::core::error::Result;
+    pub use crate::core::typescript::TypeScript;
+    pub use crate::core::value::Value;
+    #[cfg(not(quickjs_bellard))]
+    pub use crate::embed::binary::JsBytes;
+    pub use crate::native::class::cell::finalize;
+    pub use crate::native::class::trace::{mark, Trace, Traced, Tracer};
+    pub use crate::native::class::{
+        construct, instance, Accessor, ClassDef, ClassIds, ClassMut, ClassRef, IntoInstance,
+        JsClass,
+    };
+    pub use crate::native::function::{
+        arity, call, call_async, rest_is_last, Args, AsyncParam, FromParam, Inert, NativeFunction,
+        ParamKind, Rest, This,
+    };
+    pub use crate::native::module::{Constant, NativeModule};
+    pub use quickjs_macro::__module as module_def;
+    pub use quickjs_sys as sys;
+}
+
+/// Declares a native module: its functions (`#[js]` fns, by name or path),
+/// and optionally its classes (`#[js]` structs) and constants.
 ///
 /// ```
 /// #[quickjs::js]
@@ -121,29 +134,12 @@ pub use quickjs_sys as sys;
 /// ```
 ///
 /// Classes: `classes { Counter, Point }` after the functions (see
-/// [`macro@js`]). The module is made available to JS by [`register`]ing it,
-/// or by naming it in [`js_add_rust!`] (qjs and C hosts then see it through
-/// `JS_AddRust`).
+/// [`macro@js`]). The module is made available to JS by
+/// [`Ctx::add_module`], by [`register`]ing it, or by naming it in
+/// [`js_add_rust!`] (qjs and C hosts then see it through `JS_AddRust`).
 #[macro_export]
 macro_rules! module {
-    ($vis:vis static $NAME:ident = $name:literal { $($($f:ident)::+),* $(,)? }
-        $(classes { $($class:ty),* $(,)? })?
-        $(consts { $($k:ident : $kt:ty = $kv:expr),* $(,)? })?
-    ) => {
-        $vis static $NAME: $crate::NativeModule = $crate::NativeModule {
-            name: $name,
-            functions: &[$($($f)::+::EXPORT),*],
-            classes: &[$($(<$class as $crate::JsClass>::class),*)?],
-            constants: &[$($($crate::native::Constant {
-                c_name: match ::std::ffi::CStr::from_bytes_with_nul(concat!(stringify!($k), "\0").as_bytes()) {
-                    Ok(c) => c,
-                    Err(_) => panic!("constant names cannot contain NUL"),
-                },
-                value: |ctx| $crate::IntoJs::into_js({ let v: $kt = $kv; v }, ctx),
-                ts: <$kt as $crate::TypeScript>::ts,
-            }),*)?],
-        };
-    };
+    ($($t:tt)*) => { $crate::__private::module_def!($crate; $($t)*); };
 }
 
 /// Defines the C entry point `JS_AddRust(ctx, rt)` of the crate that builds

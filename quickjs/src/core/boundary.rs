@@ -1,0 +1,171 @@
+//! The boundary between C and Rust: every Rust function that the engine (or
+//! a C host) calls goes through one of two doors here.
+//!
+//! * [`enter`]: entry points called with a context (`#[js]` trampolines,
+//!   class constructors, Rust closures, module initializers and loaders).
+//!   A panic becomes an `InternalError` naming the entry point; an error is
+//!   thrown in the context and the C error marker returned; and if the
+//!   host's interrupt reached Rust during the call, the call ends with the
+//!   interrupt, whatever its Rust code did with the error (see
+//!   `limits::InterruptWatch`): dropping it cannot let a script run on.
+//! * [`no_unwind`]: entry points without a context (finalizers, GC marking,
+//!   the C hooks of `hooks.rs`): a panic is caught and the given fallback
+//!   returned, never unwound into C.
+//!
+//! Also here: the guard that forbids running JS while a `#[js]` function
+//! borrows bytes from a JS buffer ([`NoJsGuard`]).
+//!
+//! Invariant: no panic crosses into C, and an entry point with a context
+//! returns either a success value or the error marker with exactly one
+//! exception pending.
+
+use super::ctx::Ctx;
+use super::error::{Error, Result};
+use super::limits::InterruptWatch;
+use super::value::Value;
+use quickjs_sys as sys;
+use std::os::raw::{c_char, c_int};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// What an entry point with a context hands back to C: the success value,
+/// or the error marker (with the exception pending).
+pub trait IntoC {
+    /// The C type.
+    type C;
+    /// The success value.
+    fn into_c(self) -> Self::C;
+    /// The error marker.
+    fn exception() -> Self::C;
+}
+
+impl IntoC for Value<'_> {
+    type C = sys::JSValue;
+    #[inline(always)]
+    fn into_c(self) -> sys::JSValue {
+        self.into_raw()
+    }
+    #[inline(always)]
+    fn exception() -> sys::JSValue {
+        sys::JS_EXCEPTION
+    }
+}
+
+/// `0`, or `-1` with the exception pending (module initializers).
+impl IntoC for () {
+    type C = c_int;
+    fn into_c(self) -> c_int {
+        0
+    }
+    fn exception() -> c_int {
+        -1
+    }
+}
+
+/// The pointer, or null with the exception pending (module loaders).
+impl IntoC for *mut c_char {
+    type C = *mut c_char;
+    fn into_c(self) -> *mut c_char {
+        self
+    }
+    fn exception() -> *mut c_char {
+        std::ptr::null_mut()
+    }
+}
+
+/// The module, or null with the exception pending (module loaders).
+impl IntoC for *mut sys::JSModuleDef {
+    type C = *mut sys::JSModuleDef;
+    fn into_c(self) -> *mut sys::JSModuleDef {
+        self
+    }
+    fn exception() -> *mut sys::JSModuleDef {
+        std::ptr::null_mut()
+    }
+}
+
+/// The door of every entry point called with a context: runs `body`, named
+/// `name` in errors, and hands its outcome to C (see the module docs).
+#[inline(always)]
+pub fn enter<'js, T: IntoC>(ctx: Ctx<'js>, name: &str, body: impl FnOnce() -> Result<T>) -> T::C {
+    let watch = InterruptWatch::start();
+    match guarded(name, body) {
+        Ok(v) if watch.quiet() => v.into_c(),
+        r => leave(ctx, watch, r),
+    }
+}
+
+/// The outcome of a call that failed, or during which an interrupt reached
+/// Rust (then the interrupt, whatever the call returned).
+#[cold]
+#[inline(never)]
+fn leave<T: IntoC>(ctx: Ctx<'_>, watch: InterruptWatch, r: Result<T>) -> T::C {
+    match watch.check(ctx).and(r) {
+        Ok(v) => v.into_c(),
+        Err(e) => {
+            ctx.throw(e);
+            T::exception()
+        }
+    }
+}
+
+/// Runs `body`; a panic becomes an `InternalError` naming `name`.
+#[inline(always)]
+pub(crate) fn guarded<T>(name: &str, body: impl FnOnce() -> Result<T>) -> Result<T> {
+    catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|panic| Err(panic_error(name, panic)))
+}
+
+/// The door of entry points without a context: runs `body`; a panic gives
+/// `fallback` instead of unwinding into C.
+#[inline]
+pub(crate) fn no_unwind<T>(fallback: T, body: impl FnOnce() -> T) -> T {
+    catch_unwind(AssertUnwindSafe(body)).unwrap_or(fallback)
+}
+
+/// A caught panic, as a JS `InternalError`.
+#[cold]
+pub(crate) fn panic_error(name: &str, panic: Box<dyn std::any::Any + Send>) -> Error {
+    let msg = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a non-string payload".into());
+    Error::internal(format!("{name}: Rust panic: {msg}"))
+}
+
+thread_local! {
+    /// Set while a `#[js]` function holds bytes borrowed from a JS buffer:
+    /// the safe API refuses to run JS on this thread meanwhile.
+    static NO_JS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// While alive, the safe API cannot run JS on this thread
+/// (`Context::with`, the runtime's job loops, `AsyncCtx::with` return an
+/// error): `#[js]` functions with `&[u8]` parameters hold one while the
+/// borrowed bytes live, so no JS can detach the buffer under them.
+pub struct NoJsGuard(bool);
+
+impl NoJsGuard {
+    /// Forbids JS on this thread until dropped.
+    #[inline(always)]
+    pub fn enter() -> Self {
+        NoJsGuard(NO_JS.replace(true))
+    }
+}
+
+impl Drop for NoJsGuard {
+    #[inline(always)]
+    fn drop(&mut self) {
+        NO_JS.set(self.0);
+    }
+}
+
+/// An error if JS may not run on this thread now (see [`NoJsGuard`]).
+#[inline]
+pub(crate) fn check_js_allowed() -> Result<()> {
+    if NO_JS.get() {
+        return Err(Error::internal(
+            "JS cannot run while a #[js] function borrows bytes from a JS buffer",
+        ));
+    }
+    Ok(())
+}

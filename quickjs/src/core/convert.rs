@@ -1,0 +1,436 @@
+//! Conversions between JS values and Rust types: [`FromJs`] for arguments,
+//! [`IntoJs`] for results. A failed conversion says what was expected and what
+//! was found; numbers are range-checked, never wrapped.
+
+use super::ctx::Ctx;
+use super::error::{Error, Result};
+use super::value::Value;
+use quickjs_sys as sys;
+use std::any::Any;
+use std::fmt::Display;
+
+/// Converts a JS value into a Rust value.
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// use quickjs::{FromJs, Value};
+/// ctx.with(|ctx| {
+///     let v: Value = ctx.eval("[1, 2]").unwrap();
+///     assert_eq!(Vec::<u8>::from_js(&v).unwrap(), [1, 2]);
+///     assert!(String::from_js(&v).is_err());
+/// });
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be made from a JS value",
+    note = "implement `quickjs::FromJs` for it, or take a type that has it"
+)]
+pub trait FromJs<'js>: Sized {
+    /// Whether a trailing `#[js]` parameter of this type may be left out
+    /// (`Option<T>`): it then does not count in the function's `length`.
+    const OPTIONAL: bool = false;
+    /// Converts `value`, or says what was expected and what was found.
+    fn from_js(value: &Value<'js>) -> Result<Self>;
+}
+
+/// Converts a Rust value into a JS value.
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// use quickjs::IntoJs;
+/// ctx.with(|ctx| {
+///     let v = (1, "two").into_js(ctx).unwrap();
+///     ctx.globals().set("v", v).unwrap();
+///     assert_eq!(ctx.eval::<String>("JSON.stringify(v)").unwrap(), r#"[1,"two"]"#);
+/// });
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be turned into a JS value",
+    note = "implement `quickjs::IntoJs` for it, or return a type that has it"
+)]
+pub trait IntoJs<'js> {
+    /// Converts `self` into a value of `ctx`.
+    fn into_js(self, ctx: Ctx<'js>) -> Result<Value<'js>>;
+}
+
+/// `FromJs` (checked by `$is`) and `IntoJs` for a newtype over a value of
+/// one JS type: `js_type!(Name, "what", |v| is_it(v), Name::wrap, Name::unwrap)`.
+macro_rules! js_type {
+    ($ty:ident, $expected:literal, $is:expr, $wrap:expr, $unwrap:expr) => {
+        impl<'js> $crate::FromJs<'js> for $ty<'js> {
+            fn from_js(value: &$crate::Value<'js>) -> $crate::Result<Self> {
+                let is: fn(&$crate::Value<'js>) -> bool = $is;
+                if is(value) {
+                    Ok(($wrap)(value.clone()))
+                } else {
+                    Err($crate::Error::type_error(format!(
+                        concat!("expected ", $expected, ", got {}"),
+                        value.type_name()
+                    )))
+                }
+            }
+        }
+        impl<'js> $crate::IntoJs<'js> for $ty<'js> {
+            fn into_js(self, _ctx: $crate::Ctx<'js>) -> $crate::Result<$crate::Value<'js>> {
+                Ok(($unwrap)(self))
+            }
+        }
+    };
+}
+pub(crate) use js_type;
+
+#[inline]
+fn expected(what: &str, value: &Value<'_>) -> Error {
+    Error::type_error(format!("expected {what}, got {}", value.type_name()))
+}
+
+/// The number in `value`, if it holds one.
+#[inline(always)]
+fn number(value: &Value<'_>) -> Option<f64> {
+    let raw = value.as_raw();
+    match sys::JS_VALUE_GET_TAG(raw) {
+        sys::JS_TAG_INT => Some(sys::JS_VALUE_GET_INT(raw) as f64),
+        sys::JS_TAG_FLOAT64 => Some(sys::JS_VALUE_GET_FLOAT64(raw)),
+        _ => None,
+    }
+}
+
+macro_rules! integers {
+    ($($t:ty),*) => {$(
+        impl<'js> FromJs<'js> for $t {
+            #[inline(always)]
+            fn from_js(value: &Value<'js>) -> Result<Self> {
+                let raw = value.as_raw();
+                if sys::JS_VALUE_GET_TAG(raw) == sys::JS_TAG_INT {
+                    let i = sys::JS_VALUE_GET_INT(raw);
+                    return <$t>::try_from(i).map_err(|_| out_of_range(stringify!($t), <$t>::MIN, <$t>::MAX, i as f64));
+                }
+                let Some(f) = number(value) else { return Err(expected("number", value)) };
+                if f.fract() != 0.0 || !f.is_finite() {
+                    return Err(Error::type_error(format!("expected an integer, got {f}")));
+                }
+                // MAX as f64 rounds up to a power of two for 64-bit types, so
+                // `< MAX + 1` is the exact upper bound for every width.
+                if f < <$t>::MIN as f64 || f >= <$t>::MAX as f64 + 1.0 {
+                    return Err(out_of_range(stringify!($t), <$t>::MIN, <$t>::MAX, f));
+                }
+                Ok(f as $t)
+            }
+        }
+    )*};
+}
+integers!(i8, i16, i32, i64, u8, u16, u32, u64, isize, usize);
+
+#[cold]
+fn out_of_range(ty: &str, min: impl Display, max: impl Display, got: f64) -> Error {
+    Error::range_error(format!("expected {ty} ({min}..={max}), got {got}"))
+}
+
+impl<'js> FromJs<'js> for f64 {
+    #[inline(always)]
+    fn from_js(value: &Value<'js>) -> Result<Self> {
+        number(value).ok_or_else(|| expected("number", value))
+    }
+}
+
+/// Rounds to the nearest `f32` (JS numbers are doubles).
+impl<'js> FromJs<'js> for f32 {
+    #[inline(always)]
+    fn from_js(value: &Value<'js>) -> Result<Self> {
+        f64::from_js(value).map(|f| f as f32)
+    }
+}
+
+impl<'js> FromJs<'js> for bool {
+    #[inline(always)]
+    fn from_js(value: &Value<'js>) -> Result<Self> {
+        match value.tag() {
+            sys::JS_TAG_BOOL => Ok(sys::JS_VALUE_GET_BOOL(value.as_raw())),
+            _ => Err(expected("boolean", value)),
+        }
+    }
+}
+
+/// `undefined` and `null` are `None`.
+impl<'js, T: FromJs<'js>> FromJs<'js> for Option<T> {
+    const OPTIONAL: bool = true;
+    #[inline(always)]
+    fn from_js(value: &Value<'js>) -> Result<Self> {
+        match value.tag() {
+            sys::JS_TAG_UNDEFINED | sys::JS_TAG_NULL => Ok(None),
+            _ => T::from_js(value).map(Some),
+        }
+    }
+}
+
+impl<'js> FromJs<'js> for Value<'js> {
+    #[inline(always)]
+    fn from_js(value: &Value<'js>) -> Result<Self> {
+        Ok(value.clone())
+    }
+}
+
+impl<'js> FromJs<'js> for String {
+    #[inline]
+    fn from_js(value: &Value<'js>) -> Result<Self> {
+        let s = JsStr::from_js(value)?;
+        super::limits::check_alloc(value.ctx(), s.len())?;
+        Ok(s.as_str().to_owned())
+    }
+}
+
+/// The UTF-8 text of a JS string, borrowed from the engine: what a `&str`
+/// argument of a `#[js]` function points into. Freed on drop.
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// use quickjs::{FromJs, JsStr, Value};
+/// ctx.with(|ctx| {
+///     let v: Value = ctx.eval("'borrowed'").unwrap();
+///     let s = JsStr::from_js(&v).unwrap();
+///     assert_eq!(&*s, "borrowed");
+/// });
+/// ```
+pub struct JsStr<'js> {
+    ctx: Ctx<'js>,
+    ptr: *const std::os::raw::c_char,
+    len: usize,
+}
+
+impl<'js> JsStr<'js> {
+    /// The text.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// use quickjs::{FromJs, JsStr, Value};
+    /// ctx.with(|ctx| {
+    ///     let v: Value = ctx.eval("'xyz'").unwrap();
+    ///     assert_eq!(JsStr::from_js(&v).unwrap().as_str().len(), 3);
+    /// });
+    /// ```
+    #[inline(always)]
+    pub fn as_str(&self) -> &str {
+        // SAFETY: ptr..ptr+len is the engine's buffer, alive until drop, and
+        // was checked to be UTF-8 in from_js.
+        unsafe {
+            std::str::from_utf8_unchecked(std::slice::from_raw_parts(self.ptr.cast(), self.len))
+        }
+    }
+}
+
+impl<'js> FromJs<'js> for JsStr<'js> {
+    #[inline]
+    fn from_js(value: &Value<'js>) -> Result<Self> {
+        if !sys::JS_IsString(value.as_raw()) {
+            return Err(expected("string", value));
+        }
+        let ctx = value.ctx();
+        let mut len = 0usize;
+        // SAFETY: value is a live string of ctx; the result is freed by Drop.
+        let ptr = unsafe { sys::JS_ToCStringLen(ctx.as_raw(), &mut len, value.as_raw()) };
+        if ptr.is_null() {
+            return Err(ctx.catch()); // out of memory: the engine threw
+        }
+        let s = JsStr { ctx, ptr, len };
+        super::limits::charge(ctx, len)?;
+        // SAFETY: as in as_str, before the UTF-8 check.
+        let bytes = unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len) };
+        // ASCII (the common case) is checked word by word, inline; anything
+        // else gets the full check (a lone surrogate is invalid UTF-8).
+        if !ascii(bytes) && std::str::from_utf8(bytes).is_err() {
+            return Err(Error::type_error(
+                "expected a string of valid Unicode, got invalid UTF-16",
+            ));
+        }
+        Ok(s)
+    }
+}
+
+impl std::ops::Deref for JsStr<'_> {
+    type Target = str;
+    #[inline(always)]
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl Drop for JsStr<'_> {
+    #[inline]
+    fn drop(&mut self) {
+        // SAFETY: ptr came from JS_ToCStringLen on this live context.
+        unsafe { sys::JS_FreeCString(self.ctx.as_raw(), self.ptr) }
+    }
+}
+
+/// Whether `bytes` is all ASCII: eight bytes at a time, the tail as one
+/// more (overlapping) word.
+#[inline(always)]
+fn ascii(bytes: &[u8]) -> bool {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let n = bytes.len();
+    if n < 8 {
+        return bytes.iter().fold(0u8, |a, &b| a | b) < 0x80;
+    }
+    let p = bytes.as_ptr();
+    // SAFETY: called with i + 8 <= n only: eight bytes inside the slice.
+    let word = |i: usize| unsafe { p.add(i).cast::<u64>().read_unaligned() };
+    let mut acc = word(n - 8);
+    let mut i = 0;
+    while i + 8 <= n {
+        acc |= word(i);
+        i += 8;
+    }
+    acc & HIGH == 0
+}
+
+/// The engine's UTF-8 for a string, which encodes a lone UTF-16 surrogate
+/// as its 3-byte generalized form (`ED A0..BF 80..BF`): each such sequence
+/// becomes one U+FFFD, any other invalid byte too.
+pub(crate) fn engine_utf8_lossy(bytes: &[u8]) -> String {
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return s.to_owned();
+    }
+    let mut out = String::with_capacity(bytes.len());
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        match std::str::from_utf8(rest) {
+            Ok(s) => {
+                out.push_str(s);
+                break;
+            }
+            Err(e) => {
+                let (valid, bad) = rest.split_at(e.valid_up_to());
+                // SAFETY: from_utf8 validated this prefix.
+                out.push_str(unsafe { std::str::from_utf8_unchecked(valid) });
+                out.push('\u{fffd}');
+                let surrogate = bad.len() >= 3
+                    && bad[0] == 0xED
+                    && (0xA0..=0xBF).contains(&bad[1])
+                    && (0x80..=0xBF).contains(&bad[2]);
+                rest = &bad[if surrogate {
+                    3
+                } else {
+                    e.error_len().unwrap_or(bad.len())
+                }..];
+            }
+        }
+    }
+    out
+}
+
+macro_rules! into_number {
+    ($($t:ty => $new:ident as $as:ty),*) => {$(
+        impl<'js> IntoJs<'js> for $t {
+            #[inline(always)]
+            fn into_js(self, ctx: Ctx<'js>) -> Result<Value<'js>> {
+                // SAFETY: a number owns no reference.
+                Ok(unsafe { Value::from_raw(ctx, sys::$new(ctx.as_raw(), self as $as)) })
+            }
+        }
+    )*};
+}
+// Integers beyond 2^53 in magnitude round to the nearest double, as in JS.
+into_number!(i8 => JS_NewInt32 as i32, i16 => JS_NewInt32 as i32, i32 => JS_NewInt32 as i32,
+    u8 => JS_NewInt32 as i32, u16 => JS_NewInt32 as i32, u32 => JS_NewUint32 as u32,
+    i64 => JS_NewInt64 as i64, u64 => JS_NewUint64 as u64, isize => JS_NewInt64 as i64,
+    usize => JS_NewUint64 as u64, f64 => JS_NewFloat64 as f64, f32 => JS_NewFloat64 as f64,
+    bool => JS_NewBool as bool);
+
+impl<'js> IntoJs<'js> for () {
+    #[inline(always)]
+    fn into_js(self, ctx: Ctx<'js>) -> Result<Value<'js>> {
+        Ok(Value::undefined(ctx))
+    }
+}
+
+/// Accepts any value and ignores it: for code run for its effects.
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// ctx.with(|ctx| ctx.eval::<()>("globalThis.x = 1").unwrap());
+/// ```
+impl<'js> FromJs<'js> for () {
+    #[inline(always)]
+    fn from_js(_value: &Value<'js>) -> Result<Self> {
+        Ok(())
+    }
+}
+
+impl<'js> IntoJs<'js> for Value<'js> {
+    #[inline(always)]
+    fn into_js(self, _ctx: Ctx<'js>) -> Result<Value<'js>> {
+        Ok(self)
+    }
+}
+
+impl<'js> IntoJs<'js> for &str {
+    #[inline]
+    fn into_js(self, ctx: Ctx<'js>) -> Result<Value<'js>> {
+        // SAFETY: ctx is live; the engine copies len bytes (NULs included).
+        let raw = unsafe { sys::JS_NewStringLen(ctx.as_raw(), self.as_ptr().cast(), self.len()) };
+        if sys::JS_IsException(raw) {
+            return Err(Error::Exception);
+        }
+        // SAFETY: a new value we own.
+        Ok(unsafe { Value::from_raw(ctx, raw) })
+    }
+}
+
+impl<'js> IntoJs<'js> for String {
+    #[inline]
+    fn into_js(self, ctx: Ctx<'js>) -> Result<Value<'js>> {
+        self.as_str().into_js(ctx)
+    }
+}
+
+/// `None` is `undefined`.
+impl<'js, T: IntoJs<'js>> IntoJs<'js> for Option<T> {
+    #[inline]
+    fn into_js(self, ctx: Ctx<'js>) -> Result<Value<'js>> {
+        match self {
+            Some(v) => v.into_js(ctx),
+            None => Ok(Value::undefined(ctx)),
+        }
+    }
+}
+
+/// `Err(e)` is thrown: a [`crate::Error`] as its kind says, any other error
+/// as a plain `Error` with `e.to_string()` as message.
+impl<'js, T: IntoJs<'js>, E: Display + 'static> IntoJs<'js> for std::result::Result<T, E> {
+    #[inline]
+    fn into_js(self, ctx: Ctx<'js>) -> Result<Value<'js>> {
+        match self {
+            Ok(v) => v.into_js(ctx),
+            Err(e) => Err(error_from(e)),
+        }
+    }
+}
+
+/// The error a Rust `Err(e)` throws: a [`crate::Error`] as its kind says,
+/// any other error a plain `Error` with `e.to_string()` as message.
+pub(crate) fn error_from<E: Display + 'static>(e: E) -> Error {
+    match (&e as &dyn Any).downcast_ref::<Error>() {
+        Some(e) => e.clone(),
+        None => Error::message(e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ascii_finds_a_high_byte_at_any_position_and_length() {
+        for n in 0..40 {
+            let clean = vec![b'a'; n];
+            assert!(super::ascii(&clean), "len {n}");
+            for i in 0..n {
+                let mut v = clean.clone();
+                v[i] = 0xC3;
+                assert!(!super::ascii(&v), "len {n}, high byte at {i}");
+            }
+        }
+    }
+}

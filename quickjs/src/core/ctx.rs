@@ -1,0 +1,465 @@
+//! [`Ctx`]: the lifetime-branded handle of a live context, and everything
+//! the core layer does with one: evaluate source, reach the globals, throw
+//! and catch (an exception as an [`Error`], bounded whatever it meets), and
+//! the raw helpers the other layers share (the runtime, atoms, C functions,
+//! property definitions), so raw engine calls stay in few places.
+//!
+//! Invariant: a `Ctx<'js>` is a live context used on its runtime's thread
+//! for all of `'js`; `'js` is invariant, so values branded with it cannot
+//! leave the scope that made the handle.
+
+use super::convert::{FromJs, IntoJs};
+use super::error::{Error, ErrorKind, Exception, Result};
+use super::object::Object;
+use super::value::Value;
+use quickjs_sys as sys;
+use std::ffi::{CStr, CString};
+use std::marker::PhantomData;
+use std::os::raw::c_int;
+use std::ptr::NonNull;
+
+/// A borrowed handle to a live `JSContext`, branded by the lifetime `'js`
+/// (invariant), so values made in it cannot escape the scope that owns it.
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// ctx.with(|ctx: quickjs::Ctx<'_>| {
+///     assert_eq!(ctx.eval::<bool>("true").unwrap(), true);
+/// });
+/// ```
+#[derive(Clone, Copy)]
+pub struct Ctx<'js> {
+    raw: NonNull<sys::JSContext>,
+    _brand: PhantomData<*mut &'js ()>,
+}
+
+impl<'js> Ctx<'js> {
+    /// Wraps a raw context.
+    ///
+    /// # Safety
+    /// `raw` must be a live context for all of `'js`, used on this thread only.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| {
+    ///     // SAFETY: the pointer comes from a live Ctx on this thread.
+    ///     let same = unsafe { quickjs::Ctx::from_raw(ctx.as_raw()) };
+    ///     assert_eq!(same.eval::<i32>("1").unwrap(), 1);
+    /// });
+    /// ```
+    #[inline(always)]
+    pub unsafe fn from_raw(raw: *mut sys::JSContext) -> Self {
+        Ctx {
+            // SAFETY: a live context is not null (the caller's contract).
+            raw: unsafe { NonNull::new_unchecked(raw) },
+            _brand: PhantomData,
+        }
+    }
+
+    /// The raw context pointer.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| assert!(!ctx.as_raw().is_null()));
+    /// ```
+    #[inline(always)]
+    pub fn as_raw(self) -> *mut sys::JSContext {
+        self.raw.as_ptr()
+    }
+
+    /// Throws `error` in this context; returns the `JS_EXCEPTION` marker that a
+    /// C function returns to propagate it.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// use quickjs::Error;
+    /// ctx.with(|ctx| {
+    ///     // Inside a C callback, `throw` raises the error and gives the return value:
+    ///     let raw = ctx.throw(Error::type_error("nope"));
+    ///     assert!(quickjs::sys::JS_IsException(raw));
+    ///     let Error::Thrown(e) = ctx.catch() else { panic!() };
+    ///     assert_eq!(e.message, "nope");
+    /// });
+    /// ```
+    pub fn throw(self, error: Error) -> sys::JSValue {
+        let (kind, message) = match error {
+            Error::Exception => return sys::JS_EXCEPTION,
+            Error::Js { kind, message } => (kind, message),
+            Error::Thrown(e) => (e.kind(), e.message),
+            Error::Timeout(d) => (ErrorKind::InternalError, format!("timed out after {d:?}")),
+        };
+        let interrupt = super::limits::is_interrupt(kind, &message);
+        // Interior NULs would cut the message short: show them as U+FFFD.
+        let message = CString::new(message.replace('\0', "\u{fffd}")).unwrap();
+        let fmt = c"%s".as_ptr();
+        let ctx = self.as_raw();
+        // SAFETY: ctx is live; "%s" consumes exactly the one C-string argument.
+        let raw = unsafe {
+            match kind {
+                ErrorKind::TypeError => sys::JS_ThrowTypeError(ctx, fmt, message.as_ptr()),
+                ErrorKind::RangeError => sys::JS_ThrowRangeError(ctx, fmt, message.as_ptr()),
+                ErrorKind::InternalError => sys::JS_ThrowInternalError(ctx, fmt, message.as_ptr()),
+                ErrorKind::SyntaxError => sys::JS_ThrowSyntaxError(ctx, fmt, message.as_ptr()),
+                ErrorKind::ReferenceError => {
+                    sys::JS_ThrowReferenceError(ctx, fmt, message.as_ptr())
+                }
+                ErrorKind::Error => sys::JS_ThrowPlainError(ctx, fmt, message.as_ptr()),
+            }
+        };
+        if interrupt {
+            // An interrupt that passed through Rust stays uncatchable: a
+            // script's try/catch must not swallow the host's deadline.
+            // SAFETY: ctx is live; the exception just thrown is pending.
+            unsafe {
+                let exc = sys::JS_GetException(ctx);
+                sys::throw_uncatchable(ctx, exc);
+            }
+        }
+        raw
+    }
+
+    /// Takes the pending exception (or makes an `Error` value from `error`) as
+    /// a value, e.g. to reject a promise with it.
+    pub(crate) fn error_value(self, error: Error) -> Value<'js> {
+        self.throw(error);
+        // SAFETY: ctx is live; JS_GetException transfers ownership to us.
+        unsafe { Value::from_raw(self, sys::JS_GetException(self.as_raw())) }
+    }
+}
+
+/// What [`Ctx::describe`] shows for a property of an error whose read threw.
+const UNREADABLE: &str = "<exception while reading the error>";
+
+/// How [`Ctx::eval_with`] evaluates source.
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// use quickjs::EvalKind;
+/// let v: i32 = ctx.with(|ctx| ctx.eval_with("'use strict'; 1", "s.js", EvalKind::StrictScript)).unwrap();
+/// assert_eq!(v, 1);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EvalKind {
+    /// A classic script; the result is its completion value.
+    #[default]
+    Script,
+    /// A script in strict mode.
+    StrictScript,
+    /// An ES module; the result is the Promise of its evaluation. An
+    /// evaluation that already failed (the module threw, or ran out of
+    /// memory) is an `Err`; one still pending (top-level `await`) gives the
+    /// promise, whose [`crate::Promise::wait`] reports a later failure.
+    Module,
+}
+
+impl EvalKind {
+    pub(crate) fn flags(self) -> u32 {
+        match self {
+            EvalKind::Script => sys::JS_EVAL_TYPE_GLOBAL,
+            EvalKind::StrictScript => sys::JS_EVAL_TYPE_GLOBAL | sys::JS_EVAL_FLAG_STRICT,
+            EvalKind::Module => sys::JS_EVAL_TYPE_MODULE,
+        }
+    }
+}
+
+impl<'js> Ctx<'js> {
+    /// Evaluates a script (file name `<eval>`) and converts its completion value.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// assert_eq!(ctx.with(|ctx| ctx.eval::<f64>("Math.sqrt(2) ** 2")).unwrap().round(), 2.0);
+    /// ```
+    pub fn eval<T: FromJs<'js>>(self, source: &str) -> Result<T> {
+        self.eval_with(source, "<eval>", EvalKind::Script)
+    }
+
+    /// Evaluates `source` as `kind`; `file_name` appears in stack traces.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// use quickjs::{Error, EvalKind, Value};
+    /// let err = ctx.with(|ctx| ctx.eval_with::<Value>("null.x", "app.js", EvalKind::Script).map(drop)).unwrap_err();
+    /// let Error::Thrown(e) = err else { panic!() };
+    /// assert!(e.stack.unwrap().contains("app.js"));
+    /// ```
+    pub fn eval_with<T: FromJs<'js>>(
+        self,
+        source: &str,
+        file_name: &str,
+        kind: EvalKind,
+    ) -> Result<T> {
+        let v = self.eval_raw(source, file_name, kind.flags())?;
+        #[cfg(not(quickjs_bellard))]
+        if kind == EvalKind::Module {
+            if let Some(reason) = self.rejection(&v) {
+                return Err(Error::Thrown(self.describe(&reason)));
+            }
+        }
+        T::from_js(&v)
+    }
+
+    /// The reason of `v` if it is a rejected promise.
+    #[cfg(not(quickjs_bellard))]
+    pub(crate) fn rejection(self, v: &Value<'js>) -> Option<Value<'js>> {
+        // SAFETY: v is live; JS_PromiseResult returns a reference we own.
+        unsafe {
+            (sys::JS_IsPromise(v.as_raw())
+                && sys::JS_PromiseState(self.as_raw(), v.as_raw()) == sys::JS_PROMISE_REJECTED)
+                .then(|| Value::from_raw(self, sys::JS_PromiseResult(self.as_raw(), v.as_raw())))
+        }
+    }
+
+    /// `JS_Eval` with `flags`; the result, or the exception as an error.
+    pub(crate) fn eval_raw(self, source: &str, file_name: &str, flags: u32) -> Result<Value<'js>> {
+        let src = CString::new(source)
+            .map_err(|_| Error::type_error("source code contains a NUL byte"))?;
+        let name = CString::new(file_name)
+            .map_err(|_| Error::type_error("file name contains a NUL byte"))?;
+        // SAFETY: ctx is live; src has source.len() bytes plus a NUL.
+        let raw = unsafe {
+            sys::JS_Eval(
+                self.as_raw(),
+                src.as_ptr(),
+                source.len(),
+                name.as_ptr(),
+                flags as i32,
+            )
+        };
+        self.check(raw)
+    }
+
+    /// The global object.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| {
+    ///     ctx.globals().set("answer", 42).unwrap();
+    ///     assert_eq!(ctx.eval::<i32>("answer").unwrap(), 42);
+    /// });
+    /// ```
+    pub fn globals(self) -> Object<'js> {
+        // SAFETY: ctx is live; we own the returned reference.
+        Object::from_value(unsafe { Value::from_raw(self, sys::JS_GetGlobalObject(self.as_raw())) })
+    }
+
+    /// Turns a raw result into a value, or the pending exception into an error.
+    pub(crate) fn check(self, raw: sys::JSValue) -> Result<Value<'js>> {
+        if sys::JS_IsException(raw) {
+            Err(self.catch())
+        } else {
+            // SAFETY: a non-exception result of an engine call, owned by us.
+            Ok(unsafe { Value::from_raw(self, raw) })
+        }
+    }
+
+    /// Takes the pending exception out of the context as [`Error::Thrown`].
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// use quickjs::{Error, Value};
+    /// ctx.with(|ctx| {
+    ///     // Errors from the API already carry the caught exception:
+    ///     let Err(Error::Thrown(e)) = ctx.eval::<Value>("throw new TypeError('t')") else { panic!() };
+    ///     assert_eq!(e.name.as_deref(), Some("TypeError"));
+    /// });
+    /// ```
+    pub fn catch(self) -> Error {
+        // SAFETY: ctx is live; we own the exception value.
+        let exc = unsafe { Value::from_raw(self, sys::JS_GetException(self.as_raw())) };
+        let e = self.describe(&exc);
+        if super::limits::is_interrupt(e.kind(), &e.message) {
+            super::limits::note_interrupt(self);
+        }
+        Error::Thrown(e)
+    }
+
+    /// Name, message and stack of a thrown value. Bounded whatever the value
+    /// does: each property is read once with the raw engine call, and a read
+    /// that throws (a hostile getter, a Proxy trap, the stack limit) is
+    /// dropped and shows as a fallback text; nothing here catches and
+    /// describes again, so there is no recursion.
+    pub(crate) fn describe(self, exc: &Value<'js>) -> Exception {
+        // SAFETY: exc is a live value of this context.
+        let is_error = unsafe { sys::JS_IsError(exc.as_raw()) };
+        if sys::JS_IsNull(exc.as_raw()) && self.out_of_memory() {
+            // The engine throws `null` when it cannot even allocate the
+            // error object (JS_ThrowError2): say what happened.
+            return Exception {
+                name: Some("InternalError".into()),
+                message: "out of memory".into(),
+                stack: None,
+            };
+        }
+        if !is_error {
+            return Exception {
+                name: None,
+                message: self.stringify(exc),
+                stack: None,
+            };
+        }
+        let text = |key: &std::ffi::CStr| -> Option<String> {
+            // SAFETY: exc is a live object; the result is ours (an
+            // exception is taken out and dropped at once).
+            let v = unsafe {
+                let raw = sys::JS_GetPropertyStr(self.as_raw(), exc.as_raw(), key.as_ptr());
+                if sys::JS_IsException(raw) {
+                    drop(Value::from_raw(self, sys::JS_GetException(self.as_raw())));
+                    return Some(UNREADABLE.to_owned());
+                }
+                Value::from_raw(self, raw)
+            };
+            (!sys::JS_IsUndefined(v.as_raw())).then(|| self.stringify(&v))
+        };
+        Exception {
+            name: text(c"name"),
+            message: text(c"message").unwrap_or_default(),
+            stack: text(c"stack"),
+        }
+    }
+
+    /// Whether the runtime is (nearly) out of memory: a small block, about
+    /// what an error object with its stack costs, cannot be allocated.
+    fn out_of_memory(self) -> bool {
+        // SAFETY: ctx is live; a block we get is freed at once, and the
+        // exception a failure throws is taken out and dropped.
+        unsafe {
+            let p = sys::js_malloc(self.as_raw(), 16 << 10);
+            if p.is_null() {
+                drop(Value::from_raw(self, sys::JS_GetException(self.as_raw())));
+                return true;
+            }
+            sys::js_free(self.as_raw(), p);
+        }
+        false
+    }
+
+    /// `String(v)`, or a placeholder if that throws (the exception is dropped).
+    pub(crate) fn stringify(self, v: &Value<'js>) -> String {
+        // SAFETY: v is live; the C string is freed below.
+        unsafe {
+            let mut len = 0usize;
+            let p = sys::JS_ToCStringLen(self.as_raw(), &mut len, v.as_raw());
+            if p.is_null() {
+                drop(Value::from_raw(self, sys::JS_GetException(self.as_raw())));
+                return format!("<{} that cannot be converted to a string>", v.type_name());
+            }
+            let s =
+                super::convert::engine_utf8_lossy(std::slice::from_raw_parts(p.cast::<u8>(), len));
+            sys::JS_FreeCString(self.as_raw(), p);
+            s
+        }
+    }
+
+    /// Converts a Rust value into a JS value of this context.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| {
+    ///     let v = ctx.value(vec![1, 2]).unwrap();
+    ///     assert_eq!(v.type_name(), "array");
+    /// });
+    /// ```
+    pub fn value<T: IntoJs<'js>>(self, v: T) -> Result<Value<'js>> {
+        v.into_js(self)
+    }
+
+    /// The context's runtime.
+    #[inline(always)]
+    pub(crate) fn rt(self) -> *mut sys::JSRuntime {
+        // SAFETY: the context is live (the type's invariant).
+        unsafe { sys::JS_GetRuntime(self.as_raw()) }
+    }
+
+    /// A new JS function calling the C function `func` (`kind`: generic or
+    /// constructor).
+    pub(crate) fn new_c_function(
+        self,
+        func: sys::JSCFunction,
+        name: &CStr,
+        length: u32,
+        kind: sys::JSCFunctionEnum,
+    ) -> Result<Value<'js>> {
+        // SAFETY: the context is live; the function is owned by the result.
+        self.check(unsafe {
+            sys::JS_NewCFunction2(
+                self.as_raw(),
+                func,
+                name.as_ptr(),
+                length.min(c_int::MAX as u32) as c_int,
+                kind,
+                0,
+            )
+        })
+    }
+
+    /// Defines `obj[key] = value` with `flags` (`JS_PROP_*`).
+    pub(crate) fn define(
+        self,
+        obj: &Value<'js>,
+        key: &Atom<'js>,
+        value: Value<'js>,
+        flags: u32,
+    ) -> Result<()> {
+        // SAFETY: obj and the atom are live; the value is handed over.
+        let r = unsafe {
+            sys::JS_DefinePropertyValue(
+                self.as_raw(),
+                obj.as_raw(),
+                key.raw,
+                value.into_raw(),
+                flags as c_int,
+            )
+        };
+        if r < 0 {
+            return Err(self.catch());
+        }
+        Ok(())
+    }
+
+    /// The atom of `name`.
+    pub(crate) fn atom(self, name: &CStr) -> Result<Atom<'js>> {
+        // SAFETY: the context is live; the atom is owned by the result.
+        let raw = unsafe { sys::JS_NewAtom(self.as_raw(), name.as_ptr()) };
+        Atom::new(self, raw)
+    }
+
+    /// The atom of a value (a symbol, or a string).
+    pub(crate) fn atom_of(self, v: &Value<'js>) -> Result<Atom<'js>> {
+        // SAFETY: v is live; the atom is owned by the result.
+        let raw = unsafe { sys::JS_ValueToAtom(self.as_raw(), v.as_raw()) };
+        Atom::new(self, raw)
+    }
+}
+
+/// An owned atom of a context's runtime, freed when dropped.
+pub(crate) struct Atom<'js> {
+    ctx: Ctx<'js>,
+    pub(crate) raw: sys::JSAtom,
+}
+
+impl<'js> Atom<'js> {
+    /// Takes ownership of `raw`; `JS_ATOM_NULL` is the pending exception.
+    pub(crate) fn new(ctx: Ctx<'js>, raw: sys::JSAtom) -> Result<Self> {
+        if raw == sys::JS_ATOM_NULL {
+            return Err(ctx.catch());
+        }
+        Ok(Atom { ctx, raw })
+    }
+}
+
+impl Drop for Atom<'_> {
+    fn drop(&mut self) {
+        // SAFETY: we own the atom, of the live context's runtime.
+        unsafe { sys::JS_FreeAtom(self.ctx.as_raw(), self.raw) }
+    }
+}

@@ -1,0 +1,228 @@
+//! Errors crossing the boundary in both directions.
+
+use std::fmt;
+
+/// The JS error constructor an [`Error`] becomes when thrown.
+///
+/// ```
+/// use quickjs::{Error, ErrorKind};
+/// assert_eq!(Error::range_error("r"), Error::Js { kind: ErrorKind::RangeError, message: "r".into() });
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// `Error`
+    Error,
+    /// `TypeError`: wrong argument count or type.
+    TypeError,
+    /// `RangeError`: a number out of the target type's range.
+    RangeError,
+    /// `InternalError`: e.g. a panic in Rust code.
+    InternalError,
+    /// `SyntaxError`: e.g. input a parser rejects.
+    SyntaxError,
+    /// `ReferenceError`: e.g. a name that does not resolve.
+    ReferenceError,
+}
+
+/// An error of the Rust side of the boundary.
+///
+/// * [`Error::Exception`]: a JS exception is pending in the context (it was
+///   thrown by JS or by the engine); it propagates as is.
+/// * [`Error::Js`]: a Rust-made error; thrown as a new JS error of `kind`.
+/// * [`Error::Thrown`]: a JS exception taken out of the context by the
+///   embedding API (`Ctx::eval`, `Function::call`, ...), with its name,
+///   message and stack as Rust strings.
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// use quickjs::{Error, Value};
+/// let r = ctx.with(|ctx| ctx.eval::<Value>("throw new Error('boom')").map(drop));
+/// assert!(matches!(r, Err(Error::Thrown(e)) if e.message == "boom"));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub enum Error {
+    /// A JS exception is pending in the context.
+    Exception,
+    /// A JS exception, caught.
+    Thrown(Exception),
+    /// A wait with a deadline ([`crate::Runtime::run_until_idle_for`],
+    /// [`crate::Promise::wait_for`]) ran out of time; what it waited for is
+    /// still pending. Thrown into JS as `InternalError: timed out after ..`.
+    Timeout(std::time::Duration),
+    /// A JS error to throw: `new <kind>(message)`.
+    Js {
+        /// Which constructor.
+        kind: ErrorKind,
+        /// The message.
+        message: String,
+    },
+}
+
+/// A caught JS exception: what `e.name`, `e.message` and `e.stack` said.
+/// A thrown non-Error value (`throw 42`) has no name or stack; its message
+/// is the value as a string.
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// use quickjs::{Error, Value};
+/// let Err(Error::Thrown(e)) = ctx.with(|ctx| ctx.eval::<Value>("throw 'plain'").map(drop)) else { panic!() };
+/// assert_eq!((e.name, e.message.as_str()), (None, "plain"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Exception {
+    /// `e.name`, e.g. `"TypeError"`.
+    pub name: Option<String>,
+    /// `e.message`, or `String(e)` for a non-Error value.
+    pub message: String,
+    /// `e.stack`, one `    at f (file:line:col)` line per frame.
+    pub stack: Option<String>,
+}
+
+impl Exception {
+    /// The [`ErrorKind`] to rethrow it as, from its name.
+    ///
+    /// ```
+    /// use quickjs::{ErrorKind, Exception};
+    /// let e = Exception { name: Some("TypeError".into()), message: "m".into(), stack: None };
+    /// assert_eq!(e.kind(), ErrorKind::TypeError);
+    /// ```
+    pub fn kind(&self) -> ErrorKind {
+        match self.name.as_deref() {
+            Some("TypeError") => ErrorKind::TypeError,
+            Some("RangeError") => ErrorKind::RangeError,
+            Some("InternalError") => ErrorKind::InternalError,
+            Some("SyntaxError") => ErrorKind::SyntaxError,
+            Some("ReferenceError") => ErrorKind::ReferenceError,
+            _ => ErrorKind::Error,
+        }
+    }
+}
+
+impl fmt::Display for Exception {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.name {
+            Some(name) => write!(f, "{name}: {}", self.message)?,
+            // The engine throws `null` when it cannot allocate an error
+            // object (out of memory): say so, a script rarely throws null.
+            None if self.message == "null" => {
+                f.write_str("uncaught: null (what the engine throws when out of memory)")?
+            }
+            None => write!(f, "uncaught: {}", self.message)?,
+        }
+        if let Some(stack) = self.stack.as_deref().filter(|s| !s.is_empty()) {
+            write!(f, "\n{}", stack.trim_end())?;
+        }
+        Ok(())
+    }
+}
+
+/// `Result` with [`Error`].
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// fn parse(ctx: quickjs::Ctx<'_>) -> quickjs::Result<i32> {
+///     ctx.eval("40 + 2")
+/// }
+/// assert_eq!(ctx.with(parse).unwrap(), 42);
+/// ```
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// A `TypeError` with `message`.
+    ///
+    /// ```
+    /// let e = quickjs::Error::type_error("expected number, got string");
+    /// assert_eq!(e.to_string(), "TypeError: expected number, got string");
+    /// ```
+    pub fn type_error(message: impl Into<String>) -> Self {
+        Error::Js {
+            kind: ErrorKind::TypeError,
+            message: message.into(),
+        }
+    }
+    /// A `RangeError` with `message`.
+    ///
+    /// ```
+    /// assert_eq!(quickjs::Error::range_error("too big").to_string(), "RangeError: too big");
+    /// ```
+    pub fn range_error(message: impl Into<String>) -> Self {
+        Error::Js {
+            kind: ErrorKind::RangeError,
+            message: message.into(),
+        }
+    }
+    /// A `SyntaxError` with `message`.
+    ///
+    /// ```
+    /// assert_eq!(quickjs::Error::syntax_error("bad").to_string(), "SyntaxError: bad");
+    /// ```
+    pub fn syntax_error(message: impl Into<String>) -> Self {
+        Error::Js {
+            kind: ErrorKind::SyntaxError,
+            message: message.into(),
+        }
+    }
+    /// A `ReferenceError` with `message`.
+    ///
+    /// ```
+    /// assert_eq!(quickjs::Error::reference_error("x").to_string(), "ReferenceError: x");
+    /// ```
+    pub fn reference_error(message: impl Into<String>) -> Self {
+        Error::Js {
+            kind: ErrorKind::ReferenceError,
+            message: message.into(),
+        }
+    }
+    /// A plain `Error` with `message`.
+    ///
+    /// ```
+    /// assert_eq!(quickjs::Error::message("plain").to_string(), "Error: plain");
+    /// ```
+    pub fn message(message: impl Into<String>) -> Self {
+        Error::Js {
+            kind: ErrorKind::Error,
+            message: message.into(),
+        }
+    }
+    /// An `InternalError` with `message`.
+    ///
+    /// ```
+    /// assert_eq!(quickjs::Error::internal("bug").to_string(), "InternalError: bug");
+    /// ```
+    pub fn internal(message: impl Into<String>) -> Self {
+        Error::Js {
+            kind: ErrorKind::InternalError,
+            message: message.into(),
+        }
+    }
+
+    /// The same error with `prefix: ` before its message (exceptions unchanged).
+    /// A nesting or cycle error keeps a short path (see `limits`), so one
+    /// 128 levels deep stays readable.
+    pub(crate) fn prefixed(self, prefix: fmt::Arguments<'_>) -> Self {
+        match self {
+            Error::Js { kind, message } => Error::Js {
+                kind,
+                message: super::limits::prefix_path(&prefix.to_string(), &message)
+                    .unwrap_or_else(|| format!("{prefix}: {message}")),
+            },
+            e => e,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Exception => f.write_str("JS exception"),
+            Error::Thrown(e) => e.fmt(f),
+            Error::Timeout(d) => write!(f, "timed out after {d:?}"),
+            Error::Js { kind, message } => write!(f, "{kind:?}: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}

@@ -1,0 +1,295 @@
+//! Bounds on the work a script can make Rust do: the one place every
+//! recursive or script-sized conversion goes through.
+//!
+//! * **Nesting**: each level of a recursive conversion (`Vec`/maps/tuples
+//!   `FromJs` and `IntoJs`, serde both ways) holds a [`Nested`] guard. More
+//!   than [`MAX_DEPTH`] levels on one thread is a `RangeError`, never a
+//!   Rust stack overflow; an object that is already being converted further
+//!   up (a cycle) is a `TypeError`. Shared, acyclic references are fine.
+//! * **Memory**: [`vec_for`] checks an allocation whose size a script chose
+//!   (an array's `length`, a key count) against the runtime's memory limit
+//!   *before* allocating, and fails like JS does (`InternalError: out of
+//!   memory`); without a limit, a failed reservation is the same error
+//!   instead of an abort.
+//! * **Time**: [`poll`] runs the engine's interrupt poll (patch 0005), so a
+//!   long conversion loop stops when the host's interrupt handler says so,
+//!   as a JS loop would; [`charge`] counts big copies (one poll per 4 KiB),
+//!   so a loop that hands megabytes to Rust reaches the handler as often.
+//! * **Interrupts stay raised**: JS cannot catch the interrupt error, but
+//!   Rust code can drop it (`let _ = f.call(())`, a conversion that tries
+//!   another type). Every interrupt that reaches Rust is counted
+//!   ([`note_interrupt`], from `Ctx::catch`), and a native call during which
+//!   one of its runtime's interrupts reached Rust ends with the interrupt,
+//!   whatever its Rust code returned ([`InterruptWatch`], in the native
+//!   boundary): the script cannot run on.
+//!
+//! Invariant: the thread-local path stack holds exactly the objects of the
+//! live `Nested` guards of this thread, innermost last (guards are dropped
+//! in reverse order of creation, as scopes nest).
+
+use super::ctx::Ctx;
+use super::error::{Error, ErrorKind, Result};
+use super::value::Value;
+use quickjs_sys as sys;
+use std::cell::{Cell, RefCell};
+
+/// How deeply conversions may nest (serde_json's default is 128).
+pub const MAX_DEPTH: usize = 128;
+
+/// Allocations below this many bytes are not checked against the memory
+/// limit first (they are small next to what the script already holds).
+const CHECK_ABOVE: usize = 64 << 10;
+
+thread_local! {
+    /// The objects being converted on this thread, outermost first (0 for a
+    /// level that has no JS object, e.g. Rust data going into JS).
+    static PATH: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
+}
+
+/// One level of a recursive conversion; leaves it when dropped.
+#[must_use]
+pub(crate) struct Nested(());
+
+impl Nested {
+    /// Enters a level that converts `value` (a cycle if it is an object
+    /// already being converted further up).
+    pub(crate) fn enter(value: &Value<'_>) -> Result<Self> {
+        let id = if value.tag() == sys::JS_TAG_OBJECT {
+            sys::JS_VALUE_GET_PTR(value.as_raw()) as usize
+        } else {
+            0
+        };
+        Self::push(id)
+    }
+
+    /// Enters a level of Rust data going into JS (depth only).
+    pub(crate) fn enter_rust() -> Result<Self> {
+        Self::push(0)
+    }
+
+    fn push(id: usize) -> Result<Self> {
+        PATH.with_borrow_mut(|path| {
+            if path.len() >= MAX_DEPTH {
+                return Err(Error::range_error(format!("{NESTED} {MAX_DEPTH} levels")));
+            }
+            if id != 0 && path.contains(&id) {
+                return Err(Error::type_error(CYCLIC));
+            }
+            path.push(id);
+            Ok(Nested(()))
+        })
+    }
+}
+
+impl Drop for Nested {
+    fn drop(&mut self) {
+        PATH.with_borrow_mut(|path| path.pop());
+    }
+}
+
+const NESTED: &str = "value nested deeper than";
+const CYCLIC: &str = "cyclic value: it contains itself";
+
+/// How many path segments a nesting or cycle error keeps.
+const PATH_SEGMENTS: usize = 8;
+
+/// `prefix: message` for a nesting or cycle error, with its path cut to
+/// the outermost segments, `...` and the innermost one (`None`: another
+/// error, prefixed as usual).
+pub(crate) fn prefix_path(prefix: &str, message: &str) -> Option<String> {
+    let at = message.find(NESTED).or_else(|| message.find(CYCLIC))?;
+    let (path, reason) = message.split_at(at);
+    let mut segments: Vec<&str> = std::iter::once(prefix)
+        .chain(path.split(": ").filter(|s| !s.is_empty()))
+        .collect();
+    if segments.len() > PATH_SEGMENTS {
+        // Drop the segment just inside the `...` (or the one before the
+        // innermost, the first time).
+        let dots = segments.iter().position(|s| *s == "...");
+        let drop_at = dots.map_or(segments.len() - 2, |d| d - 1);
+        segments.remove(drop_at);
+        if dots.is_none() {
+            segments.insert(segments.len() - 1, "...");
+        }
+    }
+    Some(format!("{}: {reason}", segments.join(": ")))
+}
+
+/// An empty `Vec` with room for `len` items of `T`, where a script chose
+/// `len`: checked against `ctx`'s runtime memory limit first, and never an
+/// abort when the system cannot provide it.
+pub(crate) fn vec_for<T>(ctx: Ctx<'_>, len: usize) -> Result<Vec<T>> {
+    let bytes = len.saturating_mul(std::mem::size_of::<T>().max(1));
+    check_alloc(ctx, bytes)?;
+    let mut v = Vec::new();
+    v.try_reserve_exact(len).map_err(|_| out_of_memory(ctx))?;
+    Ok(v)
+}
+
+/// Fails like the engine does when `bytes` more would not fit under `ctx`'s
+/// runtime memory limit. Small sizes pass unchecked.
+pub(crate) fn check_alloc(ctx: Ctx<'_>, bytes: usize) -> Result<()> {
+    if bytes < CHECK_ABOVE {
+        return Ok(());
+    }
+    // The engine's allocator applies the limit: ask it for the block and
+    // give it back at once (a large block is mapped lazily, so this costs a
+    // pair of system calls, not the memory).
+    // SAFETY: ctx is live; a non-null block is ours and freed at once.
+    unsafe {
+        let p = sys::js_malloc(ctx.as_raw(), bytes);
+        if p.is_null() {
+            return Err(ctx.catch());
+        }
+        sys::js_free(ctx.as_raw(), p);
+    }
+    Ok(())
+}
+
+/// The error the engine throws when an allocation fails.
+fn out_of_memory(ctx: Ctx<'_>) -> Error {
+    // SAFETY: ctx is live; the exception is taken out at once.
+    unsafe { sys::JS_ThrowOutOfMemory(ctx.as_raw()) };
+    ctx.catch()
+}
+
+/// Polls the runtime's interrupt handler (every call counts down the
+/// engine's counter; the handler runs every few thousand calls). Call it
+/// once per item in a loop whose length a script chose.
+#[inline]
+pub(crate) fn poll(ctx: Ctx<'_>) -> Result<()> {
+    // SAFETY: ctx is live.
+    if unsafe { sys::JS_PollInterrupts(ctx.as_raw()) } < 0 {
+        return Err(ctx.catch());
+    }
+    Ok(())
+}
+
+/// How many bytes of conversion work count as one interrupt poll.
+const BYTES_PER_POLL: usize = 4096;
+
+/// Counts `bytes` of conversion work (a string or buffer copied or
+/// re-encoded) against the interrupt poll, one poll per 4 KiB: a script that
+/// calls a native function with megabytes in a loop reaches the handler as
+/// soon as a JS loop doing the same work would.
+#[inline]
+pub(crate) fn charge(ctx: Ctx<'_>, bytes: usize) -> Result<()> {
+    if bytes >= BYTES_PER_POLL {
+        charge_slow(ctx, bytes)?;
+    }
+    Ok(())
+}
+
+#[cold]
+fn charge_slow(ctx: Ctx<'_>, bytes: usize) -> Result<()> {
+    for _ in 0..bytes / BYTES_PER_POLL {
+        poll(ctx)?;
+    }
+    Ok(())
+}
+
+thread_local! {
+    /// How many interrupts reached Rust on this thread.
+    static INTERRUPTS: Cell<u64> = const { Cell::new(0) };
+    /// The runtime of the last one.
+    static INTERRUPTED_RT: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Records that `ctx`'s runtime's interrupt error reached Rust.
+#[cold]
+pub(crate) fn note_interrupt(ctx: Ctx<'_>) {
+    // SAFETY: ctx is live.
+    let rt = unsafe { sys::JS_GetRuntime(ctx.as_raw()) } as usize;
+    INTERRUPTED_RT.set(rt);
+    INTERRUPTS.set(INTERRUPTS.get().wrapping_add(1));
+}
+
+/// Watches one native call for interrupts of its runtime that reach Rust
+/// (a thread-local read at each end of the call, no write).
+#[derive(Clone, Copy)]
+pub(crate) struct InterruptWatch(u64);
+
+impl InterruptWatch {
+    #[inline(always)]
+    pub(crate) fn start() -> Self {
+        InterruptWatch(INTERRUPTS.get())
+    }
+
+    /// Whether no interrupt reached Rust since [`InterruptWatch::start`].
+    #[inline(always)]
+    pub(crate) fn quiet(self) -> bool {
+        INTERRUPTS.get() == self.0
+    }
+
+    /// The interrupt error if one of `ctx`'s runtime reached Rust since
+    /// [`InterruptWatch::start`] (the call must end with it).
+    #[inline(always)]
+    pub(crate) fn check(self, ctx: Ctx<'_>) -> Result<()> {
+        if self.quiet() {
+            return Ok(());
+        }
+        interrupted_in(ctx)
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn interrupted_in(ctx: Ctx<'_>) -> Result<()> {
+    // SAFETY: ctx is live.
+    if unsafe { sys::JS_GetRuntime(ctx.as_raw()) } as usize != INTERRUPTED_RT.get() {
+        return Ok(()); // another runtime's, handled by its own calls
+    }
+    Err(Error::Js {
+        kind: ErrorKind::InternalError,
+        message: INTERRUPTED.into(),
+    })
+}
+
+/// The engine's interrupt message.
+const INTERRUPTED: &str = "interrupted";
+
+/// Whether `e` is the engine's interrupt error (uncatchable in JS: when a
+/// Rust boundary throws it again, it must stay so).
+pub(crate) fn is_interrupt(kind: ErrorKind, message: &str) -> bool {
+    kind == ErrorKind::InternalError && message == INTERRUPTED
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nesting_is_bounded_and_unwinds() {
+        let mut guards = Vec::new();
+        for _ in 0..MAX_DEPTH {
+            guards.push(Nested::enter_rust().unwrap());
+        }
+        let e = Nested::enter_rust().err().unwrap();
+        let mut e = e.to_string().trim_start_matches("RangeError: ").to_string();
+        for i in 0..MAX_DEPTH {
+            e = prefix_path(&format!("property \"{i}\""), &e).unwrap();
+        }
+        assert!(e.starts_with("property \"127\": property \"126\""), "{e}");
+        assert!(
+            e.ends_with("...: property \"0\": value nested deeper than 128 levels"),
+            "{e}"
+        );
+        assert!(prefix_path("x", "expected number").is_none());
+        guards.pop();
+        let again = Nested::enter_rust().unwrap();
+        drop(again);
+        drop(guards);
+        PATH.with_borrow(|p| assert!(p.is_empty()));
+    }
+
+    #[test]
+    fn a_repeated_object_is_a_cycle_only_while_it_is_open() {
+        let a = Nested::push(8).unwrap();
+        let b = Nested::push(16).unwrap();
+        assert!(Nested::push(8).is_err());
+        drop(b);
+        let b2 = Nested::push(16).unwrap(); // a sibling, not a cycle
+        drop((b2, a));
+        PATH.with_borrow(|p| assert!(p.is_empty()));
+    }
+}

@@ -1,0 +1,15 @@
+//! The core layer: the context handle, owned values, conversions both ways,
+//! errors, the bounds on script-sized work, TypeScript names, and the
+//! boundary every C-called entry point goes through. It knows nothing of
+//! runtimes' Rust state, executors, classes or the embedding API (the layers
+//! above), and builds on quickjs-ng and Bellard's QuickJS alike.
+
+pub(crate) mod boundary;
+pub(crate) mod convert;
+pub(crate) mod ctx;
+pub(crate) mod error;
+pub(crate) mod limits;
+pub(crate) mod object;
+pub(crate) mod types;
+pub(crate) mod typescript;
+pub(crate) mod value;

@@ -1,0 +1,204 @@
+//! [`Value`]: an owned JS value (one counted reference), valid as long as
+//! its context's brand `'js`.
+//!
+//! Invariant: a `Value` owns exactly one reference to `raw`, a value of the
+//! runtime of `ctx`; it is released by `Drop`, once.
+
+use super::ctx::Ctx;
+use quickjs_sys as sys;
+
+/// An owned JS value (a counted reference), valid as long as its context.
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// use quickjs::Value;
+/// ctx.with(|ctx| {
+///     let v: Value = ctx.eval("[1]").unwrap();
+///     let w = v.clone(); // another counted reference
+///     assert_eq!(w.type_name(), "array");
+/// });
+/// ```
+pub struct Value<'js> {
+    ctx: Ctx<'js>,
+    raw: sys::JSValue,
+}
+
+impl<'js> Value<'js> {
+    /// Takes ownership of a raw value.
+    ///
+    /// # Safety
+    /// `raw` must be a live value of `ctx` whose reference the caller owns.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| {
+    ///     // SAFETY: JS_NewObject returns a new reference that we hand over.
+    ///     let v = unsafe { quickjs::Value::from_raw(ctx, quickjs::sys::JS_NewObject(ctx.as_raw())) };
+    ///     assert_eq!(v.type_name(), "object");
+    /// });
+    /// ```
+    #[inline(always)]
+    pub unsafe fn from_raw(ctx: Ctx<'js>, raw: sys::JSValue) -> Self {
+        Value { ctx, raw }
+    }
+
+    /// `undefined`.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| assert_eq!(quickjs::Value::undefined(ctx).type_name(), "undefined"));
+    /// ```
+    #[inline(always)]
+    pub fn undefined(ctx: Ctx<'js>) -> Self {
+        Value {
+            ctx,
+            raw: sys::JS_UNDEFINED,
+        }
+    }
+
+    /// The context this value belongs to.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| {
+    ///     let v: quickjs::Value = ctx.eval("1").unwrap();
+    ///     assert_eq!(v.ctx().eval::<i32>("2").unwrap(), 2);
+    /// });
+    /// ```
+    #[inline(always)]
+    pub fn ctx(&self) -> Ctx<'js> {
+        self.ctx
+    }
+
+    /// The raw value, still owned by `self`.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| {
+    ///     let v: quickjs::Value = ctx.eval("7").unwrap();
+    ///     assert_eq!(quickjs::sys::JS_VALUE_GET_INT(v.as_raw()), 7);
+    /// });
+    /// ```
+    #[inline(always)]
+    pub fn as_raw(&self) -> sys::JSValue {
+        self.raw
+    }
+
+    /// Gives up ownership: the caller must free the returned value.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| {
+    ///     let v: quickjs::Value = ctx.eval("({})").unwrap();
+    ///     let raw = v.into_raw();
+    ///     // SAFETY: we own `raw`; from_raw takes the ownership back.
+    ///     drop(unsafe { quickjs::Value::from_raw(ctx, raw) });
+    /// });
+    /// ```
+    #[inline(always)]
+    pub fn into_raw(self) -> sys::JSValue {
+        let raw = self.raw;
+        std::mem::forget(self);
+        raw
+    }
+
+    /// The value's tag (`JS_TAG_*`).
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| {
+    ///     let v: quickjs::Value = ctx.eval("1.5").unwrap();
+    ///     assert_eq!(v.tag(), quickjs::sys::JS_TAG_FLOAT64);
+    /// });
+    /// ```
+    #[inline(always)]
+    pub fn tag(&self) -> i32 {
+        sys::JS_VALUE_GET_TAG(self.raw)
+    }
+
+    /// Whether this is an array (not following proxies on quickjs-ng).
+    pub(crate) fn is_array(&self) -> bool {
+        // SAFETY: self is a live value of a live context.
+        #[cfg(not(quickjs_bellard))]
+        return unsafe { sys::JS_IsArray(self.raw) };
+        // Bellard's takes the context and follows proxies (Array.isArray); a
+        // revoked proxy throws: not an array, and the exception is dropped.
+        // SAFETY: as above.
+        #[cfg(quickjs_bellard)]
+        unsafe {
+            let r = sys::JS_IsArray(self.ctx.as_raw(), self.raw);
+            if r < 0 {
+                sys::JS_FreeValue(self.ctx.as_raw(), sys::JS_GetException(self.ctx.as_raw()));
+            }
+            r > 0
+        }
+    }
+
+    /// What a conversion error calls this value: its `typeof`, except that
+    /// `null` and arrays are named as such.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| {
+    ///     assert_eq!(ctx.eval::<quickjs::Value>("null").unwrap().type_name(), "null");
+    ///     assert_eq!(ctx.eval::<quickjs::Value>("[]").unwrap().type_name(), "array");
+    /// });
+    /// ```
+    pub fn type_name(&self) -> &'static str {
+        match self.tag() {
+            sys::JS_TAG_INT | sys::JS_TAG_FLOAT64 => "number",
+            sys::JS_TAG_BOOL => "boolean",
+            sys::JS_TAG_NULL => "null",
+            sys::JS_TAG_UNDEFINED | sys::JS_TAG_UNINITIALIZED => "undefined",
+            sys::JS_TAG_STRING | sys::JS_TAG_STRING_ROPE => "string",
+            sys::JS_TAG_SYMBOL => "symbol",
+            sys::JS_TAG_BIG_INT | sys::JS_TAG_SHORT_BIG_INT => "bigint",
+            sys::JS_TAG_OBJECT => {
+                // SAFETY (both calls): self is a live object of a live context.
+                if unsafe { sys::JS_IsFunction(self.ctx.as_raw(), self.raw) } {
+                    "function"
+                } else if self.is_array() {
+                    "array"
+                } else {
+                    "object"
+                }
+            }
+            _ => "internal value",
+        }
+    }
+}
+
+impl std::fmt::Debug for Value<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Value({})", self.type_name())
+    }
+}
+
+impl Clone for Value<'_> {
+    #[inline]
+    fn clone(&self) -> Self {
+        // SAFETY: self is live; JS_DupValue returns a new counted reference.
+        Value {
+            ctx: self.ctx,
+            raw: unsafe { sys::JS_DupValue(self.ctx.as_raw(), self.raw) },
+        }
+    }
+}
+
+impl Drop for Value<'_> {
+    #[inline]
+    fn drop(&mut self) {
+        if sys::JS_VALUE_HAS_REF_COUNT(self.raw) {
+            // SAFETY: we own one reference to a live value of a live context.
+            unsafe { sys::JS_FreeValue(self.ctx.as_raw(), self.raw) }
+        }
+    }
+}

@@ -1,0 +1,656 @@
+//! [`Runtime`]: owns a `JSRuntime` (heap, GC, atoms, limits) and the lock that
+//! makes it safe to move between threads; the embedding layer's part of the
+//! runtime's state ([`EmbedState`]: interrupt handler, module loader, the
+//! way back from a context to its `Runtime`); the one loop that runs jobs
+//! ([`run_jobs`]) and the one wait for Rust futures ([`wait_for_progress`]).
+//!
+//! Invariant: the `JSRuntime` is used only by the thread holding the lock
+//! (re-entrant: a Rust callback called from JS may use its runtime again);
+//! a thread that sleeps in a wait releases it at every level first.
+
+use crate::core::boundary;
+use crate::core::ctx::Ctx;
+use crate::core::error::{Error, Result};
+use crate::native::state::{ContextState, RuntimeState};
+use quickjs_sys as sys;
+use std::os::raw::{c_int, c_void};
+use std::ptr::NonNull;
+use std::sync::{Arc, Condvar, Mutex, Weak};
+use std::thread::ThreadId;
+
+/// Decides, when the engine asks periodically during execution, whether to
+/// stop the running JS (`true` interrupts it with an uncatchable
+/// `InternalError: interrupted`).
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+/// let c = calls.clone();
+/// let handler: quickjs::InterruptHandler = Box::new(move || c.fetch_add(1, std::sync::atomic::Ordering::Relaxed) > 1000);
+/// rt.set_interrupt_handler(Some(handler));
+/// assert!(ctx.with(|ctx| ctx.eval::<quickjs::Value>("for (;;) {}").map(drop)).is_err());
+/// ```
+pub type InterruptHandler = Box<dyn FnMut() -> bool + Send + 'static>;
+
+/// A QuickJS runtime: one heap, one garbage collector, shared by its
+/// [`crate::Context`]s.
+///
+/// `Runtime` is `Send` and `Sync`: every use of the engine goes through a
+/// re-entrant lock, so a runtime (with its contexts) can move to another thread
+/// between uses, and several runtimes run in parallel on different threads.
+/// The `JSRuntime` is freed when the last handle (the `Runtime`, its contexts
+/// and persistent values) is dropped.
+///
+/// ```
+/// let rt = quickjs::Runtime::new().unwrap();
+/// rt.set_memory_limit(Some(32 << 20));
+/// rt.set_max_stack_size(Some(512 << 10));
+/// ```
+#[derive(Clone)]
+pub struct Runtime {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    raw: NonNull<sys::JSRuntime>,
+    lock: ReentrantLock,
+}
+
+/// The embedding layer's part of a runtime's state (kept in its
+/// `RuntimeState`, so it lives exactly as long as the `JSRuntime`: the
+/// engine's callbacks get a pointer to it).
+pub(crate) struct EmbedState {
+    interrupt: Mutex<Option<InterruptHandler>>,
+    pub(crate) loader: Mutex<Option<Box<dyn crate::Loader>>>,
+    /// The `Runtime` that owns the `JSRuntime`.
+    handle: Weak<Inner>,
+}
+
+// SAFETY: the raw runtime is only touched while `lock` is held (see
+// `Runtime::lock`), so at most one thread uses it at a time.
+unsafe impl Send for Inner {}
+// SAFETY: as above.
+unsafe impl Sync for Inner {}
+
+/// Memory statistics of a runtime (`JS_ComputeMemoryUsage`).
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// let m = rt.memory_usage();
+/// assert!(m.obj_count > 0 && m.memory_used_size > 0);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MemoryUsage {
+    /// Bytes allocated by the engine (its malloc count of bytes in use).
+    pub malloc_size: i64,
+    /// The memory limit (-1: none).
+    pub malloc_limit: i64,
+    /// Bytes in use, including allocator overhead.
+    pub memory_used_size: i64,
+    /// Number of live objects.
+    pub obj_count: i64,
+    /// Number of live strings and atoms.
+    pub str_count: i64,
+}
+
+impl Runtime {
+    /// A new runtime with the engine's defaults (no memory limit, 1 MiB stack).
+    ///
+    /// ```
+    /// let rt = quickjs::Runtime::new().unwrap();
+    /// assert!(!rt.is_job_pending());
+    /// ```
+    pub fn new() -> Result<Self> {
+        // SAFETY: plain constructor; a null result means out of memory.
+        let raw = NonNull::new(unsafe { sys::JS_NewRuntime() })
+            .ok_or_else(|| Error::internal("JS_NewRuntime: out of memory"))?;
+        let inner = Arc::new(Inner {
+            raw,
+            lock: ReentrantLock::default(),
+        });
+        let handle = Arc::downgrade(&inner);
+        // The runtime's Rust state, now, on this thread (dropping `inner`
+        // on failure frees the runtime).
+        RuntimeState::get_or_create(raw.as_ptr())?.ext(|| EmbedState {
+            interrupt: Mutex::new(None),
+            loader: Mutex::new(None),
+            handle,
+        });
+        Ok(Runtime { inner })
+    }
+
+    /// The handle of the runtime `ctx` belongs to, if a `Runtime` owns it (a
+    /// runtime made by a C host, e.g. qjs, has none).
+    pub(crate) fn of_context(ctx: Ctx<'_>) -> Option<Runtime> {
+        let inner = ContextState::runtime_if_any(ctx)?
+            .ext_if_set::<EmbedState>()?
+            .handle
+            .upgrade()?;
+        Some(Runtime { inner })
+    }
+
+    /// This runtime's embedding state (made with the runtime).
+    fn embed(&self) -> &EmbedState {
+        RuntimeState::of(self.inner.raw.as_ptr())
+            .and_then(|s| s.ext_if_set::<EmbedState>())
+            .expect("a Runtime's state is made with it")
+    }
+
+    /// This runtime's Rust state (made with the runtime).
+    fn state(&self) -> &RuntimeState {
+        RuntimeState::of(self.inner.raw.as_ptr()).expect("a Runtime's state is made with it")
+    }
+
+    /// Runs `f` with the runtime locked by this thread.
+    pub(crate) fn lock<R>(&self, f: impl FnOnce(*mut sys::JSRuntime) -> R) -> R {
+        let guard = self.inner.lock.acquire();
+        let rt = self.inner.raw.as_ptr();
+        if guard.outermost {
+            // The stack-overflow check measures from the stack top recorded
+            // here: this thread's, since the runtime may have moved.
+            // SAFETY: rt is live and now locked by this thread.
+            unsafe { sys::JS_UpdateStackTop(rt) };
+            self.state().bind_thread();
+        }
+        let r = f(rt);
+        if guard.outermost && self.inner.lock.has_sleepers() {
+            // A thread sleeping without the lock (wait_for_progress) may
+            // wait for what we just did: make it look again.
+            self.state().executor.kick();
+        }
+        r
+    }
+
+    /// Runs `f` (which must not touch the runtime) with the lock released
+    /// at every level this thread holds; takes it back afterwards.
+    fn unlocked<R>(&self, f: impl FnOnce() -> R) -> R {
+        let held = self.inner.lock.release_all();
+        let r = f();
+        if held > 0 {
+            self.inner.lock.reacquire(held);
+            // SAFETY: rt is live and locked by this thread again.
+            unsafe { sys::JS_UpdateStackTop(self.inner.raw.as_ptr()) };
+            self.state().bind_thread();
+        }
+        r
+    }
+
+    /// Caps the heap at `bytes` (`None`: no limit). An allocation beyond it
+    /// throws `InternalError: out of memory` in JS; the runtime stays usable.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// rt.set_memory_limit(Some(4 << 20));
+    /// let r = ctx.with(|ctx| ctx.eval::<quickjs::Value>("'x'.repeat(1 << 23)").map(drop));
+    /// assert!(r.is_err());
+    /// rt.set_memory_limit(None);
+    /// ```
+    pub fn set_memory_limit(&self, bytes: Option<usize>) {
+        // SAFETY: rt is live and locked.
+        self.lock(|rt| unsafe { sys::JS_SetMemoryLimit(rt, bytes.unwrap_or(usize::MAX)) })
+    }
+
+    /// Caps the JS stack at `bytes` (`None`: no check). Deeper recursion
+    /// throws `RangeError: Maximum call stack size exceeded`.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// rt.set_max_stack_size(Some(128 << 10));
+    /// let r = ctx.with(|ctx| ctx.eval::<i32>("(function f(n) { return f(n + 1) })(0)"));
+    /// assert!(r.is_err());
+    /// ```
+    pub fn set_max_stack_size(&self, bytes: Option<usize>) {
+        // SAFETY: rt is live and locked.
+        self.lock(|rt| unsafe { sys::JS_SetMaxStackSize(rt, bytes.unwrap_or(0)) })
+    }
+
+    /// Runs the cycle collector when the heap grows past `bytes` since the
+    /// last collection.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// rt.set_gc_threshold(1 << 20);
+    /// ```
+    pub fn set_gc_threshold(&self, bytes: usize) {
+        // SAFETY: rt is live and locked.
+        self.lock(|rt| unsafe { sys::JS_SetGCThreshold(rt, bytes) })
+    }
+
+    /// Installs (or with `None` removes) the interrupt handler, e.g. a
+    /// deadline for untrusted code:
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// let rt = quickjs::Runtime::new().unwrap();
+    /// let deadline = Instant::now() + Duration::from_millis(50);
+    /// rt.set_interrupt_handler(Some(Box::new(move || Instant::now() > deadline)));
+    /// ```
+    ///
+    /// A panic in the handler counts as `true`.
+    pub fn set_interrupt_handler(&self, handler: Option<InterruptHandler>) {
+        let install = handler.is_some();
+        let embed = self.embed();
+        *embed.interrupt.lock().unwrap_or_else(|e| e.into_inner()) = handler;
+        let opaque = embed as *const EmbedState as *mut c_void;
+        // SAFETY: rt is live and locked; opaque points to the runtime's
+        // EmbedState, which lives as long as the runtime.
+        self.lock(|rt| unsafe {
+            sys::JS_SetInterruptHandler(
+                rt,
+                if install {
+                    Some(call_interrupt_handler)
+                } else {
+                    None
+                },
+                opaque,
+            )
+        })
+    }
+
+    /// Resolves and loads `import`ed modules with `loader` (replacing the
+    /// previous one). Without a loader only native modules can be imported.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// rt.set_loader(quickjs::MemoryLoader::new().with("a.js", "export default 1"));
+    /// ctx.with(|ctx| {
+    ///     let _: quickjs::Value = ctx.eval_with("import a from './a.js'; globalThis.a = a", "main.js", quickjs::EvalKind::Module).unwrap();
+    ///     assert_eq!(ctx.globals().get::<_, i32>("a").unwrap(), 1);
+    /// });
+    /// ```
+    pub fn set_loader(&self, loader: impl crate::Loader) {
+        let embed = self.embed();
+        *embed.loader.lock().unwrap_or_else(|e| e.into_inner()) = Some(Box::new(loader));
+        let opaque = embed as *const EmbedState as *mut c_void;
+        // SAFETY: rt live and locked; opaque is the runtime's EmbedState,
+        // which lives as long as the runtime.
+        self.lock(|rt| unsafe {
+            sys::JS_SetModuleLoaderFunc2(
+                rt,
+                Some(super::loader::normalize),
+                Some(super::loader::load),
+                None,
+                opaque,
+            )
+        })
+    }
+
+    /// Runs the garbage collector now.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| ctx.eval::<quickjs::Value>("globalThis.x = [{}, {}]; x = null").map(drop)).unwrap();
+    /// rt.run_gc();
+    /// ```
+    pub fn run_gc(&self) {
+        // SAFETY: rt is live and locked.
+        self.lock(|rt| unsafe { sys::JS_RunGC(rt) })
+    }
+
+    /// Memory statistics.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// let before = rt.memory_usage().obj_count;
+    /// ctx.with(|ctx| ctx.eval::<quickjs::Value>("globalThis.keep = [{}, {}, {}]").map(drop)).unwrap();
+    /// assert!(rt.memory_usage().obj_count > before);
+    /// ```
+    pub fn memory_usage(&self) -> MemoryUsage {
+        // SAFETY: rt is live and locked; the struct is plain data.
+        let m = self.lock(|rt| unsafe {
+            let mut m: sys::JSMemoryUsage = std::mem::zeroed();
+            sys::JS_ComputeMemoryUsage(rt, &mut m);
+            m
+        });
+        MemoryUsage {
+            malloc_size: m.malloc_size,
+            malloc_limit: m.malloc_limit,
+            memory_used_size: m.memory_used_size,
+            obj_count: m.obj_count,
+            str_count: m.str_count,
+        }
+    }
+
+    /// Whether a job (promise reaction) is queued.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| ctx.eval::<quickjs::Value>("Promise.resolve().then(() => {})").map(drop)).unwrap();
+    /// assert!(rt.is_job_pending());
+    /// rt.run_pending_jobs().unwrap();
+    /// assert!(!rt.is_job_pending());
+    /// ```
+    pub fn is_job_pending(&self) -> bool {
+        // SAFETY: rt is live and locked.
+        self.lock(|rt| unsafe { sys::JS_IsJobPending(rt) })
+    }
+
+    /// Runs queued jobs, and settles finished Rust futures, until none is
+    /// left; returns how many jobs ran. A job that throws stops the run with
+    /// that exception.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| ctx.eval::<quickjs::Value>("globalThis.done = false; Promise.resolve().then(() => done = true)").map(drop)).unwrap();
+    /// assert_eq!(rt.run_pending_jobs().unwrap(), 1);
+    /// assert!(ctx.with(|ctx| ctx.eval::<bool>("done")).unwrap());
+    /// ```
+    pub fn run_pending_jobs(&self) -> Result<usize> {
+        self.lock(|rt| run_jobs(rt, || false))
+    }
+}
+
+/// The one job loop: runs queued jobs one at a time (each call of
+/// `JS_ExecutePendingJob` also settles finished Rust futures when the queue
+/// is empty) until none is left or `done()` says stop; returns how many
+/// ran. A job that throws ends the loop with its exception.
+pub(crate) fn run_jobs(rt: *mut sys::JSRuntime, mut done: impl FnMut() -> bool) -> Result<usize> {
+    boundary::check_js_allowed()?;
+    let mut ran = 0;
+    while !done() {
+        let mut ctx = std::ptr::null_mut();
+        // SAFETY: rt is live and used on this thread (callers hold its lock
+        // or run inside a call on it).
+        match unsafe { sys::JS_ExecutePendingJob(rt, &mut ctx) } {
+            0 => break,
+            1 => ran += 1,
+            // SAFETY: the job's context is live (its job just ran in it).
+            _ => return Err(unsafe { Ctx::from_raw(ctx) }.catch()),
+        }
+    }
+    Ok(ran)
+}
+
+impl Runtime {
+    /// How many Rust futures (async `#[js]` calls, [`crate::Ctx::spawn`])
+    /// are alive.
+    ///
+    /// ```
+    /// let rt = quickjs::Runtime::new().unwrap();
+    /// assert_eq!(rt.pending_futures(), 0);
+    /// ```
+    pub fn pending_futures(&self) -> usize {
+        self.lock(|_| self.state().executor.live())
+    }
+
+    /// The fd that becomes readable when a Rust future can make progress,
+    /// for hosts that fold the runtime into their own poll/epoll loop (then
+    /// call [`Runtime::run_pending_jobs`]). It lives as long as the runtime:
+    /// add it to an epoll set once.
+    ///
+    /// ```
+    /// let rt = quickjs::Runtime::new().unwrap();
+    /// assert!(rt.wake_fd().is_some_and(|fd| fd >= 0));
+    /// ```
+    pub fn wake_fd(&self) -> Option<std::os::fd::RawFd> {
+        Some(self.state().executor.wake_fd())
+    }
+
+    /// Calls `callback` (on whichever thread wakes a Rust future) when a
+    /// future can make progress, for hosts without an fd loop: it must only
+    /// post to the thread that uses the runtime, which then calls
+    /// [`Runtime::run_pending_jobs`]. `None` removes it. Loop timers
+    /// ([`crate::sleep`]) are not signalled this way: after each run, arm a
+    /// timer of the host for [`Runtime::next_timeout`].
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// let (tx, rx) = std::sync::mpsc::channel::<()>();
+    /// let tx = std::sync::Mutex::new(tx);
+    /// rt.set_wake_callback(Some(std::sync::Arc::new(move || { let _ = tx.lock().unwrap().send(()); }))).unwrap();
+    /// # drop(rx);
+    /// ```
+    pub fn set_wake_callback(
+        &self,
+        callback: Option<std::sync::Arc<dyn Fn() + Send + Sync>>,
+    ) -> Result<()> {
+        self.state().executor.set_wake_callback(callback);
+        Ok(())
+    }
+
+    /// Runs jobs and drives Rust futures until neither is left, sleeping in
+    /// `poll(2)` on the wake fd meanwhile (no spinning, and without the
+    /// runtime's lock: other threads may use the runtime while it sleeps).
+    /// A job that throws ends the run with its exception. A future that
+    /// never completes makes it wait forever: see
+    /// [`Runtime::run_until_idle_for`].
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// let p = ctx.with(|ctx| ctx.spawn(async { 21 * 2 }).map(|p| quickjs::Persistent::save(ctx, p.into_value()))).unwrap().unwrap();
+    /// rt.run_until_idle().unwrap();
+    /// let n: i32 = ctx.with(|ctx| p.restore::<quickjs::Promise>(ctx)?.result().unwrap()).unwrap();
+    /// assert_eq!(n, 42);
+    /// ```
+    pub fn run_until_idle(&self) -> Result<()> {
+        self.run_until_idle_until(None)
+    }
+
+    /// [`Runtime::run_until_idle`] for at most `timeout`:
+    /// [`Error::Timeout`] if jobs or futures are still pending then (they
+    /// stay queued; a later run continues them).
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// use std::time::Duration;
+    /// ctx.with(|ctx| ctx.spawn(std::future::pending::<()>()).map(drop)).unwrap();
+    /// let e = rt.run_until_idle_for(Duration::from_millis(10)).unwrap_err();
+    /// assert!(matches!(e, quickjs::Error::Timeout(_)));
+    /// ```
+    pub fn run_until_idle_for(&self, timeout: std::time::Duration) -> Result<()> {
+        self.run_until_idle_until(Some(Deadline::after(timeout)))
+    }
+
+    fn run_until_idle_until(&self, deadline: Option<Deadline>) -> Result<()> {
+        loop {
+            self.run_pending_jobs()?;
+            // SAFETY: rt is live (we hold a handle).
+            if !wait_for_progress(self.inner.raw.as_ptr(), Some(self), deadline)? {
+                return Ok(());
+            }
+        }
+    }
+
+    /// How long until the next Rust timer ([`crate::sleep`]) is due, for
+    /// hosts that poll [`Runtime::wake_fd`] themselves: use it as the poll
+    /// timeout, then call [`Runtime::run_pending_jobs`]. `None` without
+    /// timers.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// use std::time::Duration;
+    /// assert_eq!(rt.next_timeout(), None);
+    /// ctx.with(|ctx| ctx.spawn(quickjs::sleep(Duration::from_secs(5))).map(drop)).unwrap();
+    /// rt.run_pending_jobs().unwrap(); // first poll: the timer is queued
+    /// // Rounded up to the loop's millisecond ticks: never early.
+    /// assert!(rt.next_timeout().unwrap() <= Duration::from_millis(5001));
+    /// ```
+    pub fn next_timeout(&self) -> Option<std::time::Duration> {
+        self.lock(|_| self.state().executor.next_timeout())
+    }
+}
+
+/// When a wait gives up: the instant, and the timeout it came from (for
+/// the error).
+#[derive(Clone, Copy)]
+pub(crate) struct Deadline {
+    at: std::time::Instant,
+    timeout: std::time::Duration,
+}
+
+impl Deadline {
+    pub(crate) fn after(timeout: std::time::Duration) -> Self {
+        Deadline {
+            at: std::time::Instant::now() + timeout,
+            timeout,
+        }
+    }
+}
+
+/// Sleeps until a Rust future of `rt` can make progress (its wake fd or its
+/// next timer), or `deadline` ([`Error::Timeout`]); `Ok(false)` at once if
+/// none is alive. With the `Runtime` that owns `rt`, the sleep happens
+/// without its lock (released at every level this thread holds, taken back
+/// after), so other threads can use the runtime meanwhile; a thread that
+/// does makes the fd readable when it is done, so the sleeper re-checks.
+pub(crate) fn wait_for_progress(
+    rt: *mut sys::JSRuntime,
+    owner: Option<&Runtime>,
+    deadline: Option<Deadline>,
+) -> Result<bool> {
+    let target = || {
+        let exec = &RuntimeState::of(rt)?.executor;
+        (exec.live() > 0).then(|| (exec.wake_fd(), exec.next_timeout()))
+    };
+    let target = match owner {
+        Some(owner) => owner.lock(|_| target()),
+        None => target(),
+    };
+    let Some((fd, next)) = target else {
+        return Ok(false);
+    };
+    let timeout = match deadline {
+        Some(d) => {
+            let left = d.at.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                return Err(Error::Timeout(d.timeout));
+            }
+            Some(next.map_or(left, |n| n.min(left)))
+        }
+        None => next,
+    };
+    let sleep = || crate::exec::wake::poll_fd(fd, timeout);
+    match owner {
+        Some(owner) => owner.unlocked(sleep),
+        None => sleep(),
+    }
+    Ok(true)
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        // SAFETY: the last handle is gone: no context, value or lock remains.
+        // The runtime's Rust state (with its EmbedState) goes with it.
+        unsafe { sys::JS_FreeRuntime(self.raw.as_ptr()) }
+    }
+}
+
+unsafe extern "C" fn call_interrupt_handler(
+    _rt: *mut sys::JSRuntime,
+    opaque: *mut c_void,
+) -> c_int {
+    // A panic in the handler counts as "interrupt".
+    boundary::no_unwind(1, || {
+        // SAFETY: opaque is the EmbedState that set this handler; it lives
+        // as long as the runtime.
+        let embed = unsafe { &*(opaque as *const EmbedState) };
+        let Ok(mut slot) = embed.interrupt.try_lock() else {
+            return 0;
+        };
+        match slot.as_mut() {
+            Some(handler) => handler() as c_int,
+            None => 0,
+        }
+    })
+}
+
+/// A lock the owning thread may take again (a Rust callback called from JS
+/// may use its context's API while the outer call holds the lock).
+#[derive(Default)]
+struct ReentrantLock {
+    state: Mutex<(Option<ThreadId>, usize)>,
+    free: Condvar,
+    /// Threads in `release_all` .. `reacquire`.
+    sleepers: std::sync::atomic::AtomicUsize,
+}
+
+struct Guard<'a> {
+    lock: &'a ReentrantLock,
+    outermost: bool,
+}
+
+impl ReentrantLock {
+    fn acquire(&self) -> Guard<'_> {
+        let me = std::thread::current().id();
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            match state.0 {
+                None => {
+                    *state = (Some(me), 1);
+                    return Guard {
+                        lock: self,
+                        outermost: true,
+                    };
+                }
+                Some(owner) if owner == me => {
+                    state.1 += 1;
+                    return Guard {
+                        lock: self,
+                        outermost: false,
+                    };
+                }
+                Some(_) => state = self.free.wait(state).unwrap_or_else(|e| e.into_inner()),
+            }
+        }
+    }
+}
+
+impl ReentrantLock {
+    /// Releases the lock if this thread holds it (at every level); returns
+    /// how many levels it held, for [`ReentrantLock::reacquire`].
+    fn release_all(&self) -> usize {
+        let me = std::thread::current().id();
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if state.0 != Some(me) {
+            return 0;
+        }
+        let held = std::mem::take(&mut *state).1;
+        self.sleepers
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        self.free.notify_one();
+        held
+    }
+
+    /// Takes the lock back at `held` levels after [`ReentrantLock::release_all`].
+    fn reacquire(&self, held: usize) {
+        let me = std::thread::current().id();
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        while state.0.is_some() {
+            state = self.free.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+        *state = (Some(me), held);
+        self.sleepers
+            .fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+    }
+
+    /// Whether a thread is sleeping with the lock released.
+    fn has_sleepers(&self) -> bool {
+        self.sleepers.load(std::sync::atomic::Ordering::Acquire) > 0
+    }
+}
+
+impl Drop for Guard<'_> {
+    fn drop(&mut self) {
+        let mut state = self.lock.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.1 -= 1;
+        if state.1 == 0 {
+            state.0 = None;
+            // notify_all: a thread taking the lock back after a sleep and
+            // ordinary waiters wait on the same condition.
+            self.lock.free.notify_all();
+        }
+    }
+}

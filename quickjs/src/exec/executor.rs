@@ -1,0 +1,459 @@
+//! The executor of one runtime: Rust futures polled on the JS thread,
+//! settling JS promises.
+//!
+//! * [`Executor::spawn`] (an `async fn` trampoline, `Ctx::spawn`) makes a
+//!   promise capability, polls the future once at once (as a JS async
+//!   function runs to its first `await`), and queues it with the promise's
+//!   resolve function. The task holds that function; the context's anchor
+//!   (native layer) reports it to the GC through [`Executor::mark_context`].
+//! * Wakers fire on any thread and push the task to the ready list of
+//!   [`Wake`], which signals the runtime's eventfd.
+//! * [`Executor::run`] is the body of `rust_run`, which the patched
+//!   `JS_ExecutePendingJob` calls when its queue is empty: it wakes due
+//!   timers, drains the fd, polls the woken futures and settles the promises
+//!   of those that finished (enqueuing their reactions, never running them).
+//!   After a batch the next call returns at once, so the host's loop reaches
+//!   its poll (timers, I/O) between two batches: completions are macrotasks.
+//! * When a context dies, [`Executor::drop_context`] drops its futures
+//!   unsettled and frees their resolve functions.
+//!
+//! Invariants: futures are polled only on the JS thread, inside `run` or
+//! `spawn`, with this thread marked as polling (so [`crate::sleep`] finds the
+//! timer queue and `AsyncCtx::with` may touch the context); every task's
+//! resolve function is owned by the task and freed exactly once (settled,
+//! or dropped with its context); an interrupt that reached Rust while a
+//! future ran rejects its promise with the interrupt.
+
+use super::timer::Timers;
+use super::wake::{Wake, WakeCallback};
+use crate::core::boundary::guarded;
+use crate::core::convert::IntoJs;
+use crate::core::ctx::Ctx;
+use crate::core::error::{Error, Result};
+use crate::core::limits::InterruptWatch;
+use crate::core::value::Value;
+use quickjs_sys as sys;
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Waker};
+use std::time::{Duration, Instant};
+
+/// Turns a finished future's output into the settlement value, on the JS thread.
+type Settle = Box<dyn for<'js> FnOnce(Ctx<'js>) -> Result<Value<'js>>>;
+type TaskFuture = Pin<Box<dyn Future<Output = Settle> + Send>>;
+
+/// A task's place in the slab (the generation tells a reused slot apart).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct TaskKey {
+    index: u32,
+    generation: u32,
+}
+
+struct TaskWaker {
+    wake: Arc<Wake>,
+    key: TaskKey,
+}
+
+impl std::task::Wake for TaskWaker {
+    fn wake(self: Arc<Self>) {
+        self.wake.wake(self.key)
+    }
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.wake.wake(self.key)
+    }
+}
+
+struct Task {
+    ctx: *mut sys::JSContext,
+    /// The promise's resolve function (owned; marked through the context's
+    /// anchor). A rejection resolves it with a rejected promise, so the
+    /// reject function is freed at once: one object less per pending future.
+    resolve: sys::JSValue,
+    name: &'static str,
+    /// `None` while it is being polled.
+    future: Option<TaskFuture>,
+    waker: Waker,
+}
+
+struct Slot {
+    generation: u32,
+    task: Option<Task>,
+}
+
+/// One runtime's executor (owned by its Rust state).
+pub(crate) struct Executor {
+    wake: Arc<Wake>,
+    timers: Arc<Mutex<Timers>>,
+    slots: RefCell<Vec<Slot>>,
+    free: RefCell<Vec<u32>>,
+    live: Cell<usize>,
+    /// Set after a batch of completions ran: the next `run` returns at once.
+    yield_next: Cell<bool>,
+}
+
+thread_local! {
+    /// The runtime whose executor is polling a future on this thread (null
+    /// outside), and that executor's timers.
+    static POLLING: Cell<(*mut sys::JSRuntime, *const Mutex<Timers>)> =
+        const { Cell::new((std::ptr::null_mut(), std::ptr::null())) };
+}
+
+/// Marks this thread as polling futures of `rt` until dropped (restores
+/// the outer value: runtimes can nest).
+struct PollingGuard((*mut sys::JSRuntime, *const Mutex<Timers>));
+
+impl PollingGuard {
+    fn enter(rt: *mut sys::JSRuntime, exec: &Executor) -> Self {
+        PollingGuard(POLLING.replace((rt, Arc::as_ptr(&exec.timers))))
+    }
+}
+
+impl Drop for PollingGuard {
+    fn drop(&mut self) {
+        POLLING.set(self.0);
+    }
+}
+
+/// The timer queue of the executor polling on this thread, if any.
+pub(crate) fn current_timers() -> Option<Arc<Mutex<Timers>>> {
+    let (_, timers) = POLLING.get();
+    if timers.is_null() {
+        return None;
+    }
+    // SAFETY: non-null only while an executor polls on this thread; its
+    // `Arc` keeps the queue alive, and we take a new strong reference.
+    unsafe {
+        Arc::increment_strong_count(timers);
+        Some(Arc::from_raw(timers))
+    }
+}
+
+/// Whether this thread is polling one of `rt`'s futures.
+pub(crate) fn is_polling(rt: *mut sys::JSRuntime) -> bool {
+    !rt.is_null() && POLLING.get().0 == rt
+}
+
+impl Executor {
+    pub(crate) fn new() -> Result<Self> {
+        Ok(Executor {
+            wake: Arc::new(Wake::new()?),
+            timers: Default::default(),
+            slots: RefCell::new(Vec::new()),
+            free: RefCell::new(Vec::new()),
+            live: Cell::new(0),
+            yield_next: Cell::new(false),
+        })
+    }
+
+    /// How many futures are alive (they keep the host's loop alive).
+    pub(crate) fn live(&self) -> usize {
+        self.live.get()
+    }
+
+    /// The fd that becomes readable when a future can make progress.
+    pub(crate) fn wake_fd(&self) -> std::os::fd::RawFd {
+        self.wake.fd()
+    }
+
+    /// Makes the wake fd readable (any thread): a thread waiting on it
+    /// without the runtime's lock re-checks what it waits for.
+    pub(crate) fn kick(&self) {
+        self.wake.kick()
+    }
+
+    /// Sets the host's wake callback (any thread).
+    pub(crate) fn set_wake_callback(&self, callback: Option<WakeCallback>) {
+        self.wake.set_callback(callback)
+    }
+
+    /// The time until the next timer is due (`None` without live futures
+    /// or timers).
+    pub(crate) fn next_timeout(&self) -> Option<Duration> {
+        if self.live.get() == 0 {
+            return None;
+        }
+        let mut timers = self.timers.lock().unwrap_or_else(|e| e.into_inner());
+        timers.next_timeout(Instant::now())
+    }
+
+    fn insert(&self, task: Task) -> TaskKey {
+        let mut slots = self.slots.borrow_mut();
+        let index = self.free.borrow_mut().pop().unwrap_or_else(|| {
+            slots.push(Slot {
+                generation: 0,
+                task: None,
+            });
+            (slots.len() - 1) as u32
+        });
+        let slot = &mut slots[index as usize];
+        slot.task = Some(task);
+        self.live.set(self.live.get() + 1);
+        TaskKey {
+            index,
+            generation: slot.generation,
+        }
+    }
+
+    fn remove(&self, key: TaskKey) -> Option<Task> {
+        let mut slots = self.slots.borrow_mut();
+        let slot = slots
+            .get_mut(key.index as usize)
+            .filter(|s| s.generation == key.generation)?;
+        let task = slot.task.take()?;
+        slot.generation = slot.generation.wrapping_add(1);
+        self.free.borrow_mut().push(key.index);
+        self.live.set(self.live.get() - 1);
+        Some(task)
+    }
+
+    /// Runs `f` on the live task `key`, if it still exists.
+    fn with_task<R>(&self, key: TaskKey, f: impl FnOnce(&mut Task) -> R) -> Option<R> {
+        let mut slots = self.slots.borrow_mut();
+        slots
+            .get_mut(key.index as usize)
+            .filter(|s| s.generation == key.generation)
+            .and_then(|s| s.task.as_mut())
+            .map(f)
+    }
+
+    /// Spawns `future` for `ctx` (whose anchor must exist, so the task's
+    /// resolve function is marked); returns its Promise. The first poll
+    /// happens now, inside the call; a future already done settles on the
+    /// loop's next turn all the same (completions stay macrotasks).
+    pub(crate) fn spawn<'js, Fut>(
+        &self,
+        ctx: Ctx<'js>,
+        name: &'static str,
+        future: Fut,
+    ) -> Result<Value<'js>>
+    where
+        Fut: Future + Send + 'static,
+        Fut::Output: for<'a> IntoJs<'a> + Send + 'static,
+    {
+        let c = ctx.as_raw();
+        let mut funcs = [sys::JS_UNDEFINED; 2];
+        // SAFETY: c is live; on success we own the promise and both functions.
+        let promise = ctx.check(unsafe { sys::JS_NewPromiseCapability(c, funcs.as_mut_ptr()) })?;
+        // SAFETY: we own it; see Task::resolve.
+        unsafe { sys::JS_FreeValue(c, funcs[1]) };
+        // The waker names the task's key, known once it is inserted.
+        let key = self.insert(Task {
+            ctx: c,
+            resolve: funcs[0],
+            name,
+            future: None, // being polled (below)
+            waker: Waker::noop().clone(),
+        });
+        let waker = Waker::from(Arc::new(TaskWaker {
+            wake: self.wake.clone(),
+            key,
+        }));
+        let mut future = Box::pin(future);
+        let first = {
+            let _polling = PollingGuard::enter(ctx.rt(), self);
+            guarded(name, || {
+                Ok(future.as_mut().poll(&mut Context::from_waker(&waker)))
+            })
+        };
+        let (task_future, ready): (TaskFuture, bool) = match first {
+            Ok(Poll::Pending) => (
+                Box::pin(async move {
+                    let output = future.await;
+                    let settle: Settle = Box::new(move |ctx| output.into_js(ctx));
+                    settle
+                }),
+                false,
+            ),
+            Ok(Poll::Ready(output)) => {
+                drop(future);
+                (
+                    Box::pin(async move {
+                        let settle: Settle = Box::new(move |ctx| output.into_js(ctx));
+                        settle
+                    }),
+                    true,
+                )
+            }
+            Err(error) => {
+                drop(future);
+                (
+                    Box::pin(async move {
+                        let settle: Settle = Box::new(move |_| Err(error));
+                        settle
+                    }),
+                    true,
+                )
+            }
+        };
+        self.with_task(key, |task| {
+            task.future = Some(task_future);
+            task.waker = waker;
+        });
+        if ready {
+            self.wake.wake(key);
+        }
+        Ok(promise)
+    }
+
+    /// The body of `rust_run` for this executor: wakes due timers, polls the
+    /// woken futures and settles those that finished. O(1) when nothing is
+    /// ready; never blocks; enqueues jobs, never runs them.
+    pub(crate) fn run(&self, rt: *mut sys::JSRuntime) {
+        if self.live.get() == 0 {
+            return;
+        }
+        if self.yield_next.replace(false) {
+            // The fd stays readable for poll-based hosts; a callback-driven
+            // host was signalled once for this readiness, so signal it again
+            // to come back after its own turn.
+            if self.wake.is_notified() {
+                self.wake.call_host();
+            }
+            return;
+        }
+        // Timers first: waking them queues their tasks (and signals the fd).
+        let due = self
+            .timers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take_due(Instant::now());
+        for waker in due {
+            waker.wake();
+        }
+        let Some(ready) = self.wake.drain() else {
+            return;
+        };
+        self.yield_next.set(!ready.is_empty());
+        let _polling = PollingGuard::enter(rt, self);
+        for key in ready {
+            self.poll(key);
+        }
+    }
+
+    /// Polls one woken task; settles its promise if it finished.
+    fn poll(&self, key: TaskKey) {
+        let Some(taken) = self.with_task(key, |task| {
+            (task.future.take(), task.waker.clone(), task.name)
+        }) else {
+            return; // settled or dropped since it was woken
+        };
+        let (Some(mut future), waker, name) = taken else {
+            // Woken while it is being polled further up this stack (its
+            // `AsyncCtx::with` ran the job loop): come back next round.
+            self.wake.wake(key);
+            return;
+        };
+        let watch = InterruptWatch::start();
+        let polled = guarded(name, || {
+            Ok(future.as_mut().poll(&mut Context::from_waker(&waker)))
+        });
+        let outcome = match polled {
+            Ok(Poll::Pending) => {
+                // If the context died meanwhile, the task is gone and the
+                // future drops here.
+                let mut future = Some(future);
+                self.with_task(key, |task| task.future = future.take());
+                return;
+            }
+            Ok(Poll::Ready(settle)) => Ok(settle),
+            Err(error) => Err(error),
+        };
+        drop(future);
+        let Some(task) = self.remove(key) else { return };
+        // SAFETY: the task existed, so its context's anchor is alive (and
+        // the resolve function we now own keeps its realm alive).
+        let ctx = unsafe { Ctx::from_raw(task.ctx) };
+        // An interrupt that reached the future while it ran is its outcome,
+        // whatever the future made of it (as for a native call).
+        let outcome = watch.check(ctx).and(outcome);
+        let value = outcome
+            .and_then(|settle| guarded(name, || settle(ctx)))
+            .or_else(|e| rejected_promise(ctx, e));
+        let c = ctx.as_raw();
+        // SAFETY: c is live; the task's resolve function is owned by us
+        // (removed from the slab, so no longer marked) and freed here.
+        unsafe {
+            if let Ok(value) = value {
+                let mut arg = value.as_raw();
+                let ret = sys::JS_Call(c, task.resolve, sys::JS_UNDEFINED, 1, &mut arg);
+                sys::JS_FreeValue(c, ret);
+            }
+            if sys::JS_HasException(c) {
+                // Only out-of-memory gets here; nobody can observe this promise.
+                sys::JS_FreeValue(c, sys::JS_GetException(c));
+            }
+            sys::JS_FreeValue(c, task.resolve);
+        }
+    }
+
+    /// Reports the resolve functions of `ctx`'s tasks to the GC (from the
+    /// context anchor's `gc_mark`).
+    pub(crate) fn mark_context(
+        &self,
+        rt: *mut sys::JSRuntime,
+        ctx: *mut sys::JSContext,
+        mark: sys::JS_MarkFunc,
+    ) {
+        // Busy (a mutable borrow is open): skipping is safe, the values then
+        // just count as held from outside for this one collection.
+        let Ok(slots) = self.slots.try_borrow() else {
+            return;
+        };
+        for task in slots.iter().filter_map(|s| s.task.as_ref()) {
+            if task.ctx == ctx {
+                // SAFETY: rt is being collected; the value is live and ours.
+                unsafe { sys::JS_MarkValue(rt, task.resolve, mark) };
+            }
+        }
+    }
+
+    /// Drops the tasks of a dead (or released) context, unsettled.
+    pub(crate) fn drop_context(&self, rt: *mut sys::JSRuntime, ctx: *mut sys::JSContext) {
+        let keys: Vec<TaskKey> = self
+            .slots
+            .borrow()
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.task.as_ref().is_some_and(|t| t.ctx == ctx))
+            .map(|(i, s)| TaskKey {
+                index: i as u32,
+                generation: s.generation,
+            })
+            .collect();
+        // Removed one by one, each dropped with no borrow held: a future's
+        // destructor may free JS values, which may run other finalizers.
+        for key in keys {
+            if let Some(task) = self.remove(key) {
+                // SAFETY: the function is ours; freeing values from a
+                // finalizer is allowed.
+                unsafe { sys::JS_FreeValueRT(rt, task.resolve) };
+                drop(task);
+            }
+        }
+    }
+}
+
+/// A promise rejected with `error`, to settle a task's promise by resolving
+/// it (it adopts the rejection). Error path only: one promise more.
+fn rejected_promise<'js>(ctx: Ctx<'js>, error: Error) -> Result<Value<'js>> {
+    let reason = ctx.error_value(error);
+    let c = ctx.as_raw();
+    let mut funcs = [sys::JS_UNDEFINED; 2];
+    // SAFETY: c is live; on success we own the promise and both functions,
+    // which are freed here; the promise goes to the returned Value.
+    unsafe {
+        let promise = ctx.check(sys::JS_NewPromiseCapability(c, funcs.as_mut_ptr()))?;
+        // Handled: the task's promise adopts it (and is the one a host's
+        // rejection tracker reports if nobody handles it).
+        sys::JS_PromiseMarkAsHandled(c, promise.as_raw());
+        let mut arg = reason.as_raw();
+        let ret = sys::JS_Call(c, funcs[1], sys::JS_UNDEFINED, 1, &mut arg);
+        sys::JS_FreeValue(c, ret);
+        for f in funcs {
+            sys::JS_FreeValue(c, f);
+        }
+        Ok(promise)
+    }
+}

@@ -1,0 +1,14 @@
+//! The async layer: the executor that drives Rust futures from the JS job
+//! loop, waking the JS thread from any thread, timers of the loop itself,
+//! and blocking work on its own thread. It builds on the core layer only;
+//! the native layer above owns one executor per runtime and calls it from
+//! the C hooks (`rust_run`) and from `async fn` trampolines.
+//!
+//! Threads: futures are polled on the thread that runs the JS loop. They
+//! must be `Send` because a runtime (and every future it holds) may move to
+//! another thread between two calls; their wakers may fire on any thread.
+
+pub(crate) mod blocking;
+pub(crate) mod executor;
+pub(crate) mod timer;
+pub(crate) mod wake;

@@ -1,0 +1,252 @@
+//! Timers driven by the JS loop itself: [`sleep`] and [`sleep_until`].
+//!
+//! A [`Sleep`] polled by a runtime's executor registers its deadline in that
+//! executor's timer queue ([`Timers`]); the host's loop learns the next
+//! deadline from `rust_next_timeout` (the patched quickjs-libc folds it into
+//! its `poll(2)` timeout, [`crate::Runtime::run_until_idle`] does the same)
+//! and `rust_run` wakes the futures whose deadline passed. No timer thread,
+//! no cross-thread wake-up: a Rust `sleep` costs about what an `os.setTimeout`
+//! does. Polled anywhere else (another executor), a `Sleep` falls back to
+//! async-io's timer, so it works everywhere.
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Waker};
+use std::time::{Duration, Instant};
+
+/// A future that completes after `duration`.
+///
+/// Inside a runtime (a `#[js] async fn`, [`crate::Ctx::spawn`]) the runtime's
+/// own loop drives it; elsewhere it uses a background timer.
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// use std::time::{Duration, Instant};
+/// let start = Instant::now();
+/// ctx.with(|ctx| {
+///     let p = ctx.spawn(async {
+///         quickjs::sleep(Duration::from_millis(20)).await;
+///         "late"
+///     }).unwrap();
+///     assert_eq!(p.wait::<String>().unwrap(), "late");
+/// });
+/// assert!(start.elapsed() >= Duration::from_millis(20));
+/// ```
+pub fn sleep(duration: Duration) -> Sleep {
+    sleep_until(Instant::now() + duration)
+}
+
+/// A future that completes at `deadline` (at once if it has passed).
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// use std::time::{Duration, Instant};
+/// let at = Instant::now() + Duration::from_millis(5);
+/// ctx.with(|ctx| {
+///     let p = ctx.spawn(async move { quickjs::sleep_until(at).await }).unwrap();
+///     p.wait::<()>().unwrap();
+/// });
+/// assert!(Instant::now() >= at);
+/// ```
+pub fn sleep_until(deadline: Instant) -> Sleep {
+    Sleep {
+        deadline,
+        state: State::New,
+    }
+}
+
+/// The future of [`sleep`] and [`sleep_until`].
+#[must_use = "futures do nothing unless awaited"]
+pub struct Sleep {
+    deadline: Instant,
+    state: State,
+}
+
+enum State {
+    New,
+    /// In a runtime's timer queue.
+    Queued(Arc<Mutex<Timers>>, TimerKey),
+    /// Polled outside any runtime's executor (boxed: it is large and rare).
+    Fallback(Box<async_io::Timer>),
+    Done,
+}
+
+impl Sleep {
+    /// When it completes.
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// let at = Instant::now() + Duration::from_secs(1);
+    /// assert_eq!(quickjs::sleep_until(at).deadline(), at);
+    /// ```
+    pub fn deadline(&self) -> Instant {
+        self.deadline
+    }
+
+    fn cancel(&mut self) {
+        if let State::Queued(timers, key) = std::mem::replace(&mut self.state, State::Done) {
+            lock(&timers).cancel(key);
+        }
+    }
+}
+
+impl Future for Sleep {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let this = self.get_mut();
+        match &mut this.state {
+            State::New => match super::executor::current_timers() {
+                // Queued even if already due: it then fires on the loop's
+                // next turn, like a 0 ms timer. No clock read here.
+                Some(timers) => {
+                    let key = lock(&timers).insert(this.deadline, cx.waker().clone());
+                    this.state = State::Queued(timers, key);
+                    Poll::Pending
+                }
+                None => {
+                    this.state = State::Fallback(Box::new(async_io::Timer::at(this.deadline)));
+                    Pin::new(this).poll(cx)
+                }
+            },
+            State::Queued(timers, key) => {
+                let mut queue = lock(timers);
+                if queue.fired(*key) {
+                    drop(queue);
+                    this.state = State::Done;
+                    return Poll::Ready(());
+                }
+                queue.update(*key, cx.waker());
+                Poll::Pending
+            }
+            State::Fallback(t) => Pin::new(&mut **t).poll(cx).map(|_| ()),
+            State::Done => Poll::Ready(()),
+        }
+    }
+}
+
+impl Drop for Sleep {
+    fn drop(&mut self) {
+        self.cancel();
+    }
+}
+
+fn lock(timers: &Mutex<Timers>) -> std::sync::MutexGuard<'_, Timers> {
+    timers.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct TimerKey {
+    index: u32,
+    generation: u32,
+}
+
+/// One executor's timer queue: wakers in a slab, grouped by the millisecond
+/// tick (since `epoch`) at which they are due, rounded up so a timer never
+/// fires early. Thousands of `sleep(1)`s started together share one bucket,
+/// so queueing and firing them touch little memory. Cancelling frees the
+/// slot at once; its bucket entry goes stale and is skipped when it comes due.
+pub(crate) struct Timers {
+    epoch: Instant,
+    buckets: BTreeMap<u64, Vec<TimerKey>>,
+    slots: Vec<(u32, Option<Waker>)>,
+    free: Vec<u32>,
+}
+
+impl Default for Timers {
+    fn default() -> Self {
+        Timers {
+            epoch: Instant::now(),
+            buckets: BTreeMap::new(),
+            slots: Vec::new(),
+            free: Vec::new(),
+        }
+    }
+}
+
+impl Timers {
+    fn insert(&mut self, deadline: Instant, waker: Waker) -> TimerKey {
+        let index = self.free.pop().unwrap_or_else(|| {
+            self.slots.push((0, None));
+            (self.slots.len() - 1) as u32
+        });
+        let slot = &mut self.slots[index as usize];
+        slot.1 = Some(waker);
+        let key = TimerKey {
+            index,
+            generation: slot.0,
+        };
+        let since = deadline.saturating_duration_since(self.epoch);
+        let tick = since.as_nanos().div_ceil(1_000_000) as u64;
+        self.buckets.entry(tick).or_default().push(key);
+        key
+    }
+
+    fn slot(&mut self, key: TimerKey) -> Option<&mut Option<Waker>> {
+        self.slots
+            .get_mut(key.index as usize)
+            .filter(|s| s.0 == key.generation && s.1.is_some())
+            .map(|s| &mut s.1)
+    }
+
+    /// Whether the timer is no longer queued (it fired).
+    fn fired(&mut self, key: TimerKey) -> bool {
+        self.slot(key).is_none()
+    }
+
+    fn update(&mut self, key: TimerKey, waker: &Waker) {
+        if let Some(Some(w)) = self.slot(key) {
+            if !w.will_wake(waker) {
+                *w = waker.clone();
+            }
+        }
+    }
+
+    /// Frees the slot; returns its waker.
+    fn cancel(&mut self, key: TimerKey) -> Option<Waker> {
+        let waker = self.slot(key)?.take();
+        let slot = &mut self.slots[key.index as usize];
+        slot.0 = slot.0.wrapping_add(1);
+        self.free.push(key.index);
+        waker
+    }
+
+    /// Removes the timers due at `now`; returns their wakers (to be woken
+    /// with the lock released).
+    pub(crate) fn take_due(&mut self, now: Instant) -> Vec<Waker> {
+        let now_tick = now.saturating_duration_since(self.epoch).as_millis() as u64;
+        let mut due = Vec::new();
+        while let Some(entry) = self.buckets.first_entry() {
+            if *entry.key() > now_tick {
+                break;
+            }
+            for key in entry.remove() {
+                due.extend(self.cancel(key));
+            }
+        }
+        due
+    }
+
+    /// The time until the next live timer is due (`None` without timers).
+    pub(crate) fn next_timeout(&mut self, now: Instant) -> Option<Duration> {
+        loop {
+            let mut entry = self.buckets.first_entry()?;
+            let tick = *entry.key();
+            let keys = entry.get_mut();
+            // Drop cancelled timers; any live one decides (they share the tick).
+            while let Some(&key) = keys.last() {
+                let slot = self.slots.get(key.index as usize);
+                if slot.is_some_and(|s| s.0 == key.generation && s.1.is_some()) {
+                    let at = self.epoch + Duration::from_millis(tick);
+                    return Some(at.saturating_duration_since(now));
+                }
+                keys.pop();
+            }
+            entry.remove();
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! Waking the JS thread: the part of an executor that wakers share across
+//! threads. A wake pushes the task to a ready list and, the first time after
+//! a drain, writes the runtime's eventfd (which the host's loop polls) and
+//! calls the host's wake callback, if one is set (hosts without an fd loop).
+//!
+//! Invariant: after a wake, the fd stays readable until `drain` runs on the
+//! JS thread, which then takes the ready list; a wake racing with the drain
+//! either lands in the list taken or leaves the fd readable. No wake-up is
+//! lost.
+
+use super::executor::TaskKey;
+use crate::core::error::{Error, Result};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::os::raw::c_int;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// A host's wake-up callback: it runs on whichever thread woke a future
+/// and must only post to the JS thread.
+pub(crate) type WakeCallback = Arc<dyn Fn() + Send + Sync>;
+
+/// What the wakers of one executor share.
+pub(crate) struct Wake {
+    ready: Mutex<Vec<TaskKey>>,
+    /// Set by the first wake after a drain; only that wake writes the fd.
+    notified: AtomicBool,
+    eventfd: OwnedFd,
+    callback: Mutex<Option<WakeCallback>>,
+}
+
+impl Wake {
+    /// A new one with its own non-blocking eventfd.
+    pub(crate) fn new() -> Result<Self> {
+        // SAFETY: plain syscall; the fd is owned by the OwnedFd below.
+        let fd = unsafe { libc::eventfd(0, libc::EFD_NONBLOCK | libc::EFD_CLOEXEC) };
+        if fd < 0 {
+            return Err(Error::internal(format!(
+                "eventfd: {}",
+                std::io::Error::last_os_error()
+            )));
+        }
+        Ok(Wake {
+            ready: Mutex::new(Vec::new()),
+            notified: AtomicBool::new(false),
+            // SAFETY: fd is a fresh descriptor nobody else owns.
+            eventfd: unsafe { OwnedFd::from_raw_fd(fd) },
+            callback: Mutex::new(None),
+        })
+    }
+
+    /// Queues `key` and signals the JS thread (from any thread).
+    pub(crate) fn wake(&self, key: TaskKey) {
+        lock(&self.ready).push(key);
+        if !self.notified.swap(true, Ordering::AcqRel) {
+            self.kick();
+            self.call_host();
+        }
+    }
+
+    /// Makes the fd readable (from any thread).
+    pub(crate) fn kick(&self) {
+        let one = 1u64;
+        // SAFETY: writes 8 bytes from a live u64 to our own eventfd. A full
+        // counter (EAGAIN) still leaves the fd readable, which is all we need.
+        unsafe { libc::write(self.eventfd.as_raw_fd(), (&one as *const u64).cast(), 8) };
+    }
+
+    /// Calls the host's wake callback, if any.
+    pub(crate) fn call_host(&self) {
+        let callback = lock(&self.callback).clone();
+        if let Some(cb) = callback {
+            // A panicking host callback must not unwind into a waker.
+            crate::core::boundary::no_unwind((), || cb());
+        }
+    }
+
+    /// Whether a wake is signalled and not yet drained.
+    pub(crate) fn is_notified(&self) -> bool {
+        self.notified.load(Ordering::Acquire)
+    }
+
+    /// On the JS thread: reads the fd empty, then takes the ready list if a
+    /// wake was signalled (`None`: nothing to do). Drained before the flag is
+    /// cleared: a racing wake lands in the list taken or re-signals.
+    pub(crate) fn drain(&self) -> Option<Vec<TaskKey>> {
+        let mut count = 0u64;
+        // SAFETY: reads 8 bytes into a live u64 from our own non-blocking eventfd.
+        unsafe { libc::read(self.eventfd.as_raw_fd(), (&mut count as *mut u64).cast(), 8) };
+        if !self.notified.swap(false, Ordering::AcqRel) {
+            return None;
+        }
+        Some(std::mem::take(&mut *lock(&self.ready)))
+    }
+
+    /// The fd to poll for reading.
+    pub(crate) fn fd(&self) -> RawFd {
+        self.eventfd.as_raw_fd()
+    }
+
+    /// Sets (or with `None` removes) the host's callback.
+    pub(crate) fn set_callback(&self, callback: Option<WakeCallback>) {
+        *lock(&self.callback) = callback;
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A poll(2) timeout: milliseconds rounded up (a timer never fires early),
+/// -1 for none.
+pub(crate) fn poll_timeout_ms(timeout: Option<Duration>) -> c_int {
+    timeout.map_or(-1, |d| {
+        d.as_nanos().div_ceil(1_000_000).min(c_int::MAX as u128) as c_int
+    })
+}
+
+/// Sleeps in `poll(2)` (EINTR retried) until `fd` is readable or `timeout`
+/// passed. Needs no lock: the fd lives as long as its runtime.
+pub(crate) fn poll_fd(fd: RawFd, timeout: Option<Duration>) {
+    let timeout_ms = poll_timeout_ms(timeout);
+    let mut p = libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd.
+    while unsafe { libc::poll(&mut p, 1, timeout_ms) } < 0
+        && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted
+    {}
+}

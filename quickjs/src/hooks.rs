@@ -1,0 +1,234 @@
+//! The C ABI: every function the patched engine, quickjs-libc, qjs or a C
+//! host calls by name (declared by patch 0001, and in the cbindgen header
+//! `quickjs_rust.h`). Each checks its arguments and its thread, then hands
+//! over to the runtime's state (`native::state`); none lets a panic unwind.
+//!
+//! | hook | called by |
+//! |---|---|
+//! | [`rust_run`] | the patched `JS_ExecutePendingJob`, when its queue is empty |
+//! | [`rust_pending`] | quickjs-libc's loop (patch 0003), hosts: keep the loop alive |
+//! | [`rust_wake_fd`], [`rust_next_timeout`] | loops that poll: what to wait on, and how long |
+//! | [`rust_set_wake_callback`] | hosts without an fd loop |
+//! | [`rust_context_released`] | the patched public `JS_FreeContext` (patch 0006) |
+//! | `rust_runtime_released` | Bellard's patched `JS_FreeRuntime` (his 0006) |
+//! | [`rust_bind_thread`] | hosts that move a runtime to another thread |
+//! | [`quickjs_rust_add_registered`] | the weak default `JS_AddRust` of quickjs-sys |
+//!
+//! Threads: a runtime's Rust state belongs to one thread at a time (the one
+//! that made it, then the last `rust_bind_thread` or `Runtime` lock). The
+//! hooks refuse other threads (`rust_pending` -1, `rust_next_timeout` -2,
+//! `rust_run` and `rust_context_released` do nothing) instead of racing;
+//! `rust_wake_fd` and `rust_set_wake_callback` may be called from any.
+
+use crate::core::boundary::no_unwind;
+use crate::exec::wake::{poll_timeout_ms, WakeCallback};
+use crate::native::state::{ContextState, RuntimeState};
+use quickjs_sys as sys;
+use std::os::raw::{c_int, c_void};
+use std::sync::Arc;
+
+/// The state of `rt`, if it has one and this thread may use it.
+fn owned<'a>(rt: *mut sys::JSRuntime) -> Option<&'a RuntimeState> {
+    if rt.is_null() {
+        return None;
+    }
+    RuntimeState::of(rt).filter(|s| s.on_owner_thread())
+}
+
+/// Settles the promises of `rt`'s Rust futures that completed. Called by the
+/// patched `JS_ExecutePendingJob` when its job queue is empty; enqueues jobs,
+/// never runs them, never blocks, and does nothing for a runtime without Rust
+/// futures (O(1) when none is pending). Called from a thread other than the
+/// runtime's (see `rust_bind_thread`), it does nothing.
+///
+/// # Safety
+/// `rt` must be a live runtime.
+#[no_mangle]
+pub unsafe extern "C" fn rust_run(rt: *mut sys::JSRuntime) {
+    no_unwind((), || {
+        if let Some(state) = owned(rt) {
+            state.sweep();
+            state.executor.run(rt);
+        }
+    })
+}
+
+/// The number of live Rust futures of `rt` (they keep the host's loop
+/// alive); -1 when called from a thread other than the runtime's.
+///
+/// # Safety
+/// `rt` must be a live runtime.
+#[no_mangle]
+pub unsafe extern "C" fn rust_pending(rt: *mut sys::JSRuntime) -> c_int {
+    no_unwind(-1, || {
+        if rt.is_null() {
+            return 0;
+        }
+        match RuntimeState::of(rt) {
+            None => 0,
+            Some(s) if !s.on_owner_thread() => -1,
+            Some(s) => s.executor.live().min(c_int::MAX as usize) as c_int,
+        }
+    })
+}
+
+/// The fd that becomes readable when a Rust future of `rt` can make progress
+/// (-1 before the runtime has Rust state: the first `JS_AddRust`, future or
+/// class). Poll it for reading; `rust_run` drains it. It lives exactly as
+/// long as `rt` (one per runtime, never replaced): add it to an epoll set
+/// once. Callable from any thread.
+///
+/// # Safety
+/// `rt` must be a live runtime.
+#[no_mangle]
+pub unsafe extern "C" fn rust_wake_fd(rt: *mut sys::JSRuntime) -> c_int {
+    no_unwind(-1, || {
+        if rt.is_null() {
+            return -1;
+        }
+        RuntimeState::of(rt).map_or(-1, |s| s.executor.wake_fd())
+    })
+}
+
+/// The delay in milliseconds until the next Rust timer of `rt` is due
+/// (rounded up; 0 if one is due now), or -1 if it has none. A host that
+/// polls `rust_wake_fd` uses it as (or to cap) its poll timeout, then calls
+/// `JS_ExecutePendingJob`, whose `rust_run` wakes the futures that are due.
+/// -2 when called from a thread other than the runtime's.
+///
+/// # Safety
+/// `rt` must be a live runtime.
+#[no_mangle]
+pub unsafe extern "C" fn rust_next_timeout(rt: *mut sys::JSRuntime) -> c_int {
+    no_unwind(-1, || {
+        if rt.is_null() {
+            return -1;
+        }
+        match RuntimeState::of(rt) {
+            None => -1,
+            Some(s) if !s.on_owner_thread() => -2,
+            Some(s) => poll_timeout_ms(s.executor.next_timeout()),
+        }
+    })
+}
+
+/// Registers `cb(opaque)` to be called when a Rust future of `rt` can make
+/// progress, for hosts without an fd loop (e.g. a Flutter/Dart host): it runs
+/// on whichever thread woke the future and must only post a task to the JS
+/// thread, which then calls `JS_ExecutePendingJob` (or `rust_run`). Never
+/// call into QuickJS from the callback. Timers of the runtime's own loop
+/// (`quickjs::sleep`) do not call it: after each run the host arms its own
+/// timer for `rust_next_timeout(rt)` milliseconds. `cb = NULL` removes it.
+/// Returns 0, or -1 if the runtime's state could not be made. Call it on
+/// the JS thread the first time (it may make the state).
+///
+/// # Safety
+/// `rt` must be a live runtime; `cb` must be safe to call from any thread
+/// with `opaque` until it is replaced or `rt` is freed.
+#[no_mangle]
+pub unsafe extern "C" fn rust_set_wake_callback(
+    rt: *mut sys::JSRuntime,
+    cb: Option<unsafe extern "C" fn(opaque: *mut c_void)>,
+    opaque: *mut c_void,
+) -> c_int {
+    struct Opaque(*mut c_void);
+    // SAFETY: the caller promises `cb(opaque)` may run on any thread.
+    unsafe impl Send for Opaque {}
+    // SAFETY: as above.
+    unsafe impl Sync for Opaque {}
+    if rt.is_null() {
+        return -1;
+    }
+    let opaque = Opaque(opaque);
+    let callback = cb.map(|cb| {
+        Arc::new(move || {
+            let o = &opaque;
+            // SAFETY: the caller's contract above.
+            unsafe { cb(o.0) }
+        }) as WakeCallback
+    });
+    no_unwind(-1, || {
+        // An existing state takes it from any thread (a mutex); making one
+        // touches the runtime, so only its thread may.
+        let state = match RuntimeState::of(rt) {
+            Some(s) => s,
+            None => match RuntimeState::get_or_create(rt) {
+                Ok(s) => s,
+                Err(_) => return -1,
+            },
+        };
+        state.executor.set_wake_callback(callback);
+        0
+    })
+}
+
+/// The host freed `ctx` (the patched public `JS_FreeContext` calls this
+/// first, patch 0006): its Rust futures are dropped now, unsettled, so they
+/// no longer count in `rust_pending` and none of their reactions runs; its
+/// held values are released; no new future starts in it. The engine frees
+/// the context itself when its last reference goes (its functions' realms:
+/// that may take a GC).
+///
+/// # Safety
+/// `ctx` a live context, on its runtime's thread (other threads: ignored).
+#[no_mangle]
+pub unsafe extern "C" fn rust_context_released(ctx: *mut sys::JSContext) {
+    if ctx.is_null() {
+        return;
+    }
+    // SAFETY: ctx is live (our contract); used only after the thread check.
+    let ctx = unsafe { crate::Ctx::from_raw(ctx) };
+    no_unwind((), || {
+        let Some(state) = owned(ctx.rt()) else {
+            return;
+        };
+        if let Some(ctx_state) = ContextState::of(ctx) {
+            ctx_state.release(state);
+        }
+    })
+}
+
+/// Makes the calling thread the one that may use `rt`'s Rust state, for a
+/// host that moves a runtime to another thread (call it there, next to
+/// `JS_UpdateStackTop`). A `quickjs::Runtime` does this itself.
+///
+/// # Safety
+/// `rt` a live runtime that no other thread uses from now on.
+#[no_mangle]
+pub unsafe extern "C" fn rust_bind_thread(rt: *mut sys::JSRuntime) {
+    no_unwind((), || {
+        if !rt.is_null() {
+            if let Some(s) = RuntimeState::of(rt) {
+                s.bind_thread();
+            }
+        }
+    })
+}
+
+/// Bellard's QuickJS has no runtime finalizers: its `JS_FreeRuntime` calls
+/// this hook (patch `bellard-<release>/0006`) once every object is freed, so
+/// the runtime's Rust state (executor, wake fd, wake callback) lives exactly
+/// as long as the runtime there too.
+///
+/// # Safety
+/// Called by `JS_FreeRuntime(rt)` only.
+#[cfg(quickjs_bellard)]
+#[no_mangle]
+pub unsafe extern "C" fn rust_runtime_released(rt: *mut sys::JSRuntime) {
+    // SAFETY: our caller's contract is `free`'s.
+    no_unwind((), || unsafe { RuntimeState::free(rt) })
+}
+
+/// The default `JS_AddRust` (a weak C symbol in quickjs-sys forwards here):
+/// adds the [`crate::register`]ed modules.
+///
+/// # Safety
+/// As [`crate::native::add_rust`].
+#[no_mangle]
+pub unsafe extern "C" fn quickjs_rust_add_registered(
+    ctx: *mut sys::JSContext,
+    rt: *mut sys::JSRuntime,
+) -> c_int {
+    // SAFETY: our caller's contract is add_rust's.
+    unsafe { crate::native::add_rust(ctx, rt, &[]) }
+}

@@ -1,0 +1,506 @@
+//! Native functions: the descriptor `#[js]` makes for each function
+//! ([`NativeFunction`]), the arguments of a call ([`Args`]), and what the
+//! trampolines call ([`call`], [`call_async`]): the arity check, then the
+//! conversions and the Rust call inside the one C boundary
+//! (`core::boundary::enter`).
+
+use super::state::ContextState;
+use crate::core::boundary;
+use crate::core::convert::{FromJs, IntoJs};
+use crate::core::ctx::Ctx;
+use crate::core::error::{Error, Result};
+use crate::core::typescript::TypeScript;
+use crate::core::value::Value;
+use quickjs_sys as sys;
+use std::ffi::CStr;
+use std::future::Future;
+use std::mem::ManuallyDrop;
+use std::os::raw::c_int;
+
+/// The engine's C-function signature (`JSCFunction`).
+///
+/// ```
+/// #[quickjs::js]
+/// fn one() -> i32 { 1 }
+/// quickjs::module!(static M = "m" { one });
+/// fn main() {
+///     let f: quickjs::native::RawFunction = M.function("one").unwrap().func;
+///     let _ = f;
+/// }
+/// ```
+pub type RawFunction = unsafe extern "C" fn(
+    *mut sys::JSContext,
+    sys::JSValue,
+    c_int,
+    *mut sys::JSValue,
+) -> sys::JSValue;
+
+/// One exported function, as `#[js]` describes it (a module lists them;
+/// class members are described the same way).
+///
+/// ```
+/// #[quickjs::js]
+/// fn add(a: i32, b: Option<i32>) -> i32 { a + b.unwrap_or(0) }
+/// quickjs::module!(static M = "m" { add });
+/// fn main() {
+///     let f = M.function("add").unwrap();
+///     assert_eq!((f.name, f.required, f.max), ("add", 1, 2));
+/// }
+/// ```
+#[derive(Debug)]
+pub struct NativeFunction {
+    /// What errors call it: the JS name, `Class.member` for class members.
+    pub name: &'static str,
+    /// The JS name (the function's `name`), NUL-terminated, for the engine.
+    pub c_name: &'static CStr,
+    /// Required argument count: the function's `length`.
+    pub required: u32,
+    /// Maximum argument count (required + trailing `Option<T>` parameters;
+    /// `u32::MAX` with a rest parameter).
+    pub max: u32,
+    /// The trampoline.
+    pub func: RawFunction,
+    /// Its TypeScript signature: `(a: number, b?: string): boolean`.
+    pub ts: fn() -> String,
+}
+
+/// A `#[js]` parameter that receives `this` (it is not a JS argument).
+///
+/// ```
+/// use quickjs::native::This;
+/// #[quickjs::js]
+/// fn describe(this: This<quickjs::Value>, suffix: String) -> String {
+///     format!("{}{suffix}", this.0.type_name())
+/// }
+/// # fn main() {}
+/// ```
+#[derive(Debug, Clone)]
+pub struct This<T>(pub T);
+
+/// A `#[js]` function's last parameter that takes the remaining arguments,
+/// like JS's `...rest`.
+///
+/// ```
+/// use quickjs::native::Rest;
+/// #[quickjs::js]
+/// fn sum(first: f64, rest: Rest<f64>) -> f64 { first + rest.0.iter().sum::<f64>() }
+/// quickjs::module!(static M = "m" { sum });
+/// fn main() {
+///     let f = M.function("sum").unwrap();
+///     assert_eq!((f.required, f.max), (1, u32::MAX));
+/// }
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Rest<T>(pub Vec<T>);
+
+impl<T: TypeScript> TypeScript for Rest<T> {
+    fn ts() -> String {
+        T::ts()
+    }
+}
+
+/// How a `#[js]` parameter takes its value from a call, and counts toward
+/// the function's arity (`length`, the argument count check).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamKind {
+    /// One JS argument, required.
+    Required,
+    /// One JS argument that may be left out when it is among the last ones
+    /// (`Option<T>`): not counted in `length`.
+    Optional,
+    /// All remaining arguments (`Rest<T>`, the last parameter).
+    Rest,
+    /// Not a JS argument: the context, `this`.
+    Context,
+}
+
+/// A type that a `#[js]` function or method takes as a parameter. The type
+/// says whether it consumes a JS argument and how it counts toward the
+/// arity ([`FromParam::KIND`]), how it gets its value, and its TypeScript.
+///
+/// Implemented for every [`FromJs`] type with a [`TypeScript`] name (one
+/// argument; `Option<T>` an optional one), for [`Ctx`] (the context),
+/// [`crate::AsyncCtx`] (async functions), [`This<T>`] (the call's `this`)
+/// and [`Rest<T>`] (the remaining arguments). `#[js]` needs nothing else:
+/// it asks the type, whatever it is called in the signature.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a `#[js]` parameter",
+    note = "a parameter needs `quickjs::FromJs` and `quickjs::TypeScript` (or is `Ctx`, `AsyncCtx`, `This<T>`, `Rest<T>`)"
+)]
+pub trait FromParam<'js>: Sized {
+    /// How the parameter counts toward the arity.
+    const KIND: ParamKind;
+    /// The parameter's value; `next` is the index of the next JS argument
+    /// (advanced past the ones taken).
+    fn from_param(args: &Args<'_, 'js>, next: &mut usize) -> Result<Self>;
+    /// The parameter in the TypeScript signature (`None`: not a JS argument).
+    fn ts_param(name: &str) -> Option<String>;
+}
+
+impl<'js, T: FromJs<'js> + TypeScript> FromParam<'js> for T {
+    const KIND: ParamKind = if T::OPTIONAL {
+        ParamKind::Optional
+    } else {
+        ParamKind::Required
+    };
+    #[inline(always)]
+    fn from_param(args: &Args<'_, 'js>, next: &mut usize) -> Result<Self> {
+        let i = *next;
+        *next += 1;
+        args.get(i)
+    }
+    fn ts_param(name: &str) -> Option<String> {
+        Some(if T::OPTIONAL {
+            format!("{name}?: {}", T::ts_present())
+        } else {
+            format!("{name}: {}", T::ts())
+        })
+    }
+}
+
+impl<'js> FromParam<'js> for Ctx<'js> {
+    const KIND: ParamKind = ParamKind::Context;
+    #[inline(always)]
+    fn from_param(args: &Args<'_, 'js>, _: &mut usize) -> Result<Self> {
+        Ok(args.ctx())
+    }
+    fn ts_param(_: &str) -> Option<String> {
+        None
+    }
+}
+
+impl<'js> FromParam<'js> for super::async_ctx::AsyncCtx {
+    const KIND: ParamKind = ParamKind::Context;
+    fn from_param(args: &Args<'_, 'js>, _: &mut usize) -> Result<Self> {
+        args.ctx().async_ctx()
+    }
+    fn ts_param(_: &str) -> Option<String> {
+        None
+    }
+}
+
+impl<'js, T: FromJs<'js>> FromParam<'js> for This<T> {
+    const KIND: ParamKind = ParamKind::Context;
+    #[inline(always)]
+    fn from_param(args: &Args<'_, 'js>, _: &mut usize) -> Result<Self> {
+        args.this().map(This)
+    }
+    fn ts_param(_: &str) -> Option<String> {
+        None
+    }
+}
+
+impl<'js, T: FromJs<'js> + TypeScript> FromParam<'js> for Rest<T> {
+    const KIND: ParamKind = ParamKind::Rest;
+    fn from_param(args: &Args<'_, 'js>, next: &mut usize) -> Result<Self> {
+        let rest = args.rest(*next).map(Rest);
+        *next = usize::MAX;
+        rest
+    }
+    fn ts_param(name: &str) -> Option<String> {
+        let t = T::ts();
+        let t = if t.contains(' ') { format!("({t})") } else { t };
+        Some(format!("...{name}: {t}[]"))
+    }
+}
+
+/// A parameter type an `async` `#[js]` function may take: the future
+/// outlives the call, so it must own its arguments (no `Ctx`: take
+/// `AsyncCtx`).
+#[diagnostic::on_unimplemented(
+    message = "an async `#[js]` function cannot take `{Self}`",
+    note = "the future outlives the call: take owned arguments, and `AsyncCtx` instead of `Ctx`"
+)]
+pub trait AsyncParam<'js>: FromParam<'js> {}
+impl<'js, T: FromJs<'js> + TypeScript> AsyncParam<'js> for T {}
+impl AsyncParam<'_> for super::async_ctx::AsyncCtx {}
+impl<'js, T: FromJs<'js>> AsyncParam<'js> for This<T> {}
+impl<'js, T: FromJs<'js> + TypeScript> AsyncParam<'js> for Rest<T> {}
+
+/// Plain data: converting it or holding it cannot run or reach JS, so a
+/// `#[js]` function that borrows bytes from a JS buffer (`&[u8]`) may take
+/// it beside them.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` can reach JS, so it cannot be taken beside a `&[u8]` parameter",
+    note = "a function with a `&[u8]` parameter takes only plain data besides (numbers, strings, `Bytes`, `Vec`/`Option` of those): anything that can run JS could free the borrowed bytes; take `quickjs::Bytes` (a copy) instead"
+)]
+pub trait Inert {}
+macro_rules! inert {
+    ($($t:ty),*) => { $(impl Inert for $t {})* };
+}
+inert!(i8, i16, i32, i64, isize, u8, u16, u32, u64, usize, f32, f64, bool, char, String);
+impl Inert for crate::core::convert::JsStr<'_> {}
+impl Inert for crate::core::types::BigInt {}
+impl<T: Inert> Inert for Option<T> {}
+impl<T: Inert> Inert for Vec<T> {}
+impl<T: Inert> Inert for Rest<T> {}
+impl<A: Inert> Inert for (A,) {}
+impl<A: Inert, B: Inert> Inert for (A, B) {}
+impl<A: Inert, B: Inert, C: Inert> Inert for (A, B, C) {}
+impl<A: Inert, B: Inert, C: Inert, D: Inert> Inert for (A, B, C, D) {}
+
+/// The `required` and `max` argument counts of a function whose parameters
+/// are of `kinds`, in order (for `#[js]`, in a constant).
+pub const fn arity(kinds: &[ParamKind]) -> (u32, u32) {
+    let (mut count, mut required, mut rest, mut i) = (0u32, 0u32, false, 0);
+    while i < kinds.len() {
+        match kinds[i] {
+            ParamKind::Required => {
+                count += 1;
+                required = count;
+            }
+            ParamKind::Optional => count += 1,
+            ParamKind::Rest => rest = true,
+            ParamKind::Context => {}
+        }
+        i += 1;
+    }
+    (required, if rest { u32::MAX } else { count })
+}
+
+/// Whether a `Rest<T>` parameter, if any, is the last JS argument (a
+/// compile-time check of `#[js]`).
+pub const fn rest_is_last(kinds: &[ParamKind]) -> bool {
+    let (mut seen, mut i) = (false, 0);
+    while i < kinds.len() {
+        match kinds[i] {
+            ParamKind::Rest if seen => return false,
+            ParamKind::Rest => seen = true,
+            ParamKind::Required | ParamKind::Optional if seen => return false,
+            _ => {}
+        }
+        i += 1;
+    }
+    true
+}
+
+/// The arguments of one native call, converted on demand.
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// use quickjs::{Function, IntoJs};
+/// ctx.with(|ctx| {
+///     let count = Function::new(ctx, "count", 0, |args| (args.len() as i32).into_js(args.ctx())).unwrap();
+///     ctx.globals().set("count", count).unwrap();
+///     assert_eq!(ctx.eval::<i32>("count(1, 2, 3)").unwrap(), 3);
+/// });
+/// ```
+pub struct Args<'a, 'js> {
+    ctx: Ctx<'js>,
+    this: sys::JSValue,
+    argv: &'a [sys::JSValue],
+    /// The function's name, for error messages.
+    name: &'a str,
+}
+
+impl<'a, 'js> Args<'a, 'js> {
+    /// Wraps the engine's arguments.
+    ///
+    /// # Safety
+    /// `ctx` live; `this` and `argv`'s `argc` values live for `'a`.
+    #[inline(always)]
+    pub(crate) unsafe fn new(
+        ctx: Ctx<'js>,
+        this: sys::JSValue,
+        argc: c_int,
+        argv: *mut sys::JSValue,
+        name: &'a str,
+    ) -> Self {
+        let argv = if argc <= 0 {
+            &[][..]
+        } else {
+            // SAFETY: argv has argc live values for 'a (the caller's contract).
+            unsafe { std::slice::from_raw_parts(argv, argc as usize) }
+        };
+        Args {
+            ctx,
+            this,
+            argv,
+            name,
+        }
+    }
+
+    /// The function's name (as errors show it).
+    #[inline(always)]
+    pub fn name(&self) -> &str {
+        self.name
+    }
+
+    /// `this` of the call, converted; an error names the function.
+    #[inline(always)]
+    pub fn this<T: FromJs<'js>>(&self) -> Result<T> {
+        // SAFETY: this is live for the call; ManuallyDrop keeps the borrowed
+        // reference from being freed.
+        let value = ManuallyDrop::new(unsafe { Value::from_raw(self.ctx, self.this) });
+        T::from_js(&value).map_err(|e| e.prefixed(format_args!("{}: this", self.name)))
+    }
+
+    /// Arguments `from..` converted, for a rest parameter; an error names
+    /// the function and the 1-based position.
+    pub fn rest<T: FromJs<'js>>(&self, from: usize) -> Result<Vec<T>> {
+        (from..self.argv.len().max(from))
+            .map(|i| self.get(i))
+            .collect()
+    }
+
+    /// How many arguments the caller passed.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// use quickjs::{Function, IntoJs};
+    /// ctx.with(|ctx| {
+    ///     let f = Function::new(ctx, "n", 0, |args| (args.len() as u32).into_js(args.ctx())).unwrap();
+    ///     assert_eq!(f.call::<_, u32>((1, 2)).unwrap(), 2);
+    /// });
+    /// ```
+    #[inline(always)]
+    pub fn len(&self) -> usize {
+        self.argv.len()
+    }
+
+    /// Whether the caller passed none.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// use quickjs::{Function, IntoJs};
+    /// ctx.with(|ctx| {
+    ///     let f = Function::new(ctx, "e", 0, |args| args.is_empty().into_js(args.ctx())).unwrap();
+    ///     assert!(f.call::<_, bool>(()).unwrap());
+    /// });
+    /// ```
+    #[inline(always)]
+    pub fn is_empty(&self) -> bool {
+        self.argv.is_empty()
+    }
+
+    /// The context of the call.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// use quickjs::{Function, IntoJs};
+    /// ctx.with(|ctx| {
+    ///     let f = Function::new(ctx, "s", 0, |args| "made in the call's context".into_js(args.ctx())).unwrap();
+    ///     assert_eq!(f.call::<_, String>(()).unwrap().len(), 26);
+    /// });
+    /// ```
+    #[inline(always)]
+    pub fn ctx(&self) -> Ctx<'js> {
+        self.ctx
+    }
+
+    /// Converts argument `i` (0-based; a missing one is `undefined`); an error
+    /// names the function and the 1-based position.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// use quickjs::{Function, IntoJs};
+    /// ctx.with(|ctx| {
+    ///     let f = Function::new(ctx, "f", 1, |args| args.get::<i32>(0)?.into_js(args.ctx())).unwrap();
+    ///     ctx.globals().set("f", f).unwrap();
+    ///     assert_eq!(ctx.eval::<String>("try { f('x') } catch (e) { e.message }").unwrap(), "f: argument 1: expected number, got string");
+    /// });
+    /// ```
+    #[inline(always)]
+    pub fn get<T: FromJs<'js>>(&self, i: usize) -> Result<T> {
+        let raw = self.argv.get(i).copied().unwrap_or(sys::JS_UNDEFINED);
+        // SAFETY: argv[i] is live for the call; ManuallyDrop keeps the
+        // borrowed reference from being freed.
+        let value = ManuallyDrop::new(unsafe { Value::from_raw(self.ctx, raw) });
+        T::from_js(&value)
+            .map_err(|e| e.prefixed(format_args!("{}: argument {}", self.name, i + 1)))
+    }
+}
+
+/// The body of a synchronous trampoline: arity check, argument conversion and
+/// call (`body`), result conversion, inside the one C boundary. `#[js]`
+/// generates the calls (through `quickjs::__private`).
+///
+/// # Safety
+/// The engine's C-function contract: `ctx` live, `argv` has `argc` live values.
+#[inline(always)]
+pub unsafe fn call<F>(
+    func: &'static NativeFunction,
+    ctx: *mut sys::JSContext,
+    this: sys::JSValue,
+    argc: c_int,
+    argv: *mut sys::JSValue,
+    body: F,
+) -> sys::JSValue
+where
+    F: for<'a, 'js> FnOnce(&Args<'a, 'js>) -> Result<Value<'js>>,
+{
+    // SAFETY: the engine's C-function contract (our caller's).
+    let ctx = unsafe { Ctx::from_raw(ctx) };
+    boundary::enter(ctx, func.name, || {
+        // SAFETY: as above: argv has argc live values for the call.
+        let args = unsafe { args(func, ctx, this, argc, argv) }?;
+        body(&args)
+    })
+}
+
+/// The body of an `async fn` trampoline: like [`call`], but `body` returns the
+/// future, which is spawned on the runtime's executor (and polled once, now);
+/// the result is a Promise settled with the future's output (an `Err` or a
+/// panic rejects it). Argument errors throw synchronously, as for a
+/// synchronous function.
+///
+/// # Safety
+/// As [`call`].
+#[inline(always)]
+pub unsafe fn call_async<F, Fut>(
+    func: &'static NativeFunction,
+    ctx: *mut sys::JSContext,
+    this: sys::JSValue,
+    argc: c_int,
+    argv: *mut sys::JSValue,
+    body: F,
+) -> sys::JSValue
+where
+    F: for<'a, 'js> FnOnce(&Args<'a, 'js>) -> Result<Fut>,
+    Fut: Future + Send + 'static,
+    Fut::Output: for<'js> IntoJs<'js> + Send + 'static,
+{
+    // SAFETY: the engine's C-function contract (our caller's).
+    let ctx = unsafe { Ctx::from_raw(ctx) };
+    boundary::enter(ctx, func.name, || {
+        // SAFETY: as above: argv has argc live values for the call.
+        let args = unsafe { args(func, ctx, this, argc, argv) }?;
+        let future = body(&args)?;
+        ContextState::spawn(ctx, func.name, future)
+    })
+}
+
+/// The arity check, then the arguments.
+///
+/// # Safety
+/// `this` and `argv`'s `argc` values live for `'a`.
+#[inline(always)]
+unsafe fn args<'a, 'js>(
+    func: &'static NativeFunction,
+    ctx: Ctx<'js>,
+    this: sys::JSValue,
+    argc: c_int,
+    argv: *mut sys::JSValue,
+) -> Result<Args<'a, 'js>> {
+    let n = argc.max(0) as u32;
+    if n < func.required || n > func.max {
+        return Err(arity_error(func, n));
+    }
+    // SAFETY: the caller's contract.
+    Ok(unsafe { Args::new(ctx, this, argc, argv, func.name) })
+}
+
+#[cold]
+fn arity_error(func: &NativeFunction, got: u32) -> Error {
+    let expected = match (func.required, func.max) {
+        (r, m) if r == m => format!("{r} argument{}", if r == 1 { "" } else { "s" }),
+        (r, u32::MAX) => format!("at least {r} argument{}", if r == 1 { "" } else { "s" }),
+        (r, m) => format!("{r} to {m} arguments"),
+    };
+    Error::type_error(format!("{}: expected {expected}, got {got}", func.name))
+}
