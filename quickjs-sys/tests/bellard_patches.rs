@@ -4,7 +4,7 @@
 //! and 2026-06-04 (his current release; `tests/fixtures/bellard-2026-06-04`,
 //! from crates.io hirofa-quickjs-sys 0.16.1, folder `bellard/quickjs`):
 //! `patches/bellard/0001`, `0004` (all his releases), `bellard-<release>/0003`,
-//! `0006` (his code differs there) and the shared `patches/0002`, `0005`, `0007`. The patched engine
+//! `0006` (his code differs there) and the shared `patches/0002`, `0005`, `0007`, `0008`. The patched engine
 //! is compiled with the system C compiler and linked into a small C program
 //! whose own hooks count their calls, proving that `JS_ExecutePendingJob`
 //! calls `rust_run` when the job queue is empty, and that `JS_FreeContext`
@@ -113,6 +113,7 @@ fn probe(release: &str) {
             "patches/0005-export-interrupt-poll.patch".into(),
             format!("{own}/0006-context-released-hook.patch"),
             "patches/0007-rust-state-slots.patch".into(),
+            "patches/0008-interrupt-interval.patch".into(),
         ]
     );
     patch::apply_series(&series, &tree).unwrap();

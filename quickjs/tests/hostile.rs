@@ -750,6 +750,31 @@ fn counting_handler(polls: &Arc<AtomicU32>, after: u32) -> quickjs::InterruptHan
 }
 
 #[test]
+fn a_deadline_holds_when_every_poll_is_slow() {
+    // A fuzz finding (`eval`, now a seed): each loop iteration runs one slow
+    // built-in, and the engine asked the handler only every 10,000 polls,
+    // so a deadline overshot by minutes. The runtime now paces the handler
+    // to about every millisecond of script time (patch 0008).
+    for src in [
+        "for (;'x'.repeat(1 << 20);) {}",
+        "const a = new Array(1 << 20).fill(0); for (;;) a.indexOf(-1)",
+        "const a = new Array(1 << 18).fill('x'); for (;;) a.join('')",
+    ] {
+        let s = Sandbox::with_deadline(Duration::from_millis(200));
+        let start = Instant::now();
+        let e = s.run(src).unwrap_err();
+        assert!(text(&e).contains("interrupted"), "{src}: {e}");
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "{src}: {:?}",
+            start.elapsed()
+        );
+        s.rt.set_interrupt_handler(None);
+        s.assert_healthy();
+    }
+}
+
+#[test]
 fn an_interrupt_that_rust_code_drops_still_ends_the_script() {
     // `ignore` drops its callback's error. The callback's endless loop is
     // interrupted, `ignore` returns normally, and the outer loop must end

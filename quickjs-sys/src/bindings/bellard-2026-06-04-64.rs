@@ -1844,6 +1844,9 @@ unsafe extern "C" {
     );
 }
 unsafe extern "C" {
+    pub fn JS_SetInterruptInterval(rt: *mut JSRuntime, ticks: ::std::os::raw::c_int);
+}
+unsafe extern "C" {
     pub fn rust_runtime_released(rt: *mut JSRuntime);
 }
 unsafe extern "C" {

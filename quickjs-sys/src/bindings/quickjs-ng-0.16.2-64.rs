@@ -1716,6 +1716,9 @@ unsafe extern "C" {
         state: *mut ::std::os::raw::c_void,
     );
 }
+unsafe extern "C" {
+    pub fn JS_SetInterruptInterval(rt: *mut JSRuntime, ticks: ::std::os::raw::c_int);
+}
 #[repr(C)]
 #[derive(Debug, Copy, Clone)]
 pub struct JSSABTab {

@@ -62,6 +62,8 @@ pub(crate) struct Inner {
 /// engine's callbacks get a pointer to it).
 pub(crate) struct EmbedState {
     interrupt: Mutex<Option<InterruptHandler>>,
+    /// How often the engine asks the handler (see [`Pacing`]).
+    pacing: Pacing,
     pub(crate) loader: Mutex<Option<Box<dyn crate::Loader>>>,
     /// The `Runtime` that owns the `JSRuntime`.
     handle: Weak<Inner>,
@@ -115,6 +117,7 @@ impl Runtime {
         // on failure frees the runtime).
         RuntimeState::get_or_create(raw.as_ptr())?.ext(|| EmbedState {
             interrupt: Mutex::new(None),
+            pacing: Pacing::default(),
             loader: Mutex::new(None),
             handle,
         });
@@ -232,6 +235,13 @@ impl Runtime {
     /// ```
     ///
     /// A panic in the handler counts as `true`.
+    ///
+    /// The engine asks about every millisecond of script time, however
+    /// slow each of its polls is (a loop of megabyte string operations gets
+    /// asked as often as a tight loop): a deadline overshoots by at most
+    /// about a millisecond plus the longest single built-in call. Count the
+    /// time, not the calls: how many calls a given amount of work makes
+    /// depends on how fast it runs.
     pub fn set_interrupt_handler(&self, handler: Option<InterruptHandler>) {
         let install = handler.is_some();
         let embed = self.embed();
@@ -240,6 +250,7 @@ impl Runtime {
         // SAFETY: rt is live and locked; opaque points to the runtime's
         // EmbedState, which lives as long as the runtime.
         self.lock(|rt| unsafe {
+            embed.pacing.reset(rt, install);
             sys::JS_SetInterruptHandler(
                 rt,
                 if install {
@@ -548,15 +559,87 @@ impl Drop for Inner {
     }
 }
 
-unsafe extern "C" fn call_interrupt_handler(
-    _rt: *mut sys::JSRuntime,
-    opaque: *mut c_void,
-) -> c_int {
+/// Keeps the interrupt handler running about every [`Pacing::TARGET`] of
+/// script time, whatever one engine poll costs. The engine asks the
+/// handler every N polls (patch 0008 lets the host set N); a poll is one
+/// loop iteration or call, cheap in most scripts (N = 10,000, the engine's
+/// default, is then well under a millisecond) but as slow as one built-in
+/// call in others (`for (;;) 'x'.repeat(1 << 20)`, a scan of a large
+/// array), where 10,000 of them would let a deadline overshoot by minutes.
+/// Each call measures the time since the last one and scales N toward the
+/// target: halved or less when polls are slow, doubled when they are fast.
+/// Time when no script ran (between host calls) only makes N small for a
+/// few calls; it grows back in a dozen.
+struct Pacing {
+    interval: std::cell::Cell<i32>,
+    last: std::cell::Cell<Option<std::time::Instant>>,
+}
+
+impl Default for Pacing {
+    fn default() -> Self {
+        Pacing {
+            interval: std::cell::Cell::new(0),
+            last: std::cell::Cell::new(None),
+        }
+    }
+}
+
+impl Pacing {
+    /// The time between two handler calls aimed at.
+    const TARGET: std::time::Duration = std::time::Duration::from_millis(1);
+    /// Polls between two handler calls when a handler is installed: small,
+    /// so the first period of a slow script is short too.
+    const START: i32 = 64;
+    /// The engine's own interval (`JS_INTERRUPT_COUNTER_INIT`).
+    const MAX: i32 = 10_000;
+
+    /// A handler was installed (`install`) or removed.
+    ///
+    /// # Safety
+    /// `rt` is live and used on this thread.
+    unsafe fn reset(&self, rt: *mut sys::JSRuntime, install: bool) {
+        let interval = if install { Self::START } else { 0 };
+        self.interval.set(interval);
+        self.last.set(None);
+        // SAFETY: the caller's contract.
+        unsafe { sys::JS_SetInterruptInterval(rt, interval) };
+    }
+
+    /// One handler call: rescales the interval toward the target.
+    ///
+    /// # Safety
+    /// `rt` is live and used on this thread (the handler's caller).
+    unsafe fn tick(&self, rt: *mut sys::JSRuntime) {
+        let now = std::time::Instant::now();
+        let Some(last) = self.last.replace(Some(now)) else {
+            return;
+        };
+        let elapsed = now.saturating_duration_since(last);
+        let interval = self.interval.get().max(1);
+        let next = if elapsed > 2 * Self::TARGET {
+            let scaled = interval as u128 * Self::TARGET.as_nanos() / elapsed.as_nanos().max(1);
+            (scaled as i32).clamp(1, interval / 2 + 1)
+        } else if elapsed < Self::TARGET / 4 {
+            interval.saturating_mul(2).min(Self::MAX)
+        } else {
+            interval
+        };
+        if next != self.interval.get() {
+            self.interval.set(next);
+            // SAFETY: the caller's contract.
+            unsafe { sys::JS_SetInterruptInterval(rt, next) };
+        }
+    }
+}
+
+unsafe extern "C" fn call_interrupt_handler(rt: *mut sys::JSRuntime, opaque: *mut c_void) -> c_int {
     // A panic in the handler counts as "interrupt".
     boundary::no_unwind(1, || {
         // SAFETY: opaque is the EmbedState that set this handler; it lives
         // as long as the runtime.
         let embed = unsafe { &*(opaque as *const EmbedState) };
+        // SAFETY: the engine calls the handler on rt's thread, rt live.
+        unsafe { embed.pacing.tick(rt) };
         let Ok(mut slot) = embed.interrupt.try_lock() else {
             return 0;
         };
