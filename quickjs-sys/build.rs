@@ -3,9 +3,9 @@
 //! 1. Picks the tree: the vendored quickjs-ng (`quickjs/`), or a host's own
 //!    QuickJS named by `QUICKJS_SYS_SOURCE_DIR` (quickjs-ng, or Bellard's
 //!    QuickJS, recognised by its `VERSION` file).
-//! 2. Copies it into `OUT_DIR/quickjs/` and applies `../patches/*.patch`
+//! 2. Copies it into `OUT_DIR/quickjs/` and applies `patches/*.patch`
 //!    (unified diffs, in name order; for Bellard's release V, a file of the
-//!    same name in `../patches/bellard-V/` replaces the shared one) with the
+//!    same name in `patches/bellard-V/` replaces the shared one) with the
 //!    small applier of `patch.rs`: no external `patch` tool. A tree that is
 //!    already patched (its quickjs.h declares `rust_run`) is used as it is.
 //! 3. Compiles the engine and quickjs-libc (unless `QUICKJS_SYS_NO_ENGINE=1`:
@@ -123,7 +123,7 @@ impl Tree {
     /// For a Bellard release without its own patch folder: what supporting
     /// it takes (empty otherwise).
     fn unsupported(&self, manifest: &Path) -> String {
-        let patches = manifest.join("../patches");
+        let patches = manifest.join("patches");
         let folder = format!("bellard-{}", self.version);
         if self.engine != "bellard" || patches.join(&folder).is_dir() {
             return String::new();
@@ -161,7 +161,7 @@ impl Tree {
 fn main() {
     let manifest = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").unwrap());
     let out = PathBuf::from(env::var_os("OUT_DIR").unwrap());
-    let patches_dir = manifest.join("../patches");
+    let patches_dir = manifest.join("patches");
     let src = out.join("quickjs");
     let tree = Tree::find(&manifest);
 

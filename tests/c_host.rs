@@ -204,7 +204,7 @@ fn bellard_host(release: &str) {
         &root().join(format!("quickjs-sys/tests/fixtures/bellard-{release}")),
         &scratch,
     );
-    let series = patch::series(&root().join("patches"), "bellard", release);
+    let series = patch::series(&root().join("quickjs-sys/patches"), "bellard", release);
     patch::apply_series(&series, &scratch).unwrap();
     let tree = work.join("quickjs");
     sync_dir(&scratch, &tree);

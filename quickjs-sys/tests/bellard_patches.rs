@@ -94,7 +94,7 @@ fn probe(release: &str) {
             .trim(),
         release
     );
-    let series = patch::series(&manifest.join("../patches"), "bellard", release);
+    let series = patch::series(&manifest.join("patches"), "bellard", release);
     let names: Vec<String> = series
         .iter()
         .map(|p| {

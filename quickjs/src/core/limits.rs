@@ -199,7 +199,7 @@ thread_local! {
 #[cold]
 pub(crate) fn note_interrupt(ctx: Ctx<'_>) {
     // SAFETY: ctx is live.
-    let rt = unsafe { sys::JS_GetRuntime(ctx.as_raw()) } as usize;
+    let rt = ctx.rt() as usize;
     INTERRUPTED_RT.set(rt);
     INTERRUPTS.set(INTERRUPTS.get().wrapping_add(1));
 }
@@ -236,7 +236,7 @@ impl InterruptWatch {
 #[inline(never)]
 fn interrupted_in(ctx: Ctx<'_>) -> Result<()> {
     // SAFETY: ctx is live.
-    if unsafe { sys::JS_GetRuntime(ctx.as_raw()) } as usize != INTERRUPTED_RT.get() {
+    if ctx.rt() as usize != INTERRUPTED_RT.get() {
         return Ok(()); // another runtime's, handled by its own calls
     }
     Err(Error::Js {

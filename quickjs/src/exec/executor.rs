@@ -51,6 +51,16 @@ pub(crate) struct TaskKey {
     generation: u32,
 }
 
+#[cfg(test)]
+impl TaskKey {
+    pub(crate) fn for_test(index: u32) -> Self {
+        TaskKey {
+            index,
+            generation: 0,
+        }
+    }
+}
+
 struct TaskWaker {
     wake: Arc<Wake>,
     key: TaskKey,

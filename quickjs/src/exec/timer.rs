@@ -250,3 +250,28 @@ impl Timers {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timers_fire_in_order_never_early_and_cancel() {
+        let mut t = Timers::default();
+        let now = t.epoch;
+        let waker = Waker::noop().clone();
+        let a = t.insert(now + Duration::from_millis(5), waker.clone());
+        let b = t.insert(now + Duration::from_micros(1500), waker.clone());
+        let c = t.insert(now + Duration::from_millis(9), waker.clone());
+        // Rounded up to whole milliseconds: b is due at 2 ms, not before.
+        assert_eq!(t.next_timeout(now), Some(Duration::from_millis(2)));
+        assert!(t.take_due(now + Duration::from_millis(1)).is_empty());
+        assert_eq!(t.take_due(now + Duration::from_millis(2)).len(), 1);
+        assert!(t.fired(b) && !t.fired(a));
+        assert!(t.cancel(c).is_some());
+        assert_eq!(t.next_timeout(now), Some(Duration::from_millis(5)));
+        assert_eq!(t.take_due(now + Duration::from_secs(1)).len(), 1);
+        assert!(t.fired(a));
+        assert_eq!(t.next_timeout(now), None, "the cancelled one is gone");
+    }
+}

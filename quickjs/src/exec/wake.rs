@@ -130,3 +130,39 @@ pub(crate) fn poll_fd(fd: RawFd, timeout: Option<Duration>) {
         && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted
     {}
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn poll_timeouts_round_up_and_saturate() {
+        assert_eq!(poll_timeout_ms(None), -1);
+        assert_eq!(poll_timeout_ms(Some(Duration::ZERO)), 0);
+        assert_eq!(poll_timeout_ms(Some(Duration::from_nanos(1))), 1);
+        assert_eq!(poll_timeout_ms(Some(Duration::from_micros(1500))), 2);
+        assert_eq!(
+            poll_timeout_ms(Some(Duration::from_secs(u64::MAX))),
+            c_int::MAX
+        );
+    }
+
+    #[test]
+    fn a_wake_signals_once_until_drained() {
+        let w = Wake::new().unwrap();
+        assert!(w.drain().is_none());
+        let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let c = calls.clone();
+        w.set_callback(Some(Arc::new(move || {
+            c.fetch_add(1, Ordering::Relaxed);
+        })));
+        let keys: Vec<TaskKey> = (0..3).map(TaskKey::for_test).collect();
+        for k in &keys {
+            w.wake(*k);
+        }
+        assert_eq!(calls.load(Ordering::Relaxed), 1, "one signal per drain");
+        assert!(w.is_notified());
+        assert_eq!(w.drain().unwrap(), keys);
+        assert!(w.drain().is_none());
+    }
+}

@@ -504,3 +504,27 @@ fn arity_error(func: &NativeFunction, got: u32) -> Error {
     };
     Error::type_error(format!("{}: expected {expected}, got {got}", func.name))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ParamKind::{Context, Optional, Required, Rest};
+    use super::{arity, rest_is_last};
+
+    #[test]
+    fn arity_counts_required_arguments_up_to_the_last_required_one() {
+        assert_eq!(arity(&[]), (0, 0));
+        assert_eq!(arity(&[Context, Required, Optional]), (1, 2));
+        // An optional one before a required one counts as required.
+        assert_eq!(arity(&[Optional, Required, Optional]), (2, 3));
+        assert_eq!(arity(&[Required, Rest]), (1, u32::MAX));
+        assert_eq!(arity(&[Context, Context]), (0, 0));
+    }
+
+    #[test]
+    fn rest_must_come_last_among_the_arguments() {
+        assert!(rest_is_last(&[Required, Rest]));
+        assert!(rest_is_last(&[Required, Rest, Context]));
+        assert!(!rest_is_last(&[Rest, Required]));
+        assert!(!rest_is_last(&[Rest, Rest]));
+    }
+}
