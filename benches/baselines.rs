@@ -3,9 +3,10 @@
 //!
 //! 1. ns per call of `#[js] fn add(a: i32, b: i32) -> i32` vs the same function
 //!    hand-written in C against the QuickJS API (benches/c_add.c, registered
-//!    with JS_NewCFunction) vs a pure JS function; the same for
-//!    `#[js] fn strlen(s: &str) -> i32` vs a C function using
-//!    `JS_ToCStringLen`.
+//!    with JS_NewCFunction) vs a pure JS function; the same as a method
+//!    (`Adder.add`, a `#[js]` method on `&self`, vs the C function as a
+//!    method of a plain object vs a JS method); and `#[js] fn strlen(s: &str)
+//!    -> i32` vs a C function using `JS_ToCStringLen`.
 //! 2. CPU and wall time of N concurrent `sleep(1)` (Rust, through the async
 //!    bridge) vs N `os.sleepAsync(1)` (qjs' own timers), in the same qjs.
 //! 3. CPU used by a qjs process waiting 2 s on `sleep(2000)`.
@@ -32,7 +33,27 @@ fn strlen(s: &str) -> i32 {
     s.len() as i32
 }
 
-quickjs::module!(static BENCH = "bench" { add, strlen });
+/// A class whose method does what `add` does: a method call costs the
+/// function call plus finding the receiver's Rust value (class lookup,
+/// borrow flag).
+#[js]
+pub struct Adder {
+    calls: u32,
+}
+
+#[js]
+impl Adder {
+    #[js(constructor)]
+    pub fn new() -> Self {
+        Adder { calls: 0 }
+    }
+    pub fn add(&self, a: i32, b: i32) -> i32 {
+        let _ = self.calls;
+        a.wrapping_add(b)
+    }
+}
+
+quickjs::module!(static BENCH = "bench" { add, strlen } classes { Adder });
 
 // Compiled by build.rs.
 #[link(name = "bench_c_add", kind = "static")]
@@ -209,6 +230,7 @@ fn call_benchmark() {
             ("(40, 2)", 42),
             "(i, 1)",
         );
+        method_benchmark(ctx);
         compare(
             ctx,
             "#[js] fn strlen(&str) -> i32 ",
@@ -221,6 +243,58 @@ fn call_benchmark() {
         sys::JS_FreeContext(ctx);
         sys::JS_FreeRuntime(rt);
     }
+}
+
+/// ns per call of `Adder.add` (a `#[js]` method on `&self`) vs the C
+/// function called as a method of a plain object vs a JS method.
+unsafe fn method_benchmark(ctx: *mut sys::JSContext) {
+    let c = quickjs::Ctx::from_raw(ctx);
+    c.add_module(&BENCH).unwrap();
+    let _: quickjs::Value = c
+        .eval_with(
+            "import { Adder } from 'bench'; globalThis.rust_obj = new Adder()",
+            "bench.js",
+            quickjs::EvalKind::Module,
+        )
+        .unwrap();
+    let global = sys::JS_GetGlobalObject(ctx);
+    let func = sys::JS_NewCFunction(ctx, Some(bench_c_add), c"add".as_ptr(), 2);
+    let obj = sys::JS_NewObject(ctx);
+    sys::JS_SetPropertyStr(ctx, obj, c"add".as_ptr(), func);
+    sys::JS_SetPropertyStr(ctx, global, c"c_obj".as_ptr(), obj);
+    sys::JS_FreeValue(ctx, global);
+    eval(
+        ctx,
+        "globalThis.js_obj = { add(a, b) { return (a + b) | 0 } }",
+    );
+    let objs = ["rust_obj", "c_obj", "js_obj"];
+    for o in objs {
+        assert_eq!(
+            sys::JS_VALUE_GET_INT(eval(ctx, &format!("{o}.add(40, 2)"))),
+            42,
+            "{o}"
+        );
+    }
+    let mut best = [f64::MAX; 3];
+    for _ in 0..9 {
+        for (i, o) in objs.iter().enumerate() {
+            let n = calls();
+            let src = format!("(() => {{ const o = {o}; let s = 0; for (let i = 0; i < {n}; i++) s = o.add(i, 1); return s }})()");
+            let t = Instant::now();
+            eval(ctx, &src);
+            best[i] = best[i].min(t.elapsed().as_secs_f64() * 1e9 / n as f64);
+        }
+    }
+    let [rust, cf, js] = best;
+    println!(
+        "#[js] method add(&self, i32, i32) {rust:6.2} ns/call   {:.3}x the C function",
+        rust / cf
+    );
+    println!("  hand-written C, as a method    {cf:6.2} ns/call   1.000x");
+    println!(
+        "  pure JS method                 {js:6.2} ns/call   {:.3}x the C function",
+        js / cf
+    );
 }
 
 type CFn =
