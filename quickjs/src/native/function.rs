@@ -465,14 +465,13 @@ where
     Fut: Future + Send + 'static,
     Fut::Output: for<'js> IntoJs<'js> + Send + 'static,
 {
-    // SAFETY: the engine's C-function contract (our caller's).
-    let ctx = unsafe { Ctx::from_raw(ctx) };
-    boundary::enter(ctx, func.name, || {
-        // SAFETY: as above: argv has argc live values for the call.
-        let args = unsafe { args(func, ctx, this, argc, argv) }?;
-        let future = body(&args)?;
-        ContextState::spawn(ctx, func.name, future)
-    })
+    // SAFETY: our caller's contract is `call`'s.
+    unsafe {
+        call(func, ctx, this, argc, argv, |args| {
+            let future = body(args)?;
+            ContextState::spawn(args.ctx(), func.name, future)
+        })
+    }
 }
 
 /// The arity check, then the arguments.

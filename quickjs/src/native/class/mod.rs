@@ -227,16 +227,7 @@ fn prototype<'js>(ctx: Ctx<'js>, def: &'static ClassDef) -> Result<(sys::JSClass
             None => sys::JS_NewObject(c),
         }
     })?;
-    // Members are writable and configurable but not enumerable.
-    let member = sys::JS_PROP_WRITABLE | sys::JS_PROP_CONFIGURABLE;
-    for f in def.methods {
-        ctx.define(
-            &proto,
-            &ctx.atom(f.c_name)?,
-            function(ctx, f, sys::JS_CFUNC_generic)?,
-            member,
-        )?;
-    }
+    define_members(ctx, &proto, def.methods)?;
     for a in def.accessors {
         let get = a
             .get
@@ -286,14 +277,7 @@ fn prototype<'js>(ctx: Ctx<'js>, def: &'static ClassDef) -> Result<(sys::JSClass
             return Err(ctx.catch());
         }
     }
-    for f in def.statics {
-        ctx.define(
-            &ctor,
-            &ctx.atom(f.c_name)?,
-            function(ctx, f, sys::JS_CFUNC_generic)?,
-            member,
-        )?;
-    }
+    define_members(ctx, &ctor, def.statics)?;
     // SAFETY: c live; JS_SetClassProto takes the reference we give it.
     unsafe { sys::JS_SetClassProto(c, id, proto.clone().into_raw()) };
     Ok((id, proto))
@@ -303,6 +287,25 @@ fn prototype<'js>(ctx: Ctx<'js>, def: &'static ClassDef) -> Result<(sys::JSClass
 pub fn constructor<'js>(ctx: Ctx<'js>, def: &'static ClassDef) -> Result<Value<'js>> {
     let (_, proto) = prototype(ctx, def)?;
     Object::from_value(proto).get("constructor")
+}
+
+/// Defines `fns` on `obj`, writable and configurable but not enumerable, as
+/// class members are.
+fn define_members<'js>(
+    ctx: Ctx<'js>,
+    obj: &Value<'js>,
+    fns: &'static [NativeFunction],
+) -> Result<()> {
+    for f in fns {
+        let member = sys::JS_PROP_WRITABLE | sys::JS_PROP_CONFIGURABLE;
+        ctx.define(
+            obj,
+            &ctx.atom(f.c_name)?,
+            function(ctx, f, sys::JS_CFUNC_generic)?,
+            member,
+        )?;
+    }
+    Ok(())
 }
 
 fn function<'js>(
