@@ -37,6 +37,7 @@ fn strlen(s: &str) -> i32 {
 /// function call plus finding the receiver's Rust value (class lookup,
 /// borrow flag).
 #[js]
+#[derive(Default)]
 pub struct Adder {
     calls: u32,
 }
