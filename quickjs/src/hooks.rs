@@ -177,7 +177,7 @@ pub unsafe extern "C" fn rust_context_released(ctx: *mut sys::JSContext) {
         return;
     }
     // SAFETY: ctx is live (our contract); used only after the thread check.
-    let ctx = unsafe { crate::Ctx::from_raw(ctx) };
+    let ctx = unsafe { crate::core::ctx::Ctx::from_raw(ctx) };
     no_unwind((), || {
         let Some(state) = owned(ctx.rt()) else {
             return;

@@ -35,7 +35,7 @@ impl<'js> Ctx<'js> {
     ///     assert_eq!(p.wait::<String>().unwrap(), "done");
     /// });
     /// ```
-    pub fn spawn<F>(self, future: F) -> Result<crate::Promise<'js>>
+    pub fn spawn<F>(self, future: F) -> Result<Promise<'js>>
     where
         F: std::future::Future + Send + 'static,
         F::Output: for<'a> IntoJs<'a> + Send + 'static,
@@ -60,7 +60,7 @@ impl<'js> Ctx<'js> {
     pub fn spawn_cancellable<F>(
         self,
         future: F,
-    ) -> Result<(crate::Promise<'js>, crate::CancelHandle)>
+    ) -> Result<(Promise<'js>, super::cancel::CancelHandle)>
     where
         F: std::future::Future + Send + 'static,
         F::Output: for<'a> IntoJs<'a> + Send + 'static,
@@ -132,7 +132,7 @@ impl<'js> Ctx<'js> {
     ///     assert_eq!(unsafe { ctx.eval_bytecode::<String>(&code) }.unwrap(), "ok");
     /// });
     /// ```
-    pub unsafe fn eval_bytecode<T: crate::FromJs<'js>>(self, bytecode: &[u8]) -> Result<T> {
+    pub unsafe fn eval_bytecode<T: FromJs<'js>>(self, bytecode: &[u8]) -> Result<T> {
         // SAFETY: trusted bytecode (the caller's contract); the context is live.
         unsafe {
             let obj = sys::JS_ReadObject(

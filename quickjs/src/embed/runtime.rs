@@ -64,7 +64,7 @@ pub(crate) struct EmbedState {
     interrupt: Mutex<Option<InterruptHandler>>,
     /// How often the engine asks the handler (see [`Pacing`]).
     pacing: Pacing,
-    pub(crate) loader: Mutex<Option<Box<dyn crate::Loader>>>,
+    pub(crate) loader: Mutex<Option<Box<dyn super::loader::Loader>>>,
     /// The `Runtime` that owns the `JSRuntime`.
     handle: Weak<Inner>,
 }
@@ -275,7 +275,7 @@ impl Runtime {
     ///     assert_eq!(ctx.globals().get::<_, i32>("a").unwrap(), 1);
     /// });
     /// ```
-    pub fn set_loader(&self, loader: impl crate::Loader) {
+    pub fn set_loader(&self, loader: impl super::loader::Loader) {
         let embed = self.embed();
         *embed.loader.lock().unwrap_or_else(|e| e.into_inner()) = Some(Box::new(loader));
         let opaque = embed as *const EmbedState as *mut c_void;

@@ -593,7 +593,7 @@ impl<'de, 'js> de::Deserializer<'de> for Deserializer<'js> {
                 visitor.visit_string(String::from_js(v)?)
             }
             sys::JS_TAG_BIG_INT | sys::JS_TAG_SHORT_BIG_INT => {
-                let crate::BigInt(n) = crate::BigInt::from_js(v)?;
+                let crate::core::types::BigInt(n) = crate::core::types::BigInt::from_js(v)?;
                 match i64::try_from(n) {
                     Ok(i) => visitor.visit_i64(i),
                     Err(_) => visitor.visit_u64(n as u64),
@@ -607,7 +607,7 @@ impl<'de, 'js> de::Deserializer<'de> for Deserializer<'js> {
                     visitor.visit_seq(Seq {
                         items: items.into_iter(),
                     })
-                } else if crate::ArrayBuffer::is_binary(v) {
+                } else if super::binary::ArrayBuffer::is_binary(v) {
                     visitor.visit_byte_buf(Bytes::from_js(v)?.0)
                 } else {
                     let obj = Object::from_js(v)?;

@@ -408,7 +408,7 @@ impl ContextState {
     ) -> Result<Value<'js>>
     where
         Fut: Future + Send + 'static,
-        Fut::Output: for<'a> crate::IntoJs<'a> + Send + 'static,
+        Fut::Output: for<'a> crate::core::convert::IntoJs<'a> + Send + 'static,
     {
         let state = Self::get_or_create(ctx)?;
         if state.released.get() {
