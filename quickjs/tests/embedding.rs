@@ -160,6 +160,38 @@ fn native_modules_can_be_added_under_any_name() {
 }
 
 #[test]
+fn a_module_added_to_a_context_stays_in_that_context() {
+    // `add_module` declares the module in one context: not in another
+    // context of the same runtime, not in another runtime, and not for the
+    // `JS_AddRust` of any later context (only `quickjs::register` is
+    // process-wide).
+    let rt = Runtime::new().unwrap();
+    let (one, two) = (Context::full(&rt).unwrap(), Context::full(&rt).unwrap());
+    let import = |ctx: &Context| {
+        ctx.with(|ctx| {
+            ctx.eval_with::<Value>(
+                "import { triple } from 'math'; globalThis.r = triple(2)",
+                "m.js",
+                EvalKind::Module,
+            )
+            .map(drop)
+        })
+    };
+    one.with(|ctx| ctx.add_module(&MATH)).unwrap();
+    assert!(import(&one).is_ok());
+    let e = import(&two).unwrap_err();
+    assert!(e.to_string().contains("math"), "{e}");
+    let other = context();
+    assert!(import(&other).is_err());
+    // The C path: JS_AddRust on a fresh context declares only registered modules.
+    // SAFETY: a live context of its live runtime, on this thread.
+    other.with(|ctx| unsafe {
+        quickjs::sys::JS_AddRust(ctx.as_raw(), quickjs::sys::JS_GetRuntime(ctx.as_raw()))
+    });
+    assert!(import(&other).is_err());
+}
+
+#[test]
 fn a_memory_limit_ends_a_huge_allocation_cleanly() {
     let rt = Runtime::new().unwrap();
     rt.set_memory_limit(Some(16 << 20));
