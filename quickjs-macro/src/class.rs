@@ -222,7 +222,10 @@ pub fn expand_impl(imp: &ItemImpl, krate: &TokenStream) -> syn::Result<TokenStre
         if let Some(e) = err {
             return Err(e);
         }
-        opts.only(&["name", "constructor", "get", "set", "skip"], "a method")?;
+        opts.only(
+            &["name", "constructor", "get", "set", "skip", "strict"],
+            "a method",
+        )?;
         let exported = !opts.skip && (marked || matches!(f.vis, Visibility::Public(_)));
         if !exported {
             continue;
@@ -309,6 +312,7 @@ pub fn expand_impl(imp: &ItemImpl, krate: &TokenStream) -> syn::Result<TokenStre
         let js_lit = LitStr::new(&js_name, ident.span());
         let c = c_name(&js_lit)?;
         let arity = params.arity(krate);
+        let strict = opts.strict;
         items.push(quote! {
             #[doc(hidden)]
             pub const #konst: #p::NativeFunction = {
@@ -318,6 +322,7 @@ pub fn expand_impl(imp: &ItemImpl, krate: &TokenStream) -> syn::Result<TokenStre
                     c_name: #c,
                     required: ARITY.0,
                     max: ARITY.1,
+                    strict: #strict,
                     func: Self::#tramp,
                     ts: #ts,
                 }

@@ -34,8 +34,10 @@
 //! borrow for the call: `&str` (no copy), `&[u8]` (from a JS buffer, no
 //! copy; the other parameters must then be plain data, and no JS runs while
 //! the bytes are borrowed), `&T` / `&mut T` of a `#[js]` class. An
-//! `async fn` returns a Promise. `#[js(name = "jsName")]` exports under
-//! another name; `#[js(crate = "path")]` names the `quickjs` crate when it
+//! `async fn` returns a Promise. Too few arguments is a `TypeError`; extra
+//! ones are ignored, as JS functions do, unless `#[js(strict)]` (functions
+//! and methods) makes them an error too. `#[js(name = "jsName")]` exports
+//! under another name; `#[js(crate = "path")]` names the `quickjs` crate when it
 //! is renamed (e.g. `#[js(crate = "qjs")]`; on a struct and its impl block
 //! too).
 //!
@@ -78,6 +80,8 @@ pub(crate) struct Options {
     pub extends: Option<syn::Path>,
     pub base: bool,
     pub trace: bool,
+    /// `strict`: more arguments than parameters is an error.
+    pub strict: bool,
     /// `crate = "path"`: how the generated code names the `quickjs` crate.
     pub krate: Option<syn::Path>,
     /// Each option given, with its path (for errors where it does not apply).
@@ -124,12 +128,14 @@ impl Options {
             self.base = true;
         } else if meta.path.is_ident("trace") {
             self.trace = true;
+        } else if meta.path.is_ident("strict") {
+            self.strict = true;
         } else if meta.path.is_ident("crate") {
             let lit: LitStr = meta.value()?.parse()?;
             self.krate = Some(lit.parse()?);
         } else {
             return Err(meta.error(
-                "#[js]: unknown option (expected `name = \"...\"`, `constructor`, `get`, `set`, `skip`, `extends = Class`, `base`, `trace` or `crate = \"path\"`)",
+                "#[js]: unknown option (expected `name = \"...\"`, `constructor`, `get`, `set`, `skip`, `extends = Class`, `base`, `trace`, `strict` or `crate = \"path\"`)",
             ));
         }
         Ok(())
@@ -154,7 +160,7 @@ pub fn js(attr: TokenStream, item: TokenStream) -> TokenStream {
     let item = parse_macro_input!(item as Item);
     let out = match &item {
         Item::Fn(f) => opts
-            .only(&["name", "crate"], "a function")
+            .only(&["name", "strict", "crate"], "a function")
             .and_then(|()| expand_fn(f, &opts)),
         Item::Struct(s) => opts
             .only(&["name", "extends", "crate"], "a struct")
@@ -200,6 +206,7 @@ fn expand_fn(func: &ItemFn, opts: &Options) -> syn::Result<proc_macro2::TokenStr
     let c_name = c_name(&name)?;
     let export = format_ident!("__js_export_{}", ident);
     let arity = p.arity(&krate);
+    let strict = opts.strict;
     let checks = p.checks(&krate);
     let ts = p.ts_signature(&krate, Some(ts_return(sig, &krate)));
     let body = p.call_body(&krate, &quote!(#export), &quote!(#ident), kind);
@@ -228,6 +235,7 @@ fn expand_fn(func: &ItemFn, opts: &Options) -> syn::Result<proc_macro2::TokenStr
                 c_name: #c_name,
                 required: ARITY.0,
                 max: ARITY.1,
+                strict: #strict,
                 func: trampoline,
                 ts: #ts,
             }

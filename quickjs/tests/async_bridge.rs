@@ -40,12 +40,22 @@ fn errors_and_panics_reject_with_error_objects() {
 }
 
 #[test]
-fn argument_errors_of_async_fns_throw_synchronously() {
+fn argument_errors_of_async_fns_reject_their_promise() {
+    // Like a JS async function, the call never throws: a wrong type or a
+    // missing argument rejects the promise it returns, with the same message.
     let js = Js::new();
-    let out = js.module("import * as t from 'test'; try { t.sleep('x') } catch (e) { globalThis.out = `${e.name}: ${e.message}` }");
+    let out = js.module(
+        "import * as t from 'test';
+         const log = [];
+         let p;
+         try { p = t.sleep('x'); log.push('no throw') } catch (e) { log.push('threw') }
+         try { await p } catch (e) { log.push(`${e.name}: ${e.message}`) }
+         try { await t.delayed_echo(1) } catch (e) { log.push(`${e.name}: ${e.message}`) }
+         globalThis.out = log.join('|')",
+    );
     assert_eq!(
         out.unwrap(),
-        "TypeError: sleep: argument 1: expected number, got string"
+        "no throw|TypeError: sleep: argument 1: expected number, got string|TypeError: delayed_echo: expected 2 arguments, got 1"
     );
 }
 

@@ -22,19 +22,22 @@ fn numbers_strings_and_booleans_convert_both_ways() {
 }
 
 #[test]
-fn missing_and_extra_arguments_are_type_errors() {
+fn missing_arguments_are_type_errors_and_extra_ones_are_ignored() {
     assert_eq!(
         error_of("t.add(1)"),
         "TypeError: add: expected 2 arguments, got 1"
     );
+    // Like every JS function: callbacks get extra arguments all the time.
     assert_eq!(
-        error_of("t.add(1, 2, 3)"),
-        "TypeError: add: expected 2 arguments, got 3"
+        run("globalThis.out = [t.add(1, 2, 3), t.nothing(1), [1, 2, 3].map(t.half).join()].join('|')").unwrap(),
+        "3||0.5,1,1.5"
     );
+    // `#[js(strict)]` rejects them.
     assert_eq!(
-        error_of("t.nothing(1)"),
-        "TypeError: nothing: expected 0 arguments, got 1"
+        error_of("t.exact(1, 2, 3)"),
+        "TypeError: exact: expected 2 arguments, got 3"
     );
+    assert_eq!(run("globalThis.out = t.exact(1, 2)").unwrap(), "3");
 }
 
 #[test]
@@ -95,6 +98,15 @@ fn integers_are_range_checked_never_wrapped() {
     assert_eq!(
         error_of("t.add(NaN, 0)"),
         "TypeError: add: argument 1: expected an integer, got NaN"
+    );
+    // Numbers read as JS writes them.
+    assert_eq!(
+        error_of("t.add(-Infinity, 0)"),
+        "TypeError: add: argument 1: expected an integer, got -Infinity"
+    );
+    assert_eq!(
+        error_of("t.byte(1e21)"),
+        "RangeError: byte: argument 1: expected u8 (0..=255), got 1e+21"
     );
     assert_eq!(
         run("globalThis.out = t.big(-(2 ** 63))").unwrap(),

@@ -108,7 +108,7 @@ macro_rules! integers {
                 }
                 let Some(f) = number(value) else { return Err(expected("number", value)) };
                 if f.fract() != 0.0 || !f.is_finite() {
-                    return Err(Error::type_error(format!("expected an integer, got {f}")));
+                    return Err(Error::type_error(format!("expected an integer, got {}", JsNumber(f))));
                 }
                 // MAX as f64 rounds up to a power of two for 64-bit types, so
                 // `< MAX + 1` is the exact upper bound for every width.
@@ -124,7 +124,37 @@ integers!(i8, i16, i32, i64, u8, u16, u32, u64, isize, usize);
 
 #[cold]
 fn out_of_range(ty: &str, min: impl Display, max: impl Display, got: f64) -> Error {
-    Error::range_error(format!("expected {ty} ({min}..={max}), got {got}"))
+    Error::range_error(format!(
+        "expected {ty} ({min}..={max}), got {}",
+        JsNumber(got)
+    ))
+}
+
+/// A number as JS writes it in messages: `Infinity`, `-Infinity`, `NaN`,
+/// exponents from 1e21 and below 1e-6 (`1e+21`, `1e-7`), `-0` as `0`.
+pub(crate) struct JsNumber(pub f64);
+
+impl Display for JsNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let x = self.0;
+        if x.is_nan() {
+            f.write_str("NaN")
+        } else if x.is_infinite() {
+            f.write_str(if x > 0.0 { "Infinity" } else { "-Infinity" })
+        } else if x == 0.0 {
+            f.write_str("0")
+        } else if x.abs() >= 1e21 || x.abs() < 1e-6 {
+            // JS switches to exponent notation from 1e21 and below 1e-6
+            // (Rust never does).
+            let e = format!("{x:e}");
+            match e.split_once('e') {
+                Some((m, exp)) if !exp.starts_with('-') => write!(f, "{m}e+{exp}"),
+                _ => f.write_str(&e),
+            }
+        } else {
+            write!(f, "{x}")
+        }
+    }
 }
 
 impl<'js> FromJs<'js> for f64 {
@@ -421,6 +451,26 @@ pub(crate) fn error_from<E: Display + 'static>(e: E) -> Error {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn numbers_in_messages_read_as_in_js() {
+        use super::JsNumber;
+        let cases = [
+            (f64::INFINITY, "Infinity"),
+            (f64::NEG_INFINITY, "-Infinity"),
+            (f64::NAN, "NaN"),
+            (-0.0, "0"),
+            (1.5, "1.5"),
+            (2f64.powi(53), "9007199254740992"),
+            (1e21, "1e+21"),
+            (1.5e300, "1.5e+300"),
+            (1e-7, "1e-7"),
+            (0.000001, "0.000001"),
+        ];
+        for (x, js) in cases {
+            assert_eq!(JsNumber(x).to_string(), js);
+        }
+    }
+
     #[test]
     fn ascii_finds_a_high_byte_at_any_position_and_length() {
         for n in 0..40 {

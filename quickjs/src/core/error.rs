@@ -131,6 +131,25 @@ impl fmt::Display for Exception {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
+    /// Whether this is the host's interrupt (the interrupt handler said
+    /// stop): JS cannot catch it, and Rust code should pass it on.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// rt.set_interrupt_handler(Some(Box::new(|| true)));
+    /// let e = ctx.with(|ctx| ctx.eval::<()>("for (;;) {}")).unwrap_err();
+    /// assert!(e.is_interrupt());
+    /// assert!(!quickjs::Error::type_error("x").is_interrupt());
+    /// ```
+    pub fn is_interrupt(&self) -> bool {
+        match self {
+            Error::Js { kind, message } => super::limits::is_interrupt(*kind, message),
+            Error::Thrown(e) => super::limits::is_interrupt(e.kind(), &e.message),
+            _ => false,
+        }
+    }
+
     /// A `TypeError` with `message`.
     ///
     /// ```

@@ -447,7 +447,7 @@ impl Executor {
 
 /// A promise rejected with `error`, to settle a task's promise by resolving
 /// it (it adopts the rejection). Error path only: one promise more.
-fn rejected_promise<'js>(ctx: Ctx<'js>, error: Error) -> Result<Value<'js>> {
+pub(crate) fn rejected_promise<'js>(ctx: Ctx<'js>, error: Error) -> Result<Value<'js>> {
     let reason = ctx.error_value(error);
     let c = ctx.as_raw();
     let mut funcs = [sys::JS_UNDEFINED; 2];

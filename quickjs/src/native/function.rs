@@ -58,6 +58,10 @@ pub struct NativeFunction {
     /// Maximum argument count (required + trailing `Option<T>` parameters;
     /// `u32::MAX` with a rest parameter).
     pub max: u32,
+    /// Whether more than `max` arguments is an error (`#[js(strict)]`).
+    /// Otherwise extra arguments are ignored, as JS functions do: callbacks
+    /// get them all the time (`[1, 2].map(f)` passes the index and the array).
+    pub strict: bool,
     /// The trampoline.
     pub func: RawFunction,
     /// Its TypeScript signature: `(a: number, b?: string): boolean`.
@@ -446,8 +450,8 @@ where
 /// The body of an `async fn` trampoline: like [`call`], but `body` returns the
 /// future, which is spawned on the runtime's executor (and polled once, now);
 /// the result is a Promise settled with the future's output (an `Err` or a
-/// panic rejects it). Argument errors throw synchronously, as for a
-/// synchronous function.
+/// panic rejects it). Like a JS async function it never throws: argument
+/// errors (count, types) reject the promise, with the same messages.
 ///
 /// # Safety
 /// As [`call`].
@@ -465,13 +469,23 @@ where
     Fut: Future + Send + 'static,
     Fut::Output: for<'js> IntoJs<'js> + Send + 'static,
 {
-    // SAFETY: our caller's contract is `call`'s.
-    unsafe {
-        call(func, ctx, this, argc, argv, |args| {
-            let future = body(args)?;
-            ContextState::spawn(args.ctx(), func.name, future)
-        })
-    }
+    // SAFETY: the engine's C-function contract (our caller's).
+    let ctx = unsafe { Ctx::from_raw(ctx) };
+    boundary::enter(ctx, func.name, || {
+        let future = boundary::guarded(func.name, || {
+            // SAFETY: as above: argv has argc live values for the call.
+            let args = unsafe { args(func, ctx, this, argc, argv) }?;
+            body(&args)
+        });
+        match future {
+            Ok(future) => ContextState::spawn(ctx, func.name, future),
+            // Like a JS async function, it never throws: a bad call (or a
+            // panic while converting) rejects the promise it returns. The
+            // host's interrupt is thrown (it must end the script).
+            Err(e) if !e.is_interrupt() => crate::exec::executor::rejected_promise(ctx, e),
+            Err(e) => Err(e),
+        }
+    })
 }
 
 /// The arity check, then the arguments.
@@ -487,7 +501,7 @@ unsafe fn args<'a, 'js>(
     argv: *mut sys::JSValue,
 ) -> Result<Args<'a, 'js>> {
     let n = argc.max(0) as u32;
-    if n < func.required || n > func.max {
+    if n < func.required || (func.strict && n > func.max) {
         return Err(arity_error(func, n));
     }
     // SAFETY: the caller's contract.

@@ -13,6 +13,10 @@ use std::time::Duration;
 pub fn add(a: i32, b: i32) -> i32 {
     a.wrapping_add(b)
 }
+#[js(strict)]
+pub fn exact(a: i32, b: i32) -> i32 {
+    a + b
+}
 #[js]
 pub fn greet(name: &str) -> String {
     format!("hello, {name}")
@@ -95,7 +99,7 @@ pub async fn tick(ms: u64) -> u64 {
 }
 
 quickjs::module!(pub static TEST = "test" {
-    add, greet, byte, big, half, not, opt, checked, range, boom, nothing, internal_name,
+    add, exact, greet, byte, big, half, not, opt, checked, range, boom, nothing, internal_name,
     sleep, delayed_echo, fail_later, panic_later, ready_now, tick
 });
 
