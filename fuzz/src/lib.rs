@@ -97,8 +97,11 @@ pub const FUNCTIONS: &[&str] = &[
 ];
 
 /// A runtime like the sandbox recipe's: 32 MiB heap, 256 KiB stack, and
-/// an interrupt after `polls` handler calls (reproducible) or 3 s (a
-/// deadline, as a real sandbox has: a hang past it is a finding).
+/// an interrupt after `polls` handler calls or 3 s (a deadline, as a real
+/// sandbox has: a hang past it is a finding). The runtime paces its handler
+/// (about every millisecond of script time), so how far a script gets
+/// before `polls` calls depends on its speed: targets treat an interrupt as
+/// a right answer wherever it lands.
 pub fn sandbox(polls: u32) -> (Runtime, Context) {
     let rt = Runtime::new().unwrap();
     rt.set_memory_limit(Some(32 << 20));

@@ -115,6 +115,32 @@ fn integers_are_range_checked_never_wrapped() {
 }
 
 #[test]
+fn wide_integers_take_bigints_and_never_round_silently() {
+    // 64- and 128-bit parameters take a bigint too, range-checked exactly.
+    assert_eq!(
+        run("globalThis.out = [t.big(2n ** 62n) === 2 ** 62, t.big(-5n), t.huge(2n ** 60n) === 2 ** 60, t.wide(-(2n ** 100n)) === -(2 ** 100)].join('|')").unwrap(),
+        "true|-5|true|true"
+    );
+    assert_eq!(
+        error_of("t.big(2n ** 63n)"),
+        "RangeError: big: argument 1: expected i64 (-9223372036854775808..=9223372036854775807), got 9223372036854775808n"
+    );
+    assert_eq!(
+        error_of("t.byte(1n)"),
+        "TypeError: byte: argument 1: expected number, got bigint"
+    );
+    // A result no JS number holds exactly is an error, not a rounded number.
+    assert_eq!(
+        error_of("t.huge(2n ** 64n - 1n)"),
+        "RangeError: u64 18446744073709551615 has no exact JS number (beyond 2^53): return quickjs::BigInt for a bigint"
+    );
+    assert_eq!(
+        error_of("t.huge(2n ** 53n + 1n)"),
+        "RangeError: u64 9007199254740993 has no exact JS number (beyond 2^53): return quickjs::BigInt for a bigint"
+    );
+}
+
+#[test]
 fn trailing_option_parameters_are_optional_and_length_counts_required_ones() {
     let out = run("globalThis.out = [t.opt(1), t.opt(1, 2), t.opt(1, undefined), t.opt(1, null), t.opt.length, t.add.length, t.opt.name].join('|')");
     assert_eq!(out.unwrap(), "101|3|101|101|1|2|opt");

@@ -97,37 +97,62 @@ fn number(value: &Value<'_>) -> Option<f64> {
 }
 
 macro_rules! integers {
-    ($($t:ty),*) => {$(
+    ($($t:ty),* ; wide: $($w:ty),*) => {
+        $(integers!(@one $t, false);)*
+        $(integers!(@one $w, true);)*
+    };
+    (@one $t:ty, $wide:expr) => {
         impl<'js> FromJs<'js> for $t {
             #[inline(always)]
             fn from_js(value: &Value<'js>) -> Result<Self> {
                 let raw = value.as_raw();
                 if sys::JS_VALUE_GET_TAG(raw) == sys::JS_TAG_INT {
                     let i = sys::JS_VALUE_GET_INT(raw);
-                    return <$t>::try_from(i).map_err(|_| out_of_range(stringify!($t), <$t>::MIN, <$t>::MAX, i as f64));
+                    return <$t>::try_from(i).map_err(|_| out_of_range(stringify!($t), <$t>::MIN, <$t>::MAX, JsNumber(i as f64)));
                 }
-                let Some(f) = number(value) else { return Err(expected("number", value)) };
+                let Some(f) = number(value) else {
+                    // 64- and 128-bit integers also take a bigint, exactly.
+                    if $wide && is_bigint(value) {
+                        let n = bigint_i128(value)?;
+                        return <$t>::try_from(n).map_err(|_| out_of_range(stringify!($t), <$t>::MIN, <$t>::MAX, format_args!("{n}n")));
+                    }
+                    return Err(expected("number", value));
+                };
                 if f.fract() != 0.0 || !f.is_finite() {
                     return Err(Error::type_error(format!("expected an integer, got {}", JsNumber(f))));
                 }
                 // MAX as f64 rounds up to a power of two for 64-bit types, so
                 // `< MAX + 1` is the exact upper bound for every width.
                 if f < <$t>::MIN as f64 || f >= <$t>::MAX as f64 + 1.0 {
-                    return Err(out_of_range(stringify!($t), <$t>::MIN, <$t>::MAX, f));
+                    return Err(out_of_range(stringify!($t), <$t>::MIN, <$t>::MAX, JsNumber(f)));
                 }
                 Ok(f as $t)
             }
         }
-    )*};
+    };
 }
-integers!(i8, i16, i32, i64, u8, u16, u32, u64, isize, usize);
+integers!(i8, i16, i32, u8, u16, u32; wide: i64, u64, isize, usize, i128, u128);
+
+/// Whether `value` is a bigint.
+#[inline]
+fn is_bigint(value: &Value<'_>) -> bool {
+    matches!(value.tag(), sys::JS_TAG_BIG_INT | sys::JS_TAG_SHORT_BIG_INT)
+}
+
+/// A bigint's value, exactly (an error beyond 128 bits).
+#[cold]
+pub(crate) fn bigint_i128(value: &Value<'_>) -> Result<i128> {
+    let text = value.ctx().stringify(value);
+    text.parse::<i128>().map_err(|_| {
+        Error::range_error(format!(
+            "expected a bigint of at most 128 bits, got {text}n"
+        ))
+    })
+}
 
 #[cold]
-fn out_of_range(ty: &str, min: impl Display, max: impl Display, got: f64) -> Error {
-    Error::range_error(format!(
-        "expected {ty} ({min}..={max}), got {}",
-        JsNumber(got)
-    ))
+fn out_of_range(ty: &str, min: impl Display, max: impl Display, got: impl Display) -> Error {
+    Error::range_error(format!("expected {ty} ({min}..={max}), got {got}"))
 }
 
 /// A number as JS writes it in messages: `Infinity`, `-Infinity`, `NaN`,
@@ -362,12 +387,54 @@ macro_rules! into_number {
         }
     )*};
 }
-// Integers beyond 2^53 in magnitude round to the nearest double, as in JS.
 into_number!(i8 => JS_NewInt32 as i32, i16 => JS_NewInt32 as i32, i32 => JS_NewInt32 as i32,
     u8 => JS_NewInt32 as i32, u16 => JS_NewInt32 as i32, u32 => JS_NewUint32 as u32,
-    i64 => JS_NewInt64 as i64, u64 => JS_NewUint64 as u64, isize => JS_NewInt64 as i64,
-    usize => JS_NewUint64 as u64, f64 => JS_NewFloat64 as f64, f32 => JS_NewFloat64 as f64,
+    f64 => JS_NewFloat64 as f64, f32 => JS_NewFloat64 as f64,
     bool => JS_NewBool as bool);
+
+/// 64- and 128-bit integers become JS numbers when the number is exact:
+/// every integer up to 2^53 in magnitude, and larger ones that a double
+/// holds exactly (powers of two, ...). Any other is an error, never a
+/// silently rounded number (`u64::MAX` is not `18446744073709552000`): return
+/// [`crate::BigInt`] to give JS a bigint.
+macro_rules! into_exact_number {
+    ($($t:ty),*) => {$(
+        impl<'js> IntoJs<'js> for $t {
+            #[inline(always)]
+            fn into_js(self, ctx: Ctx<'js>) -> Result<Value<'js>> {
+                let f = self as f64;
+                if f as i128 != self as i128 || (self as i128 >= 0 && f >= i128::MAX as f64) {
+                    return Err(inexact(stringify!($t), self));
+                }
+                // SAFETY: a number owns no reference.
+                Ok(unsafe { Value::from_raw(ctx, if f.abs() <= i32::MAX as f64 {
+                    sys::JS_NewInt32(ctx.as_raw(), self as i32)
+                } else {
+                    sys::JS_NewFloat64(ctx.as_raw(), f)
+                }) })
+            }
+        }
+    )*};
+}
+into_exact_number!(i64, u64, isize, usize, i128);
+
+impl<'js> IntoJs<'js> for u128 {
+    #[inline]
+    fn into_js(self, ctx: Ctx<'js>) -> Result<Value<'js>> {
+        let f = self as f64;
+        if f >= u128::MAX as f64 || f as u128 != self {
+            return Err(inexact("u128", self));
+        }
+        (f as i128).into_js(ctx)
+    }
+}
+
+#[cold]
+fn inexact(ty: &str, n: impl Display) -> Error {
+    Error::range_error(format!(
+        "{ty} {n} has no exact JS number (beyond 2^53): return quickjs::BigInt for a bigint"
+    ))
+}
 
 impl<'js> IntoJs<'js> for () {
     #[inline(always)]

@@ -41,6 +41,7 @@ macro_rules! ts {
 
 ts!(
     i8 => "number", i16 => "number", i32 => "number", i64 => "number", isize => "number",
+    i128 => "number", u128 => "number",
     u8 => "number", u16 => "number", u32 => "number", u64 => "number", usize => "number",
     f32 => "number", f64 => "number", bool => "boolean", char => "string",
     String => "string", str => "string", () => "void",

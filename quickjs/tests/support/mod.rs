@@ -13,6 +13,14 @@ use std::time::Duration;
 pub fn add(a: i32, b: i32) -> i32 {
     a.wrapping_add(b)
 }
+#[js]
+pub fn huge(x: u64) -> u64 {
+    x
+}
+#[js]
+pub fn wide(x: i128) -> i128 {
+    x
+}
 #[js(strict)]
 pub fn exact(a: i32, b: i32) -> i32 {
     a + b
@@ -99,7 +107,7 @@ pub async fn tick(ms: u64) -> u64 {
 }
 
 quickjs::module!(pub static TEST = "test" {
-    add, exact, greet, byte, big, half, not, opt, checked, range, boom, nothing, internal_name,
+    add, exact, huge, wide, greet, byte, big, half, not, opt, checked, range, boom, nothing, internal_name,
     sleep, delayed_echo, fail_later, panic_later, ready_now, tick
 });
 
