@@ -3,7 +3,7 @@
 //! `tests/fixtures/bellard-2021-03-27`, from crates.io libquickjs-sys 0.10.0)
 //! and 2026-06-04 (his current release; `tests/fixtures/bellard-2026-06-04`,
 //! from crates.io hirofa-quickjs-sys 0.16.1, folder `bellard/quickjs`):
-//! `patches/bellard/0001`, `0004` (all his releases), `bellard-<release>/0003`,
+//! `patches/bellard/0001`, `0004`, `0009` (all his releases), `bellard-<release>/0003`,
 //! `0006` (his code differs there) and the shared `patches/0002`, `0005`, `0007`, `0008`. The patched engine
 //! is compiled with the system C compiler and linked into a small C program
 //! whose own hooks count their calls, proving that `JS_ExecutePendingJob`
@@ -114,6 +114,7 @@ fn probe(release: &str) {
             format!("{own}/0006-context-released-hook.patch"),
             "patches/0007-rust-state-slots.patch".into(),
             "patches/0008-interrupt-interval.patch".into(),
+            "bellard/0009-poll-in-indexed-access.patch".into(),
         ]
     );
     patch::apply_series(&series, &tree).unwrap();
