@@ -2,15 +2,25 @@
 //! tests.conf`), built from the patched sources: it must pass as it does
 //! unpatched (0 errors).
 
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 #[test]
 fn upstream_tests_conf_passes_on_the_patched_engine() {
-    let out = Command::new(env!("CARGO_BIN_EXE_run-test262"))
+    // stdin stays an open, empty pipe until the suite ends: test_std.js
+    // starts `cat` and expects SIGTERM to end it, so `cat` must block on
+    // its stdin (with /dev/null it may exit 0 before the signal lands).
+    let mut child = Command::new(env!("CARGO_BIN_EXE_run-test262"))
         .args(["-c", "tests.conf"])
         .current_dir(quickjs::sys::PATCHED_SOURCE_DIR)
-        .output()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .expect("run run-test262");
+    // wait_with_output closes the stdin it owns; this handle outlives it.
+    let stdin = child.stdin.take();
+    let out = child.wait_with_output().expect("run run-test262");
+    drop(stdin);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     let result = stdout
@@ -22,5 +32,5 @@ fn upstream_tests_conf_passes_on_the_patched_engine() {
         result.starts_with("Result: 0/"),
         "{result}\n{stdout}\n{stderr}"
     );
-    assert!(out.status.success(), "{result}");
+    assert!(out.status.success(), "{result}\n{stdout}\n{stderr}");
 }

@@ -56,6 +56,52 @@ fn js_exceptions_become_errors_with_name_message_and_stack() {
 }
 
 #[test]
+fn a_caught_exception_keeps_its_value_while_its_context_lives() {
+    let rt = Runtime::new().unwrap();
+    let ctx = Context::full(&rt).unwrap();
+    let e = ctx.with(|ctx| {
+        let e = thrown(ctx.eval::<Value>("class E extends Error {}; globalThis.E = E; throw Object.assign(new E('m'), { code: 7 })").unwrap_err());
+        let o: Object = e.thrown(ctx).unwrap().unwrap();
+        assert_eq!(o.get::<_, i32>("code").unwrap(), 7);
+        assert_eq!(e.thrown::<i32>(ctx).unwrap().unwrap_err(), Error::type_error("expected number, got object"));
+        // A closure returning it throws the same object again.
+        let rethrow = e.clone();
+        let f = Function::new(ctx, "rethrow", 0, move |_| Err(Error::Thrown(rethrow.clone()))).unwrap();
+        ctx.globals().set("rethrow", f).unwrap();
+        assert_eq!(
+            ctx.eval::<String>("try { rethrow() } catch (x) { `${x instanceof E} ${x.code} ${x.message}` }").unwrap(),
+            "true 7 m"
+        );
+        e
+    });
+    // In another runtime it is its text again; nothing of one runtime's
+    // heap reaches another.
+    let other = context();
+    other.with(|ctx| {
+        assert!(e.thrown::<Value>(ctx).is_none());
+        let f = {
+            let e = e.clone();
+            Function::new(ctx, "rethrow", 0, move |_| Err(Error::Thrown(e.clone()))).unwrap()
+        };
+        ctx.globals().set("rethrow", f).unwrap();
+        assert_eq!(
+            ctx.eval::<String>(
+                "try { rethrow() } catch (x) { `${x.name}: ${x.message} ${x.code}` }"
+            )
+            .unwrap(),
+            "Error: m undefined"
+        );
+    });
+    // Its context gone, the value is released; the text stays.
+    drop(ctx);
+    let again = Context::full(&rt).unwrap();
+    again.with(|ctx| assert!(e.thrown::<Value>(ctx).is_none()));
+    assert_eq!(e.message, "m");
+    drop((again, rt));
+    assert!(e.to_string().starts_with("Error: m\n    at E"), "{e}");
+}
+
+#[test]
 fn globals_objects_and_keys() {
     let ctx = context();
     ctx.with(|ctx| {

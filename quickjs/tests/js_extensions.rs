@@ -345,6 +345,44 @@ fn this_and_the_context_reach_rust() {
 }
 
 #[test]
+fn a_js_exception_passing_through_rust_is_the_same_value() {
+    // `?` on a JS call returns the exception to JS unchanged: the same
+    // object (identity, class, own properties), or a thrown non-Error.
+    assert_eq!(
+        run("class MyError extends Error { constructor() { super('mine'); this.code = 7 } }
+             const thrown = new MyError();
+             try { m.apply_twice(() => { throw thrown }, 1) }
+             catch (e) { globalThis.out = [e === thrown, e instanceof MyError, e.code, e.stack.includes('at apply_twice (native)')] }"),
+        "true,true,7,false"
+    );
+    assert_eq!(
+        run("try { m.apply_twice(() => { throw { code: 7 } }, 1) } catch (e) { globalThis.out = [typeof e, e.code] }"),
+        "object,7"
+    );
+    assert_eq!(
+        run("try { m.apply_twice(() => { throw 'plain' }, 1) } catch (e) { globalThis.out = [typeof e, e] }"),
+        "string,plain"
+    );
+    assert_eq!(
+        run("try { m.apply_twice(() => { throw undefined }, 1) } catch (e) { globalThis.out = e === undefined }"),
+        "true"
+    );
+    // Through a method too, and through an async function's rejection.
+    assert_eq!(
+        run("const c = new m.Counter(1); const thrown = new TypeError('t');
+             try { c.increment_with(() => { throw thrown }) } catch (e) { globalThis.out = e === thrown }"),
+        "true"
+    );
+    assert_eq!(
+        run(
+            "const thrown = new RangeError('later'); globalThis.callback = () => { throw thrown };
+             m.notify_later(1, 'x').catch(e => globalThis.out = e === thrown)"
+        ),
+        "true"
+    );
+}
+
+#[test]
 fn errors_choose_their_js_error_type() {
     assert_eq!(error_of("m.fail('type')"), "TypeError: bad type");
     assert_eq!(error_of("m.fail('range')"), "RangeError: out of range");

@@ -10,6 +10,7 @@
 
 use super::convert::{FromJs, IntoJs};
 use super::error::{Error, ErrorKind, Exception, Result};
+use super::held::{Held, HeldList};
 use super::object::Object;
 use super::value::Value;
 use quickjs_sys as sys;
@@ -89,7 +90,16 @@ impl<'js> Ctx<'js> {
         let (kind, message) = match error {
             Error::Exception => return sys::JS_EXCEPTION,
             Error::Js { kind, message } => (kind, message),
-            Error::Thrown(e) => (e.kind(), e.message),
+            // The same value again, if it is of this runtime and alive: a JS
+            // catch further out sees what was thrown (class, properties, a
+            // non-Error value). An interrupt keeps its uncatchable mark.
+            Error::Thrown(e) => {
+                if let Some(raw) = e.value.as_ref().and_then(|v| v.dup_in(self)) {
+                    // SAFETY: ctx is live; JS_Throw takes the new reference.
+                    return unsafe { sys::JS_Throw(self.as_raw(), raw) };
+                }
+                (e.kind(), e.message)
+            }
             Error::Timeout(d) => (ErrorKind::InternalError, format!("timed out after {d:?}")),
         };
         let interrupt = super::limits::is_interrupt(kind, &message);
@@ -275,7 +285,14 @@ impl<'js> Ctx<'js> {
     pub fn catch(self) -> Error {
         // SAFETY: ctx is live; we own the exception value.
         let exc = unsafe { Value::from_raw(self, sys::JS_GetException(self.as_raw())) };
-        let e = self.describe(&exc);
+        let mut e = self.describe(&exc);
+        // The value itself, so that returning the error to JS throws it again
+        // (where the context has Rust state to hold it in). Not the engine's
+        // out-of-memory error: keeping objects alive then only hurts.
+        let out_of_memory = e.kind() == ErrorKind::InternalError && e.message == "out of memory";
+        if !out_of_memory && HeldList::of(self).is_some() {
+            e.value = Held::new(&exc).ok().map(std::sync::Arc::new);
+        }
         if super::limits::is_interrupt(e.kind(), &e.message) {
             super::limits::note_interrupt(self);
         }
@@ -297,6 +314,7 @@ impl<'js> Ctx<'js> {
                 name: Some("InternalError".into()),
                 message: "out of memory".into(),
                 stack: None,
+                value: None,
             };
         }
         if !is_error {
@@ -304,6 +322,7 @@ impl<'js> Ctx<'js> {
                 name: None,
                 message: self.stringify(exc),
                 stack: None,
+                value: None,
             };
         }
         let text = |key: &std::ffi::CStr| -> Option<String> {
@@ -323,6 +342,7 @@ impl<'js> Ctx<'js> {
             name: text(c"name"),
             message: text(c"message").unwrap_or_default(),
             stack: text(c"stack"),
+            value: None,
         }
     }
 

@@ -1,6 +1,11 @@
 //! Errors crossing the boundary in both directions.
 
+use super::convert::FromJs;
+use super::ctx::Ctx;
+use super::held::Held;
+use super::value::Value;
 use std::fmt;
+use std::sync::Arc;
 
 /// The JS error constructor an [`Error`] becomes when thrown.
 ///
@@ -70,7 +75,7 @@ pub enum Error {
 /// let Err(Error::Thrown(e)) = ctx.with(|ctx| ctx.eval::<Value>("throw 'plain'").map(drop)) else { panic!() };
 /// assert_eq!((e.name, e.message.as_str()), (None, "plain"));
 /// ```
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Exception {
     /// `e.name`, e.g. `"TypeError"`.
     pub name: Option<String>,
@@ -78,14 +83,49 @@ pub struct Exception {
     pub message: String,
     /// `e.stack`, one `    at f (file:line:col)` line per frame.
     pub stack: Option<String>,
+    /// The thrown value itself, while its context lives (`None` for an
+    /// exception made in Rust). Returning the error to JS (`?` in a `#[js]`
+    /// function or a closure) throws this same value again, so a JS `catch`
+    /// further out sees the object it threw: its class (`instanceof`), its
+    /// own properties, a thrown non-Error value. Read it with
+    /// [`Exception::thrown`].
+    pub value: Option<Arc<Held>>,
+}
+
+/// Exceptions compare by what they say (name, message, stack), not by the
+/// value behind them.
+impl PartialEq for Exception {
+    fn eq(&self, other: &Self) -> bool {
+        (&self.name, &self.message, &self.stack) == (&other.name, &other.message, &other.stack)
+    }
 }
 
 impl Exception {
+    /// The thrown value itself, converted (`None`: the exception was made in
+    /// Rust, or its value was released with its context).
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// use quickjs::{Error, Object};
+    /// ctx.with(|ctx| {
+    ///     let Err(Error::Thrown(e)) = ctx.eval::<()>("throw { code: 7 }") else { panic!() };
+    ///     let thrown: Object = e.thrown(ctx).unwrap().unwrap();
+    ///     assert_eq!(thrown.get::<_, i32>("code").unwrap(), 7);
+    /// });
+    /// ```
+    pub fn thrown<'js, T: FromJs<'js>>(&self, ctx: Ctx<'js>) -> Option<Result<T>> {
+        let raw = self.value.as_ref()?.dup_in(ctx)?;
+        // SAFETY: a new reference to a live value of ctx's runtime.
+        let v = unsafe { Value::from_raw(ctx, raw) };
+        Some(T::from_js(&v))
+    }
+
     /// The [`ErrorKind`] to rethrow it as, from its name.
     ///
     /// ```
     /// use quickjs::{ErrorKind, Exception};
-    /// let e = Exception { name: Some("TypeError".into()), message: "m".into(), stack: None };
+    /// let e = Exception { name: Some("TypeError".into()), message: "m".into(), ..Default::default() };
     /// assert_eq!(e.kind(), ErrorKind::TypeError);
     /// ```
     pub fn kind(&self) -> ErrorKind {

@@ -8,6 +8,7 @@ pub(crate) mod boundary;
 pub(crate) mod convert;
 pub(crate) mod ctx;
 pub(crate) mod error;
+pub(crate) mod held;
 pub(crate) mod limits;
 pub(crate) mod object;
 pub(crate) mod types;

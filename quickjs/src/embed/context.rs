@@ -42,10 +42,15 @@ impl Context {
         let raw = rt.lock(|r| unsafe { sys::JS_NewContext(r) });
         let raw =
             NonNull::new(raw).ok_or_else(|| Error::internal("JS_NewContext: out of memory"))?;
-        Ok(Context {
+        let ctx = Context {
             rt: rt.clone(),
             raw,
-        })
+        };
+        // Its Rust state now (dropping `ctx` on failure frees the context):
+        // held values, and caught exceptions keeping their value, work from
+        // the first call.
+        ctx.with(|c| ContextState::get_or_create(c).map(drop))?;
+        Ok(ctx)
     }
 
     /// The runtime this context belongs to.

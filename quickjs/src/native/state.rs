@@ -35,9 +35,9 @@
 
 use crate::core::ctx::Ctx;
 use crate::core::error::{Error, Result};
+use crate::core::held::HeldList;
 use crate::core::value::Value;
 use crate::exec::executor::Executor;
-use crate::native::class::trace::HeldCell;
 use crate::native::class::ClassDef;
 use crate::native::module::NativeModule;
 use quickjs_sys as sys;
@@ -81,7 +81,14 @@ pub(crate) struct RuntimeState {
 }
 
 /// The Rust state of one context (see the module docs).
+///
+/// `#[repr(C)]` with the core layer's part first: `core::held::HeldList`
+/// reaches it through the context's state pointer. Nothing else is ever
+/// stored in that pointer.
+#[repr(C)]
 pub(crate) struct ContextState {
+    /// The context's held values (the core layer's part: first).
+    held: HeldList,
     ctx: *mut sys::JSContext,
     /// The runtime's state (it outlives its contexts' states: it owns them).
     runtime: *const RuntimeState,
@@ -92,11 +99,6 @@ pub(crate) struct ContextState {
     /// The native modules declared in this context, by module definition
     /// (the module initializer finds its module here).
     modules: RefCell<Vec<(*mut sys::JSModuleDef, &'static NativeModule)>>,
-    /// The context's `Held` values: freed when dropped (swept now and then)
-    /// or with the context.
-    held: RefCell<Vec<Arc<HeldCell>>>,
-    /// `held.len()` at which the next `hold` sweeps dropped cells.
-    sweep_at: Cell<usize>,
     /// The host freed the context (`rust_context_released`): no new future
     /// starts in it.
     released: Cell<bool>,
@@ -229,11 +231,6 @@ impl RuntimeState {
             .collect()
     }
 
-    /// The flag a `Held` of this runtime sets when dropped.
-    pub(crate) fn held_dropped_flag(&self) -> Arc<AtomicBool> {
-        self.held_dropped.clone()
-    }
-
     /// The embedding layer's part, set once with `make` (on first use).
     pub(crate) fn ext<T: Any>(&self, make: impl FnOnce() -> T) -> Option<&T> {
         self.ext.get_or_init(|| Box::new(make())).downcast_ref()
@@ -249,15 +246,18 @@ impl RuntimeState {
     /// contexts.
     pub(crate) fn sweep(&self) {
         if self.held_dropped.swap(false, Ordering::AcqRel) {
-            let done: Vec<_> = self
+            // Collected first, freed with no borrow of the list held:
+            // freeing may run finalizers that drop other `Held`s.
+            let lists: Vec<*const HeldList> = self
                 .contexts
                 .borrow()
                 .iter()
-                .flat_map(|c| take_dropped(&mut c.held.borrow_mut()))
+                .map(|c| &c.held as *const HeldList)
                 .collect();
-            for cell in done {
-                // SAFETY: on rt's thread (our caller's contract), rt alive.
-                unsafe { cell.release(self.rt) };
+            for list in lists {
+                // SAFETY: the states are owned by `self` and only freed by
+                // `free_dead`/`free`, not by a sweep; on rt's thread.
+                unsafe { (*list).sweep(self.rt) };
             }
         }
         self.free_dead();
@@ -298,13 +298,12 @@ impl ContextState {
         let rt_state = RuntimeState::get_or_create(ctx.rt())?;
         rt_state.free_dead();
         let state = Box::new(ContextState {
+            held: HeldList::new(rt_state.held_dropped.clone()),
             ctx: ctx.as_raw(),
             runtime: rt_state,
             alive: Arc::new(AtomicBool::new(true)),
             modules_added: Cell::new(false),
             modules: RefCell::new(Vec::new()),
-            held: RefCell::new(Vec::new()),
-            sweep_at: Cell::new(64),
             released: Cell::new(false),
         });
         let ptr: *const ContextState = &*state;
@@ -360,34 +359,11 @@ impl ContextState {
             .map(|&(_, m)| m)
     }
 
-    /// Lists a new held cell; now and then frees the cells whose `Held` was
-    /// dropped (amortized: when the list has doubled).
-    pub(crate) fn hold(&self, rt: *mut sys::JSRuntime, cell: Arc<HeldCell>) {
-        let done = {
-            let mut held = self.held.borrow_mut();
-            held.push(cell);
-            if held.len() < self.sweep_at.get() {
-                return;
-            }
-            let done = take_dropped(&mut held);
-            self.sweep_at.set((held.len() * 2).max(64));
-            done
-        };
-        // Freed with no borrow held: freeing may run finalizers.
-        for c in done {
-            // SAFETY: on the context's thread; its runtime is alive.
-            unsafe { c.release(rt) };
-        }
-    }
-
     /// Frees every held value now (the context's `Context` handle is going
     /// away: values held outside traced fields must not keep it alive).
     pub(crate) fn release_held(&self, rt: *mut sys::JSRuntime) {
-        let held = std::mem::take(&mut *self.held.borrow_mut());
-        for c in held {
-            // SAFETY: on the context's thread; its runtime is alive.
-            unsafe { c.release(rt) };
-        }
+        // SAFETY: on the context's thread; its runtime is alive.
+        unsafe { self.held.release_all(rt) };
     }
 
     /// The host freed the context: its futures are dropped now, unsettled,
@@ -418,15 +394,6 @@ impl ContextState {
         }
         Self::runtime(ctx)?.executor.spawn(ctx, name, future)
     }
-}
-
-/// Removes and returns the cells whose `Held` was dropped.
-fn take_dropped(held: &mut Vec<Arc<HeldCell>>) -> Vec<Arc<HeldCell>> {
-    let (done, live) = std::mem::take(held)
-        .into_iter()
-        .partition(|c| c.is_dropped());
-    *held = live;
-    done
 }
 
 /// Makes `ctx`'s anchor: an object of class `RustTasks` whose opaque is

@@ -58,7 +58,7 @@ pub unsafe extern "C" fn finalize<T: JsClass>(rt: *mut sys::JSRuntime, val: sys:
     let slot = unsafe { opaque_of_finalized(val, T::class()) }.cast::<Slot<T>>();
     if !slot.is_null() {
         // Held values dropped here are freed at once, as a finalizer must.
-        let _finalizing = super::trace::FinalizingGuard::enter(rt);
+        let _finalizing = crate::core::held::FinalizingGuard::enter(rt);
         // A panicking Drop must not unwind into C.
         boundary::no_unwind((), || {
             // SAFETY: the Box made by `new_slot`; the engine finalizes an
