@@ -48,6 +48,13 @@ pub async fn notify_later(actx: AsyncCtx, ms: u64, name: String) -> quickjs::Res
 }
 
 /// Bytes borrowed from the JS buffer (no copy).
+/// Fails after an await (its promise is rejected from the job loop).
+#[js]
+pub async fn fail_later(ms: u64) -> Result<(), String> {
+    quickjs::sleep(Duration::from_millis(ms)).await;
+    Err("failed later".into())
+}
+
 #[js]
 pub fn checksum(data: &[u8], seed: Option<u32>) -> u32 {
     data.iter().fold(seed.unwrap_or(0), |s, &b| s + b as u32)
@@ -243,7 +250,7 @@ pub fn introduce(a: &Animal) -> String {
 }
 
 quickjs::module!(pub static EXT = "ext" {
-    sum, this_type, apply_twice, fail, notify_later, make_token, checksum, total_len, introduce
+    sum, this_type, apply_twice, fail, notify_later, fail_later, make_token, checksum, total_len, introduce
 } classes { Counter, Celsius, Token, Animal, Dog, Puppy } consts {
     VERSION: &str = "1.2.3",
     LIMIT: u32 = 100,
@@ -380,6 +387,36 @@ fn a_js_exception_passing_through_rust_is_the_same_value() {
         ),
         "true"
     );
+}
+
+#[test]
+fn rejections_show_the_native_frame_and_on_request_the_js_caller() {
+    let src = "function load() { return m.fail_later(1) }
+               load().catch(e => globalThis.out = `${e.message}|${e.stack}`)";
+    // By default the native frame (the error is made on the job loop).
+    assert_eq!(run(src), "failed later|    at fail_later (native)\n");
+    // A bad argument rejects at the call: the stack is the call's.
+    let out = run("function load() { return m.fail_later('x') }
+                   load().catch(e => globalThis.out = e.stack)");
+    assert!(
+        out.starts_with("    at fail_later (native)\n    at load (main.js:2"),
+        "{out}"
+    );
+    // With the call's stack kept, the JS caller too.
+    let rt = Runtime::new().unwrap();
+    rt.set_async_stack_traces(true);
+    let ctx = Context::full(&rt).unwrap();
+    eval_module(&ctx, &EXT, &format!("import * as m from 'ext';\n{src}"));
+    rt.run_until_idle().unwrap();
+    let out = ctx.with(|ctx| ctx.eval::<String>("globalThis.out").unwrap());
+    assert!(
+        out.starts_with("failed later|    at fail_later (native)\n    at load (main.js:2"),
+        "{out}"
+    );
+    // A JS exception passing through keeps its own stack.
+    let out = run("function cb() { throw new Error('js') }
+                   globalThis.callback = cb; m.notify_later(1, 'x').catch(e => globalThis.out = e.stack)");
+    assert!(out.starts_with("    at cb (main.js:2"), "{out}");
 }
 
 #[test]
@@ -603,6 +640,7 @@ fn the_module_declares_itself_in_typescript() {
   export function apply_twice(f: (...args: any[]) => any, x: number): number;
   export function fail(kind: string): void;
   export function notify_later(ms: number, name: string): Promise<string>;
+  export function fail_later(ms: number): Promise<void>;
   export function make_token(id: number): Token;
   export function checksum(data: ArrayBuffer | ArrayBufferView, seed?: number): number;
   export function total_len(a: ArrayBuffer | ArrayBufferView, b: ArrayBuffer | ArrayBufferView): number;

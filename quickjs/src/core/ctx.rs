@@ -94,9 +94,9 @@ impl<'js> Ctx<'js> {
             // catch further out sees what was thrown (class, properties, a
             // non-Error value). An interrupt keeps its uncatchable mark.
             Error::Thrown(e) => {
-                if let Some(raw) = e.value.as_ref().and_then(|v| v.dup_in(self)) {
-                    // SAFETY: ctx is live; JS_Throw takes the new reference.
-                    return unsafe { sys::JS_Throw(self.as_raw(), raw) };
+                if let Some(v) = e.value_in(self) {
+                    // SAFETY: ctx is live; JS_Throw takes the reference.
+                    return unsafe { sys::JS_Throw(self.as_raw(), v.into_raw()) };
                 }
                 (e.kind(), e.message)
             }
@@ -138,6 +138,52 @@ impl<'js> Ctx<'js> {
         self.throw(error);
         // SAFETY: ctx is live; JS_GetException transfers ownership to us.
         unsafe { Value::from_raw(self, sys::JS_GetException(self.as_raw())) }
+    }
+
+    /// [`Ctx::error_value`] for an error that reaches JS with no JS frame
+    /// on the stack (a Rust future's rejection): an error object made now
+    /// gets `stack` as its stack. A thrown value passed through keeps its
+    /// own.
+    pub(crate) fn error_value_with_stack(self, error: Error, stack: &str) -> Value<'js> {
+        if let Error::Thrown(e) = &error {
+            if let Some(v) = e.value_in(self) {
+                return v;
+            }
+        }
+        let v = self.error_value(error);
+        // SAFETY: v is live; the string is consumed by the define (also on
+        // failure, out of memory only, whose exception is dropped: the
+        // error keeps its empty stack).
+        unsafe {
+            if sys::JS_IsError(v.as_raw()) {
+                let c = self.as_raw();
+                let s = sys::JS_NewStringLen(c, stack.as_ptr().cast(), stack.len());
+                let flags = (sys::JS_PROP_WRITABLE | sys::JS_PROP_CONFIGURABLE) as c_int;
+                if sys::JS_DefinePropertyValueStr(c, v.as_raw(), c"stack".as_ptr(), s, flags) < 0 {
+                    drop(Value::from_raw(self, sys::JS_GetException(c)));
+                }
+            }
+        }
+        v
+    }
+
+    /// The JS stack here, as an `Error` made now would show it (`    at f
+    /// (file:line:col)` lines; a native function being called shows as `at
+    /// name (native)`). `None` if it cannot be read (out of memory, or a
+    /// script's `Error.prepareStackTrace` or `stack` getter made it no
+    /// string).
+    pub(crate) fn current_stack(self) -> Option<String> {
+        // SAFETY: ctx is live; the error object is owned by the Value.
+        let error = self
+            .check(unsafe { sys::JS_NewError(self.as_raw()) })
+            .ok()?;
+        // SAFETY: error is live; the result is owned by the Value.
+        let stack = self
+            .check(unsafe {
+                sys::JS_GetPropertyStr(self.as_raw(), error.as_raw(), c"stack".as_ptr())
+            })
+            .ok()?;
+        sys::JS_IsString(stack.as_raw()).then(|| self.stringify(&stack))
     }
 }
 
@@ -325,18 +371,9 @@ impl<'js> Ctx<'js> {
                 value: None,
             };
         }
-        let text = |key: &std::ffi::CStr| -> Option<String> {
-            // SAFETY: exc is a live object; the result is ours (an
-            // exception is taken out and dropped at once).
-            let v = unsafe {
-                let raw = sys::JS_GetPropertyStr(self.as_raw(), exc.as_raw(), key.as_ptr());
-                if sys::JS_IsException(raw) {
-                    drop(Value::from_raw(self, sys::JS_GetException(self.as_raw())));
-                    return Some(UNREADABLE.to_owned());
-                }
-                Value::from_raw(self, raw)
-            };
-            (!sys::JS_IsUndefined(v.as_raw())).then(|| self.stringify(&v))
+        let text = |key| {
+            self.read_text(exc, key)
+                .map(|t| t.unwrap_or_else(|()| UNREADABLE.into()))
         };
         Exception {
             name: text(c"name"),
@@ -344,6 +381,24 @@ impl<'js> Ctx<'js> {
             stack: text(c"stack"),
             value: None,
         }
+    }
+
+    /// `String(obj[key])`, read once with the raw engine call: `None` if
+    /// undefined, `Err` if the read threw (the exception is dropped: a
+    /// hostile getter, a Proxy trap, the stack limit; an interrupt is still
+    /// seen by the boundary's watch).
+    fn read_text(self, obj: &Value<'js>, key: &CStr) -> Option<std::result::Result<String, ()>> {
+        // SAFETY: obj is live; the result is ours (an exception is taken out
+        // and dropped at once).
+        let v = unsafe {
+            let raw = sys::JS_GetPropertyStr(self.as_raw(), obj.as_raw(), key.as_ptr());
+            if sys::JS_IsException(raw) {
+                drop(Value::from_raw(self, sys::JS_GetException(self.as_raw())));
+                return Some(Err(()));
+            }
+            Value::from_raw(self, raw)
+        };
+        (!sys::JS_IsUndefined(v.as_raw())).then(|| Ok(self.stringify(&v)))
     }
 
     /// Whether the runtime is (nearly) out of memory: a small block, about

@@ -115,10 +115,14 @@ impl Exception {
     /// });
     /// ```
     pub fn thrown<'js, T: FromJs<'js>>(&self, ctx: Ctx<'js>) -> Option<Result<T>> {
+        self.value_in(ctx).map(|v| T::from_js(&v))
+    }
+
+    /// The thrown value, if it is alive and of `ctx`'s runtime.
+    pub(crate) fn value_in<'js>(&self, ctx: Ctx<'js>) -> Option<Value<'js>> {
         let raw = self.value.as_ref()?.dup_in(ctx)?;
         // SAFETY: a new reference to a live value of ctx's runtime.
-        let v = unsafe { Value::from_raw(ctx, raw) };
-        Some(T::from_js(&v))
+        Some(unsafe { Value::from_raw(ctx, raw) })
     }
 
     /// The [`ErrorKind`] to rethrow it as, from its name.

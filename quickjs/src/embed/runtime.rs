@@ -383,6 +383,34 @@ pub(crate) fn run_jobs(rt: *mut sys::JSRuntime, mut done: impl FnMut() -> bool) 
 }
 
 impl Runtime {
+    /// Whether each JS call of an async `#[js]` function keeps the JS stack
+    /// of the call, so that an error rejecting its promise later shows the
+    /// JS caller too (`at sleep (native)`, `at load (app.js:3:9)`, ...).
+    /// Off by default: a rejection then shows the native frame only. It
+    /// costs about one `new Error()` per async call.
+    ///
+    /// ```
+    /// use quickjs::{js, Context, EvalKind, Runtime, Value};
+    /// #[js]
+    /// async fn fail() -> Result<(), String> { Err("no".into()) }
+    /// quickjs::module!(static M = "m" { fail });
+    ///
+    /// let rt = Runtime::new().unwrap();
+    /// rt.set_async_stack_traces(true);
+    /// let ctx = Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| {
+    ///     ctx.add_module(&M).unwrap();
+    ///     let src = "import { fail } from 'm';\nfunction load() { return fail() }\nload().catch(e => globalThis.stack = e.stack)";
+    ///     ctx.eval_with::<Value>(src, "app.js", EvalKind::Module).unwrap();
+    /// });
+    /// rt.run_until_idle().unwrap();
+    /// let stack = ctx.with(|ctx| ctx.eval::<String>("stack")).unwrap();
+    /// assert!(stack.starts_with("    at fail (native)\n    at load (app.js:2"), "{stack}");
+    /// ```
+    pub fn set_async_stack_traces(&self, on: bool) {
+        self.lock(|_| self.state().executor.set_capture_stacks(on));
+    }
+
     /// How many Rust futures (async `#[js]` calls, [`crate::Ctx::spawn`])
     /// are alive.
     ///

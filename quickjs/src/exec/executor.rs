@@ -29,7 +29,7 @@ use super::wake::{Wake, WakeCallback};
 use crate::core::boundary::guarded;
 use crate::core::convert::IntoJs;
 use crate::core::ctx::Ctx;
-use crate::core::error::{Error, Result};
+use crate::core::error::Result;
 use crate::core::limits::InterruptWatch;
 use crate::core::value::Value;
 use quickjs_sys as sys;
@@ -75,6 +75,27 @@ impl std::task::Wake for TaskWaker {
     }
 }
 
+/// Who started a task.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Origin {
+    /// A JS call of the native async function the task is named after.
+    JsCall,
+    /// Rust (`Ctx::spawn`): no JS frame started it.
+    Rust,
+}
+
+/// The stack a task's rejection error shows (it is made on the job loop,
+/// where no frame is on the stack).
+enum TaskStack {
+    /// None (a task spawned from Rust).
+    Empty,
+    /// `at name (native)`: the native function the task is named after.
+    Native,
+    /// The JS stack of the call, captured when it started
+    /// ([`Executor::set_capture_stacks`]).
+    Captured(Box<str>),
+}
+
 struct Task {
     ctx: *mut sys::JSContext,
     /// The promise's resolve function (owned; marked through the context's
@@ -82,6 +103,7 @@ struct Task {
     /// reject function is freed at once: one object less per pending future.
     resolve: sys::JSValue,
     name: &'static str,
+    stack: TaskStack,
     /// `None` while it is being polled.
     future: Option<TaskFuture>,
     waker: Waker,
@@ -101,6 +123,8 @@ pub(crate) struct Executor {
     live: Cell<usize>,
     /// Set after a batch of completions ran: the next `run` returns at once.
     yield_next: Cell<bool>,
+    /// Capture the JS stack of each async call (for its rejection's stack).
+    capture_stacks: Cell<bool>,
 }
 
 thread_local! {
@@ -154,7 +178,16 @@ impl Executor {
             free: RefCell::new(Vec::new()),
             live: Cell::new(0),
             yield_next: Cell::new(false),
+            capture_stacks: Cell::new(false),
         })
+    }
+
+    /// Whether each JS call of an async function captures the JS stack
+    /// then, so that a later rejection shows the JS caller (costs about a
+    /// `new Error()` per call); otherwise a rejection shows the native
+    /// frame only.
+    pub(crate) fn set_capture_stacks(&self, on: bool) {
+        self.capture_stacks.set(on);
     }
 
     /// How many futures are alive (they keep the host's loop alive).
@@ -236,12 +269,20 @@ impl Executor {
         &self,
         ctx: Ctx<'js>,
         name: &'static str,
+        origin: Origin,
         future: Fut,
     ) -> Result<Value<'js>>
     where
         Fut: Future + Send + 'static,
         Fut::Output: for<'a> IntoJs<'a> + Send + 'static,
     {
+        let stack = match origin {
+            Origin::Rust => TaskStack::Empty,
+            Origin::JsCall if self.capture_stacks.get() => ctx
+                .current_stack()
+                .map_or(TaskStack::Native, |s| TaskStack::Captured(s.into())),
+            Origin::JsCall => TaskStack::Native,
+        };
         let c = ctx.as_raw();
         let mut funcs = [sys::JS_UNDEFINED; 2];
         // SAFETY: c is live; on success we own the promise and both functions.
@@ -253,6 +294,7 @@ impl Executor {
             ctx: c,
             resolve: funcs[0],
             name,
+            stack,
             future: None, // being polled (below)
             waker: Waker::noop().clone(),
         });
@@ -380,7 +422,16 @@ impl Executor {
         let outcome = watch.check(ctx).and(outcome);
         let value = outcome
             .and_then(|settle| guarded(name, || settle(ctx)))
-            .or_else(|e| rejected_promise(ctx, e));
+            .or_else(|e| {
+                let reason = match &task.stack {
+                    TaskStack::Empty => ctx.error_value(e),
+                    TaskStack::Native => {
+                        ctx.error_value_with_stack(e, &format!("    at {name} (native)\n"))
+                    }
+                    TaskStack::Captured(stack) => ctx.error_value_with_stack(e, stack),
+                };
+                rejected_promise(ctx, reason)
+            });
         let c = ctx.as_raw();
         // SAFETY: c is live; the task's resolve function is owned by us
         // (removed from the slab, so no longer marked) and freed here.
@@ -445,10 +496,10 @@ impl Executor {
     }
 }
 
-/// A promise rejected with `error`, to settle a task's promise by resolving
-/// it (it adopts the rejection). Error path only: one promise more.
-pub(crate) fn rejected_promise<'js>(ctx: Ctx<'js>, error: Error) -> Result<Value<'js>> {
-    let reason = ctx.error_value(error);
+/// A promise rejected with `reason`, to settle a task's promise by
+/// resolving it (it adopts the rejection). Error path only: one promise
+/// more.
+pub(crate) fn rejected_promise<'js>(ctx: Ctx<'js>, reason: Value<'js>) -> Result<Value<'js>> {
     let c = ctx.as_raw();
     let mut funcs = [sys::JS_UNDEFINED; 2];
     // SAFETY: c is live; on success we own the promise and both functions,

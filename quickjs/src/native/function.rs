@@ -11,6 +11,7 @@ use crate::core::ctx::Ctx;
 use crate::core::error::{Error, Result};
 use crate::core::typescript::TypeScript;
 use crate::core::value::Value;
+use crate::exec::executor::{rejected_promise, Origin};
 use quickjs_sys as sys;
 use std::ffi::CStr;
 use std::future::Future;
@@ -478,11 +479,12 @@ where
             body(&args)
         });
         match future {
-            Ok(future) => ContextState::spawn(ctx, func.name, future),
+            Ok(future) => ContextState::spawn(ctx, func.name, Origin::JsCall, future),
             // Like a JS async function, it never throws: a bad call (or a
-            // panic while converting) rejects the promise it returns. The
-            // host's interrupt is thrown (it must end the script).
-            Err(e) if !e.is_interrupt() => crate::exec::executor::rejected_promise(ctx, e),
+            // panic while converting) rejects the promise it returns (its
+            // stack is the call's: this native frame is on it). The host's
+            // interrupt is thrown (it must end the script).
+            Err(e) if !e.is_interrupt() => rejected_promise(ctx, ctx.error_value(e)),
             Err(e) => Err(e),
         }
     })

@@ -37,7 +37,7 @@ use crate::core::ctx::Ctx;
 use crate::core::error::{Error, Result};
 use crate::core::held::HeldList;
 use crate::core::value::Value;
-use crate::exec::executor::Executor;
+use crate::exec::executor::{Executor, Origin};
 use crate::native::class::ClassDef;
 use crate::native::module::NativeModule;
 use quickjs_sys as sys;
@@ -380,6 +380,7 @@ impl ContextState {
     pub(crate) fn spawn<'js, Fut>(
         ctx: Ctx<'js>,
         name: &'static str,
+        origin: Origin,
         future: Fut,
     ) -> Result<Value<'js>>
     where
@@ -392,7 +393,9 @@ impl ContextState {
                 "the context was freed (JS_FreeContext): no Rust future starts in it",
             ));
         }
-        Self::runtime(ctx)?.executor.spawn(ctx, name, future)
+        Self::runtime(ctx)?
+            .executor
+            .spawn(ctx, name, origin, future)
     }
 }
 
