@@ -52,13 +52,14 @@ pub mod qjs;
 
 #[doc(hidden)]
 pub use crate::core::boundary::NoJsGuard;
+pub use crate::core::collections::JsMap;
 pub use crate::core::convert::{FromJs, IntoJs, JsStr};
 pub use crate::core::ctx::{Ctx, EvalKind};
 pub use crate::core::error::{Error, ErrorKind, Exception, Result};
 pub use crate::core::held::Held;
 pub use crate::core::limits::MAX_DEPTH;
 pub use crate::core::object::{Function, IntoArgs, Object, PropertyKey};
-pub use crate::core::types::{Array, BigInt, JsString, Symbol};
+pub use crate::core::types::{Array, BigInt, JsString, Symbol, WellKnownSymbol};
 pub use crate::core::typescript::TypeScript;
 pub use crate::core::value::Value;
 pub use crate::exec::blocking::{blocking, Blocking};
@@ -92,6 +93,7 @@ pub use quickjs_sys as sys;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::core::boundary::NoJsGuard;
+    pub use crate::core::collections::JsMap;
     pub use crate::core::convert::{FromJs, IntoJs, JsStr};
     pub use crate::core::ctx::Ctx;
     pub use crate::core::error::Result;

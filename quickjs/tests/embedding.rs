@@ -2,6 +2,7 @@
 //! errors, limits, threads. No `unsafe` here.
 
 use quickjs::{js, Context, Error, EvalKind, Function, IntoJs, Object, Runtime, Value};
+use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
 
 fn context() -> Context {
@@ -374,7 +375,6 @@ fn persistent_values_outlive_with_and_release_cleanly() {
 #[test]
 fn bytes_bigints_promises_chars_tuples_and_maps() {
     use quickjs::{ArrayBuffer, BigInt, Bytes, Promise, PromiseState};
-    use std::collections::{BTreeMap, HashMap};
     let rt = Runtime::new().unwrap();
     let ctx = Context::full(&rt).unwrap();
     ctx.with(|ctx| {
@@ -460,6 +460,131 @@ fn bytes_bigints_promises_chars_tuples_and_maps() {
     });
     rt.run_gc();
     assert!(rt.memory_usage().obj_count > 0);
+}
+
+#[test]
+fn maps_sets_and_dates_cross_as_themselves() {
+    use quickjs::JsMap;
+    use std::collections::{BTreeSet, HashSet};
+    use std::time::{Duration, SystemTime, UNIX_EPOCH};
+    let ctx = context();
+    ctx.with(|ctx| {
+        let g = ctx.globals();
+        // A Map becomes a Rust map (it used to become `{}`), any key type.
+        let m: HashMap<String, i32> = ctx.eval("new Map([['a', 1], ['b', 2]])").unwrap();
+        assert_eq!(m, HashMap::from([("a".into(), 1), ("b".into(), 2)]));
+        let m: BTreeMap<i32, bool> = ctx.eval("new Map([[2, true], [1, false]])").unwrap();
+        assert_eq!(m, BTreeMap::from([(1, false), (2, true)]));
+        // An object's keys are strings; a numeric key type takes the number.
+        let m: BTreeMap<u32, String> = ctx.eval("({ 1: 'a', 10: 'b' })").unwrap();
+        assert_eq!(m, BTreeMap::from([(1, "a".into()), (10, "b".into())]));
+        assert_eq!(
+            ctx.eval::<BTreeMap<u32, i32>>("({ x: 1 })").unwrap_err(),
+            Error::type_error("property \"x\": expected number, got string")
+        );
+        assert_eq!(
+            ctx.eval::<HashMap<String, i32>>("new Map([['a', 'x']])")
+                .unwrap_err(),
+            Error::type_error("value 0: expected number, got string")
+        );
+        // A Map the other way: JsMap.
+        g.set("jm", JsMap(BTreeMap::from([(1, "one"), (2, "two")])))
+            .unwrap();
+        assert_eq!(
+            ctx.eval::<String>("jm instanceof Map && [...jm].join(';')")
+                .unwrap(),
+            "1,one;2,two"
+        );
+        let back: JsMap<HashMap<i32, String>> = ctx.eval("jm").unwrap();
+        assert_eq!(back.0.len(), 2);
+        // Sets: from a Set or an array, to a Set.
+        let s: BTreeSet<u8> = ctx.eval("new Set([3, 1, 3])").unwrap();
+        assert_eq!(s, BTreeSet::from([1, 3]));
+        let s: HashSet<String> = ctx.eval("['a', 'a', 'b']").unwrap();
+        assert_eq!(s.len(), 2);
+        g.set("s", BTreeSet::from(["x", "y"])).unwrap();
+        assert_eq!(
+            ctx.eval::<String>("s instanceof Set && [...s].join()")
+                .unwrap(),
+            "x,y"
+        );
+        assert_eq!(
+            ctx.eval::<HashSet<i32>>("7").unwrap_err(),
+            Error::type_error("expected Set or array, got number")
+        );
+        assert_eq!(
+            ctx.eval::<HashSet<i32>>("new Set([1, 'x'])").unwrap_err(),
+            Error::type_error("item 1: expected number, got string")
+        );
+        // Dates, both ways, before 1970 too; whole milliseconds.
+        let t = UNIX_EPOCH + Duration::from_millis(1_700_000_000_123);
+        assert_eq!(
+            ctx.eval::<SystemTime>("new Date(1700000000123)").unwrap(),
+            t
+        );
+        assert_eq!(
+            ctx.eval::<SystemTime>("new Date(-1)").unwrap(),
+            UNIX_EPOCH - Duration::from_millis(1)
+        );
+        g.set("d", t + Duration::from_micros(999)).unwrap();
+        assert_eq!(
+            ctx.eval::<String>("d instanceof Date && d.toISOString()")
+                .unwrap(),
+            "2023-11-14T22:13:20.123Z"
+        );
+        g.set("early", UNIX_EPOCH - Duration::from_micros(1500))
+            .unwrap();
+        assert_eq!(ctx.eval::<f64>("early.getTime()").unwrap(), -2.0);
+        assert_eq!(
+            ctx.eval::<SystemTime>("new Date(NaN)").unwrap_err(),
+            Error::range_error("expected a valid Date, got Invalid Date")
+        );
+        assert_eq!(
+            ctx.eval::<SystemTime>("Date.now()").unwrap_err(),
+            Error::type_error("expected Date, got number")
+        );
+    });
+}
+
+#[test]
+fn collections_use_the_engines_builtins_whatever_a_script_replaced() {
+    use quickjs::{JsMap, Symbol, WellKnownSymbol};
+    use std::collections::BTreeSet;
+    use std::time::{Duration, SystemTime, UNIX_EPOCH};
+    let ctx = context();
+    ctx.with(|ctx| {
+        ctx.eval::<()>(
+            "const realMap = Map, realSet = Set, realDate = Date;
+             globalThis.made = new Map([[1, 2]]);
+             Object.getPrototypeOf(new Map().entries()).next = () => ({ done: true });
+             Map.prototype.entries = Map.prototype[Symbol.iterator] = () => { throw new Error('hijacked') };
+             Map.prototype.set = Set.prototype.add = () => { throw new Error('hijacked') };
+             Date.prototype.getTime = () => 42;
+             globalThis.Map = globalThis.Set = globalThis.Date = globalThis.Symbol = function () { throw new Error('hijacked') };",
+        )
+        .unwrap();
+        let m: BTreeMap<i32, i32> = ctx.eval("made").unwrap();
+        assert_eq!(m, BTreeMap::from([(1, 2)]));
+        ctx.globals().set("jm", JsMap(vec![(1, 2)])).unwrap();
+        assert!(ctx.eval::<bool>("jm instanceof realMap && jm.size === 1").unwrap());
+        ctx.globals().set("s", BTreeSet::from([1])).unwrap();
+        assert!(ctx.eval::<bool>("s instanceof realSet").unwrap());
+        assert_eq!(
+            ctx.eval::<SystemTime>("new realDate(5)").unwrap(),
+            UNIX_EPOCH + Duration::from_millis(5)
+        );
+        let tag = Symbol::well_known(ctx, WellKnownSymbol::ToStringTag).unwrap();
+        assert_eq!(tag.description().unwrap().as_deref(), Some("Symbol.toStringTag"));
+        // Pretenders are refused by the built-ins' own checks; a Proxy's
+        // trap runs (as for instanceof) and its error is the error.
+        let e = ctx.eval::<BTreeMap<i32, i32>>("Object.create(realMap.prototype)").unwrap_err();
+        assert!(e.to_string().contains("TypeError"), "{e}");
+        let e = ctx
+            .eval::<BTreeMap<String, i32>>("new Proxy({}, { getPrototypeOf() { throw new RangeError('trap') } })")
+            .unwrap_err();
+        assert_eq!(thrown(e).message, "trap");
+        assert_eq!(ctx.eval::<i32>("1 + 1").unwrap(), 2);
+    });
 }
 
 #[test]

@@ -48,6 +48,22 @@ pub async fn notify_later(actx: AsyncCtx, ms: u64, name: String) -> quickjs::Res
 }
 
 /// Bytes borrowed from the JS buffer (no copy).
+/// Counts words into a JS `Map`.
+#[js]
+pub fn tally(words: Vec<String>) -> quickjs::JsMap<std::collections::BTreeMap<String, u32>> {
+    let mut counts = std::collections::BTreeMap::new();
+    for w in words {
+        *counts.entry(w).or_insert(0) += 1;
+    }
+    quickjs::JsMap(counts)
+}
+
+/// Dates in and out.
+#[js]
+pub fn next_day(t: std::time::SystemTime) -> std::time::SystemTime {
+    t + Duration::from_secs(86_400)
+}
+
 /// Fails after an await (its promise is rejected from the job loop).
 #[js]
 pub async fn fail_later(ms: u64) -> Result<(), String> {
@@ -250,7 +266,7 @@ pub fn introduce(a: &Animal) -> String {
 }
 
 quickjs::module!(pub static EXT = "ext" {
-    sum, this_type, apply_twice, fail, notify_later, fail_later, make_token, checksum, total_len, introduce
+    sum, this_type, apply_twice, fail, notify_later, fail_later, tally, next_day, make_token, checksum, total_len, introduce
 } classes { Counter, Celsius, Token, Animal, Dog, Puppy } consts {
     VERSION: &str = "1.2.3",
     LIMIT: u32 = 100,
@@ -417,6 +433,36 @@ fn rejections_show_the_native_frame_and_on_request_the_js_caller() {
     let out = run("function cb() { throw new Error('js') }
                    globalThis.callback = cb; m.notify_later(1, 'x').catch(e => globalThis.out = e.stack)");
     assert!(out.starts_with("    at cb (main.js:2"), "{out}");
+}
+
+#[test]
+fn maps_and_dates_cross_native_calls_and_classes_survive_a_replaced_symbol() {
+    assert_eq!(
+        run("const t = m.tally(['a', 'b', 'a']);
+             globalThis.out = [t instanceof Map, t.get('a'), t.get('b'), m.next_day(new Date(0)).toISOString()]"),
+        "true,2,1,1970-01-02T00:00:00.000Z"
+    );
+    assert_eq!(
+        error_of("m.next_day(0)"),
+        "TypeError: next_day: argument 1: expected Date, got number"
+    );
+    // Classes are set up with the engine's Symbol.toStringTag even if a
+    // script replaced Symbol before the module was added.
+    let rt = Runtime::new().unwrap();
+    let ctx = Context::full(&rt).unwrap();
+    ctx.with(|ctx| {
+        ctx.eval::<()>("globalThis.Symbol = { toStringTag: 'x' }")
+            .unwrap()
+    });
+    eval_module(
+        &ctx,
+        &EXT,
+        "import * as m from 'ext'; globalThis.out = String(new m.Counter(1))",
+    );
+    assert_eq!(
+        ctx.with(|ctx| ctx.eval::<String>("out").unwrap()),
+        "[object Counter]"
+    );
 }
 
 #[test]
@@ -641,6 +687,8 @@ fn the_module_declares_itself_in_typescript() {
   export function fail(kind: string): void;
   export function notify_later(ms: number, name: string): Promise<string>;
   export function fail_later(ms: number): Promise<void>;
+  export function tally(words: string[]): Map<string, number>;
+  export function next_day(t: Date): Date;
   export function make_token(id: number): Token;
   export function checksum(data: ArrayBuffer | ArrayBufferView, seed?: number): number;
   export function total_len(a: ArrayBuffer | ArrayBufferView, b: ArrayBuffer | ArrayBufferView): number;

@@ -14,10 +14,9 @@
 //!   a root: it keeps its value, and through it its context, alive until it
 //!   is dropped or its context's `Context` handle is.
 //!
-//! Layering: the list is the core layer's part of a context's Rust state,
-//! the first field of the native layer's `ContextState` (`#[repr(C)]`), so
-//! this layer reaches it through the context's state pointer without
-//! knowing the rest (see `HeldList::of`).
+//! Layering: the list is part of the core layer's share of a context's
+//! Rust state (`super::realm::CoreState`), which this layer reaches from a
+//! `Ctx` without knowing the rest.
 
 use super::convert::FromJs;
 use super::ctx::Ctx;
@@ -28,8 +27,7 @@ use std::cell::{Cell, RefCell};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-/// The held values of one context: the core layer's part of its Rust state
-/// (the first field of `native::state::ContextState`).
+/// The held values of one context (in its `CoreState`).
 pub(crate) struct HeldList {
     cells: RefCell<Vec<Arc<HeldCell>>>,
     /// `cells.len()` at which the next `hold` sweeps dropped cells.
@@ -49,12 +47,7 @@ impl HeldList {
 
     /// The list of `ctx`, if the context has Rust state.
     pub(crate) fn of<'a>(ctx: Ctx<'_>) -> Option<&'a HeldList> {
-        // SAFETY: ctx is live.
-        let p = unsafe { sys::JS_GetContextRustState(ctx.as_raw()) }.cast::<HeldList>();
-        // SAFETY: the slot holds null or a `ContextState`, which is
-        // `#[repr(C)]` with its `HeldList` first, alive for as long as the
-        // context can be used (native::state's invariants).
-        unsafe { p.as_ref() }
+        super::realm::CoreState::of(ctx).map(|s| &s.held)
     }
 
     /// Lists a new cell; now and then frees the cells whose `Held` was

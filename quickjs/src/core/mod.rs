@@ -5,12 +5,14 @@
 //! above), and builds on quickjs-ng and Bellard's QuickJS alike.
 
 pub(crate) mod boundary;
+pub(crate) mod collections;
 pub(crate) mod convert;
 pub(crate) mod ctx;
 pub(crate) mod error;
 pub(crate) mod held;
 pub(crate) mod limits;
 pub(crate) mod object;
+pub(crate) mod realm;
 pub(crate) mod types;
 pub(crate) mod typescript;
 pub(crate) mod value;

@@ -111,22 +111,8 @@ tuples! {
     6: A 0, B 1, C 2, D 3, E 4, F 5;
 }
 
-// HashMap needs `S: BuildHasher` and Hash keys; BTreeMap has no hasher.
-impl<'js, V: FromJs<'js>, S: BuildHasher + Default> FromJs<'js> for HashMap<String, V, S> {
-    fn from_js(value: &Value<'js>) -> Result<Self> {
-        let obj = Object::from_js(value)?;
-        let _level = super::limits::Nested::enter(value)?;
-        let mut map = HashMap::with_hasher(S::default());
-        for key in obj.keys()? {
-            super::limits::poll(value.ctx())?;
-            let v = obj
-                .get(key.as_str())
-                .map_err(|e| e.prefixed(format_args!("property {key:?}")))?;
-            map.insert(key, v);
-        }
-        Ok(map)
-    }
-}
+/// A plain object (see `core::collections` for `Map`s, sets and the way
+/// back).
 impl<'js, K: AsRef<str> + Hash + Eq, V: IntoJs<'js>, S: BuildHasher> IntoJs<'js>
     for HashMap<K, V, S>
 {
@@ -139,21 +125,7 @@ impl<'js, K: AsRef<str> + Hash + Eq, V: IntoJs<'js>, S: BuildHasher> IntoJs<'js>
         Ok(obj.into_value())
     }
 }
-impl<'js, V: FromJs<'js>> FromJs<'js> for BTreeMap<String, V> {
-    fn from_js(value: &Value<'js>) -> Result<Self> {
-        let obj = Object::from_js(value)?;
-        let _level = super::limits::Nested::enter(value)?;
-        let mut map = BTreeMap::new();
-        for key in obj.keys()? {
-            super::limits::poll(value.ctx())?;
-            let v = obj
-                .get(key.as_str())
-                .map_err(|e| e.prefixed(format_args!("property {key:?}")))?;
-            map.insert(key, v);
-        }
-        Ok(map)
-    }
-}
+/// A plain object.
 impl<'js, K: AsRef<str> + Ord, V: IntoJs<'js>> IntoJs<'js> for BTreeMap<K, V> {
     fn into_js(self, ctx: Ctx<'js>) -> Result<Value<'js>> {
         let _level = super::limits::Nested::enter_rust()?;
@@ -365,11 +337,58 @@ impl<'js> Symbol<'js> {
     /// let d = ctx.with(|ctx| quickjs::Symbol::new(ctx, "id")?.description()).unwrap();
     /// assert_eq!(d.as_deref(), Some("id"));
     /// ```
+    ///
+    /// Read from the engine (no `description` getter runs); a symbol made
+    /// with an empty description reads as `None`, like one made without.
     pub fn description(&self) -> Result<Option<String>> {
         let ctx = self.0.ctx();
-        let f: super::object::Function = ctx.eval("(s) => s.description")?;
-        f.call((self.clone(),))
+        let atom = ctx.atom_of(&self.0)?;
+        // SAFETY: the atom is live; the string is owned by the Value.
+        let d = ctx.check(unsafe { sys::JS_AtomToString(ctx.as_raw(), atom.raw) })?;
+        let d = String::from_js(&d)?;
+        Ok((!d.is_empty()).then_some(d))
     }
+
+    /// A well-known symbol (`Symbol.iterator`, ...): the engine's own, even
+    /// if a script has replaced `globalThis.Symbol`.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// use quickjs::{Symbol, WellKnownSymbol};
+    /// ctx.with(|ctx| {
+    ///     ctx.eval::<()>("globalThis.Symbol = { iterator: 'fake' }").unwrap();
+    ///     let it = Symbol::well_known(ctx, WellKnownSymbol::Iterator).unwrap();
+    ///     assert_eq!(it.description().unwrap().as_deref(), Some("Symbol.iterator"));
+    ///     ctx.globals().set("it", it).unwrap();
+    ///     assert!(ctx.eval::<bool>("typeof [][it] === 'function'").unwrap());
+    /// });
+    /// ```
+    pub fn well_known(ctx: Ctx<'js>, which: WellKnownSymbol) -> Result<Self> {
+        let v = super::realm::intrinsic(ctx, super::realm::Intrinsic::WellKnown, which as usize)?;
+        Symbol::from_js(&v)
+    }
+}
+
+/// The well-known symbols, for [`Symbol::well_known`] (`Iterator` is
+/// `Symbol.iterator`; the order of `core::realm::WELL_KNOWN`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[repr(usize)]
+#[allow(missing_docs)]
+pub enum WellKnownSymbol {
+    AsyncIterator,
+    HasInstance,
+    IsConcatSpreadable,
+    Iterator,
+    Match,
+    MatchAll,
+    Replace,
+    Search,
+    Species,
+    Split,
+    ToPrimitive,
+    ToStringTag,
+    Unscopables,
 }
 
 // SAFETY (the predicates): v is a live value of a live context.

@@ -86,14 +86,14 @@ impl<T: TypeScript, E> TypeScript for Result<T, E> {
         T::ts()
     }
 }
-impl<V: TypeScript, S> TypeScript for HashMap<String, V, S> {
+impl<K: TypeScript, V: TypeScript, S> TypeScript for HashMap<K, V, S> {
     fn ts() -> String {
-        format!("Record<string, {}>", V::ts())
+        format!("Record<{}, {}>", K::ts(), V::ts())
     }
 }
-impl<V: TypeScript> TypeScript for BTreeMap<String, V> {
+impl<K: TypeScript, V: TypeScript> TypeScript for BTreeMap<K, V> {
     fn ts() -> String {
-        format!("Record<string, {}>", V::ts())
+        format!("Record<{}, {}>", K::ts(), V::ts())
     }
 }
 macro_rules! tuples {

@@ -36,6 +36,7 @@
 use crate::core::ctx::Ctx;
 use crate::core::error::{Error, Result};
 use crate::core::held::HeldList;
+use crate::core::realm::CoreState;
 use crate::core::value::Value;
 use crate::exec::executor::{Executor, Origin};
 use crate::native::class::ClassDef;
@@ -82,13 +83,13 @@ pub(crate) struct RuntimeState {
 
 /// The Rust state of one context (see the module docs).
 ///
-/// `#[repr(C)]` with the core layer's part first: `core::held::HeldList`
+/// `#[repr(C)]` with the core layer's part first: `core::realm::CoreState`
 /// reaches it through the context's state pointer. Nothing else is ever
 /// stored in that pointer.
 #[repr(C)]
 pub(crate) struct ContextState {
-    /// The context's held values (the core layer's part: first).
-    held: HeldList,
+    /// The core layer's part (held values, the realm's built-ins): first.
+    core: CoreState,
     ctx: *mut sys::JSContext,
     /// The runtime's state (it outlives its contexts' states: it owns them).
     runtime: *const RuntimeState,
@@ -252,7 +253,7 @@ impl RuntimeState {
                 .contexts
                 .borrow()
                 .iter()
-                .map(|c| &c.held as *const HeldList)
+                .map(|c| &c.core.held as *const HeldList)
                 .collect();
             for list in lists {
                 // SAFETY: the states are owned by `self` and only freed by
@@ -298,7 +299,7 @@ impl ContextState {
         let rt_state = RuntimeState::get_or_create(ctx.rt())?;
         rt_state.free_dead();
         let state = Box::new(ContextState {
-            held: HeldList::new(rt_state.held_dropped.clone()),
+            core: CoreState::new(rt_state.held_dropped.clone()),
             ctx: ctx.as_raw(),
             runtime: rt_state,
             alive: Arc::new(AtomicBool::new(true)),
@@ -312,7 +313,9 @@ impl ContextState {
         // SAFETY: ctx is live; the state lives until after the context dies.
         unsafe { sys::JS_SetContextRustState(ctx.as_raw(), ptr.cast_mut().cast()) };
         // SAFETY: owned by rt_state (see above).
-        Ok(unsafe { &*ptr })
+        let state = unsafe { &*ptr };
+        state.core.capture_intrinsics(ctx);
+        Ok(state)
     }
 
     /// The state of `ctx`'s runtime, made on first use.
@@ -363,7 +366,7 @@ impl ContextState {
     /// away: values held outside traced fields must not keep it alive).
     pub(crate) fn release_held(&self, rt: *mut sys::JSRuntime) {
         // SAFETY: on the context's thread; its runtime is alive.
-        unsafe { self.held.release_all(rt) };
+        unsafe { self.core.held.release_all(rt) };
     }
 
     /// The host freed the context: its futures are dropped now, unsettled,

@@ -24,6 +24,7 @@ use crate::core::boundary;
 use crate::core::ctx::Ctx;
 use crate::core::error::{Error, Result};
 use crate::core::object::Object;
+use crate::core::types::{Symbol, WellKnownSymbol};
 use crate::core::value::Value;
 use quickjs_sys as sys;
 use std::ffi::CStr;
@@ -254,7 +255,7 @@ fn prototype<'js>(ctx: Ctx<'js>, def: &'static ClassDef) -> Result<(sys::JSClass
             return Err(ctx.catch());
         }
     }
-    let tag = ctx.eval::<Value>("Symbol.toStringTag")?;
+    let tag = ctx.value(Symbol::well_known(ctx, WellKnownSymbol::ToStringTag)?)?;
     let name = ctx.value(def.name)?;
     ctx.define(&proto, &ctx.atom_of(&tag)?, name, sys::JS_PROP_CONFIGURABLE)?;
     let ctor = match def.constructor {

@@ -1,0 +1,240 @@
+//! The core layer's part of a context's Rust state ([`CoreState`]): its
+//! held values, and the realm's built-ins that conversions call
+//! ([`Intrinsic`]: `Map`, `Set`, their iteration, `Date`'s time value, the
+//! well-known symbols).
+//!
+//! Why captured: a script can replace `globalThis.Map`, `Symbol`, or
+//! `Map.prototype.entries`; a conversion or a class set up later must still
+//! reach the engine's own. The built-ins are read once, when the context's
+//! Rust state is made: for a [`crate::Context`] before any script runs, for
+//! a C host's context at `JS_AddRust`. (A context whose state is first made
+//! after scripts ran gets what its globals hold then: its own choice.)
+//!
+//! Invariants: `CoreState` is the first field of the native layer's
+//! `ContextState` (`#[repr(C)]`), and the context's state pointer points to
+//! it, so this layer reaches it from a `Ctx` alone ([`CoreState::of`]). The
+//! built-ins are [`Held`] values of the context's own list: freed with its
+//! held values (when its `Context` is dropped or the host frees it); a
+//! conversion after that is an error, never a dangling value.
+
+use super::ctx::Ctx;
+use super::error::{Error, Result};
+use super::held::{Held, HeldList};
+use super::value::Value;
+use quickjs_sys as sys;
+use std::cell::OnceCell;
+use std::ffi::CStr;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+/// The core layer's part of a context's Rust state.
+#[repr(C)]
+pub(crate) struct CoreState {
+    /// The context's held values.
+    pub(crate) held: HeldList,
+    /// The realm's built-ins, once captured.
+    intrinsics: OnceCell<Vec<Option<Held>>>,
+}
+
+impl CoreState {
+    pub(crate) fn new(sweep: Arc<AtomicBool>) -> Self {
+        CoreState {
+            held: HeldList::new(sweep),
+            intrinsics: OnceCell::new(),
+        }
+    }
+
+    /// The state of `ctx`, if the context has Rust state.
+    pub(crate) fn of<'a>(ctx: Ctx<'_>) -> Option<&'a CoreState> {
+        // SAFETY: ctx is live.
+        let p = unsafe { sys::JS_GetContextRustState(ctx.as_raw()) }.cast::<CoreState>();
+        // SAFETY: the slot holds null or a `ContextState`, which is
+        // `#[repr(C)]` with its `CoreState` first, alive for as long as the
+        // context can be used (native::state's invariants).
+        unsafe { p.as_ref() }
+    }
+
+    /// Reads the realm's built-ins (once; the state must be installed in
+    /// `ctx`). One that is missing (a context made without it) or fails to
+    /// read stays absent: using it is then an error.
+    pub(crate) fn capture_intrinsics(&self, ctx: Ctx<'_>) {
+        self.intrinsics.get_or_init(|| capture(ctx));
+    }
+}
+
+/// A built-in of the realm that Rust code calls, compares or uses as a
+/// key, in capture order.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[repr(usize)]
+pub(crate) enum Intrinsic {
+    Map,
+    MapPrototype,
+    MapSet,
+    MapEntries,
+    MapIteratorNext,
+    Set,
+    SetPrototype,
+    SetAdd,
+    SetValues,
+    SetIteratorNext,
+    Date,
+    DatePrototype,
+    DateGetTime,
+    /// The first well-known symbol: `Symbol.<WELL_KNOWN[i]>` is at
+    /// `WellKnown as usize + i`.
+    WellKnown,
+}
+
+impl Intrinsic {
+    /// What an error calls it.
+    fn name(self) -> &'static str {
+        match self {
+            Intrinsic::Map => "Map",
+            Intrinsic::MapPrototype => "Map.prototype",
+            Intrinsic::MapSet => "Map.prototype.set",
+            Intrinsic::MapEntries => "Map.prototype.entries",
+            Intrinsic::MapIteratorNext => "the Map iterator",
+            Intrinsic::Set => "Set",
+            Intrinsic::SetPrototype => "Set.prototype",
+            Intrinsic::SetAdd => "Set.prototype.add",
+            Intrinsic::SetValues => "Set.prototype.values",
+            Intrinsic::SetIteratorNext => "the Set iterator",
+            Intrinsic::Date => "Date",
+            Intrinsic::DatePrototype => "Date.prototype",
+            Intrinsic::DateGetTime => "Date.prototype.getTime",
+            Intrinsic::WellKnown => "a well-known symbol",
+        }
+    }
+}
+
+/// The well-known symbols, by their key in `Symbol` (the order of
+/// `core::types::WellKnownSymbol`).
+pub(crate) const WELL_KNOWN: [&CStr; 13] = [
+    c"asyncIterator",
+    c"hasInstance",
+    c"isConcatSpreadable",
+    c"iterator",
+    c"match",
+    c"matchAll",
+    c"replace",
+    c"search",
+    c"species",
+    c"split",
+    c"toPrimitive",
+    c"toStringTag",
+    c"unscopables",
+];
+
+/// The built-in `which` (for [`Intrinsic::WellKnown`], the `offset`th
+/// well-known symbol; otherwise `offset` is 0).
+pub(crate) fn intrinsic<'js>(ctx: Ctx<'js>, which: Intrinsic, offset: usize) -> Result<Value<'js>> {
+    match held(ctx, which as usize + offset) {
+        Some(h) => h.get(ctx),
+        None => Err(Error::type_error(format!(
+            "{} is not available in this context",
+            match which {
+                Intrinsic::WellKnown => format!(
+                    "Symbol.{}",
+                    WELL_KNOWN
+                        .get(offset)
+                        .map_or("?".into(), |k| k.to_string_lossy())
+                ),
+                other => other.name().to_owned(),
+            }
+        ))),
+    }
+}
+
+/// Whether `proto` is on the prototype chain of `value` (an object), where
+/// `proto` is the built-in prototype `which`; `false` if the context has
+/// none. A Proxy's `getPrototypeOf` trap runs, as for `instanceof`.
+pub(crate) fn inherits(value: &Value<'_>, which: Intrinsic) -> Result<bool> {
+    let ctx = value.ctx();
+    let Some(proto) = held(ctx, which as usize) else {
+        return Ok(false);
+    };
+    let Ok(proto) = proto.get::<Value>(ctx) else {
+        return Ok(false);
+    };
+    let mut current = value.clone();
+    loop {
+        super::limits::poll(ctx)?;
+        // SAFETY: current is live; the result is a new reference.
+        let next = ctx.check(unsafe { sys::JS_GetPrototype(ctx.as_raw(), current.as_raw()) })?;
+        if next.tag() != sys::JS_TAG_OBJECT {
+            return Ok(false);
+        }
+        if sys::JS_VALUE_GET_PTR(next.as_raw()) == sys::JS_VALUE_GET_PTR(proto.as_raw()) {
+            return Ok(true);
+        }
+        current = next;
+    }
+}
+
+/// The captured value at `index`, if any.
+fn held<'a>(ctx: Ctx<'_>, index: usize) -> Option<&'a Held> {
+    CoreState::of(ctx)?.intrinsics.get()?.get(index)?.as_ref()
+}
+
+/// Reads every built-in from the globals, in [`Intrinsic`] order.
+fn capture(ctx: Ctx<'_>) -> Vec<Option<Held>> {
+    let global = ctx.globals().into_value();
+    let get = |obj: Option<&Value<'_>>, key: &CStr| -> Option<Value<'_>> {
+        // SAFETY: obj is a live value of ctx; the result is a new reference.
+        let v =
+            ctx.check(unsafe { sys::JS_GetPropertyStr(ctx.as_raw(), obj?.as_raw(), key.as_ptr()) });
+        v.ok()
+            .filter(|v| v.tag() == sys::JS_TAG_OBJECT || sys::JS_IsSymbol(v.as_raw()))
+    };
+    // `next` of the iterators of a new, empty collection.
+    let iterator_next = |ctor: Option<&Value<'_>>, method: Option<&Value<'_>>| {
+        let (ctor, method) = (ctor?, method?);
+        let c = ctx.as_raw();
+        // SAFETY (the three calls): live values of ctx; each result is a new
+        // reference, owned by the Value `check` makes of it.
+        let empty = ctx
+            .check(unsafe { sys::JS_CallConstructor(c, ctor.as_raw(), 0, std::ptr::null_mut()) })
+            .ok()?;
+        let it = ctx
+            .check(unsafe {
+                sys::JS_Call(c, method.as_raw(), empty.as_raw(), 0, std::ptr::null_mut())
+            })
+            .ok()?;
+        let proto = ctx
+            .check(unsafe { sys::JS_GetPrototype(c, it.as_raw()) })
+            .ok()?;
+        get(Some(&proto), c"next")
+    };
+    let map = get(Some(&global), c"Map");
+    let map_proto = get(map.as_ref(), c"prototype");
+    let map_entries = get(map_proto.as_ref(), c"entries");
+    let map_next = iterator_next(map.as_ref(), map_entries.as_ref());
+    let set = get(Some(&global), c"Set");
+    let set_proto = get(set.as_ref(), c"prototype");
+    let set_values = get(set_proto.as_ref(), c"values");
+    let set_next = iterator_next(set.as_ref(), set_values.as_ref());
+    let date = get(Some(&global), c"Date");
+    let date_proto = get(date.as_ref(), c"prototype");
+    let symbol = get(Some(&global), c"Symbol");
+    let mut found = vec![
+        map.clone(),
+        map_proto.clone(),
+        get(map_proto.as_ref(), c"set"),
+        map_entries,
+        map_next,
+        set.clone(),
+        set_proto.clone(),
+        get(set_proto.as_ref(), c"add"),
+        set_values,
+        set_next,
+        date.clone(),
+        date_proto.clone(),
+        get(date_proto.as_ref(), c"getTime"),
+    ];
+    debug_assert_eq!(found.len(), Intrinsic::WellKnown as usize);
+    found.extend(WELL_KNOWN.iter().map(|k| get(symbol.as_ref(), k)));
+    found
+        .into_iter()
+        .map(|v| v.and_then(|v| Held::new(&v).ok()))
+        .collect()
+}
