@@ -115,6 +115,7 @@ fn probe(release: &str) {
             "patches/0007-rust-state-slots.patch".into(),
             "patches/0008-interrupt-interval.patch".into(),
             "bellard/0009-poll-in-indexed-access.patch".into(),
+            "bellard/0010-tocstring-frees-on-failure.patch".into(),
         ]
     );
     patch::apply_series(&series, &tree).unwrap();

@@ -365,6 +365,39 @@ fn many_properties_and_huge_strings_stay_within_the_limit() {
 }
 
 #[test]
+fn a_string_too_big_to_copy_out_is_freed_when_the_copy_fails() {
+    // Regression (patch 0010, a LeakSanitizer finding of the eval fuzzer):
+    // the engine kept its reference to a string whose UTF-8 copy for a
+    // String/&str parameter did not fit under the memory limit, so each
+    // failed call left the whole string allocated for the runtime's life.
+    let s = Sandbox::new();
+    s.rt.run_gc();
+    let before = s.rt.memory_usage().malloc_size;
+    for f in ["owned", "strlen"] {
+        // 16 Mi UTF-16 units (32 MiB) whose UTF-8 copy needs 40 MiB: made
+        // afresh each round, it fits once but not next to its copy.
+        let e = s
+            .module(&format!(
+                "import {{ {f} }} from 'm';
+                 for (let i = 0; i < 8; i++) {{
+                     try {{ {f}(('\\u00e9\\u4e2d' + i).repeat(8 << 20)); }}
+                     catch (e) {{ if (i == 7) throw e; }}
+                 }}"
+            ))
+            .unwrap_err();
+        assert!(e.to_string().contains("out of memory"), "{f}: {e}");
+        s.rt.run_gc();
+        let after = s.rt.memory_usage().malloc_size;
+        assert!(
+            after < before + (4 << 20),
+            "{f}: {} MiB still allocated after the failed calls",
+            (after - before) >> 20
+        );
+        s.assert_healthy();
+    }
+}
+
+#[test]
 fn out_of_memory_in_a_class_constructor_is_clean() {
     let s = Sandbox::new();
     let e = s
