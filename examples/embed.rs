@@ -3,7 +3,7 @@
 //!
 //! cargo run --example embed
 
-use quickjs::{Context, Error, Function, IntoJs, Object, Runtime};
+use quickjs::{Context, Error, Function, Object, Runtime};
 use std::collections::HashMap;
 
 fn main() -> Result<(), Error> {
@@ -16,10 +16,7 @@ fn main() -> Result<(), Error> {
         ctx.globals().set("prices", prices)?;
 
         // A Rust closure as a JS function; arguments are checked.
-        let tax = Function::new(ctx, "withTax", 1, |args| {
-            let net: f64 = args.get(0)?;
-            (net * 1.2).into_js(args.ctx())
-        })?;
+        let tax = Function::new(ctx, "withTax", |net: f64| net * 1.2)?;
         ctx.globals().set("withTax", tax)?;
 
         // JS computes; Rust gets typed results back.

@@ -42,7 +42,8 @@
 //! too).
 //!
 //! **Classes.** `#[js]` on a struct makes it a JS class (`#[js(name = ..)]`
-//! renames it); `#[js]` on its impl block exports the members:
+//! renames it); `#[js]` on its impl block exports its `pub` members (and
+//! any marked `#[js(..)]`):
 //! `#[js(constructor)]` (returns `Self` or `Result<Self, E>`), methods
 //! taking `&self` / `&mut self`, associated functions without `self` (static
 //! methods), `#[js(get)]` / `#[js(set)]` accessors (a setter named `set_x`
@@ -241,6 +242,15 @@ fn expand_fn(func: &ItemFn, opts: &Options) -> syn::Result<proc_macro2::TokenStr
             }
         };
     })
+}
+
+/// The body of `quickjs::function!`: `path::to::f` -> `&path::to::__js_export_f`
+/// (the descriptor `#[js]` made for `f`).
+#[doc(hidden)]
+#[proc_macro]
+pub fn __function(input: TokenStream) -> TokenStream {
+    let path = module::export_path(parse_macro_input!(input as syn::Path));
+    quote!(&#path).into()
 }
 
 /// The body of `quickjs::module!` (which passes `$crate` first); see there.

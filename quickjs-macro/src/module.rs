@@ -103,13 +103,7 @@ pub fn expand(def: ModuleDef) -> TokenStream {
         constants,
     } = def;
     let p = quote!(#krate::__private);
-    // `path::to::fib` -> `path::to::__js_export_fib` (made by `#[js]`).
-    let functions = functions.into_iter().map(|mut path| {
-        if let Some(last) = path.segments.last_mut() {
-            last.ident = format_ident!("__js_export_{}", last.ident, span = last.ident.span());
-        }
-        path
-    });
+    let functions = functions.into_iter().map(export_path);
     let constants = constants.into_iter().map(|(k, t, v)| {
         let c_name = syn::LitCStr::new(
             &std::ffi::CString::new(k.to_string()).expect("identifiers have no NUL"),
@@ -131,4 +125,13 @@ pub fn expand(def: ModuleDef) -> TokenStream {
             constants: &[#(#constants),*],
         };
     }
+}
+
+/// `path::to::fib` -> `path::to::__js_export_fib`: the descriptor `#[js]`
+/// made for the function.
+pub fn export_path(mut path: syn::Path) -> syn::Path {
+    if let Some(last) = path.segments.last_mut() {
+        last.ident = format_ident!("__js_export_{}", last.ident, span = last.ident.span());
+    }
+    path
 }

@@ -73,6 +73,8 @@ pub use crate::embed::binary::{ArrayBuffer, Bytes, JsBytes, TypedArray, TypedEle
 #[cfg(not(quickjs_bellard))]
 pub use crate::embed::cancel::CancelHandle;
 #[cfg(not(quickjs_bellard))]
+pub use crate::embed::closure::{IntoAsyncJsFunction, IntoJsFunction};
+#[cfg(not(quickjs_bellard))]
 pub use crate::embed::context::Context;
 #[cfg(not(quickjs_bellard))]
 pub use crate::embed::loader::{join_relative, FileLoader, Loader, MemoryLoader};
@@ -112,6 +114,7 @@ pub mod __private {
         ParamKind, Rest, This,
     };
     pub use crate::native::module::{Constant, NativeModule};
+    pub use quickjs_macro::__function as function_ref;
     pub use quickjs_macro::__module as module_def;
     pub use quickjs_sys as sys;
 }
@@ -142,6 +145,32 @@ pub mod __private {
 #[macro_export]
 macro_rules! module {
     ($($t:tt)*) => { $crate::__private::module_def!($crate; $($t)*); };
+}
+
+/// A `#[js]` function as a value (`&'static NativeFunction`), to put into
+/// any object without a module: `ctx.globals().set("add", function!(add))`
+/// makes a JS function named as the `#[js]` function is, checked and
+/// converted the same way. Takes a path (`function!(math::add)`).
+///
+/// ```
+/// mod math {
+///     #[quickjs::js(name = "plus")]
+///     pub fn add(a: f64, b: f64) -> f64 { a + b }
+/// }
+/// fn main() {
+///     let ctx = quickjs::Context::full(&quickjs::Runtime::new().unwrap()).unwrap();
+///     ctx.with(|ctx| {
+///         let m = quickjs::Object::new(ctx).unwrap();
+///         m.set("plus", quickjs::function!(math::add)).unwrap();
+///         ctx.globals().set("m", m).unwrap();
+///         assert_eq!(ctx.eval::<f64>("m.plus(0.5, 2)").unwrap(), 2.5);
+///         assert_eq!(ctx.eval::<String>("try { m.plus() } catch (e) { e.message }").unwrap(), "plus: expected 2 arguments, got 0");
+///     });
+/// }
+/// ```
+#[macro_export]
+macro_rules! function {
+    ($($path:tt)+) => { $crate::__private::function_ref!($($path)+) };
 }
 
 /// Defines the C entry point `JS_AddRust(ctx, rt)` of the crate that builds

@@ -67,7 +67,7 @@ fn a_caught_exception_keeps_its_value_while_its_context_lives() {
         assert_eq!(e.thrown::<i32>(ctx).unwrap().unwrap_err(), Error::type_error("expected number, got object"));
         // A closure returning it throws the same object again.
         let rethrow = e.clone();
-        let f = Function::new(ctx, "rethrow", 0, move |_| Err(Error::Thrown(rethrow.clone()))).unwrap();
+        let f = Function::new(ctx, "rethrow", move || -> quickjs::Result<()> { Err(Error::Thrown(rethrow.clone())) }).unwrap();
         ctx.globals().set("rethrow", f).unwrap();
         assert_eq!(
             ctx.eval::<String>("try { rethrow() } catch (x) { `${x instanceof E} ${x.code} ${x.message}` }").unwrap(),
@@ -82,7 +82,7 @@ fn a_caught_exception_keeps_its_value_while_its_context_lives() {
         assert!(e.thrown::<Value>(ctx).is_none());
         let f = {
             let e = e.clone();
-            Function::new(ctx, "rethrow", 0, move |_| Err(Error::Thrown(e.clone()))).unwrap()
+            Function::with_args(ctx, "rethrow", 0, move |_| Err(Error::Thrown(e.clone()))).unwrap()
         };
         ctx.globals().set("rethrow", f).unwrap();
         assert_eq!(
@@ -150,6 +150,122 @@ fn rust_calls_js_functions_with_typed_arguments() {
     });
 }
 
+/// A plain function as a JS function: JS values in and out.
+fn twice<'js>(f: Function<'js>, x: Value<'js>) -> quickjs::Result<Value<'js>> {
+    let once: Value = f.call((x,))?;
+    f.call((once,))
+}
+
+#[test]
+fn typed_closures_are_checked_and_converted_like_js_fns() {
+    use quickjs::native::{Rest, This};
+    use quickjs::{AsyncCtx, Ctx, Promise};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let rt = Runtime::new().unwrap();
+    let ctx = Context::full(&rt).unwrap();
+    let calls = Arc::new(AtomicUsize::new(0));
+    ctx.with(|ctx| {
+        let c = calls.clone();
+        let fns = [
+            Function::new(ctx, "add", move |a: i32, b: i32| {
+                c.fetch_add(1, Ordering::Relaxed);
+                a + b
+            }),
+            Function::new(ctx, "pad", |s: String, width: Option<usize>| {
+                format!("{s:>w$}", w = width.unwrap_or(4))
+            }),
+            Function::new(ctx, "sum", |first: f64, rest: Rest<f64>| {
+                first + rest.0.iter().sum::<f64>()
+            }),
+            Function::new(ctx, "tag", |this: This<Object<'_>>, t: String| {
+                this.0.set("tag", t)
+            }),
+            // JS values in and out, a JS callback called back: a fn item
+            // (a closure cannot tie its result's lifetime to its arguments').
+            Function::new(ctx, "twice", twice),
+            Function::new(ctx, "kind", |v: Value<'_>, f: Option<Function<'_>>| {
+                format!("{} {}", v.type_name(), f.is_some())
+            }),
+            // Ctx, a Result, an error that passes through with its identity.
+            Function::new(ctx, "run", |ctx: Ctx<'_>, src: String| -> quickjs::Result<i32> {
+                ctx.eval(src.as_str())
+            }),
+            Function::new(ctx, "fail", |code: i32| -> Result<(), String> {
+                Err(format!("failed with {code}"))
+            }),
+            Function::new(ctx, "boom", || -> bool { panic!("typed boom") }),
+            Function::new_async(ctx, "later", |ms: u64, v: Vec<i32>| async move {
+                quickjs::sleep(Duration::from_millis(ms)).await;
+                v.into_iter().sum::<i32>()
+            }),
+            Function::new_async(ctx, "refuse", |why: String| async move {
+                Err::<i32, _>(Error::type_error(why))
+            }),
+            Function::new_async(ctx, "answer", |actx: AsyncCtx| async move {
+                quickjs::sleep(Duration::from_millis(1)).await;
+                actx.with(|ctx| ctx.eval::<i32>("6 * 7"))?
+            }),
+        ];
+        let g = ctx.globals();
+        for f in fns {
+            let f = f.unwrap();
+            let name: String = f.get("name").unwrap();
+            g.set(name.as_str(), f).unwrap();
+        }
+        let js = |src: &str| ctx.eval::<String>(src).unwrap();
+        // Arity, length, names, extra arguments ignored (map passes 3).
+        assert_eq!(js("String([1, 2, 3].map(add))"), "1,3,5");
+        assert_eq!(
+            js("`${add.length} ${pad.length} ${sum.length} ${tag.length} ${run.length} ${boom.length}`"),
+            "2 1 1 1 1 0"
+        );
+        let message = |src: &str| {
+            js(&format!("try {{ {src}; 'no error' }} catch (e) {{ `${{e.name}}: ${{e.message}}` }}"))
+        };
+        assert_eq!(message("add(1)"), "TypeError: add: expected 2 arguments, got 1");
+        assert_eq!(message("add(1, 'x')"), "TypeError: add: argument 2: expected number, got string");
+        assert_eq!(message("sum()"), "TypeError: sum: expected at least 1 argument, got 0");
+        assert_eq!(message("sum(1, 2, 'x')"), "TypeError: sum: argument 3: expected number, got string");
+        assert_eq!(message("tag.call(1, 'x')"), "TypeError: tag: this: expected object, got number");
+        assert_eq!(message("fail(7)"), "Error: failed with 7");
+        assert_eq!(message("boom()"), "InternalError: boom: Rust panic: typed boom");
+        // The stack shows the native frame, as for #[js] functions.
+        assert!(js("try { add() } catch (e) { e.stack }").contains("at add (native)"));
+        // Values.
+        assert_eq!(js("pad('ab') + '|' + pad('ab', 3)"), "  ab| ab");
+        assert_eq!(ctx.eval::<f64>("sum(1, 2, 3.5)").unwrap(), 6.5);
+        assert_eq!(js("const o = {}; tag.call(o, 'x'); o.tag"), "x");
+        assert_eq!(js("twice(s => s + '!', 'hi')"), "hi!!");
+        assert_eq!(js("kind(null, () => 1)"), "null true");
+        assert_eq!(ctx.eval::<i32>("run('20 + 22')").unwrap(), 42);
+        assert_eq!(
+            js("class E extends Error {}; try { run('throw Object.assign(new E(\\'m\\'), {code: 7})') } catch (e) { `${e instanceof E} ${e.code}` }"),
+            "true 7"
+        );
+        // Async closures: promises, and a bad call rejects (never throws).
+        let p: Promise = ctx.eval("later(1, [1, 2, 3])").unwrap();
+        assert_eq!(p.wait::<i32>().unwrap(), 6);
+        let p: Promise = ctx.eval("later(1, 'no')").unwrap();
+        let e = p.wait::<i32>().unwrap_err().to_string();
+        assert!(e.contains("TypeError: later: argument 2: expected array, got string"), "{e}");
+        let p: Promise = ctx.eval("later()").unwrap();
+        let e = p.wait::<i32>().unwrap_err().to_string();
+        assert!(e.contains("later: expected 2 arguments, got 0"), "{e}");
+        let p: Promise = ctx.eval("refuse('nope')").unwrap();
+        let e = p.wait::<i32>().unwrap_err().to_string();
+        assert!(e.contains("TypeError: nope"), "{e}");
+        let p: Promise = ctx.eval("answer()").unwrap();
+        assert_eq!(p.wait::<i32>().unwrap(), 42);
+    });
+    // Called from a later scope of the context, with its own brand.
+    ctx.with(|ctx| {
+        assert_eq!(ctx.eval::<i32>("add(40, 2)").unwrap(), 42);
+        assert_eq!(ctx.eval::<String>("twice(x => x * 2, 3) + ''").unwrap(), "12");
+    });
+    assert_eq!(calls.load(Ordering::Relaxed), 4);
+}
+
 #[test]
 fn rust_closures_are_js_functions_and_panics_are_caught() {
     let ctx = context();
@@ -157,13 +273,13 @@ fn rust_closures_are_js_functions_and_panics_are_caught() {
         // Closures must be Send: the runtime (and all it holds) may move threads.
         let counter = std::sync::Arc::new(std::sync::atomic::AtomicI32::new(0));
         let c = counter.clone();
-        let add = Function::new(ctx, "add", 2, move |args| {
+        let add = Function::with_args(ctx, "add", 2, move |args| {
             c.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let (a, b): (i32, i32) = (args.get(0)?, args.get(1)?);
             (a + b).into_js(args.ctx())
         })
         .unwrap();
-        let boom = Function::new(ctx, "boom", 0, |_| panic!("closure panic")).unwrap();
+        let boom = Function::with_args(ctx, "boom", 0, |_| panic!("closure panic")).unwrap();
         let g = ctx.globals();
         g.set("add", add).unwrap();
         g.set("boom", boom).unwrap();
@@ -181,6 +297,65 @@ fn rust_closures_are_js_functions_and_panics_are_caught() {
         assert_eq!(ctx.eval::<i32>("add(1, 1)").unwrap(), 2);
         assert_eq!(counter.load(std::sync::atomic::Ordering::Relaxed), 3);
     });
+}
+
+mod shapes {
+    #[quickjs::js]
+    #[derive(Clone)]
+    pub struct Square {
+        pub side: f64,
+    }
+    #[quickjs::js]
+    impl Square {
+        #[js(constructor)]
+        fn new(side: f64) -> Self {
+            Square { side }
+        }
+        pub fn area(&self) -> f64 {
+            self.side * self.side
+        }
+        pub fn unit() -> Square {
+            Square { side: 1.0 }
+        }
+    }
+    #[quickjs::js(name = "grow")]
+    pub fn scaled(s: &Square, by: Option<f64>) -> Square {
+        Square { side: s.side * by.unwrap_or(2.0) }
+    }
+}
+
+#[js]
+async fn settle_later(ms: u64) -> u64 {
+    quickjs::sleep(Duration::from_millis(ms)).await;
+    ms
+}
+
+#[test]
+fn js_functions_and_classes_are_values_without_a_module() {
+    let rt = Runtime::new().unwrap();
+    for ctx in [Context::full(&rt).unwrap(), Context::full(&rt).unwrap()] {
+        ctx.with(|ctx| {
+            let g = ctx.globals();
+            g.set_class::<shapes::Square>().unwrap();
+            let util = Object::new(ctx).unwrap();
+            util.set("grow", quickjs::function!(shapes::scaled)).unwrap();
+            util.set("later", quickjs::function!(settle_later)).unwrap();
+            util.set("Sq", ctx.constructor::<shapes::Square>().unwrap()).unwrap();
+            g.set("util", util).unwrap();
+            let js = |src: &str| ctx.eval::<String>(src).unwrap();
+            assert_eq!(js("String(new Square(3).area())"), "9");
+            assert_eq!(js("String(util.grow(new Square(3)).area())"), "36");
+            assert_eq!(js("String(util.grow(Square.unit(), 5).area())"), "25");
+            assert_eq!(js("`${util.Sq === Square} ${util.grow(new Square(1)) instanceof Square}`"), "true true");
+            assert_eq!(js("`${util.grow.name} ${util.grow.length}`"), "grow 1");
+            assert_eq!(
+                js("try { util.grow({}) } catch (e) { e.message }"),
+                "grow: argument 1: expected Square, got object"
+            );
+            let p: quickjs::Promise = ctx.eval("util.later(1)").unwrap();
+            assert_eq!(p.wait::<u64>().unwrap(), 1);
+        });
+    }
 }
 
 #[js]

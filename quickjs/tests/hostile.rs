@@ -683,7 +683,21 @@ fn panics_in_every_callback_kind_are_errors() {
     // A closure.
     s.ctx
         .with(|ctx| {
-            let f = Function::new(ctx, "p", 0, |_| -> quickjs::Result<Value<'_>> {
+            let f = Function::new(ctx, "p", || -> i32 { panic!("closure boom") })?;
+            ctx.globals().set("p", f)?;
+            let e = ctx.eval::<Value>("p()").map(drop).unwrap_err();
+            assert!(text(&e).contains("closure boom"), "{e}");
+            let f = Function::new_async(ctx, "q", |n: i32| async move {
+                if n > 0 {
+                    panic!("async closure boom")
+                }
+                n
+            })?;
+            ctx.globals().set("q", f)?;
+            let p: quickjs::Promise = ctx.eval("q(1)")?;
+            let e = p.wait::<i32>().unwrap_err();
+            assert!(text(&e).contains("async closure boom"), "{e}");
+            let f = Function::with_args(ctx, "p", 0, |_| -> quickjs::Result<Value<'_>> {
                 panic!("closure boom")
             })?;
             ctx.globals().set("p", f)?;

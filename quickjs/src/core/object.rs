@@ -449,6 +449,25 @@ impl<'js> Function<'js> {
     }
 }
 
+/// A function is an object: its properties (`name`, `length`, static
+/// members) are read and written through [`Object`]'s methods.
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// use quickjs::Function;
+/// ctx.with(|ctx| {
+///     let f: Function = ctx.eval("(a, b) => a + b").unwrap();
+///     assert_eq!(f.get::<_, u32>("length").unwrap(), 2);
+/// });
+/// ```
+impl<'js> std::ops::Deref for Function<'js> {
+    type Target = Object<'js>;
+    fn deref(&self) -> &Object<'js> {
+        &self.0
+    }
+}
+
 /// `Vec<T>` from a JS array (or any array-like: `length` and indices).
 impl<'js, T: FromJs<'js>> FromJs<'js> for Vec<T> {
     fn from_js(value: &Value<'js>) -> Result<Self> {

@@ -250,6 +250,26 @@ impl<'js> Array<'js> {
     }
 }
 
+/// An array is an object: [`Object`]'s methods reach its properties
+/// (where `Array` has its own method of the same name, `get`/`set` by
+/// index, `(*a).get("key")` reaches the object's).
+///
+/// ```
+/// # let rt = quickjs::Runtime::new().unwrap();
+/// # let ctx = quickjs::Context::full(&rt).unwrap();
+/// ctx.with(|ctx| {
+///     let a: quickjs::Array = ctx.eval("Object.assign([1, 2], { label: 'pair' })").unwrap();
+///     assert!(a.contains_key("label").unwrap());
+///     assert_eq!((*a).get::<_, String>("label").unwrap(), "pair");
+/// });
+/// ```
+impl<'js> std::ops::Deref for Array<'js> {
+    type Target = Object<'js>;
+    fn deref(&self) -> &Object<'js> {
+        &self.0
+    }
+}
+
 /// A JS string value (UTF-16 inside the engine); [`JsString::to_string`]
 /// converts it, with lone surrogates replaced by U+FFFD.
 ///

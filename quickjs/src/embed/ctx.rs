@@ -7,7 +7,7 @@ use crate::core::convert::{FromJs, IntoJs};
 use crate::core::ctx::{Ctx, EvalKind};
 use crate::core::error::Result;
 use crate::core::value::Value;
-use crate::exec::executor::Origin;
+use crate::exec::executor::{Origin, TaskName};
 use crate::native::state::ContextState;
 use quickjs_sys as sys;
 
@@ -41,7 +41,7 @@ impl<'js> Ctx<'js> {
         F: std::future::Future + Send + 'static,
         F::Output: for<'a> IntoJs<'a> + Send + 'static,
     {
-        let promise = ContextState::spawn(self, "spawn", Origin::Rust, future)?;
+        let promise = ContextState::spawn(self, TaskName::Static("spawn"), Origin::Rust, future)?;
         Promise::from_js(&promise)
     }
 

@@ -156,11 +156,11 @@ impl<'js> Promise<'js> {
         let ctx = self.0.ctx();
         let slot: std::sync::Arc<std::sync::Mutex<FutureSlot<T>>> = Default::default();
         let (ok, err) = (slot.clone(), slot.clone());
-        let on_ok = crate::core::object::Function::new(ctx, "onFulfilled", 1, move |args| {
+        let on_ok = crate::core::object::Function::with_args(ctx, "onFulfilled", 1, move |args| {
             lock_slot(&ok).settle(args.get::<T>(0));
             Ok(Value::undefined(args.ctx()))
         })?;
-        let on_err = crate::core::object::Function::new(ctx, "onRejected", 1, move |args| {
+        let on_err = crate::core::object::Function::with_args(ctx, "onRejected", 1, move |args| {
             let reason: Value = args.get(0)?;
             lock_slot(&err).settle(Err(Error::Thrown(args.ctx().describe(&reason))));
             Ok(Value::undefined(args.ctx()))

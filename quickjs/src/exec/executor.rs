@@ -75,6 +75,25 @@ impl std::task::Wake for TaskWaker {
     }
 }
 
+/// What a task is named after: the native function (`#[js]`: a static
+/// name; a Rust closure: its own) or `spawn`. Errors and the native frame
+/// of its rejection's stack show it.
+#[derive(Clone, Debug)]
+pub(crate) enum TaskName {
+    Static(&'static str),
+    Shared(Arc<str>),
+}
+
+impl std::ops::Deref for TaskName {
+    type Target = str;
+    fn deref(&self) -> &str {
+        match self {
+            TaskName::Static(s) => s,
+            TaskName::Shared(s) => s,
+        }
+    }
+}
+
 /// Who started a task.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum Origin {
@@ -102,7 +121,7 @@ struct Task {
     /// anchor). A rejection resolves it with a rejected promise, so the
     /// reject function is freed at once: one object less per pending future.
     resolve: sys::JSValue,
-    name: &'static str,
+    name: TaskName,
     stack: TaskStack,
     /// `None` while it is being polled.
     future: Option<TaskFuture>,
@@ -268,7 +287,7 @@ impl Executor {
     pub(crate) fn spawn<'js, Fut>(
         &self,
         ctx: Ctx<'js>,
-        name: &'static str,
+        name: TaskName,
         origin: Origin,
         future: Fut,
     ) -> Result<Value<'js>>
@@ -293,7 +312,7 @@ impl Executor {
         let key = self.insert(Task {
             ctx: c,
             resolve: funcs[0],
-            name,
+            name: name.clone(),
             stack,
             future: None, // being polled (below)
             waker: Waker::noop().clone(),
@@ -305,7 +324,7 @@ impl Executor {
         let mut future = Box::pin(future);
         let first = {
             let _polling = PollingGuard::enter(ctx.rt(), self);
-            guarded(name, || {
+            guarded(&name, || {
                 Ok(future.as_mut().poll(&mut Context::from_waker(&waker)))
             })
         };
@@ -387,7 +406,7 @@ impl Executor {
     /// Polls one woken task; settles its promise if it finished.
     fn poll(&self, key: TaskKey) {
         let Some(taken) = self.with_task(key, |task| {
-            (task.future.take(), task.waker.clone(), task.name)
+            (task.future.take(), task.waker.clone(), task.name.clone())
         }) else {
             return; // settled or dropped since it was woken
         };
@@ -398,7 +417,7 @@ impl Executor {
             return;
         };
         let watch = InterruptWatch::start();
-        let polled = guarded(name, || {
+        let polled = guarded(&name, || {
             Ok(future.as_mut().poll(&mut Context::from_waker(&waker)))
         });
         let outcome = match polled {
@@ -421,12 +440,12 @@ impl Executor {
         // whatever the future made of it (as for a native call).
         let outcome = watch.check(ctx).and(outcome);
         let value = outcome
-            .and_then(|settle| guarded(name, || settle(ctx)))
+            .and_then(|settle| guarded(&name, || settle(ctx)))
             .or_else(|e| {
                 let reason = match &task.stack {
                     TaskStack::Empty => ctx.error_value(e),
                     TaskStack::Native => {
-                        ctx.error_value_with_stack(e, &format!("    at {name} (native)\n"))
+                        ctx.error_value_with_stack(e, &format!("    at {} (native)\n", &*name))
                     }
                     TaskStack::Captured(stack) => ctx.error_value_with_stack(e, stack),
                 };

@@ -11,7 +11,7 @@ use crate::core::ctx::Ctx;
 use crate::core::error::{Error, Result};
 use crate::core::typescript::TypeScript;
 use crate::core::value::Value;
-use crate::exec::executor::{rejected_promise, Origin};
+use crate::exec::executor::{rejected_promise, Origin, TaskName};
 use quickjs_sys as sys;
 use std::ffi::CStr;
 use std::future::Future;
@@ -67,6 +67,35 @@ pub struct NativeFunction {
     pub func: RawFunction,
     /// Its TypeScript signature: `(a: number, b?: string): boolean`.
     pub ts: fn() -> String,
+}
+
+impl NativeFunction {
+    /// A JS function calling this one (generic kind: not a constructor),
+    /// with its name and `length`.
+    pub(crate) fn instantiate<'js>(&'static self, ctx: Ctx<'js>) -> Result<Value<'js>> {
+        ctx.new_c_function(Some(self.func), self.c_name, self.required, sys::JS_CFUNC_generic)
+    }
+}
+
+/// A `#[js]` function as a JS value, to put anywhere without a module:
+/// [`crate::function!`] names it.
+///
+/// ```
+/// #[quickjs::js]
+/// fn add(a: i32, b: i32) -> i32 { a + b }
+/// fn main() {
+///     let ctx = quickjs::Context::full(&quickjs::Runtime::new().unwrap()).unwrap();
+///     ctx.with(|ctx| {
+///         ctx.globals().set("add", quickjs::function!(add)).unwrap();
+///         assert_eq!(ctx.eval::<i32>("add(40, 2)").unwrap(), 42);
+///         assert_eq!(ctx.eval::<String>("add.name").unwrap(), "add");
+///     });
+/// }
+/// ```
+impl<'js> IntoJs<'js> for &'static NativeFunction {
+    fn into_js(self, ctx: Ctx<'js>) -> Result<Value<'js>> {
+        self.instantiate(ctx)
+    }
 }
 
 /// A `#[js]` parameter that receives `this` (it is not a JS argument).
@@ -286,7 +315,7 @@ pub const fn rest_is_last(kinds: &[ParamKind]) -> bool {
 /// # let ctx = quickjs::Context::full(&rt).unwrap();
 /// use quickjs::{Function, IntoJs};
 /// ctx.with(|ctx| {
-///     let count = Function::new(ctx, "count", 0, |args| (args.len() as i32).into_js(args.ctx())).unwrap();
+///     let count = Function::with_args(ctx, "count", 0, |args| (args.len() as i32).into_js(args.ctx())).unwrap();
 ///     ctx.globals().set("count", count).unwrap();
 ///     assert_eq!(ctx.eval::<i32>("count(1, 2, 3)").unwrap(), 3);
 /// });
@@ -356,7 +385,7 @@ impl<'a, 'js> Args<'a, 'js> {
     /// # let ctx = quickjs::Context::full(&rt).unwrap();
     /// use quickjs::{Function, IntoJs};
     /// ctx.with(|ctx| {
-    ///     let f = Function::new(ctx, "n", 0, |args| (args.len() as u32).into_js(args.ctx())).unwrap();
+    ///     let f = Function::with_args(ctx, "n", 0, |args| (args.len() as u32).into_js(args.ctx())).unwrap();
     ///     assert_eq!(f.call::<_, u32>((1, 2)).unwrap(), 2);
     /// });
     /// ```
@@ -372,7 +401,7 @@ impl<'a, 'js> Args<'a, 'js> {
     /// # let ctx = quickjs::Context::full(&rt).unwrap();
     /// use quickjs::{Function, IntoJs};
     /// ctx.with(|ctx| {
-    ///     let f = Function::new(ctx, "e", 0, |args| args.is_empty().into_js(args.ctx())).unwrap();
+    ///     let f = Function::with_args(ctx, "e", 0, |args| args.is_empty().into_js(args.ctx())).unwrap();
     ///     assert!(f.call::<_, bool>(()).unwrap());
     /// });
     /// ```
@@ -388,7 +417,7 @@ impl<'a, 'js> Args<'a, 'js> {
     /// # let ctx = quickjs::Context::full(&rt).unwrap();
     /// use quickjs::{Function, IntoJs};
     /// ctx.with(|ctx| {
-    ///     let f = Function::new(ctx, "s", 0, |args| "made in the call's context".into_js(args.ctx())).unwrap();
+    ///     let f = Function::with_args(ctx, "s", 0, |args| "made in the call's context".into_js(args.ctx())).unwrap();
     ///     assert_eq!(f.call::<_, String>(()).unwrap().len(), 26);
     /// });
     /// ```
@@ -405,7 +434,7 @@ impl<'a, 'js> Args<'a, 'js> {
     /// # let ctx = quickjs::Context::full(&rt).unwrap();
     /// use quickjs::{Function, IntoJs};
     /// ctx.with(|ctx| {
-    ///     let f = Function::new(ctx, "f", 1, |args| args.get::<i32>(0)?.into_js(args.ctx())).unwrap();
+    ///     let f = Function::with_args(ctx, "f", 1, |args| args.get::<i32>(0)?.into_js(args.ctx())).unwrap();
     ///     ctx.globals().set("f", f).unwrap();
     ///     assert_eq!(ctx.eval::<String>("try { f('x') } catch (e) { e.message }").unwrap(), "f: argument 1: expected number, got string");
     /// });
@@ -478,16 +507,29 @@ where
             let args = unsafe { args(func, ctx, this, argc, argv) }?;
             body(&args)
         });
-        match future {
-            Ok(future) => ContextState::spawn(ctx, func.name, Origin::JsCall, future),
-            // Like a JS async function, it never throws: a bad call (or a
-            // panic while converting) rejects the promise it returns (its
-            // stack is the call's: this native frame is on it). The host's
-            // interrupt is thrown (it must end the script).
-            Err(e) if !e.is_interrupt() => rejected_promise(ctx, ctx.error_value(e)),
-            Err(e) => Err(e),
-        }
+        started(ctx, TaskName::Static(func.name), future)
     })
+}
+
+/// The promise of an async call whose future `start` made (spawned), or,
+/// like a JS async function, which never throws, a promise rejected with
+/// the error of a bad call (argument count, types, or a panic while
+/// converting; its stack is the call's: the native frame is on it). The
+/// host's interrupt is thrown: it must end the script.
+pub(crate) fn started<'js, Fut>(
+    ctx: Ctx<'js>,
+    name: TaskName,
+    start: Result<Fut>,
+) -> Result<Value<'js>>
+where
+    Fut: Future + Send + 'static,
+    Fut::Output: for<'a> IntoJs<'a> + Send + 'static,
+{
+    match start {
+        Ok(future) => ContextState::spawn(ctx, name, Origin::JsCall, future),
+        Err(e) if !e.is_interrupt() => rejected_promise(ctx, ctx.error_value(e)),
+        Err(e) => Err(e),
+    }
 }
 
 /// The arity check, then the arguments.
@@ -504,20 +546,22 @@ unsafe fn args<'a, 'js>(
 ) -> Result<Args<'a, 'js>> {
     let n = argc.max(0) as u32;
     if n < func.required || (func.strict && n > func.max) {
-        return Err(arity_error(func, n));
+        return Err(arity_error(func.name, (func.required, func.max), n));
     }
     // SAFETY: the caller's contract.
     Ok(unsafe { Args::new(ctx, this, argc, argv, func.name) })
 }
 
+/// `name: expected 2 arguments, got 1` for a function taking
+/// `(required, max)` arguments.
 #[cold]
-fn arity_error(func: &NativeFunction, got: u32) -> Error {
-    let expected = match (func.required, func.max) {
+pub(crate) fn arity_error(name: &str, (required, max): (u32, u32), got: u32) -> Error {
+    let expected = match (required, max) {
         (r, m) if r == m => format!("{r} argument{}", if r == 1 { "" } else { "s" }),
         (r, u32::MAX) => format!("at least {r} argument{}", if r == 1 { "" } else { "s" }),
         (r, m) => format!("{r} to {m} arguments"),
     };
-    Error::type_error(format!("{}: expected {expected}, got {got}", func.name))
+    Error::type_error(format!("{name}: expected {expected}, got {got}"))
 }
 
 #[cfg(test)]

@@ -241,10 +241,7 @@ unsafe extern "C" fn init_module(ctx: *mut sys::JSContext, m: *mut sys::JSModule
             Ok(())
         };
         for f in module.functions {
-            set(
-                f.c_name,
-                ctx.new_c_function(Some(f.func), f.c_name, f.required, sys::JS_CFUNC_generic)?,
-            )?;
+            set(f.c_name, f.instantiate(ctx)?)?;
         }
         for c in module.classes {
             set(c().c_name, super::class::constructor(ctx, c())?)?;

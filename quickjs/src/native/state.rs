@@ -38,7 +38,7 @@ use crate::core::error::{Error, Result};
 use crate::core::held::HeldList;
 use crate::core::realm::CoreState;
 use crate::core::value::Value;
-use crate::exec::executor::{Executor, Origin};
+use crate::exec::executor::{Executor, Origin, TaskName};
 use crate::native::class::ClassDef;
 use crate::native::module::NativeModule;
 use quickjs_sys as sys;
@@ -382,7 +382,7 @@ impl ContextState {
     /// its Promise.
     pub(crate) fn spawn<'js, Fut>(
         ctx: Ctx<'js>,
-        name: &'static str,
+        name: TaskName,
         origin: Origin,
         future: Fut,
     ) -> Result<Value<'js>>

@@ -232,11 +232,11 @@ fn prototype<'js>(ctx: Ctx<'js>, def: &'static ClassDef) -> Result<(sys::JSClass
     for a in def.accessors {
         let get = a
             .get
-            .map(|f| function(ctx, f, sys::JS_CFUNC_generic))
+            .map(|f| f.instantiate(ctx))
             .transpose()?;
         let set = a
             .set
-            .map(|f| function(ctx, f, sys::JS_CFUNC_generic))
+            .map(|f| f.instantiate(ctx))
             .transpose()?;
         let undefined = || Value::undefined(ctx);
         let atom = ctx.atom(a.c_name)?;
@@ -259,7 +259,7 @@ fn prototype<'js>(ctx: Ctx<'js>, def: &'static ClassDef) -> Result<(sys::JSClass
     let name = ctx.value(def.name)?;
     ctx.define(&proto, &ctx.atom_of(&tag)?, name, sys::JS_PROP_CONFIGURABLE)?;
     let ctor = match def.constructor {
-        Some(f) => function(ctx, f, sys::JS_CFUNC_constructor)?,
+        Some(f) => ctx.new_c_function(Some(f.func), f.c_name, f.required, sys::JS_CFUNC_constructor)?,
         None => ctx.new_c_function(
             Some(no_constructor),
             def.c_name,
@@ -302,19 +302,11 @@ fn define_members<'js>(
         ctx.define(
             obj,
             &ctx.atom(f.c_name)?,
-            function(ctx, f, sys::JS_CFUNC_generic)?,
+            f.instantiate(ctx)?,
             member,
         )?;
     }
     Ok(())
-}
-
-fn function<'js>(
-    ctx: Ctx<'js>,
-    f: &'static NativeFunction,
-    kind: sys::JSCFunctionEnum,
-) -> Result<Value<'js>> {
-    ctx.new_c_function(Some(f.func), f.c_name, f.required, kind)
 }
 
 unsafe extern "C" fn no_constructor(
