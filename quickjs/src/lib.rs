@@ -52,6 +52,7 @@ pub mod qjs;
 
 #[doc(hidden)]
 pub use crate::core::boundary::NoJsGuard;
+pub use crate::core::coerce::Coerced;
 pub use crate::core::collections::JsMap;
 pub use crate::core::convert::{FromJs, IntoJs, JsStr};
 pub use crate::core::ctx::{Ctx, EvalKind};
@@ -59,6 +60,7 @@ pub use crate::core::error::{Error, ErrorKind, Exception, Result};
 pub use crate::core::held::Held;
 pub use crate::core::limits::MAX_DEPTH;
 pub use crate::core::object::{Function, IntoArgs, Object, PropertyKey};
+pub use crate::core::property::{Key, Property};
 pub use crate::core::types::{Array, BigInt, JsString, Symbol, WellKnownSymbol};
 pub use crate::core::typescript::TypeScript;
 pub use crate::core::value::Value;

@@ -261,7 +261,10 @@ fn typed_closures_are_checked_and_converted_like_js_fns() {
     // Called from a later scope of the context, with its own brand.
     ctx.with(|ctx| {
         assert_eq!(ctx.eval::<i32>("add(40, 2)").unwrap(), 42);
-        assert_eq!(ctx.eval::<String>("twice(x => x * 2, 3) + ''").unwrap(), "12");
+        assert_eq!(
+            ctx.eval::<String>("twice(x => x * 2, 3) + ''").unwrap(),
+            "12"
+        );
     });
     assert_eq!(calls.load(Ordering::Relaxed), 4);
 }
@@ -320,7 +323,9 @@ mod shapes {
     }
     #[quickjs::js(name = "grow")]
     pub fn scaled(s: &Square, by: Option<f64>) -> Square {
-        Square { side: s.side * by.unwrap_or(2.0) }
+        Square {
+            side: s.side * by.unwrap_or(2.0),
+        }
     }
 }
 
@@ -338,15 +343,20 @@ fn js_functions_and_classes_are_values_without_a_module() {
             let g = ctx.globals();
             g.set_class::<shapes::Square>().unwrap();
             let util = Object::new(ctx).unwrap();
-            util.set("grow", quickjs::function!(shapes::scaled)).unwrap();
+            util.set("grow", quickjs::function!(shapes::scaled))
+                .unwrap();
             util.set("later", quickjs::function!(settle_later)).unwrap();
-            util.set("Sq", ctx.constructor::<shapes::Square>().unwrap()).unwrap();
+            util.set("Sq", ctx.constructor::<shapes::Square>().unwrap())
+                .unwrap();
             g.set("util", util).unwrap();
             let js = |src: &str| ctx.eval::<String>(src).unwrap();
             assert_eq!(js("String(new Square(3).area())"), "9");
             assert_eq!(js("String(util.grow(new Square(3)).area())"), "36");
             assert_eq!(js("String(util.grow(Square.unit(), 5).area())"), "25");
-            assert_eq!(js("`${util.Sq === Square} ${util.grow(new Square(1)) instanceof Square}`"), "true true");
+            assert_eq!(
+                js("`${util.Sq === Square} ${util.grow(new Square(1)) instanceof Square}`"),
+                "true true"
+            );
             assert_eq!(js("`${util.grow.name} ${util.grow.length}`"), "grow 1");
             assert_eq!(
                 js("try { util.grow({}) } catch (e) { e.message }"),
@@ -356,6 +366,150 @@ fn js_functions_and_classes_are_values_without_a_module() {
             assert_eq!(p.wait::<u64>().unwrap(), 1);
         });
     }
+}
+
+#[test]
+fn the_object_api_works_whatever_a_script_replaced() {
+    use quickjs::native::This;
+    use quickjs::{Coerced, Key, Property, Symbol, WellKnownSymbol};
+    let ctx = context();
+    ctx.with(|ctx| {
+        // A hostile script replaced what a JS-source implementation would use.
+        ctx.eval::<()>(
+            "Object.defineProperty = Object.getPrototypeOf = Object.setPrototypeOf = null;
+             globalThis.Reflect = undefined; globalThis.Symbol = undefined;",
+        )
+        .unwrap();
+        let o = Object::new(ctx).unwrap();
+        // Data properties with attributes, accessors, symbol keys.
+        o.define_property(
+            "fixed",
+            Property::value(1.into_js(ctx).unwrap()).enumerable(),
+        )
+        .unwrap();
+        o.define_property(
+            "open",
+            Property::value(2.into_js(ctx).unwrap())
+                .writable()
+                .enumerable()
+                .configurable(),
+        )
+        .unwrap();
+        let get = Function::new(
+            ctx,
+            "get twice",
+            |this: This<Object<'_>>| -> quickjs::Result<i32> {
+                Ok(this.0.get::<_, i32>("open")? * 2)
+            },
+        )
+        .unwrap();
+        let set = Function::new(ctx, "set twice", |this: This<Object<'_>>, v: i32| {
+            this.0.set("open", v / 2)
+        })
+        .unwrap();
+        o.define_property(
+            "twice",
+            Property::getter(get).with_setter(set).configurable(),
+        )
+        .unwrap();
+        let secret = Symbol::new(ctx, "secret").unwrap();
+        o.set(&secret, "s").unwrap();
+        let tag = Symbol::well_known(ctx, WellKnownSymbol::ToStringTag).unwrap();
+        o.define_property(&tag, Property::value("Thing".into_js(ctx).unwrap()))
+            .unwrap();
+        ctx.globals().set("o", o.clone()).unwrap();
+        let js = |src: &str| ctx.eval::<String>(src).unwrap();
+        assert_eq!(
+            js("o.fixed = 5; o.twice = 10; `${o.fixed} ${o.open} ${o.twice} ${Object.keys(o)}`"),
+            "1 5 10 fixed,open"
+        );
+        assert_eq!(js("Object.prototype.toString.call(o)"), "[object Thing]");
+        assert!(ctx.eval::<Value>("'use strict'; o.fixed = 5").is_err());
+        // Redefining a non-configurable property fails as in JS; misuse of
+        // the builder is an error too.
+        let e = o
+            .define_property("fixed", Property::value(3.into_js(ctx).unwrap()))
+            .unwrap_err();
+        assert!(e.to_string().contains("TypeError"), "{e}");
+        let getter = Function::new(ctx, "g", || 1).unwrap();
+        let e = o
+            .define_property("bad", Property::getter(getter).writable())
+            .unwrap_err();
+        assert!(e.to_string().contains("not both"), "{e}");
+        // Own keys: strings (hidden ones too), then symbols.
+        let keys: Vec<String> = o
+            .own_keys()
+            .unwrap()
+            .into_iter()
+            .map(|k| match k {
+                Key::String(s) => s,
+                Key::Symbol(s) => format!("@{}", s.description().unwrap().unwrap_or_default()),
+            })
+            .collect();
+        assert_eq!(
+            keys,
+            ["fixed", "open", "twice", "@secret", "@Symbol.toStringTag"]
+        );
+        // A key from the list reads its property.
+        let last = o.own_keys().unwrap().remove(3);
+        assert_eq!(o.get::<_, String>(&last).unwrap(), "s");
+        // Prototypes.
+        let proto: Object = ctx
+            .eval("({ hello() { return 'hi ' + this.open } })")
+            .unwrap();
+        o.set_prototype(Some(&proto)).unwrap();
+        assert_eq!(js("o.hello()"), "hi 5");
+        assert!(o.get_prototype().unwrap().is_some());
+        o.set_prototype(None).unwrap();
+        assert!(o.get_prototype().unwrap().is_none());
+        assert!(proto.set_prototype(Some(&proto)).is_err()); // a cycle
+                                                             // Type tests and instanceof.
+        let vals: Vec<Value> = ctx
+            .eval("class A {}; globalThis.A = A; [new A(), [1], 1n, 's', null, undefined, () => 0]")
+            .unwrap();
+        let a: Object = ctx.globals().get("A").unwrap();
+        let kinds: Vec<String> = vals
+            .iter()
+            .map(|v| {
+                format!(
+                    "{}{}{}{}{}{}{}",
+                    u8::from(v.is_object()),
+                    u8::from(v.is_array()),
+                    u8::from(v.is_bigint()),
+                    u8::from(v.is_string()),
+                    u8::from(v.is_null()),
+                    u8::from(v.is_undefined()),
+                    u8::from(v.is_function()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            ["1000000", "1100000", "0010000", "0001000", "0000100", "0000010", "1000001"]
+        );
+        assert!(vals[0].instance_of(&a).unwrap());
+        assert!(!vals[1].instance_of(&a).unwrap());
+        // Coerced conversions, also as parameters.
+        let loose = Function::new(
+            ctx,
+            "loose",
+            |n: Coerced<f64>, s: Coerced<String>, b: Coerced<bool>| {
+                format!("{} {} {}", n.0 + 1.0, s.0, b.0)
+            },
+        )
+        .unwrap();
+        ctx.globals().set("loose", loose).unwrap();
+        assert_eq!(js("loose('41', [1, 2], 'x')"), "42 1,2 true");
+        assert_eq!(
+            js("loose({ valueOf() { return 1 } }, null, 0)"),
+            "2 null false"
+        );
+        assert_eq!(
+            js("try { loose(Object.getOwnPropertySymbols(o)[0], '', 0) } catch (e) { e.message }"),
+            // the engine's own TypeError, as JS throws it
+            "cannot convert symbol to number"
+        );
+    });
 }
 
 #[js]

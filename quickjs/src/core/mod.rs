@@ -5,6 +5,7 @@
 //! above), and builds on quickjs-ng and Bellard's QuickJS alike.
 
 pub(crate) mod boundary;
+pub(crate) mod coerce;
 pub(crate) mod collections;
 pub(crate) mod convert;
 pub(crate) mod ctx;
@@ -12,6 +13,7 @@ pub(crate) mod error;
 pub(crate) mod held;
 pub(crate) mod limits;
 pub(crate) mod object;
+pub(crate) mod property;
 pub(crate) mod realm;
 pub(crate) mod types;
 pub(crate) mod typescript;

@@ -241,13 +241,30 @@ impl<'js> Object<'js> {
     /// });
     /// ```
     pub fn keys(&self) -> Result<Vec<String>> {
+        let flags = sys::JS_GPN_STRING_MASK | sys::JS_GPN_ENUM_ONLY;
+        self.own_atoms(flags, |ctx, atom| {
+            // SAFETY: a live atom; the string is a new value we own.
+            let name = ctx.check(unsafe { sys::JS_AtomToString(ctx.as_raw(), atom) })?;
+            String::from_js(&name)
+        })
+    }
+
+    /// The own keys selected by `flags` (`JS_GPN_*`), each made into a
+    /// `T` by `each`: the count checked against the memory limit before
+    /// the allocation, the interrupt handler polled for each key.
+    pub(crate) fn own_atoms<T>(
+        &self,
+        flags: u32,
+        mut each: impl FnMut(Ctx<'js>, sys::JSAtom) -> Result<T>,
+    ) -> Result<Vec<T>> {
         let ctx = self.ctx();
         let c = ctx.as_raw();
         let mut tab: *mut sys::JSPropertyEnum = std::ptr::null_mut();
         let mut len = 0u32;
-        let flags = (sys::JS_GPN_STRING_MASK | sys::JS_GPN_ENUM_ONLY) as c_int;
         // SAFETY: the object is live; on success tab holds len atoms we own.
-        if unsafe { sys::JS_GetOwnPropertyNames(c, &mut tab, &mut len, self.0.as_raw(), flags) } < 0
+        if unsafe {
+            sys::JS_GetOwnPropertyNames(c, &mut tab, &mut len, self.0.as_raw(), flags as c_int)
+        } < 0
         {
             return Err(ctx.catch());
         }
@@ -255,15 +272,13 @@ impl<'js> Object<'js> {
         let atoms = unsafe {
             std::slice::from_raw_parts(tab, if tab.is_null() { 0 } else { len as usize })
         };
-        let keys = (|| {
-            let mut keys = super::limits::vec_for::<String>(ctx, atoms.len())?;
+        let items = (|| {
+            let mut items = super::limits::vec_for::<T>(ctx, atoms.len())?;
             for p in atoms {
                 super::limits::poll(ctx)?;
-                // SAFETY: a live atom; the string is a new value we own.
-                let name = ctx.check(unsafe { sys::JS_AtomToString(c, p.atom) })?;
-                keys.push(String::from_js(&name)?);
+                items.push(each(ctx, p.atom)?);
             }
-            Ok(keys)
+            Ok(items)
         })();
         // SAFETY: we own every atom and the table (js_free is the engine's
         // allocator, which made it).
@@ -273,7 +288,7 @@ impl<'js> Object<'js> {
             }
             sys::js_free(c, tab.cast());
         }
-        keys
+        items
     }
 
     /// The own enumerable string-keyed properties, converted

@@ -328,7 +328,7 @@ impl std::fmt::Display for JsString<'_> {
 /// });
 /// ```
 #[derive(Clone, Debug)]
-pub struct Symbol<'js>(Value<'js>);
+pub struct Symbol<'js>(pub(crate) Value<'js>);
 
 impl<'js> Symbol<'js> {
     /// `Symbol(description)`.

@@ -123,8 +123,9 @@ impl<'js> Value<'js> {
         sys::JS_VALUE_GET_TAG(self.raw)
     }
 
-    /// Whether this is an array (not following proxies on quickjs-ng).
-    pub(crate) fn is_array(&self) -> bool {
+    /// An array (a Proxy of an array is not one on quickjs-ng; on
+    /// Bellard's QuickJS it is, as with `Array.isArray`).
+    pub fn is_array(&self) -> bool {
         // SAFETY: self is a live value of a live context.
         #[cfg(not(quickjs_bellard))]
         return unsafe { sys::JS_IsArray(self.raw) };

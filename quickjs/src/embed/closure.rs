@@ -336,7 +336,10 @@ unsafe fn call_async<'a, 'call, 'js, P, F: IntoAsyncJsFunction<'js, P>>(
 ///
 /// # Safety
 /// As [`Call`] (nothing more is needed).
-unsafe fn call_untyped<'a, 'js, F>(data: &ClosureData<F>, args: &Args<'a, 'js>) -> Result<Value<'js>>
+unsafe fn call_untyped<'a, 'js, F>(
+    data: &ClosureData<F>,
+    args: &Args<'a, 'js>,
+) -> Result<Value<'js>>
 where
     F: for<'x, 'j> Fn(&Args<'x, 'j>) -> Result<Value<'j>>,
 {

@@ -73,7 +73,12 @@ impl NativeFunction {
     /// A JS function calling this one (generic kind: not a constructor),
     /// with its name and `length`.
     pub(crate) fn instantiate<'js>(&'static self, ctx: Ctx<'js>) -> Result<Value<'js>> {
-        ctx.new_c_function(Some(self.func), self.c_name, self.required, sys::JS_CFUNC_generic)
+        ctx.new_c_function(
+            Some(self.func),
+            self.c_name,
+            self.required,
+            sys::JS_CFUNC_generic,
+        )
     }
 }
 

@@ -230,14 +230,8 @@ fn prototype<'js>(ctx: Ctx<'js>, def: &'static ClassDef) -> Result<(sys::JSClass
     })?;
     define_members(ctx, &proto, def.methods)?;
     for a in def.accessors {
-        let get = a
-            .get
-            .map(|f| f.instantiate(ctx))
-            .transpose()?;
-        let set = a
-            .set
-            .map(|f| f.instantiate(ctx))
-            .transpose()?;
+        let get = a.get.map(|f| f.instantiate(ctx)).transpose()?;
+        let set = a.set.map(|f| f.instantiate(ctx)).transpose()?;
         let undefined = || Value::undefined(ctx);
         let atom = ctx.atom(a.c_name)?;
         // SAFETY: c live; both functions are handed over.
@@ -259,7 +253,12 @@ fn prototype<'js>(ctx: Ctx<'js>, def: &'static ClassDef) -> Result<(sys::JSClass
     let name = ctx.value(def.name)?;
     ctx.define(&proto, &ctx.atom_of(&tag)?, name, sys::JS_PROP_CONFIGURABLE)?;
     let ctor = match def.constructor {
-        Some(f) => ctx.new_c_function(Some(f.func), f.c_name, f.required, sys::JS_CFUNC_constructor)?,
+        Some(f) => ctx.new_c_function(
+            Some(f.func),
+            f.c_name,
+            f.required,
+            sys::JS_CFUNC_constructor,
+        )?,
         None => ctx.new_c_function(
             Some(no_constructor),
             def.c_name,
@@ -299,12 +298,7 @@ fn define_members<'js>(
 ) -> Result<()> {
     for f in fns {
         let member = sys::JS_PROP_WRITABLE | sys::JS_PROP_CONFIGURABLE;
-        ctx.define(
-            obj,
-            &ctx.atom(f.c_name)?,
-            f.instantiate(ctx)?,
-            member,
-        )?;
+        ctx.define(obj, &ctx.atom(f.c_name)?, f.instantiate(ctx)?, member)?;
     }
     Ok(())
 }
