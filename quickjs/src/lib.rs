@@ -79,6 +79,8 @@ pub use crate::embed::closure::{IntoAsyncJsFunction, IntoJsFunction};
 #[cfg(not(quickjs_bellard))]
 pub use crate::embed::context::Context;
 #[cfg(not(quickjs_bellard))]
+pub use crate::embed::drive::{Idle, RunUntil};
+#[cfg(not(quickjs_bellard))]
 pub use crate::embed::loader::{join_relative, FileLoader, Loader, MemoryLoader};
 #[cfg(not(quickjs_bellard))]
 pub use crate::embed::persistent::Persistent;

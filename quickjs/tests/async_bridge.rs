@@ -177,6 +177,8 @@ fn unhandled_rejections_from_rust_reach_the_hosts_tracker() {
 #[test]
 fn loop_timers_order_with_thread_woken_futures_and_os_timers() {
     let js = Js::new();
+    // Before the module: its evaluation starts the timers.
+    let start = Instant::now();
     js.module(
         "import * as t from 'test'; import * as os from 'qjs:os'; const log = [];
          t.tick(200).then(() => { log.push('tick200'); globalThis.out = log.join(',') });
@@ -188,7 +190,6 @@ fn loop_timers_order_with_thread_woken_futures_and_os_timers() {
     .unwrap();
     // 50 ms apart: sources due in the same loop turn (a machine stalled
     // that long) run in the loop's phase order, not by due time.
-    let start = Instant::now();
     js.run_loop();
     assert_eq!(js.global("out"), "tick0,sleep50,timer100,tick150,tick200");
     assert!(start.elapsed() >= Duration::from_millis(200));
@@ -240,4 +241,136 @@ fn a_timer_counts_from_the_call_not_from_the_loops_next_turn() {
     js.run_loop();
     let settled: u64 = js.global("out").parse().unwrap();
     assert!((300..370).contains(&settled), "settled after {settled} ms");
+}
+
+/// A runtime with `later(ms)` (an async closure sleeping `ms`, returning it).
+fn driven_runtime() -> (quickjs::Runtime, quickjs::Context) {
+    let rt = quickjs::Runtime::new().unwrap();
+    let ctx = quickjs::Context::full(&rt).unwrap();
+    ctx.with(|ctx| {
+        let later = quickjs::Function::new_async(ctx, "later", |ms: u64| async move {
+            quickjs::sleep(Duration::from_millis(ms)).await;
+            ms
+        })?;
+        ctx.globals().set("later", later)
+    })
+    .unwrap();
+    (rt, ctx)
+}
+
+#[test]
+fn idle_drives_the_runtime_on_async_io_without_blocking_its_thread() {
+    use futures_lite::future;
+    let (rt, ctx) = driven_runtime();
+    ctx.with(|ctx| {
+        ctx.eval::<()>(
+            "globalThis.log = []; for (const ms of [30, 10, 20]) later(ms).then(v => log.push(v))",
+        )
+    })
+    .unwrap();
+    // Another future on the same thread runs while the runtime waits.
+    let ticks = std::sync::atomic::AtomicU32::new(0);
+    let ticker = async {
+        loop {
+            async_io::Timer::after(Duration::from_millis(2)).await;
+            ticks.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+    };
+    let start = Instant::now();
+    future::block_on(future::or(rt.idle(), async {
+        ticker.await;
+        unreachable!()
+    }))
+    .unwrap();
+    assert!(start.elapsed() >= Duration::from_millis(30));
+    assert!(
+        ticks.load(std::sync::atomic::Ordering::Relaxed) >= 5,
+        "the thread was blocked"
+    );
+    assert_eq!(
+        ctx.with(|ctx| ctx.eval::<Vec<u64>>("log")).unwrap(),
+        [10, 20, 30]
+    );
+    assert_eq!(rt.pending_futures(), 0);
+    // A job that ends with an error (the host's interrupt: what a job's
+    // own promise cannot capture) ends it; the runtime goes on.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let s = stop.clone();
+    rt.set_interrupt_handler(Some(Box::new(move || {
+        s.load(std::sync::atomic::Ordering::Relaxed)
+    })));
+    ctx.with(|ctx| ctx.eval::<()>("later(1).then(() => { for (;;) {} })"))
+        .unwrap();
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let e = future::block_on(rt.idle()).unwrap_err();
+    assert!(e.is_interrupt(), "{e}");
+    stop.store(false, std::sync::atomic::Ordering::Relaxed);
+    future::block_on(rt.idle()).unwrap();
+    assert_eq!(ctx.with(|ctx| ctx.eval::<i32>("1 + 1")).unwrap(), 2);
+}
+
+#[test]
+fn idle_and_run_until_work_on_a_tokio_current_thread_runtime() {
+    let (rt, ctx) = driven_runtime();
+    let tokio = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .unwrap();
+    let ticks = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+    let n = tokio.block_on(async {
+        let t = ticks.clone();
+        let ticker = tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_millis(2)).await;
+                t.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+        });
+        let answer = ctx
+            .with(|ctx| {
+                ctx.eval::<quickjs::Promise>(
+                    "(async () => (await later(20)) + (await later(10)))()",
+                )?
+                .into_future::<u64>()
+            })
+            .unwrap();
+        let n = rt.run_until(answer).await.unwrap().unwrap();
+        // The spawned task ran meanwhile: the driver never blocked the
+        // only thread.
+        let ticked = ticks.load(std::sync::atomic::Ordering::Relaxed);
+        ctx.with(|ctx| ctx.eval::<()>("later(5)")).unwrap();
+        rt.idle().await.unwrap();
+        ticker.abort();
+        (n, ticked)
+    });
+    assert_eq!(n.0, 30);
+    assert!(n.1 >= 5, "the tokio thread was blocked ({} ticks)", n.1);
+    assert_eq!(rt.pending_futures(), 0);
+}
+
+#[test]
+fn a_driver_wakes_for_jobs_another_thread_enqueues() {
+    use futures_lite::future;
+    let (rt, ctx) = driven_runtime();
+    // Nothing in this runtime will wake the driver (no future, no timer)
+    // but another thread's resolve call.
+    let settled = ctx
+        .with(|ctx| {
+            ctx.eval::<quickjs::Promise>("new Promise(r => globalThis.resolveIt = r)")?
+                .into_future::<i32>()
+        })
+        .unwrap();
+    let timeout = async {
+        async_io::Timer::after(Duration::from_secs(10)).await;
+        Err(quickjs::Error::internal(
+            "the driver missed the other thread's job",
+        ))
+    };
+    let n = std::thread::scope(|s| {
+        s.spawn(|| {
+            std::thread::sleep(Duration::from_millis(30));
+            ctx.with(|ctx| ctx.eval::<()>("resolveIt(7)")).unwrap();
+        });
+        future::block_on(future::or(timeout, rt.run_until(settled)))
+    });
+    assert_eq!(n.unwrap().unwrap(), 7);
 }

@@ -4,7 +4,8 @@
 //! job loop and waits), [`Context`], values kept across calls
 //! ([`Persistent`]), promises both ways, Rust closures as JS functions,
 //! module loaders and bytecode, bytes and typed arrays, serde, cancelling
-//! spawned futures, and the context methods of this layer (`ctx.rs`).
+//! spawned futures, driving a runtime from async Rust (`drive.rs`), and
+//! the context methods of this layer (`ctx.rs`).
 //! It builds on every layer below.
 
 pub(crate) mod binary;
@@ -12,6 +13,7 @@ pub(crate) mod cancel;
 pub(crate) mod closure;
 pub(crate) mod context;
 mod ctx;
+pub(crate) mod drive;
 pub(crate) mod loader;
 pub(crate) mod persistent;
 pub(crate) mod promise;

@@ -158,9 +158,13 @@ impl Runtime {
             self.state().bind_thread();
         }
         let r = f(rt);
-        if guard.outermost && self.inner.lock.has_sleepers() {
-            // A thread sleeping without the lock (wait_for_progress) may
-            // wait for what we just did: make it look again.
+        let outermost = guard.outermost;
+        drop(guard);
+        // After the release (which a registering waiter checks for): a
+        // thread sleeping without the lock (wait_for_progress) or an async
+        // driver (Runtime::idle) may wait for what we just did: make it
+        // look again.
+        if outermost && self.inner.lock.has_sleepers() {
             self.state().executor.kick();
         }
         r
@@ -432,7 +436,7 @@ impl Runtime {
     /// assert!(rt.wake_fd().is_some_and(|fd| fd >= 0));
     /// ```
     pub fn wake_fd(&self) -> Option<std::os::fd::RawFd> {
-        Some(self.state().executor.wake_fd())
+        Some(self.executor_fd())
     }
 
     /// Calls `callback` (on whichever thread wakes a Rust future) when a
@@ -684,8 +688,12 @@ unsafe extern "C" fn call_interrupt_handler(rt: *mut sys::JSRuntime, opaque: *mu
 struct ReentrantLock {
     state: Mutex<(Option<ThreadId>, usize)>,
     free: Condvar,
-    /// Threads in `release_all` .. `reacquire`.
+    /// Threads in `release_all` .. `reacquire`, and async drivers waiting
+    /// ([`ReentrantLock::sleeping`]).
     sleepers: std::sync::atomic::AtomicUsize,
+    /// How many times the lock was released (outermost level): a waiter
+    /// that saw it unchanged after registering missed no one's work.
+    releases: std::sync::atomic::AtomicU64,
 }
 
 struct Guard<'a> {
@@ -730,7 +738,7 @@ impl ReentrantLock {
         }
         let held = std::mem::take(&mut *state).1;
         self.sleepers
-            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         self.free.notify_one();
         held
     }
@@ -744,12 +752,80 @@ impl ReentrantLock {
         }
         *state = (Some(me), held);
         self.sleepers
-            .fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+            .fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// Whether a thread is sleeping with the lock released.
     fn has_sleepers(&self) -> bool {
-        self.sleepers.load(std::sync::atomic::Ordering::Acquire) > 0
+        self.sleepers.load(std::sync::atomic::Ordering::SeqCst) > 0
+    }
+
+    /// How many times the lock has been released so far.
+    fn releases(&self) -> u64 {
+        self.releases.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Counts a waiter that does not hold the lock, if the lock was not
+    /// released since `seen`; whether it did.
+    fn sleeping(&self, seen: u64) -> bool {
+        self.sleepers
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        if self.releases() == seen {
+            return true;
+        }
+        self.sleepers
+            .fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+        false
+    }
+}
+
+/// A registered waiter of a runtime ([`Runtime::sleeping`]): while it
+/// lives, every release of the runtime's lock signals the wake fd.
+pub(crate) struct Sleeping(Arc<Inner>);
+
+impl Drop for Sleeping {
+    fn drop(&mut self) {
+        self.0
+            .lock
+            .sleepers
+            .fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl Runtime {
+    /// What the loop has left: whether jobs are queued, how many Rust
+    /// futures are alive, and when the next Rust timer is due.
+    pub(crate) fn loop_state(&self) -> (bool, usize, Option<std::time::Duration>) {
+        self.lock(|rt| {
+            let exec = &self.state().executor;
+            // SAFETY: rt is live and locked.
+            (
+                unsafe { sys::JS_IsJobPending(rt) },
+                exec.live(),
+                exec.next_timeout(),
+            )
+        })
+    }
+
+    /// The wake fd of the runtime's executor.
+    pub(crate) fn executor_fd(&self) -> std::os::fd::RawFd {
+        self.state().executor.wake_fd()
+    }
+
+    /// How many times the runtime's lock has been released so far.
+    pub(crate) fn releases(&self) -> u64 {
+        self.inner.lock.releases()
+    }
+
+    /// Registers a waiter that does not hold the lock (an async driver
+    /// between two polls); `None` if the lock was released since `seen`
+    /// ([`Runtime::releases`]): someone's work may be unnoticed, look
+    /// again first.
+    pub(crate) fn sleeping(&self, seen: u64) -> Option<Sleeping> {
+        self.inner
+            .lock
+            .sleeping(seen)
+            .then(|| Sleeping(self.inner.clone()))
     }
 }
 
@@ -759,6 +835,9 @@ impl Drop for Guard<'_> {
         state.1 -= 1;
         if state.1 == 0 {
             state.0 = None;
+            self.lock
+                .releases
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             // notify_all: a thread taking the lock back after a sleep and
             // ordinary waiters wait on the same condition.
             self.lock.free.notify_all();

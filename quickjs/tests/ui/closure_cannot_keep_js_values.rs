@@ -8,6 +8,6 @@ fn main() {
     let ctx = Context::full(&rt).unwrap();
     ctx.with(|ctx| {
         let globals = ctx.globals();
-        let _f = Function::new(ctx, "f", move |k: String| globals.get::<_, i32>(k));
+        let _f = Function::new(ctx, "f", move |k: u32| globals.get::<_, i32>(k));
     });
 }

@@ -1,0 +1,194 @@
+//! Driving a runtime from async Rust: [`Runtime::idle`] and
+//! [`Runtime::run_until`] are futures that run the job loop and the
+//! runtime's Rust futures on whatever executor awaits them (async-io,
+//! smol, tokio, ...), without blocking its thread while nothing is ready.
+//!
+//! Each poll runs what is ready ([`Runtime::run_pending_jobs`], which also
+//! polls woken Rust futures and settles their promises), then waits for
+//! the runtime's wake fd (through async-io's reactor) and its next timer
+//! (an async-io `Timer`). The runtime's lock is taken for the work only,
+//! never held across an await: other threads may use the runtime
+//! meanwhile, and since the driver registers as a waiter, whatever they
+//! do wakes it (their release of the lock signals the wake fd).
+//!
+//! Invariant: between two polls the driver is either registered as a
+//! waiter (and no release of the lock since its last look went unseen) or
+//! about to look again; so no job enqueued by anyone is left waiting for a
+//! wake-up that never comes. One driver per runtime at a time (a second
+//! one is an error: the wake fd has one reactor registration).
+
+use super::runtime::{Runtime, Sleeping};
+use crate::core::error::{Error, Result};
+use async_io::{Async, Timer};
+use std::future::Future;
+use std::os::fd::{AsFd, BorrowedFd, RawFd};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+/// The runtime's wake fd, for the reactor.
+struct WakeFd(RawFd);
+
+impl AsFd for WakeFd {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        // SAFETY: the fd is the runtime's eventfd, open as long as the
+        // runtime; the driver holding this keeps a handle to it.
+        unsafe { BorrowedFd::borrow_raw(self.0) }
+    }
+}
+
+/// What one driver keeps between polls.
+struct Driver {
+    rt: Runtime,
+    /// Registered on first wait (dropped with the driver: deregistered).
+    fd: Option<Async<WakeFd>>,
+    timer: Timer,
+    /// Registered as a waiter while pending.
+    sleeping: Option<Sleeping>,
+}
+
+impl Driver {
+    fn new(rt: &Runtime) -> Self {
+        Driver {
+            rt: rt.clone(),
+            fd: None,
+            timer: Timer::never(),
+            sleeping: None,
+        }
+    }
+
+    /// Runs what is ready; `Ready(Ok(()))` once nothing is left (no job,
+    /// no Rust future), else `Pending` with `cx` woken by the next
+    /// progress (`until_idle: false`: `Pending` even when idle, still
+    /// woken by any progress).
+    fn poll_run(&mut self, cx: &mut Context<'_>, until_idle: bool) -> Poll<Result<()>> {
+        self.sleeping = None;
+        loop {
+            if let Err(e) = self.rt.run_pending_jobs() {
+                return Poll::Ready(Err(e));
+            }
+            let (jobs, live, next) = self.rt.loop_state();
+            if jobs {
+                continue; // enqueued by another thread meanwhile
+            }
+            if live == 0 && until_idle {
+                return Poll::Ready(Ok(()));
+            }
+            // Register as a waiter, unless someone used the runtime since
+            // our look (then look again).
+            let Some(sleeping) = self.rt.sleeping(self.rt.releases()) else {
+                continue;
+            };
+            let fd = match &self.fd {
+                Some(fd) => fd,
+                None => match Async::new(WakeFd(self.rt.executor_fd())) {
+                    Ok(fd) => self.fd.insert(fd),
+                    Err(e) => return Poll::Ready(Err(Error::internal(format!(
+                        "cannot wait for the runtime's wake fd (is another driver running?): {e}"
+                    )))),
+                },
+            };
+            if fd.poll_readable(cx).is_ready() {
+                continue;
+            }
+            if let Some(next) = next {
+                self.timer.set_after(next);
+                if Pin::new(&mut self.timer).poll(cx).is_ready() {
+                    continue;
+                }
+            }
+            self.sleeping = Some(sleeping);
+            return Poll::Pending;
+        }
+    }
+}
+
+/// The future of [`Runtime::idle`].
+pub struct Idle {
+    driver: Driver,
+}
+
+impl Future for Idle {
+    type Output = Result<()>;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<()>> {
+        self.driver.poll_run(cx, true)
+    }
+}
+
+/// The future of [`Runtime::run_until`].
+pub struct RunUntil<F> {
+    driver: Driver,
+    future: Pin<Box<F>>,
+}
+
+impl<F: Future> Future for RunUntil<F> {
+    type Output = Result<F::Output>;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<F::Output>> {
+        let this = &mut *self;
+        if let Poll::Ready(v) = this.future.as_mut().poll(cx) {
+            return Poll::Ready(Ok(v));
+        }
+        if let Poll::Ready(Err(e)) = this.driver.poll_run(cx, false) {
+            return Poll::Ready(Err(e));
+        }
+        // The jobs that just ran may have settled what it waits for.
+        match this.future.as_mut().poll(cx) {
+            Poll::Ready(v) => Poll::Ready(Ok(v)),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl Runtime {
+    /// A future that runs the job loop and the runtime's Rust futures
+    /// until neither is left: the async [`Runtime::run_until_idle`], for
+    /// hosts that already run an executor. It never blocks the thread that
+    /// polls it on an empty loop (it waits through async-io's reactor), and
+    /// holds the runtime's lock only while it runs JS. A job that throws
+    /// ends it with that exception.
+    ///
+    /// ```
+    /// use quickjs::{Context, Runtime};
+    /// use std::time::Duration;
+    /// let rt = Runtime::new().unwrap();
+    /// let ctx = Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| {
+    ///     let later = quickjs::Function::new_async(ctx, "later", |ms: u64| async move {
+    ///         quickjs::sleep(Duration::from_millis(ms)).await;
+    ///         ms
+    ///     })?;
+    ///     ctx.globals().set("later", later)?;
+    ///     ctx.eval::<()>("globalThis.log = []; later(5).then(ms => log.push(ms)); later(1).then(ms => log.push(ms));")
+    /// }).unwrap();
+    /// async_io::block_on(rt.idle()).unwrap();
+    /// assert_eq!(ctx.with(|ctx| ctx.eval::<Vec<u64>>("log")).unwrap(), [1, 5]);
+    /// ```
+    pub fn idle(&self) -> Idle {
+        Idle {
+            driver: Driver::new(self),
+        }
+    }
+
+    /// A future that runs the job loop and the runtime's Rust futures while
+    /// `future` is pending, and ends with its output: the way to await a
+    /// JS promise ([`crate::Promise::into_future`]) from an executor, since
+    /// a promise settles only while something runs the loop. Unlike
+    /// [`Runtime::idle`] an idle runtime does not end it (a promise may
+    /// wait for a future of another runtime or for another thread's work).
+    ///
+    /// ```
+    /// use quickjs::{Context, Promise, Runtime};
+    /// let rt = Runtime::new().unwrap();
+    /// let ctx = Context::full(&rt).unwrap();
+    /// let answer = ctx.with(|ctx| {
+    ///     ctx.eval::<Promise>("(async () => { await null; return 6 * 7 })()")?.into_future::<i32>()
+    /// }).unwrap();
+    /// let n = async_io::block_on(rt.run_until(answer)).unwrap().unwrap();
+    /// assert_eq!(n, 42);
+    /// ```
+    pub fn run_until<F: Future>(&self, future: F) -> RunUntil<F> {
+        RunUntil {
+            driver: Driver::new(self),
+            future: Box::pin(future),
+        }
+    }
+}
