@@ -374,14 +374,9 @@ impl<'js> Value<'js> {
     /// An `Error` object (made by an error constructor, whatever its
     /// prototype says now).
     pub fn is_error(&self) -> bool {
-        // SAFETY: a live value of a live context.
-        #[cfg(not(quickjs_bellard))]
-        return unsafe { sys::JS_IsError(self.as_raw()) };
-        // SAFETY: as above.
-        #[cfg(quickjs_bellard)]
-        unsafe {
-            sys::JS_IsError(self.ctx().as_raw(), self.as_raw()) != 0
-        }
+        // SAFETY: a live value (quickjs-sys gives Bellard's the same
+        // signature).
+        unsafe { sys::JS_IsError(self.as_raw()) }
     }
 
     /// `value instanceof ctor`, as JS computes it: `ctor[Symbol.hasInstance]`

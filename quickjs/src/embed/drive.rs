@@ -82,9 +82,11 @@ impl Driver {
                 Some(fd) => fd,
                 None => match Async::new(WakeFd(self.rt.executor_fd())) {
                     Ok(fd) => self.fd.insert(fd),
-                    Err(e) => return Poll::Ready(Err(Error::internal(format!(
+                    Err(e) => {
+                        return Poll::Ready(Err(Error::internal(format!(
                         "cannot wait for the runtime's wake fd (is another driver running?): {e}"
-                    )))),
+                    ))))
+                    }
                 },
             };
             if fd.poll_readable(cx).is_ready() {
