@@ -374,3 +374,20 @@ fn a_driver_wakes_for_jobs_another_thread_enqueues() {
     });
     assert_eq!(n.unwrap().unwrap(), 7);
 }
+
+#[test]
+fn into_future_uses_the_realms_own_then_whatever_a_script_replaced() {
+    let (rt, ctx) = driven_runtime();
+    let fut = ctx
+        .with(|ctx| {
+            let p: quickjs::Promise = ctx.eval(
+                "const p = later(1).then(ms => ms * 2);
+                 Promise.prototype.then = () => { throw new Error('hijacked') };
+                 p.then = () => { throw new Error('hijacked too') };
+                 p",
+            )?;
+            p.into_future::<u64>()
+        })
+        .unwrap();
+    assert_eq!(async_io::block_on(rt.run_until(fut)).unwrap().unwrap(), 2);
+}

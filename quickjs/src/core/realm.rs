@@ -1,7 +1,7 @@
 //! The core layer's part of a context's Rust state ([`CoreState`]): its
 //! held values, and the realm's built-ins that conversions call
-//! ([`Intrinsic`]: `Map`, `Set`, their iteration, `Date`'s time value, the
-//! well-known symbols).
+//! ([`Intrinsic`]: `Map`, `Set`, their iteration, `Date`'s time value,
+//! `Promise.prototype.then`, the well-known symbols).
 //!
 //! Why captured: a script can replace `globalThis.Map`, `Symbol`, or
 //! `Map.prototype.entries`; a conversion or a class set up later must still
@@ -80,6 +80,7 @@ pub(crate) enum Intrinsic {
     Date,
     DatePrototype,
     DateGetTime,
+    PromiseThen,
     /// The first well-known symbol: `Symbol.<WELL_KNOWN[i]>` is at
     /// `WellKnown as usize + i`.
     WellKnown,
@@ -102,6 +103,7 @@ impl Intrinsic {
             Intrinsic::Date => "Date",
             Intrinsic::DatePrototype => "Date.prototype",
             Intrinsic::DateGetTime => "Date.prototype.getTime",
+            Intrinsic::PromiseThen => "Promise.prototype.then",
             Intrinsic::WellKnown => "a well-known symbol",
         }
     }
@@ -215,6 +217,8 @@ fn capture(ctx: Ctx<'_>) -> Vec<Option<Held>> {
     let set_next = iterator_next(set.as_ref(), set_values.as_ref());
     let date = get(Some(&global), c"Date");
     let date_proto = get(date.as_ref(), c"prototype");
+    let promise = get(Some(&global), c"Promise");
+    let promise_proto = get(promise.as_ref(), c"prototype");
     let symbol = get(Some(&global), c"Symbol");
     let mut found = vec![
         map.clone(),
@@ -230,6 +234,7 @@ fn capture(ctx: Ctx<'_>) -> Vec<Option<Held>> {
         date.clone(),
         date_proto.clone(),
         get(date_proto.as_ref(), c"getTime"),
+        get(promise_proto.as_ref(), c"then"),
     ];
     debug_assert_eq!(found.len(), Intrinsic::WellKnown as usize);
     found.extend(WELL_KNOWN.iter().map(|k| get(symbol.as_ref(), k)));

@@ -3,7 +3,8 @@
 
 use crate::core::convert::{js_type, FromJs};
 use crate::core::error::{Error, Result};
-use crate::core::object::Object;
+use crate::core::object::Function;
+use crate::core::realm::{intrinsic, Intrinsic};
 use crate::core::value::Value;
 use quickjs_sys as sys;
 
@@ -156,16 +157,18 @@ impl<'js> Promise<'js> {
         let ctx = self.0.ctx();
         let slot: std::sync::Arc<std::sync::Mutex<FutureSlot<T>>> = Default::default();
         let (ok, err) = (slot.clone(), slot.clone());
-        let on_ok = crate::core::object::Function::with_args(ctx, "onFulfilled", 1, move |args| {
+        let on_ok = Function::with_args(ctx, "onFulfilled", 1, move |args| {
             lock_slot(&ok).settle(args.get::<T>(0));
             Ok(Value::undefined(args.ctx()))
         })?;
-        let on_err = crate::core::object::Function::with_args(ctx, "onRejected", 1, move |args| {
+        let on_err = Function::with_args(ctx, "onRejected", 1, move |args| {
             let reason: Value = args.get(0)?;
             lock_slot(&err).settle(Err(Error::Thrown(args.ctx().describe(&reason))));
             Ok(Value::undefined(args.ctx()))
         })?;
-        let then: crate::core::object::Function = Object::from_value(self.0.clone()).get("then")?;
+        // The realm's own `then`, whatever a script put on the promise or
+        // its prototype.
+        let then = Function::from_js(&intrinsic(ctx, Intrinsic::PromiseThen, 0)?)?;
         let _: Value = then.call_with_this(self.0, (on_ok, on_err))?;
         Ok(PromiseFuture { slot })
     }
