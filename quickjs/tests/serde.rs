@@ -94,3 +94,33 @@ fn mismatches_are_errors_that_name_the_property() {
         assert!(e.to_string().contains("map key"), "{e}");
     });
 }
+
+#[test]
+fn maps_and_sets_deserialize_as_maps_and_sequences() {
+    use std::collections::{BTreeMap, BTreeSet, HashMap};
+    let rt = quickjs::Runtime::new().unwrap();
+    let ctx = quickjs::Context::full(&rt).unwrap();
+    ctx.with(|ctx| {
+        let v: quickjs::Value = ctx
+            .eval("Map.prototype.entries = null; ({ byId: new Map([[1, 'a'], [2, 'b']]), names: new Map([['x', [1, 2]]]), tags: new Set(['t', 'u', 't']) })")
+            .unwrap();
+        #[derive(serde::Deserialize)]
+        struct Doc {
+            #[serde(rename = "byId")]
+            by_id: BTreeMap<u32, String>,
+            names: HashMap<String, Vec<i32>>,
+            tags: BTreeSet<String>,
+        }
+        let doc: Doc = quickjs::serde::from_value(&v).unwrap();
+        assert_eq!(doc.by_id, BTreeMap::from([(1, "a".into()), (2, "b".into())]));
+        assert_eq!(doc.names["x"], [1, 2]);
+        assert_eq!(doc.tags, BTreeSet::from(["t".into(), "u".into()]));
+        // A value of the wrong type names where it was.
+        let bad: quickjs::Value = ctx.eval("new Map([['k', 'not a number']])").unwrap();
+        let e = quickjs::serde::from_value::<HashMap<String, i32>>(&bad).unwrap_err();
+        assert!(e.to_string().contains("Map value"), "{e}");
+        // Self-containing Maps are bounded like objects.
+        let cyclic: quickjs::Value = ctx.eval("const m = new Map(); m.set('m', m); m").unwrap();
+        assert!(quickjs::serde::from_value::<serde_json::Value>(&cyclic).is_err());
+    });
+}

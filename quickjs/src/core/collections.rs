@@ -78,7 +78,9 @@ fn for_each_item<'js>(
 }
 
 /// The entries of a JS `Map` or the properties of an object, converted.
-fn entries<'js, K: FromJs<'js>, V: FromJs<'js>>(value: &Value<'js>) -> Result<Vec<(K, V)>> {
+pub(crate) fn entries<'js, K: FromJs<'js>, V: FromJs<'js>>(
+    value: &Value<'js>,
+) -> Result<Vec<(K, V)>> {
     let obj = Object::from_js(value)?;
     let _level = Nested::enter(value)?;
     let mut out = Vec::new();
@@ -196,7 +198,7 @@ where
 }
 
 /// The items of a JS `Set` or array (or array-like).
-fn items<'js, T: FromJs<'js>>(value: &Value<'js>) -> Result<Vec<T>> {
+pub(crate) fn items<'js, T: FromJs<'js>>(value: &Value<'js>) -> Result<Vec<T>> {
     if value.tag() != sys::JS_TAG_OBJECT {
         return Err(Error::type_error(format!(
             "expected Set or array, got {}",

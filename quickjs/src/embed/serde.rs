@@ -18,7 +18,10 @@
 //! The mapping is serde_json's: structs and maps are objects, sequences and
 //! tuples arrays, `None`/`()` `null`, enums externally tagged
 //! (`"Unit"`, `{ "Variant": value }`); bytes are a `Uint8Array`. From JS,
-//! `undefined` also reads as `None`/`()`, and typed arrays as bytes.
+//! `undefined` also reads as `None`/`()`, typed arrays as bytes, a `Map` as
+//! a map (its keys of any type: `new Map([[1, 'a']])` into
+//! `HashMap<u32, String>`) and a `Set` as a sequence, both read through the
+//! realm's own built-ins.
 
 use super::binary::Bytes;
 use crate::core::convert::{FromJs, IntoJs};
@@ -26,6 +29,7 @@ use crate::core::ctx::Ctx;
 use crate::core::error::{Error, Result};
 use crate::core::limits::Nested;
 use crate::core::object::{Object, PropertyKey};
+use crate::core::realm::{inherits, Intrinsic};
 use crate::core::value::Value;
 use quickjs_sys as sys;
 use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
@@ -599,6 +603,22 @@ impl<'de, 'js> de::Deserializer<'de> for Deserializer<'js> {
                     Err(_) => visitor.visit_u64(n as u64),
                 }
             }
+            // A Map's entries (keys of any type) and a Set's items, read
+            // through the realm's own built-ins (each takes its nesting
+            // level).
+            sys::JS_TAG_OBJECT if inherits(v, Intrinsic::MapPrototype)? => {
+                let entries = crate::core::collections::entries::<Value, Value>(v)?;
+                visitor.visit_map(Entries {
+                    entries: entries.into_iter(),
+                    pending: None,
+                })
+            }
+            sys::JS_TAG_OBJECT if inherits(v, Intrinsic::SetPrototype)? => {
+                let items = crate::core::collections::items::<Value>(v)?;
+                visitor.visit_seq(Seq {
+                    items: items.into_iter(),
+                })
+            }
             sys::JS_TAG_OBJECT => {
                 let _level = Nested::enter(v)?;
                 // SAFETY: v is live.
@@ -719,6 +739,37 @@ impl<'de, 'js> MapAccess<'de> for Map<'js> {
         let value: Value = self.obj.get(key.as_str())?;
         seed.deserialize(Deserializer { value })
             .map_err(|e| e.prefixed(format_args!("property {key:?}")))
+    }
+}
+
+/// A JS `Map`'s entries: keys are values (not property names), so they
+/// deserialize as what they are.
+struct Entries<'js> {
+    entries: std::vec::IntoIter<(Value<'js>, Value<'js>)>,
+    pending: Option<Value<'js>>,
+}
+
+impl<'de, 'js> MapAccess<'de> for Entries<'js> {
+    type Error = Error;
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
+        let Some((key, value)) = self.entries.next() else {
+            return Ok(None);
+        };
+        self.pending = Some(value);
+        seed.deserialize(Deserializer { value: key })
+            .map(Some)
+            .map_err(|e| e.prefixed(format_args!("Map key")))
+    }
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value> {
+        let value = self
+            .pending
+            .take()
+            .ok_or_else(|| Error::type_error("map value without a key"))?;
+        seed.deserialize(Deserializer { value })
+            .map_err(|e| e.prefixed(format_args!("Map value")))
+    }
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.entries.len())
     }
 }
 
