@@ -17,11 +17,20 @@ pub const fn JS_MKVAL(tag: i32, val: i32) -> JSValue {
 }
 /// The union holding an int: its `int32` member (quickjs-ng, Bellard
 /// 2021), or the zero-extended `uint64` (Bellard 2025 and later, whose
-/// union has no `int32`).
+/// union has no `int32`). All 8 bytes are written (the int's, the rest
+/// zero): the engine's code may read the union as a double before it
+/// looks at the tag (branchless `tag == FLOAT64 && d == 0.0`), and a
+/// half-initialised union made valgrind see a jump on uninitialised bytes.
 #[cfg(not(quickjs_bellard_2025))]
 #[inline(always)]
 const fn int_slot(val: i32) -> JSValueUnion {
-    JSValueUnion { int32: val }
+    let bits = val as u32 as u64;
+    // `int32` is the union's first 4 bytes.
+    #[cfg(target_endian = "big")]
+    let bits = bits << 32;
+    JSValueUnion {
+        float64: f64::from_bits(bits),
+    }
 }
 #[cfg(quickjs_bellard_2025)]
 #[inline(always)]
