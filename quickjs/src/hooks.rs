@@ -5,14 +5,14 @@
 //!
 //! | hook | called by |
 //! |---|---|
-//! | [`rust_run`] | the patched `JS_ExecutePendingJob`, when its queue is empty |
-//! | [`rust_pending`] | quickjs-libc's loop (patch 0003), hosts: keep the loop alive |
-//! | [`rust_wake_fd`], [`rust_next_timeout`] | loops that poll: what to wait on, and how long |
-//! | [`rust_set_wake_callback`] | hosts without an fd loop |
-//! | [`rust_context_released`] | the patched public `JS_FreeContext` (patch 0006) |
+//! | `rust_run` | the patched `JS_ExecutePendingJob`, when its queue is empty |
+//! | `rust_pending` | quickjs-libc's loop (patch 0003), hosts: keep the loop alive |
+//! | `rust_wake_fd`, `rust_next_timeout` | loops that poll: what to wait on, and how long |
+//! | `rust_set_wake_callback` | hosts without an fd loop |
+//! | `rust_context_released` | the patched public `JS_FreeContext` (patch 0006) |
 //! | `rust_runtime_released` | Bellard's patched `JS_FreeRuntime` (his 0006) |
-//! | [`rust_bind_thread`] | hosts that move a runtime to another thread |
-//! | [`quickjs_rust_add_registered`] | the weak default `JS_AddRust` of quickjs-sys |
+//! | `rust_bind_thread` | hosts that move a runtime to another thread |
+//! | `quickjs_rust_add_registered` | the weak default `JS_AddRust` of quickjs-sys |
 //!
 //! Threads: a runtime's Rust state belongs to one thread at a time (the one
 //! that made it, then the last `rust_bind_thread` or `Runtime` lock). The

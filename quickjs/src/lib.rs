@@ -10,7 +10,7 @@
 //! | `exec/` | async | the executor of a runtime: futures polled from the job loop, wake fd and host callback, [`sleep`] timers, [`blocking`] work |
 //! | `native/` | native | one state object per runtime and per context (`state.rs`), `#[js]` functions ([`NativeFunction`], [`Args`]), modules ([`NativeModule`], `JS_AddRust`), classes (`class/`: registration, borrow flags, [`Held`] values traced by the GC), [`AsyncCtx`] |
 //! | `hooks.rs` | C hosts | the C ABI: `rust_run`, `rust_pending`, `rust_wake_fd`, `rust_next_timeout`, `rust_set_wake_callback`, `rust_context_released`, `rust_bind_thread` |
-//! | `embed/` | Rust hosts | the embedding API, quickjs-ng only: [`Runtime`], [`Context`], [`Promise`], [`Persistent`], closures, loaders, bytes and typed arrays, `serde` |
+//! | `embed/` | Rust hosts | the embedding API, quickjs-ng only: [`Runtime`] (and [`Runtime::idle`] / [`Runtime::run_until`] for async hosts), [`Context`], [`Promise`], [`Persistent`], typed closures ([`Function::new`], [`Function::new_async`]), loaders, bytes and typed arrays, `serde` |
 //!
 //! # How a call travels
 //!
@@ -29,6 +29,25 @@
 //!    [`NativeModule`] with one line (`quickjs::module!`), declared in a
 //!    context with [`Ctx::add_module`], or [`register`]ed for every
 //!    `JS_AddRust` (qjs, C hosts).
+//!
+//!
+//! # Rust as JS values, without a module
+//!
+//! ```
+//! use quickjs::{Context, Function, Runtime};
+//! #[quickjs::js]
+//! fn add(a: i32, b: i32) -> i32 { a + b }
+//!
+//! let ctx = Context::full(&Runtime::new().unwrap()).unwrap();
+//! ctx.with(|ctx| {
+//!     let g = ctx.globals();
+//!     g.set("add", quickjs::function!(add)).unwrap();                     // a #[js] fn
+//!     g.set("mul", Function::new(ctx, "mul", |a: f64, b: f64| a * b).unwrap()).unwrap(); // a typed closure
+//!     assert_eq!(ctx.eval::<f64>("mul(add(1, 2), 2.5)").unwrap(), 7.5);
+//!     // Both check their arguments as JS callers expect.
+//!     assert_eq!(ctx.eval::<String>("try { mul(1) } catch (e) { e.message }").unwrap(), "mul: expected 2 arguments, got 1");
+//! });
+//! ```
 //!
 //! Every `unsafe` block carries a `SAFETY:` comment; each module's docs
 //! state its invariants.

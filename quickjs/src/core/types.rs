@@ -270,7 +270,7 @@ impl<'js> std::ops::Deref for Array<'js> {
     }
 }
 
-/// A JS string value (UTF-16 inside the engine); [`JsString::to_string`]
+/// A JS string value (UTF-16 inside the engine); `to_string()` (`Display`)
 /// converts it, with lone surrogates replaced by U+FFFD.
 ///
 /// ```
