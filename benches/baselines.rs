@@ -6,7 +6,9 @@
 //!    with JS_NewCFunction) vs a pure JS function; the same as a method
 //!    (`Adder.add`, a `#[js]` method on `&self`, vs the C function as a
 //!    method of a plain object vs a JS method); and `#[js] fn strlen(s: &str)
-//!    -> i32` vs a C function using `JS_ToCStringLen`.
+//!    -> i32` vs a C function using `JS_ToCStringLen`; and an arity error
+//!    thrown and caught (`add(1)`) vs the C function's `JS_ThrowTypeError`
+//!    vs a JS function throwing a `TypeError`.
 //! 2. CPU and wall time of N concurrent `sleep(1)` (Rust, through the async
 //!    bridge) vs N `os.sleepAsync(1)` (qjs' own timers), in the same qjs.
 //! 3. CPU used by a qjs process waiting 2 s on `sleep(2000)`.
@@ -232,6 +234,7 @@ fn call_benchmark() {
             "(i, 1)",
         );
         method_benchmark(ctx);
+        error_benchmark(ctx);
         compare(
             ctx,
             "#[js] fn strlen(&str) -> i32 ",
@@ -244,6 +247,38 @@ fn call_benchmark() {
         sys::JS_FreeContext(ctx);
         sys::JS_FreeRuntime(rt);
     }
+}
+
+/// ns per arity error thrown and caught: `add(1)` on the `#[js]` function
+/// vs the C function (`JS_ThrowTypeError` with its message) vs a JS
+/// function throwing a `TypeError` (installed by `compare` above).
+unsafe fn error_benchmark(ctx: *mut sys::JSContext) {
+    eval(
+        ctx,
+        "globalThis.js_add_strict = function (a, b) { if (arguments.length < 2) throw new TypeError('add: expected 2 arguments, got ' + arguments.length); return (a + b) | 0 }",
+    );
+    let fs = ["rust_add", "c_add", "js_add_strict"];
+    let mut best = [f64::MAX; 3];
+    for _ in 0..9 {
+        for (i, f) in fs.iter().enumerate() {
+            // Errors cost about a microsecond: a tenth of the calls.
+            let n = (calls() / 10).max(1);
+            let src = format!("(() => {{ const f = {f}; let s = 0; for (let i = 0; i < {n}; i++) try {{ f(i) }} catch (e) {{ s++ }} if (s !== {n}) throw new Error('no error'); return s }})()");
+            let t = Instant::now();
+            eval(ctx, &src);
+            best[i] = best[i].min(t.elapsed().as_secs_f64() * 1e9 / n as f64);
+        }
+    }
+    let [rust, c, js] = best;
+    println!(
+        "arity error thrown and caught   {rust:6.2} ns/call   {:.3}x the C function",
+        rust / c
+    );
+    println!("  hand-written C                 {c:6.2} ns/call   1.000x");
+    println!(
+        "  pure JS function               {js:6.2} ns/call   {:.3}x the C function",
+        js / c
+    );
 }
 
 /// ns per call of `Adder.add` (a `#[js]` method on `&self`) vs the C

@@ -103,8 +103,12 @@ impl<'js> Ctx<'js> {
             Error::Timeout(d) => (ErrorKind::InternalError, format!("timed out after {d:?}")),
         };
         let interrupt = super::limits::is_interrupt(kind, &message);
-        // Interior NULs would cut the message short: show them as U+FFFD.
-        let message = CString::new(message.replace('\0', "\u{fffd}")).unwrap();
+        // Interior NULs would cut the message short: show them as U+FFFD
+        // (the common case, none, reuses the message's buffer).
+        let message = CString::new(message).unwrap_or_else(|e| {
+            let text = String::from_utf8_lossy(&e.into_vec()).replace('\0', "\u{fffd}");
+            CString::new(text).expect("no NUL left")
+        });
         let fmt = c"%s".as_ptr();
         let ctx = self.as_raw();
         // SAFETY: ctx is live; "%s" consumes exactly the one C-string argument.

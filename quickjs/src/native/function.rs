@@ -561,12 +561,49 @@ unsafe fn args<'a, 'js>(
 /// `(required, max)` arguments.
 #[cold]
 pub(crate) fn arity_error(name: &str, (required, max): (u32, u32), got: u32) -> Error {
-    let expected = match (required, max) {
-        (r, m) if r == m => format!("{r} argument{}", if r == 1 { "" } else { "s" }),
-        (r, u32::MAX) => format!("at least {r} argument{}", if r == 1 { "" } else { "s" }),
-        (r, m) => format!("{r} to {m} arguments"),
-    };
-    Error::type_error(format!("{name}: expected {expected}, got {got}"))
+    // Built by hand into one buffer sized up front (no `format!`
+    // machinery): an arity error is thrown and caught in hot loops too
+    // (feature tests, overload probing), where it should cost what the
+    // engine's own `JS_ThrowTypeError` costs.
+    fn push_u32(m: &mut String, n: u32) {
+        let mut digits = [0u8; 10];
+        let mut i = digits.len();
+        let mut n = n;
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        // Only ASCII digits were written.
+        m.push_str(std::str::from_utf8(&digits[i..]).unwrap_or_default());
+    }
+    let plural = |n: u32| if n == 1 { " argument" } else { " arguments" };
+    let mut m = String::with_capacity(name.len() + 48);
+    m.push_str(name);
+    m.push_str(": expected ");
+    match (required, max) {
+        (r, m2) if r == m2 => {
+            push_u32(&mut m, r);
+            m.push_str(plural(r));
+        }
+        (r, u32::MAX) => {
+            m.push_str("at least ");
+            push_u32(&mut m, r);
+            m.push_str(plural(r));
+        }
+        (r, m2) => {
+            push_u32(&mut m, r);
+            m.push_str(" to ");
+            push_u32(&mut m, m2);
+            m.push_str(" arguments");
+        }
+    }
+    m.push_str(", got ");
+    push_u32(&mut m, got);
+    Error::type_error(m)
 }
 
 #[cfg(test)]
@@ -582,6 +619,21 @@ mod tests {
         assert_eq!(arity(&[Optional, Required, Optional]), (2, 3));
         assert_eq!(arity(&[Required, Rest]), (1, u32::MAX));
         assert_eq!(arity(&[Context, Context]), (0, 0));
+    }
+
+    #[test]
+    fn arity_errors_read_like_the_engines() {
+        let text = |r, m, got| super::arity_error("f", (r, m), got).to_string();
+        assert!(
+            text(1, 1, 0).ends_with("f: expected 1 argument, got 0"),
+            "{}",
+            text(1, 1, 0)
+        );
+        assert!(text(2, 2, 10).ends_with("f: expected 2 arguments, got 10"));
+        assert!(text(1, u32::MAX, 0).ends_with("f: expected at least 1 argument, got 0"));
+        assert!(text(0, u32::MAX, 4294967295)
+            .ends_with("f: expected at least 0 arguments, got 4294967295"));
+        assert!(text(1, 3, 0).ends_with("f: expected 1 to 3 arguments, got 0"));
     }
 
     #[test]
