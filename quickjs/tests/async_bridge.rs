@@ -393,3 +393,20 @@ fn into_future_uses_the_realms_own_then_whatever_a_script_replaced() {
         .unwrap();
     assert_eq!(async_io::block_on(rt.run_until(fut)).unwrap().unwrap(), 2);
 }
+
+/// The wake fd is an eventfd on Linux, a pipe elsewhere and with
+/// `QUICKJS_RUST_WAKE=pipe` (CI runs the async tests both ways).
+#[test]
+fn the_wake_fd_is_the_mechanism_asked_for() {
+    let rt = quickjs::Runtime::new().unwrap();
+    let fd = rt.wake_fd().unwrap();
+    // SAFETY: fstat of the runtime's open fd into a zeroed stat.
+    let mode = unsafe {
+        let mut st: libc::stat = std::mem::zeroed();
+        assert_eq!(libc::fstat(fd, &mut st), 0);
+        st.st_mode & libc::S_IFMT
+    };
+    let pipe_wanted = !cfg!(target_os = "linux")
+        || std::env::var_os("QUICKJS_RUST_WAKE").is_some_and(|v| v == "pipe");
+    assert_eq!(mode == libc::S_IFIFO, pipe_wanted, "mode {mode:o}");
+}

@@ -30,7 +30,7 @@ struct WakeFd(RawFd);
 
 impl AsFd for WakeFd {
     fn as_fd(&self) -> BorrowedFd<'_> {
-        // SAFETY: the fd is the runtime's eventfd, open as long as the
+        // SAFETY: the fd is the runtime's wake fd, open as long as the
         // runtime; the driver holding this keeps a handle to it.
         unsafe { BorrowedFd::borrow_raw(self.0) }
     }

@@ -7,7 +7,7 @@
 //!   resolve function. The task holds that function; the context's anchor
 //!   (native layer) reports it to the GC through [`Executor::mark_context`].
 //! * Wakers fire on any thread and push the task to the ready list of
-//!   [`Wake`], which signals the runtime's eventfd.
+//!   [`Wake`], which raises the runtime's wake fd.
 //! * [`Executor::run`] is the body of `rust_run`, which the patched
 //!   `JS_ExecutePendingJob` calls when its queue is empty: it wakes due
 //!   timers, drains the fd, polls the woken futures and settles the promises

@@ -1,7 +1,8 @@
 //! Waking the JS thread: the part of an executor that wakers share across
 //! threads. A wake pushes the task to a ready list and, the first time after
-//! a drain, writes the runtime's eventfd (which the host's loop polls) and
-//! calls the host's wake callback, if one is set (hosts without an fd loop).
+//! a drain, raises the runtime's wake fd ([`Signal`]: an eventfd, or a
+//! self-pipe, which the host's loop polls) and calls the host's wake
+//! callback, if one is set (hosts without an fd loop).
 //!
 //! Invariant: after a wake, the fd stays readable until `drain` runs on the
 //! JS thread, which then takes the ready list; a wake racing with the drain
@@ -9,8 +10,9 @@
 //! lost.
 
 use super::executor::TaskKey;
-use crate::core::error::{Error, Result};
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use super::signal::Signal;
+use crate::core::error::Result;
+use std::os::fd::RawFd;
 use std::os::raw::c_int;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -25,26 +27,17 @@ pub(crate) struct Wake {
     ready: Mutex<Vec<TaskKey>>,
     /// Set by the first wake after a drain; only that wake writes the fd.
     notified: AtomicBool,
-    eventfd: OwnedFd,
+    signal: Signal,
     callback: Mutex<Option<WakeCallback>>,
 }
 
 impl Wake {
-    /// A new one with its own non-blocking eventfd.
+    /// A new one with its own wake fd.
     pub(crate) fn new() -> Result<Self> {
-        // SAFETY: plain syscall; the fd is owned by the OwnedFd below.
-        let fd = unsafe { libc::eventfd(0, libc::EFD_NONBLOCK | libc::EFD_CLOEXEC) };
-        if fd < 0 {
-            return Err(Error::internal(format!(
-                "eventfd: {}",
-                std::io::Error::last_os_error()
-            )));
-        }
         Ok(Wake {
             ready: Mutex::new(Vec::new()),
             notified: AtomicBool::new(false),
-            // SAFETY: fd is a fresh descriptor nobody else owns.
-            eventfd: unsafe { OwnedFd::from_raw_fd(fd) },
+            signal: Signal::new()?,
             callback: Mutex::new(None),
         })
     }
@@ -60,10 +53,7 @@ impl Wake {
 
     /// Makes the fd readable (from any thread).
     pub(crate) fn kick(&self) {
-        let one = 1u64;
-        // SAFETY: writes 8 bytes from a live u64 to our own eventfd. A full
-        // counter (EAGAIN) still leaves the fd readable, which is all we need.
-        unsafe { libc::write(self.eventfd.as_raw_fd(), (&one as *const u64).cast(), 8) };
+        self.signal.raise();
     }
 
     /// Calls the host's wake callback, if any.
@@ -84,9 +74,7 @@ impl Wake {
     /// wake was signalled (`None`: nothing to do). Drained before the flag is
     /// cleared: a racing wake lands in the list taken or re-signals.
     pub(crate) fn drain(&self) -> Option<Vec<TaskKey>> {
-        let mut count = 0u64;
-        // SAFETY: reads 8 bytes into a live u64 from our own non-blocking eventfd.
-        unsafe { libc::read(self.eventfd.as_raw_fd(), (&mut count as *mut u64).cast(), 8) };
+        self.signal.clear();
         if !self.notified.swap(false, Ordering::AcqRel) {
             return None;
         }
@@ -95,7 +83,7 @@ impl Wake {
 
     /// The fd to poll for reading.
     pub(crate) fn fd(&self) -> RawFd {
-        self.eventfd.as_raw_fd()
+        self.signal.fd()
     }
 
     /// Sets (or with `None` removes) the host's callback.
