@@ -329,8 +329,8 @@ impl Params {
         let call_args = self.params.iter().map(|x| &x.call_arg);
         let bytes = self.bytes_prologue(krate);
         let recv = match self.receiver {
-            Receiver::Mut => quote!(let mut __recv = args.this::<#p::ClassMut<'_, Self>>()?;),
-            Receiver::Ref => quote!(let __recv = args.this::<#p::ClassRef<'_, Self>>()?;),
+            Receiver::Mut => quote!(let mut __recv = args.receiver_mut::<Self>()?;),
+            Receiver::Ref => quote!(let __recv = args.receiver_ref::<Self>()?;),
             Receiver::None => quote!(),
         };
         let callee = match self.receiver {
@@ -363,7 +363,7 @@ impl Params {
                 let recv = match self.receiver {
                     Receiver::None => quote!(),
                     _ => {
-                        quote!(let __recv: Self = ::std::clone::Clone::clone(&*args.this::<#p::ClassRef<'_, Self>>()?);)
+                        quote!(let __recv: Self = ::std::clone::Clone::clone(&*args.receiver_ref::<Self>()?);)
                     }
                 };
                 let call = match self.receiver {

@@ -153,6 +153,17 @@ impl Blob {
     pub fn explode(&self) -> usize {
         panic!("method boom")
     }
+    /// Calls back into JS, then reads its own data.
+    pub fn after(&self, f: Function<'_>) -> quickjs::Result<usize> {
+        f.call::<_, ()>(())?;
+        Ok(self.data.len())
+    }
+    /// The same, with an exclusive borrow.
+    pub fn after_mut(&mut self, f: Function<'_>) -> quickjs::Result<usize> {
+        f.call::<_, ()>(())?;
+        self.data.push(b'!');
+        Ok(self.data.len())
+    }
 }
 
 quickjs::module!(static HOSTILE = "m" {
@@ -395,6 +406,29 @@ fn a_string_too_big_to_copy_out_is_freed_when_the_copy_fails() {
         );
         s.assert_healthy();
     }
+}
+
+#[test]
+fn a_receiver_whose_last_reference_goes_during_its_method_stays_alive() {
+    // Methods borrow their receiver without a reference of their own: the
+    // engine holds `this` for the call. A callback that drops every other
+    // reference and runs the GC must not free it under the method.
+    let s = Sandbox::new();
+    let rt = s.rt.clone();
+    s.ctx
+        .with(|ctx| {
+            let gc = Function::new(ctx, "gc", move || rt.run_gc())?;
+            ctx.globals().set("gc", gc)
+        })
+        .unwrap();
+    s.module(
+        "import { Blob } from 'm';
+         let a = new Blob('abcd'), b = new Blob('xy');
+         globalThis.n = a.after(() => { a = undefined; gc() }) + ':' + b.after_mut(() => { b = undefined; gc() });",
+    )
+    .unwrap();
+    assert_eq!(s.script::<String>("n").unwrap(), "4:3");
+    s.assert_healthy();
 }
 
 #[test]

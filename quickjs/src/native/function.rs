@@ -375,6 +375,37 @@ impl<'a, 'js> Args<'a, 'js> {
         T::from_js(&value).map_err(|e| e.prefixed(format_args!("{}: this", self.name)))
     }
 
+    /// The call's `this` as the receiver of a method of class `T`, shared
+    /// (`&self`), without a reference of its own: the engine holds `this`
+    /// for the call. An error names the function.
+    #[doc(hidden)]
+    #[inline(always)]
+    pub fn receiver_ref<T: crate::native::class::JsClass>(
+        &self,
+    ) -> Result<crate::native::class::ClassRef<'js, T>> {
+        // SAFETY: this is live for the call; ManuallyDrop keeps the
+        // borrowed reference from being freed.
+        let value = ManuallyDrop::new(unsafe { Value::from_raw(self.ctx, self.this) });
+        // SAFETY: `this` outlives the result: the engine holds it for the
+        // call, and the result is branded with the call's `'js`, which
+        // closes with it.
+        unsafe { crate::native::class::ClassRef::receiver(&value) }
+            .map_err(|e| e.prefixed(format_args!("{}: this", self.name)))
+    }
+
+    /// As [`Args::receiver_ref`], exclusive (`&mut self`).
+    #[doc(hidden)]
+    #[inline(always)]
+    pub fn receiver_mut<T: crate::native::class::JsClass>(
+        &self,
+    ) -> Result<crate::native::class::ClassMut<'js, T>> {
+        // SAFETY: as in receiver_ref.
+        let value = ManuallyDrop::new(unsafe { Value::from_raw(self.ctx, self.this) });
+        // SAFETY: as in receiver_ref.
+        unsafe { crate::native::class::ClassMut::receiver(&value) }
+            .map_err(|e| e.prefixed(format_args!("{}: this", self.name)))
+    }
+
     /// Arguments `from..` converted, for a rest parameter; an error names
     /// the function and the 1-based position.
     pub fn rest<T: FromJs<'js>>(&self, from: usize) -> Result<Vec<T>> {

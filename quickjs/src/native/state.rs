@@ -196,11 +196,12 @@ impl RuntimeState {
     /// registered in this runtime.
     #[inline]
     pub(crate) fn class_id(&self, index: usize) -> Option<sys::JSClassID> {
-        self.class_ids
-            .borrow()
-            .get(index)
-            .copied()
-            .filter(|&id| id != 0)
+        // SAFETY: the only mutable borrow is `set_class_id`'s, which calls
+        // nothing that could come back here; this read copies the id out
+        // before anything else can run (on every method call: no borrow
+        // count to update).
+        let ids = unsafe { self.class_ids.try_borrow_unguarded() }.ok()?;
+        ids.get(index).copied().filter(|&id| id != 0)
     }
 
     /// Records that `def` (process-wide `index`) is registered as `id`.

@@ -113,14 +113,17 @@ pub(crate) unsafe fn readable<'a, T: JsClass>(
 /// The Rust value of a `T` instance (or of the `T` part of an instance of a
 /// class extending `T`), shared: `&self`, a `&T` parameter.
 pub struct ClassRef<'js, T: JsClass> {
-    _obj: Value<'js>,
+    /// Keeps the object (and so the slot) alive; `None` for a method's
+    /// receiver, which the engine keeps alive for the call.
+    _obj: Option<Value<'js>>,
     header: *const SlotHeader,
     value: *const T,
 }
 
 /// The same, exclusive: `&mut self`, a `&mut T` parameter.
 pub struct ClassMut<'js, T: JsClass> {
-    _obj: Value<'js>,
+    /// As in [`ClassRef`].
+    _obj: Option<Value<'js>>,
     header: *const SlotHeader,
     value: *mut T,
 }
@@ -172,37 +175,71 @@ fn busy(def: &ClassDef) -> Error {
     ))
 }
 
-impl<'js, T: JsClass> FromJs<'js> for ClassRef<'js, T> {
-    fn from_js(value: &Value<'js>) -> Result<Self> {
+impl<'js, T: JsClass> ClassRef<'js, T> {
+    /// A shared borrow of `value`'s `T`; `keep` holds the object alive
+    /// (`None`: the caller guarantees it outlives the borrow).
+    fn borrow(value: &Value<'js>, keep: Option<Value<'js>>) -> Result<Self> {
         let (header, ptr) = find::<T>(value)?;
-        // SAFETY: the slot lives as long as the object, which _obj keeps.
+        // SAFETY: the slot lives as long as the object (kept by `keep` or
+        // by the caller).
         let borrows = unsafe { &(*header).borrows };
         if borrows.get() < 0 {
             return Err(busy(T::class()));
         }
         borrows.set(borrows.get() + 1);
         Ok(ClassRef {
-            _obj: value.clone(),
+            _obj: keep,
             header,
             value: ptr,
         })
     }
+
+    /// The receiver of a method call, without a reference of its own.
+    ///
+    /// # Safety
+    /// `value` stays alive as long as the result: the call's `this`, which
+    /// the engine holds for the call (and a `ClassRef` branded with the
+    /// call's `'js` cannot outlive it).
+    pub(crate) unsafe fn receiver(value: &Value<'js>) -> Result<Self> {
+        Self::borrow(value, None)
+    }
 }
 
-impl<'js, T: JsClass> FromJs<'js> for ClassMut<'js, T> {
+impl<'js, T: JsClass> FromJs<'js> for ClassRef<'js, T> {
     fn from_js(value: &Value<'js>) -> Result<Self> {
+        Self::borrow(value, Some(value.clone()))
+    }
+}
+
+impl<'js, T: JsClass> ClassMut<'js, T> {
+    /// As [`ClassRef::borrow`], exclusive.
+    fn borrow(value: &Value<'js>, keep: Option<Value<'js>>) -> Result<Self> {
         let (header, ptr) = find::<T>(value)?;
-        // SAFETY: as above.
+        // SAFETY: as in ClassRef::borrow.
         let borrows = unsafe { &(*header).borrows };
         if borrows.get() != 0 {
             return Err(busy(T::class()));
         }
         borrows.set(-1);
         Ok(ClassMut {
-            _obj: value.clone(),
+            _obj: keep,
             header,
             value: ptr,
         })
+    }
+
+    /// As [`ClassRef::receiver`], exclusive.
+    ///
+    /// # Safety
+    /// As [`ClassRef::receiver`].
+    pub(crate) unsafe fn receiver(value: &Value<'js>) -> Result<Self> {
+        Self::borrow(value, None)
+    }
+}
+
+impl<'js, T: JsClass> FromJs<'js> for ClassMut<'js, T> {
+    fn from_js(value: &Value<'js>) -> Result<Self> {
+        Self::borrow(value, Some(value.clone()))
     }
 }
 
@@ -210,7 +247,8 @@ impl<T: JsClass> std::ops::Deref for ClassRef<'_, T> {
     type Target = T;
     fn deref(&self) -> &T {
         // SAFETY: a shared borrow of the whole instance is registered, so no
-        // writer exists; the object (kept by _obj) owns the value.
+        // writer exists; the object (kept by _obj or by the call) owns the
+        // value.
         unsafe { &*self.value }
     }
 }
@@ -232,7 +270,8 @@ impl<T: JsClass> std::ops::DerefMut for ClassMut<'_, T> {
 
 impl<T: JsClass> Drop for ClassRef<'_, T> {
     fn drop(&mut self) {
-        // SAFETY: the slot is alive (_obj is dropped after this).
+        // SAFETY: the slot is alive (_obj is dropped after this, or the
+        // call that holds the receiver has not returned).
         let b = unsafe { &(*self.header).borrows };
         b.set(b.get() - 1);
     }
