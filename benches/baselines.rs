@@ -257,27 +257,18 @@ unsafe fn error_benchmark(ctx: *mut sys::JSContext) {
         ctx,
         "globalThis.js_add_strict = function (a, b) { if (arguments.length < 2) throw new TypeError('add: expected 2 arguments, got ' + arguments.length); return (a + b) | 0 }",
     );
-    let fs = ["rust_add", "c_add", "js_add_strict"];
-    let mut best = [f64::MAX; 3];
-    for _ in 0..9 {
-        for (i, f) in fs.iter().enumerate() {
-            // Errors cost about a microsecond: a tenth of the calls.
-            let n = (calls() / 10).max(1);
-            let src = format!("(() => {{ const f = {f}; let s = 0; for (let i = 0; i < {n}; i++) try {{ f(i) }} catch (e) {{ s++ }} if (s !== {n}) throw new Error('no error'); return s }})()");
-            let t = Instant::now();
-            eval(ctx, &src);
-            best[i] = best[i].min(t.elapsed().as_secs_f64() * 1e9 / n as f64);
-        }
-    }
-    let [rust, c, js] = best;
-    println!(
-        "arity error thrown and caught   {rust:6.2} ns/call   {:.3}x the C function",
-        rust / c
-    );
-    println!("  hand-written C                 {c:6.2} ns/call   1.000x");
-    println!(
-        "  pure JS function               {js:6.2} ns/call   {:.3}x the C function",
-        js / c
+    // Errors cost about a microsecond: a tenth of the calls.
+    let n = (calls() / 10).max(1);
+    let best = best_of_9(ctx, ["rust_add", "c_add", "js_add_strict"], n, |f| {
+        format!("(() => {{ const f = {f}; let s = 0; for (let i = 0; i < {n}; i++) try {{ f(i) }} catch (e) {{ s++ }} if (s !== {n}) throw new Error('no error'); return s }})()")
+    });
+    report(
+        "arity error thrown and caught   ",
+        (
+            "  hand-written C                 ",
+            "  pure JS function               ",
+        ),
+        best,
     );
 }
 
@@ -311,25 +302,17 @@ unsafe fn method_benchmark(ctx: *mut sys::JSContext) {
             "{o}"
         );
     }
-    let mut best = [f64::MAX; 3];
-    for _ in 0..9 {
-        for (i, o) in objs.iter().enumerate() {
-            let n = calls();
-            let src = format!("(() => {{ const o = {o}; let s = 0; for (let i = 0; i < {n}; i++) s = o.add(i, 1); return s }})()");
-            let t = Instant::now();
-            eval(ctx, &src);
-            best[i] = best[i].min(t.elapsed().as_secs_f64() * 1e9 / n as f64);
-        }
-    }
-    let [rust, cf, js] = best;
-    println!(
-        "#[js] method add(&self, i32, i32) {rust:6.2} ns/call   {:.3}x the C function",
-        rust / cf
-    );
-    println!("  hand-written C, as a method    {cf:6.2} ns/call   1.000x");
-    println!(
-        "  pure JS method                 {js:6.2} ns/call   {:.3}x the C function",
-        js / cf
+    let n = calls();
+    let best = best_of_9(ctx, objs, n, |o| {
+        format!("(() => {{ const o = {o}; let s = 0; for (let i = 0; i < {n}; i++) s = o.add(i, 1); return s }})()")
+    });
+    report(
+        "#[js] method add(&self, i32, i32) ",
+        (
+            "  hand-written C, as a method    ",
+            "  pure JS method                 ",
+        ),
+        best,
     );
 }
 
@@ -361,27 +344,49 @@ unsafe fn compare(
         let check = eval(ctx, &format!("{f}{check_args}"));
         assert_eq!(sys::JS_VALUE_GET_INT(check), expected, "{f}");
     }
+    // A local binding keeps global lookups out of the loop.
+    let n = calls();
+    let best = best_of_9(ctx, fs.each_ref().map(String::as_str), n, |f| {
+        format!("(() => {{ const f = {f}; let s = 0; for (let i = 0; i < {n}; i++) s = f{loop_args}; return s }})()")
+    });
+    report(
+        &format!("{label}   "),
+        (
+            "  hand-written C                 ",
+            "  pure JS function               ",
+        ),
+        best,
+    );
+}
+
+/// ns per call of each of the three (Rust, C, JS) loops that `src` makes
+/// of `n` calls: the best of 9 interleaved rounds.
+unsafe fn best_of_9(
+    ctx: *mut sys::JSContext,
+    names: [&str; 3],
+    n: u32,
+    src: impl Fn(&str) -> String,
+) -> [f64; 3] {
     let mut best = [f64::MAX; 3];
     for _ in 0..9 {
-        for (i, f) in fs.iter().enumerate() {
-            // A local binding keeps global lookups out of the loop.
-            let n = calls();
-            let src = format!("(() => {{ const f = {f}; let s = 0; for (let i = 0; i < {n}; i++) s = f{loop_args}; return s }})()");
+        for (i, name) in names.iter().enumerate() {
+            let src = src(name);
             let t = Instant::now();
             eval(ctx, &src);
             best[i] = best[i].min(t.elapsed().as_secs_f64() * 1e9 / n as f64);
         }
     }
-    let [rust, c, js] = best;
+    best
+}
+
+/// Prints the three rows of one comparison, as ratios to the C function.
+fn report(rust_row: &str, (c_row, js_row): (&str, &str), [rust, c, js]: [f64; 3]) {
     println!(
-        "{label}   {rust:6.2} ns/call   {:.3}x the C function",
+        "{rust_row}{rust:6.2} ns/call   {:.3}x the C function",
         rust / c
     );
-    println!("  hand-written C                 {c:6.2} ns/call   1.000x");
-    println!(
-        "  pure JS function               {js:6.2} ns/call   {:.3}x the C function",
-        js / c
-    );
+    println!("{c_row}{c:6.2} ns/call   1.000x");
+    println!("{js_row}{js:6.2} ns/call   {:.3}x the C function", js / c);
 }
 
 /// Evaluates a script; panics on an exception. Returns the (primitive) result.

@@ -86,7 +86,7 @@ impl PropertyKey for u32 {
 }
 
 /// Runs `f` with `key` as an atom, freed afterwards.
-fn with_atom<'js, K: PropertyKey, R>(
+pub(crate) fn with_atom<'js, K: PropertyKey, R>(
     ctx: Ctx<'js>,
     key: K,
     f: impl FnOnce(sys::JSAtom) -> R,

@@ -12,7 +12,7 @@
 use super::convert::FromJs;
 use super::ctx::Ctx;
 use super::error::{Error, Result};
-use super::object::{Function, Object, PropertyKey};
+use super::object::{with_atom, Function, Object, PropertyKey};
 use super::types::Symbol;
 use super::value::Value;
 use quickjs_sys as sys;
@@ -210,24 +210,22 @@ impl<'js> Object<'js> {
         let ctx = self.ctx();
         let c = ctx.as_raw();
         let flags = (property.flags | sys::JS_PROP_THROW) as c_int;
-        let atom = key.to_atom(ctx)?;
-        let atom = super::ctx::Atom::new(ctx, atom)?;
         let undefined = || Value::undefined(ctx);
         // SAFETY: object and atom live; the value, getter and setter are
         // handed over (the engine frees them on every path).
-        let r = unsafe {
+        let r = with_atom(ctx, key, |atom| unsafe {
             match property.kind {
                 PropertyKind::Value(v) => sys::JS_DefinePropertyValue(
                     c,
                     self.as_value().as_raw(),
-                    atom.raw,
+                    atom,
                     v.into_raw(),
                     flags,
                 ),
                 PropertyKind::Accessor { get, set } => sys::JS_DefinePropertyGetSet(
                     c,
                     self.as_value().as_raw(),
-                    atom.raw,
+                    atom,
                     get.map_or_else(undefined, |f| f.into_object().into_value())
                         .into_raw(),
                     set.map_or_else(undefined, |f| f.into_object().into_value())
@@ -235,7 +233,7 @@ impl<'js> Object<'js> {
                     flags,
                 ),
             }
-        };
+        })?;
         if r < 0 {
             return Err(ctx.catch());
         }

@@ -163,8 +163,7 @@ impl<'js> Value<'js> {
             sys::JS_TAG_SYMBOL => "symbol",
             sys::JS_TAG_BIG_INT | sys::JS_TAG_SHORT_BIG_INT => "bigint",
             sys::JS_TAG_OBJECT => {
-                // SAFETY (both calls): self is a live object of a live context.
-                if unsafe { sys::JS_IsFunction(self.ctx.as_raw(), self.raw) } {
+                if self.is_function() {
                     "function"
                 } else if self.is_array() {
                     "array"

@@ -332,14 +332,9 @@ unsafe fn call_async<'a, 'call, 'js, P, F: IntoAsyncJsFunction<'js, P>>(
     started(args.ctx(), data.name.clone(), start)
 }
 
-/// The [`Call`] of [`Function::with_args`]: the closure takes any `'js`.
-///
-/// # Safety
-/// As [`Call`] (nothing more is needed).
-unsafe fn call_untyped<'a, 'js, F>(
-    data: &ClosureData<F>,
-    args: &Args<'a, 'js>,
-) -> Result<Value<'js>>
+/// The [`Call`] of [`Function::with_args`]: the closure takes any `'js`,
+/// so it needs no brand change (a safe fn, coerced to the `unsafe fn`).
+fn call_untyped<'a, 'js, F>(data: &ClosureData<F>, args: &Args<'a, 'js>) -> Result<Value<'js>>
 where
     F: for<'x, 'j> Fn(&Args<'x, 'j>) -> Result<Value<'j>>,
 {

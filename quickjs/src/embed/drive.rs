@@ -66,7 +66,7 @@ impl Driver {
             if let Err(e) = self.rt.run_pending_jobs() {
                 return Poll::Ready(Err(e));
             }
-            let (jobs, live, next) = self.rt.loop_state();
+            let (jobs, live, next, seen) = self.rt.loop_state();
             if jobs {
                 continue; // enqueued by another thread meanwhile
             }
@@ -75,7 +75,7 @@ impl Driver {
             }
             // Register as a waiter, unless someone used the runtime since
             // our look (then look again).
-            let Some(sleeping) = self.rt.sleeping(self.rt.releases()) else {
+            let Some(sleeping) = self.rt.sleeping(seen) else {
                 continue;
             };
             let fd = match &self.fd {

@@ -760,6 +760,12 @@ impl ReentrantLock {
         self.sleepers.load(std::sync::atomic::Ordering::SeqCst) > 0
     }
 
+    /// Whether this thread holds the lock.
+    fn held_by_me(&self) -> bool {
+        let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.0 == Some(std::thread::current().id())
+    }
+
     /// How many times the lock has been released so far.
     fn releases(&self) -> u64 {
         self.releases.load(std::sync::atomic::Ordering::SeqCst)
@@ -794,17 +800,26 @@ impl Drop for Sleeping {
 
 impl Runtime {
     /// What the loop has left: whether jobs are queued, how many Rust
-    /// futures are alive, and when the next Rust timer is due.
-    pub(crate) fn loop_state(&self) -> (bool, usize, Option<std::time::Duration>) {
-        self.lock(|rt| {
+    /// futures are alive, and when the next Rust timer is due; and the
+    /// release count as of this look (for [`Runtime::sleeping`]: counted
+    /// inside the lock, plus our own release, so a release by anyone else
+    /// after the look shows).
+    pub(crate) fn loop_state(&self) -> (bool, usize, Option<std::time::Duration>, u64) {
+        let (jobs, live, next, before) = self.lock(|rt| {
             let exec = &self.state().executor;
-            // SAFETY: rt is live and locked.
             (
+                // SAFETY: rt is live and locked.
                 unsafe { sys::JS_IsJobPending(rt) },
                 exec.live(),
                 exec.next_timeout(),
+                self.inner.lock.releases(),
             )
-        })
+        });
+        // Our own release counts unless this thread still holds the lock
+        // (a driver polled inside `Context::with`: then no one else can
+        // release meanwhile).
+        let own = u64::from(!self.inner.lock.held_by_me());
+        (jobs, live, next, before + own)
     }
 
     /// The wake fd of the runtime's executor.
@@ -812,14 +827,9 @@ impl Runtime {
         self.state().executor.wake_fd()
     }
 
-    /// How many times the runtime's lock has been released so far.
-    pub(crate) fn releases(&self) -> u64 {
-        self.inner.lock.releases()
-    }
-
     /// Registers a waiter that does not hold the lock (an async driver
     /// between two polls); `None` if the lock was released since `seen`
-    /// ([`Runtime::releases`]): someone's work may be unnoticed, look
+    /// (the count from [`Runtime::loop_state`]): someone's work may be unnoticed, look
     /// again first.
     pub(crate) fn sleeping(&self, seen: u64) -> Option<Sleeping> {
         self.inner

@@ -369,10 +369,23 @@ impl<'a, 'js> Args<'a, 'js> {
     /// `this` of the call, converted; an error names the function.
     #[inline(always)]
     pub fn this<T: FromJs<'js>>(&self) -> Result<T> {
-        // SAFETY: this is live for the call; ManuallyDrop keeps the borrowed
-        // reference from being freed.
-        let value = ManuallyDrop::new(unsafe { Value::from_raw(self.ctx, self.this) });
-        T::from_js(&value).map_err(|e| e.prefixed(format_args!("{}: this", self.name)))
+        T::from_js(&self.borrowed(self.this)).map_err(|e| self.in_this(e))
+    }
+
+    /// A value of the call (`this` or an argument), borrowed: live for the
+    /// call, and not freed when dropped.
+    #[inline(always)]
+    fn borrowed(&self, raw: sys::JSValue) -> ManuallyDrop<Value<'js>> {
+        // SAFETY: `this` and the arguments are live for the call (Args::new's
+        // contract); ManuallyDrop keeps the borrowed reference from being
+        // freed.
+        ManuallyDrop::new(unsafe { Value::from_raw(self.ctx, raw) })
+    }
+
+    /// An error about `this`, naming the function.
+    #[cold]
+    fn in_this(&self, e: Error) -> Error {
+        e.prefixed(format_args!("{}: this", self.name))
     }
 
     /// The call's `this` as the receiver of a method of class `T`, shared
@@ -383,14 +396,11 @@ impl<'a, 'js> Args<'a, 'js> {
     pub fn receiver_ref<T: crate::native::class::JsClass>(
         &self,
     ) -> Result<crate::native::class::ClassRef<'js, T>> {
-        // SAFETY: this is live for the call; ManuallyDrop keeps the
-        // borrowed reference from being freed.
-        let value = ManuallyDrop::new(unsafe { Value::from_raw(self.ctx, self.this) });
         // SAFETY: `this` outlives the result: the engine holds it for the
         // call, and the result is branded with the call's `'js`, which
         // closes with it.
-        unsafe { crate::native::class::ClassRef::receiver(&value) }
-            .map_err(|e| e.prefixed(format_args!("{}: this", self.name)))
+        unsafe { crate::native::class::ClassRef::receiver(&self.borrowed(self.this)) }
+            .map_err(|e| self.in_this(e))
     }
 
     /// As [`Args::receiver_ref`], exclusive (`&mut self`).
@@ -400,10 +410,8 @@ impl<'a, 'js> Args<'a, 'js> {
         &self,
     ) -> Result<crate::native::class::ClassMut<'js, T>> {
         // SAFETY: as in receiver_ref.
-        let value = ManuallyDrop::new(unsafe { Value::from_raw(self.ctx, self.this) });
-        // SAFETY: as in receiver_ref.
-        unsafe { crate::native::class::ClassMut::receiver(&value) }
-            .map_err(|e| e.prefixed(format_args!("{}: this", self.name)))
+        unsafe { crate::native::class::ClassMut::receiver(&self.borrowed(self.this)) }
+            .map_err(|e| self.in_this(e))
     }
 
     /// Arguments `from..` converted, for a rest parameter; an error names
@@ -478,10 +486,7 @@ impl<'a, 'js> Args<'a, 'js> {
     #[inline(always)]
     pub fn get<T: FromJs<'js>>(&self, i: usize) -> Result<T> {
         let raw = self.argv.get(i).copied().unwrap_or(sys::JS_UNDEFINED);
-        // SAFETY: argv[i] is live for the call; ManuallyDrop keeps the
-        // borrowed reference from being freed.
-        let value = ManuallyDrop::new(unsafe { Value::from_raw(self.ctx, raw) });
-        T::from_js(&value)
+        T::from_js(&self.borrowed(raw))
             .map_err(|e| e.prefixed(format_args!("{}: argument {}", self.name, i + 1)))
     }
 }
