@@ -28,6 +28,7 @@ fn main() {
     // runtime creation time bimodal (fresh pages or recycled heap) from run to
     // run; fixed thresholds make both sides allocate the same way.
     // SAFETY: plain allocator tuning before any allocation of interest.
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
     unsafe {
         libc::mallopt(libc::M_MMAP_THRESHOLD, 64 << 20);
         libc::mallopt(libc::M_TRIM_THRESHOLD, 128 << 20);

@@ -49,14 +49,29 @@ int rust_pending(JSRuntime *rt);
 /*
  The fd that becomes readable when a Rust future of `rt` can make progress
  (-1 before the runtime has Rust state: the first `JS_AddRust`, future or
- class). Poll it for reading; `rust_run` drains it. It lives exactly as
- long as `rt` (one per runtime, never replaced): add it to an epoll set
- once. Callable from any thread.
+ class; always -1 on Windows, see `rust_wake_handle`). Poll it for
+ reading; `rust_run` drains it. It lives exactly as long as `rt` (one per
+ runtime, never replaced): add it to an epoll set once. Callable from any
+ thread.
 
  # Safety
  `rt` must be a live runtime.
  */
 int rust_wake_fd(JSRuntime *rt);
+
+#if defined(_WIN32)
+/*
+ Windows: the event handle (a `HANDLE`) that becomes signalled when a Rust
+ future of `rt` can make progress (NULL before the runtime has Rust
+ state). Wait on it with `WaitForMultipleObjects` (patch 0003 adds it to
+ quickjs-libc's Windows `js_os_poll`); `rust_run` resets it. It lives
+ exactly as long as `rt`. Callable from any thread.
+
+ # Safety
+ `rt` must be a live runtime.
+ */
+void *rust_wake_handle(JSRuntime *rt);
+#endif
 
 /*
  The delay in milliseconds until the next Rust timer of `rt` is due

@@ -199,9 +199,14 @@ fn main() {
     if !no_engine {
         compile(&tree, &src, &manifest, cli);
     }
-    println!("cargo:rustc-link-lib=m");
-    println!("cargo:rustc-link-lib=pthread");
-    println!("cargo:rustc-link-lib=dl");
+    // quickjs-libc's system libraries (Windows: winsock, for its select).
+    if env::var("CARGO_CFG_TARGET_OS").unwrap() == "windows" {
+        println!("cargo:rustc-link-lib=ws2_32");
+    } else {
+        println!("cargo:rustc-link-lib=m");
+        println!("cargo:rustc-link-lib=pthread");
+        println!("cargo:rustc-link-lib=dl");
+    }
 
     // For this crate and its dependents: which engine, and where its headers are.
     println!("cargo::rustc-check-cfg=cfg(quickjs_bellard, quickjs_bellard_2025, quickjs_cli)");
@@ -279,6 +284,12 @@ fn compile(tree: &Tree, src: &Path, manifest: &Path, cli: bool) {
     // The weak default `JS_AddRust` (see the file's comment).
     let fallback = manifest.join("c/js_add_rust_fallback.c");
     println!("cargo:rerun-if-changed={}", fallback.display());
+    if env::var("CARGO_CFG_TARGET_OS").unwrap() == "windows" {
+        // PE has no usable weak definitions (MinGW's ld does not resolve
+        // other objects' references to them, MSVC has none): there the
+        // default is the only `JS_AddRust`, and `js_add_rust!` is refused.
+        engine.define("QUICKJS_RUST_NO_WEAK", None);
+    }
     engine.file(fallback);
     engine.compile("quickjs");
 

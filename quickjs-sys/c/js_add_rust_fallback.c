@@ -10,7 +10,13 @@
 
 int quickjs_rust_add_registered(JSContext *ctx, JSRuntime *rt);
 
-__attribute__((weak)) int JS_AddRust(JSContext *ctx, JSRuntime *rt)
+/* Windows (QUICKJS_RUST_NO_WEAK): a plain definition, the only one (PE
+ * linkers cannot override a weak one); modules are added with
+ * quickjs::register. */
+#ifndef QUICKJS_RUST_NO_WEAK
+__attribute__((weak))
+#endif
+int JS_AddRust(JSContext *ctx, JSRuntime *rt)
 {
     return quickjs_rust_add_registered(ctx, rt);
 }

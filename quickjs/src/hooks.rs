@@ -7,7 +7,7 @@
 //! |---|---|
 //! | `rust_run` | the patched `JS_ExecutePendingJob`, when its queue is empty |
 //! | `rust_pending` | quickjs-libc's loop (patch 0003), hosts: keep the loop alive |
-//! | `rust_wake_fd`, `rust_next_timeout` | loops that poll: what to wait on, and how long |
+//! | `rust_wake_fd` (POSIX), `rust_wake_handle` (Windows), `rust_next_timeout` | loops that poll: what to wait on, and how long |
 //! | `rust_set_wake_callback` | hosts without an fd loop |
 //! | `rust_context_released` | the patched public `JS_FreeContext` (patch 0006) |
 //! | `rust_runtime_released` | Bellard's patched `JS_FreeRuntime` (his 0006) |
@@ -21,7 +21,8 @@
 //! `rust_wake_fd` and `rust_set_wake_callback` may be called from any.
 
 use crate::core::boundary::no_unwind;
-use crate::exec::wake::{poll_timeout_ms, WakeCallback};
+use crate::exec::signal::timeout_ms;
+use crate::exec::wake::WakeCallback;
 use crate::native::state::{ContextState, RuntimeState};
 use quickjs_sys as sys;
 use std::os::raw::{c_int, c_void};
@@ -74,9 +75,10 @@ pub unsafe extern "C" fn rust_pending(rt: *mut sys::JSRuntime) -> c_int {
 
 /// The fd that becomes readable when a Rust future of `rt` can make progress
 /// (-1 before the runtime has Rust state: the first `JS_AddRust`, future or
-/// class). Poll it for reading; `rust_run` drains it. It lives exactly as
-/// long as `rt` (one per runtime, never replaced): add it to an epoll set
-/// once. Callable from any thread.
+/// class; always -1 on Windows, see `rust_wake_handle`). Poll it for
+/// reading; `rust_run` drains it. It lives exactly as long as `rt` (one per
+/// runtime, never replaced): add it to an epoll set once. Callable from any
+/// thread.
 ///
 /// # Safety
 /// `rt` must be a live runtime.
@@ -86,7 +88,29 @@ pub unsafe extern "C" fn rust_wake_fd(rt: *mut sys::JSRuntime) -> c_int {
         if rt.is_null() {
             return -1;
         }
-        RuntimeState::of(rt).map_or(-1, |s| s.executor.wake_fd())
+        #[cfg(unix)]
+        return RuntimeState::of(rt).map_or(-1, |s| s.executor.wake().fd());
+        #[cfg(not(unix))]
+        -1
+    })
+}
+
+/// Windows: the event handle (a `HANDLE`) that becomes signalled when a Rust
+/// future of `rt` can make progress (NULL before the runtime has Rust
+/// state). Wait on it with `WaitForMultipleObjects` (patch 0003 adds it to
+/// quickjs-libc's Windows `js_os_poll`); `rust_run` resets it. It lives
+/// exactly as long as `rt`. Callable from any thread.
+///
+/// # Safety
+/// `rt` must be a live runtime.
+#[cfg(windows)]
+#[no_mangle]
+pub unsafe extern "C" fn rust_wake_handle(rt: *mut sys::JSRuntime) -> *mut c_void {
+    no_unwind(std::ptr::null_mut(), || {
+        if rt.is_null() {
+            return std::ptr::null_mut();
+        }
+        RuntimeState::of(rt).map_or(std::ptr::null_mut(), |s| s.executor.wake().handle())
     })
 }
 
@@ -107,7 +131,7 @@ pub unsafe extern "C" fn rust_next_timeout(rt: *mut sys::JSRuntime) -> c_int {
         match RuntimeState::of(rt) {
             None => -1,
             Some(s) if !s.on_owner_thread() => -2,
-            Some(s) => poll_timeout_ms(s.executor.next_timeout()),
+            Some(s) => timeout_ms(s.executor.next_timeout()),
         }
     })
 }

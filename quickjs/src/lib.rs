@@ -202,6 +202,10 @@ macro_rules! function {
 /// it is called for. Without it, a weak default adds only the registered
 /// modules. Use it once per artifact.
 ///
+/// Not on Windows: PE linkers have no weak symbols to override, so there
+/// the default is the only `JS_AddRust`; [`register`] the modules at start
+/// instead (a compile error says so).
+///
 /// ```
 /// #[quickjs::js]
 /// fn answer() -> i32 { 42 }
@@ -212,11 +216,14 @@ macro_rules! function {
 #[macro_export]
 macro_rules! js_add_rust {
     ($($module:path),* $(,)?) => {
+        #[cfg(windows)]
+        ::std::compile_error!("quickjs::js_add_rust! is not available on Windows (no weak symbols): call quickjs::register(&MODULE) at start instead");
         /// Declares this crate's Rust modules in `ctx` (idempotent).
         ///
         /// # Safety
         /// `ctx` must be a live context of the live runtime `rt`, used on
         /// this thread.
+        #[cfg(not(windows))]
         #[no_mangle]
         pub unsafe extern "C" fn JS_AddRust(
             ctx: *mut $crate::sys::JSContext,

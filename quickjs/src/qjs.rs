@@ -21,7 +21,6 @@ use crate::native::{register, NativeModule};
 use quickjs_sys as sys;
 use std::ffi::CString;
 use std::os::raw::{c_char, c_int};
-use std::os::unix::ffi::OsStringExt;
 
 /// Registers `modules` and runs upstream's qjs `main` with this process's
 /// arguments (all of qjs' options, `qjs:std`, `qjs:os`, Workers). Returns its
@@ -63,7 +62,7 @@ pub type CMain = unsafe extern "C" fn(c_int, *mut *mut c_char) -> c_int;
 pub fn run_c_main(main: CMain) -> i32 {
     let args: Vec<CString> = std::env::args_os()
         .map(|a| {
-            let mut bytes = a.into_vec();
+            let mut bytes = arg_bytes(a);
             bytes.truncate(bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len()));
             CString::new(bytes).expect("NUL removed")
         })
@@ -73,4 +72,14 @@ pub fn run_c_main(main: CMain) -> i32 {
     // SAFETY: argv is a NULL-terminated array of NUL-terminated strings that
     // outlive the call, as C's main expects.
     unsafe { main(args.len() as c_int, argv.as_mut_ptr()) }
+}
+
+/// An argument's bytes as a C `main` sees them: as they are on POSIX; on
+/// Windows as UTF-8 (QuickJS reads file names and `scriptArgs` as UTF-8;
+/// unpaired surrogates become U+FFFD).
+fn arg_bytes(arg: std::ffi::OsString) -> Vec<u8> {
+    #[cfg(unix)]
+    return std::os::unix::ffi::OsStringExt::into_vec(arg);
+    #[cfg(not(unix))]
+    return arg.to_string_lossy().into_owned().into_bytes();
 }

@@ -196,6 +196,7 @@ fn loop_timers_order_with_thread_woken_futures_and_os_timers() {
     assert_eq!(js.pending(), 0);
 }
 
+#[cfg(unix)] // measures the thread's CPU time
 #[test]
 fn the_std_loop_sleeps_until_the_next_loop_timer_without_qjs_os() {
     // No qjs:os, no thread: only the poll timeout from rust_next_timeout can
@@ -396,6 +397,7 @@ fn into_future_uses_the_realms_own_then_whatever_a_script_replaced() {
 
 /// The wake fd is an eventfd on Linux, a pipe elsewhere and with
 /// `QUICKJS_RUST_WAKE=pipe` (CI runs the async tests both ways).
+#[cfg(unix)]
 #[test]
 fn the_wake_fd_is_the_mechanism_asked_for() {
     let rt = quickjs::Runtime::new().unwrap();

@@ -1138,7 +1138,10 @@ fn rust_futures_and_js_promises_await_each_other_from_the_embedding_api() {
         })
         .unwrap();
     assert_eq!(rt.pending_futures(), 2);
+    #[cfg(unix)]
     assert!(rt.wake_fd().is_some());
+    #[cfg(windows)]
+    assert!(rt.wake_handle().is_some());
     rt.run_until_idle().unwrap();
     assert!(start.elapsed() >= Duration::from_millis(30));
     assert_eq!(rt.pending_futures(), 0);
@@ -1290,6 +1293,7 @@ fn a_context_dropped_mid_await_drops_its_futures_and_their_handles_see_it() {
     assert_eq!(rt.next_timeout(), None);
 }
 
+#[cfg(unix)]
 #[test]
 fn a_host_loop_polls_the_wake_fd_with_the_next_timer_as_timeout() {
     use quickjs::{Persistent, Promise};

@@ -5,42 +5,69 @@
 //!
 //! Each poll runs what is ready ([`Runtime::run_pending_jobs`], which also
 //! polls woken Rust futures and settles their promises), then waits for
-//! the runtime's wake fd (through async-io's reactor) and its next timer
+//! the runtime's wake signal (its fd or event handle, through async-io's
+//! reactor) and its next timer
 //! (an async-io `Timer`). The runtime's lock is taken for the work only,
 //! never held across an await: other threads may use the runtime
 //! meanwhile, and since the driver registers as a waiter, whatever they
-//! do wakes it (their release of the lock signals the wake fd).
+//! do wakes it (their release of the lock raises the wake signal).
 //!
 //! Invariant: between two polls the driver is either registered as a
 //! waiter (and no release of the lock since its last look went unseen) or
 //! about to look again; so no job enqueued by anyone is left waiting for a
 //! wake-up that never comes. One driver per runtime at a time (a second
-//! one is an error: the wake fd has one reactor registration).
+//! one is an error: the wake signal has one reactor registration).
 
 use super::runtime::{Runtime, Sleeping};
 use crate::core::error::{Error, Result};
-use async_io::{Async, Timer};
+use crate::exec::wake::Wake;
+#[cfg(unix)]
+use async_io::Async;
+use async_io::Timer;
 use std::future::Future;
-use std::os::fd::{AsFd, BorrowedFd, RawFd};
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
-/// The runtime's wake fd, for the reactor.
-struct WakeFd(RawFd);
+/// The runtime's wake signal, for the reactor: its fd (POSIX) or event
+/// handle (Windows). Holding the `Wake` keeps the fd or handle open.
+struct WakeSignal(Arc<Wake>);
 
-impl AsFd for WakeFd {
-    fn as_fd(&self) -> BorrowedFd<'_> {
-        // SAFETY: the fd is the runtime's wake fd, open as long as the
-        // runtime; the driver holding this keeps a handle to it.
-        unsafe { BorrowedFd::borrow_raw(self.0) }
+#[cfg(unix)]
+impl std::os::fd::AsFd for WakeSignal {
+    fn as_fd(&self) -> std::os::fd::BorrowedFd<'_> {
+        // SAFETY: the fd is open as long as its `Wake`, which we hold.
+        unsafe { std::os::fd::BorrowedFd::borrow_raw(self.0.fd()) }
     }
+}
+
+#[cfg(windows)]
+impl std::os::windows::io::AsHandle for WakeSignal {
+    fn as_handle(&self) -> std::os::windows::io::BorrowedHandle<'_> {
+        // SAFETY: the handle is open as long as its `Wake`, which we hold.
+        unsafe { std::os::windows::io::BorrowedHandle::borrow_raw(self.0.handle()) }
+    }
+}
+
+/// The signal registered with async-io's reactor.
+#[cfg(unix)]
+type Registered = Async<WakeSignal>;
+#[cfg(windows)]
+type Registered = async_io::os::windows::Waitable<WakeSignal>;
+
+/// Whether the signal is raised (else `cx` is woken when it is).
+fn poll_raised(signal: &Registered, cx: &mut Context<'_>) -> bool {
+    #[cfg(unix)]
+    return signal.poll_readable(cx).is_ready();
+    #[cfg(windows)]
+    return signal.poll_ready(cx).is_ready();
 }
 
 /// What one driver keeps between polls.
 struct Driver {
     rt: Runtime,
     /// Registered on first wait (dropped with the driver: deregistered).
-    fd: Option<Async<WakeFd>>,
+    signal: Option<Registered>,
     timer: Timer,
     /// Registered as a waiter while pending.
     sleeping: Option<Sleeping>,
@@ -50,7 +77,7 @@ impl Driver {
     fn new(rt: &Runtime) -> Self {
         Driver {
             rt: rt.clone(),
-            fd: None,
+            signal: None,
             timer: Timer::never(),
             sleeping: None,
         }
@@ -78,18 +105,18 @@ impl Driver {
             let Some(sleeping) = self.rt.sleeping(seen) else {
                 continue;
             };
-            let fd = match &self.fd {
-                Some(fd) => fd,
-                None => match Async::new(WakeFd(self.rt.executor_fd())) {
-                    Ok(fd) => self.fd.insert(fd),
+            let signal = match &self.signal {
+                Some(signal) => signal,
+                None => match Registered::new(WakeSignal(self.rt.wake())) {
+                    Ok(signal) => self.signal.insert(signal),
                     Err(e) => {
                         return Poll::Ready(Err(Error::internal(format!(
-                        "cannot wait for the runtime's wake fd (is another driver running?): {e}"
+                        "cannot wait for the runtime's wake signal (is another driver running?): {e}"
                     ))))
                     }
                 },
             };
-            if fd.poll_readable(cx).is_ready() {
+            if poll_raised(signal, cx) {
                 continue;
             }
             if let Some(next) = next {

@@ -56,23 +56,27 @@ pub fn join_relative(base: &str, specifier: &str) -> Result<String> {
     if !(specifier.starts_with("./") || specifier.starts_with("../")) {
         return Ok(specifier.to_owned());
     }
-    let joined = Path::new(base)
-        .parent()
-        .unwrap_or(Path::new(""))
-        .join(specifier);
-    let mut out = PathBuf::new();
-    for c in joined.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
+    // Specifiers are URL-like: '/'-separated on every platform (never the
+    // OS's separator), so names mean the same on Windows.
+    let dir = base.rfind('/').map_or("", |i| &base[..i]);
+    let mut out: Vec<&str> = Vec::new();
+    for segment in dir.split('/').chain(specifier.split('/')) {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                if out.pop().is_none() {
                     return Err(outside_root(specifier));
                 }
             }
-            c => out.push(c),
+            s => out.push(s),
         }
     }
-    Ok(out.to_string_lossy().into_owned())
+    let joined = out.join("/");
+    Ok(if base.starts_with('/') {
+        format!("/{joined}")
+    } else {
+        joined
+    })
 }
 
 fn outside_root(name: &str) -> Error {

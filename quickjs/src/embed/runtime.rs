@@ -435,8 +435,19 @@ impl Runtime {
     /// let rt = quickjs::Runtime::new().unwrap();
     /// assert!(rt.wake_fd().is_some_and(|fd| fd >= 0));
     /// ```
+    #[cfg(unix)]
     pub fn wake_fd(&self) -> Option<std::os::fd::RawFd> {
-        Some(self.executor_fd())
+        Some(self.wake().fd())
+    }
+
+    /// Windows: the event handle that becomes signalled when a Rust future
+    /// can make progress (the counterpart of [`Runtime::wake_fd`]), for
+    /// hosts that wait with `WaitForMultipleObjects` (then call
+    /// [`Runtime::run_pending_jobs`], which resets it). It lives as long as
+    /// the runtime.
+    #[cfg(windows)]
+    pub fn wake_handle(&self) -> Option<std::os::windows::io::RawHandle> {
+        Some(self.wake().handle())
     }
 
     /// Calls `callback` (on whichever thread wakes a Rust future) when a
@@ -556,13 +567,13 @@ pub(crate) fn wait_for_progress(
 ) -> Result<bool> {
     let target = || {
         let exec = &RuntimeState::of(rt)?.executor;
-        (exec.live() > 0).then(|| (exec.wake_fd(), exec.next_timeout()))
+        (exec.live() > 0).then(|| (exec.wake().clone(), exec.next_timeout()))
     };
     let target = match owner {
         Some(owner) => owner.lock(|_| target()),
         None => target(),
     };
-    let Some((fd, next)) = target else {
+    let Some((wake, next)) = target else {
         return Ok(false);
     };
     let timeout = match deadline {
@@ -575,7 +586,7 @@ pub(crate) fn wait_for_progress(
         }
         None => next,
     };
-    let sleep = || crate::exec::wake::poll_fd(fd, timeout);
+    let sleep = || wake.wait(timeout);
     match owner {
         Some(owner) => owner.unlocked(sleep),
         None => sleep(),
@@ -822,9 +833,10 @@ impl Runtime {
         (jobs, live, next, before + own)
     }
 
-    /// The wake fd of the runtime's executor.
-    pub(crate) fn executor_fd(&self) -> std::os::fd::RawFd {
-        self.state().executor.wake_fd()
+    /// The wake signal of the runtime's executor (lives as long as the
+    /// runtime).
+    pub(crate) fn wake(&self) -> std::sync::Arc<crate::exec::wake::Wake> {
+        self.state().executor.wake().clone()
     }
 
     /// Registers a waiter that does not hold the lock (an async driver

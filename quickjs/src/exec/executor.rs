@@ -214,9 +214,11 @@ impl Executor {
         self.live.get()
     }
 
-    /// The fd that becomes readable when a future can make progress.
-    pub(crate) fn wake_fd(&self) -> std::os::fd::RawFd {
-        self.wake.fd()
+    /// What wakers share: its signal (fd or event handle) becomes raised
+    /// when a future can make progress, and can be waited on without the
+    /// runtime's lock (clone the `Arc`).
+    pub(crate) fn wake(&self) -> &Arc<Wake> {
+        &self.wake
     }
 
     /// Makes the wake fd readable (any thread): a thread waiting on it

@@ -12,8 +12,6 @@
 use super::executor::TaskKey;
 use super::signal::Signal;
 use crate::core::error::Result;
-use std::os::fd::RawFd;
-use std::os::raw::c_int;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -82,8 +80,20 @@ impl Wake {
     }
 
     /// The fd to poll for reading.
-    pub(crate) fn fd(&self) -> RawFd {
+    #[cfg(unix)]
+    pub(crate) fn fd(&self) -> std::os::fd::RawFd {
         self.signal.fd()
+    }
+
+    /// The event handle to wait on.
+    #[cfg(windows)]
+    pub(crate) fn handle(&self) -> std::os::windows::io::RawHandle {
+        self.signal.handle()
+    }
+
+    /// Sleeps until a wake is signalled or `timeout` passed. Needs no lock.
+    pub(crate) fn wait(&self, timeout: Option<Duration>) {
+        self.signal.wait(timeout)
     }
 
     /// Sets (or with `None` removes) the host's callback.
@@ -96,44 +106,9 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// A poll(2) timeout: milliseconds rounded up (a timer never fires early),
-/// -1 for none.
-pub(crate) fn poll_timeout_ms(timeout: Option<Duration>) -> c_int {
-    timeout.map_or(-1, |d| {
-        d.as_nanos().div_ceil(1_000_000).min(c_int::MAX as u128) as c_int
-    })
-}
-
-/// Sleeps in `poll(2)` (EINTR retried) until `fd` is readable or `timeout`
-/// passed. Needs no lock: the fd lives as long as its runtime.
-pub(crate) fn poll_fd(fd: RawFd, timeout: Option<Duration>) {
-    let timeout_ms = poll_timeout_ms(timeout);
-    let mut p = libc::pollfd {
-        fd,
-        events: libc::POLLIN,
-        revents: 0,
-    };
-    // SAFETY: one valid pollfd.
-    while unsafe { libc::poll(&mut p, 1, timeout_ms) } < 0
-        && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted
-    {}
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn poll_timeouts_round_up_and_saturate() {
-        assert_eq!(poll_timeout_ms(None), -1);
-        assert_eq!(poll_timeout_ms(Some(Duration::ZERO)), 0);
-        assert_eq!(poll_timeout_ms(Some(Duration::from_nanos(1))), 1);
-        assert_eq!(poll_timeout_ms(Some(Duration::from_micros(1500))), 2);
-        assert_eq!(
-            poll_timeout_ms(Some(Duration::from_secs(u64::MAX))),
-            c_int::MAX
-        );
-    }
 
     #[test]
     fn a_wake_signals_once_until_drained() {

@@ -244,6 +244,7 @@ impl Drop for Js {
 }
 
 /// CPU time used so far by the calling thread.
+#[cfg(unix)]
 pub fn thread_cpu_time() -> Duration {
     let mut ts = libc::timespec {
         tv_sec: 0,

@@ -1,20 +1,13 @@
-//! The wake fd of a runtime ([`Signal`]): a descriptor that any thread
-//! makes readable and the JS thread's loop polls (quickjs-libc's
-//! `js_os_poll` through `rust_wake_fd`, `Runtime::run_until_idle`, an
-//! async driver, a host's epoll set).
-//!
-//! Two mechanisms, one meaning: an `eventfd` on Linux and Android (one fd,
-//! a counter), and elsewhere a non-blocking self-pipe (macOS, the BSDs;
-//! the read end is the wake fd, a byte written to the other end makes it
+//! The POSIX signal: an `eventfd` on Linux and Android (one fd, a
+//! counter), and elsewhere a non-blocking self-pipe (macOS, the BSDs; the
+//! read end is the wake fd, a byte written to the other end makes it
 //! readable). `QUICKJS_RUST_WAKE=pipe` forces the pipe on Linux too (read
 //! once per process), so the fallback is tested where CI runs.
-//!
-//! Invariant: after [`Signal::raise`] the fd is readable until the next
-//! [`Signal::clear`]; a raise on a full pipe or a saturated counter
-//! (`EAGAIN`) still leaves it readable, which is all a waiter needs.
 
-use crate::core::error::{Error, Result};
+use super::os_error;
+use crate::core::error::Result;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::time::Duration;
 
 /// The wake fd and how to raise and clear it.
 pub(crate) struct Signal {
@@ -121,9 +114,24 @@ impl Signal {
         self.read.as_raw_fd()
     }
 
+    /// Sleeps in `poll(2)` (EINTR retried) until the fd is readable or
+    /// `timeout` passed.
+    pub(crate) fn wait(&self, timeout: Option<Duration>) {
+        let timeout_ms = super::timeout_ms(timeout);
+        let mut p = libc::pollfd {
+            fd: self.fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd.
+        while unsafe { libc::poll(&mut p, 1, timeout_ms) } < 0
+            && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted
+        {}
+    }
+
     /// Which mechanism this is (`"eventfd"` or `"pipe"`).
     #[cfg(test)]
-    fn kind(&self) -> &'static str {
+    pub(super) fn kind(&self) -> &'static str {
         if self.write.is_some() {
             "pipe"
         } else {
@@ -137,10 +145,6 @@ impl Signal {
 fn pipe_forced() -> bool {
     static FORCED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     *FORCED.get_or_init(|| std::env::var_os("QUICKJS_RUST_WAKE").is_some_and(|v| v == "pipe"))
-}
-
-fn os_error(what: &str) -> Error {
-    Error::internal(format!("{what}: {}", std::io::Error::last_os_error()))
 }
 
 #[cfg(test)]
