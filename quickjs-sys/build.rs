@@ -148,13 +148,19 @@ impl Tree {
         )
     }
 
-    /// The committed bindings for this engine and release.
+    /// The committed bindings for this engine, release and target (or a
+    /// stand-in of the target's class: see `bindings.rs`).
     fn bindings_file(&self, manifest: &Path) -> PathBuf {
-        let width = env::var("CARGO_CFG_TARGET_POINTER_WIDTH").unwrap();
-        manifest.join(format!(
-            "src/bindings/{}-{}-{width}.rs",
-            self.engine, self.version
-        ))
+        let target = env::var("TARGET").unwrap();
+        let (file, stand_in) = bindings::committed(manifest, self.engine, &self.version, &target);
+        if stand_in {
+            println!(
+                "cargo:warning=no committed bindings for {target}: using {} (same pointer width and ABI class); \
+                 check with --features bindgen",
+                file.display()
+            );
+        }
+        file
     }
 }
 
@@ -335,36 +341,40 @@ fn bindings(tree: &Tree, manifest: &Path, _src: &Path, out: &Path) {
     fs::copy(&file, out.join("bindings.rs")).unwrap();
 }
 
+/// A fresh generation for this target (the crate uses it), and one for
+/// every committed target of this engine in `OUT_DIR/bindings/` (the drift
+/// test compares them with the committed files).
 #[cfg(feature = "bindgen")]
 fn bindings(tree: &Tree, manifest: &Path, src: &Path, out: &Path) {
-    let file = tree.bindings_file(manifest);
+    let shims = manifest.join("c/bindgen-shims");
+    println!("cargo:rerun-if-changed={}", shims.display());
     println!(
-        "cargo:rustc-env=QUICKJS_SYS_COMMITTED_BINDINGS={}",
-        file.display()
+        "cargo:rerun-if-changed={}",
+        manifest.join("bindings.rs").display()
     );
-    let b = bindgen::Builder::default()
-        .header(src.join("quickjs.h").to_str().unwrap())
-        .header(src.join("quickjs-libc.h").to_str().unwrap())
-        .clang_arg(format!("-I{}", src.display()))
-        .clang_args(if tree.engine == "bellard" {
-            recipe::bellard(src, &tree.version).cc_args()
-        } else {
-            vec![]
-        })
-        .allowlist_function("(__)?(JS|js|rust)_.*")
-        .allowlist_type("JS.*")
-        .allowlist_var("JS_.*")
-        .blocklist_function("JS_DumpMemoryUsage")
-        .blocklist_function("js_std_dump_error1")
-        .opaque_type("FILE")
-        .size_t_is_usize(true)
-        .layout_tests(false)
-        .generate_comments(false)
-        .prepend_enum_name(false)
-        .formatter(bindgen::Formatter::Prettyplease)
-        .generate()
-        .expect("bindgen");
-    b.write_to_file(out.join("bindings.rs")).unwrap();
+    let extra = if tree.engine == "bellard" {
+        recipe::bellard(src, &tree.version).cc_args()
+    } else {
+        vec![]
+    };
+    let target = env::var("TARGET").unwrap();
+    let clang_target = bindings::targets(tree.engine)
+        .iter()
+        .find(|(t, _)| *t == target)
+        .map_or(target.as_str(), |(_, c)| c);
+    let own = bindings::generate(src, &shims, clang_target, &extra);
+    fs::write(out.join("bindings.rs"), own).unwrap();
+
+    let all = out.join("bindings");
+    fs::create_dir_all(&all).unwrap();
+    for (t, c) in bindings::targets(tree.engine) {
+        let name = format!("{}-{}-{t}.rs", tree.engine, tree.version);
+        fs::write(all.join(name), bindings::generate(src, &shims, c, &extra)).unwrap();
+    }
+    println!(
+        "cargo:rustc-env=QUICKJS_SYS_FRESH_BINDINGS={}",
+        all.display()
+    );
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -392,3 +402,7 @@ mod patch;
 /// How Bellard's releases are compiled (shared with the tests).
 #[path = "recipe.rs"]
 mod recipe;
+
+/// The committed bindings per target, and their generation.
+#[path = "bindings.rs"]
+mod bindings;

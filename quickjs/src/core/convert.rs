@@ -89,7 +89,7 @@ fn expected(what: &str, value: &Value<'_>) -> Error {
 #[inline(always)]
 fn number(value: &Value<'_>) -> Option<f64> {
     let raw = value.as_raw();
-    match sys::JS_VALUE_GET_TAG(raw) {
+    match sys::JS_VALUE_GET_NORM_TAG(raw) {
         sys::JS_TAG_INT => Some(sys::JS_VALUE_GET_INT(raw) as f64),
         sys::JS_TAG_FLOAT64 => Some(sys::JS_VALUE_GET_FLOAT64(raw)),
         _ => None,
@@ -106,7 +106,7 @@ macro_rules! integers {
             #[inline(always)]
             fn from_js(value: &Value<'js>) -> Result<Self> {
                 let raw = value.as_raw();
-                if sys::JS_VALUE_GET_TAG(raw) == sys::JS_TAG_INT {
+                if sys::JS_VALUE_GET_NORM_TAG(raw) == sys::JS_TAG_INT {
                     let i = sys::JS_VALUE_GET_INT(raw);
                     return <$t>::try_from(i).map_err(|_| out_of_range(stringify!($t), <$t>::MIN, <$t>::MAX, JsNumber(i as f64)));
                 }

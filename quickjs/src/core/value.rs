@@ -120,7 +120,7 @@ impl<'js> Value<'js> {
     /// ```
     #[inline(always)]
     pub fn tag(&self) -> i32 {
-        sys::JS_VALUE_GET_TAG(self.raw)
+        sys::JS_VALUE_GET_NORM_TAG(self.raw)
     }
 
     /// An array (a Proxy of an array is not one on quickjs-ng; on

@@ -1,0 +1,1 @@
+/* bindgen stand-in */

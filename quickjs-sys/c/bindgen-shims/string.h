@@ -1,0 +1,2 @@
+/* bindgen stand-in */
+#include <stddef.h>
