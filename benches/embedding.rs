@@ -6,6 +6,9 @@
 //! 2. Passing a FeatureCollection of 260 GeoJSON-like points into JS and
 //!    summing the distances there: `quickjs::serde::to_value` (builds the JS
 //!    objects directly) vs `serde_json::to_string` + `JSON.parse`.
+//! 3. Start-up of a 50 KB ES module (with one import): a fresh runtime and
+//!    context evaluating it from source vs from a `Bundle` (bytecode
+//!    compiled ahead of time, as `BundleBuilder::emit` does at build time).
 
 use quickjs::{sys, Context, Function, Runtime, Value};
 use serde::Serialize;
@@ -41,6 +44,101 @@ fn main() {
     if only.is_empty() || only == "serde" {
         data_in();
     }
+    if only.is_empty() || only == "startup" {
+        startup();
+    }
+}
+
+/// A module of about `kb` KB: functions, a class, object literals and
+/// strings, importing a small helper module.
+fn big_module(kb: usize) -> String {
+    let mut s = String::from("import { clamp } from './util.js';\nexport const table = [];\n");
+    let mut i = 0;
+    while s.len() < kb * 1024 {
+        s += &format!(
+            "export function f{i}(x, y = {i}) {{\n  const o = {{ id: {i}, name: 'item {i}', tags: ['a{i}', 'b{i}'] }};\n  \
+             for (let k = 0; k < 3; k++) x += clamp(k * y, 0, {i});\n  return o.id + x + o.tags.length;\n}}\n\
+             class C{i} {{ constructor(v) {{ this.v = v; }} get twice() {{ return this.v * 2; }} }}\n\
+             table.push([f{i}, C{i}]);\n"
+        );
+        i += 1;
+    }
+    s
+}
+
+fn startup() {
+    use quickjs::{Bundle, BundleBuilder, EvalKind, Promise};
+    let dir = std::env::temp_dir().join(format!("qjs-bench-startup-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let main = big_module(50);
+    std::fs::write(dir.join("main.js"), &main).unwrap();
+    let util = "export const clamp = (v, lo, hi) => Math.min(Math.max(v, lo), hi);";
+    std::fs::write(dir.join("util.js"), util).unwrap();
+    let build = |b: BundleBuilder| {
+        let built = b.module("main.js").build().unwrap();
+        let len = built.bytes.len();
+        // SAFETY: built just above by this engine.
+        let bundle = unsafe { Bundle::from_static(Box::leak(built.bytes.into_boxed_slice())) };
+        (bundle.unwrap(), len)
+    };
+    let (bundle, bytecode_len) = build(BundleBuilder::new(&dir));
+    let (stripped, stripped_len) = build(BundleBuilder::new(&dir).strip_source().strip_debug());
+    std::fs::remove_dir_all(&dir).unwrap();
+    println!(
+        "== start-up of a {} KB module (+ 1 import): runtime + context + evaluate + teardown, best of 10 interleaved rounds of 20 ==",
+        main.len() / 1024
+    );
+    println!(
+        "   (bundle: {} KB of bytecode; {} KB with source and debug information stripped)",
+        bytecode_len / 1024,
+        stripped_len / 1024
+    );
+    let from_source = || {
+        best_of(1, 20, || {
+            let rt = Runtime::new().unwrap();
+            rt.set_loader(quickjs::MemoryLoader::new().with("util.js", util));
+            let ctx = Context::full(&rt).unwrap();
+            ctx.with(|ctx| {
+                let p: Promise = ctx.eval_with(&main, "main.js", EvalKind::Module).unwrap();
+                p.wait::<()>().unwrap();
+            });
+        })
+    };
+    let from = |bundle: &Bundle| {
+        best_of(1, 20, || {
+            let rt = Runtime::new().unwrap();
+            rt.set_loader(bundle.clone());
+            let ctx = Context::full(&rt).unwrap();
+            ctx.with(|ctx| {
+                let p: Promise = ctx.eval_compiled(bundle.get("main.js").unwrap()).unwrap();
+                p.wait::<()>().unwrap();
+            });
+        })
+    };
+    let from_bundle = || from(&bundle);
+    let (mut src, mut bc, mut st) = (f64::MAX, f64::MAX, f64::MAX);
+    for round in 0..10 {
+        if round % 2 == 0 {
+            src = src.min(from_source());
+            bc = bc.min(from_bundle());
+            st = st.min(from(&stripped));
+        } else {
+            st = st.min(from(&stripped));
+            bc = bc.min(from_bundle());
+            src = src.min(from_source());
+        }
+    }
+    println!("from source              {:>10.1} µs", src / 1e3);
+    println!(
+        "from bytecode            {:>10.1} µs   ratio {:.2}x (bytecode / source)",
+        bc / 1e3,
+        bc / src
+    );
+    println!(
+        "from bytecode, stripped  {:>10.1} µs   ratio {:.2}x",
+        st / 1e3,
+        st / src
+    );
 }
 
 fn runtime_creation() {

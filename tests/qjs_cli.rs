@@ -169,3 +169,22 @@ fn workers_get_their_own_rust_module() {
         r.stderr
     );
 }
+
+#[test]
+fn qjs_compiles_a_script_into_a_standalone_executable_with_the_rust_module() {
+    // `qjs -c FILE -o OUT`: upstream's standalone executables (a copy of
+    // this qjs with the script's bytecode appended), so `rust` is built in.
+    let src = script(
+        "standalone.js",
+        "import { fib, sleep } from 'rust'; await sleep(5); console.log('fib(3) =', fib(3));",
+    );
+    let exe = format!("{src}.exe");
+    let built = qjs(&["-c", &src, "-o", &exe]);
+    assert_eq!(built.status, 0, "{}", built.stderr);
+    let out = Command::new(&exe)
+        .output()
+        .expect("run the standalone executable");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "fib(3) = 6\n");
+    assert!(out.status.success());
+    std::fs::remove_file(&exe).unwrap();
+}

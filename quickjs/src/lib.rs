@@ -92,6 +92,8 @@ pub use quickjs_macro::js;
 #[cfg(not(quickjs_bellard))]
 pub use crate::embed::binary::{ArrayBuffer, Bytes, JsBytes, TypedArray, TypedElement};
 #[cfg(not(quickjs_bellard))]
+pub use crate::embed::bundle::{BuiltBundle, Bundle, BundleBuilder, Compiled};
+#[cfg(not(quickjs_bellard))]
 pub use crate::embed::cancel::CancelHandle;
 #[cfg(not(quickjs_bellard))]
 pub use crate::embed::closure::{IntoAsyncJsFunction, IntoJsFunction};
@@ -194,6 +196,35 @@ macro_rules! module {
 #[macro_export]
 macro_rules! function {
     ($($path:tt)+) => { $crate::__private::function_ref!($($path)+) };
+}
+
+/// Embeds the [`Bundle`] that a build script wrote with
+/// [`BundleBuilder::emit`]`(name)`: `include_bundle!("app")` is
+/// `Result<Bundle>` (an error if the bundle was compiled by another engine
+/// or release, or the file is damaged).
+///
+/// ```ignore
+/// // build.rs: quickjs::BundleBuilder::new("js").module("main.js").emit("app");
+/// let app = quickjs::include_bundle!("app")?;
+/// rt.set_loader(app.clone());
+/// ctx.with(|ctx| ctx.eval_compiled::<quickjs::Promise>(app.get("main.js").unwrap()))?;
+/// ```
+#[cfg(not(quickjs_bellard))]
+#[macro_export]
+macro_rules! include_bundle {
+    ($name:literal) => {
+        // SAFETY: the file is what BundleBuilder::emit wrote into this
+        // crate's OUT_DIR at build time; from_static checks its engine,
+        // release and checksum.
+        unsafe {
+            $crate::Bundle::from_static(::std::include_bytes!(::std::concat!(
+                ::std::env!("OUT_DIR"),
+                "/",
+                $name,
+                ".qjsbundle"
+            )))
+        }
+    };
 }
 
 /// Defines the C entry point `JS_AddRust(ctx, rt)` of the crate that builds

@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 target=x86_64-pc-windows-gnu
-dir=target/cross
+dir=${CROSS_TARGET_DIR:-target/cross}
 wine=${WINE:-/usr/lib/wine/wine64}
 export WINEDEBUG=-all WINEPREFIX=${WINEPREFIX:-$PWD/$dir/wineprefix}
 

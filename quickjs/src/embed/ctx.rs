@@ -97,6 +97,17 @@ impl<'js> Ctx<'js> {
     /// });
     /// ```
     pub fn compile(self, source: &str, file_name: &str, kind: EvalKind) -> Result<Vec<u8>> {
+        self.compile_with(source, file_name, kind, 0)
+    }
+
+    /// [`Ctx::compile`] with extra `JS_WRITE_OBJ_*` flags (stripping).
+    pub(crate) fn compile_with(
+        self,
+        source: &str,
+        file_name: &str,
+        kind: EvalKind,
+        write_flags: u32,
+    ) -> Result<Vec<u8>> {
         let compiled = self.compile_raw(source, file_name, kind)?;
         let mut len = 0usize;
         // SAFETY: a live compiled value; the buffer is engine memory we free.
@@ -105,7 +116,7 @@ impl<'js> Ctx<'js> {
                 self.as_raw(),
                 &mut len,
                 compiled.as_raw(),
-                sys::JS_WRITE_OBJ_BYTECODE as i32,
+                (sys::JS_WRITE_OBJ_BYTECODE | write_flags) as i32,
             );
             if buf.is_null() {
                 return Err(self.catch());

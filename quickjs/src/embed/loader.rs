@@ -41,6 +41,14 @@ pub trait Loader: Send + 'static {
 
     /// The source text of the module named `name` (as `resolve` returned it).
     fn load(&mut self, name: &str) -> Result<String>;
+
+    /// The module named `name` compiled at build time (an entry of a
+    /// [`crate::Bundle`]), asked before [`Loader::load`]; `None` (the
+    /// default) loads the source.
+    fn compiled(&mut self, name: &str) -> Option<crate::Compiled> {
+        let _ = name;
+        None
+    }
 }
 
 /// `./x` and `../x` relative to `base`'s directory, normalized; other names
@@ -236,15 +244,19 @@ pub(crate) unsafe extern "C" fn load(
         )
     };
     boundary::enter(ctx, "module loader", || {
-        let source = match embed
-            .loader
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .as_mut()
-        {
-            Some(l) => l.load(&name),
+        let mut loader = embed.loader.lock().unwrap_or_else(|e| e.into_inner());
+        let source = match loader.as_mut() {
+            Some(l) => match l.compiled(&name) {
+                Some(compiled) => {
+                    drop(loader); // reading runs no JS, but keep the rule: no lock across the engine
+                    return ctx.read_compiled_module(compiled);
+                }
+                None => l.load(&name),
+            },
             None => Err(Error::message(format!("module not found: {name}"))),
-        }?;
+        };
+        drop(loader);
+        let source = source?;
         let module = ctx.compile_raw(&source, &name, EvalKind::Module)?;
         // The module stays in the context's module list; we drop our reference.
         let m: *mut sys::JSModuleDef = sys::JS_VALUE_GET_PTR(module.as_raw()).cast();

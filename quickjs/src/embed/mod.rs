@@ -3,12 +3,13 @@
 //! releases lack): [`Runtime`] (with its lock, limits, interrupt handler,
 //! job loop and waits), [`Context`], values kept across calls
 //! ([`Persistent`]), promises both ways, Rust closures as JS functions,
-//! module loaders and bytecode, bytes and typed arrays, serde, cancelling
+//! module loaders and bytecode (and bundles compiled at build time), bytes and typed arrays, serde, cancelling
 //! spawned futures, driving a runtime from async Rust (`drive.rs`), and
 //! the context methods of this layer (`ctx.rs`).
 //! It builds on every layer below.
 
 pub(crate) mod binary;
+pub(crate) mod bundle;
 pub(crate) mod cancel;
 pub(crate) mod closure;
 pub(crate) mod context;
