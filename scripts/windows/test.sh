@@ -18,10 +18,10 @@ tests=("$@")
 args=()
 for t in "${tests[@]}"; do args+=(--test "$t"); done
 cargo build -p quickjs-rust --target $target --target-dir $dir "${args[@]}"
-cargo build --release --bin qjs --target $target --target-dir $dir
+cargo build --bin qjs --target $target --target-dir $dir
 
 # Wine 8 has no bcryptprimitives.dll (Rust's std needs its ProcessPrng).
-for d in $dir/$target/debug/deps $dir/$target/release; do
+for d in $dir/$target/debug/deps $dir/$target/debug; do
   x86_64-w64-mingw32-gcc -shared -O2 -o $d/bcryptprimitives.dll \
     scripts/windows/bcryptprimitives.c -Wl,--kill-at -ladvapi32
 done
@@ -33,7 +33,7 @@ for t in "${tests[@]}"; do
   "$wine" "$exe" -q || status=1
 done
 echo "== qjs examples/test.js (wine)"
-out=$("$wine" $dir/$target/release/qjs.exe examples/test.js)
+out=$("$wine" $dir/$target/debug/qjs.exe examples/test.js)
 echo "$out"
 grep -q 'sleep done' <<<"$out" && grep -q 'fib(3) = 6' <<<"$out" || status=1
 exit $status

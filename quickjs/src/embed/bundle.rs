@@ -353,10 +353,8 @@ impl BundleBuilder {
     /// fails the build; [`BundleBuilder::try_emit`] returns it instead.
     ///
     /// ```no_run
-    /// // build.rs
-    /// fn main() {
-    ///     quickjs::BundleBuilder::new("js").module("main.js").emit("app");
-    /// }
+    /// // in build.rs's main:
+    /// quickjs::BundleBuilder::new("js").module("main.js").emit("app");
     /// ```
     pub fn emit(&self, name: &str) {
         if let Err(e) = self.try_emit(name) {

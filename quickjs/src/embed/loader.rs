@@ -45,7 +45,7 @@ pub trait Loader: Send + 'static {
     /// The module named `name` compiled at build time (an entry of a
     /// [`crate::Bundle`]), asked before [`Loader::load`]; `None` (the
     /// default) loads the source.
-    fn compiled(&mut self, name: &str) -> Option<crate::Compiled> {
+    fn compiled(&mut self, name: &str) -> Option<super::bundle::Compiled> {
         let _ = name;
         None
     }
