@@ -258,7 +258,14 @@ fn compile(tree: &Tree, src: &Path, manifest: &Path, cli: bool) {
         .flag_if_supported("-Wno-array-bounds")
         .flag_if_supported("-Wno-format-nonliteral")
         .flag_if_supported("-Wno-cast-function-type")
-        .flag_if_supported("-Wno-enum-conversion");
+        .flag_if_supported("-Wno-enum-conversion")
+        // cc compiles with -fPIC (the objects may end up in a shared
+        // library), which makes GCC treat every global function as
+        // interposable: no inlining or direct calls between the engine's
+        // own exported functions. Upstream's executable build (-fPIE) has
+        // none of that; nor do we need it (a library preloaded to replace
+        // JS_* functions is not a use we support).
+        .flag_if_supported("-fno-semantic-interposition");
     if assertions {
         base.opt_level(2).debug(true);
     } else {
