@@ -143,7 +143,11 @@ fn upstream_comparison() {
             .current_dir(dir)
             .output()
             .unwrap();
-        assert!(out.status.success(), "{} failed on microbench.js", qjs.display());
+        assert!(
+            out.status.success(),
+            "{} failed on microbench.js",
+            qjs.display()
+        );
         String::from_utf8_lossy(&out.stdout)
             .lines()
             .skip(1)
@@ -172,7 +176,11 @@ fn upstream_comparison() {
         .collect();
     ratios.sort_by(f64::total_cmp);
     let median = ratios[ratios.len() / 2];
-    let total = |v: &[(String, f64)]| v.iter().find(|(n, _)| n == "total").map_or(f64::NAN, |t| t.1);
+    let total = |v: &[(String, f64)]| {
+        v.iter()
+            .find(|(n, _)| n == "total")
+            .map_or(f64::NAN, |t| t.1)
+    };
     println!(
         "microbench.js, best of 2 interleaved runs: per-test median ratio {median:.3}x (patched / upstream, {} tests); total {:.1} | {:.1} ({:.3}x)",
         ratios.len(),

@@ -11,7 +11,6 @@
 //!    compiled ahead of time, as `BundleBuilder::emit` does at build time).
 
 use quickjs::{sys, Context, Function, Runtime, Value};
-use serde::Serialize;
 use std::time::Instant;
 
 fn best_of<F: FnMut()>(runs: usize, iters: usize, mut f: F) -> f64 {
@@ -241,59 +240,7 @@ fn data_in() {
     });
 }
 
-const SUM_JS: &str = r#"(fc => {
-    let d = 0;
-    const f = fc.features;
-    for (let i = 1; i < f.length; i++) {
-        const a = f[i - 1].geometry.coordinates, b = f[i].geometry.coordinates;
-        d += Math.hypot(b[0] - a[0], b[1] - a[1]) + 0 * f[i].properties.ele;
-    }
-    return d;
-})"#;
-
-#[derive(Serialize)]
-struct FeatureCollection {
-    r#type: &'static str,
-    features: Vec<Feature>,
-}
-#[derive(Serialize)]
-struct Feature {
-    r#type: &'static str,
-    properties: Properties,
-    geometry: Geometry,
-}
-#[derive(Serialize)]
-struct Properties {
-    track_fid: u32,
-    track_seg_id: u32,
-    track_seg_point_id: u32,
-    ele: f64,
-    time: String,
-}
-#[derive(Serialize)]
-struct Geometry {
-    r#type: &'static str,
-    coordinates: [f64; 2],
-}
-
-fn feature_collection(n: u32) -> FeatureCollection {
-    FeatureCollection {
-        r#type: "FeatureCollection",
-        features: (0..n)
-            .map(|i| Feature {
-                r#type: "Feature",
-                properties: Properties {
-                    track_fid: 0,
-                    track_seg_id: 0,
-                    track_seg_point_id: i,
-                    ele: 100.0 + (i as f64 * 0.37).sin() * 20.0,
-                    time: format!("2024-05-01T10:{:02}:{:02}Z", i / 60, i % 60),
-                },
-                geometry: Geometry {
-                    r#type: "Point",
-                    coordinates: [13.4 + i as f64 * 1e-4, 52.5 + (i as f64 * 0.1).cos() * 1e-3],
-                },
-            })
-            .collect(),
-    }
-}
+/// The GeoJSON workload (shared with the pool example and benchmark).
+#[path = "../examples/pool/geojson.rs"]
+mod geojson;
+use geojson::{feature_collection, SUM_JS};
