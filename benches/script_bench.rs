@@ -1,0 +1,155 @@
+//! `cargo bench --bench script_bench`: the class-method workload of the
+//! public "script-bench-rs" comparison of Rust scripting engines. JS makes
+//! 10,000 instances of a `#[js]` class wrapping a random hex string (8 to
+//! 23 characters, drawn in JS with a native `rand(n)`), then sorts them with
+//! a JS quicksort that calls the Rust method `a.lt(b)` for every
+//! comparison. Baseline in the same run: the same program with a JS class
+//! and a JS `rand` (pure JS). `QJS_BENCH_RQUICKJS=1` also runs the same
+//! workload on rquickjs, in its own process (`benches/rquickjs-script-bench/`,
+//! built from crates.io: never linked with this engine).
+
+use quickjs::{js, Context, EvalKind, Function, Object, Runtime};
+use std::cell::Cell;
+use std::time::Instant;
+
+#[js]
+pub struct RustData {
+    s: String,
+}
+
+#[js]
+impl RustData {
+    #[js(constructor)]
+    pub fn new(s: String) -> Self {
+        RustData { s }
+    }
+    pub fn lt(&self, other: &RustData) -> bool {
+        self.s < other.s
+    }
+}
+
+thread_local! {
+    static SEED: Cell<u64> = const { Cell::new(0x2545_f491_4f6c_dd1d) };
+}
+
+/// A xorshift draw in `0..n`.
+#[js]
+pub fn rand(n: u32) -> u32 {
+    SEED.with(|s| {
+        let mut x = s.get();
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        s.set(x);
+        (x % u64::from(n.max(1))) as u32
+    })
+}
+
+quickjs::module!(static BENCH = "bench" { rand } classes { RustData });
+
+/// The benchmark program, over `RustData` and `rand` from `source`.
+const PROGRAM: &str = r#"
+const HEX = '0123456789abcdef'.split('');
+function randomString(len) {
+  const parts = [];
+  for (let k = 0; k < len; k++) parts.push(HEX[rand(HEX.length)]);
+  return parts.join('');
+}
+function swap(a, x, y) { const t = a[x]; a[x] = a[y]; a[y] = t; }
+function partition(a, lo, hi) {
+  const mid = Math.floor((lo + hi) / 2);
+  const pivot = a[mid];
+  swap(a, mid, hi);
+  let store = lo;
+  for (let k = lo; k < hi; k++) {
+    if (a[k].lt(pivot)) { swap(a, k, store); store++; }
+  }
+  swap(a, store, hi);
+  return store;
+}
+function quicksort(a, lo, hi) {
+  while (lo < hi) {
+    const p = partition(a, lo, hi);
+    quicksort(a, lo, p - 1);
+    lo = p + 1;
+  }
+}
+export function bench() {
+  const a = [];
+  for (let k = 0; k < 10000; k++) a.push(new RustData(randomString(8 + rand(16))));
+  quicksort(a, 0, a.length - 1);
+  for (let k = 1; k < a.length; k++) if (a[k].lt(a[k - 1])) throw new Error('not sorted');
+  return a.length;
+}
+"#;
+
+/// The same, in JS only.
+const PURE_JS: &str = r#"
+let seed = 0x2545f491;
+function rand(n) { seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5; return (seed >>> 0) % n; }
+class RustData { constructor(s) { this.s = s } lt(o) { return this.s < o.s } }
+"#;
+
+/// Milliseconds per run of `bench()` from `module` (best and median of 15
+/// after a warm-up).
+fn measure(module: &str) -> (f64, f64) {
+    let rt = Runtime::new().unwrap();
+    let ctx = Context::full(&rt).unwrap();
+    ctx.with(|ctx| {
+        ctx.add_module(&BENCH).unwrap();
+        let _: quickjs::Value = ctx.eval_with(module, "bench.js", EvalKind::Module).unwrap();
+        let ns: quickjs::Promise = ctx.eval("import('bench.js')").unwrap();
+        let bench: Function = ns.wait::<Object>().unwrap().get("bench").unwrap();
+        let mut times: Vec<f64> = (0..16)
+            .map(|_| {
+                let t = Instant::now();
+                assert_eq!(bench.call::<_, i32>(()).unwrap(), 10_000);
+                t.elapsed().as_secs_f64() * 1e3
+            })
+            .skip(1)
+            .collect();
+        times.sort_by(f64::total_cmp);
+        (times[0], times[times.len() / 2])
+    })
+}
+
+fn main() {
+    let native = format!("import {{ RustData, rand }} from 'bench';\n{PROGRAM}");
+    let pure = format!("{PURE_JS}\n{PROGRAM}");
+    let (mut n, mut p) = ((f64::MAX, 0.0), (f64::MAX, 0.0));
+    for round in 0..2 {
+        let (a, b) = if round == 0 {
+            (measure(&native), measure(&pure))
+        } else {
+            let b = measure(&pure);
+            (measure(&native), b)
+        };
+        if a.0 < n.0 {
+            n = a;
+        }
+        if b.0 < p.0 {
+            p = b;
+        }
+    }
+    println!("== script-bench: 10,000 #[js] class instances sorted by a JS quicksort calling a.lt(b), ms per run (best | median) ==");
+    println!("#[js] class + rand   {:>7.1} | {:>7.1} ms   {:.2}x pure JS", n.0, n.1, n.0 / p.0);
+    println!("pure JS              {:>7.1} | {:>7.1} ms   1.00x", p.0, p.1);
+    if std::env::var_os("QJS_BENCH_RQUICKJS").is_some_and(|v| v == "1") {
+        let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/rquickjs-script-bench/Cargo.toml");
+        let out = std::process::Command::new(env!("CARGO"))
+            .args(["run", "--release", "--quiet", "--manifest-path", manifest])
+            .output()
+            .expect("cargo run rquickjs-script-bench");
+        let text = String::from_utf8_lossy(&out.stdout);
+        match text.trim().split_whitespace().collect::<Vec<_>>()[..] {
+            [best, median] => {
+                let best: f64 = best.parse().unwrap();
+                println!(
+                    "rquickjs (own process) {best:>5.1} | {median:>7} ms   ours {:.2}x rquickjs",
+                    n.0 / best
+                );
+            }
+            _ => println!("rquickjs: {}{}", text, String::from_utf8_lossy(&out.stderr)),
+        }
+    }
+}
