@@ -132,16 +132,27 @@ fn main() {
         }
     }
     println!("== script-bench: 10,000 #[js] class instances sorted by a JS quicksort calling a.lt(b), ms per run (best | median) ==");
-    println!("#[js] class + rand   {:>7.1} | {:>7.1} ms   {:.2}x pure JS", n.0, n.1, n.0 / p.0);
-    println!("pure JS              {:>7.1} | {:>7.1} ms   1.00x", p.0, p.1);
+    println!(
+        "#[js] class + rand   {:>7.1} | {:>7.1} ms   {:.2}x pure JS",
+        n.0,
+        n.1,
+        n.0 / p.0
+    );
+    println!(
+        "pure JS              {:>7.1} | {:>7.1} ms   1.00x",
+        p.0, p.1
+    );
     if std::env::var_os("QJS_BENCH_RQUICKJS").is_some_and(|v| v == "1") {
-        let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/rquickjs-script-bench/Cargo.toml");
+        let manifest = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/benches/rquickjs-script-bench/Cargo.toml"
+        );
         let out = std::process::Command::new(env!("CARGO"))
             .args(["run", "--release", "--quiet", "--manifest-path", manifest])
             .output()
             .expect("cargo run rquickjs-script-bench");
         let text = String::from_utf8_lossy(&out.stdout);
-        match text.trim().split_whitespace().collect::<Vec<_>>()[..] {
+        match text.split_whitespace().collect::<Vec<_>>()[..] {
             [best, median] => {
                 let best: f64 = best.parse().unwrap();
                 println!(
