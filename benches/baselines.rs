@@ -6,7 +6,8 @@
 //!    with JS_NewCFunction) vs a pure JS function; the same as a method
 //!    (`Adder.add`, a `#[js]` method on `&self`, vs the C function as a
 //!    method of a plain object vs a JS method); and `#[js] fn strlen(s: &str)
-//!    -> i32` vs a C function using `JS_ToCStringLen`; and an arity error
+//!    -> i32` on a 100-byte ASCII string vs a C function using
+//!    `JS_ToCStringLen`; and an arity error
 //!    thrown and caught (`add(1)`) vs the C function's `JS_ThrowTypeError`
 //!    vs a JS function throwing a `TypeError`.
 //! 2. CPU and wall time of N concurrent `sleep(1)` (Rust, through the async
@@ -277,8 +278,8 @@ fn call_benchmark() {
             "strlen",
             (BENCH.function("strlen").unwrap().func, bench_c_strlen, 1),
             "function js_strlen(s) { return s.length }",
-            ("('hello, world')", 12),
-            "('hello, world')",
+            ("('hello, world, hello, world, hello, world, hello, world, hello, world, hello, world, hello, world, he')", 100),
+            "('hello, world, hello, world, hello, world, hello, world, hello, world, hello, world, hello, world, he')",
         );
         sys::JS_FreeContext(ctx);
         sys::JS_FreeRuntime(rt);

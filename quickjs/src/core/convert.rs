@@ -291,6 +291,9 @@ impl<'js> FromJs<'js> for JsStr<'js> {
         }
         let s = JsStr { ctx, ptr, len };
         super::limits::charge(ctx, len)?;
+        if in_place_ascii(ctx, value, ptr) {
+            return Ok(s); // the engine's own bytes: ASCII, checked by the engine
+        }
         // SAFETY: as in as_str, before the UTF-8 check.
         let bytes = unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len) };
         // ASCII (the common case) is checked word by word, inline; anything
@@ -318,6 +321,76 @@ impl Drop for JsStr<'_> {
         // SAFETY: ptr came from JS_ToCStringLen on this live context.
         unsafe { sys::JS_FreeCString(self.ctx.as_raw(), self.ptr) }
     }
+}
+
+/// Whether `JS_ToCStringLen` returned `value`'s own bytes (no copy), which
+/// quickjs-ng does only for a plain 8-bit string that is all ASCII (it
+/// counts the high bytes first): then the result is valid UTF-8 without a
+/// second scan here.
+///
+/// Where the bytes sit in a string is learned once, from a string made for
+/// the purpose ([`in_place_offset`]). The test is exact: `ptr` must equal
+/// the string's address plus that offset, which is where every plain
+/// string's own bytes start (or, for other kinds, still inside the string's
+/// struct): inside the live string's allocation, where no copy can be. An
+/// engine that copies teaches offset 0, and the test never passes.
+#[inline]
+fn in_place_ascii(ctx: Ctx<'_>, value: &Value<'_>, ptr: *const std::os::raw::c_char) -> bool {
+    if cfg!(quickjs_bellard) || value.tag() != sys::JS_TAG_STRING {
+        return false; // ropes are flattened into a new string first
+    }
+    let offset = in_place_offset(ctx);
+    offset > 0
+        && (ptr as usize).wrapping_sub(sys::JS_VALUE_GET_PTR(value.as_raw()) as usize) == offset
+}
+
+/// The offset of a plain 8-bit string's bytes from its address, as
+/// `JS_ToCStringLen` shows it for a fresh ASCII string; 0 if it copies or
+/// the offset is not inside the header (then [`in_place_ascii`] is off).
+fn in_place_offset(ctx: Ctx<'_>) -> usize {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    /// usize::MAX: not learned yet.
+    static OFFSET: AtomicUsize = AtomicUsize::new(usize::MAX);
+    let known = OFFSET.load(Ordering::Relaxed);
+    if known != usize::MAX {
+        return known;
+    }
+    const PROBE: &[u8] = &[b'q'; 256];
+    let c = ctx.as_raw();
+    // SAFETY: ctx live; a new string of PROBE's bytes, freed below; the C
+    // string is read for its length and freed before the string.
+    let learned = unsafe {
+        let s = sys::JS_NewStringLen(c, PROBE.as_ptr().cast(), PROBE.len());
+        if sys::JS_IsException(s) {
+            return 0; // not learned (out of memory): try again next time
+        }
+        let mut len = 0usize;
+        let p = sys::JS_ToCStringLen(c, &mut len, s);
+        let offset = if p.is_null() {
+            0
+        } else {
+            let off = (p as usize).wrapping_sub(sys::JS_VALUE_GET_PTR(s) as usize);
+            let same =
+                len == PROBE.len() && std::slice::from_raw_parts(p.cast::<u8>(), len) == PROBE;
+            sys::JS_FreeCString(c, p);
+            // A copy cannot sit inside the live probe's allocation, which
+            // spans its header and its 257 bytes: an offset of at most 256
+            // is the probe's own bytes (a copy is before it or further on).
+            if same && (1..=PROBE.len()).contains(&off) {
+                off
+            } else {
+                0
+            }
+        };
+        sys::JS_FreeValue(c, s);
+        if p.is_null() {
+            sys::JS_FreeValue(c, sys::JS_GetException(c));
+            return 0;
+        }
+        offset
+    };
+    OFFSET.store(learned, Ordering::Relaxed);
+    learned
 }
 
 /// Whether `bytes` is all ASCII: eight bytes at a time, the tail as one
@@ -536,6 +609,52 @@ mod tests {
         for (x, js) in cases {
             assert_eq!(JsNumber(x).to_string(), js);
         }
+    }
+
+    #[cfg(not(quickjs_bellard))]
+    #[test]
+    fn ascii_strings_are_borrowed_in_place_and_the_rest_still_checked() {
+        use super::{in_place_ascii, FromJs, JsStr};
+        let rt = crate::Runtime::new().unwrap();
+        let ctx = crate::Context::full(&rt).unwrap();
+        ctx.with(|ctx| {
+            assert!(
+                super::in_place_offset(ctx) > 0,
+                "quickjs-ng hands out ASCII in place"
+            );
+            let cases: [(&str, Option<&str>, bool); 6] = [
+                ("'plain ascii'", Some("plain ascii"), true),
+                ("''", Some(""), true),
+                ("'caf\\u00e9'", Some("café"), false), // 8-bit, not ASCII: copied
+                ("'\\u4e2d\\u6587'", Some("中文"), false), // wide: copied
+                ("'a\\uD800b'", None, false),          // lone surrogate: refused
+                (
+                    "'x'.repeat(40) + 'y'.repeat(40)",
+                    Some(&*"x".repeat(40).leak()),
+                    false,
+                ),
+            ];
+            for (src, want, in_place) in cases {
+                let v: crate::Value = ctx.eval(src).unwrap();
+                let s = JsStr::from_js(&v);
+                match want {
+                    Some(w) if src.contains("repeat") => {
+                        assert!(s.unwrap().starts_with(w), "{src}")
+                    }
+                    Some(w) => assert_eq!(&*s.unwrap(), w, "{src}"),
+                    None => assert!(s.is_err(), "{src}"),
+                }
+                if in_place {
+                    let mut len = 0;
+                    // SAFETY: a live string of ctx; freed right after.
+                    let p =
+                        unsafe { crate::sys::JS_ToCStringLen(ctx.as_raw(), &mut len, v.as_raw()) };
+                    assert!(in_place_ascii(ctx, &v, p), "{src}");
+                    // SAFETY: p came from JS_ToCStringLen above.
+                    unsafe { crate::sys::JS_FreeCString(ctx.as_raw(), p) };
+                }
+            }
+        });
     }
 
     #[test]
