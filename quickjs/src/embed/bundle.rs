@@ -305,26 +305,22 @@ impl BundleBuilder {
             found: found.clone(),
         });
         let ctx = Context::full(&rt)?;
-        let read = |name: &str| {
-            std::fs::read_to_string(self.root.join(name))
-                .map_err(|e| Error::message(format!("{}: {e}", self.root.join(name).display())))
-        };
+        // Entries are read as imports are: confined to the root.
+        let mut files = FileLoader::new(&self.root);
         let mut out: Vec<(String, EvalKind, Vec<u8>)> = Vec::new();
         ctx.with(|ctx| -> Result<()> {
             for (name, kind) in &self.entries {
-                let source = read(name)?;
-                let code = ctx
-                    .compile_with(&source, name, *kind, self.write_flags)
+                let source = files.load(name)?;
+                let compiled = ctx
+                    .compile_raw(&source, name, *kind)
                     .map_err(|e| located(&self.root, name, e))?;
-                if *kind == EvalKind::Module {
-                    // Load its imports (recursively) through Discover.
-                    let module = ctx
-                        .compile_raw(&source, name, EvalKind::Module)
-                        .map_err(|e| located(&self.root, name, e))?;
-                    // SAFETY: a live module value of this context.
-                    if unsafe { sys::JS_ResolveModule(ctx.as_raw(), module.as_raw()) } < 0 {
-                        return Err(located(&self.root, name, ctx.catch()));
-                    }
+                let code = ctx.write_bytecode(&compiled, self.write_flags)?;
+                // SAFETY: a live module value of this context. Resolving
+                // loads its imports (recursively) through Discover.
+                if *kind == EvalKind::Module
+                    && unsafe { sys::JS_ResolveModule(ctx.as_raw(), compiled.as_raw()) } < 0
+                {
+                    return Err(located(&self.root, name, ctx.catch()));
                 }
                 push_unique(&mut out, name.clone(), *kind, code);
                 let imported =

@@ -109,6 +109,12 @@ impl<'js> Ctx<'js> {
         write_flags: u32,
     ) -> Result<Vec<u8>> {
         let compiled = self.compile_raw(source, file_name, kind)?;
+        self.write_bytecode(&compiled, write_flags)
+    }
+
+    /// The bytecode of a compiled function or module (`compile_raw`), with
+    /// extra `JS_WRITE_OBJ_*` flags.
+    pub(crate) fn write_bytecode(self, compiled: &Value<'js>, write_flags: u32) -> Result<Vec<u8>> {
         let mut len = 0usize;
         // SAFETY: a live compiled value; the buffer is engine memory we free.
         unsafe {
