@@ -19,12 +19,12 @@ pub const SUM_JS: &str = r#"(fc => {
 
 #[derive(Serialize)]
 pub struct FeatureCollection {
-    r#type: &'static str,
+    pub r#type: &'static str,
     pub features: Vec<Feature>,
 }
 #[derive(Serialize)]
 pub struct Feature {
-    r#type: &'static str,
+    pub r#type: &'static str,
     pub properties: Properties,
     pub geometry: Geometry,
 }
@@ -38,7 +38,7 @@ pub struct Properties {
 }
 #[derive(Serialize)]
 pub struct Geometry {
-    r#type: &'static str,
+    pub r#type: &'static str,
     pub coordinates: [f64; 2],
 }
 

@@ -4,13 +4,14 @@
 //! and 2026-06-04 (his current release; `tests/fixtures/bellard-2026-06-04`,
 //! from crates.io hirofa-quickjs-sys 0.16.1, folder `bellard/quickjs`):
 //! `patches/bellard/0001`, `0004`, `0009` (all his releases), `bellard-<release>/0003`,
-//! `0006` (his code differs there) and the shared `patches/0002`, `0005`, `0007`, `0008`. The patched engine
+//! `0006` (his code differs there), `bellard-2021-03-27/0011` and the shared `patches/0002`, `0005`, `0007`, `0008`, `0011`. The patched engine
 //! is compiled with the system C compiler and linked into a small C program
 //! whose own hooks count their calls, proving that `JS_ExecutePendingJob`
 //! calls `rust_run` when the job queue is empty, and that `JS_FreeContext`
 //! and `JS_FreeRuntime` report to the Rust layer (patch 0006), and that the
 //! Rust state slots of a runtime and a context start NULL and keep what is set
-//! (patch 0007). (The Rust module layer on this tree, with
+//! (patch 0007), and that `JS_NewObjectLike` builds objects with or without a
+//! matching shape (patch 0011). (The Rust module layer on this tree, with
 //! quickjs-libc and qjs, is tested end to end by the root crate's
 //! `tests/c_host.rs`.)
 
@@ -43,6 +44,24 @@ int main(void) {
     printf("rust state slots: %s\n", slots_start_null && JS_GetRuntimeRustState(rt) == &state
         && JS_GetContextRustState(ctx) == &state + 1 && !JS_GetRuntimeOpaque(rt)
         && !JS_GetContextOpaque(ctx) ? "ok" : "broken");
+    JSAtom ab[2] = { JS_NewAtom(ctx, "a"), JS_NewAtom(ctx, "b") }, ba[2] = { ab[1], ab[0] };
+    JSValue vals[2] = { JS_NewInt32(ctx, 1), JS_NewString(ctx, "x") };
+    JSValue first = JS_NewObjectLike(ctx, JS_UNDEFINED, 2, ab, vals);
+    vals[0] = JS_NewInt32(ctx, 2); vals[1] = JS_NewInt32(ctx, 3);
+    JSValue like = JS_NewObjectLike(ctx, first, 2, ab, vals);
+    vals[0] = JS_NewInt32(ctx, 4); vals[1] = JS_NewInt32(ctx, 5);
+    JSValue unlike = JS_NewObjectLike(ctx, first, 2, ba, vals);
+    JSValue arr[3] = { first, like, unlike };
+    JSValue all = JS_NewArray(ctx);
+    for (int i = 0; i < 3; i++) JS_SetPropertyUint32(ctx, all, i, arr[i]);
+    JSValue json = JS_JSONStringify(ctx, all, JS_UNDEFINED, JS_UNDEFINED);
+    const char *text = JS_ToCString(ctx, json);
+    printf("object like: %s\n", text);
+    JS_FreeCString(ctx, text);
+    JS_FreeValue(ctx, json);
+    JS_FreeValue(ctx, all);
+    JS_FreeAtom(ctx, ab[0]);
+    JS_FreeAtom(ctx, ab[1]);
     JSValue v = JS_Eval(ctx, "Promise.resolve(1).then(x => x)", 31, "<probe>", JS_EVAL_TYPE_GLOBAL);
     JS_FreeValue(ctx, v);
     int jobs = 0;
@@ -116,6 +135,12 @@ fn probe(release: &str) {
             "patches/0008-interrupt-interval.patch".into(),
             "bellard/0009-poll-in-indexed-access.patch".into(),
             "bellard/0010-tocstring-frees-on-failure.patch".into(),
+            // his 2021 JS_NewObjectFromShape has three arguments
+            if release == "2021-03-27" {
+                format!("{own}/0011-new-object-like.patch")
+            } else {
+                "patches/0011-new-object-like.patch".into()
+            },
         ]
     );
     patch::apply_series(&series, &tree).unwrap();
@@ -145,6 +170,7 @@ fn probe(release: &str) {
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
         "rust state slots: ok\n\
+         object like: [{\"a\":1,\"b\":\"x\"},{\"a\":2,\"b\":3},{\"b\":4,\"a\":5}]\n\
          jobs 1, rust_run called 1 time(s)\n\
          JS_FreeContext: context released 1 time(s)\n\
          JS_FreeRuntime: runtime released 1 time(s)\n"

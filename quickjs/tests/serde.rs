@@ -124,3 +124,108 @@ fn maps_and_sets_deserialize_as_maps_and_sequences() {
         assert!(quickjs::serde::from_value::<serde_json::Value>(&cyclic).is_err());
     });
 }
+
+/// Structs are built from a cached template of their shape (patch 0011):
+/// whatever the order, gaps or repeats of their fields, each object gets
+/// exactly its own properties, as plain data properties.
+#[derive(Serialize)]
+struct Sparse {
+    a: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    b: Option<&'static str>,
+    #[serde(rename = "é")]
+    c: bool,
+}
+
+/// Serializes the field `x` twice, then `y`.
+struct Repeats(i32);
+impl Serialize for Repeats {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Repeats", 3)?;
+        st.serialize_field("x", &1)?;
+        st.serialize_field("x", &self.0)?;
+        st.serialize_field("y", &2)?;
+        st.end()
+    }
+}
+
+#[test]
+fn structs_of_one_type_get_exactly_their_own_fields() {
+    let rt = Runtime::new().unwrap();
+    let ctx = Context::full(&rt).unwrap();
+    ctx.with(|ctx| {
+        // A setter on Object.prototype is not called: fields are defined.
+        ctx.eval::<()>(
+            "Object.defineProperty(Object.prototype, 'a', { set() { throw new Error('setter ran') } })",
+        )
+        .unwrap();
+        let items: Vec<Sparse> = (0..6)
+            .map(|i| Sparse {
+                a: i,
+                b: (i % 3 == 1).then_some("bee"),
+                c: i % 2 == 0,
+            })
+            .collect();
+        for round in 0..2 {
+            let v = to_value(ctx, &items).unwrap();
+            ctx.globals().set("v", v).unwrap();
+            let json: String = ctx
+                .eval("v.map(o => Object.keys(o).join(',') + '=' + JSON.stringify(o)).join(' ')")
+                .unwrap();
+            assert_eq!(
+                json,
+                "a,é={\"a\":0,\"é\":true} a,b,é={\"a\":1,\"b\":\"bee\",\"é\":false} \
+                 a,é={\"a\":2,\"é\":true} a,é={\"a\":3,\"é\":false} \
+                 a,b,é={\"a\":4,\"b\":\"bee\",\"é\":true} a,é={\"a\":5,\"é\":false}",
+                "round {round}"
+            );
+            // Each object is its own: changing one changes no other, and
+            // every property is a writable, enumerable, configurable value.
+            let ok: bool = ctx
+                .eval(
+                    "v[0].a = 'changed'; delete v[2].é; v[3].extra = 1; \
+                     v[1].a === 1 && v[2].a === 2 && !('é' in v[2]) && v[4].é === true && !('extra' in v[5]) \
+                     && v.every(o => Object.values(Object.getOwnPropertyDescriptors(o)).every(d => \
+                        d.writable && d.enumerable && d.configurable && !d.get && !d.set)) \
+                     && Object.getPrototypeOf(v[5]) === Object.prototype",
+                )
+                .unwrap();
+            assert!(ok, "round {round}");
+        }
+        let v = to_value(ctx, &[Repeats(5), Repeats(6)]).unwrap();
+        ctx.globals().set("r", v).unwrap();
+        let json: String = ctx.eval("JSON.stringify(r)").unwrap();
+        assert_eq!(json, r#"[{"x":5,"y":2},{"x":6,"y":2}]"#);
+    });
+}
+
+#[test]
+fn records_belong_to_the_context_they_are_made_in() {
+    // The same type in two contexts of one runtime: each object has its own
+    // realm's Object.prototype, and dropping one context (with its cache)
+    // leaves the other working; the runtime then ends cleanly.
+    let rt = Runtime::new().unwrap();
+    let a = Context::full(&rt).unwrap();
+    let b = Context::full(&rt).unwrap();
+    let item = Sparse {
+        a: 1,
+        b: None,
+        c: true,
+    };
+    for ctx in [&a, &b, &a] {
+        ctx.with(|ctx| {
+            let v = to_value(ctx, &item).unwrap();
+            ctx.globals().set("v", v).unwrap();
+            assert!(ctx
+                .eval::<bool>("Object.getPrototypeOf(v) === Object.prototype")
+                .unwrap());
+        });
+    }
+    drop(a);
+    b.with(|ctx| {
+        let v = to_value(ctx, &[doc(), doc()]).unwrap();
+        let back: Vec<Doc> = from_value(&v).unwrap();
+        assert_eq!(back, [doc(), doc()]);
+    });
+}

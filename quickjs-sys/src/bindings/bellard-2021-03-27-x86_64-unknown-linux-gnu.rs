@@ -1226,6 +1226,15 @@ unsafe extern "C" {
     pub fn JS_SetInterruptInterval(rt: *mut JSRuntime, ticks: ::std::os::raw::c_int);
 }
 unsafe extern "C" {
+    pub fn JS_NewObjectLike(
+        ctx: *mut JSContext,
+        like: JSValue,
+        count: ::std::os::raw::c_int,
+        atoms: *const JSAtom,
+        values: *mut JSValue,
+    ) -> JSValue;
+}
+unsafe extern "C" {
     pub fn rust_runtime_released(rt: *mut JSRuntime);
 }
 unsafe extern "C" {

@@ -1698,6 +1698,15 @@ unsafe extern "C" {
 unsafe extern "C" {
     pub fn JS_SetInterruptInterval(rt: *mut JSRuntime, ticks: ::std::os::raw::c_int);
 }
+unsafe extern "C" {
+    pub fn JS_NewObjectLike(
+        ctx: *mut JSContext,
+        like: JSValue,
+        count: ::std::os::raw::c_int,
+        atoms: *const JSAtom,
+        values: *mut JSValue,
+    ) -> JSValue;
+}
 #[repr(C)]
 #[derive(Debug, Copy, Clone)]
 pub struct JSSABTab {

@@ -24,8 +24,9 @@
 //!   boundary): the script cannot run on.
 //!
 //! Invariant: the thread-local path stack holds exactly the objects of the
-//! live `Nested` guards of this thread, innermost last (guards are dropped
-//! in reverse order of creation, as scopes nest).
+//! live `Nested` guards of this thread that entered an object, innermost
+//! last, and the depth counts all live guards (guards are dropped in
+//! reverse order of creation, as scopes nest).
 
 use super::ctx::Ctx;
 use super::error::{Error, ErrorKind, Result};
@@ -41,49 +42,73 @@ pub const MAX_DEPTH: usize = 128;
 const CHECK_ABOVE: usize = 64 << 10;
 
 thread_local! {
-    /// The objects being converted on this thread, outermost first (0 for a
-    /// level that has no JS object, e.g. Rust data going into JS).
+    /// The JS objects being converted on this thread, outermost first (for
+    /// cycle detection).
     static PATH: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
+    /// How many conversion levels are open on this thread (objects or not).
+    static DEPTH: Cell<usize> = const { Cell::new(0) };
 }
 
 /// One level of a recursive conversion; leaves it when dropped.
 #[must_use]
-pub(crate) struct Nested(());
+pub(crate) struct Nested {
+    /// The level pushed a JS object on the path.
+    object: bool,
+}
 
 impl Nested {
     /// Enters a level that converts `value` (a cycle if it is an object
     /// already being converted further up).
     pub(crate) fn enter(value: &Value<'_>) -> Result<Self> {
-        let id = if value.tag() == sys::JS_TAG_OBJECT {
-            sys::JS_VALUE_GET_PTR(value.as_raw()) as usize
-        } else {
-            0
-        };
-        Self::push(id)
+        if value.tag() != sys::JS_TAG_OBJECT {
+            return Self::enter_rust();
+        }
+        Self::push(sys::JS_VALUE_GET_PTR(value.as_raw()) as usize)
     }
 
-    /// Enters a level of Rust data going into JS (depth only).
-    pub(crate) fn enter_rust() -> Result<Self> {
-        Self::push(0)
-    }
-
+    /// Enters a level that converts the object at address `id`.
     fn push(id: usize) -> Result<Self> {
-        PATH.with_borrow_mut(|path| {
-            if path.len() >= MAX_DEPTH {
-                return Err(Error::range_error(format!("{NESTED} {MAX_DEPTH} levels")));
+        Self::deeper()?;
+        let cyclic = PATH.with_borrow_mut(|path| {
+            let cyclic = path.contains(&id);
+            if !cyclic {
+                path.push(id);
             }
-            if id != 0 && path.contains(&id) {
-                return Err(Error::type_error(CYCLIC));
-            }
-            path.push(id);
-            Ok(Nested(()))
-        })
+            cyclic
+        });
+        if cyclic {
+            DEPTH.set(DEPTH.get() - 1);
+            return Err(Error::type_error(CYCLIC));
+        }
+        Ok(Nested { object: true })
+    }
+
+    /// Enters a level of Rust data going into JS, or of a JS value that is
+    /// not an object (depth only).
+    #[inline]
+    pub(crate) fn enter_rust() -> Result<Self> {
+        Self::deeper()?;
+        Ok(Nested { object: false })
+    }
+
+    #[inline]
+    fn deeper() -> Result<()> {
+        let depth = DEPTH.get();
+        if depth >= MAX_DEPTH {
+            return Err(Error::range_error(format!("{NESTED} {MAX_DEPTH} levels")));
+        }
+        DEPTH.set(depth + 1);
+        Ok(())
     }
 }
 
 impl Drop for Nested {
+    #[inline]
     fn drop(&mut self) {
-        PATH.with_borrow_mut(|path| path.pop());
+        DEPTH.set(DEPTH.get() - 1);
+        if self.object {
+            PATH.with_borrow_mut(|path| path.pop());
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 //! above), and builds on quickjs-ng and Bellard's QuickJS alike.
 
 pub(crate) mod boundary;
+pub(crate) mod build;
 pub(crate) mod coerce;
 pub(crate) mod collections;
 pub(crate) mod convert;

@@ -17,6 +17,7 @@
 //! held values (when its `Context` is dropped or the host frees it); a
 //! conversion after that is an error, never a dangling value.
 
+use super::build::RecordCache;
 use super::ctx::Ctx;
 use super::error::{Error, Result};
 use super::held::{Held, HeldList};
@@ -34,6 +35,8 @@ pub(crate) struct CoreState {
     pub(crate) held: HeldList,
     /// The realm's built-ins, once captured.
     intrinsics: OnceCell<Vec<Option<Held>>>,
+    /// Atoms of static names and record templates (`super::build`).
+    pub(crate) records: RecordCache,
 }
 
 impl CoreState {
@@ -41,6 +44,21 @@ impl CoreState {
         CoreState {
             held: HeldList::new(sweep),
             intrinsics: OnceCell::new(),
+            records: RecordCache::default(),
+        }
+    }
+
+    /// Frees what the context's Rust state keeps of it: its held values
+    /// and the record cache (its `Context` handle is going away, or the
+    /// context died).
+    ///
+    /// # Safety
+    /// On `rt`'s thread, `rt` alive.
+    pub(crate) unsafe fn release(&self, rt: *mut sys::JSRuntime) {
+        // SAFETY: the caller's contract.
+        unsafe {
+            self.held.release_all(rt);
+            self.records.release(rt);
         }
     }
 

@@ -24,16 +24,21 @@
 //! realm's own built-ins.
 
 use super::binary::Bytes;
+use crate::core::build::{Record, ValueList};
 use crate::core::convert::{FromJs, IntoJs};
 use crate::core::ctx::Ctx;
 use crate::core::error::{Error, Result};
 use crate::core::limits::Nested;
-use crate::core::object::{Object, PropertyKey};
+use crate::core::object::Object;
 use crate::core::realm::{inherits, Intrinsic};
 use crate::core::value::Value;
 use quickjs_sys as sys;
 use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{self, Serialize};
+
+/// Elements or fields reserved up front at most (a `Serialize` impl may
+/// announce any length; the rest grow as they come).
+const MAX_PREALLOC: usize = 4096;
 
 impl ser::Error for Error {
     fn custom<T: std::fmt::Display>(msg: T) -> Self {
@@ -108,41 +113,11 @@ impl<'js> Serializer<'js> {
     }
 }
 
-fn array<'js>(ctx: Ctx<'js>, items: Vec<Value<'js>>) -> Result<Value<'js>> {
-    let raw: Vec<sys::JSValue> = items.into_iter().map(Value::into_raw).collect();
-    // SAFETY: ctx live; JS_NewArrayFrom takes ownership of every value.
-    ctx.check(unsafe { sys::JS_NewArrayFrom(ctx.as_raw(), raw.len() as i32, raw.as_ptr()) })
-}
-
-/// Defines `obj[key] = value` as a plain data property (no setters run).
-fn define<'js>(obj: &Value<'js>, key: &str, value: Value<'js>) -> Result<()> {
-    let ctx = obj.ctx();
-    let atom = key.to_atom(ctx)?;
-    // SAFETY: ctx, obj and atom live; DefinePropertyValue takes the value; the atom is freed.
-    unsafe {
-        let r = sys::JS_DefinePropertyValue(
-            ctx.as_raw(),
-            obj.as_raw(),
-            atom,
-            value.into_raw(),
-            sys::JS_PROP_C_W_E as i32,
-        );
-        sys::JS_FreeAtom(ctx.as_raw(), atom);
-        if r < 0 {
-            return Err(ctx.catch());
-        }
-    }
-    Ok(())
-}
-
-fn object<'js>(ctx: Ctx<'js>) -> Result<Value<'js>> {
-    Object::new(ctx).map(Object::into_value)
-}
-
-fn tagged<'js>(ctx: Ctx<'js>, variant: &str, value: Value<'js>) -> Result<Value<'js>> {
-    let obj = object(ctx)?;
-    define(&obj, variant, value)?;
-    Ok(obj)
+/// `{ variant: value }`, an externally tagged enum value.
+fn tagged<'js>(ctx: Ctx<'js>, variant: &'static str, value: Value<'js>) -> Result<Value<'js>> {
+    let mut rec = Record::new(ctx, Some(variant), 1);
+    rec.field(variant, value)?;
+    rec.finish()
 }
 
 impl<'js> ser::Serializer for Serializer<'js> {
@@ -241,7 +216,7 @@ impl<'js> ser::Serializer for Serializer<'js> {
     fn serialize_seq(self, len: Option<usize>) -> Result<SeqBuilder<'js>> {
         Ok(SeqBuilder {
             ctx: self.ctx,
-            items: Vec::with_capacity(len.unwrap_or(0)),
+            items: ValueList::with_capacity(self.ctx, len.unwrap_or(0).min(MAX_PREALLOC)),
             variant: None,
         })
     }
@@ -260,29 +235,33 @@ impl<'js> ser::Serializer for Serializer<'js> {
     ) -> Result<SeqBuilder<'js>> {
         Ok(SeqBuilder {
             ctx: self.ctx,
-            items: Vec::with_capacity(len),
+            items: ValueList::with_capacity(self.ctx, len.min(MAX_PREALLOC)),
             variant: Some(variant),
         })
     }
-    fn serialize_map(self, _len: Option<usize>) -> Result<MapBuilder<'js>> {
+    fn serialize_map(self, len: Option<usize>) -> Result<MapBuilder<'js>> {
         Ok(MapBuilder {
-            obj: object(self.ctx)?,
+            record: Record::new(self.ctx, None, len.unwrap_or(0).min(MAX_PREALLOC)),
             key: None,
             variant: None,
         })
     }
-    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<MapBuilder<'js>> {
-        self.serialize_map(None)
+    fn serialize_struct(self, name: &'static str, len: usize) -> Result<MapBuilder<'js>> {
+        Ok(MapBuilder {
+            record: Record::new(self.ctx, Some(name), len.min(MAX_PREALLOC)),
+            key: None,
+            variant: None,
+        })
     }
     fn serialize_struct_variant(
         self,
         _name: &'static str,
         _index: u32,
         variant: &'static str,
-        _len: usize,
+        len: usize,
     ) -> Result<MapBuilder<'js>> {
         Ok(MapBuilder {
-            obj: object(self.ctx)?,
+            record: Record::new(self.ctx, Some(variant), len.min(MAX_PREALLOC)),
             key: None,
             variant: Some(variant),
         })
@@ -302,7 +281,7 @@ impl<'js> ser::Serializer for Serializer<'js> {
 /// ```
 pub struct SeqBuilder<'js> {
     ctx: Ctx<'js>,
-    items: Vec<Value<'js>>,
+    items: ValueList<'js>,
     variant: Option<&'static str>,
 }
 
@@ -314,7 +293,7 @@ impl<'js> SeqBuilder<'js> {
         Ok(())
     }
     fn finish(self) -> Result<Value<'js>> {
-        let arr = array(self.ctx, self.items)?;
+        let arr = self.items.into_array()?;
         match self.variant {
             Some(v) => tagged(self.ctx, v, arr),
             None => Ok(arr),
@@ -356,23 +335,29 @@ seq_impls!(
 /// });
 /// ```
 pub struct MapBuilder<'js> {
-    obj: Value<'js>,
+    record: Record<'js>,
     key: Option<String>,
     variant: Option<&'static str>,
 }
 
 impl<'js> MapBuilder<'js> {
-    fn field<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<()> {
+    fn value<T: Serialize + ?Sized>(&self, value: &T) -> Result<Value<'js>> {
         let _level = Nested::enter_rust()?;
-        let v = value.serialize(Serializer {
-            ctx: self.obj.ctx(),
-        })?;
-        define(&self.obj, key, v)
+        value.serialize(Serializer {
+            ctx: self.record.ctx(),
+        })
+    }
+    /// A struct field: its name's atom and the object's shape are cached.
+    fn field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<()> {
+        let v = self.value(value)?;
+        self.record.field(key, v)
     }
     fn finish(self) -> Result<Value<'js>> {
+        let ctx = self.record.ctx();
+        let obj = self.record.finish()?;
         match self.variant {
-            Some(v) => tagged(self.obj.ctx(), v, self.obj),
-            None => Ok(self.obj),
+            Some(v) => tagged(ctx, v, obj),
+            None => Ok(obj),
         }
     }
 }
@@ -389,7 +374,8 @@ impl<'js> ser::SerializeMap for MapBuilder<'js> {
             .key
             .take()
             .ok_or_else(|| Error::type_error("map value without a key"))?;
-        self.field(&key, value)
+        let v = self.value(value)?;
+        self.record.key(&key, v)
     }
     fn end(self) -> Result<Value<'js>> {
         self.finish()

@@ -363,11 +363,12 @@ impl ContextState {
             .map(|&(_, m)| m)
     }
 
-    /// Frees every held value now (the context's `Context` handle is going
-    /// away: values held outside traced fields must not keep it alive).
+    /// Frees every held value and cached record template now (the
+    /// context's `Context` handle is going away: values held outside
+    /// traced fields must not keep it alive).
     pub(crate) fn release_held(&self, rt: *mut sys::JSRuntime) {
         // SAFETY: on the context's thread; its runtime is alive.
-        unsafe { self.core.held.release_all(rt) };
+        unsafe { self.core.release(rt) };
     }
 
     /// The host freed the context: its futures are dropped now, unsettled,
