@@ -117,6 +117,11 @@ impl<'js> ValueList<'js> {
         self.raw.push(v.into_raw());
     }
 
+    /// The context the values belong to.
+    pub(crate) fn ctx(&self) -> Ctx<'js> {
+        self.ctx
+    }
+
     fn len(&self) -> usize {
         self.raw.len
     }
@@ -197,7 +202,7 @@ impl<'js> Record<'js> {
 
     /// The context the record is built in.
     pub(crate) fn ctx(&self) -> Ctx<'js> {
-        self.values.ctx
+        self.values.ctx()
     }
 
     /// Adds the field `name` of the record's type.

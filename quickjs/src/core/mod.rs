@@ -1,5 +1,5 @@
 //! The core layer: the context handle, owned values, conversions both ways,
-//! errors, the bounds on script-sized work, TypeScript names, and the
+//! objects and arrays built in one call (`build`), errors, the bounds on script-sized work, TypeScript names, and the
 //! boundary every C-called entry point goes through. It knows nothing of
 //! runtimes' Rust state, executors, classes or the embedding API (the layers
 //! above), and builds on quickjs-ng and Bellard's QuickJS alike.

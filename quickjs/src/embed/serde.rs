@@ -120,6 +120,18 @@ fn tagged<'js>(ctx: Ctx<'js>, variant: &'static str, value: Value<'js>) -> Resul
     rec.finish()
 }
 
+/// `value`, tagged with its enum variant if it is one's content.
+fn tagged_if<'js>(
+    ctx: Ctx<'js>,
+    variant: Option<&'static str>,
+    value: Value<'js>,
+) -> Result<Value<'js>> {
+    match variant {
+        Some(v) => tagged(ctx, v, value),
+        None => Ok(value),
+    }
+}
+
 impl<'js> ser::Serializer for Serializer<'js> {
     type Ok = Value<'js>;
     type Error = Error;
@@ -215,7 +227,6 @@ impl<'js> ser::Serializer for Serializer<'js> {
     }
     fn serialize_seq(self, len: Option<usize>) -> Result<SeqBuilder<'js>> {
         Ok(SeqBuilder {
-            ctx: self.ctx,
             items: ValueList::with_capacity(self.ctx, len.unwrap_or(0).min(MAX_PREALLOC)),
             variant: None,
         })
@@ -234,7 +245,6 @@ impl<'js> ser::Serializer for Serializer<'js> {
         len: usize,
     ) -> Result<SeqBuilder<'js>> {
         Ok(SeqBuilder {
-            ctx: self.ctx,
             items: ValueList::with_capacity(self.ctx, len.min(MAX_PREALLOC)),
             variant: Some(variant),
         })
@@ -280,7 +290,6 @@ impl<'js> ser::Serializer for Serializer<'js> {
 /// });
 /// ```
 pub struct SeqBuilder<'js> {
-    ctx: Ctx<'js>,
     items: ValueList<'js>,
     variant: Option<&'static str>,
 }
@@ -288,16 +297,15 @@ pub struct SeqBuilder<'js> {
 impl<'js> SeqBuilder<'js> {
     fn push<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
         let _level = Nested::enter_rust()?;
-        self.items
-            .push(value.serialize(Serializer { ctx: self.ctx })?);
+        self.items.push(value.serialize(Serializer {
+            ctx: self.items.ctx(),
+        })?);
         Ok(())
     }
     fn finish(self) -> Result<Value<'js>> {
+        let ctx = self.items.ctx();
         let arr = self.items.into_array()?;
-        match self.variant {
-            Some(v) => tagged(self.ctx, v, arr),
-            None => Ok(arr),
-        }
+        tagged_if(ctx, self.variant, arr)
     }
 }
 
@@ -355,10 +363,7 @@ impl<'js> MapBuilder<'js> {
     fn finish(self) -> Result<Value<'js>> {
         let ctx = self.record.ctx();
         let obj = self.record.finish()?;
-        match self.variant {
-            Some(v) => tagged(ctx, v, obj),
-            None => Ok(obj),
-        }
+        tagged_if(ctx, self.variant, obj)
     }
 }
 
