@@ -1293,6 +1293,95 @@ fn a_context_dropped_mid_await_drops_its_futures_and_their_handles_see_it() {
     assert_eq!(rt.next_timeout(), None);
 }
 
+#[test]
+fn a_future_drops_with_its_context_on_its_thread_though_its_waker_lives_on() {
+    // A task's future and its waker share one allocation: a waker kept
+    // elsewhere (here: by "a reactor" on another thread) must not keep the
+    // future alive past its context, nor drop it on that thread later.
+    use std::sync::{Arc, Mutex};
+    use std::task::{Poll, Waker};
+    use std::thread::{self, ThreadId};
+    struct RecordDrop(Arc<Mutex<Option<ThreadId>>>);
+    impl Drop for RecordDrop {
+        fn drop(&mut self) {
+            *self.0.lock().unwrap() = Some(thread::current().id());
+        }
+    }
+    let reactor: Arc<Mutex<Option<Waker>>> = Arc::default();
+    let dropped_on: Arc<Mutex<Option<ThreadId>>> = Arc::default();
+    let rt = Runtime::new().unwrap();
+    let ctx = Context::full(&rt).unwrap();
+    ctx.with(|ctx| {
+        let (reactor, guard) = (reactor.clone(), RecordDrop(dropped_on.clone()));
+        let p = ctx
+            .spawn(std::future::poll_fn(move |cx| {
+                let _keep = &guard;
+                *reactor.lock().unwrap() = Some(cx.waker().clone());
+                Poll::<()>::Pending
+            }))
+            .unwrap();
+        ctx.globals().set("p", p).unwrap();
+    });
+    let waker = reactor
+        .lock()
+        .unwrap()
+        .take()
+        .expect("polled once at spawn");
+    waker.wake_by_ref();
+    rt.run_pending_jobs().unwrap();
+    assert_eq!(rt.pending_futures(), 1);
+    assert_eq!(*dropped_on.lock().unwrap(), None, "still pending");
+    drop(ctx);
+    assert_eq!(
+        *dropped_on.lock().unwrap(),
+        Some(thread::current().id()),
+        "dropped at once, on the context's thread"
+    );
+    assert_eq!(rt.pending_futures(), 0);
+    // The waker outlives its task: waking and dropping it elsewhere is a no-op.
+    thread::spawn(move || {
+        waker.wake_by_ref();
+        drop(waker);
+    })
+    .join()
+    .unwrap();
+    rt.run_pending_jobs().unwrap();
+    assert_eq!(rt.pending_futures(), 0);
+}
+
+#[test]
+fn a_woken_future_settles_even_when_its_waker_is_stale_and_reused_slots_stay_apart() {
+    // Slots of settled tasks are reused; a waker of an earlier task that
+    // fires late must not wake (or settle) the task now in its slot.
+    use std::sync::{Arc, Mutex};
+    use std::task::{Poll, Waker};
+    let rt = Runtime::new().unwrap();
+    let ctx = Context::full(&rt).unwrap();
+    let stale: Arc<Mutex<Option<Waker>>> = Arc::default();
+    let polls = Arc::new(Mutex::new(0));
+    ctx.with(|ctx| {
+        let keep = stale.clone();
+        let first = ctx
+            .spawn(std::future::poll_fn(move |cx| {
+                *keep.lock().unwrap() = Some(cx.waker().clone());
+                Poll::Ready(1)
+            }))
+            .unwrap();
+        assert_eq!(first.wait::<i32>().unwrap(), 1);
+        let counted = polls.clone();
+        ctx.spawn(std::future::poll_fn(move |_| {
+            *counted.lock().unwrap() += 1;
+            Poll::<i32>::Pending
+        }))
+        .unwrap();
+    });
+    assert_eq!(*polls.lock().unwrap(), 1, "polled once at spawn");
+    stale.lock().unwrap().take().unwrap().wake();
+    rt.run_pending_jobs().unwrap();
+    assert_eq!(*polls.lock().unwrap(), 1, "only its own waker polls it");
+    assert_eq!(rt.pending_futures(), 1);
+}
+
 #[cfg(unix)]
 #[test]
 fn a_host_loop_polls_the_wake_fd_with_the_next_timer_as_timeout() {

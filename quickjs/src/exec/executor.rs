@@ -2,10 +2,16 @@
 //! settling JS promises.
 //!
 //! * [`Executor::spawn`] (an `async fn` trampoline, `Ctx::spawn`) makes a
-//!   promise capability, polls the future once at once (as a JS async
-//!   function runs to its first `await`), and queues it with the promise's
-//!   resolve function. The task holds that function; the context's anchor
-//!   (native layer) reports it to the GC through [`Executor::mark_context`].
+//!   promise capability, queues the future with the promise's resolve
+//!   function, and polls it once at once (as a JS async function runs to
+//!   its first `await`). The future, its waker and later its output share
+//!   one allocation ([`super::task`]).
+//! * The task holds the resolve function as a GC root, as quickjs-libc's
+//!   timers hold theirs (marking it from the context would make every
+//!   collection move each pending task's function between the GC's lists,
+//!   for nothing): the host releasing the context (`rust_context_released`,
+//!   before the engine can free it) drops the task and frees the function,
+//!   so a released context is never kept alive by its futures.
 //! * Wakers fire on any thread and push the task to the ready list of
 //!   [`Wake`], which raises the runtime's wake fd.
 //! * [`Executor::run`] is the body of `rust_run`, which the patched
@@ -24,9 +30,9 @@
 //! or dropped with its context); an interrupt that reached Rust while a
 //! future ran rejects its promise with the interrupt.
 
+use super::task::{Runnable, TaskCell, TaskStack};
 use super::timer::Timers;
 use super::wake::{Wake, WakeCallback};
-use crate::core::boundary::guarded;
 use crate::core::convert::IntoJs;
 use crate::core::ctx::Ctx;
 use crate::core::error::Result;
@@ -35,14 +41,9 @@ use crate::core::value::Value;
 use quickjs_sys as sys;
 use std::cell::{Cell, RefCell};
 use std::future::Future;
-use std::pin::Pin;
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll, Waker};
+use std::task::Waker;
 use std::time::{Duration, Instant};
-
-/// Turns a finished future's output into the settlement value, on the JS thread.
-type Settle = Box<dyn for<'js> FnOnce(Ctx<'js>) -> Result<Value<'js>>>;
-type TaskFuture = Pin<Box<dyn Future<Output = Settle> + Send>>;
 
 /// A task's place in the slab (the generation tells a reused slot apart).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -58,20 +59,6 @@ impl TaskKey {
             index,
             generation: 0,
         }
-    }
-}
-
-struct TaskWaker {
-    wake: Arc<Wake>,
-    key: TaskKey,
-}
-
-impl std::task::Wake for TaskWaker {
-    fn wake(self: Arc<Self>) {
-        self.wake.wake(self.key)
-    }
-    fn wake_by_ref(self: &Arc<Self>) {
-        self.wake.wake(self.key)
     }
 }
 
@@ -103,29 +90,25 @@ pub(crate) enum Origin {
     Rust,
 }
 
-/// The stack a task's rejection error shows (it is made on the job loop,
-/// where no frame is on the stack).
-enum TaskStack {
-    /// None (a task spawned from Rust).
-    Empty,
-    /// `at name (native)`: the native function the task is named after.
-    Native,
-    /// The JS stack of the call, captured when it started
-    /// ([`Executor::set_capture_stacks`]).
-    Captured(Box<str>),
-}
-
+/// A live task, as the slab holds it.
 struct Task {
     ctx: *mut sys::JSContext,
-    /// The promise's resolve function (owned; marked through the context's
-    /// anchor). A rejection resolves it with a rejected promise, so the
+    /// The promise's resolve function (owned: a GC root until the task is
+    /// settled or its context released). A rejection resolves it with a rejected promise, so the
     /// reject function is freed at once: one object less per pending future.
     resolve: sys::JSValue,
-    name: TaskName,
-    stack: TaskStack,
-    /// `None` while it is being polled.
-    future: Option<TaskFuture>,
+    /// The future and its output; `waker` wakes it (the same allocation).
+    cell: Arc<dyn Runnable>,
     waker: Waker,
+}
+
+impl Drop for Task {
+    /// Whoever removes a task drops its future then, on the JS thread (a
+    /// waker elsewhere may keep the allocation a while longer). The resolve
+    /// function is the remover's to free.
+    fn drop(&mut self) {
+        self.cell.cancel();
+    }
 }
 
 struct Slot {
@@ -242,7 +225,9 @@ impl Executor {
         timers.next_timeout(Instant::now())
     }
 
-    fn insert(&self, task: Task) -> TaskKey {
+    /// Inserts the task `make` builds for its key (the waker names it);
+    /// returns what `make` returns besides.
+    fn insert_with<R>(&self, make: impl FnOnce(TaskKey) -> (Task, R)) -> R {
         let mut slots = self.slots.borrow_mut();
         let index = self.free.borrow_mut().pop().unwrap_or_else(|| {
             slots.push(Slot {
@@ -252,12 +237,13 @@ impl Executor {
             (slots.len() - 1) as u32
         });
         let slot = &mut slots[index as usize];
-        slot.task = Some(task);
-        self.live.set(self.live.get() + 1);
-        TaskKey {
+        let (task, extra) = make(TaskKey {
             index,
             generation: slot.generation,
-        }
+        });
+        slot.task = Some(task);
+        self.live.set(self.live.get() + 1);
+        extra
     }
 
     fn remove(&self, key: TaskKey) -> Option<Task> {
@@ -272,18 +258,15 @@ impl Executor {
         Some(task)
     }
 
-    /// Runs `f` on the live task `key`, if it still exists.
-    fn with_task<R>(&self, key: TaskKey, f: impl FnOnce(&mut Task) -> R) -> Option<R> {
-        let mut slots = self.slots.borrow_mut();
-        slots
-            .get_mut(key.index as usize)
-            .filter(|s| s.generation == key.generation)
-            .and_then(|s| s.task.as_mut())
-            .map(f)
+    fn contains(&self, key: TaskKey) -> bool {
+        self.slots
+            .borrow()
+            .get(key.index as usize)
+            .is_some_and(|s| s.generation == key.generation && s.task.is_some())
     }
 
-    /// Spawns `future` for `ctx` (whose anchor must exist, so the task's
-    /// resolve function is marked); returns its Promise. The first poll
+    /// Spawns `future` for `ctx` (whose state must exist, so its release
+    /// drops the task); returns its Promise. The first poll
     /// happens now, inside the call; a future already done settles on the
     /// loop's next turn all the same (completions stay macrotasks).
     pub(crate) fn spawn<'js, Fut>(
@@ -310,61 +293,25 @@ impl Executor {
         let promise = ctx.check(unsafe { sys::JS_NewPromiseCapability(c, funcs.as_mut_ptr()) })?;
         // SAFETY: we own it; see Task::resolve.
         unsafe { sys::JS_FreeValue(c, funcs[1]) };
-        // The waker names the task's key, known once it is inserted.
-        let key = self.insert(Task {
-            ctx: c,
-            resolve: funcs[0],
-            name: name.clone(),
-            stack,
-            future: None, // being polled (below)
-            waker: Waker::noop().clone(),
+        // In the slab before its first poll, which may run the job loop.
+        let (key, cell, waker) = self.insert_with(|key| {
+            let (cell, waker) = TaskCell::new(self.wake.clone(), key, name, stack, future);
+            let task = Task {
+                ctx: c,
+                resolve: funcs[0],
+                cell: cell.clone(),
+                waker: waker.clone(),
+            };
+            (task, (key, cell, waker))
         });
-        let waker = Waker::from(Arc::new(TaskWaker {
-            wake: self.wake.clone(),
-            key,
-        }));
-        let mut future = Box::pin(future);
-        let first = {
+        let ready = {
             let _polling = PollingGuard::enter(ctx.rt(), self);
-            guarded(&name, || {
-                Ok(future.as_mut().poll(&mut Context::from_waker(&waker)))
-            })
+            cell.poll(&waker)
         };
-        let (task_future, ready): (TaskFuture, bool) = match first {
-            Ok(Poll::Pending) => (
-                Box::pin(async move {
-                    let output = future.await;
-                    let settle: Settle = Box::new(move |ctx| output.into_js(ctx));
-                    settle
-                }),
-                false,
-            ),
-            Ok(Poll::Ready(output)) => {
-                drop(future);
-                (
-                    Box::pin(async move {
-                        let settle: Settle = Box::new(move |ctx| output.into_js(ctx));
-                        settle
-                    }),
-                    true,
-                )
-            }
-            Err(error) => {
-                drop(future);
-                (
-                    Box::pin(async move {
-                        let settle: Settle = Box::new(move |_| Err(error));
-                        settle
-                    }),
-                    true,
-                )
-            }
-        };
-        self.with_task(key, |task| {
-            task.future = Some(task_future);
-            task.waker = waker;
-        });
-        if ready {
+        if !self.contains(key) {
+            // Its context died during the poll: the future drops now.
+            cell.cancel();
+        } else if ready != Some(false) {
             self.wake.wake(key);
         }
         Ok(promise)
@@ -407,55 +354,58 @@ impl Executor {
 
     /// Polls one woken task; settles its promise if it finished.
     fn poll(&self, key: TaskKey) {
-        let Some(taken) = self.with_task(key, |task| {
-            (task.future.take(), task.waker.clone(), task.name.clone())
-        }) else {
+        let Some((cell, waker)) = self
+            .slots
+            .borrow()
+            .get(key.index as usize)
+            .filter(|s| s.generation == key.generation)
+            .and_then(|s| s.task.as_ref())
+            .map(|t| (t.cell.clone(), t.waker.clone()))
+        else {
             return; // settled or dropped since it was woken
         };
-        let (Some(mut future), waker, name) = taken else {
-            // Woken while it is being polled further up this stack (its
-            // `AsyncCtx::with` ran the job loop): come back next round.
-            self.wake.wake(key);
-            return;
-        };
         let watch = InterruptWatch::start();
-        let polled = guarded(&name, || {
-            Ok(future.as_mut().poll(&mut Context::from_waker(&waker)))
-        });
-        let outcome = match polled {
-            Ok(Poll::Pending) => {
-                // If the context died meanwhile, the task is gone and the
-                // future drops here.
-                let mut future = Some(future);
-                self.with_task(key, |task| task.future = future.take());
+        match cell.poll(&waker) {
+            Some(true) => {}
+            Some(false) => {
+                if !self.contains(key) {
+                    // Its context died during the poll.
+                    cell.cancel();
+                }
                 return;
             }
-            Ok(Poll::Ready(settle)) => Ok(settle),
-            Err(error) => Err(error),
+            None => {
+                // Woken while it is being polled further up this stack (its
+                // `AsyncCtx::with` ran the job loop): come back next round.
+                self.wake.wake(key);
+                return;
+            }
+        }
+        let Some(task) = self.remove(key) else {
+            cell.cancel(); // its context died during the poll
+            return;
         };
-        drop(future);
-        let Some(task) = self.remove(key) else { return };
         // SAFETY: the task existed, so its context's anchor is alive (and
         // the resolve function we now own keeps its realm alive).
         let ctx = unsafe { Ctx::from_raw(task.ctx) };
         // An interrupt that reached the future while it ran is its outcome,
         // whatever the future made of it (as for a native call).
-        let outcome = watch.check(ctx).and(outcome);
-        let value = outcome
-            .and_then(|settle| guarded(&name, || settle(ctx)))
+        let header = cell.header();
+        let value = watch
+            .check(ctx)
+            .and_then(|()| cell.settle(ctx))
             .or_else(|e| {
-                let reason = match &task.stack {
+                let reason = match &header.stack {
                     TaskStack::Empty => ctx.error_value(e),
-                    TaskStack::Native => {
-                        ctx.error_value_with_stack(e, &format!("    at {} (native)\n", &*name))
-                    }
+                    TaskStack::Native => ctx
+                        .error_value_with_stack(e, &format!("    at {} (native)\n", &*header.name)),
                     TaskStack::Captured(stack) => ctx.error_value_with_stack(e, stack),
                 };
                 rejected_promise(ctx, reason)
             });
         let c = ctx.as_raw();
         // SAFETY: c is live; the task's resolve function is owned by us
-        // (removed from the slab, so no longer marked) and freed here.
+        // (removed from the slab) and freed here.
         unsafe {
             if let Ok(value) = value {
                 let mut arg = value.as_raw();
@@ -467,27 +417,6 @@ impl Executor {
                 sys::JS_FreeValue(c, sys::JS_GetException(c));
             }
             sys::JS_FreeValue(c, task.resolve);
-        }
-    }
-
-    /// Reports the resolve functions of `ctx`'s tasks to the GC (from the
-    /// context anchor's `gc_mark`).
-    pub(crate) fn mark_context(
-        &self,
-        rt: *mut sys::JSRuntime,
-        ctx: *mut sys::JSContext,
-        mark: sys::JS_MarkFunc,
-    ) {
-        // Busy (a mutable borrow is open): skipping is safe, the values then
-        // just count as held from outside for this one collection.
-        let Ok(slots) = self.slots.try_borrow() else {
-            return;
-        };
-        for task in slots.iter().filter_map(|s| s.task.as_ref()) {
-            if task.ctx == ctx {
-                // SAFETY: rt is being collected; the value is live and ours.
-                unsafe { sys::JS_MarkValue(rt, task.resolve, mark) };
-            }
         }
     }
 

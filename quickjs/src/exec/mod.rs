@@ -11,5 +11,6 @@
 pub(crate) mod blocking;
 pub(crate) mod executor;
 pub(crate) mod signal;
+pub(crate) mod task;
 pub(crate) mod timer;
 pub(crate) mod wake;

@@ -148,11 +148,15 @@ pub(crate) struct TimerKey {
 /// One executor's timer queue: wakers in a slab, grouped by the millisecond
 /// tick (since `epoch`) at which they are due, rounded up so a timer never
 /// fires early. Thousands of `sleep(1)`s started together share one bucket,
-/// so queueing and firing them touch little memory. Cancelling frees the
-/// slot at once; its bucket entry goes stale and is skipped when it comes due.
+/// so queueing and firing them touch little memory; the bucket of the
+/// latest insert is kept out of the map (`hot`), so a run of timers due at
+/// the same tick is queued without a map search. Cancelling frees the slot
+/// at once; its bucket entry goes stale and is skipped when it comes due.
 pub(crate) struct Timers {
     epoch: Instant,
     buckets: BTreeMap<u64, Vec<TimerKey>>,
+    /// The latest insert's tick and bucket (not in `buckets`).
+    hot: Option<(u64, Vec<TimerKey>)>,
     slots: Vec<(u32, Option<Waker>)>,
     free: Vec<u32>,
 }
@@ -162,6 +166,7 @@ impl Default for Timers {
         Timers {
             epoch: Instant::now(),
             buckets: BTreeMap::new(),
+            hot: None,
             slots: Vec::new(),
             free: Vec::new(),
         }
@@ -181,9 +186,25 @@ impl Timers {
             generation: slot.0,
         };
         let since = deadline.saturating_duration_since(self.epoch);
-        let tick = since.as_nanos().div_ceil(1_000_000) as u64;
-        self.buckets.entry(tick).or_default().push(key);
+        // Whole milliseconds, rounded up (no 128-bit division).
+        let tick = since.as_secs() * 1000 + u64::from(since.subsec_nanos().div_ceil(1_000_000));
+        match &mut self.hot {
+            Some((hot, keys)) if *hot == tick => keys.push(key),
+            _ => {
+                self.cool();
+                let mut keys = self.buckets.remove(&tick).unwrap_or_default();
+                keys.push(key);
+                self.hot = Some((tick, keys));
+            }
+        }
         key
+    }
+
+    /// Puts the hot bucket back in the map.
+    fn cool(&mut self) {
+        if let Some((tick, keys)) = self.hot.take() {
+            self.buckets.insert(tick, keys);
+        }
     }
 
     fn slot(&mut self, key: TimerKey) -> Option<&mut Option<Waker>> {
@@ -219,6 +240,7 @@ impl Timers {
     /// with the lock released).
     pub(crate) fn take_due(&mut self, now: Instant) -> Vec<Waker> {
         let now_tick = now.saturating_duration_since(self.epoch).as_millis() as u64;
+        self.cool();
         let mut due = Vec::new();
         while let Some(entry) = self.buckets.first_entry() {
             if *entry.key() > now_tick {
@@ -233,6 +255,7 @@ impl Timers {
 
     /// The time until the next live timer is due (`None` without timers).
     pub(crate) fn next_timeout(&mut self, now: Instant) -> Option<Duration> {
+        self.cool();
         loop {
             let mut entry = self.buckets.first_entry()?;
             let tick = *entry.key();
@@ -273,5 +296,29 @@ mod tests {
         assert_eq!(t.take_due(now + Duration::from_secs(1)).len(), 1);
         assert!(t.fired(a));
         assert_eq!(t.next_timeout(now), None, "the cancelled one is gone");
+    }
+
+    #[test]
+    fn runs_of_one_tick_share_the_hot_bucket_and_nothing_is_lost_switching() {
+        let mut t = Timers::default();
+        let now = t.epoch;
+        let waker = Waker::noop().clone();
+        let at = |ms| now + Duration::from_millis(ms);
+        // 3 at 4 ms (hot), 2 at 2 ms (the 4 ms bucket goes to the map),
+        // 2 more at 4 ms (the bucket comes back hot, keeping the first 3).
+        let mut keys = Vec::new();
+        for ms in [4, 4, 4, 2, 2, 4, 4] {
+            keys.push(t.insert(at(ms), waker.clone()));
+        }
+        assert!(matches!(t.hot, Some((4, ref k)) if k.len() == 5));
+        assert!(t.cancel(keys[6]).is_some(), "cancelled while hot");
+        // The hot bucket counts for the next deadline and for firing.
+        assert_eq!(t.next_timeout(now), Some(Duration::from_millis(2)));
+        assert_eq!(t.take_due(at(2)).len(), 2);
+        assert_eq!(t.next_timeout(now), Some(Duration::from_millis(4)));
+        t.insert(at(4), waker.clone());
+        assert_eq!(t.take_due(at(4)).len(), 5, "4 left of the run + 1 new");
+        assert!(keys.iter().all(|&k| t.fired(k)));
+        assert_eq!(t.next_timeout(now), None);
     }
 }

@@ -9,9 +9,8 @@
 //!   is (its finalizer on quickjs-ng; `rust_runtime_released` on Bellard's
 //!   QuickJS, which has no runtime finalizers).
 //! * [`ContextState`]: what belongs to one context: its *anchor* (an object
-//!   of class `RustTasks` held by the global object, whose `gc_mark` reports
-//!   the context's task resolve functions and whose finalizer tells us the
-//!   context died), its liveness flag (shared with its `AsyncCtx`s), its
+//!   of class `RustTasks` held by the global object, whose finalizer tells
+//!   us the context died), its liveness flag (shared with its `AsyncCtx`s), its
 //!   native modules, its held values. It sits behind the context's Rust
 //!   state pointer.
 //!
@@ -427,7 +426,7 @@ fn register_anchor_class(rt: *mut sys::JSRuntime) -> Result<sys::JSClassID> {
     let def = sys::JSClassDef {
         class_name: c"RustTasks".as_ptr(),
         finalizer: Some(anchor_finalizer),
-        gc_mark: Some(anchor_mark),
+        gc_mark: None,
         call: None,
         exotic: std::ptr::null_mut(),
     };
@@ -481,24 +480,6 @@ unsafe extern "C" fn anchor_finalizer(rt: *mut sys::JSRuntime, val: sys::JSValue
         state.executor.drop_context(rt, ctx_state.ctx);
         ctx_state.release_held(rt);
         state.dead.borrow_mut().push(ctx_state);
-    })
-}
-
-/// Reports the resolve functions of the anchor's context's tasks.
-unsafe extern "C" fn anchor_mark(
-    rt: *mut sys::JSRuntime,
-    val: sys::JSValue,
-    mark: sys::JS_MarkFunc,
-) {
-    crate::core::boundary::no_unwind((), || {
-        if let Some(state) = RuntimeState::of(rt) {
-            // SAFETY: val is a live anchor of rt; its state is in the live list.
-            let ptr = unsafe { anchor_state(state, val) };
-            // SAFETY: a live context state (owned by `state`).
-            if let Some(ctx_state) = unsafe { ptr.as_ref() } {
-                state.executor.mark_context(rt, ctx_state.ctx, mark);
-            }
-        }
     })
 }
 
