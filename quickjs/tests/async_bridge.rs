@@ -144,6 +144,28 @@ fn a_flood_of_rust_completions_does_not_starve_timers() {
 }
 
 #[test]
+fn a_wave_of_completions_settles_in_batches_with_the_host_loop_between() {
+    // 5000 futures ready at once: the host's own timer (due at once) runs
+    // after the first batch of settlements, not after all 5000; every
+    // promise still settles, in the order the futures were woken.
+    let js = Js::new();
+    js.module(
+        "import * as t from 'test'; import * as os from 'qjs:os';
+         const order = []; let atTimer = -1;
+         const all = Array.from({ length: 5000 }, (_, i) => t.ready_now(i).then(v => order.push(v)));
+         os.setTimeout(() => { atTimer = order.length }, 0);
+         Promise.all(all).then(() => {
+           const inOrder = order.every((v, i) => v === i + 1);
+           globalThis.out = `${atTimer > 0 && atTimer < 5000} ${order.length} ${inOrder}`;
+         });",
+    )
+    .unwrap();
+    js.run_loop();
+    assert_eq!(js.global("out"), "true 5000 true");
+    assert_eq!(js.pending(), 0);
+}
+
+#[test]
 fn a_flood_of_timers_does_not_starve_rust_completions() {
     let js = Js::new();
     js.module(

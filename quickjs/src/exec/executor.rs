@@ -40,10 +40,17 @@ use crate::core::limits::InterruptWatch;
 use crate::core::value::Value;
 use quickjs_sys as sys;
 use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
-use std::task::Waker;
 use std::time::{Duration, Instant};
+
+/// The most woken futures one `run` polls. The rest wait for the loop's
+/// next turn, after the reactions of this batch ran: each settled promise
+/// is then still in the cache when its reactions run, and 100k timers due
+/// at once never hold 100k settled promises and their jobs at once
+/// (quickjs-libc's own timers fire one per turn).
+const BATCH: usize = 256;
 
 /// A task's place in the slab (the generation tells a reused slot apart).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -97,9 +104,8 @@ struct Task {
     /// settled or its context released). A rejection resolves it with a rejected promise, so the
     /// reject function is freed at once: one object less per pending future.
     resolve: sys::JSValue,
-    /// The future and its output; `waker` wakes it (the same allocation).
+    /// The future, its waker and its output.
     cell: Arc<dyn Runnable>,
-    waker: Waker,
 }
 
 impl Drop for Task {
@@ -125,6 +131,8 @@ pub(crate) struct Executor {
     live: Cell<usize>,
     /// Set after a batch of completions ran: the next `run` returns at once.
     yield_next: Cell<bool>,
+    /// Woken tasks beyond the current batch, polled by the next `run`s.
+    backlog: RefCell<VecDeque<TaskKey>>,
     /// Capture the JS stack of each async call (for its rejection's stack).
     capture_stacks: Cell<bool>,
 }
@@ -180,6 +188,7 @@ impl Executor {
             free: RefCell::new(Vec::new()),
             live: Cell::new(0),
             yield_next: Cell::new(false),
+            backlog: RefCell::new(VecDeque::new()),
             capture_stacks: Cell::new(false),
         })
     }
@@ -220,6 +229,9 @@ impl Executor {
     pub(crate) fn next_timeout(&self) -> Option<Duration> {
         if self.live.get() == 0 {
             return None;
+        }
+        if !self.backlog.borrow().is_empty() {
+            return Some(Duration::ZERO);
         }
         let mut timers = self.timers.lock().unwrap_or_else(|e| e.into_inner());
         timers.next_timeout(Instant::now())
@@ -294,16 +306,17 @@ impl Executor {
         // SAFETY: we own it; see Task::resolve.
         unsafe { sys::JS_FreeValue(c, funcs[1]) };
         // In the slab before its first poll, which may run the job loop.
-        let (key, cell, waker) = self.insert_with(|key| {
-            let (cell, waker) = TaskCell::new(self.wake.clone(), key, name, stack, future);
+        let (key, cell) = self.insert_with(|key| {
+            let cell: Arc<dyn Runnable> =
+                TaskCell::new(self.wake.clone(), key, name, stack, future);
             let task = Task {
                 ctx: c,
                 resolve: funcs[0],
                 cell: cell.clone(),
-                waker: waker.clone(),
             };
-            (task, (key, cell, waker))
+            (task, (key, cell))
         });
+        let waker = cell.clone().waker();
         let ready = {
             let _polling = PollingGuard::enter(ctx.rt(), self);
             cell.poll(&waker)
@@ -325,10 +338,11 @@ impl Executor {
             return;
         }
         if self.yield_next.replace(false) {
-            // The fd stays readable for poll-based hosts; a callback-driven
-            // host was signalled once for this readiness, so signal it again
-            // to come back after its own turn.
-            if self.wake.is_notified() {
+            // The fd stays readable for poll-based hosts (a wake since the
+            // drain, or the backlog's kick); a callback-driven host was
+            // signalled once for this readiness, so signal it again to come
+            // back after its own turn.
+            if self.wake.is_notified() || !self.backlog.borrow().is_empty() {
                 self.wake.call_host();
             }
             return;
@@ -342,28 +356,41 @@ impl Executor {
         for waker in due {
             waker.wake();
         }
-        let Some(ready) = self.wake.drain() else {
-            return;
+        let batch: Vec<TaskKey> = {
+            let mut backlog = self.backlog.borrow_mut();
+            if let Some(ready) = self.wake.drain() {
+                backlog.extend(ready);
+            }
+            let n = backlog.len().min(BATCH);
+            backlog.drain(..n).collect()
         };
-        self.yield_next.set(!ready.is_empty());
+        if batch.is_empty() {
+            return;
+        }
+        self.yield_next.set(true);
+        if !self.backlog.borrow().is_empty() {
+            // More than a batch was ready: the loop must come back at once.
+            self.wake.kick();
+        }
         let _polling = PollingGuard::enter(rt, self);
-        for key in ready {
+        for key in batch {
             self.poll(key);
         }
     }
 
     /// Polls one woken task; settles its promise if it finished.
     fn poll(&self, key: TaskKey) {
-        let Some((cell, waker)) = self
+        let Some(cell) = self
             .slots
             .borrow()
             .get(key.index as usize)
             .filter(|s| s.generation == key.generation)
             .and_then(|s| s.task.as_ref())
-            .map(|t| (t.cell.clone(), t.waker.clone()))
+            .map(|t| t.cell.clone())
         else {
             return; // settled or dropped since it was woken
         };
+        let waker = cell.clone().waker();
         let watch = InterruptWatch::start();
         match cell.poll(&waker) {
             Some(true) => {}

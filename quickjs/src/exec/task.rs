@@ -1,9 +1,10 @@
 //! One spawned future, in one allocation: the future itself, its waker, and
 //! then its output ([`TaskCell`]).
 //!
-//! The executor keeps a type-erased handle ([`Runnable`]) in its slab and a
-//! [`Waker`] made from the same `Arc`, so spawning a future allocates once
-//! (no box for the future, none for the waker, none for the output).
+//! The executor keeps a type-erased handle ([`Runnable`]) in its slab and
+//! makes the task's [`Waker`] from the same `Arc`, so spawning a future
+//! allocates once (no box for the future, none for the waker, none for the
+//! output).
 //!
 //! Invariants: the future is polled, settled and dropped only on the JS
 //! thread, by the executor; it lives pinned inside the `Arc`'s allocation
@@ -60,6 +61,8 @@ pub(crate) struct TaskCell<F: Future> {
 /// What the executor does with a task, whatever its future.
 pub(crate) trait Runnable: Send + Sync {
     fn header(&self) -> &Header;
+    /// The task's waker (the same allocation).
+    fn waker(self: Arc<Self>) -> Waker;
     /// Polls the future once with `waker` (JS thread); `Some(true)` when its
     /// output is ready to settle, `None` if it is being polled further up
     /// this stack (come back later). A panic becomes its output (an error).
@@ -77,15 +80,15 @@ where
     F: Future + Send + 'static,
     F::Output: for<'js> IntoJs<'js> + Send + 'static,
 {
-    /// A task for `future` with its waker: both share one allocation.
+    /// A task for `future`.
     pub(crate) fn new(
         wake: Arc<Wake>,
         key: TaskKey,
         name: TaskName,
         stack: TaskStack,
         future: F,
-    ) -> (Arc<Self>, Waker) {
-        let cell = Arc::new(TaskCell {
+    ) -> Arc<Self> {
+        Arc::new(TaskCell {
             header: Header {
                 wake,
                 key,
@@ -93,9 +96,7 @@ where
                 stack,
             },
             stage: Mutex::new(Stage::Running(future)),
-        });
-        let waker = Waker::from(cell.clone());
-        (cell, waker)
+        })
     }
 
     /// The stage, unless it is locked further up this stack.
@@ -117,6 +118,10 @@ where
 {
     fn header(&self) -> &Header {
         &self.header
+    }
+
+    fn waker(self: Arc<Self>) -> Waker {
+        Waker::from(self)
     }
 
     fn poll(&self, waker: &Waker) -> Option<bool> {
