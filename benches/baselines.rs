@@ -11,7 +11,9 @@
 //!    thrown and caught (`add(1)`) vs the C function's `JS_ThrowTypeError`
 //!    vs a JS function throwing a `TypeError`.
 //! 2. CPU and wall time of N concurrent `sleep(1)` (Rust, through the async
-//!    bridge) vs N `os.sleepAsync(1)` (qjs' own timers), in the same qjs.
+//!    bridge) vs N `os.sleepAsync(1)` (qjs' own timers), in the same qjs;
+//!    and, when valgrind is installed, the instructions of each (callgrind:
+//!    stable where times are not; `QJS_BENCH_NO_CALLGRIND=1` skips them).
 //! 3. CPU used by a qjs process waiting 2 s on `sleep(2000)`.
 //! 4. Upstream behaviour: our patched qjs vs upstream's unpatched qjs (built
 //!    here from the pristine sources with the same compiler and flags) on
@@ -97,8 +99,8 @@ fn main() {
     println!();
     println!("== async: N concurrent sleeps in qjs (release build), best of 5 interleaved runs ==");
     for n in [10_000, 100_000] {
-        let rust_src = format!("import {{ sleep }} from 'rust'\nawait Promise.all(Array.from({{ length: {n} }}, () => sleep(1)))\n");
-        let os_src = format!("import * as os from 'qjs:os'\nawait Promise.all(Array.from({{ length: {n} }}, () => os.sleepAsync(1)))\n");
+        let rust_src = sleeps_script("import { sleep } from 'rust'", "sleep", n);
+        let os_src = sleeps_script("import * as os from 'qjs:os'", "os.sleepAsync", n);
         // Best of 5 interleaved runs each: single runs of a whole process
         // swing by tens of percent on a shared machine.
         let (mut rust, mut os) = (
@@ -120,6 +122,24 @@ fn main() {
             ms(rust.0) / ms(os.0),
             ms(rust.1) / ms(os.1)
         );
+    }
+    if valgrind_available() && std::env::var_os("QJS_BENCH_NO_CALLGRIND").is_none() {
+        // Instructions do not swing with the machine's load as times do.
+        println!("   instructions (callgrind, one run each; QJS_BENCH_NO_CALLGRIND=1 skips):");
+        for n in [10_000, 100_000] {
+            let rust = qjs_instructions(&sleeps_script("import { sleep } from 'rust'", "sleep", n));
+            let os = qjs_instructions(&sleeps_script(
+                "import * as os from 'qjs:os'",
+                "os.sleepAsync",
+                n,
+            ));
+            println!(
+                "{n:>7} x sleep(1): rust {:>7.1} M | os.sleepAsync {:>7.1} M | ratio {:.3}x",
+                rust as f64 / 1e6,
+                os as f64 / 1e6,
+                rust as f64 / os as f64
+            );
+        }
     }
     let idle = qjs_script("import { sleep } from 'rust'\nawait sleep(2000)\n");
     let idle_os = qjs_script("import * as os from 'qjs:os'\nawait os.sleepAsync(2000)\n");
@@ -435,12 +455,48 @@ unsafe fn eval(ctx: *mut sys::JSContext, src: &str) -> sys::JSValue {
 }
 
 /// Runs a module in the release qjs; returns its (CPU, wall) time.
-fn qjs_script(src: &str) -> (Duration, Duration) {
+/// A module awaiting `n` concurrent `sleep(1)`s.
+fn sleeps_script(import: &str, sleep: &str, n: usize) -> String {
+    format!("{import}\nawait Promise.all(Array.from({{ length: {n} }}, () => {sleep}(1)))\n")
+}
+
+fn valgrind_available() -> bool {
+    Command::new("valgrind")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// Writes `src` to this benchmark's script file; returns its path.
+fn script_file(src: &str) -> std::path::PathBuf {
     let path = std::env::temp_dir().join(format!("quickjs-rust-bench-{}.js", std::process::id()));
     std::fs::File::create(&path)
         .unwrap()
         .write_all(src.as_bytes())
         .unwrap();
+    path
+}
+
+/// Instructions the release qjs executes running `src` (callgrind).
+fn qjs_instructions(src: &str) -> u64 {
+    let out = Command::new("valgrind")
+        .args(["--tool=callgrind", "--callgrind-out-file=/dev/null"])
+        .arg(env!("CARGO_BIN_EXE_qjs"))
+        .arg(script_file(src))
+        .stdout(Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "callgrind failed:\n{stderr}");
+    stderr
+        .lines()
+        .find_map(|l| l.split("Collected :").nth(1))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no instruction count in:\n{stderr}"))
+}
+
+fn qjs_script(src: &str) -> (Duration, Duration) {
+    let path = script_file(src);
     let start = Instant::now();
     // Reaped by wait4 below (which also reports its rusage).
     #[allow(clippy::zombie_processes)]
