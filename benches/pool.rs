@@ -1,8 +1,10 @@
 //! `cargo bench --bench pool`: the pool example's plugin executions (fresh
-//! sandboxed context, plugin evaluated, 260-point GeoJSON passed in with
-//! serde, run) at 1 and 2 worker threads, best of 5 interleaved rounds of
-//! 1000 executions: throughput, the scaling between them (measured in the
-//! same run), and the cost of one execution and of its fresh context.
+//! sandboxed context, the plugin's precompiled bytecode evaluated, 260-point
+//! GeoJSON passed in with serde, run) at 1 and 2 worker threads, best of 5
+//! interleaved rounds of 1000 executions: throughput, the scaling between
+//! them (measured in the same run), the cost of one execution and of its
+//! fresh context; and, as a baseline in the same run, the plugin evaluated
+//! from source in a context with every built-in.
 
 #[path = "../examples/pool/geojson.rs"]
 mod geojson;
@@ -10,25 +12,39 @@ mod geojson;
 mod pool;
 
 use geojson::{feature_collection, FeatureCollection, SUM_JS};
-use pool::{Limits, Pool};
-use quickjs::{Function, Value};
+use pool::{compile, Limits, Pool};
+use quickjs::{Function, Intrinsics, Precompiled, Value};
 use std::sync::Arc;
 use std::time::Instant;
 
 const EXECUTIONS: usize = 1000;
 
-/// Seconds for EXECUTIONS plugin runs on `pool` (all submitted, then all
+/// What each execution does.
+#[derive(Clone)]
+enum Job {
+    /// The plugin's precompiled bytecode, the data in, the run.
+    Plugin(Precompiled),
+    /// The same from source, in a context with every built-in and the
+    /// compiler (the pool's way before lean contexts and precompiled
+    /// plugins: the baseline).
+    PluginFromSource,
+    /// Nothing: the fresh context alone.
+    ContextOnly,
+}
+
+/// Seconds for EXECUTIONS jobs on `pool` (all submitted, then all
 /// awaited).
-fn round(pool: &Pool, track: &Arc<FeatureCollection>, plugin: bool) -> f64 {
+fn round(pool: &Pool, track: &Arc<FeatureCollection>, job: &Job) -> f64 {
     let t = Instant::now();
     let pending: Vec<_> = (0..EXECUTIONS)
         .map(|_| {
-            let track = track.clone();
+            let (track, job) = (track.clone(), job.clone());
             pool.run(move |ctx| {
-                if !plugin {
-                    return Ok(0.0); // the fresh context alone
-                }
-                let f: Function = ctx.eval(SUM_JS)?;
+                let f: Function = match &job {
+                    Job::Plugin(code) => ctx.eval_precompiled(code)?,
+                    Job::PluginFromSource => ctx.eval(SUM_JS)?,
+                    Job::ContextOnly => return Ok(0.0),
+                };
                 let input: Value = quickjs::serde::to_value(ctx, &*track)?;
                 f.call::<_, f64>((input,))
             })
@@ -42,21 +58,30 @@ fn round(pool: &Pool, track: &Arc<FeatureCollection>, plugin: bool) -> f64 {
 
 fn main() {
     let track = Arc::new(feature_collection(260));
+    let plugin = Job::Plugin(compile(SUM_JS, "sum.js").unwrap());
     let one = Pool::new(1, Limits::default());
     let two = Pool::new(2, Limits::default());
-    let (mut t1, mut t2, mut ctx_only) = (f64::MAX, f64::MAX, f64::MAX);
+    let full = Pool::new(
+        1,
+        Limits {
+            intrinsics: Intrinsics::ALL,
+            ..Limits::default()
+        },
+    );
+    let (mut t1, mut t2, mut ctx_only, mut baseline) = (f64::MAX, f64::MAX, f64::MAX, f64::MAX);
     for r in 0..5 {
         if r % 2 == 0 {
-            t1 = t1.min(round(&one, &track, true));
-            t2 = t2.min(round(&two, &track, true));
+            t1 = t1.min(round(&one, &track, &plugin));
+            t2 = t2.min(round(&two, &track, &plugin));
         } else {
-            t2 = t2.min(round(&two, &track, true));
-            t1 = t1.min(round(&one, &track, true));
+            t2 = t2.min(round(&two, &track, &plugin));
+            t1 = t1.min(round(&one, &track, &plugin));
         }
-        ctx_only = ctx_only.min(round(&one, &track, false));
+        ctx_only = ctx_only.min(round(&one, &track, &Job::ContextOnly));
+        baseline = baseline.min(round(&full, &track, &Job::PluginFromSource));
     }
     let per = |t: f64| t / EXECUTIONS as f64 * 1e6;
-    println!("== pool: {EXECUTIONS} plugin executions (fresh sandboxed context + plugin + 260-point GeoJSON in + run), best of 5 interleaved rounds ==");
+    println!("== pool: {EXECUTIONS} plugin executions (fresh sandboxed context + precompiled plugin + 260-point GeoJSON in + run), best of 5 interleaved rounds ==");
     println!(
         "1 thread   {:>8.0} executions/s   {:>7.1} µs per execution",
         1.0 / per(t1) * 1e6,
@@ -68,7 +93,9 @@ fn main() {
         t1 / t2
     );
     println!(
-        "(a fresh context alone, through the pool: {:.1} µs)",
-        per(ctx_only)
+        "(a fresh context alone, through the pool: {:.1} µs; the plugin from source in a full context: {:.1} µs per execution, {:.2}x of that)",
+        per(ctx_only),
+        per(baseline),
+        t1 / baseline
     );
 }

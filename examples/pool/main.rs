@@ -8,18 +8,20 @@ mod geojson;
 mod pool;
 
 use geojson::{feature_collection, SUM_JS};
-use pool::{Limits, Pool};
+use pool::{compile, Limits, Pool};
 use quickjs::{Function, Value};
 use std::sync::Arc;
 
 fn main() {
     let pool = Pool::new(2, Limits::default());
     let track = Arc::new(feature_collection(260));
+    // Compiled once; each job runs the bytecode in its fresh context.
+    let sum = compile(SUM_JS, "sum.js").expect("the plugin compiles");
     let results: Vec<_> = (0..4)
         .map(|_| {
-            let track = track.clone();
+            let (track, sum) = (track.clone(), sum.clone());
             pool.run(move |ctx| {
-                let plugin: Function = ctx.eval(SUM_JS)?;
+                let plugin: Function = ctx.eval_precompiled(&sum)?;
                 let input: Value = quickjs::serde::to_value(ctx, &*track)?;
                 plugin.call::<_, f64>((input,))
             })
@@ -28,11 +30,16 @@ fn main() {
     for r in results {
         println!("track length: {:.6}", r.recv().unwrap().unwrap());
     }
-    let looping = pool.run(|ctx| ctx.eval::<()>("for (;;) {}"));
-    println!("endless loop: {}", looping.recv().unwrap().unwrap_err());
-    let greedy =
-        pool.run(|ctx| ctx.eval::<()>("const a = []; for (;;) a.push(new Array(1e5).fill(1))"));
-    println!("memory hog:   {}", greedy.recv().unwrap().unwrap_err());
-    let ok = pool.run(|ctx| ctx.eval::<i32>("1 + 1"));
-    println!("and then:     1 + 1 = {}", ok.recv().unwrap().unwrap());
+    let hostile = |src: &str| {
+        let code = compile(src, "hostile.js").expect("compiles");
+        let r = pool.run(move |ctx| ctx.eval_precompiled::<i32>(&code));
+        r.recv().unwrap()
+    };
+    println!("endless loop: {}", hostile("for (;;) {}").unwrap_err());
+    println!(
+        "memory hog:   {}",
+        hostile("const a = []; for (;;) a.push(new Array(1e5).fill(1))").unwrap_err()
+    );
+    println!("eval:         {}", hostile("eval('1 + 1')").unwrap_err());
+    println!("and then:     1 + 1 = {}", hostile("1 + 1").unwrap());
 }

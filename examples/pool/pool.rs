@@ -1,11 +1,12 @@
 //! A pool of runtimes: one `Runtime` per worker thread (a runtime runs JS
 //! on one thread at a time, so parallelism comes from several), jobs handed
 //! to whichever worker is free. Each job gets a fresh sandboxed `Context`
-//! (its own globals, no `qjs:std`/`qjs:os`, no native modules) in its
-//! worker's runtime, under the runtime's memory and stack limits and a
-//! per-job deadline that the script cannot catch.
+//! (its own globals, only the built-ins the pool allows, no
+//! `qjs:std`/`qjs:os`, no native modules) in its worker's runtime, under the
+//! runtime's memory and stack limits and a per-job deadline that the
+//! script cannot catch.
 
-use quickjs::{Context, Ctx, Error, Runtime};
+use quickjs::{Context, Ctx, Error, EvalKind, Intrinsics, Precompiled, Runtime};
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -13,12 +14,17 @@ use std::time::{Duration, Instant};
 
 type Job = Box<dyn FnOnce(&Worker) + Send>;
 
-/// Limits every job runs under.
+/// Limits every job runs under, and what its context offers.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
     pub memory: usize,
     pub stack: usize,
     pub deadline: Duration,
+    /// The built-ins of each job's context. The fewer, the cheaper a fresh
+    /// context: data plugins, compiled once ([`compile`]), need JSON, not
+    /// the compiler (so they cannot `eval` either), a clock (`Date`), typed
+    /// arrays or `RegExp` (half the cost of a full context).
+    pub intrinsics: Intrinsics,
 }
 
 impl Default for Limits {
@@ -27,8 +33,18 @@ impl Default for Limits {
             memory: 32 << 20,
             stack: 512 << 10,
             deadline: Duration::from_millis(200),
+            intrinsics: Intrinsics::JSON,
         }
     }
+}
+
+/// Compiles a plugin once (in a throwaway context); every job then runs
+/// the bytecode in its fresh context with `ctx.eval_precompiled`, without
+/// parsing it again. Syntax errors are reported here.
+pub fn compile(source: &str, name: &str) -> Result<Precompiled, Error> {
+    let rt = Runtime::new()?;
+    let ctx = Context::new(&rt, Intrinsics::EVAL)?;
+    ctx.with(|ctx| ctx.precompile(source, name, EvalKind::Script))
 }
 
 pub struct Pool {
@@ -124,7 +140,7 @@ impl Worker {
     /// `job` in a fresh context, under the deadline.
     fn run<T>(&self, job: impl for<'js> FnOnce(Ctx<'js>) -> Result<T, Error>) -> Result<T, Error> {
         *self.deadline.lock().unwrap() = Some(Instant::now() + self.limits.deadline);
-        let result = Context::full(&self.rt).and_then(|ctx| ctx.with(job));
+        let result = Context::new(&self.rt, self.limits.intrinsics).and_then(|ctx| ctx.with(job));
         *self.deadline.lock().unwrap() = None;
         result
     }

@@ -98,13 +98,15 @@ pub use crate::embed::cancel::CancelHandle;
 #[cfg(not(quickjs_bellard))]
 pub use crate::embed::closure::{IntoAsyncJsFunction, IntoJsFunction};
 #[cfg(not(quickjs_bellard))]
-pub use crate::embed::context::Context;
+pub use crate::embed::context::{Context, Intrinsics};
 #[cfg(not(quickjs_bellard))]
 pub use crate::embed::drive::{Idle, RunUntil};
 #[cfg(not(quickjs_bellard))]
 pub use crate::embed::loader::{join_relative, FileLoader, Loader, MemoryLoader};
 #[cfg(not(quickjs_bellard))]
 pub use crate::embed::persistent::Persistent;
+#[cfg(not(quickjs_bellard))]
+pub use crate::embed::precompiled::Precompiled;
 #[cfg(not(quickjs_bellard))]
 pub use crate::embed::promise::{Promise, PromiseFuture, PromiseState};
 #[cfg(not(quickjs_bellard))]

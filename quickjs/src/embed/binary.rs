@@ -26,7 +26,26 @@ pub struct Bytes(pub Vec<u8>);
 impl<'js> IntoJs<'js> for Bytes {
     fn into_js(self, ctx: Ctx<'js>) -> Result<Value<'js>> {
         // SAFETY: ctx live; the engine copies len bytes.
-        ctx.check(unsafe { sys::JS_NewUint8ArrayCopy(ctx.as_raw(), self.0.as_ptr(), self.0.len()) })
+        let v = ctx.check(unsafe {
+            sys::JS_NewUint8ArrayCopy(ctx.as_raw(), self.0.as_ptr(), self.0.len())
+        })?;
+        with_built_in(v, "Uint8Array")
+    }
+}
+
+/// `v`, a binary object the engine just made, unless the context lacks the
+/// built-in it belongs to (made without `Intrinsics::TYPED_ARRAYS`): the
+/// engine then makes one without a prototype, which no script could use.
+fn with_built_in<'js>(v: Value<'js>, name: &str) -> Result<Value<'js>> {
+    let ctx = v.ctx();
+    // SAFETY: v is live; the result is a new reference, owned by the Value.
+    let proto = ctx.check(unsafe { sys::JS_GetPrototype(ctx.as_raw(), v.as_raw()) })?;
+    if proto.tag() == sys::JS_TAG_OBJECT {
+        Ok(v)
+    } else {
+        Err(Error::type_error(format!(
+            "{name} is not available in this context"
+        )))
     }
 }
 
@@ -128,8 +147,10 @@ impl<'js> ArrayBuffer<'js> {
     /// ```
     pub fn new(ctx: Ctx<'js>, bytes: &[u8]) -> Result<Self> {
         // SAFETY: ctx live; the engine copies the bytes.
-        ctx.check(unsafe { sys::JS_NewArrayBufferCopy(ctx.as_raw(), bytes.as_ptr(), bytes.len()) })
-            .map(ArrayBuffer)
+        let v = ctx.check(unsafe {
+            sys::JS_NewArrayBufferCopy(ctx.as_raw(), bytes.as_ptr(), bytes.len())
+        })?;
+        with_built_in(v, "ArrayBuffer").map(ArrayBuffer)
     }
 
     /// A copy of the contents (empty if the buffer was detached).

@@ -27,9 +27,125 @@ unsafe impl Send for Context {}
 // SAFETY: as above.
 unsafe impl Sync for Context {}
 
+/// The standard built-ins a [`Context`] is made with, beyond the base ones
+/// every context has (`Object`, `Function`, `Array`, `Error`s, `Math`,
+/// `String`, `Number`, `Boolean`, `Symbol`, `BigInt`, `Reflect`, iterators,
+/// generators, `globalThis`, and `Promise`: async functions, `await` and
+/// modules are syntax every context has, and the engine runs them on it).
+/// Combine with `|`.
+///
+/// A context made with fewer is cheaper to make and to free (a fresh
+/// context per job: see `examples/pool/`), and offers its scripts less.
+/// What the Rust API needs of a missing one fails with a `TypeError`
+/// naming it (a `Map`, `Set`, `Date`, `Uint8Array`, `ArrayBuffer` or
+/// typed array conversion), never worse. What scripts meet instead is a
+/// `ReferenceError` for the missing global, a `TypeError` from a method
+/// that needs it (`'a'.match('a')` without `REGEXP`), or a `SyntaxError`
+/// (a regular expression literal without `REGEXP`; any source without
+/// `EVAL`).
+///
+/// ```
+/// use quickjs::{Context, Intrinsics, Runtime};
+/// let rt = Runtime::new().unwrap();
+/// let ctx = Context::new(&rt, Intrinsics::EVAL | Intrinsics::JSON).unwrap();
+/// ctx.with(|ctx| {
+///     assert_eq!(ctx.eval::<String>("typeof JSON + ' ' + typeof Map").unwrap(), "object undefined");
+/// });
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct Intrinsics(u16);
+
+impl Intrinsics {
+    /// The base built-ins only: such a context runs compiled bytecode
+    /// (a [`crate::Bundle`]) but cannot compile source.
+    pub const BASE: Intrinsics = Intrinsics(Self::PROMISE);
+    /// Always there (see the type's docs): without it, the engine leaks
+    /// every async function's state at the first `await`.
+    const PROMISE: u16 = 1 << 7;
+    /// The compiler: [`crate::Ctx::eval`] of source, `eval`, `Function`.
+    pub const EVAL: Intrinsics = Intrinsics(1 << 0);
+    /// `Date`.
+    pub const DATE: Intrinsics = Intrinsics(1 << 1);
+    /// `RegExp` and regular expression literals.
+    pub const REGEXP: Intrinsics = Intrinsics(1 << 2);
+    /// `JSON`.
+    pub const JSON: Intrinsics = Intrinsics(1 << 3);
+    /// `Proxy`.
+    pub const PROXY: Intrinsics = Intrinsics(1 << 4);
+    /// `Map`, `Set`, `WeakMap`, `WeakSet`.
+    pub const MAP_SET: Intrinsics = Intrinsics(1 << 5);
+    /// `ArrayBuffer`, `SharedArrayBuffer`, the typed arrays, `DataView`,
+    /// `Atomics`.
+    pub const TYPED_ARRAYS: Intrinsics = Intrinsics(1 << 6);
+    /// `WeakRef`, `FinalizationRegistry`.
+    pub const WEAK_REF: Intrinsics = Intrinsics(1 << 8);
+    /// `atob`, `btoa`.
+    pub const BASE64: Intrinsics = Intrinsics(1 << 9);
+    /// `performance`.
+    pub const PERFORMANCE: Intrinsics = Intrinsics(1 << 10);
+    /// All of them: what [`Context::full`] makes (the engine's
+    /// `JS_NewContext`).
+    pub const ALL: Intrinsics = Intrinsics((1 << 11) - 1);
+
+    /// Whether every built-in of `other` is in `self`.
+    ///
+    /// ```
+    /// use quickjs::Intrinsics;
+    /// assert!(Intrinsics::ALL.contains(Intrinsics::DATE | Intrinsics::JSON));
+    /// assert!(!Intrinsics::EVAL.contains(Intrinsics::DATE));
+    /// ```
+    pub const fn contains(self, other: Intrinsics) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// Adds them to the raw context `c`, which has none yet.
+    ///
+    /// # Safety
+    /// `c` is a live context from `JS_NewContextRaw`, on its runtime's
+    /// thread, with the runtime locked.
+    unsafe fn add_to(self, c: *mut sys::JSContext) -> bool {
+        type Add = unsafe extern "C" fn(*mut sys::JSContext) -> std::os::raw::c_int;
+        // JS_NewContext's order.
+        let table: [(Intrinsics, Add); 11] = [
+            (Intrinsics::DATE, sys::JS_AddIntrinsicDate),
+            (Intrinsics::EVAL, sys::JS_AddIntrinsicEval),
+            (Intrinsics::REGEXP, sys::JS_AddIntrinsicRegExp),
+            (Intrinsics::JSON, sys::JS_AddIntrinsicJSON),
+            (Intrinsics::PROXY, sys::JS_AddIntrinsicProxy),
+            (Intrinsics::MAP_SET, sys::JS_AddIntrinsicMapSet),
+            (Intrinsics::TYPED_ARRAYS, sys::JS_AddIntrinsicTypedArrays),
+            (Intrinsics(Self::PROMISE), sys::JS_AddIntrinsicPromise),
+            (Intrinsics::WEAK_REF, sys::JS_AddIntrinsicWeakRef),
+            (Intrinsics::BASE64, sys::JS_AddIntrinsicAToB),
+            (Intrinsics::PERFORMANCE, sys::JS_AddPerformance),
+        ];
+        let all = self | Intrinsics::BASE;
+        // SAFETY: the caller's contract; each adds its built-ins once.
+        unsafe {
+            sys::JS_AddIntrinsicBaseObjects(c) == 0
+                && table
+                    .iter()
+                    .all(|&(which, add)| !all.contains(which) || add(c) == 0)
+        }
+    }
+}
+
+impl std::ops::BitOr for Intrinsics {
+    type Output = Intrinsics;
+    fn bitor(self, other: Intrinsics) -> Intrinsics {
+        Intrinsics(self.0 | other.0)
+    }
+}
+
+impl std::ops::BitOrAssign for Intrinsics {
+    fn bitor_assign(&mut self, other: Intrinsics) {
+        self.0 |= other.0;
+    }
+}
+
 impl Context {
     /// A context with all standard intrinsics (no qjs:std/os, no `rust` module:
-    /// register modules explicitly).
+    /// register modules explicitly): `Context::new(rt, Intrinsics::ALL)`.
     ///
     /// ```
     /// # let rt = quickjs::Runtime::new().unwrap();
@@ -38,8 +154,32 @@ impl Context {
     /// assert_eq!(ctx.with(|ctx| ctx.eval::<String>("typeof Promise")).unwrap(), "function");
     /// ```
     pub fn full(rt: &Runtime) -> Result<Self> {
-        // SAFETY: rt is live and locked; a null result means out of memory.
-        let raw = rt.lock(|r| unsafe { sys::JS_NewContext(r) });
+        Self::new(rt, Intrinsics::ALL)
+    }
+
+    /// A context with the base built-ins and `intrinsics` (see
+    /// [`Intrinsics`]).
+    ///
+    /// ```
+    /// use quickjs::{Context, Intrinsics, Runtime};
+    /// let rt = Runtime::new().unwrap();
+    /// let ctx = Context::new(&rt, Intrinsics::EVAL).unwrap();
+    /// let n: f64 = ctx.with(|ctx| ctx.eval("Math.hypot(3, 4)")).unwrap();
+    /// assert_eq!(n, 5.0);
+    /// ```
+    pub fn new(rt: &Runtime, intrinsics: Intrinsics) -> Result<Self> {
+        let raw = rt.lock(|r| {
+            // SAFETY: rt is live and locked; a null result means out of
+            // memory; the new context is freed if an intrinsic fails.
+            unsafe {
+                let c = sys::JS_NewContextRaw(r);
+                if !c.is_null() && !intrinsics.add_to(c) {
+                    sys::JS_FreeContext(c);
+                    return std::ptr::null_mut();
+                }
+                c
+            }
+        });
         let raw =
             NonNull::new(raw).ok_or_else(|| Error::internal("JS_NewContext: out of memory"))?;
         let ctx = Context {

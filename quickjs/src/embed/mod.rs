@@ -17,6 +17,7 @@ mod ctx;
 pub(crate) mod drive;
 pub(crate) mod loader;
 pub(crate) mod persistent;
+pub(crate) mod precompiled;
 pub(crate) mod promise;
 pub(crate) mod runtime;
 #[cfg(feature = "serde")]
