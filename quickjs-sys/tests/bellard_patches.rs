@@ -4,14 +4,15 @@
 //! and 2026-06-04 (his current release; `tests/fixtures/bellard-2026-06-04`,
 //! from crates.io hirofa-quickjs-sys 0.16.1, folder `bellard/quickjs`):
 //! `patches/bellard/0001`, `0004`, `0009` (all his releases), `bellard-<release>/0003`,
-//! `0006` (his code differs there), `bellard-2021-03-27/0011` and the shared `patches/0002`, `0005`, `0007`, `0008`, `0011`. The patched engine
+//! `0006` (his code differs there), `bellard-2021-03-27/0011` and the shared `patches/0002`, `0005`, `0007`, `0008`, `0011`, `0012`. The patched engine
 //! is compiled with the system C compiler and linked into a small C program
 //! whose own hooks count their calls, proving that `JS_ExecutePendingJob`
 //! calls `rust_run` when the job queue is empty, and that `JS_FreeContext`
 //! and `JS_FreeRuntime` report to the Rust layer (patch 0006), and that the
 //! Rust state slots of a runtime and a context start NULL and keep what is set
 //! (patch 0007), and that `JS_NewObjectLike` builds objects with or without a
-//! matching shape (patch 0011). (The Rust module layer on this tree, with
+//! matching shape (patch 0011), and that `JS_GetStringBytes8` lends an 8-bit
+//! string's bytes and refuses anything else (patch 0012). (The Rust module layer on this tree, with
 //! quickjs-libc and qjs, is tested end to end by the root crate's
 //! `tests/c_host.rs`.)
 
@@ -62,6 +63,14 @@ int main(void) {
     JS_FreeValue(ctx, all);
     JS_FreeAtom(ctx, ab[0]);
     JS_FreeAtom(ctx, ab[1]);
+    JSValue narrow = JS_NewString(ctx, "hello"), wide = JS_NewString(ctx, "h\xc3\xa9\xe2\x82\xac");
+    size_t n = 0, m = 99;
+    const uint8_t *bytes = JS_GetStringBytes8(narrow, &n);
+    printf("string bytes: %.*s (%d), wide %s, number %s\n", (int)n, (const char *)bytes, (int)n,
+           JS_GetStringBytes8(wide, &m) || m != 99 ? "read" : "refused",
+           JS_GetStringBytes8(JS_NewInt32(ctx, 1), &m) ? "read" : "refused");
+    JS_FreeValue(ctx, narrow);
+    JS_FreeValue(ctx, wide);
     JSValue v = JS_Eval(ctx, "Promise.resolve(1).then(x => x)", 31, "<probe>", JS_EVAL_TYPE_GLOBAL);
     JS_FreeValue(ctx, v);
     int jobs = 0;
@@ -141,6 +150,7 @@ fn probe(release: &str) {
             } else {
                 "patches/0011-new-object-like.patch".into()
             },
+            "patches/0012-string-bytes.patch".into(),
         ]
     );
     patch::apply_series(&series, &tree).unwrap();
@@ -171,6 +181,7 @@ fn probe(release: &str) {
         String::from_utf8_lossy(&out.stdout),
         "rust state slots: ok\n\
          object like: [{\"a\":1,\"b\":\"x\"},{\"a\":2,\"b\":3},{\"b\":4,\"a\":5}]\n\
+         string bytes: hello (5), wide refused, number refused\n\
          jobs 1, rust_run called 1 time(s)\n\
          JS_FreeContext: context released 1 time(s)\n\
          JS_FreeRuntime: runtime released 1 time(s)\n"

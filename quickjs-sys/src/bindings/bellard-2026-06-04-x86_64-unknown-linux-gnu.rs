@@ -1847,6 +1847,9 @@ unsafe extern "C" {
     ) -> JSValue;
 }
 unsafe extern "C" {
+    pub fn JS_GetStringBytes8(val: JSValue, plen: *mut usize) -> *const u8;
+}
+unsafe extern "C" {
     pub fn rust_runtime_released(rt: *mut JSRuntime);
 }
 unsafe extern "C" {

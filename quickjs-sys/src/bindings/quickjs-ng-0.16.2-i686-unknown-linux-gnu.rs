@@ -1707,6 +1707,9 @@ unsafe extern "C" {
         values: *mut JSValue,
     ) -> JSValue;
 }
+unsafe extern "C" {
+    pub fn JS_GetStringBytes8(val: JSValue, plen: *mut usize) -> *const u8;
+}
 #[repr(C)]
 #[derive(Debug, Copy, Clone)]
 pub struct JSSABTab {

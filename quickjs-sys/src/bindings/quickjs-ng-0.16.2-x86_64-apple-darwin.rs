@@ -1719,6 +1719,9 @@ unsafe extern "C" {
         values: *mut JSValue,
     ) -> JSValue;
 }
+unsafe extern "C" {
+    pub fn JS_GetStringBytes8(val: JSValue, plen: *mut usize) -> *const u8;
+}
 #[repr(C)]
 #[derive(Debug, Copy, Clone)]
 pub struct JSSABTab {

@@ -103,8 +103,23 @@ macro_rules! integers {
     };
     (@one $t:ty, $wide:expr) => {
         impl<'js> FromJs<'js> for $t {
+            /// An int in range inline (what a call passes almost always);
+            /// the rest out of line, so a trampoline stays small.
             #[inline(always)]
             fn from_js(value: &Value<'js>) -> Result<Self> {
+                let raw = value.as_raw();
+                if sys::JS_VALUE_GET_NORM_TAG(raw) == sys::JS_TAG_INT {
+                    if let Ok(v) = <$t>::try_from(sys::JS_VALUE_GET_INT(raw)) {
+                        return Ok(v);
+                    }
+                }
+                Self::from_js_slow(value)
+            }
+        }
+
+        impl ConvertSlow for $t {
+            #[inline(never)]
+            fn from_js_slow(value: &Value<'_>) -> Result<Self> {
                 let raw = value.as_raw();
                 if sys::JS_VALUE_GET_NORM_TAG(raw) == sys::JS_TAG_INT {
                     let i = sys::JS_VALUE_GET_INT(raw);
@@ -131,6 +146,11 @@ macro_rules! integers {
         }
     };
 }
+/// The out-of-line part of a conversion (see `integers!`).
+trait ConvertSlow: Sized {
+    fn from_js_slow(value: &Value<'_>) -> Result<Self>;
+}
+
 integers!(i8, i16, i32, u8, u16, u32; wide: i64, u64, isize, usize, i128, u128);
 
 /// Whether `value` is a bigint.
@@ -236,7 +256,13 @@ impl<'js> FromJs<'js> for String {
 }
 
 /// The UTF-8 text of a JS string, borrowed from the engine: what a `&str`
-/// argument of a `#[js]` function points into. Freed on drop.
+/// argument of a `#[js]` function points into. Released on drop.
+///
+/// A string of 8-bit characters that are all ASCII (most strings) is read
+/// in place: its own bytes are UTF-8 already (patch 0012's
+/// `JS_GetStringBytes8`; the `JsStr` holds a reference to the string, so
+/// the bytes stay put). Anything else (non-ASCII Latin-1, wide strings,
+/// ropes) goes through the engine's UTF-8 conversion, `JS_ToCStringLen`.
 ///
 /// ```
 /// # let rt = quickjs::Runtime::new().unwrap();
@@ -252,6 +278,10 @@ pub struct JsStr<'js> {
     ctx: Ctx<'js>,
     ptr: *const std::os::raw::c_char,
     len: usize,
+    /// The string `ptr` points into (a reference we own), or undefined
+    /// when `ptr` is a C string of `JS_ToCStringLen` (freed with
+    /// `JS_FreeCString`).
+    owner: sys::JSValue,
 }
 
 impl<'js> JsStr<'js> {
@@ -274,37 +304,67 @@ impl<'js> JsStr<'js> {
             std::str::from_utf8_unchecked(std::slice::from_raw_parts(self.ptr.cast(), self.len))
         }
     }
+
+    /// Whether the text is the string's own bytes (no conversion was made).
+    #[cfg(test)]
+    fn in_place(&self) -> bool {
+        sys::JS_IsString(self.owner)
+    }
 }
 
 impl<'js> FromJs<'js> for JsStr<'js> {
     #[inline]
     fn from_js(value: &Value<'js>) -> Result<Self> {
-        if !sys::JS_IsString(value.as_raw()) {
-            return Err(expected("string", value));
-        }
         let ctx = value.ctx();
         let mut len = 0usize;
-        // SAFETY: value is a live string of ctx; the result is freed by Drop.
-        let ptr = unsafe { sys::JS_ToCStringLen(ctx.as_raw(), &mut len, value.as_raw()) };
-        if ptr.is_null() {
-            return Err(ctx.catch()); // out of memory: the engine threw
+        // SAFETY: reads the tag, and for a string its header; lends its
+        // bytes while the string lives, which the reference taken below
+        // ensures.
+        let bytes = unsafe { sys::JS_GetStringBytes8(value.as_raw(), &mut len) };
+        if !bytes.is_null() {
+            // SAFETY: len bytes of the live string (see above).
+            if ascii(unsafe { std::slice::from_raw_parts(bytes, len) }) {
+                super::limits::charge(ctx, len)?;
+                return Ok(JsStr {
+                    ctx,
+                    ptr: bytes.cast(),
+                    len,
+                    owner: value.clone().into_raw(),
+                });
+            }
+        } else if !sys::JS_IsString(value.as_raw()) {
+            return Err(expected("string", value));
         }
-        let s = JsStr { ctx, ptr, len };
-        super::limits::charge(ctx, len)?;
-        if in_place_ascii(ctx, value, ptr) {
-            return Ok(s); // the engine's own bytes: ASCII, checked by the engine
-        }
-        // SAFETY: as in as_str, before the UTF-8 check.
-        let bytes = unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len) };
-        // ASCII (the common case) is checked word by word, inline; anything
-        // else gets the full check (a lone surrogate is invalid UTF-8).
-        if !ascii(bytes) && std::str::from_utf8(bytes).is_err() {
-            return Err(Error::type_error(
-                "expected a string of valid Unicode, got invalid UTF-16",
-            ));
-        }
-        Ok(s)
+        converted(value)
     }
+}
+
+/// The engine's UTF-8 copy of a string that is not plain ASCII, checked.
+#[inline(never)]
+fn converted<'js>(value: &Value<'js>) -> Result<JsStr<'js>> {
+    let ctx = value.ctx();
+    let mut len = 0usize;
+    // SAFETY: value is a live string of ctx; the result is freed by Drop.
+    let ptr = unsafe { sys::JS_ToCStringLen(ctx.as_raw(), &mut len, value.as_raw()) };
+    if ptr.is_null() {
+        return Err(ctx.catch()); // out of memory: the engine threw
+    }
+    let s = JsStr {
+        ctx,
+        ptr,
+        len,
+        owner: sys::JS_UNDEFINED,
+    };
+    super::limits::charge(ctx, len)?;
+    // SAFETY: as in as_str, before the UTF-8 check.
+    let bytes = unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len) };
+    // A lone surrogate comes out as invalid UTF-8.
+    if !ascii(bytes) && std::str::from_utf8(bytes).is_err() {
+        return Err(Error::type_error(
+            "expected a string of valid Unicode, got invalid UTF-16",
+        ));
+    }
+    Ok(s)
 }
 
 impl std::ops::Deref for JsStr<'_> {
@@ -318,81 +378,15 @@ impl std::ops::Deref for JsStr<'_> {
 impl Drop for JsStr<'_> {
     #[inline]
     fn drop(&mut self) {
-        // SAFETY: ptr came from JS_ToCStringLen on this live context.
-        unsafe { sys::JS_FreeCString(self.ctx.as_raw(), self.ptr) }
-    }
-}
-
-/// Whether `JS_ToCStringLen` returned `value`'s own bytes (no copy), which
-/// quickjs-ng does only for a plain 8-bit string that is all ASCII (it
-/// counts the high bytes first): then the result is valid UTF-8 without a
-/// second scan here.
-///
-/// Where the bytes sit in a string is learned once, from a string made for
-/// the purpose ([`in_place_offset`]). The test is exact: `ptr` must equal
-/// the string's address plus that offset, which is where every plain
-/// string's own bytes start (or, for other kinds, still inside the string's
-/// struct): inside the live string's allocation, where no copy can be. An
-/// engine that copies teaches offset 0, and the test never passes.
-#[inline]
-fn in_place_ascii(ctx: Ctx<'_>, value: &Value<'_>, ptr: *const std::os::raw::c_char) -> bool {
-    if cfg!(quickjs_bellard) || value.tag() != sys::JS_TAG_STRING {
-        return false; // ropes are flattened into a new string first
-    }
-    let offset = in_place_offset(ctx);
-    offset > 0
-        && (ptr as usize).wrapping_sub(sys::JS_VALUE_GET_PTR(value.as_raw()) as usize) == offset
-}
-
-/// The offset of a plain 8-bit string's bytes from its address, as
-/// `JS_ToCStringLen` shows it for a fresh ASCII string; 0 if it copies or
-/// the offset is not inside the header (then [`in_place_ascii`] is off).
-fn in_place_offset(ctx: Ctx<'_>) -> usize {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    /// usize::MAX: not learned yet.
-    static OFFSET: AtomicUsize = AtomicUsize::new(usize::MAX);
-    let known = OFFSET.load(Ordering::Relaxed);
-    if known != usize::MAX {
-        return known;
-    }
-    const PROBE: &[u8] = &[b'q'; 256];
-    let c = ctx.as_raw();
-    // SAFETY: ctx live; a new string of PROBE's bytes, freed below; the C
-    // string is read for its length and freed before the string.
-    let learned = unsafe {
-        let s = sys::JS_NewStringLen(c, PROBE.as_ptr().cast(), PROBE.len());
-        if sys::JS_IsException(s) {
-            // Out of memory: leave no exception behind; learn next time.
-            sys::JS_FreeValue(c, sys::JS_GetException(c));
-            return 0;
-        }
-        let mut len = 0usize;
-        let p = sys::JS_ToCStringLen(c, &mut len, s);
-        let offset = if p.is_null() {
-            0
-        } else {
-            let off = (p as usize).wrapping_sub(sys::JS_VALUE_GET_PTR(s) as usize);
-            let same =
-                len == PROBE.len() && std::slice::from_raw_parts(p.cast::<u8>(), len) == PROBE;
-            sys::JS_FreeCString(c, p);
-            // A copy cannot sit inside the live probe's allocation, which
-            // spans its header and its 257 bytes: an offset of at most 256
-            // is the probe's own bytes (a copy is before it or further on).
-            if same && (1..=PROBE.len()).contains(&off) {
-                off
+        // SAFETY: the reference or the C string is ours, of this live context.
+        unsafe {
+            if sys::JS_IsString(self.owner) {
+                sys::JS_FreeValue(self.ctx.as_raw(), self.owner)
             } else {
-                0
+                sys::JS_FreeCString(self.ctx.as_raw(), self.ptr)
             }
-        };
-        sys::JS_FreeValue(c, s);
-        if p.is_null() {
-            sys::JS_FreeValue(c, sys::JS_GetException(c));
-            return 0;
         }
-        offset
-    };
-    OFFSET.store(learned, Ordering::Relaxed);
-    learned
+    }
 }
 
 /// Whether `bytes` is all ASCII: eight bytes at a time, the tail as one
@@ -616,7 +610,7 @@ mod tests {
     #[cfg(not(quickjs_bellard))]
     #[test]
     fn ascii_strings_are_borrowed_in_place_and_the_rest_still_checked() {
-        use super::{in_place_ascii, FromJs, JsStr};
+        use super::{FromJs, JsStr};
         use crate::core::{ctx::Ctx, value::Value};
         use quickjs_sys as sys;
         // SAFETY: a plain engine runtime and context, freed at the end,
@@ -628,18 +622,16 @@ mod tests {
         {
             // SAFETY: c is live until freed below, after this block.
             let ctx = unsafe { Ctx::from_raw(c) };
-            assert!(
-                super::in_place_offset(ctx) > 0,
-                "quickjs-ng hands out ASCII in place"
-            );
             let rope = format!("{}{}", "x".repeat(5000), "y".repeat(5000));
-            let cases: [(&str, Option<&str>, bool); 6] = [
+            let cases: [(&str, Option<&str>, bool); 8] = [
                 ("'plain ascii'", Some("plain ascii"), true),
                 ("''", Some(""), true),
-                ("'caf\\u00e9'", Some("café"), false), // 8-bit, not ASCII: copied
-                ("'\\u4e2d\\u6587'", Some("中文"), false), // wide: copied
+                ("'0123456789abcdef'.slice(3, 12)", Some("3456789ab"), true),
+                ("'caf\\u00e9'", Some("café"), false), // 8-bit, not ASCII: converted
+                ("'\\u4e2d\\u6587'", Some("中文"), false), // wide: converted
                 ("'a\\uD800b'", None, false),          // lone surrogate: refused
                 ("'x'.repeat(5000) + 'y'.repeat(5000)", Some(&rope), false), // a rope
+                ("42", None, false),
             ];
             for (src, want, in_place) in cases {
                 let v: Value = ctx.eval(src).unwrap();
@@ -647,18 +639,19 @@ mod tests {
                     assert_eq!(v.tag(), sys::JS_TAG_STRING_ROPE, "made a rope");
                 }
                 match want {
-                    Some(w) => assert_eq!(&*JsStr::from_js(&v).unwrap(), w, "{src}"),
+                    Some(w) => {
+                        let s = JsStr::from_js(&v).unwrap();
+                        assert_eq!(&*s, w, "{src}");
+                        assert_eq!(s.in_place(), in_place, "{src}");
+                        drop(v); // the JsStr keeps its string alive
+                        assert_eq!(&*s, w, "{src}");
+                    }
                     None => assert!(JsStr::from_js(&v).is_err(), "{src}"),
                 }
-                let mut len = 0;
-                // SAFETY: a live string of ctx; freed right after.
-                let p = unsafe { sys::JS_ToCStringLen(c, &mut len, v.as_raw()) };
-                assert_eq!(in_place_ascii(ctx, &v, p), in_place, "{src}");
-                // SAFETY: p came from JS_ToCStringLen above.
-                unsafe { sys::JS_FreeCString(c, p) };
             }
         }
-        // SAFETY: nothing made in them is left.
+        // SAFETY: nothing made in them is left (the engine's own leak
+        // assertion checks that the in-place strings were released).
         unsafe {
             sys::JS_FreeContext(c);
             sys::JS_FreeRuntime(rt);

@@ -486,8 +486,14 @@ impl<'a, 'js> Args<'a, 'js> {
     #[inline(always)]
     pub fn get<T: FromJs<'js>>(&self, i: usize) -> Result<T> {
         let raw = self.argv.get(i).copied().unwrap_or(sys::JS_UNDEFINED);
-        T::from_js(&self.borrowed(raw))
-            .map_err(|e| e.prefixed(format_args!("{}: argument {}", self.name, i + 1)))
+        T::from_js(&self.borrowed(raw)).map_err(|e| self.in_argument(e, i))
+    }
+
+    /// An error about argument `i` (0-based), naming the function.
+    #[cold]
+    #[inline(never)]
+    fn in_argument(&self, e: Error, i: usize) -> Error {
+        e.prefixed(format_args!("{}: argument {}", self.name, i + 1))
     }
 }
 
