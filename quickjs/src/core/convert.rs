@@ -108,6 +108,8 @@ macro_rules! integers {
             #[inline(always)]
             fn from_js(value: &Value<'js>) -> Result<Self> {
                 let raw = value.as_raw();
+                // Irrefutable for the types an i32 always fits.
+                #[allow(irrefutable_let_patterns)]
                 if sys::JS_VALUE_GET_NORM_TAG(raw) == sys::JS_TAG_INT {
                     if let Ok(v) = <$t>::try_from(sys::JS_VALUE_GET_INT(raw)) {
                         return Ok(v);
