@@ -1469,3 +1469,25 @@ fn a_callback_host_arms_its_own_timer_for_loop_timers() {
         .unwrap();
     assert_eq!(s, "timer fired");
 }
+
+#[test]
+fn long_error_messages_from_rust_reach_js_whole() {
+    // The engine formats thrown errors into a 256-byte buffer; Rust's
+    // messages (a serde path, a file name) must not lose their tail.
+    let ctx = context();
+    ctx.with(|ctx| {
+        let long = format!("{}: the end", "segment/".repeat(100));
+        let fail = {
+            let long = long.clone();
+            Function::new(ctx, "fail", move || -> quickjs::Result<()> {
+                Err(Error::range_error(long.clone()))
+            })
+            .unwrap()
+        };
+        ctx.globals().set("fail", fail).unwrap();
+        let got: String = ctx
+            .eval("try { fail(); 'no throw' } catch (e) { `${e.name}|${e.message}|${e instanceof RangeError}|${e.stack.includes('fail')}` }")
+            .unwrap();
+        assert_eq!(got, format!("RangeError|{long}|true|true"));
+    });
+}

@@ -124,6 +124,28 @@ impl<'js> Ctx<'js> {
                 ErrorKind::Error => sys::JS_ThrowPlainError(ctx, fmt, message.as_ptr()),
             }
         };
+        if message.as_bytes().len() >= ENGINE_MESSAGE_MAX {
+            // The engine formats into a fixed buffer and cut the message:
+            // give the error its whole message.
+            // SAFETY: ctx is live; the exception just thrown is pending; we
+            // take it, set its message and throw it again (JS_Throw takes
+            // the reference back).
+            unsafe {
+                let exc = sys::JS_GetException(ctx);
+                let bytes = message.as_bytes();
+                let text = sys::JS_NewStringLen(ctx, bytes.as_ptr().cast(), bytes.len());
+                if sys::JS_IsException(text) {
+                    sys::JS_FreeValue(ctx, sys::JS_GetException(ctx)); // out of memory: keep the cut one
+                } else {
+                    let flags = (sys::JS_PROP_WRITABLE | sys::JS_PROP_CONFIGURABLE) as i32;
+                    sys::JS_DefinePropertyValueStr(ctx, exc, c"message".as_ptr(), text, flags);
+                    if sys::JS_HasException(ctx) {
+                        sys::JS_FreeValue(ctx, sys::JS_GetException(ctx));
+                    }
+                }
+                sys::JS_Throw(ctx, exc);
+            }
+        }
         if interrupt {
             // An interrupt that passed through Rust stays uncatchable: a
             // script's try/catch must not swallow the host's deadline.
@@ -193,6 +215,10 @@ impl<'js> Ctx<'js> {
 
 /// What [`Ctx::describe`] shows for a property of an error whose read threw.
 const UNREADABLE: &str = "<exception while reading the error>";
+
+/// The engine's `JS_Throw*Error` format into a 256-byte buffer: a message
+/// this long or longer was cut, and [`Ctx::throw`] sets it whole.
+const ENGINE_MESSAGE_MAX: usize = 255;
 
 /// How [`Ctx::eval_with`] evaluates source.
 ///

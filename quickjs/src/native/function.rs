@@ -517,11 +517,103 @@ where
 {
     // SAFETY: the engine's C-function contract (our caller's).
     let ctx = unsafe { Ctx::from_raw(ctx) };
+    let n = argc.max(0) as u32;
+    if n < func.required || (func.strict && n > func.max) {
+        return throw_arity(ctx, func, n);
+    }
     boundary::enter(ctx, func.name, || {
         // SAFETY: as above: argv has argc live values for the call.
-        let args = unsafe { args(func, ctx, this, argc, argv) }?;
+        let args = unsafe { Args::new(ctx, this, argc, argv, func.name) };
         body(&args)
     })
+}
+
+/// Throws the arity error of a call of `func` with `got` arguments, worded
+/// as [`arity_error`] words it, written into a stack buffer (no allocation,
+/// no C string to make): what a C function's `JS_ThrowTypeError` costs. A
+/// name with a NUL in it, or too long for the buffer, takes the general path.
+#[cold]
+#[inline(never)]
+fn throw_arity(ctx: Ctx<'_>, func: &NativeFunction, got: u32) -> sys::JSValue {
+    let (name, required, max) = (func.name, func.required, func.max);
+    let mut buf = StackText::<224>::new();
+    buf.push(name);
+    let plural = |n: u32| if n == 1 { " argument" } else { " arguments" };
+    buf.push(": expected ");
+    match (required, max) {
+        (r, m) if r == m => {
+            buf.push_u32(r);
+            buf.push(plural(r));
+        }
+        (r, u32::MAX) => {
+            buf.push("at least ");
+            buf.push_u32(r);
+            buf.push(plural(r));
+        }
+        (r, m) => {
+            buf.push_u32(r);
+            buf.push(" to ");
+            buf.push_u32(m);
+            buf.push(" arguments");
+        }
+    }
+    buf.push(", got ");
+    buf.push_u32(got);
+    if buf.overflowed || name.contains('\0') {
+        return ctx.throw(arity_error(name, (required, max), got));
+    }
+    // SAFETY: ctx is live; "%s" takes the one NUL-terminated string.
+    unsafe { sys::JS_ThrowTypeError(ctx.as_raw(), c"%s".as_ptr(), buf.as_c_str()) }
+}
+
+/// A short NUL-terminated text built on the stack; a push that does not
+/// fit is refused whole and marks the text as overflowed.
+struct StackText<const N: usize> {
+    bytes: [u8; N],
+    len: usize,
+    overflowed: bool,
+}
+
+impl<const N: usize> StackText<N> {
+    fn new() -> Self {
+        StackText {
+            bytes: [0; N],
+            len: 0,
+            overflowed: false,
+        }
+    }
+
+    /// Appends `s` if it fits (with the NUL).
+    fn push(&mut self, s: &str) {
+        let end = self.len + s.len();
+        if end >= N {
+            self.overflowed = true;
+            return;
+        }
+        self.bytes[self.len..end].copy_from_slice(s.as_bytes());
+        self.len = end;
+    }
+
+    fn push_u32(&mut self, n: u32) {
+        let mut digits = [0u8; 10];
+        let mut i = digits.len();
+        let mut n = n;
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        // Only ASCII digits were written.
+        self.push(std::str::from_utf8(&digits[i..]).unwrap_or_default())
+    }
+
+    /// The text, NUL-terminated (the buffer is zeroed past `len`).
+    fn as_c_str(&self) -> *const std::os::raw::c_char {
+        self.bytes.as_ptr().cast()
+    }
 }
 
 /// The body of an `async fn` trampoline: like [`call`], but `body` returns the
@@ -676,6 +768,74 @@ mod tests {
         assert!(text(0, u32::MAX, 4294967295)
             .ends_with("f: expected at least 0 arguments, got 4294967295"));
         assert!(text(1, 3, 0).ends_with("f: expected 1 to 3 arguments, got 0"));
+    }
+
+    unsafe extern "C" fn never_called(
+        _: *mut quickjs_sys::JSContext,
+        _: quickjs_sys::JSValue,
+        _: std::os::raw::c_int,
+        _: *mut quickjs_sys::JSValue,
+    ) -> quickjs_sys::JSValue {
+        unreachable!()
+    }
+
+    #[test]
+    fn thrown_arity_errors_read_as_the_general_path_words_them() {
+        use crate::core::ctx::Ctx;
+        use quickjs_sys as sys;
+        // SAFETY: a plain engine runtime and context, freed at the end,
+        // after every value made in between is dropped.
+        let (rt, c) = unsafe {
+            let rt = sys::JS_NewRuntime();
+            (rt, sys::JS_NewContext(rt))
+        };
+        {
+            // SAFETY: c is live until freed below, after this block.
+            let ctx = unsafe { Ctx::from_raw(c) };
+            // NativeFunction names are 'static.
+            let long: &'static str = Box::leak("n".repeat(300).into_boxed_str());
+            let names = [
+                "f",
+                "Point.distance",
+                "caf\u{e9}",
+                "nul\0name",
+                long,
+                &long[..180],
+            ];
+            for name in names {
+                for (r, m, got) in [
+                    (1, 1, 0),
+                    (2, 2, 10),
+                    (1, u32::MAX, 0),
+                    (0, u32::MAX, u32::MAX),
+                    (1, 3, 0),
+                    (0, 0, 1),
+                ] {
+                    let f = super::NativeFunction {
+                        name,
+                        c_name: c"f",
+                        required: r,
+                        max: m,
+                        strict: true,
+                        func: never_called,
+                        ts: String::new,
+                    };
+                    assert!(sys::JS_IsException(super::throw_arity(ctx, &f, got)));
+                    let thrown = ctx.catch();
+                    let want = super::arity_error(name, (r, m), got);
+                    assert_eq!(
+                        thrown.to_string(),
+                        want.to_string().replace('\0', "\u{fffd}"),
+                        "{name} {r} {m} {got}"
+                    );
+                }
+            }
+        }
+        // SAFETY: nothing made in them is left.
+        unsafe {
+            sys::JS_FreeContext(c);
+            sys::JS_FreeRuntime(rt);
+        }
     }
 
     #[test]
