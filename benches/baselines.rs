@@ -6,8 +6,8 @@
 //!    with JS_NewCFunction) vs a pure JS function; the same as a method
 //!    (`Adder.add`, a `#[js]` method on `&self`, vs the C function as a
 //!    method of a plain object vs a JS method); and `#[js] fn strlen(s: &str)
-//!    -> i32` on a 100-byte ASCII string vs a C function using
-//!    `JS_ToCStringLen`; and an arity error
+//!    -> i32` (and the same taking a `String`) on a 100-byte ASCII string
+//!    vs a C function using `JS_ToCStringLen`; and an arity error
 //!    thrown and caught (`add(1)`) vs the C function's `JS_ThrowTypeError`
 //!    vs a JS function throwing a `TypeError`.
 //! 2. CPU and wall time of N concurrent `sleep(1)` (Rust, through the async
@@ -39,6 +39,12 @@ fn strlen(s: &str) -> i32 {
     s.len() as i32
 }
 
+/// The same with an owned `String` (one copy of the bytes).
+#[js]
+fn strlen_owned(s: String) -> i32 {
+    s.len() as i32
+}
+
 /// A class whose method does what `add` does: a method call costs the
 /// function call plus finding the receiver's Rust value (class lookup,
 /// borrow flag).
@@ -60,7 +66,7 @@ impl Adder {
     }
 }
 
-quickjs::module!(static BENCH = "bench" { add, strlen } classes { Adder });
+quickjs::module!(static BENCH = "bench" { add, strlen, strlen_owned } classes { Adder });
 
 // Compiled by build.rs.
 #[link(name = "bench_c_add", kind = "static")]
@@ -298,6 +304,15 @@ fn call_benchmark() {
             "strlen",
             (BENCH.function("strlen").unwrap().func, bench_c_strlen, 1),
             "function js_strlen(s) { return s.length }",
+            ("('hello, world, hello, world, hello, world, hello, world, hello, world, hello, world, hello, world, he')", 100),
+            "('hello, world, hello, world, hello, world, hello, world, hello, world, hello, world, hello, world, he')",
+        );
+        compare(
+            ctx,
+            "#[js] fn strlen(String) -> i32",
+            "strlen_owned",
+            (BENCH.function("strlen_owned").unwrap().func, bench_c_strlen, 1),
+            "function js_strlen_owned(s) { return s.length }",
             ("('hello, world, hello, world, hello, world, hello, world, hello, world, hello, world, hello, world, he')", 100),
             "('hello, world, hello, world, hello, world, hello, world, hello, world, hello, world, hello, world, he')",
         );

@@ -391,8 +391,8 @@ impl Drop for JsStr<'_> {
     }
 }
 
-/// Whether `bytes` is all ASCII: eight bytes at a time, the tail as one
-/// more (overlapping) word.
+/// Whether `bytes` is all ASCII: eight bytes at a time (four words per
+/// step), the tail as one more (overlapping) word.
 #[inline(always)]
 fn ascii(bytes: &[u8]) -> bool {
     const HIGH: u64 = 0x8080_8080_8080_8080;
@@ -405,6 +405,11 @@ fn ascii(bytes: &[u8]) -> bool {
     let word = |i: usize| unsafe { p.add(i).cast::<u64>().read_unaligned() };
     let mut acc = word(n - 8);
     let mut i = 0;
+    // Four words per step: one branch per 32 bytes.
+    while i + 32 <= n {
+        acc |= word(i) | word(i + 8) | word(i + 16) | word(i + 24);
+        i += 32;
+    }
     while i + 8 <= n {
         acc |= word(i);
         i += 8;
