@@ -14,7 +14,7 @@ use crate::core::boundary;
 use crate::core::convert::FromJs;
 use crate::core::error::{Error, Result};
 use crate::core::value::Value;
-use crate::native::state::ContextState;
+use crate::native::state::{ContextState, RuntimeState};
 use quickjs_sys as sys;
 use std::cell::{Cell, UnsafeCell};
 
@@ -130,19 +130,34 @@ pub struct ClassMut<'js, T: JsClass> {
 
 /// The slot header of `value` and a pointer to its `T` part, if `value` is
 /// an instance of `T` or of a class extending it.
+#[inline]
 fn find<'js, T: JsClass>(value: &Value<'js>) -> Result<(*const SlotHeader, *mut T)> {
     let def = T::class();
-    let not_one = || Error::type_error(format!("expected {}, got {}", def.name, value.type_name()));
-    let state = ContextState::runtime_if_any(value.ctx()).ok_or_else(not_one)?;
+    let Some(state) = ContextState::runtime_if_any(value.ctx()) else {
+        return Err(not_an_instance(def, value));
+    };
     // Not registered in this runtime: no instance of it (nor of a class
     // extending it: registering one registers its parents) exists.
-    let id = state.class_id(def.index()).ok_or_else(not_one)?;
+    let Some(id) = state.class_id(def.index()) else {
+        return Err(not_an_instance(def, value));
+    };
     // SAFETY: value live; a non-null opaque of class id is a Slot<T>.
     let slot = unsafe { sys::JS_GetOpaque(value.as_raw(), id) }.cast::<Slot<T>>();
     if !slot.is_null() {
         // SAFETY: a live Slot<T>.
         return Ok((slot.cast(), unsafe { (*slot).value.get() }));
     }
+    find_derived(def, state, value).map(|(header, ptr)| (header, ptr.cast()))
+}
+
+/// `value`'s slot header and its `def` part when it is an instance of a
+/// class extending `def` (out of line: the direct case is the hot one).
+#[inline(never)]
+fn find_derived(
+    def: &'static ClassDef,
+    state: &RuntimeState,
+    value: &Value<'_>,
+) -> Result<(*const SlotHeader, *mut ())> {
     // An instance of a derived class: walk from its class up to T.
     for (did, d) in state.classes_extending(def) {
         // SAFETY: value live; a non-null opaque of class `did` is a Slot of
@@ -165,9 +180,17 @@ fn find<'js, T: JsClass>(value: &Value<'js>) -> Result<(*const SlotHeader, *mut 
         }
         return Ok((header, ptr.cast()));
     }
-    Err(not_one())
+    Err(not_an_instance(def, value))
 }
 
+#[cold]
+#[inline(never)]
+fn not_an_instance(def: &ClassDef, value: &Value<'_>) -> Error {
+    Error::type_error(format!("expected {}, got {}", def.name, value.type_name()))
+}
+
+#[cold]
+#[inline(never)]
 fn busy(def: &ClassDef) -> Error {
     Error::type_error(format!(
         "this {} is in use by a method that changes it (a re-entrant call)",
