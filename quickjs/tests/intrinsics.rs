@@ -266,3 +266,27 @@ fn precompiled_code_runs_in_fresh_contexts_of_any_runtime_without_the_compiler()
         "the place"
     );
 }
+
+#[test]
+fn a_precompiled_module_run_twice_in_one_context_is_no_crash() {
+    let rt = Runtime::new().unwrap();
+    let ctx = lean(&rt);
+    ctx.with(|ctx| {
+        let m = ctx
+            .precompile(
+                "globalThis.runs = (globalThis.runs ?? 0) + 1; export const x = 1",
+                "twice.js",
+                EvalKind::Module,
+            )
+            .unwrap();
+        for _ in 0..2 {
+            // Each evaluation is its own module instance or a clear error.
+            match ctx.eval_precompiled::<Promise>(&m) {
+                Ok(p) => drop(p.wait::<Value>()),
+                Err(e) => assert!(!e.to_string().is_empty()),
+            }
+        }
+        let runs: i32 = ctx.globals().get("runs").unwrap();
+        assert!((1..=2).contains(&runs), "{runs}");
+    });
+}
