@@ -290,3 +290,31 @@ fn a_precompiled_module_run_twice_in_one_context_is_no_crash() {
         assert!((1..=2).contains(&runs), "{runs}");
     });
 }
+
+#[test]
+fn contexts_that_do_not_fit_the_memory_limit_are_errors_and_leave_the_runtime_usable() {
+    let rt = Runtime::new().unwrap();
+    let _first = Context::new(&rt, Intrinsics::EVAL).unwrap();
+    let used = rt.memory_usage().malloc_size as usize;
+    // Room for a little more than the runtime has: every built-in set
+    // fails somewhere along the way, at a different step.
+    let mut refused = 0;
+    for (extra, intrinsics) in [
+        (8 << 10, Intrinsics::BASE),
+        (64 << 10, Intrinsics::ALL),
+        (96 << 10, Intrinsics::EVAL | Intrinsics::TYPED_ARRAYS),
+    ] {
+        rt.set_memory_limit(Some(used + extra));
+        match Context::new(&rt, intrinsics) {
+            Ok(ctx) => drop(ctx),
+            Err(e) => {
+                assert!(e.to_string().contains("memory"), "{e}");
+                refused += 1;
+            }
+        }
+    }
+    assert_eq!(refused, 3, "a context needs more than 96 KB");
+    rt.set_memory_limit(None);
+    let ctx = Context::new(&rt, Intrinsics::ALL).unwrap();
+    assert_eq!(ctx.with(|ctx| ctx.eval::<i32>("6 * 7")).unwrap(), 42);
+}
