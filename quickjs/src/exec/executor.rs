@@ -45,11 +45,10 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// The most woken futures one `run` polls. The rest wait for the loop's
-/// next turn, after the reactions of this batch ran: each settled promise
-/// is then still in the cache when its reactions run, and 100k timers due
-/// at once never hold 100k settled promises and their jobs at once
-/// (quickjs-libc's own timers fire one per turn).
+/// The most woken futures one `run` polls. The rest wait in the backlog
+/// for the loop's next turn, after the reactions of this batch ran: the
+/// host's loop (its own timers, its I/O) gets a turn between the batches of
+/// a wave of completions, as quickjs-libc's timers fire one per turn.
 const BATCH: usize = 256;
 
 /// A task's place in the slab (the generation tells a reused slot apart).
@@ -101,8 +100,9 @@ pub(crate) enum Origin {
 struct Task {
     ctx: *mut sys::JSContext,
     /// The promise's resolve function (owned: a GC root until the task is
-    /// settled or its context released). A rejection resolves it with a rejected promise, so the
-    /// reject function is freed at once: one object less per pending future.
+    /// settled or its context released). A rejection resolves it with a
+    /// rejected promise, so the reject function is freed at once: one
+    /// object less per pending future.
     resolve: sys::JSValue,
     /// The future, its waker and its output.
     cell: Arc<dyn Runnable>,
