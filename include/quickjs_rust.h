@@ -110,8 +110,16 @@ int rust_set_wake_callback(JSRuntime *rt, void (*cb)(void *opaque), void *opaque
  the context itself when its last reference goes (its functions' realms:
  that may take a GC).
 
+ Unlike the hooks a host calls, this one acts on whichever thread frees
+ the context: QuickJS lets one thread use a runtime at a time, so the
+ thread inside `JS_FreeContext` has the runtime now, also when the host
+ moved it there without `rust_bind_thread` (otherwise the futures would
+ keep the context alive until the runtime's end, and `JS_FreeRuntime`
+ would find it). The runtime stays bound where it was.
+
  # Safety
- `ctx` a live context, on its runtime's thread (other threads: ignored).
+ `ctx` a live context; called by `JS_FreeContext`, with the runtime used
+ by no other thread meanwhile (QuickJS's own rule).
  */
 void rust_context_released(JSContext *ctx);
 

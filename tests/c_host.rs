@@ -45,13 +45,20 @@ const WRONG_THREAD: &str = "from another thread: pending -1, next timeout -2, wa
     slept on the JS thread\n\
     clean exit\n";
 
+const MOVED: &str = "pending: 100\n\
+    pending seen from the new thread: -1\n\
+    clean exit\n";
+
 /// The lifecycle modes of examples/c-host: context churn on an epoll loop,
 /// JS_FreeContext without GC, calls from a wrong thread (also under
-/// helgrind when valgrind is installed: no reports).
+/// helgrind when valgrind is installed: no reports), a runtime moved to
+/// another thread without `rust_bind_thread` and freed there with futures
+/// pending (the engines built with assertions check that nothing leaks).
 fn check_lifecycle(exe: &Path) {
     assert_eq!(run(exe, &["churn"]), CHURN);
     assert_eq!(run(exe, &["free-no-gc"]), FREE_WITHOUT_GC);
     assert_eq!(run(exe, &["wrong-thread"]), WRONG_THREAD);
+    assert_eq!(run(exe, &["moved"]), MOVED);
     if Command::new("valgrind").arg("--version").output().is_ok() {
         let out = Command::new("valgrind")
             .args(["--tool=helgrind", "--error-exitcode=9", "-q"])

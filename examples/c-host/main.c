@@ -11,6 +11,8 @@
  *                         the wake fd once is still woken by worker threads
  *   ./c-host free-no-gc   JS_FreeContext alone ends the context's futures
  *   ./c-host wrong-thread rust_* called from a second thread get error codes
+ *   ./c-host moved        a runtime moved to another thread without
+ *                         rust_bind_thread, freed there with futures pending
  */
 #include <poll.h>
 #include <pthread.h>
@@ -284,6 +286,35 @@ static int run_wrong_thread(void)
     return 0;
 }
 
+static void *free_moved(void *arg)
+{
+    JSContext *ctx = arg;
+    JSRuntime *rt = JS_GetRuntime(ctx);
+    /* Not bound here: the hooks a host calls refuse this thread... */
+    printf("pending seen from the new thread: %d\n", rust_pending(rt));
+    /* ...but JS_FreeContext still ends the context's futures (this thread
+       has the runtime now), so nothing keeps the context alive. */
+    JS_FreeContext(ctx);
+    JS_FreeRuntime(rt);
+    return NULL;
+}
+
+/* The host moves the runtime to another thread but forgets
+   rust_bind_thread, then frees it there with 100 futures pending. */
+static int run_moved(void)
+{
+    JSRuntime *rt = JS_NewRuntime();
+    JSContext *ctx = new_context(rt);
+    if (eval_module(ctx, "import { sleep } from 'rust'; for (let i = 0; i < 100; i++) sleep(60000).then(() => print('never'))") < 0)
+        return 1;
+    printf("pending: %d\n", rust_pending(rt));
+    pthread_t t;
+    pthread_create(&t, NULL, free_moved, ctx);
+    pthread_join(t, NULL);
+    printf("clean exit\n");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "";
@@ -295,5 +326,7 @@ int main(int argc, char **argv)
         return run_free_without_gc();
     if (!strcmp(mode, "wrong-thread"))
         return run_wrong_thread();
+    if (!strcmp(mode, "moved"))
+        return run_moved();
     return run_scenario();
 }

@@ -16,8 +16,10 @@
 //!
 //! Threads: a runtime's Rust state belongs to one thread at a time (the one
 //! that made it, then the last `rust_bind_thread` or `Runtime` lock). The
-//! hooks refuse other threads (`rust_pending` -1, `rust_next_timeout` -2,
-//! `rust_run` and `rust_context_released` do nothing) instead of racing;
+//! hooks a host calls refuse other threads (`rust_pending` -1,
+//! `rust_next_timeout` -2, `rust_run` does nothing) instead of racing;
+//! `rust_context_released`, which `JS_FreeContext` calls, acts on the
+//! freeing thread (it has the runtime then);
 //! `rust_wake_fd` and `rust_set_wake_callback` may be called from any.
 
 use crate::core::boundary::no_unwind;
@@ -193,22 +195,29 @@ pub unsafe extern "C" fn rust_set_wake_callback(
 /// the context itself when its last reference goes (its functions' realms:
 /// that may take a GC).
 ///
+/// Unlike the hooks a host calls, this one acts on whichever thread frees
+/// the context: QuickJS lets one thread use a runtime at a time, so the
+/// thread inside `JS_FreeContext` has the runtime now, also when the host
+/// moved it there without `rust_bind_thread` (otherwise the futures would
+/// keep the context alive until the runtime's end, and `JS_FreeRuntime`
+/// would find it). The runtime stays bound where it was.
+///
 /// # Safety
-/// `ctx` a live context, on its runtime's thread (other threads: ignored).
+/// `ctx` a live context; called by `JS_FreeContext`, with the runtime used
+/// by no other thread meanwhile (QuickJS's own rule).
 #[no_mangle]
 pub unsafe extern "C" fn rust_context_released(ctx: *mut sys::JSContext) {
     if ctx.is_null() {
         return;
     }
-    // SAFETY: ctx is live (our contract); used only after the thread check.
+    // SAFETY: ctx is live (our contract).
     let ctx = unsafe { crate::core::ctx::Ctx::from_raw(ctx) };
     no_unwind((), || {
-        let Some(state) = owned(ctx.rt()) else {
+        let (Some(state), Some(ctx_state)) = (RuntimeState::of(ctx.rt()), ContextState::of(ctx))
+        else {
             return;
         };
-        if let Some(ctx_state) = ContextState::of(ctx) {
-            ctx_state.release(state);
-        }
+        ctx_state.release(state);
     })
 }
 
