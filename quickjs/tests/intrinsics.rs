@@ -318,3 +318,45 @@ fn contexts_that_do_not_fit_the_memory_limit_are_errors_and_leave_the_runtime_us
     let ctx = Context::new(&rt, Intrinsics::ALL).unwrap();
     assert_eq!(ctx.with(|ctx| ctx.eval::<i32>("6 * 7")).unwrap(), 42);
 }
+
+#[test]
+fn async_rust_in_a_host_context_without_promise_is_a_type_error_not_a_leak() {
+    // A C host may make a context with fewer built-ins than `Context::new`
+    // allows; the engine cannot make a promise in one without `Promise`
+    // (what it holds is never freed), so async Rust refuses it. Debug
+    // builds keep JS_FreeRuntime's leak assertion.
+    use quickjs::{sys, Ctx};
+    // SAFETY: a runtime and a context of the engine's own, used on this
+    // thread only, freed at the end once nothing made in them is left.
+    let (rt, c) = unsafe {
+        let rt = sys::JS_NewRuntime();
+        let c = sys::JS_NewContextRaw(rt);
+        assert_eq!(sys::JS_AddIntrinsicBaseObjects(c), 0);
+        assert_eq!(sys::JS_AddIntrinsicEval(c), 0);
+        (rt, c)
+    };
+    {
+        // SAFETY: c is live until freed below, after this block.
+        let ctx = unsafe { Ctx::from_raw(c) };
+        let e = ctx.spawn(async { 1 }).map(drop).unwrap_err();
+        assert_eq!(
+            type_error(e),
+            "Promise is not available in this context: async Rust functions need it"
+        );
+        let later = Function::new_async(ctx, "later", |n: i32| async move { n }).unwrap();
+        ctx.globals().set("later", later).unwrap();
+        for src in ["later(1)", "later('not a number')"] {
+            let got: String = ctx
+                .eval(&format!(
+                    "try {{ {src}; 'no throw' }} catch (e) {{ e.name + ': ' + e.message }}"
+                ))
+                .unwrap();
+            assert!(got.starts_with("TypeError: "), "{src}: {got}");
+        }
+    }
+    // SAFETY: nothing made in them is left.
+    unsafe {
+        sys::JS_FreeContext(c);
+        sys::JS_FreeRuntime(rt);
+    }
+}

@@ -191,6 +191,14 @@ pub(crate) fn inherits(value: &Value<'_>, which: Intrinsic) -> Result<bool> {
     }
 }
 
+/// Whether the realm has promises (its `Promise` built-in was there when
+/// its built-ins were captured). The engine cannot make a promise in a
+/// realm without it: what the promise holds is never freed, so async Rust
+/// refuses such a realm.
+pub(crate) fn has_promises(ctx: Ctx<'_>) -> bool {
+    held(ctx, Intrinsic::PromiseThen as usize).is_some()
+}
+
 /// The captured value at `index`, if any.
 fn held<'a>(ctx: Ctx<'_>, index: usize) -> Option<&'a Held> {
     CoreState::of(ctx)?.intrinsics.get()?.get(index)?.as_ref()

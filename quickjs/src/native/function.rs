@@ -666,7 +666,11 @@ where
 {
     match start {
         Ok(future) => ContextState::spawn(ctx, name, Origin::JsCall, future),
-        Err(e) if !e.is_interrupt() => rejected_promise(ctx, ctx.error_value(e)),
+        // A realm without promises gets the error thrown (see check_promises).
+        Err(e) if !e.is_interrupt() => match ContextState::check_promises(ctx) {
+            Ok(()) => rejected_promise(ctx, ctx.error_value(e)),
+            Err(_) => Err(e),
+        },
         Err(e) => Err(e),
     }
 }

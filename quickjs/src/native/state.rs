@@ -397,9 +397,23 @@ impl ContextState {
                 "the context was freed (JS_FreeContext): no Rust future starts in it",
             ));
         }
+        Self::check_promises(ctx)?;
         Self::runtime(ctx)?
             .executor
             .spawn(ctx, name, origin, future)
+    }
+
+    /// An error unless `ctx`'s realm has promises (a host may make a
+    /// context without the `Promise` built-in: see `core::realm::has_promises`).
+    pub(crate) fn check_promises(ctx: Ctx<'_>) -> Result<()> {
+        Self::get_or_create(ctx)?;
+        if crate::core::realm::has_promises(ctx) {
+            Ok(())
+        } else {
+            Err(Error::type_error(
+                "Promise is not available in this context: async Rust functions need it",
+            ))
+        }
     }
 }
 
