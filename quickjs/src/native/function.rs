@@ -70,6 +70,12 @@ pub struct NativeFunction {
 }
 
 impl NativeFunction {
+    /// Whether a call with `n` arguments passes the arity check.
+    #[inline(always)]
+    fn accepts(&self, n: u32) -> bool {
+        n >= self.required && !(self.strict && n > self.max)
+    }
+
     /// A JS function calling this one (generic kind: not a constructor),
     /// with its name and `length`.
     pub(crate) fn instantiate<'js>(&'static self, ctx: Ctx<'js>) -> Result<Value<'js>> {
@@ -518,7 +524,7 @@ where
     // SAFETY: the engine's C-function contract (our caller's).
     let ctx = unsafe { Ctx::from_raw(ctx) };
     let n = argc.max(0) as u32;
-    if n < func.required || (func.strict && n > func.max) {
+    if !func.accepts(n) {
         return throw_arity(ctx, func, n);
     }
     boundary::enter(ctx, func.name, || {
@@ -535,35 +541,69 @@ where
 #[cold]
 #[inline(never)]
 fn throw_arity(ctx: Ctx<'_>, func: &NativeFunction, got: u32) -> sys::JSValue {
-    let (name, required, max) = (func.name, func.required, func.max);
+    let (name, arity) = (func.name, (func.required, func.max));
     let mut buf = StackText::<224>::new();
-    buf.push(name);
-    let plural = |n: u32| if n == 1 { " argument" } else { " arguments" };
-    buf.push(": expected ");
-    match (required, max) {
-        (r, m) if r == m => {
-            buf.push_u32(r);
-            buf.push(plural(r));
-        }
-        (r, u32::MAX) => {
-            buf.push("at least ");
-            buf.push_u32(r);
-            buf.push(plural(r));
-        }
-        (r, m) => {
-            buf.push_u32(r);
-            buf.push(" to ");
-            buf.push_u32(m);
-            buf.push(" arguments");
-        }
-    }
-    buf.push(", got ");
-    buf.push_u32(got);
+    word_arity(&mut buf, name, arity, got);
     if buf.overflowed || name.contains('\0') {
-        return ctx.throw(arity_error(name, (required, max), got));
+        return ctx.throw(arity_error(name, arity, got));
     }
     // SAFETY: ctx is live; "%s" takes the one NUL-terminated string.
     unsafe { sys::JS_ThrowTypeError(ctx.as_raw(), c"%s".as_ptr(), buf.as_c_str()) }
+}
+
+/// Where [`word_arity`] writes: a `String`, or a [`StackText`].
+trait Text {
+    fn push_str(&mut self, s: &str);
+
+    /// `n` in decimal, without `format!`'s machinery.
+    fn push_u32(&mut self, n: u32) {
+        let mut digits = [0u8; 10];
+        let mut i = digits.len();
+        let mut n = n;
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        // Only ASCII digits were written.
+        self.push_str(std::str::from_utf8(&digits[i..]).unwrap_or_default());
+    }
+}
+
+impl Text for String {
+    fn push_str(&mut self, s: &str) {
+        String::push_str(self, s)
+    }
+}
+
+/// `name: expected 2 arguments, got 1` for a function taking `(required,
+/// max)` arguments: the one wording of arity errors.
+fn word_arity(t: &mut impl Text, name: &str, (required, max): (u32, u32), got: u32) {
+    let plural = |n: u32| if n == 1 { " argument" } else { " arguments" };
+    t.push_str(name);
+    t.push_str(": expected ");
+    match (required, max) {
+        (r, m) if r == m => {
+            t.push_u32(r);
+            t.push_str(plural(r));
+        }
+        (r, u32::MAX) => {
+            t.push_str("at least ");
+            t.push_u32(r);
+            t.push_str(plural(r));
+        }
+        (r, m) => {
+            t.push_u32(r);
+            t.push_str(" to ");
+            t.push_u32(m);
+            t.push_str(" arguments");
+        }
+    }
+    t.push_str(", got ");
+    t.push_u32(got);
 }
 
 /// A short NUL-terminated text built on the stack; a push that does not
@@ -583,8 +623,15 @@ impl<const N: usize> StackText<N> {
         }
     }
 
+    /// The text, NUL-terminated (the buffer is zeroed past `len`).
+    fn as_c_str(&self) -> *const std::os::raw::c_char {
+        self.bytes.as_ptr().cast()
+    }
+}
+
+impl<const N: usize> Text for StackText<N> {
     /// Appends `s` if it fits (with the NUL).
-    fn push(&mut self, s: &str) {
+    fn push_str(&mut self, s: &str) {
         let end = self.len + s.len();
         if end >= N {
             self.overflowed = true;
@@ -592,27 +639,6 @@ impl<const N: usize> StackText<N> {
         }
         self.bytes[self.len..end].copy_from_slice(s.as_bytes());
         self.len = end;
-    }
-
-    fn push_u32(&mut self, n: u32) {
-        let mut digits = [0u8; 10];
-        let mut i = digits.len();
-        let mut n = n;
-        loop {
-            i -= 1;
-            digits[i] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        // Only ASCII digits were written.
-        self.push(std::str::from_utf8(&digits[i..]).unwrap_or_default())
-    }
-
-    /// The text, NUL-terminated (the buffer is zeroed past `len`).
-    fn as_c_str(&self) -> *const std::os::raw::c_char {
-        self.bytes.as_ptr().cast()
     }
 }
 
@@ -688,7 +714,7 @@ unsafe fn args<'a, 'js>(
     argv: *mut sys::JSValue,
 ) -> Result<Args<'a, 'js>> {
     let n = argc.max(0) as u32;
-    if n < func.required || (func.strict && n > func.max) {
+    if !func.accepts(n) {
         return Err(arity_error(func.name, (func.required, func.max), n));
     }
     // SAFETY: the caller's contract.
@@ -698,49 +724,13 @@ unsafe fn args<'a, 'js>(
 /// `name: expected 2 arguments, got 1` for a function taking
 /// `(required, max)` arguments.
 #[cold]
-pub(crate) fn arity_error(name: &str, (required, max): (u32, u32), got: u32) -> Error {
+pub(crate) fn arity_error(name: &str, arity: (u32, u32), got: u32) -> Error {
     // Built by hand into one buffer sized up front (no `format!`
     // machinery): an arity error is thrown and caught in hot loops too
     // (feature tests, overload probing), where it should cost what the
     // engine's own `JS_ThrowTypeError` costs.
-    fn push_u32(m: &mut String, n: u32) {
-        let mut digits = [0u8; 10];
-        let mut i = digits.len();
-        let mut n = n;
-        loop {
-            i -= 1;
-            digits[i] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        // Only ASCII digits were written.
-        m.push_str(std::str::from_utf8(&digits[i..]).unwrap_or_default());
-    }
-    let plural = |n: u32| if n == 1 { " argument" } else { " arguments" };
     let mut m = String::with_capacity(name.len() + 48);
-    m.push_str(name);
-    m.push_str(": expected ");
-    match (required, max) {
-        (r, m2) if r == m2 => {
-            push_u32(&mut m, r);
-            m.push_str(plural(r));
-        }
-        (r, u32::MAX) => {
-            m.push_str("at least ");
-            push_u32(&mut m, r);
-            m.push_str(plural(r));
-        }
-        (r, m2) => {
-            push_u32(&mut m, r);
-            m.push_str(" to ");
-            push_u32(&mut m, m2);
-            m.push_str(" arguments");
-        }
-    }
-    m.push_str(", got ");
-    push_u32(&mut m, got);
+    word_arity(&mut m, name, arity, got);
     Error::type_error(m)
 }
 

@@ -397,7 +397,9 @@ impl ContextState {
                 "the context was freed (JS_FreeContext): no Rust future starts in it",
             ));
         }
-        Self::check_promises(ctx)?;
+        if !crate::core::realm::has_promises(ctx) {
+            return Err(no_promises());
+        }
         Self::runtime(ctx)?
             .executor
             .spawn(ctx, name, origin, future)
@@ -410,11 +412,14 @@ impl ContextState {
         if crate::core::realm::has_promises(ctx) {
             Ok(())
         } else {
-            Err(Error::type_error(
-                "Promise is not available in this context: async Rust functions need it",
-            ))
+            Err(no_promises())
         }
     }
+}
+
+#[cold]
+fn no_promises() -> Error {
+    Error::type_error("Promise is not available in this context: async Rust functions need it")
 }
 
 /// Makes `ctx`'s anchor: an object of class `RustTasks` whose opaque is
