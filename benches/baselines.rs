@@ -9,7 +9,9 @@
 //!    -> i32` (and the same taking a `String`) on a 100-byte ASCII string
 //!    vs a C function using `JS_ToCStringLen`; and an arity error
 //!    thrown and caught (`add(1)`) vs the C function's `JS_ThrowTypeError`
-//!    vs a JS function throwing a `TypeError`.
+//!    vs a JS function throwing a `TypeError`. When valgrind is installed,
+//!    also the instructions per call of each (callgrind, the difference of
+//!    two run lengths of the one loop, so setup does not count).
 //! 2. CPU and wall time of N concurrent `sleep(1)` (Rust, through the async
 //!    bridge) vs N `os.sleepAsync(1)` (qjs' own timers), in the same qjs;
 //!    and, when valgrind is installed, the instructions of each (callgrind:
@@ -27,6 +29,7 @@ use quickjs::{js, sys};
 use std::ffi::CString;
 use std::io::Write;
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 #[js]
@@ -99,6 +102,12 @@ fn main() {
         calls()
     );
     call_benchmark();
+    if only_loop().is_none()
+        && valgrind_available()
+        && std::env::var_os("QJS_BENCH_NO_CALLGRIND").is_none()
+    {
+        call_instructions();
+    }
     if std::env::var_os("QJS_BENCH_CALLS_ONLY").is_some() {
         return;
     }
@@ -439,6 +448,16 @@ unsafe fn best_of_9(
     n: u32,
     src: impl Fn(&str) -> String,
 ) -> [f64; 3] {
+    if let Some(k) = only_loop() {
+        // A callgrind child: the one loop asked for, once.
+        for name in names {
+            if LOOPS_SEEN.fetch_add(1, Ordering::Relaxed) == k {
+                eval(ctx, &src(name));
+                println!("calls {n}");
+            }
+        }
+        return [1.0; 3];
+    }
     let mut best = [f64::MAX; 3];
     for _ in 0..9 {
         for (i, name) in names.iter().enumerate() {
@@ -453,6 +472,9 @@ unsafe fn best_of_9(
 
 /// Prints the three rows of one comparison, as ratios to the C function.
 fn report(rust_row: &str, (c_row, js_row): (&str, &str), [rust, c, js]: [f64; 3]) {
+    if only_loop().is_some() {
+        return;
+    }
     println!(
         "{rust_row}{rust:6.2} ns/call   {:.3}x the C function",
         rust / c
@@ -494,20 +516,81 @@ fn script_file(src: &str) -> std::path::PathBuf {
 
 /// Instructions the release qjs executes running `src` (callgrind).
 fn qjs_instructions(src: &str) -> u64 {
+    let mut qjs = Command::new(env!("CARGO_BIN_EXE_qjs"));
+    qjs.arg(script_file(src));
+    callgrind(qjs).0
+}
+
+/// Runs `cmd` under callgrind: the instructions it executed, its stdout.
+fn callgrind(cmd: Command) -> (u64, String) {
     let out = Command::new("valgrind")
         .args(["--tool=callgrind", "--callgrind-out-file=/dev/null"])
-        .arg(env!("CARGO_BIN_EXE_qjs"))
-        .arg(script_file(src))
-        .stdout(Stdio::null())
+        .arg(cmd.get_program())
+        .args(cmd.get_args())
+        .envs(cmd.get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .stderr(Stdio::piped())
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "callgrind failed:\n{stderr}");
-    stderr
+    let instructions = stderr
         .lines()
         .find_map(|l| l.split("Collected :").nth(1))
         .and_then(|n| n.trim().parse().ok())
-        .unwrap_or_else(|| panic!("no instruction count in:\n{stderr}"))
+        .unwrap_or_else(|| panic!("no instruction count in:\n{stderr}"));
+    (
+        instructions,
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+/// In a callgrind child of [`call_instructions`]: which loop to run (by its
+/// order in [`call_benchmark`]), once, timing nothing.
+fn only_loop() -> Option<usize> {
+    std::env::var("QJS_BENCH_LOOP").ok()?.parse().ok()
+}
+
+/// Loops met so far in a callgrind child.
+static LOOPS_SEEN: AtomicUsize = AtomicUsize::new(0);
+
+/// Instructions per call of every loop of [`call_benchmark`]: this program
+/// under callgrind running one loop at two lengths; the difference divided
+/// by the difference in calls leaves out the setup.
+fn call_instructions() {
+    println!("   instructions per iteration of each loop above, the call and the loop around it");
+    println!("   (callgrind; QJS_BENCH_NO_CALLGRIND=1 skips):");
+    let per_call = |k: usize| {
+        let run = |calls: u32| {
+            let mut me = Command::new(std::env::current_exe().unwrap());
+            me.env("QJS_BENCH_CALLS_ONLY", "1")
+                .env("QJS_BENCH_LOOP", k.to_string())
+                .env("QJS_BENCH_CALLS", calls.to_string());
+            let (instructions, stdout) = callgrind(me);
+            let n: u64 = stdout
+                .lines()
+                .find_map(|l| l.strip_prefix("calls "))
+                .and_then(|n| n.parse().ok())
+                .unwrap_or_else(|| panic!("loop {k} did not run:\n{stdout}"));
+            (instructions, n)
+        };
+        let (short, long) = (run(2_000), run(22_000));
+        (long.0 - short.0) as f64 / (long.1 - short.1) as f64
+    };
+    // The loops in the order call_benchmark runs them, three per row.
+    let rows = [
+        "add(i32, i32)",
+        "method add",
+        "arity error",
+        "strlen(&str)",
+        "strlen(String)",
+    ];
+    for (i, row) in rows.iter().enumerate() {
+        let [rust, c, js] = [0, 1, 2].map(|j| per_call(3 * i + j));
+        println!(
+            "   {row:<15} #[js] {rust:>7.0} | C {c:>7.0} | JS {js:>7.0} | #[js]/C {:.3}x",
+            rust / c
+        );
+    }
 }
 
 fn qjs_script(src: &str) -> (Duration, Duration) {

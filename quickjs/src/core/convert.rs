@@ -248,13 +248,39 @@ impl<'js> FromJs<'js> for Value<'js> {
     }
 }
 
+/// One copy: an ASCII string's bytes are copied straight out of the engine
+/// (no reference taken, no intermediate buffer); the rest through
+/// [`JsStr`]'s UTF-8 conversion.
 impl<'js> FromJs<'js> for String {
     #[inline]
     fn from_js(value: &Value<'js>) -> Result<Self> {
+        let ctx = value.ctx();
+        if let Some(bytes) = ascii_in_place(value) {
+            super::limits::check_alloc(ctx, bytes.len())?;
+            super::limits::charge(ctx, bytes.len())?;
+            // SAFETY: ASCII is UTF-8.
+            return Ok(unsafe { String::from_utf8_unchecked(bytes.to_vec()) });
+        }
         let s = JsStr::from_js(value)?;
-        super::limits::check_alloc(value.ctx(), s.len())?;
+        super::limits::check_alloc(ctx, s.len())?;
         Ok(s.as_str().to_owned())
     }
+}
+
+/// The bytes of a string of 8-bit characters that are all ASCII, in place
+/// (patch 0012's `JS_GetStringBytes8`): valid while `value` is.
+#[inline(always)]
+fn ascii_in_place<'a>(value: &'a Value<'_>) -> Option<&'a [u8]> {
+    let mut len = 0usize;
+    // SAFETY: reads the tag, and for a string its header; the bytes live as
+    // long as the string, which `value` (borrowed for 'a) holds.
+    let bytes = unsafe { sys::JS_GetStringBytes8(value.as_raw(), &mut len) };
+    if bytes.is_null() {
+        return None;
+    }
+    // SAFETY: len bytes of the live string (see above).
+    let bytes = unsafe { std::slice::from_raw_parts(bytes, len) };
+    ascii(bytes).then_some(bytes)
 }
 
 /// The UTF-8 text of a JS string, borrowed from the engine: what a `&str`
@@ -318,23 +344,17 @@ impl<'js> FromJs<'js> for JsStr<'js> {
     #[inline]
     fn from_js(value: &Value<'js>) -> Result<Self> {
         let ctx = value.ctx();
-        let mut len = 0usize;
-        // SAFETY: reads the tag, and for a string its header; lends its
-        // bytes while the string lives, which the reference taken below
-        // ensures.
-        let bytes = unsafe { sys::JS_GetStringBytes8(value.as_raw(), &mut len) };
-        if !bytes.is_null() {
-            // SAFETY: len bytes of the live string (see above).
-            if ascii(unsafe { std::slice::from_raw_parts(bytes, len) }) {
-                super::limits::charge(ctx, len)?;
-                return Ok(JsStr {
-                    ctx,
-                    ptr: bytes.cast(),
-                    len,
-                    owner: value.clone().into_raw(),
-                });
-            }
-        } else if !sys::JS_IsString(value.as_raw()) {
+        if let Some(bytes) = ascii_in_place(value) {
+            super::limits::charge(ctx, bytes.len())?;
+            // The reference taken keeps the bytes where they are.
+            return Ok(JsStr {
+                ctx,
+                ptr: bytes.as_ptr().cast(),
+                len: bytes.len(),
+                owner: value.clone().into_raw(),
+            });
+        }
+        if !sys::JS_IsString(value.as_raw()) {
             return Err(expected("string", value));
         }
         converted(value)
@@ -617,6 +637,8 @@ mod tests {
     #[cfg(not(quickjs_bellard))]
     #[test]
     fn ascii_strings_are_borrowed_in_place_and_the_rest_still_checked() {
+        // `String` takes the in-place route too (a copy of the bytes, no
+        // reference): checked here on the same cases, same answers.
         use super::{FromJs, JsStr};
         use crate::core::{ctx::Ctx, value::Value};
         use quickjs_sys as sys;
@@ -650,10 +672,14 @@ mod tests {
                         let s = JsStr::from_js(&v).unwrap();
                         assert_eq!(&*s, w, "{src}");
                         assert_eq!(s.in_place(), in_place, "{src}");
+                        assert_eq!(String::from_js(&v).unwrap(), w, "{src}");
                         drop(v); // the JsStr keeps its string alive
                         assert_eq!(&*s, w, "{src}");
                     }
-                    None => assert!(JsStr::from_js(&v).is_err(), "{src}"),
+                    None => {
+                        assert!(JsStr::from_js(&v).is_err(), "{src}");
+                        assert!(String::from_js(&v).is_err(), "{src}");
+                    }
                 }
             }
         }

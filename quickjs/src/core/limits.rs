@@ -153,10 +153,16 @@ pub(crate) fn vec_for<T>(ctx: Ctx<'_>, len: usize) -> Result<Vec<T>> {
 
 /// Fails like the engine does when `bytes` more would not fit under `ctx`'s
 /// runtime memory limit. Small sizes pass unchecked.
+#[inline]
 pub(crate) fn check_alloc(ctx: Ctx<'_>, bytes: usize) -> Result<()> {
     if bytes < CHECK_ABOVE {
         return Ok(());
     }
+    check_alloc_slow(ctx, bytes)
+}
+
+#[cold]
+fn check_alloc_slow(ctx: Ctx<'_>, bytes: usize) -> Result<()> {
     // The engine's allocator applies the limit: ask it for the block and
     // give it back at once (a large block is mapped lazily, so this costs a
     // pair of system calls, not the memory).
