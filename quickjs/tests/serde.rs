@@ -229,3 +229,42 @@ fn records_belong_to_the_context_they_are_made_in() {
         assert_eq!(back, [doc(), doc()]);
     });
 }
+
+#[test]
+fn short_strings_are_shared_and_exact() {
+    // Short strings (at most 24 bytes) come from the context's cache: the
+    // same text again, near misses (one byte or the length off, every
+    // length around the limits of the key's reads), non-ASCII text, the
+    // empty string, and far more distinct strings than the cache has slots
+    // (each evicting another) all arrive exactly; the cache lets go of its
+    // strings when the context goes (the engine's leak check at the
+    // runtime's end).
+    let mut texts: Vec<String> = Vec::new();
+    for n in 0..=26 {
+        let base: String = (0..n).map(|i| (b'a' + (i % 26) as u8) as char).collect();
+        texts.push(base.clone());
+        for i in 0..n {
+            let mut b = base.clone().into_bytes();
+            b[i] = b'Z';
+            texts.push(String::from_utf8(b).unwrap());
+        }
+    }
+    texts.extend(["é", "中文", "Feature", "Point", "Feature", "\0", "a\0b"].map(String::from));
+    texts.extend((0..2000).map(|i| format!("key-{}", i % 700)));
+    let rt = Runtime::new().unwrap();
+    let ctx = Context::full(&rt).unwrap();
+    ctx.with(|ctx| {
+        for _ in 0..2 {
+            let v = to_value(ctx, &texts).unwrap();
+            let back: Vec<String> = from_value(&v).unwrap();
+            assert_eq!(back, texts);
+            ctx.globals().set("v", v).unwrap();
+            let lengths: Vec<usize> = ctx.eval("v.map(s => s.length)").unwrap();
+            let expected: Vec<usize> = texts.iter().map(|s| s.encode_utf16().count()).collect();
+            assert_eq!(lengths, expected);
+        }
+        // A unit variant's name takes the same route.
+        let v = to_value(ctx, &[Shape::Empty, Shape::Empty]).unwrap();
+        assert_eq!(from_value::<Vec<Shape>>(&v).unwrap(), [Shape::Empty, Shape::Empty]);
+    });
+}

@@ -27,10 +27,16 @@
 //!   mismatched template can only cost speed, never change the result.
 //! * The cache is bounded (`MAX_ATOMS`, `MAX_TEMPLATES`): names and kinds
 //!   beyond it are made per use, as without a cache.
+//! * [`short_string`]: short string values (enum tags, `"type": "Feature"`)
+//!   are made once and shared: the cache keeps `SHORT_SLOTS` of them, one
+//!   per hash slot (a newer string takes its slot's place), each a reference
+//!   the cache owns, released with the rest. Strings are immutable values
+//!   in JS, so sharing one is invisible to scripts.
 
 // The embedding layer (quickjs-ng only) is the user so far.
 #![cfg_attr(quickjs_bellard, allow(dead_code))]
 
+use super::convert::IntoJs;
 use super::ctx::Ctx;
 use super::error::Result;
 use super::object::PropertyKey;
@@ -41,6 +47,11 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
+
+/// Strings of at most this many bytes are shared (see [`short_string`]).
+const SHORT_MAX: usize = 24;
+/// How many short strings a context keeps.
+const SHORT_SLOTS: usize = 256;
 
 /// Static names whose atoms a context keeps.
 const MAX_ATOMS: usize = 4096;
@@ -285,10 +296,71 @@ impl Drop for Record<'_> {
 /// module docs).
 #[derive(Default)]
 pub(crate) struct RecordCache {
+    /// Short strings by hash slot (`SHORT_SLOTS` of them once one is made).
+    strings: RefCell<Vec<ShortString>>,
     atoms: RefCell<HashMap<NameKey, sys::JSAtom, PtrHash>>,
     /// The templates of each kind (by its name's key), first made first.
     templates: RefCell<HashMap<NameKey, Vec<Rc<Template>>, PtrHash>>,
     template_count: Cell<usize>,
+}
+
+/// A string value the cache shares, with its length and key words (which
+/// determine its bytes, see [`short_key`]).
+#[derive(Clone, Copy)]
+struct ShortString {
+    len: usize,
+    key: [u64; 3],
+    /// A reference owned by the cache; undefined in an empty slot.
+    value: sys::JSValue,
+}
+
+impl ShortString {
+    const EMPTY: ShortString = ShortString {
+        len: 0,
+        key: [0; 3],
+        value: sys::JS_UNDEFINED,
+    };
+    #[inline]
+    fn holds(&self, len: usize, key: [u64; 3]) -> bool {
+        self.len == len
+            && self.key[0] == key[0]
+            && self.key[1] == key[1]
+            && self.key[2] == key[2]
+            && sys::JS_IsString(self.value)
+    }
+}
+
+/// Three words that, with the length, determine a string of at most
+/// `SHORT_MAX` (24) bytes: overlapping reads of its start, middle and end
+/// (8 bytes each from 8 bytes up, which cover every byte up to 24; 4 bytes
+/// each below; single bytes below 4); and its slot.
+#[inline]
+fn short_key(b: &[u8]) -> ([u64; 3], usize) {
+    debug_assert!(b.len() <= SHORT_MAX);
+    let n = b.len();
+    let at8 = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().unwrap());
+    let at4 = |i: usize| u32::from_le_bytes(b[i..i + 4].try_into().unwrap()) as u64;
+    let key = match n {
+        8.. => [at8(0), at8(n / 2 - 4), at8(n - 8)],
+        4.. => [at4(0), at4(n - 4), 0],
+        1.. => [b[0] as u64, b[n / 2] as u64, b[n - 1] as u64],
+        0 => [0; 3],
+    };
+    let h = (key[0] ^ key[1].rotate_left(21) ^ key[2].rotate_left(42) ^ n as u64)
+        .wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    (key, (h >> 56) as usize % SHORT_SLOTS)
+}
+
+/// `s` as a JS string: a short one shared through `ctx`'s cache (see the
+/// module docs), any other made anew.
+pub(crate) fn short_string<'js>(ctx: Ctx<'js>, s: &str) -> Result<Value<'js>> {
+    if s.len() > SHORT_MAX {
+        return s.into_js(ctx);
+    }
+    match CoreState::of(ctx) {
+        Some(state) => state.records.string(ctx, s),
+        None => s.into_js(ctx),
+    }
 }
 
 /// A private object whose shape is that of the records of one kind and
@@ -313,6 +385,39 @@ impl RecordCache {
         let atom = name.to_atom(ctx)?;
         self.atoms.borrow_mut().insert(key, atom);
         Ok(Some(atom))
+    }
+
+    /// The shared value of the short string `s` (at most `SHORT_MAX`
+    /// bytes), made on first use or when its slot held another.
+    fn string<'js>(&self, ctx: Ctx<'js>, s: &str) -> Result<Value<'js>> {
+        let (key, slot) = short_key(s.as_bytes());
+        if let Some(held) = self.strings.borrow().get(slot) {
+            if held.holds(s.len(), key) {
+                // SAFETY: a live string of ctx's runtime, owned by the cache;
+                // the copy made here is the caller's.
+                return Ok(unsafe {
+                    Value::from_raw(ctx, sys::JS_DupValue(ctx.as_raw(), held.value))
+                });
+            }
+        }
+        // Made with no borrow held (making a string can run the GC).
+        let value = s.into_js(ctx)?;
+        let new = ShortString {
+            len: s.len(),
+            key,
+            value: value.clone().into_raw(),
+        };
+        let old = {
+            let mut strings = self.strings.borrow_mut();
+            if strings.is_empty() {
+                strings.resize(SHORT_SLOTS, ShortString::EMPTY);
+            }
+            std::mem::replace(&mut strings[slot], new)
+        };
+        // SAFETY: the cache's reference to the string the slot held (or
+        // undefined), given up with no borrow held.
+        unsafe { sys::JS_FreeValue(ctx.as_raw(), old.value) };
+        Ok(value)
     }
 
     /// The first template of `kind`, for a record to follow.
@@ -374,6 +479,11 @@ impl RecordCache {
     /// # Safety
     /// On `rt`'s thread, `rt` alive; nothing lent by the cache is in use.
     pub(crate) unsafe fn release(&self, rt: *mut sys::JSRuntime) {
+        let strings = std::mem::take(&mut *self.strings.borrow_mut());
+        for s in strings.iter().filter(|s| sys::JS_IsString(s.value)) {
+            // SAFETY: owned by the cache; the caller's contract.
+            unsafe { sys::JS_FreeValueRT(rt, s.value) };
+        }
         let atoms = std::mem::take(&mut *self.atoms.borrow_mut());
         let templates = std::mem::take(&mut *self.templates.borrow_mut());
         self.template_count.set(0);
@@ -409,5 +519,25 @@ impl Hasher for PtrHasher {
     }
     fn write_u64(&mut self, n: u64) {
         self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{short_key, SHORT_MAX};
+
+    #[test]
+    fn a_short_key_covers_every_byte() {
+        // With the length, the key determines the bytes: changing any one
+        // byte of a string of any short length changes the key.
+        for n in 0..=SHORT_MAX {
+            let base: Vec<u8> = (0..n as u8).map(|i| b'a' + i).collect();
+            let (key, _) = short_key(&base);
+            for i in 0..n {
+                let mut b = base.clone();
+                b[i] = b'Z';
+                assert_ne!(short_key(&b).0, key, "length {n}, byte {i}");
+            }
+        }
     }
 }

@@ -24,7 +24,7 @@
 //! realm's own built-ins.
 
 use super::binary::Bytes;
-use crate::core::build::{Record, ValueList};
+use crate::core::build::{short_string, Record, ValueList};
 use crate::core::convert::{FromJs, IntoJs};
 use crate::core::ctx::Ctx;
 use crate::core::error::{Error, Result};
@@ -180,7 +180,7 @@ impl<'js> ser::Serializer for Serializer<'js> {
         v.into_js(self.ctx)
     }
     fn serialize_str(self, v: &str) -> Result<Value<'js>> {
-        v.into_js(self.ctx)
+        short_string(self.ctx, v)
     }
     fn serialize_bytes(self, v: &[u8]) -> Result<Value<'js>> {
         Bytes(v.to_vec()).into_js(self.ctx)
@@ -205,7 +205,7 @@ impl<'js> ser::Serializer for Serializer<'js> {
         _index: u32,
         variant: &'static str,
     ) -> Result<Value<'js>> {
-        variant.into_js(self.ctx)
+        short_string(self.ctx, variant)
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
