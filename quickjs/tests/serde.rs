@@ -265,6 +265,9 @@ fn short_strings_are_shared_and_exact() {
         }
         // A unit variant's name takes the same route.
         let v = to_value(ctx, &[Shape::Empty, Shape::Empty]).unwrap();
-        assert_eq!(from_value::<Vec<Shape>>(&v).unwrap(), [Shape::Empty, Shape::Empty]);
+        assert_eq!(
+            from_value::<Vec<Shape>>(&v).unwrap(),
+            [Shape::Empty, Shape::Empty]
+        );
     });
 }

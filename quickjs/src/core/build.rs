@@ -67,6 +67,7 @@ struct Small<T: Copy, const N: usize> {
 }
 
 impl<T: Copy, const N: usize> Small<T, N> {
+    #[inline(always)]
     fn new(fill: T, n: usize) -> Self {
         Small {
             len: 0,
@@ -78,6 +79,7 @@ impl<T: Copy, const N: usize> Small<T, N> {
             },
         }
     }
+    #[inline(always)]
     fn push(&mut self, v: T) {
         if self.len < N && self.heap.is_empty() {
             self.inline[self.len] = v;
@@ -117,6 +119,7 @@ pub(crate) struct ValueList<'js> {
 }
 
 impl<'js> ValueList<'js> {
+    #[inline(always)]
     pub(crate) fn with_capacity(ctx: Ctx<'js>, n: usize) -> Self {
         ValueList {
             ctx,
@@ -124,6 +127,7 @@ impl<'js> ValueList<'js> {
         }
     }
 
+    #[inline(always)]
     pub(crate) fn push(&mut self, v: Value<'js>) {
         self.raw.push(v.into_raw());
     }
@@ -192,6 +196,7 @@ impl<'js> Record<'js> {
     /// A record of `n` fields; `kind` names the Rust type whose fields it
     /// holds (fields by `'static` name then use the cache), `None` for
     /// data whose keys vary (maps).
+    #[inline(always)]
     pub(crate) fn new(ctx: Ctx<'js>, kind: Option<&'static str>, n: usize) -> Self {
         let cache = match kind {
             Some(_) => CoreState::of(ctx).map(|s| &s.records),
@@ -217,6 +222,7 @@ impl<'js> Record<'js> {
     }
 
     /// Adds the field `name` of the record's type.
+    #[inline(always)]
     pub(crate) fn field(&mut self, name: &'static str, value: Value<'js>) -> Result<()> {
         let Some(cache) = self.cache else {
             return self.key(name, value);
@@ -256,6 +262,7 @@ impl<'js> Record<'js> {
     }
 
     /// The object, in one call.
+    #[inline(always)]
     pub(crate) fn finish(mut self) -> Result<Value<'js>> {
         let ctx = self.ctx();
         let n = self.values.len();

@@ -225,6 +225,7 @@ impl<'js> ser::Serializer for Serializer<'js> {
         let inner = value.serialize(Serializer { ctx: self.ctx })?;
         tagged(self.ctx, variant, inner)
     }
+    #[inline(always)]
     fn serialize_seq(self, len: Option<usize>) -> Result<SeqBuilder<'js>> {
         Ok(SeqBuilder {
             items: ValueList::with_capacity(self.ctx, len.unwrap_or(0).min(MAX_PREALLOC)),
@@ -256,6 +257,7 @@ impl<'js> ser::Serializer for Serializer<'js> {
             variant: None,
         })
     }
+    #[inline(always)]
     fn serialize_struct(self, name: &'static str, len: usize) -> Result<MapBuilder<'js>> {
         Ok(MapBuilder {
             record: Record::new(self.ctx, Some(name), len.min(MAX_PREALLOC)),
@@ -302,6 +304,7 @@ impl<'js> SeqBuilder<'js> {
         })?);
         Ok(())
     }
+    #[inline(always)]
     fn finish(self) -> Result<Value<'js>> {
         let ctx = self.items.ctx();
         let arr = self.items.into_array()?;
@@ -317,6 +320,7 @@ macro_rules! seq_impls {
             fn $m<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
                 self.push(value)
             }
+            #[inline(always)]
             fn end(self) -> Result<Value<'js>> {
                 self.finish()
             }
@@ -360,6 +364,7 @@ impl<'js> MapBuilder<'js> {
         let v = self.value(value)?;
         self.record.field(key, v)
     }
+    #[inline(always)]
     fn finish(self) -> Result<Value<'js>> {
         let ctx = self.record.ctx();
         let obj = self.record.finish()?;
@@ -382,6 +387,7 @@ impl<'js> ser::SerializeMap for MapBuilder<'js> {
         let v = self.value(value)?;
         self.record.key(&key, v)
     }
+    #[inline(always)]
     fn end(self) -> Result<Value<'js>> {
         self.finish()
     }
@@ -397,6 +403,7 @@ impl<'js> ser::SerializeStruct for MapBuilder<'js> {
     ) -> Result<()> {
         self.field(key, value)
     }
+    #[inline(always)]
     fn end(self) -> Result<Value<'js>> {
         self.finish()
     }
@@ -412,6 +419,7 @@ impl<'js> ser::SerializeStructVariant for MapBuilder<'js> {
     ) -> Result<()> {
         self.field(key, value)
     }
+    #[inline(always)]
     fn end(self) -> Result<Value<'js>> {
         self.finish()
     }
