@@ -111,11 +111,12 @@ fn work(jobs: &Mutex<Receiver<Job>>, limits: Limits) {
     let rt = Runtime::new().expect("runtime");
     rt.set_memory_limit(Some(limits.memory));
     rt.set_max_stack_size(Some(limits.stack));
-    // A fresh context per job allocates some 200 KB of built-ins: with the
-    // engine's default threshold (256 KB) nearly every job would run a GC
-    // pass over them (a quarter of a context's cost). Collect every few MB
-    // instead; the memory limit still caps the heap.
-    rt.set_gc_threshold(limits.memory / 8);
+    // A fresh context per job allocates some 200 KB of built-ins, which
+    // only the cycle collector frees: with the engine's own pace (256 KB,
+    // then 1.5 times the heap left by each collection) a job in every few
+    // would run a GC pass over the live heap. The pool collects every few
+    // MB instead (set again per job, see `Worker::run`); the memory limit
+    // still caps the heap.
     let deadline = Arc::new(Mutex::new(None::<Instant>));
     let d = deadline.clone();
     rt.set_interrupt_handler(Some(Box::new(move || {
@@ -140,6 +141,9 @@ impl Worker {
     /// `job` in a fresh context, under the deadline.
     fn run<T>(&self, job: impl for<'js> FnOnce(Ctx<'js>) -> Result<T, Error>) -> Result<T, Error> {
         *self.deadline.lock().unwrap() = Some(Instant::now() + self.limits.deadline);
+        // The engine sets its next collection at 1.5 times the heap it
+        // leaves after each one: put it back at the pool's own pace.
+        self.rt.set_gc_threshold(self.limits.memory / 8);
         let result = Context::new(&self.rt, self.limits.intrinsics).and_then(|ctx| ctx.with(job));
         *self.deadline.lock().unwrap() = None;
         result

@@ -215,8 +215,10 @@ impl Runtime {
         self.lock(|rt| unsafe { sys::JS_SetMaxStackSize(rt, bytes.unwrap_or(0)) })
     }
 
-    /// Runs the cycle collector when the heap grows past `bytes` since the
-    /// last collection.
+    /// Runs the cycle collector when the heap grows past `bytes`. After
+    /// each collection the engine sets the next one itself, at 1.5 times
+    /// the heap it leaves (so this sets the pace until the next collection;
+    /// a host that wants its own pace sets it again, e.g. per job).
     ///
     /// ```
     /// # let rt = quickjs::Runtime::new().unwrap();
