@@ -201,6 +201,7 @@ fn busy(def: &ClassDef) -> Error {
 impl<'js, T: JsClass> ClassRef<'js, T> {
     /// A shared borrow of `value`'s `T`; `keep` holds the object alive
     /// (`None`: the caller guarantees it outlives the borrow).
+    #[inline(always)]
     fn borrow(value: &Value<'js>, keep: Option<Value<'js>>) -> Result<Self> {
         let (header, ptr) = find::<T>(value)?;
         // SAFETY: the slot lives as long as the object (kept by `keep` or
@@ -236,6 +237,7 @@ impl<'js, T: JsClass> FromJs<'js> for ClassRef<'js, T> {
 
 impl<'js, T: JsClass> ClassMut<'js, T> {
     /// As [`ClassRef::borrow`], exclusive.
+    #[inline(always)]
     fn borrow(value: &Value<'js>, keep: Option<Value<'js>>) -> Result<Self> {
         let (header, ptr) = find::<T>(value)?;
         // SAFETY: as in ClassRef::borrow.
