@@ -1491,3 +1491,46 @@ fn long_error_messages_from_rust_reach_js_whole() {
         assert_eq!(got, format!("RangeError|{long}|true|true"));
     });
 }
+
+#[test]
+fn well_known_symbols_are_the_engines_whatever_scripts_do() {
+    // Read from the realm's own `Symbol` (captured when the context was
+    // made), whose well-known symbols cannot be redefined: replacing the
+    // global, or trying to redefine one, changes none of them.
+    use quickjs::{Symbol, WellKnownSymbol as W};
+    let rt = Runtime::new().unwrap();
+    let ctx = Context::full(&rt).unwrap();
+    ctx.with(|ctx| {
+        let redefine: bool = ctx
+            .eval(
+                "const S = Symbol; globalThis.Symbol = { iterator: 'fake' };
+                 try { Object.defineProperty(S, 'iterator', { value: S('fake') }); true }
+                 catch (e) { false }",
+            )
+            .unwrap();
+        assert!(!redefine, "the engine let a well-known symbol be redefined");
+        let all = [
+            (W::AsyncIterator, "asyncIterator"),
+            (W::HasInstance, "hasInstance"),
+            (W::IsConcatSpreadable, "isConcatSpreadable"),
+            (W::Iterator, "iterator"),
+            (W::Match, "match"),
+            (W::MatchAll, "matchAll"),
+            (W::Replace, "replace"),
+            (W::Search, "search"),
+            (W::Species, "species"),
+            (W::Split, "split"),
+            (W::ToPrimitive, "toPrimitive"),
+            (W::ToStringTag, "toStringTag"),
+            (W::Unscopables, "unscopables"),
+        ];
+        for (which, name) in all {
+            let s = Symbol::well_known(ctx, which).unwrap();
+            let want = format!("Symbol.{name}");
+            assert_eq!(s.description().unwrap().as_deref(), Some(want.as_str()));
+            ctx.globals().set("s", s).unwrap();
+            let same: bool = ctx.eval(&format!("s === S.{name}")).unwrap();
+            assert!(same, "{name}");
+        }
+    });
+}

@@ -13,17 +13,18 @@
 //! Invariants: `CoreState` is the first field of the native layer's
 //! `ContextState` (`#[repr(C)]`), and the context's state pointer points to
 //! it, so this layer reaches it from a `Ctx` alone ([`CoreState::of`]). The
-//! built-ins are [`Held`] values of the context's own list: freed with its
-//! held values (when its `Context` is dropped or the host frees it); a
+//! built-ins are references the state owns (no `Held` cell each: a context
+//! is made with some thirty of them), freed with its held values (when its
+//! `Context` is dropped or the host frees it) and left undefined; a
 //! conversion after that is an error, never a dangling value.
 
 use super::build::RecordCache;
 use super::ctx::Ctx;
 use super::error::{Error, Result};
-use super::held::{Held, HeldList};
+use super::held::HeldList;
 use super::value::Value;
 use quickjs_sys as sys;
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 use std::ffi::CStr;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
@@ -33,8 +34,9 @@ use std::sync::Arc;
 pub(crate) struct CoreState {
     /// The context's held values.
     pub(crate) held: HeldList,
-    /// The realm's built-ins, once captured.
-    intrinsics: OnceCell<Vec<Option<Held>>>,
+    /// The realm's built-ins, once captured: owned references, undefined
+    /// where missing or once released.
+    intrinsics: OnceCell<Box<[Cell<sys::JSValue>]>>,
     /// Atoms of static names and record templates (`super::build`).
     pub(crate) records: RecordCache,
 }
@@ -59,6 +61,13 @@ impl CoreState {
         unsafe {
             self.held.release_all(rt);
             self.records.release(rt);
+        }
+        for v in self.intrinsics.get().into_iter().flatten() {
+            let v = v.replace(sys::JS_UNDEFINED);
+            if sys::JS_VALUE_HAS_REF_COUNT(v) {
+                // SAFETY: a reference the state owned; the caller's contract.
+                unsafe { sys::JS_FreeValueRT(rt, v) };
+            }
         }
     }
 
@@ -99,8 +108,12 @@ pub(crate) enum Intrinsic {
     DatePrototype,
     DateGetTime,
     PromiseThen,
-    /// The first well-known symbol: `Symbol.<WELL_KNOWN[i]>` is at
-    /// `WellKnown as usize + i`.
+    /// The `Symbol` constructor. Its well-known symbols are non-writable,
+    /// non-configurable properties, so reading them from it when asked is
+    /// reading them at capture (and saves a context thirteen reads).
+    Symbol,
+    /// Not captured: `Symbol.<WELL_KNOWN[offset]>`, read from the captured
+    /// `Symbol`.
     WellKnown,
 }
 
@@ -122,6 +135,7 @@ impl Intrinsic {
             Intrinsic::DatePrototype => "Date.prototype",
             Intrinsic::DateGetTime => "Date.prototype.getTime",
             Intrinsic::PromiseThen => "Promise.prototype.then",
+            Intrinsic::Symbol => "Symbol",
             Intrinsic::WellKnown => "a well-known symbol",
         }
     }
@@ -148,8 +162,16 @@ pub(crate) const WELL_KNOWN: [&CStr; 13] = [
 /// The built-in `which` (for [`Intrinsic::WellKnown`], the `offset`th
 /// well-known symbol; otherwise `offset` is 0).
 pub(crate) fn intrinsic<'js>(ctx: Ctx<'js>, which: Intrinsic, offset: usize) -> Result<Value<'js>> {
-    match held(ctx, which as usize + offset) {
-        Some(h) => h.get(ctx),
+    let found = match which {
+        Intrinsic::WellKnown => well_known(ctx, offset),
+        _ => captured(ctx, which as usize).map(|v| {
+            // SAFETY: a live value of ctx's realm, owned by its state; the
+            // copy made here is the caller's.
+            unsafe { Value::from_raw(ctx, sys::JS_DupValue(ctx.as_raw(), v)) }
+        }),
+    };
+    match found {
+        Some(v) => Ok(v),
         None => Err(Error::type_error(format!(
             "{} is not available in this context",
             match which {
@@ -165,15 +187,22 @@ pub(crate) fn intrinsic<'js>(ctx: Ctx<'js>, which: Intrinsic, offset: usize) -> 
     }
 }
 
+/// The `offset`th well-known symbol, read from the captured `Symbol`.
+fn well_known<'js>(ctx: Ctx<'js>, offset: usize) -> Option<Value<'js>> {
+    let symbol = captured(ctx, Intrinsic::Symbol as usize)?;
+    let key = WELL_KNOWN.get(offset)?;
+    // SAFETY: symbol is a live value of ctx (owned by its state); the
+    // result is a new reference.
+    let v = ctx.check(unsafe { sys::JS_GetPropertyStr(ctx.as_raw(), symbol, key.as_ptr()) });
+    v.ok().filter(|v| sys::JS_IsSymbol(v.as_raw()))
+}
+
 /// Whether `proto` is on the prototype chain of `value` (an object), where
 /// `proto` is the built-in prototype `which`; `false` if the context has
 /// none. A Proxy's `getPrototypeOf` trap runs, as for `instanceof`.
 pub(crate) fn inherits(value: &Value<'_>, which: Intrinsic) -> Result<bool> {
     let ctx = value.ctx();
-    let Some(proto) = held(ctx, which as usize) else {
-        return Ok(false);
-    };
-    let Ok(proto) = proto.get::<Value>(ctx) else {
+    let Some(proto) = captured(ctx, which as usize) else {
         return Ok(false);
     };
     let mut current = value.clone();
@@ -184,7 +213,7 @@ pub(crate) fn inherits(value: &Value<'_>, which: Intrinsic) -> Result<bool> {
         if next.tag() != sys::JS_TAG_OBJECT {
             return Ok(false);
         }
-        if sys::JS_VALUE_GET_PTR(next.as_raw()) == sys::JS_VALUE_GET_PTR(proto.as_raw()) {
+        if sys::JS_VALUE_GET_PTR(next.as_raw()) == sys::JS_VALUE_GET_PTR(proto) {
             return Ok(true);
         }
         current = next;
@@ -196,16 +225,18 @@ pub(crate) fn inherits(value: &Value<'_>, which: Intrinsic) -> Result<bool> {
 /// realm without it: what the promise holds is never freed, so async Rust
 /// refuses such a realm.
 pub(crate) fn has_promises(ctx: Ctx<'_>) -> bool {
-    held(ctx, Intrinsic::PromiseThen as usize).is_some()
+    captured(ctx, Intrinsic::PromiseThen as usize).is_some()
 }
 
-/// The captured value at `index`, if any.
-fn held<'a>(ctx: Ctx<'_>, index: usize) -> Option<&'a Held> {
-    CoreState::of(ctx)?.intrinsics.get()?.get(index)?.as_ref()
+/// The captured value at `index` (a reference the context's state owns,
+/// valid while it does), if any.
+fn captured(ctx: Ctx<'_>, index: usize) -> Option<sys::JSValue> {
+    let v = CoreState::of(ctx)?.intrinsics.get()?.get(index)?.get();
+    (!sys::JS_IsUndefined(v)).then_some(v)
 }
 
 /// Reads every built-in from the globals, in [`Intrinsic`] order.
-fn capture(ctx: Ctx<'_>) -> Vec<Option<Held>> {
+fn capture(ctx: Ctx<'_>) -> Box<[Cell<sys::JSValue>]> {
     let global = ctx.globals().into_value();
     let get = |obj: Option<&Value<'_>>, key: &CStr| -> Option<Value<'_>> {
         // SAFETY: obj is a live value of ctx; the result is a new reference.
@@ -245,8 +276,7 @@ fn capture(ctx: Ctx<'_>) -> Vec<Option<Held>> {
     let date_proto = get(date.as_ref(), c"prototype");
     let promise = get(Some(&global), c"Promise");
     let promise_proto = get(promise.as_ref(), c"prototype");
-    let symbol = get(Some(&global), c"Symbol");
-    let mut found = vec![
+    let found = vec![
         map.clone(),
         map_proto.clone(),
         get(map_proto.as_ref(), c"set"),
@@ -261,11 +291,11 @@ fn capture(ctx: Ctx<'_>) -> Vec<Option<Held>> {
         date_proto.clone(),
         get(date_proto.as_ref(), c"getTime"),
         get(promise_proto.as_ref(), c"then"),
+        get(Some(&global), c"Symbol"),
     ];
     debug_assert_eq!(found.len(), Intrinsic::WellKnown as usize);
-    found.extend(WELL_KNOWN.iter().map(|k| get(symbol.as_ref(), k)));
     found
         .into_iter()
-        .map(|v| v.and_then(|v| Held::new(&v).ok()))
+        .map(|v| Cell::new(v.map_or(sys::JS_UNDEFINED, Value::into_raw)))
         .collect()
 }
