@@ -189,11 +189,14 @@ pub(crate) fn intrinsic<'js>(ctx: Ctx<'js>, which: Intrinsic, offset: usize) -> 
 
 /// The `offset`th well-known symbol, read from the captured `Symbol`.
 fn well_known<'js>(ctx: Ctx<'js>, offset: usize) -> Option<Value<'js>> {
-    let symbol = captured(ctx, Intrinsic::Symbol as usize)?;
     let key = WELL_KNOWN.get(offset)?;
-    // SAFETY: symbol is a live value of ctx (owned by its state); the
-    // result is a new reference.
-    let v = ctx.check(unsafe { sys::JS_GetPropertyStr(ctx.as_raw(), symbol, key.as_ptr()) });
+    let symbol = captured(ctx, Intrinsic::Symbol as usize)?;
+    // SAFETY: a live value of ctx's realm, owned by its state; this
+    // reference keeps it for the read (whatever the read runs).
+    let symbol = unsafe { Value::from_raw(ctx, sys::JS_DupValue(ctx.as_raw(), symbol)) };
+    // SAFETY: symbol is a live value of ctx; the result is a new reference.
+    let v =
+        ctx.check(unsafe { sys::JS_GetPropertyStr(ctx.as_raw(), symbol.as_raw(), key.as_ptr()) });
     v.ok().filter(|v| sys::JS_IsSymbol(v.as_raw()))
 }
 
@@ -205,6 +208,10 @@ pub(crate) fn inherits(value: &Value<'_>, which: Intrinsic) -> Result<bool> {
     let Some(proto) = captured(ctx, which as usize) else {
         return Ok(false);
     };
+    // A reference of our own: a trap below may run code that releases the
+    // state's (and the comparison must stay with this object).
+    // SAFETY: a live value of ctx's realm, owned by its state.
+    let proto = unsafe { Value::from_raw(ctx, sys::JS_DupValue(ctx.as_raw(), proto)) };
     let mut current = value.clone();
     loop {
         super::limits::poll(ctx)?;
@@ -213,7 +220,7 @@ pub(crate) fn inherits(value: &Value<'_>, which: Intrinsic) -> Result<bool> {
         if next.tag() != sys::JS_TAG_OBJECT {
             return Ok(false);
         }
-        if sys::JS_VALUE_GET_PTR(next.as_raw()) == sys::JS_VALUE_GET_PTR(proto) {
+        if sys::JS_VALUE_GET_PTR(next.as_raw()) == sys::JS_VALUE_GET_PTR(proto.as_raw()) {
             return Ok(true);
         }
         current = next;
