@@ -261,7 +261,10 @@ impl<'js> FromJs<'js> for String {
             // SAFETY: ASCII is UTF-8.
             return Ok(unsafe { String::from_utf8_unchecked(bytes.to_vec()) });
         }
-        let s = JsStr::from_js(value)?;
+        if !sys::JS_IsString(value.as_raw()) {
+            return Err(expected("string", value));
+        }
+        let s = converted(value)?;
         super::limits::check_alloc(ctx, s.len())?;
         Ok(s.as_str().to_owned())
     }
