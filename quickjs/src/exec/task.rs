@@ -46,8 +46,10 @@ pub(crate) struct Header {
 
 enum Stage<F: Future> {
     Running(F),
-    /// Finished (or panicked): the output, until it is settled.
-    Finished(Result<F::Output>),
+    /// Finished (or panicked): the output, until it is settled. The error
+    /// is boxed: it is several times the size of most futures' outputs,
+    /// and every task's allocation would carry its size.
+    Finished(std::result::Result<F::Output, Box<Error>>),
     /// Settled or cancelled.
     Gone,
 }
@@ -139,7 +141,7 @@ where
         match polled {
             Ok(Poll::Pending) => return Some(false),
             Ok(Poll::Ready(output)) => *stage = Stage::Finished(Ok(output)),
-            Err(error) => *stage = Stage::Finished(Err(error)),
+            Err(error) => *stage = Stage::Finished(Err(Box::new(error))),
         }
         Some(true)
     }
@@ -152,7 +154,9 @@ where
             Some(Stage::Finished(output)) => output,
             _ => return Err(Error::internal("a task was settled before it finished")),
         };
-        output.and_then(|o| guarded(&self.header.name, || o.into_js(ctx)))
+        output
+            .map_err(|e| *e)
+            .and_then(|o| guarded(&self.header.name, || o.into_js(ctx)))
     }
 
     fn cancel(&self) {
