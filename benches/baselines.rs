@@ -224,6 +224,32 @@ fn upstream_comparison() {
         total(&theirs),
         total(&ours) / total(&theirs)
     );
+    if valgrind_available() && std::env::var_os("QJS_BENCH_NO_CALLGRIND").is_none() {
+        // Times within a few percent are noise here; the interpreter's
+        // instructions per iteration are not (a poll GCC folded into an
+        // out-of-line call once cost 12 of 114, patch 0005).
+        let per_iteration = |qjs: &std::path::Path, body: &str| {
+            let run = |n: u64| {
+                let mut cmd = Command::new(qjs);
+                cmd.arg(script_file(&format!(
+                    "function f(n) {{ var g = 0; for (var j = 0; j < n; j++) {{ {body} }} return g }}\nf({n})\n"
+                )));
+                callgrind(cmd).0
+            };
+            (run(200_000) - run(100_000)) as f64 / 100_000.0
+        };
+        for (name, body) in [
+            ("empty loop", ""),
+            ("local arithmetic", "g = (g + j * 3) | 0;"),
+            ("property access", "g += Math.PI;"),
+        ] {
+            let (a, b) = (per_iteration(&ours_exe, body), per_iteration(&upstream, body));
+            println!(
+                "   {name:<17} instructions per iteration (callgrind): {a:.1} | {b:.1} ({:.3}x)",
+                a / b
+            );
+        }
+    }
 }
 
 /// Compiles upstream's qjs, unpatched, like its CMake Release build (cached).

@@ -269,7 +269,13 @@ fn compile(tree: &Tree, src: &Path, manifest: &Path, cli: bool) {
     if assertions {
         base.opt_level(2).debug(true);
     } else {
-        base.opt_level(3).define("NDEBUG", None);
+        // cc keeps the frame pointer whenever debug info is on (the release
+        // profile's line tables): one register fewer in the interpreter's
+        // loop, 5% on upstream's microbench.js (16% on its empty loop).
+        // Upstream's Release build omits it, as -O3 does by default.
+        base.opt_level(3)
+            .define("NDEBUG", None)
+            .force_frame_pointer(false);
     }
 
     let mut engine = base.clone();
