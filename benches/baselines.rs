@@ -243,7 +243,10 @@ fn upstream_comparison() {
             ("local arithmetic", "g = (g + j * 3) | 0;"),
             ("property access", "g += Math.PI;"),
         ] {
-            let (a, b) = (per_iteration(&ours_exe, body), per_iteration(&upstream, body));
+            let (a, b) = (
+                per_iteration(&ours_exe, body),
+                per_iteration(&upstream, body),
+            );
             println!(
                 "   {name:<17} instructions per iteration (callgrind): {a:.1} | {b:.1} ({:.3}x)",
                 a / b

@@ -133,6 +133,12 @@ pub(crate) struct Executor {
     yield_next: Cell<bool>,
     /// Woken tasks beyond the current batch, polled by the next `run`s.
     backlog: RefCell<VecDeque<TaskKey>>,
+    /// `run`'s buffers (due wakers, the batch), kept between calls so a wave
+    /// of completions does not grow fresh vectors on every turn. Taken out
+    /// while in use: a nested `run` (a future running the job loop) finds
+    /// them empty and allocates its own.
+    due: Cell<Vec<std::task::Waker>>,
+    batch: Cell<Vec<TaskKey>>,
     /// Capture the JS stack of each async call (for its rejection's stack).
     capture_stacks: Cell<bool>,
 }
@@ -189,6 +195,8 @@ impl Executor {
             live: Cell::new(0),
             yield_next: Cell::new(false),
             backlog: RefCell::new(VecDeque::new()),
+            due: Cell::new(Vec::new()),
+            batch: Cell::new(Vec::new()),
             capture_stacks: Cell::new(false),
         })
     }
@@ -348,23 +356,24 @@ impl Executor {
             return;
         }
         // Timers first: waking them queues their tasks (and signals the fd).
-        let due = self
-            .timers
+        let mut due = self.due.take();
+        self.timers
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .take_due(Instant::now());
-        for waker in due {
+            .take_due(Instant::now(), &mut due);
+        for waker in due.drain(..) {
             waker.wake();
         }
-        let batch: Vec<TaskKey> = {
+        self.due.set(due);
+        let mut batch = self.batch.take();
+        {
             let mut backlog = self.backlog.borrow_mut();
-            if let Some(ready) = self.wake.drain() {
-                backlog.extend(ready);
-            }
+            self.wake.drain(&mut *backlog);
             let n = backlog.len().min(BATCH);
-            backlog.drain(..n).collect()
-        };
+            batch.extend(backlog.drain(..n));
+        }
         if batch.is_empty() {
+            self.batch.set(batch);
             return;
         }
         self.yield_next.set(true);
@@ -373,9 +382,10 @@ impl Executor {
             self.wake.kick();
         }
         let _polling = PollingGuard::enter(rt, self);
-        for key in batch {
+        for key in batch.drain(..) {
             self.poll(key);
         }
+        self.batch.set(batch);
     }
 
     /// Polls one woken task; settles its promise if it finished.

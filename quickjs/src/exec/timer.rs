@@ -159,6 +159,9 @@ pub(crate) struct Timers {
     hot: Option<(u64, Vec<TimerKey>)>,
     slots: Vec<(u32, Option<Waker>)>,
     free: Vec<u32>,
+    /// The largest bucket fired so far, emptied: the next new bucket reuses
+    /// its capacity (a wave of same-tick timers does not regrow one).
+    spare: Vec<TimerKey>,
 }
 
 impl Default for Timers {
@@ -169,6 +172,7 @@ impl Default for Timers {
             hot: None,
             slots: Vec::new(),
             free: Vec::new(),
+            spare: Vec::new(),
         }
     }
 }
@@ -192,7 +196,10 @@ impl Timers {
             Some((hot, keys)) if *hot == tick => keys.push(key),
             _ => {
                 self.cool();
-                let mut keys = self.buckets.remove(&tick).unwrap_or_default();
+                let mut keys = self
+                    .buckets
+                    .remove(&tick)
+                    .unwrap_or_else(|| std::mem::take(&mut self.spare));
                 keys.push(key);
                 self.hot = Some((tick, keys));
             }
@@ -236,21 +243,24 @@ impl Timers {
         waker
     }
 
-    /// Removes the timers due at `now`; returns their wakers (to be woken
-    /// with the lock released).
-    pub(crate) fn take_due(&mut self, now: Instant) -> Vec<Waker> {
+    /// Removes the timers due at `now`; appends their wakers to `due` (to
+    /// be woken with the lock released).
+    pub(crate) fn take_due(&mut self, now: Instant, due: &mut Vec<Waker>) {
         let now_tick = now.saturating_duration_since(self.epoch).as_millis() as u64;
         self.cool();
-        let mut due = Vec::new();
         while let Some(entry) = self.buckets.first_entry() {
             if *entry.key() > now_tick {
                 break;
             }
-            for key in entry.remove() {
+            let mut keys = entry.remove();
+            for &key in &keys {
                 due.extend(self.cancel(key));
             }
+            if keys.capacity() > self.spare.capacity() {
+                keys.clear();
+                self.spare = keys;
+            }
         }
-        due
     }
 
     /// The time until the next live timer is due (`None` without timers).
@@ -278,6 +288,14 @@ impl Timers {
 mod tests {
     use super::*;
 
+    impl Timers {
+        fn due_at(&mut self, now: Instant) -> Vec<Waker> {
+            let mut due = Vec::new();
+            self.take_due(now, &mut due);
+            due
+        }
+    }
+
     #[test]
     fn timers_fire_in_order_never_early_and_cancel() {
         let mut t = Timers::default();
@@ -288,12 +306,12 @@ mod tests {
         let c = t.insert(now + Duration::from_millis(9), waker.clone());
         // Rounded up to whole milliseconds: b is due at 2 ms, not before.
         assert_eq!(t.next_timeout(now), Some(Duration::from_millis(2)));
-        assert!(t.take_due(now + Duration::from_millis(1)).is_empty());
-        assert_eq!(t.take_due(now + Duration::from_millis(2)).len(), 1);
+        assert!(t.due_at(now + Duration::from_millis(1)).is_empty());
+        assert_eq!(t.due_at(now + Duration::from_millis(2)).len(), 1);
         assert!(t.fired(b) && !t.fired(a));
         assert!(t.cancel(c).is_some());
         assert_eq!(t.next_timeout(now), Some(Duration::from_millis(5)));
-        assert_eq!(t.take_due(now + Duration::from_secs(1)).len(), 1);
+        assert_eq!(t.due_at(now + Duration::from_secs(1)).len(), 1);
         assert!(t.fired(a));
         assert_eq!(t.next_timeout(now), None, "the cancelled one is gone");
     }
@@ -314,10 +332,10 @@ mod tests {
         assert!(t.cancel(keys[6]).is_some(), "cancelled while hot");
         // The hot bucket counts for the next deadline and for firing.
         assert_eq!(t.next_timeout(now), Some(Duration::from_millis(2)));
-        assert_eq!(t.take_due(at(2)).len(), 2);
+        assert_eq!(t.due_at(at(2)).len(), 2);
         assert_eq!(t.next_timeout(now), Some(Duration::from_millis(4)));
         t.insert(at(4), waker.clone());
-        assert_eq!(t.take_due(at(4)).len(), 5, "4 left of the run + 1 new");
+        assert_eq!(t.due_at(at(4)).len(), 5, "4 left of the run + 1 new");
         assert!(keys.iter().all(|&k| t.fired(k)));
         assert_eq!(t.next_timeout(now), None);
     }

@@ -68,15 +68,15 @@ impl Wake {
         self.notified.load(Ordering::Acquire)
     }
 
-    /// On the JS thread: reads the fd empty, then takes the ready list if a
-    /// wake was signalled (`None`: nothing to do). Drained before the flag is
-    /// cleared: a racing wake lands in the list taken or re-signals.
-    pub(crate) fn drain(&self) -> Option<Vec<TaskKey>> {
+    /// On the JS thread: reads the fd empty, then moves the ready list into
+    /// `into` if a wake was signalled (the list keeps its capacity for the
+    /// next wave). Drained before the flag is cleared: a racing wake lands
+    /// in the list taken or re-signals.
+    pub(crate) fn drain(&self, into: &mut impl Extend<TaskKey>) {
         self.signal.clear();
-        if !self.notified.swap(false, Ordering::AcqRel) {
-            return None;
+        if self.notified.swap(false, Ordering::AcqRel) {
+            into.extend(lock(&self.ready).drain(..));
         }
-        Some(std::mem::take(&mut *lock(&self.ready)))
     }
 
     /// The fd to poll for reading.
@@ -113,7 +113,12 @@ mod tests {
     #[test]
     fn a_wake_signals_once_until_drained() {
         let w = Wake::new().unwrap();
-        assert!(w.drain().is_none());
+        let drained = || {
+            let mut keys = Vec::new();
+            w.drain(&mut keys);
+            keys
+        };
+        assert!(drained().is_empty());
         let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let c = calls.clone();
         w.set_callback(Some(Arc::new(move || {
@@ -125,7 +130,8 @@ mod tests {
         }
         assert_eq!(calls.load(Ordering::Relaxed), 1, "one signal per drain");
         assert!(w.is_notified());
-        assert_eq!(w.drain().unwrap(), keys);
-        assert!(w.drain().is_none());
+        assert_eq!(drained(), keys);
+        assert!(drained().is_empty());
+        assert!(!w.is_notified());
     }
 }
