@@ -11,6 +11,9 @@
 //! 3. Start-up of a 50 KB ES module (with one import): a fresh runtime and
 //!    context evaluating it from source vs from a `Bundle` (bytecode
 //!    compiled ahead of time, as `BundleBuilder::emit` does at build time).
+//! 4. Entering a context from Rust: `Context::with` reading the global object
+//!    vs the least a thread-safe handle does for it in C (a `std::sync::Mutex`
+//!    locked and unlocked around `JS_GetGlobalObject` + `JS_FreeValue`).
 
 use quickjs::{sys, Context, Function, Runtime, Value};
 use std::time::Instant;
@@ -48,6 +51,59 @@ fn main() {
     if only.is_empty() || only == "startup" {
         startup();
     }
+    if only.is_empty() || only == "with" {
+        context_with();
+    }
+}
+
+fn context_with() {
+    println!("== Context::with + the global object, best of 10 interleaved rounds of 200000 ==");
+    let rt = Runtime::new().unwrap();
+    let ctx = Context::full(&rt).unwrap();
+    let ours_once = || {
+        best_of(1, 200_000, || {
+            ctx.with(|ctx| std::hint::black_box(ctx.globals()).into_value().is_object())
+                .then_some(())
+                .unwrap()
+        })
+    };
+    // SAFETY: a private runtime and context, freed at the end.
+    let (raw_rt, raw_ctx) = unsafe {
+        let rt = sys::JS_NewRuntime();
+        (rt, sys::JS_NewContext(rt))
+    };
+    let lock = std::sync::Mutex::new(raw_ctx as usize);
+    let raw_once = || {
+        best_of(1, 200_000, || {
+            let c = *lock.lock().unwrap() as *mut sys::JSContext;
+            // SAFETY: the context is live; the reference is freed at once.
+            unsafe {
+                let g = std::hint::black_box(sys::JS_GetGlobalObject(c));
+                assert!(sys::JS_IsObject(g));
+                sys::JS_FreeValue(c, g);
+            }
+        })
+    };
+    let (mut ours, mut raw) = (f64::MAX, f64::MAX);
+    for round in 0..10 {
+        if round % 2 == 0 {
+            ours = ours.min(ours_once());
+            raw = raw.min(raw_once());
+        } else {
+            raw = raw.min(raw_once());
+            ours = ours.min(ours_once());
+        }
+    }
+    // SAFETY: freed once, nothing of them used after.
+    unsafe {
+        sys::JS_FreeContext(raw_ctx);
+        sys::JS_FreeRuntime(raw_rt);
+    }
+    println!(
+        "Context::with              {ours:>7.1} ns   {:.2}x the C baseline",
+        ours / raw
+    );
+    println!("Mutex + JS_GetGlobalObject {raw:>7.1} ns   1.00x");
 }
 
 /// A module of about `kb` KB: functions, a class, object literals and

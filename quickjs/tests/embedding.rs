@@ -661,6 +661,53 @@ fn a_runtime_moves_between_threads_and_runtimes_run_in_parallel() {
     assert_eq!(sums, [0, 500500, 2001000, 4501500]);
 }
 
+/// Threads contending for one runtime take turns: every waiter is woken
+/// when the lock frees (the lock signals only when someone waits), none
+/// runs JS while another does, and nested calls on the holding thread pass.
+#[test]
+fn threads_contending_for_one_runtime_take_turns_and_none_is_left_waiting() {
+    let ctx = context();
+    ctx.with(|ctx| {
+        ctx.eval::<Value>("globalThis.n = 0; globalThis.inside = 0")
+            .map(drop)
+    })
+    .unwrap();
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let watchdog = {
+        let done = done.clone();
+        std::thread::spawn(move || {
+            let start = std::time::Instant::now();
+            while !done.load(std::sync::atomic::Ordering::SeqCst) {
+                if start.elapsed() > std::time::Duration::from_secs(120) {
+                    eprintln!("a thread waiting for the runtime's lock was never woken");
+                    std::process::abort();
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+        })
+    };
+    std::thread::scope(|s| {
+        for _ in 0..4 {
+            s.spawn(|| {
+                for _ in 0..2000 {
+                    ctx.with(|c| {
+                        // `inside` would be seen above 0 if two threads ran JS at once.
+                        let seen: i32 = c.eval("inside++")?;
+                        assert_eq!(seen, 0);
+                        // A nested `with` on the holding thread.
+                        ctx.with(|c| c.eval::<Value>("n += 1").map(drop))?;
+                        c.eval::<Value>("inside--").map(drop)
+                    })
+                    .unwrap();
+                }
+            });
+        }
+    });
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
+    watchdog.join().unwrap();
+    assert_eq!(ctx.with(|ctx| ctx.eval::<i32>("n")).unwrap(), 8000);
+}
+
 #[test]
 fn contexts_of_one_runtime_share_nothing_global() {
     let rt = Runtime::new().unwrap();

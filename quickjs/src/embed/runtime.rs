@@ -699,7 +699,10 @@ unsafe extern "C" fn call_interrupt_handler(rt: *mut sys::JSRuntime, opaque: *mu
 /// may use its context's API while the outer call holds the lock).
 #[derive(Default)]
 struct ReentrantLock {
-    state: Mutex<(Option<ThreadId>, usize)>,
+    state: Mutex<LockState>,
+    /// Signalled when the lock becomes free, and only if someone waits:
+    /// a notify is a system call even with no waiter, and every
+    /// `Context::with` ends with a release.
     free: Condvar,
     /// Threads in `release_all` .. `reacquire`, and async drivers waiting
     /// ([`ReentrantLock::sleeping`]).
@@ -707,6 +710,28 @@ struct ReentrantLock {
     /// How many times the lock was released (outermost level): a waiter
     /// that saw it unchanged after registering missed no one's work.
     releases: std::sync::atomic::AtomicU64,
+}
+
+#[derive(Default)]
+struct LockState {
+    /// The thread holding the lock, and at how many levels.
+    owner: Option<ThreadId>,
+    depth: usize,
+    /// Threads waiting on `free`.
+    waiting: usize,
+}
+
+impl ReentrantLock {
+    /// Waits on `free` for the next release (counted as a waiter).
+    fn wait<'a>(
+        &self,
+        mut state: std::sync::MutexGuard<'a, LockState>,
+    ) -> std::sync::MutexGuard<'a, LockState> {
+        state.waiting += 1;
+        let mut state = self.free.wait(state).unwrap_or_else(|e| e.into_inner());
+        state.waiting -= 1;
+        state
+    }
 }
 
 struct Guard<'a> {
@@ -719,22 +744,23 @@ impl ReentrantLock {
         let me = std::thread::current().id();
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         loop {
-            match state.0 {
+            match state.owner {
                 None => {
-                    *state = (Some(me), 1);
+                    state.owner = Some(me);
+                    state.depth = 1;
                     return Guard {
                         lock: self,
                         outermost: true,
                     };
                 }
                 Some(owner) if owner == me => {
-                    state.1 += 1;
+                    state.depth += 1;
                     return Guard {
                         lock: self,
                         outermost: false,
                     };
                 }
-                Some(_) => state = self.free.wait(state).unwrap_or_else(|e| e.into_inner()),
+                Some(_) => state = self.wait(state),
             }
         }
     }
@@ -746,13 +772,16 @@ impl ReentrantLock {
     fn release_all(&self) -> usize {
         let me = std::thread::current().id();
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        if state.0 != Some(me) {
+        if state.owner != Some(me) {
             return 0;
         }
-        let held = std::mem::take(&mut *state).1;
+        state.owner = None;
+        let held = std::mem::take(&mut state.depth);
         self.sleepers
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        self.free.notify_one();
+        if state.waiting > 0 {
+            self.free.notify_one();
+        }
         held
     }
 
@@ -760,10 +789,11 @@ impl ReentrantLock {
     fn reacquire(&self, held: usize) {
         let me = std::thread::current().id();
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        while state.0.is_some() {
-            state = self.free.wait(state).unwrap_or_else(|e| e.into_inner());
+        while state.owner.is_some() {
+            state = self.wait(state);
         }
-        *state = (Some(me), held);
+        state.owner = Some(me);
+        state.depth = held;
         self.sleepers
             .fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
     }
@@ -776,7 +806,7 @@ impl ReentrantLock {
     /// Whether this thread holds the lock.
     fn held_by_me(&self) -> bool {
         let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        state.0 == Some(std::thread::current().id())
+        state.owner == Some(std::thread::current().id())
     }
 
     /// How many times the lock has been released so far.
@@ -856,15 +886,17 @@ impl Runtime {
 impl Drop for Guard<'_> {
     fn drop(&mut self) {
         let mut state = self.lock.state.lock().unwrap_or_else(|e| e.into_inner());
-        state.1 -= 1;
-        if state.1 == 0 {
-            state.0 = None;
+        state.depth -= 1;
+        if state.depth == 0 {
+            state.owner = None;
             self.lock
                 .releases
                 .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             // notify_all: a thread taking the lock back after a sleep and
             // ordinary waiters wait on the same condition.
-            self.lock.free.notify_all();
+            if state.waiting > 0 {
+                self.lock.free.notify_all();
+            }
         }
     }
 }
