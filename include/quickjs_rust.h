@@ -49,7 +49,8 @@ int rust_pending(JSRuntime *rt);
 /*
  The fd that becomes readable when a Rust future of `rt` can make progress
  (-1 before the runtime has Rust state: the first `JS_AddRust`, future or
- class; always -1 on Windows, see `rust_wake_handle`). Poll it for
+ class; -1 if the process has no fd left to make it, on the first call;
+ always -1 on Windows, see `rust_wake_handle`). Poll it for
  reading; `rust_run` drains it. It lives exactly as long as `rt` (one per
  runtime, never replaced): add it to an epoll set once. Callable from any
  thread.

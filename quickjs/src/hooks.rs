@@ -77,7 +77,8 @@ pub unsafe extern "C" fn rust_pending(rt: *mut sys::JSRuntime) -> c_int {
 
 /// The fd that becomes readable when a Rust future of `rt` can make progress
 /// (-1 before the runtime has Rust state: the first `JS_AddRust`, future or
-/// class; always -1 on Windows, see `rust_wake_handle`). Poll it for
+/// class; -1 if the process has no fd left to make it, on the first call;
+/// always -1 on Windows, see `rust_wake_handle`). Poll it for
 /// reading; `rust_run` drains it. It lives exactly as long as `rt` (one per
 /// runtime, never replaced): add it to an epoll set once. Callable from any
 /// thread.
@@ -91,7 +92,7 @@ pub unsafe extern "C" fn rust_wake_fd(rt: *mut sys::JSRuntime) -> c_int {
             return -1;
         }
         #[cfg(unix)]
-        return RuntimeState::of(rt).map_or(-1, |s| s.executor.wake().fd());
+        return RuntimeState::of(rt).map_or(-1, |s| s.executor.wake().fd().unwrap_or(-1));
         #[cfg(not(unix))]
         -1
     })
@@ -112,7 +113,9 @@ pub unsafe extern "C" fn rust_wake_handle(rt: *mut sys::JSRuntime) -> *mut c_voi
         if rt.is_null() {
             return std::ptr::null_mut();
         }
-        RuntimeState::of(rt).map_or(std::ptr::null_mut(), |s| s.executor.wake().handle())
+        RuntimeState::of(rt).map_or(std::ptr::null_mut(), |s| {
+            s.executor.wake().handle().unwrap_or(std::ptr::null_mut())
+        })
     })
 }
 

@@ -30,14 +30,33 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 /// The runtime's wake signal, for the reactor: its fd (POSIX) or event
-/// handle (Windows). Holding the `Wake` keeps the fd or handle open.
-struct WakeSignal(Arc<Wake>);
+/// handle (Windows), made if it did not exist yet. Holding the `Wake`
+/// keeps the fd or handle open.
+struct WakeSignal {
+    #[cfg(unix)]
+    raw: std::os::fd::RawFd,
+    #[cfg(windows)]
+    raw: std::os::windows::io::RawHandle,
+    _wake: Arc<Wake>,
+}
+
+impl WakeSignal {
+    fn new(wake: Arc<Wake>) -> Result<Self> {
+        Ok(WakeSignal {
+            #[cfg(unix)]
+            raw: wake.fd()?,
+            #[cfg(windows)]
+            raw: wake.handle()?,
+            _wake: wake,
+        })
+    }
+}
 
 #[cfg(unix)]
 impl std::os::fd::AsFd for WakeSignal {
     fn as_fd(&self) -> std::os::fd::BorrowedFd<'_> {
         // SAFETY: the fd is open as long as its `Wake`, which we hold.
-        unsafe { std::os::fd::BorrowedFd::borrow_raw(self.0.fd()) }
+        unsafe { std::os::fd::BorrowedFd::borrow_raw(self.raw) }
     }
 }
 
@@ -45,7 +64,7 @@ impl std::os::fd::AsFd for WakeSignal {
 impl std::os::windows::io::AsHandle for WakeSignal {
     fn as_handle(&self) -> std::os::windows::io::BorrowedHandle<'_> {
         // SAFETY: the handle is open as long as its `Wake`, which we hold.
-        unsafe { std::os::windows::io::BorrowedHandle::borrow_raw(self.0.handle()) }
+        unsafe { std::os::windows::io::BorrowedHandle::borrow_raw(self.raw) }
     }
 }
 
@@ -107,7 +126,9 @@ impl Driver {
             };
             let signal = match &self.signal {
                 Some(signal) => signal,
-                None => match Registered::new(WakeSignal(self.rt.wake())) {
+                None => match WakeSignal::new(self.rt.wake())
+                    .and_then(|w| Registered::new(w).map_err(|e| Error::internal(e.to_string())))
+                {
                     Ok(signal) => self.signal.insert(signal),
                     Err(e) => {
                         return Poll::Ready(Err(Error::internal(format!(

@@ -430,8 +430,9 @@ impl Runtime {
 
     /// The fd that becomes readable when a Rust future can make progress,
     /// for hosts that fold the runtime into their own poll/epoll loop (then
-    /// call [`Runtime::run_pending_jobs`]). It lives as long as the runtime:
-    /// add it to an epoll set once.
+    /// call [`Runtime::run_pending_jobs`]). Made on the first call (or the
+    /// first Rust future), it lives as long as the runtime: add it to an
+    /// epoll set once. `None` only if the process has no fd left.
     ///
     /// ```
     /// let rt = quickjs::Runtime::new().unwrap();
@@ -439,7 +440,7 @@ impl Runtime {
     /// ```
     #[cfg(unix)]
     pub fn wake_fd(&self) -> Option<std::os::fd::RawFd> {
-        Some(self.wake().fd())
+        self.wake().fd().ok()
     }
 
     /// Windows: the event handle that becomes signalled when a Rust future
@@ -449,7 +450,7 @@ impl Runtime {
     /// the runtime.
     #[cfg(windows)]
     pub fn wake_handle(&self) -> Option<std::os::windows::io::RawHandle> {
-        Some(self.wake().handle())
+        self.wake().handle().ok()
     }
 
     /// Calls `callback` (on whichever thread wakes a Rust future) when a

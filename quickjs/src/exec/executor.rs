@@ -186,9 +186,9 @@ pub(crate) fn is_polling(rt: *mut sys::JSRuntime) -> bool {
 }
 
 impl Executor {
-    pub(crate) fn new() -> Result<Self> {
-        Ok(Executor {
-            wake: Arc::new(Wake::new()?),
+    pub(crate) fn new() -> Self {
+        Executor {
+            wake: Arc::new(Wake::new()),
             timers: Default::default(),
             slots: RefCell::new(Vec::new()),
             free: RefCell::new(Vec::new()),
@@ -198,7 +198,7 @@ impl Executor {
             due: Cell::new(Vec::new()),
             batch: Cell::new(Vec::new()),
             capture_stacks: Cell::new(false),
-        })
+        }
     }
 
     /// Whether each JS call of an async function captures the JS stack
@@ -300,6 +300,9 @@ impl Executor {
         Fut: Future + Send + 'static,
         Fut::Output: for<'a> IntoJs<'a> + Send + 'static,
     {
+        // The host's loop must be able to wait for this future: the wake
+        // fd exists from the first one on (an error now if none is left).
+        self.wake.signal()?;
         let stack = match origin {
             Origin::Rust => TaskStack::Empty,
             Origin::JsCall if self.capture_stacks.get() => ctx

@@ -4,6 +4,12 @@
 //! self-pipe, which the host's loop polls) and calls the host's wake
 //! callback, if one is set (hosts without an fd loop).
 //!
+//! The fd is made on first need (a future spawned, a loop or a driver
+//! asking for it), not with the runtime: most runtimes never wait on one,
+//! and a pool of a thousand runtimes would otherwise hold a thousand fds. It
+//! starts raised, so a kick before it existed is not lost (at worst a waiter
+//! looks once for nothing).
+//!
 //! Invariant: after a wake, the fd stays readable until `drain` runs on the
 //! JS thread, which then takes the ready list; a wake racing with the drain
 //! either lands in the list taken or leaves the fd readable. No wake-up is
@@ -13,7 +19,7 @@ use super::executor::TaskKey;
 use super::signal::Signal;
 use crate::core::error::Result;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 /// A host's wake-up callback: it runs on whichever thread woke a future
@@ -25,19 +31,33 @@ pub(crate) struct Wake {
     ready: Mutex<Vec<TaskKey>>,
     /// Set by the first wake after a drain; only that wake writes the fd.
     notified: AtomicBool,
-    signal: Signal,
+    /// Made on first need (see the module docs).
+    signal: OnceLock<Signal>,
     callback: Mutex<Option<WakeCallback>>,
 }
 
 impl Wake {
-    /// A new one with its own wake fd.
-    pub(crate) fn new() -> Result<Self> {
-        Ok(Wake {
+    /// A new one (its fd is made when first needed).
+    pub(crate) fn new() -> Self {
+        Wake {
             ready: Mutex::new(Vec::new()),
             notified: AtomicBool::new(false),
-            signal: Signal::new()?,
+            signal: OnceLock::new(),
             callback: Mutex::new(None),
-        })
+        }
+    }
+
+    /// The signal, made now if it does not exist yet (raised: a kick
+    /// before now is not lost). Fails only if the system has no fd (or
+    /// event) left.
+    pub(crate) fn signal(&self) -> Result<&Signal> {
+        if let Some(signal) = self.signal.get() {
+            return Ok(signal);
+        }
+        let signal = Signal::new()?;
+        signal.raise();
+        // Another thread may have made one meanwhile: then ours is dropped.
+        Ok(self.signal.get_or_init(|| signal))
     }
 
     /// Queues `key` and signals the JS thread (from any thread).
@@ -49,9 +69,12 @@ impl Wake {
         }
     }
 
-    /// Makes the fd readable (from any thread).
+    /// Makes the fd readable (from any thread). Before the fd exists there
+    /// is nothing to do: it is made raised.
     pub(crate) fn kick(&self) {
-        self.signal.raise();
+        if let Some(signal) = self.signal.get() {
+            signal.raise();
+        }
     }
 
     /// Calls the host's wake callback, if any.
@@ -73,7 +96,9 @@ impl Wake {
     /// next wave). Drained before the flag is cleared: a racing wake lands
     /// in the list taken or re-signals.
     pub(crate) fn drain(&self, into: &mut impl Extend<TaskKey>) {
-        self.signal.clear();
+        if let Some(signal) = self.signal.get() {
+            signal.clear();
+        }
         if self.notified.swap(false, Ordering::AcqRel) {
             into.extend(lock(&self.ready).drain(..));
         }
@@ -81,19 +106,27 @@ impl Wake {
 
     /// The fd to poll for reading.
     #[cfg(unix)]
-    pub(crate) fn fd(&self) -> std::os::fd::RawFd {
-        self.signal.fd()
+    pub(crate) fn fd(&self) -> Result<std::os::fd::RawFd> {
+        Ok(self.signal()?.fd())
     }
 
     /// The event handle to wait on.
     #[cfg(windows)]
-    pub(crate) fn handle(&self) -> std::os::windows::io::RawHandle {
-        self.signal.handle()
+    pub(crate) fn handle(&self) -> Result<std::os::windows::io::RawHandle> {
+        Ok(self.signal()?.handle())
     }
 
     /// Sleeps until a wake is signalled or `timeout` passed. Needs no lock.
+    /// Without an fd to be had (none left in the process), it naps for at
+    /// most 10 ms instead: its caller looks again, late but not spinning.
     pub(crate) fn wait(&self, timeout: Option<Duration>) {
-        self.signal.wait(timeout)
+        match self.signal() {
+            Ok(signal) => signal.wait(timeout),
+            Err(_) => {
+                let nap = Duration::from_millis(10);
+                std::thread::sleep(timeout.map_or(nap, |t| t.min(nap)))
+            }
+        }
     }
 
     /// Sets (or with `None` removes) the host's callback.
@@ -111,8 +144,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_fd_is_made_on_first_need_and_a_kick_before_is_not_lost() {
+        let w = Wake::new();
+        w.kick();
+        assert!(w.signal.get().is_none(), "no fd for a runtime that never waits");
+        let start = std::time::Instant::now();
+        // Made raised: the kick that found no fd is seen by the first wait.
+        w.wait(Some(Duration::from_secs(10)));
+        assert!(start.elapsed() < Duration::from_secs(5));
+        assert!(w.signal.get().is_some());
+        #[cfg(unix)]
+        assert_eq!(w.fd().unwrap(), w.fd().unwrap(), "one fd for the runtime's life");
+    }
+
+    #[test]
     fn a_wake_signals_once_until_drained() {
-        let w = Wake::new().unwrap();
+        let w = Wake::new();
         let drained = || {
             let mut keys = Vec::new();
             w.drain(&mut keys);

@@ -126,7 +126,7 @@ impl RuntimeState {
         }
         let state = Box::new(RuntimeState {
             rt,
-            executor: Executor::new()?,
+            executor: Executor::new(),
             owner: AtomicU64::new(thread_number()),
             anchor_class: register_anchor_class(rt)?,
             class_ids: RefCell::new(Vec::new()),
