@@ -147,14 +147,21 @@ mod tests {
     fn the_fd_is_made_on_first_need_and_a_kick_before_is_not_lost() {
         let w = Wake::new();
         w.kick();
-        assert!(w.signal.get().is_none(), "no fd for a runtime that never waits");
+        assert!(
+            w.signal.get().is_none(),
+            "no fd for a runtime that never waits"
+        );
         let start = std::time::Instant::now();
         // Made raised: the kick that found no fd is seen by the first wait.
         w.wait(Some(Duration::from_secs(10)));
         assert!(start.elapsed() < Duration::from_secs(5));
         assert!(w.signal.get().is_some());
         #[cfg(unix)]
-        assert_eq!(w.fd().unwrap(), w.fd().unwrap(), "one fd for the runtime's life");
+        assert_eq!(
+            w.fd().unwrap(),
+            w.fd().unwrap(),
+            "one fd for the runtime's life"
+        );
     }
 
     #[test]
