@@ -434,3 +434,87 @@ fn the_wake_fd_is_the_mechanism_asked_for() {
         || std::env::var_os("QUICKJS_RUST_WAKE").is_some_and(|v| v == "pipe");
     assert_eq!(mode == libc::S_IFIFO, pipe_wanted, "mode {mode:o}");
 }
+
+/// Polls its future with a waker of its own (as combinators that track
+/// which branch woke do), which wakes the outer one.
+struct Rewake<F>(std::pin::Pin<Box<F>>);
+
+struct Forward(std::sync::Mutex<Option<std::task::Waker>>);
+
+/// How many times a `Forward` waker was woken.
+static FORWARDED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+impl std::task::Wake for Forward {
+    fn wake(self: std::sync::Arc<Self>) {
+        FORWARDED.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        if let Some(w) = self.0.lock().unwrap().take() {
+            w.wake();
+        }
+    }
+}
+
+impl<F: std::future::Future> std::future::Future for Rewake<F> {
+    type Output = F::Output;
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<F::Output> {
+        let forward = std::sync::Arc::new(Forward(std::sync::Mutex::new(Some(cx.waker().clone()))));
+        let waker = std::task::Waker::from(forward);
+        self.0
+            .as_mut()
+            .poll(&mut std::task::Context::from_waker(&waker))
+    }
+}
+
+/// A sleep wakes whichever waker polled it last: its task's own, or a
+/// combinator's (which must be woken itself to know which branch is ready),
+/// also when the waker changes between polls.
+#[test]
+fn sleeps_wake_whichever_waker_polled_them_last() {
+    use futures_lite::FutureExt;
+    let rt = quickjs::Runtime::new().unwrap();
+    let ctx = quickjs::Context::full(&rt).unwrap();
+    let start = Instant::now();
+    let out = ctx.with(|ctx| {
+        let p = ctx
+            .spawn(async {
+                let ms = |n| Duration::from_millis(n);
+                // Own waker.
+                quickjs::sleep(ms(5)).await;
+                // Another waker throughout.
+                Rewake(Box::pin(quickjs::sleep(ms(5)))).await;
+                // Own waker first, then another.
+                let mut first = true;
+                let mut switching = Box::pin(quickjs::sleep(ms(20)));
+                std::future::poll_fn(|cx| {
+                    if std::mem::take(&mut first) {
+                        return switching.as_mut().poll(cx);
+                    }
+                    let forward = std::sync::Arc::new(Forward(std::sync::Mutex::new(Some(
+                        cx.waker().clone(),
+                    ))));
+                    let waker = std::task::Waker::from(forward);
+                    switching
+                        .as_mut()
+                        .poll(&mut std::task::Context::from_waker(&waker))
+                })
+                .or(async {
+                    // Wakes the task once meanwhile, so the switching
+                    // sleep is polled again with the other waker.
+                    quickjs::sleep(ms(5)).await;
+                    std::future::pending::<()>().await
+                })
+                .await;
+                "done"
+            })
+            .unwrap();
+        p.wait::<String>()
+    });
+    assert_eq!(out.unwrap(), "done");
+    // The two sleeps last polled with a `Forward` waker woke it, not
+    // (only) the task.
+    assert_eq!(FORWARDED.load(std::sync::atomic::Ordering::SeqCst), 2);
+    assert!(start.elapsed() >= Duration::from_millis(30));
+    assert!(start.elapsed() < Duration::from_secs(5));
+}

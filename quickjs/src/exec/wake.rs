@@ -50,10 +50,16 @@ impl Wake {
     /// The signal, made now if it does not exist yet (raised: a kick
     /// before now is not lost). Fails only if the system has no fd (or
     /// event) left.
+    #[inline]
     pub(crate) fn signal(&self) -> Result<&Signal> {
-        if let Some(signal) = self.signal.get() {
-            return Ok(signal);
+        match self.signal.get() {
+            Some(signal) => Ok(signal),
+            None => self.make_signal(),
         }
+    }
+
+    #[cold]
+    fn make_signal(&self) -> Result<&Signal> {
         let signal = Signal::new()?;
         signal.raise();
         // Another thread may have made one meanwhile: then ours is dropped.
