@@ -681,6 +681,7 @@ where
 /// the error of a bad call (argument count, types, or a panic while
 /// converting; its stack is the call's: the native frame is on it). The
 /// host's interrupt is thrown: it must end the script.
+#[inline]
 pub(crate) fn started<'js, Fut>(
     ctx: Ctx<'js>,
     name: TaskName,

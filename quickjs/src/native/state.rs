@@ -381,6 +381,7 @@ impl ContextState {
 
     /// Spawns `future` on the runtime's executor for this context; returns
     /// its Promise.
+    #[inline]
     pub(crate) fn spawn<'js, Fut>(
         ctx: Ctx<'js>,
         name: TaskName,
