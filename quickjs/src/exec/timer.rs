@@ -35,6 +35,7 @@ use std::time::{Duration, Instant};
 /// });
 /// assert!(start.elapsed() >= Duration::from_millis(20));
 /// ```
+#[inline]
 pub fn sleep(duration: Duration) -> Sleep {
     sleep_until(Instant::now() + duration)
 }
@@ -52,6 +53,7 @@ pub fn sleep(duration: Duration) -> Sleep {
 /// });
 /// assert!(Instant::now() >= at);
 /// ```
+#[inline]
 pub fn sleep_until(deadline: Instant) -> Sleep {
     Sleep {
         deadline,
@@ -105,7 +107,11 @@ impl Future for Sleep {
                 // next turn, like a 0 ms timer. No clock read here.
                 Some(timers) => {
                     let key = lock(&timers).insert(this.deadline, cx.waker().clone());
-                    this.state = State::Queued(timers, key);
+                    // `New` holds nothing: no drop to run for it.
+                    std::mem::forget(std::mem::replace(
+                        &mut this.state,
+                        State::Queued(timers, key),
+                    ));
                     Poll::Pending
                 }
                 None => {
