@@ -30,6 +30,19 @@ fn best_of<F: FnMut()>(runs: usize, iters: usize, mut f: F) -> f64 {
     best
 }
 
+/// The best time of each side over 10 rounds, the sides run in turn, their
+/// order reversed every other round: allocator warm-up and drift hit all alike.
+fn interleaved_best<const N: usize>(sides: [&dyn Fn() -> f64; N]) -> [f64; N] {
+    let mut best = [f64::MAX; N];
+    for round in 0..10 {
+        for k in 0..N {
+            let i = if round % 2 == 0 { k } else { N - 1 - k };
+            best[i] = best[i].min(sides[i]());
+        }
+    }
+    best
+}
+
 fn main() {
     // glibc adapts its mmap threshold to the allocation pattern, which makes
     // runtime creation time bimodal (fresh pages or recycled heap) from run to
@@ -84,16 +97,7 @@ fn context_with() {
             }
         })
     };
-    let (mut ours, mut raw) = (f64::MAX, f64::MAX);
-    for round in 0..10 {
-        if round % 2 == 0 {
-            ours = ours.min(ours_once());
-            raw = raw.min(raw_once());
-        } else {
-            raw = raw.min(raw_once());
-            ours = ours.min(ours_once());
-        }
-    }
+    let [ours, raw] = interleaved_best([&ours_once, &raw_once]);
     // SAFETY: freed once, nothing of them used after.
     unsafe {
         sys::JS_FreeContext(raw_ctx);
@@ -173,18 +177,8 @@ fn startup() {
         })
     };
     let from_bundle = || from(&bundle);
-    let (mut src, mut bc, mut st) = (f64::MAX, f64::MAX, f64::MAX);
-    for round in 0..10 {
-        if round % 2 == 0 {
-            src = src.min(from_source());
-            bc = bc.min(from_bundle());
-            st = st.min(from(&stripped));
-        } else {
-            st = st.min(from(&stripped));
-            bc = bc.min(from_bundle());
-            src = src.min(from_source());
-        }
-    }
+    let from_stripped = || from(&stripped);
+    let [src, bc, st] = interleaved_best([&from_source, &from_bundle, &from_stripped]);
     println!("from source              {:>10.1} µs", src / 1e3);
     println!(
         "from bytecode            {:>10.1} µs   ratio {:.2}x (bytecode / source)",
@@ -200,8 +194,6 @@ fn startup() {
 
 fn runtime_creation() {
     println!("== runtime + context + eval(\"1 + 1\") + teardown, best of 10 interleaved rounds of 2000 ==");
-    // Interleaved rounds (alternating which goes first), best of each:
-    // allocator warm-up and drift hit both sides alike.
     let ours_once = || {
         best_of(1, 2000, || {
             let rt = Runtime::new().unwrap();
@@ -223,16 +215,7 @@ fn runtime_creation() {
             }
         })
     };
-    let (mut ours, mut raw) = (f64::MAX, f64::MAX);
-    for round in 0..10 {
-        if round % 2 == 0 {
-            ours = ours.min(ours_once());
-            raw = raw.min(raw_once());
-        } else {
-            raw = raw.min(raw_once());
-            ours = ours.min(ours_once());
-        }
-    }
+    let [ours, raw] = interleaved_best([&ours_once, &raw_once]);
     println!(
         "quickjs::Runtime/Context {:>9.0} ns   {:.3}x the raw C API",
         ours,
@@ -265,7 +248,6 @@ fn data_in() {
         assert!(sums.iter().all(|s| (s - sums[0]).abs() < 1e-9 && *s > 0.0), "{sums:?}");
         // Data in only: build the value, then drop it (freeing is part of
         // the cost on every side).
-        let mut best = [f64::MAX; 3];
         // Named functions, so that callgrind can count each side alone
         // (`--toggle-collect='embedding::data_in_*'`).
         #[inline(never)]
@@ -284,19 +266,11 @@ fn data_in() {
             drop(std::hint::black_box(f()));
         }
         let (f, s, j) = (
-            || data_in_floor(&via_floor),
-            || data_in_serde(&via_serde),
-            || data_in_json(&via_json),
+            || best_of(1, 200, || data_in_floor(&via_floor)),
+            || best_of(1, 200, || data_in_serde(&via_serde)),
+            || best_of(1, 200, || data_in_json(&via_json)),
         );
-        let sides: [&dyn Fn(); 3] = [&f, &s, &j];
-        for round in 0..10 {
-            for k in 0..3 {
-                let i = if round % 2 == 0 { k } else { 2 - k };
-                let t = best_of(1, 200, sides[i]);
-                best[i] = best[i].min(t);
-            }
-        }
-        let [floor_ns, serde, json] = best;
+        let [floor_ns, serde, json] = interleaved_best([&f, &s, &j]);
         let prebuilt = via_serde();
         let sum_only = best_of(9, 200, || {
             std::hint::black_box(sum.call::<_, f64>((prebuilt.clone(),)).unwrap());
