@@ -15,7 +15,7 @@ use crate::native::state::{ContextState, RuntimeState};
 use quickjs_sys as sys;
 use std::os::raw::{c_int, c_void};
 use std::ptr::NonNull;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, Weak};
 
 /// Decides, when the engine asks periodically during execution, whether to
@@ -726,7 +726,7 @@ struct ReentrantLock {
     sleepers: AtomicUsize,
     /// How many times the lock was released (outermost level): a waiter
     /// that saw it unchanged after registering missed no one's work.
-    releases: std::sync::atomic::AtomicU64,
+    releases: AtomicU64,
 }
 
 /// This thread's token for [`ReentrantLock::owner`]: the address of a
@@ -851,10 +851,7 @@ pub(crate) struct Sleeping(Arc<Inner>);
 
 impl Drop for Sleeping {
     fn drop(&mut self) {
-        self.0
-            .lock
-            .sleepers
-            .fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+        self.0.lock.sleepers.fetch_sub(1, Ordering::SeqCst);
     }
 }
 

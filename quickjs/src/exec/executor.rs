@@ -133,10 +133,11 @@ pub(crate) struct Executor {
     yield_next: Cell<bool>,
     /// Woken tasks beyond the current batch, polled by the next `run`s.
     backlog: RefCell<VecDeque<TaskKey>>,
-    /// `run`'s buffers (due wakers, the batch), kept between calls so a wave
-    /// of completions does not grow fresh vectors on every turn. Taken out
-    /// while in use: a nested `run` (a future running the job loop) finds
-    /// them empty and allocates its own.
+    /// `run`'s buffers (due wakers, the batch), kept between calls (within
+    /// `exec::recycled`'s bound) so a wave of completions does not grow
+    /// fresh vectors on every turn. Taken out while in use: a nested `run`
+    /// (a future running the job loop) finds them empty and allocates its
+    /// own.
     due: Cell<Vec<std::task::Waker>>,
     batch: Cell<Vec<TaskKey>>,
     /// Capture the JS stack of each async call (for its rejection's stack).
@@ -367,7 +368,7 @@ impl Executor {
         for waker in due.drain(..) {
             waker.wake();
         }
-        self.due.set(due);
+        self.due.set(super::recycled(due));
         let mut batch = self.batch.take();
         {
             let mut backlog = self.backlog.borrow_mut();

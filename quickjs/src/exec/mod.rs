@@ -14,3 +14,17 @@ pub(crate) mod signal;
 pub(crate) mod task;
 pub(crate) mod timer;
 pub(crate) mod wake;
+
+/// A drained buffer back for reuse: emptied, and dropped instead when a
+/// burst (a script's million sleeps) grew it past what ordinary waves need,
+/// so the runtime does not keep that memory, outside its limit, for life.
+pub(crate) fn recycled<T>(mut buffer: Vec<T>) -> Vec<T> {
+    /// The most items a kept buffer holds room for.
+    const KEEP: usize = 4096;
+    buffer.clear();
+    if buffer.capacity() > KEEP {
+        Vec::new()
+    } else {
+        buffer
+    }
+}

@@ -165,8 +165,9 @@ pub(crate) struct Timers {
     hot: Option<(u64, Vec<TimerKey>)>,
     slots: Vec<(u32, Option<Waker>)>,
     free: Vec<u32>,
-    /// The largest bucket fired so far, emptied: the next new bucket reuses
-    /// its capacity (a wave of same-tick timers does not regrow one).
+    /// The largest bucket fired so far (within `recycled`'s bound),
+    /// emptied: the next new bucket reuses its capacity (a wave of
+    /// same-tick timers does not regrow one).
     spare: Vec<TimerKey>,
 }
 
@@ -258,13 +259,12 @@ impl Timers {
             if *entry.key() > now_tick {
                 break;
             }
-            let mut keys = entry.remove();
+            let keys = entry.remove();
             for &key in &keys {
                 due.extend(self.cancel(key));
             }
             if keys.capacity() > self.spare.capacity() {
-                keys.clear();
-                self.spare = keys;
+                self.spare = super::recycled(keys);
             }
         }
     }

@@ -106,7 +106,9 @@ impl Wake {
             signal.clear();
         }
         if self.notified.swap(false, Ordering::AcqRel) {
-            into.extend(lock(&self.ready).drain(..));
+            let mut ready = lock(&self.ready);
+            into.extend(ready.drain(..));
+            *ready = super::recycled(std::mem::take(&mut *ready));
         }
     }
 
