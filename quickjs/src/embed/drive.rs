@@ -126,16 +126,20 @@ impl Driver {
             };
             let signal = match &self.signal {
                 Some(signal) => signal,
-                None => match WakeSignal::new(self.rt.wake())
-                    .and_then(|w| Registered::new(w).map_err(|e| Error::internal(e.to_string())))
-                {
-                    Ok(signal) => self.signal.insert(signal),
-                    Err(e) => {
-                        return Poll::Ready(Err(Error::internal(format!(
-                        "cannot wait for the runtime's wake signal (is another driver running?): {e}"
-                    ))))
+                None => {
+                    let wake = match WakeSignal::new(self.rt.wake()) {
+                        Ok(wake) => wake,
+                        Err(e) => return Poll::Ready(Err(e)),
+                    };
+                    match Registered::new(wake) {
+                        Ok(signal) => self.signal.insert(signal),
+                        Err(e) => {
+                            return Poll::Ready(Err(Error::internal(format!(
+                            "cannot wait for the runtime's wake signal (is another driver running?): {e}"
+                        ))))
+                        }
                     }
-                },
+                }
             };
             if poll_raised(signal, cx) {
                 continue;
