@@ -453,14 +453,19 @@ impl std::task::Wake for Forward {
     }
 }
 
+/// A waker of its own that wakes `cx`'s (and counts in `FORWARDED`).
+fn forwarding(cx: &std::task::Context<'_>) -> std::task::Waker {
+    let forward = Forward(std::sync::Mutex::new(Some(cx.waker().clone())));
+    std::task::Waker::from(std::sync::Arc::new(forward))
+}
+
 impl<F: std::future::Future> std::future::Future for Rewake<F> {
     type Output = F::Output;
     fn poll(
         mut self: std::pin::Pin<&mut Self>,
         cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<F::Output> {
-        let forward = std::sync::Arc::new(Forward(std::sync::Mutex::new(Some(cx.waker().clone()))));
-        let waker = std::task::Waker::from(forward);
+        let waker = forwarding(cx);
         self.0
             .as_mut()
             .poll(&mut std::task::Context::from_waker(&waker))
@@ -491,10 +496,7 @@ fn sleeps_wake_whichever_waker_polled_them_last() {
                     if std::mem::take(&mut first) {
                         return switching.as_mut().poll(cx);
                     }
-                    let forward = std::sync::Arc::new(Forward(std::sync::Mutex::new(Some(
-                        cx.waker().clone(),
-                    ))));
-                    let waker = std::task::Waker::from(forward);
+                    let waker = forwarding(cx);
                     switching
                         .as_mut()
                         .poll(&mut std::task::Context::from_waker(&waker))
