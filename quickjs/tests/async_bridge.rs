@@ -520,3 +520,49 @@ fn sleeps_wake_whichever_waker_polled_them_last() {
     assert!(start.elapsed() >= Duration::from_millis(30));
     assert!(start.elapsed() < Duration::from_secs(5));
 }
+
+/// A future that wakes itself while the loop polls it (as a `yield_now`
+/// does) is queued for the loop's next turn without the cross-thread path,
+/// and the wake fd says so: a host polling it alone comes back at once.
+#[cfg(unix)]
+#[test]
+fn a_future_woken_during_the_loops_run_raises_the_wake_fd() {
+    use std::task::Poll;
+    let rt = quickjs::Runtime::new().unwrap();
+    let ctx = quickjs::Context::full(&rt).unwrap();
+    let fd = rt.wake_fd().unwrap();
+    let readable = || {
+        let mut pfd = libc::pollfd {
+            fd,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd, no wait.
+        unsafe { libc::poll(&mut pfd, 1, 0) == 1 }
+    };
+    let p = ctx.with(|ctx| {
+        let mut polls = 0;
+        let p = ctx
+            .spawn(std::future::poll_fn(move |cx| {
+                polls += 1;
+                if polls < 4 {
+                    cx.waker().wake_by_ref();
+                    return Poll::Pending;
+                }
+                Poll::Ready(polls)
+            }))
+            .unwrap();
+        quickjs::Persistent::save(ctx, p.into_value()).unwrap()
+    });
+    // Until it is done, every turn leaves the fd raised (a turn may also
+    // only yield to the host's loop); it polls 4 times in all.
+    let mut turns = 0;
+    while rt.pending_futures() > 0 {
+        assert!(readable(), "turn {turns}: work left, fd not raised");
+        rt.run_pending_jobs().unwrap();
+        turns += 1;
+        assert!(turns < 20, "it never finished");
+    }
+    let out = ctx.with(|ctx| p.restore::<quickjs::Promise>(ctx).unwrap().wait::<i32>());
+    assert_eq!(out.unwrap(), 4);
+}

@@ -13,7 +13,11 @@
 //!   before the engine can free it) drops the task and frees the function,
 //!   so a released context is never kept alive by its futures.
 //! * Wakers fire on any thread and push the task to the ready list of
-//!   [`Wake`], which raises the runtime's wake fd.
+//!   [`Wake`], which raises the runtime's wake fd. A wake inside `run` (a
+//!   timer firing, a future waking itself or another task of the same
+//!   executor) goes straight to the backlog instead, with no lock and no
+//!   system call; `run` raises the fd once at its end if the backlog is not
+//!   empty.
 //! * [`Executor::run`] is the body of `rust_run`, which the patched
 //!   `JS_ExecutePendingJob` calls when its queue is empty: it wakes due
 //!   timers, drains the fd, polls the woken futures and settles the promises
@@ -113,7 +117,9 @@ impl Drop for Task {
     /// waker elsewhere may keep the allocation a while longer). The resolve
     /// function is the remover's to free.
     fn drop(&mut self) {
-        self.cell.cancel();
+        // SAFETY: tasks live in their executor's slab: whoever drops one is
+        // that executor, on its runtime's thread.
+        unsafe { self.cell.cancel() };
     }
 }
 
@@ -145,19 +151,34 @@ pub(crate) struct Executor {
 }
 
 thread_local! {
-    /// The runtime whose executor is polling a future on this thread (null
-    /// outside), and that executor's timers.
-    static POLLING: Cell<(*mut sys::JSRuntime, *const Mutex<Timers>)> =
-        const { Cell::new((std::ptr::null_mut(), std::ptr::null())) };
+    /// What polls futures on this thread (all null outside): the runtime,
+    /// its executor, and whether that executor is in `run`, where a wake
+    /// of one of its own tasks goes straight to its backlog.
+    static POLLING: Cell<Polling> = const { Cell::new(Polling::NONE) };
+}
+
+#[derive(Clone, Copy)]
+struct Polling {
+    rt: *mut sys::JSRuntime,
+    exec: *const Executor,
+    running: bool,
+}
+
+impl Polling {
+    const NONE: Polling = Polling {
+        rt: std::ptr::null_mut(),
+        exec: std::ptr::null(),
+        running: false,
+    };
 }
 
 /// Marks this thread as polling futures of `rt` until dropped (restores
 /// the outer value: runtimes can nest).
-struct PollingGuard((*mut sys::JSRuntime, *const Mutex<Timers>));
+struct PollingGuard(Polling);
 
 impl PollingGuard {
-    fn enter(rt: *mut sys::JSRuntime, exec: &Executor) -> Self {
-        PollingGuard(POLLING.replace((rt, Arc::as_ptr(&exec.timers))))
+    fn enter(rt: *mut sys::JSRuntime, exec: &Executor, running: bool) -> Self {
+        PollingGuard(POLLING.replace(Polling { rt, exec, running }))
     }
 }
 
@@ -167,23 +188,48 @@ impl Drop for PollingGuard {
     }
 }
 
+/// The executor polling on this thread, if any.
+fn polling() -> Option<&'static Executor> {
+    let exec = POLLING.get().exec;
+    // SAFETY: non-null only while a `PollingGuard` of that executor lives
+    // on this thread, and the executor outlives its guards; the reference
+    // does not leave the callers below, which use it at once.
+    unsafe { exec.as_ref() }
+}
+
 /// The timer queue of the executor polling on this thread, if any.
 pub(crate) fn current_timers() -> Option<Arc<Mutex<Timers>>> {
-    let (_, timers) = POLLING.get();
-    if timers.is_null() {
-        return None;
-    }
-    // SAFETY: non-null only while an executor polls on this thread; its
-    // `Arc` keeps the queue alive, and we take a new strong reference.
-    unsafe {
-        Arc::increment_strong_count(timers);
-        Some(Arc::from_raw(timers))
-    }
+    polling().map(|exec| exec.timers.clone())
 }
 
 /// Whether this thread is polling one of `rt`'s futures.
 pub(crate) fn is_polling(rt: *mut sys::JSRuntime) -> bool {
-    !rt.is_null() && POLLING.get().0 == rt
+    !rt.is_null() && POLLING.get().rt == rt
+}
+
+/// Queues the task `key` of the executor `wake` belongs to in that
+/// executor's backlog, if it is in `run` on this thread (its wake fd is
+/// raised at the end of the run if the backlog is left non-empty); false
+/// otherwise, for the thread-safe path.
+pub(crate) fn wake_in_run(wake: &Arc<Wake>, key: TaskKey) -> bool {
+    let Polling { exec, running, .. } = POLLING.get();
+    if !running {
+        return false;
+    }
+    // SAFETY: as in `polling`.
+    let Some(exec) = (unsafe { exec.as_ref() }) else {
+        return false;
+    };
+    if !Arc::ptr_eq(&exec.wake, wake) {
+        return false;
+    }
+    match exec.backlog.try_borrow_mut() {
+        Ok(mut backlog) => {
+            backlog.push_back(key);
+            true
+        }
+        Err(_) => false,
+    }
 }
 
 impl Executor {
@@ -328,14 +374,15 @@ impl Executor {
             };
             (task, (key, cell))
         });
-        let waker = cell.clone().waker();
         let ready = {
-            let _polling = PollingGuard::enter(ctx.rt(), self);
-            cell.poll(&waker)
+            let _polling = PollingGuard::enter(ctx.rt(), self, false);
+            // SAFETY: ours, on the runtime's thread (we hold `ctx`).
+            unsafe { cell.poll() }
         };
         if !self.contains(key) {
             // Its context died during the poll: the future drops now.
-            cell.cancel();
+            // SAFETY: as above.
+            unsafe { cell.cancel() };
         } else if ready != Some(false) {
             self.wake.wake(key);
         }
@@ -359,12 +406,16 @@ impl Executor {
             }
             return;
         }
-        // Timers first: waking them queues their tasks (and signals the fd).
+        // From here on, wakes of our own tasks go straight to the backlog.
+        let _polling = PollingGuard::enter(rt, self, true);
+        // Timers first: as many as a batch has room for (the rest fire on
+        // the next turns), woken with the queue's lock released.
+        let room = BATCH.saturating_sub(self.backlog.borrow().len());
         let mut due = self.due.take();
         self.timers
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .take_due(Instant::now(), &mut due);
+            .take_due(Instant::now(), room, &mut due);
         for waker in due.drain(..) {
             waker.wake();
         }
@@ -381,15 +432,14 @@ impl Executor {
             return;
         }
         self.yield_next.set(true);
-        if !self.backlog.borrow().is_empty() {
-            // More than a batch was ready: the loop must come back at once.
-            self.wake.kick();
-        }
-        let _polling = PollingGuard::enter(rt, self);
         for key in batch.drain(..) {
             self.poll(key);
         }
         self.batch.set(batch);
+        if !self.backlog.borrow().is_empty() {
+            // Woken beyond this batch: the loop must come back at once.
+            self.wake.kick();
+        }
     }
 
     /// Polls one woken task; settles its promise if it finished.
@@ -404,14 +454,15 @@ impl Executor {
         else {
             return; // settled or dropped since it was woken
         };
-        let waker = cell.clone().waker();
         let watch = InterruptWatch::start();
-        match cell.poll(&waker) {
+        // SAFETY (for the `Runnable` calls below): the task was in our slab,
+        // and `run` runs on the runtime's thread.
+        match unsafe { cell.poll() } {
             Some(true) => {}
             Some(false) => {
                 if !self.contains(key) {
                     // Its context died during the poll.
-                    cell.cancel();
+                    unsafe { cell.cancel() };
                 }
                 return;
             }
@@ -423,7 +474,7 @@ impl Executor {
             }
         }
         let Some(task) = self.remove(key) else {
-            cell.cancel(); // its context died during the poll
+            unsafe { cell.cancel() }; // its context died during the poll
             return;
         };
         // SAFETY: the task existed, so its context's anchor is alive (and
@@ -434,7 +485,7 @@ impl Executor {
         let header = cell.header();
         let value = watch
             .check(ctx)
-            .and_then(|()| cell.settle(ctx))
+            .and_then(|()| unsafe { cell.settle(ctx) })
             .or_else(|e| {
                 let reason = match &header.stack {
                     TaskStack::Empty => ctx.error_value(e),

@@ -7,11 +7,14 @@
 //! output).
 //!
 //! Invariants: the future is polled, settled and dropped only on the JS
-//! thread, by the executor; it lives pinned inside the `Arc`'s allocation
-//! and is never moved out, only dropped in place (by [`Runnable::cancel`],
-//! or when it finishes); wakers (any thread) only read the header's key and
-//! wake signal, so the last waker dropping elsewhere never drops a future
-//! (the executor cancels every task it removes).
+//! thread, by the executor that holds the task (the only code that can
+//! reach a task's [`Runnable`] methods, which are `unsafe` for that
+//! reason); it lives pinned inside the `Arc`'s allocation and is never
+//! moved out, only dropped in place (by [`Runnable::cancel`], or when it
+//! finishes); wakers (any thread) only read the header's key and wake
+//! signal, so the last waker dropping elsewhere never drops a future (the
+//! executor cancels every task it removes). So the stage needs no lock: a
+//! flag (not atomic) tells a poll further up the stack.
 
 use super::executor::{TaskKey, TaskName};
 use super::wake::Wake;
@@ -20,9 +23,11 @@ use crate::core::convert::IntoJs;
 use crate::core::ctx::Ctx;
 use crate::core::error::{Error, Result};
 use crate::core::value::Value;
+use std::cell::{Cell, UnsafeCell};
 use std::future::Future;
+use std::mem::ManuallyDrop;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
+use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
 /// The stack a task's rejection error shows (it is made on the job loop,
@@ -57,24 +62,64 @@ enum Stage<F: Future> {
 /// A future with its header (see the module docs).
 pub(crate) struct TaskCell<F: Future> {
     header: Header,
-    stage: Mutex<Stage<F>>,
+    /// Set while the stage is borrowed (a poll, a settle, a cancel): a
+    /// poll of the same task further down the stack finds it set.
+    busy: Cell<bool>,
+    stage: UnsafeCell<Stage<F>>,
+}
+
+// SAFETY: other threads reach a task only through its wakers, which read
+// the header alone (`Wake` is `Sync`; the key is `Copy`). `busy` and
+// `stage` are touched only through the `unsafe` `Runnable` methods, whose
+// contract is the executor's: on the thread that holds the runtime, never
+// on two threads at once (the runtime's lock orders them). The future and
+// its output are `Send`, so whichever thread drops the last reference may
+// drop the stage (by then `Gone`: the executor cancels what it removes).
+unsafe impl<F: Future + Send> Sync for TaskCell<F> where F::Output: Send {}
+
+/// The stage, borrowed (see [`TaskCell::try_stage`]).
+struct StageGuard<'a, F: Future>(&'a TaskCell<F>);
+
+impl<F: Future> std::ops::Deref for StageGuard<'_, F> {
+    type Target = Stage<F>;
+    fn deref(&self) -> &Stage<F> {
+        // SAFETY: the guard is the only borrow of the stage (`busy`).
+        unsafe { &*self.0.stage.get() }
+    }
+}
+
+impl<F: Future> std::ops::DerefMut for StageGuard<'_, F> {
+    fn deref_mut(&mut self) -> &mut Stage<F> {
+        // SAFETY: as in `deref`.
+        unsafe { &mut *self.0.stage.get() }
+    }
+}
+
+impl<F: Future> Drop for StageGuard<'_, F> {
+    fn drop(&mut self) {
+        self.0.busy.set(false);
+    }
 }
 
 /// What the executor does with a task, whatever its future.
+///
+/// # Safety
+/// `poll`, `settle` and `cancel` may be called only by the executor that
+/// holds the task, on the thread that holds its runtime (see the module
+/// docs): the stage they touch has no lock.
 pub(crate) trait Runnable: Send + Sync {
     fn header(&self) -> &Header;
-    /// The task's waker (the same allocation).
-    fn waker(self: Arc<Self>) -> Waker;
-    /// Polls the future once with `waker` (JS thread); `Some(true)` when its
-    /// output is ready to settle, `None` if it is being polled further up
-    /// this stack (come back later). A panic becomes its output (an error).
-    fn poll(&self, waker: &Waker) -> Option<bool>;
+    /// Polls the future once with the task's own waker (JS thread);
+    /// `Some(true)` when its output is ready to settle, `None` if it is
+    /// being polled further up this stack (come back later). A panic
+    /// becomes its output (an error).
+    unsafe fn poll(&self) -> Option<bool>;
     /// Takes the output as the JS value to resolve the promise with (JS
     /// thread, once, after `poll` said ready).
-    fn settle<'js>(&self, ctx: Ctx<'js>) -> Result<Value<'js>>;
+    unsafe fn settle<'js>(&self, ctx: Ctx<'js>) -> Result<Value<'js>>;
     /// Drops the future or output in place (JS thread); a no-op if it is
     /// being polled (its poller cancels it when it finds it removed).
-    fn cancel(&self);
+    unsafe fn cancel(&self);
 }
 
 impl<F> TaskCell<F>
@@ -97,19 +142,20 @@ where
                 name,
                 stack,
             },
-            stage: Mutex::new(Stage::Running(future)),
+            busy: Cell::new(false),
+            stage: UnsafeCell::new(Stage::Running(future)),
         })
     }
 
-    /// The stage, unless it is locked further up this stack.
-    fn try_stage(&self) -> Option<MutexGuard<'_, Stage<F>>> {
-        match self.stage.try_lock() {
-            Ok(guard) => Some(guard),
-            // Poisoned only by a panicking destructor: the stage it left is
-            // still a valid one.
-            Err(TryLockError::Poisoned(e)) => Some(e.into_inner()),
-            Err(TryLockError::WouldBlock) => None,
+    /// The stage, unless it is borrowed further up this stack.
+    ///
+    /// # Safety
+    /// As the `Runnable` methods (the executor's thread only).
+    unsafe fn try_stage(&self) -> Option<StageGuard<'_, F>> {
+        if self.busy.replace(true) {
+            return None;
         }
+        Some(StageGuard(self))
     }
 }
 
@@ -122,12 +168,9 @@ where
         &self.header
     }
 
-    fn waker(self: Arc<Self>) -> Waker {
-        Waker::from(self)
-    }
-
-    fn poll(&self, waker: &Waker) -> Option<bool> {
-        let mut stage = self.try_stage()?;
+    unsafe fn poll(&self) -> Option<bool> {
+        // SAFETY: our caller's contract.
+        let mut stage = unsafe { self.try_stage() }?;
         let Stage::Running(future) = &mut *stage else {
             return Some(matches!(*stage, Stage::Finished(_)));
         };
@@ -135,8 +178,14 @@ where
         // never moves, and is never moved out of it: it is only dropped in
         // place, by assigning a new stage below or in `cancel`.
         let future = unsafe { Pin::new_unchecked(future) };
+        // The task's waker, borrowed: no reference count is taken for the
+        // poll (a future that keeps the waker clones it, which counts).
+        // SAFETY: a `TaskCell` only ever lives in an `Arc` (`new` is its
+        // only constructor), and our caller holds a strong reference for
+        // the call; `ManuallyDrop` never gives back the one not taken.
+        let waker = ManuallyDrop::new(Waker::from(unsafe { Arc::from_raw(self as *const Self) }));
         let polled = guarded(&self.header.name, || {
-            Ok(future.poll(&mut Context::from_waker(waker)))
+            Ok(future.poll(&mut Context::from_waker(&waker)))
         });
         match polled {
             Ok(Poll::Pending) => return Some(false),
@@ -146,9 +195,9 @@ where
         Some(true)
     }
 
-    fn settle<'js>(&self, ctx: Ctx<'js>) -> Result<Value<'js>> {
-        let output = match self
-            .try_stage()
+    unsafe fn settle<'js>(&self, ctx: Ctx<'js>) -> Result<Value<'js>> {
+        // SAFETY: our caller's contract.
+        let output = match unsafe { self.try_stage() }
             .map(|mut s| std::mem::replace(&mut *s, Stage::Gone))
         {
             Some(Stage::Finished(output)) => output,
@@ -159,8 +208,9 @@ where
             .and_then(|o| guarded(&self.header.name, || o.into_js(ctx)))
     }
 
-    fn cancel(&self) {
-        if let Some(mut stage) = self.try_stage() {
+    unsafe fn cancel(&self) {
+        // SAFETY: our caller's contract.
+        if let Some(mut stage) = unsafe { self.try_stage() } {
             *stage = Stage::Gone;
         }
     }
@@ -168,9 +218,14 @@ where
 
 impl<F: Future> std::task::Wake for TaskCell<F> {
     fn wake(self: Arc<Self>) {
-        self.header.wake.wake(self.header.key)
+        self.wake_by_ref()
     }
     fn wake_by_ref(self: &Arc<Self>) {
-        self.header.wake.wake(self.header.key)
+        let Header { wake, key, .. } = &self.header;
+        // In its executor's run (a timer firing, a future waking another):
+        // no lock, no signal; anywhere else the thread-safe path.
+        if !super::executor::wake_in_run(wake, *key) {
+            wake.wake(*key)
+        }
     }
 }

@@ -158,6 +158,8 @@ pub(crate) struct TimerKey {
 /// latest insert is kept out of the map (`hot`), so a run of timers due at
 /// the same tick is queued without a map search. Cancelling frees the slot
 /// at once; its bucket entry goes stale and is skipped when it comes due.
+/// A due bucket fires in order, at most a batch's worth per `take_due`, so
+/// a wave of timers wakes no more tasks at a time than the executor polls.
 pub(crate) struct Timers {
     epoch: Instant,
     buckets: BTreeMap<u64, Vec<TimerKey>>,
@@ -165,6 +167,9 @@ pub(crate) struct Timers {
     hot: Option<(u64, Vec<TimerKey>)>,
     slots: Vec<(u32, Option<Waker>)>,
     free: Vec<u32>,
+    /// The bucket being fired (its tick passed) and how many of its keys
+    /// have fired: a wave larger than a batch fires over several turns.
+    firing: Option<(Vec<TimerKey>, usize)>,
     /// The largest bucket fired so far (within `recycled`'s bound),
     /// emptied: the next new bucket reuses its capacity (a wave of
     /// same-tick timers does not regrow one).
@@ -177,6 +182,7 @@ impl Default for Timers {
             epoch: Instant::now(),
             buckets: BTreeMap::new(),
             hot: None,
+            firing: None,
             slots: Vec::new(),
             free: Vec::new(),
             spare: Vec::new(),
@@ -250,20 +256,32 @@ impl Timers {
         waker
     }
 
-    /// Removes the timers due at `now`; appends their wakers to `due` (to
-    /// be woken with the lock released).
-    pub(crate) fn take_due(&mut self, now: Instant, due: &mut Vec<Waker>) {
+    /// Removes up to `limit` of the timers due at `now`, in order; appends
+    /// their wakers to `due` (to be woken with the lock released). The
+    /// rest stay queued, due: a wave of timers fires a batch per turn,
+    /// touching only as much memory as the batch.
+    pub(crate) fn take_due(&mut self, now: Instant, limit: usize, due: &mut Vec<Waker>) {
         let now_tick = now.saturating_duration_since(self.epoch).as_millis() as u64;
         self.cool();
-        while let Some(entry) = self.buckets.first_entry() {
-            if *entry.key() > now_tick {
-                break;
+        let mut left = limit;
+        while left > 0 {
+            let (keys, mut fired) = match self.firing.take() {
+                Some(firing) => firing,
+                None => match self.buckets.first_entry() {
+                    Some(entry) if *entry.key() <= now_tick => (entry.remove(), 0),
+                    _ => break,
+                },
+            };
+            while fired < keys.len() && left > 0 {
+                if let Some(waker) = self.cancel(keys[fired]) {
+                    due.push(waker);
+                    left -= 1;
+                }
+                fired += 1;
             }
-            let keys = entry.remove();
-            for &key in &keys {
-                due.extend(self.cancel(key));
-            }
-            if keys.capacity() > self.spare.capacity() {
+            if fired < keys.len() {
+                self.firing = Some((keys, fired));
+            } else if keys.capacity() > self.spare.capacity() {
                 self.spare = super::recycled(keys);
             }
         }
@@ -272,14 +290,18 @@ impl Timers {
     /// The time until the next live timer is due (`None` without timers).
     pub(crate) fn next_timeout(&mut self, now: Instant) -> Option<Duration> {
         self.cool();
+        if let Some((keys, fired)) = &self.firing {
+            if keys[*fired..].iter().any(|&k| is_live(&self.slots, k)) {
+                return Some(Duration::ZERO);
+            }
+        }
         loop {
             let mut entry = self.buckets.first_entry()?;
             let tick = *entry.key();
             let keys = entry.get_mut();
             // Drop cancelled timers; any live one decides (they share the tick).
             while let Some(&key) = keys.last() {
-                let slot = self.slots.get(key.index as usize);
-                if slot.is_some_and(|s| s.0 == key.generation && s.1.is_some()) {
+                if is_live(&self.slots, key) {
                     let at = self.epoch + Duration::from_millis(tick);
                     return Some(at.saturating_duration_since(now));
                 }
@@ -290,6 +312,13 @@ impl Timers {
     }
 }
 
+/// Whether `key`'s timer is still queued.
+fn is_live(slots: &[(u32, Option<Waker>)], key: TimerKey) -> bool {
+    slots
+        .get(key.index as usize)
+        .is_some_and(|s| s.0 == key.generation && s.1.is_some())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -297,7 +326,7 @@ mod tests {
     impl Timers {
         fn due_at(&mut self, now: Instant) -> Vec<Waker> {
             let mut due = Vec::new();
-            self.take_due(now, &mut due);
+            self.take_due(now, usize::MAX, &mut due);
             due
         }
     }
@@ -320,6 +349,35 @@ mod tests {
         assert_eq!(t.due_at(now + Duration::from_secs(1)).len(), 1);
         assert!(t.fired(a));
         assert_eq!(t.next_timeout(now), None, "the cancelled one is gone");
+    }
+
+    #[test]
+    fn a_wave_larger_than_the_limit_fires_over_several_takes_in_order() {
+        let mut t = Timers::default();
+        let now = t.epoch;
+        let waker = Waker::noop().clone();
+        let at = |ms| now + Duration::from_millis(ms);
+        let keys: Vec<_> = (0..7).map(|_| t.insert(at(1), waker.clone())).collect();
+        let late = t.insert(at(2), waker.clone());
+        assert!(
+            t.cancel(keys[3]).is_some(),
+            "a cancelled one does not count"
+        );
+        let mut due = Vec::new();
+        t.take_due(at(5), 3, &mut due);
+        assert_eq!(due.len(), 3);
+        assert!(keys[..3].iter().all(|&k| t.fired(k)) && !t.fired(keys[4]));
+        // The rest of the wave is still due, before the later tick.
+        assert_eq!(t.next_timeout(at(5)), Some(Duration::ZERO));
+        due.clear();
+        t.take_due(at(5), 3, &mut due);
+        assert_eq!(due.len(), 3, "keys 4, 5 and 6");
+        assert!(keys[4..].iter().all(|&k| t.fired(k)) && !t.fired(late));
+        due.clear();
+        t.take_due(at(5), 3, &mut due);
+        assert_eq!(due.len(), 1);
+        assert!(t.fired(late));
+        assert_eq!(t.next_timeout(at(5)), None);
     }
 
     #[test]
