@@ -4,7 +4,7 @@
 //! and 2026-06-04 (his current release; `tests/fixtures/bellard-2026-06-04`,
 //! from crates.io hirofa-quickjs-sys 0.16.1, folder `bellard/quickjs`):
 //! `patches/bellard/0001`, `0004`, `0009` (all his releases), `bellard-<release>/0003`,
-//! `0006` (his code differs there), `bellard-2021-03-27/0011` and the shared `patches/0002`, `0005`, `0007`, `0008`, `0011`, `0012`. The patched engine
+//! `0006` (his code differs there), `bellard-2021-03-27/0011`, `bellard-2026-06-04/0013` and the shared `patches/0002`, `0005`, `0007`, `0008`, `0011`, `0012`, `0013`. The patched engine
 //! is compiled with the system C compiler and linked into a small C program
 //! whose own hooks count their calls, proving that `JS_ExecutePendingJob`
 //! calls `rust_run` when the job queue is empty, and that `JS_FreeContext`
@@ -12,7 +12,9 @@
 //! Rust state slots of a runtime and a context start NULL and keep what is set
 //! (patch 0007), and that `JS_NewObjectLike` builds objects with or without a
 //! matching shape (patch 0011), and that `JS_GetStringBytes8` lends an 8-bit
-//! string's bytes and refuses anything else (patch 0012). (The Rust module layer on this tree, with
+//! string's bytes and refuses anything else (patch 0012), and that
+//! `JS_CountExternalMemory` counts toward the memory limit and gives back
+//! (patch 0013). (The Rust module layer on this tree, with
 //! quickjs-libc and qjs, is tested end to end by the root crate's
 //! `tests/c_host.rs`.)
 
@@ -71,6 +73,17 @@ int main(void) {
            JS_GetStringBytes8(JS_NewInt32(ctx, 1), &m) ? "read" : "refused");
     JS_FreeValue(ctx, narrow);
     JS_FreeValue(ctx, wide);
+    JSMemoryUsage mu0, mu1, mu2;
+    JS_ComputeMemoryUsage(rt, &mu0);
+    JS_SetMemoryLimit(rt, mu0.malloc_size + 1000);
+    int fits = JS_CountExternalMemory(rt, 500) == 0, over = JS_CountExternalMemory(rt, 1000) == -1;
+    JS_ComputeMemoryUsage(rt, &mu1);
+    JS_CountExternalMemory(rt, -500);
+    JS_SetMemoryLimit(rt, (size_t)-1);
+    JS_ComputeMemoryUsage(rt, &mu2);
+    printf("external memory: %s, %s, %s\n", fits && mu1.malloc_size == mu0.malloc_size + 500 ? "counted" : "not counted",
+           over ? "refused past the limit" : "passed the limit",
+           mu2.malloc_size == mu0.malloc_size ? "given back" : "kept");
     JSValue v = JS_Eval(ctx, "Promise.resolve(1).then(x => x)", 31, "<probe>", JS_EVAL_TYPE_GLOBAL);
     JS_FreeValue(ctx, v);
     int jobs = 0;
@@ -151,6 +164,12 @@ fn probe(release: &str) {
                 "patches/0011-new-object-like.patch".into()
             },
             "patches/0012-string-bytes.patch".into(),
+            // his 2026 allocator state is in rt->malloc_ctx
+            if release == "2021-03-27" {
+                "patches/0013-count-external-memory.patch".into()
+            } else {
+                format!("{own}/0013-count-external-memory.patch")
+            },
         ]
     );
     patch::apply_series(&series, &tree).unwrap();
@@ -182,6 +201,7 @@ fn probe(release: &str) {
         "rust state slots: ok\n\
          object like: [{\"a\":1,\"b\":\"x\"},{\"a\":2,\"b\":3},{\"b\":4,\"a\":5}]\n\
          string bytes: hello (5), wide refused, number refused\n\
+         external memory: counted, refused past the limit, given back\n\
          jobs 1, rust_run called 1 time(s)\n\
          JS_FreeContext: context released 1 time(s)\n\
          JS_FreeRuntime: runtime released 1 time(s)\n"

@@ -128,6 +128,13 @@ async fn ignore_later(actx: quickjs::AsyncCtx, f: quickjs::Held) -> bool {
         .and_then(|r| r)
         .is_ok()
 }
+/// Holds 4 KiB of Rust state while it waits.
+#[js]
+async fn heavy(ms: u64) -> usize {
+    let state = [1u8; 4096];
+    quickjs::sleep(Duration::from_millis(ms)).await;
+    std::hint::black_box(&state).len()
+}
 #[js]
 fn parse(v: Value<'_>) -> quickjs::Result<usize> {
     let j: serde_json::Value = from_value(&v)?;
@@ -168,7 +175,7 @@ impl Blob {
 
 quickjs::module!(static HOSTILE = "m" {
     call, count, numbers, keys, strlen, owned, bytes, bytes_then, twice, rest, panics, parse,
-    ignore, ignore_later
+    ignore, ignore_later, heavy
 } classes { Blob });
 
 // 1. Describing an exception is bounded, whatever it meets.
@@ -934,5 +941,45 @@ fn type_tests_of_conversions_run_no_script_code() {
         s.script::<Vec<String>>("ran").unwrap(),
         Vec::<String>::new()
     );
+    s.assert_healthy();
+}
+
+#[test]
+fn pending_futures_count_toward_the_memory_limit_and_give_it_back() {
+    // Each pending `heavy` call holds 4 KiB of Rust memory: piling them up
+    // meets the memory limit (the engine's catchable error) after about
+    // limit / 4 KiB calls, not after the many more its JS objects alone
+    // would allow; and once they settle, the same pile fits again.
+    let s = Sandbox::new();
+    s.rt.set_memory_limit(Some(8 << 20));
+    let pile = || -> (usize, String) {
+        s.module(
+            "import { heavy } from 'm';
+             globalThis.n = 0; globalThis.caught = null; const ps = [];
+             try { for (;;) { ps.push(heavy(1)); n++ } } catch (e) { caught = e }",
+        )
+        .unwrap();
+        s.rt.run_until_idle().unwrap();
+        assert_eq!(s.rt.pending_futures(), 0);
+        s.rt.run_gc();
+        let n = s.script::<usize>("n").unwrap();
+        (
+            n,
+            s.script::<String>("`${caught.name}: ${caught.message}`")
+                .unwrap(),
+        )
+    };
+    let (first, error) = pile();
+    assert_eq!(error, "InternalError: out of memory");
+    assert!(
+        (500..2048).contains(&first),
+        "{first} pending calls of 4 KiB each under 8 MiB"
+    );
+    let (second, _) = pile();
+    assert!(
+        second * 10 >= first * 9,
+        "the memory came back: {first} then {second}"
+    );
+    s.rt.set_memory_limit(Some(64 << 20));
     s.assert_healthy();
 }

@@ -1850,6 +1850,12 @@ unsafe extern "C" {
     pub fn JS_GetStringBytes8(val: JSValue, plen: *mut usize) -> *const u8;
 }
 unsafe extern "C" {
+    pub fn JS_CountExternalMemory(
+        rt: *mut JSRuntime,
+        delta: i64,
+    ) -> ::std::os::raw::c_int;
+}
+unsafe extern "C" {
     pub fn rust_runtime_released(rt: *mut JSRuntime);
 }
 unsafe extern "C" {

@@ -1710,6 +1710,12 @@ unsafe extern "C" {
 unsafe extern "C" {
     pub fn JS_GetStringBytes8(val: JSValue, plen: *mut usize) -> *const u8;
 }
+unsafe extern "C" {
+    pub fn JS_CountExternalMemory(
+        rt: *mut JSRuntime,
+        delta: i64,
+    ) -> ::std::os::raw::c_int;
+}
 #[repr(C)]
 #[derive(Debug, Copy, Clone)]
 pub struct JSSABTab {

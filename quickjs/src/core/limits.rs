@@ -11,6 +11,12 @@
 //!   *before* allocating, and fails like JS does (`InternalError: out of
 //!   memory`); without a limit, a failed reservation is the same error
 //!   instead of an abort.
+//! * **Memory held for JS**: what Rust keeps alive on behalf of the
+//!   runtime's objects (a pending future, which its promise waits on) is
+//!   counted as the engine's own allocation while it lives
+//!   ([`count_held`] / [`uncount_held`], patch 0013): under the memory
+//!   limit, and in the GC's schedule, which otherwise runs late by that
+//!   much and finds more live objects at every collection.
 //! * **Time**: [`poll`] runs the engine's interrupt poll (patch 0005), so a
 //!   long conversion loop stops when the host's interrupt handler says so,
 //!   as a JS loop would; [`charge`] counts big copies (one poll per 4 KiB),
@@ -175,6 +181,29 @@ fn check_alloc_slow(ctx: Ctx<'_>, bytes: usize) -> Result<()> {
         sys::js_free(ctx.as_raw(), p);
     }
     Ok(())
+}
+
+/// Counts `bytes` that Rust holds for `ctx`'s runtime's objects as
+/// allocated by the engine, or fails like the engine's allocator (counting
+/// nothing) when they do not fit under the memory limit. Give them back
+/// with [`uncount_held`].
+#[inline]
+pub(crate) fn count_held(ctx: Ctx<'_>, bytes: usize) -> Result<()> {
+    // SAFETY: ctx is live.
+    if unsafe { sys::JS_CountExternalMemory(ctx.rt(), bytes as i64) } < 0 {
+        return Err(out_of_memory(ctx));
+    }
+    Ok(())
+}
+
+/// Gives back `bytes` counted by [`count_held`].
+///
+/// # Safety
+/// `rt` is live.
+#[inline]
+pub(crate) unsafe fn uncount_held(rt: *mut sys::JSRuntime, bytes: usize) {
+    // SAFETY: our caller's contract; giving back never fails.
+    unsafe { sys::JS_CountExternalMemory(rt, -(bytes as i64)) };
 }
 
 /// The error the engine throws when an allocation fails.

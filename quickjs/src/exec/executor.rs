@@ -40,7 +40,7 @@ use super::wake::{Wake, WakeCallback};
 use crate::core::convert::IntoJs;
 use crate::core::ctx::Ctx;
 use crate::core::error::Result;
-use crate::core::limits::InterruptWatch;
+use crate::core::limits::{self, InterruptWatch};
 use crate::core::value::Value;
 use quickjs_sys as sys;
 use std::cell::{Cell, RefCell};
@@ -98,6 +98,13 @@ pub(crate) enum Origin {
     JsCall,
     /// Rust (`Ctx::spawn`): no JS frame started it.
     Rust,
+}
+
+/// What a task of `cell_size` bytes (its `TaskCell`) holds in all: the
+/// cell with its reference counts, and its slot in the slab. Counted as the
+/// runtime's memory while the task lives ([`limits::count_held`]).
+fn task_bytes(cell_size: usize) -> usize {
+    cell_size + 2 * size_of::<usize>() + size_of::<Slot>()
 }
 
 /// A live task, as the slab holds it.
@@ -322,6 +329,12 @@ impl Executor {
         slot.generation = slot.generation.wrapping_add(1);
         self.free.borrow_mut().push(key.index);
         self.live.set(self.live.get() - 1);
+        // SAFETY: a task's context is alive while it is in the slab (its
+        // release removes it), and so is its runtime.
+        unsafe {
+            let bytes = task_bytes(size_of_val(&*task.cell));
+            limits::uncount_held(sys::JS_GetRuntime(task.ctx), bytes);
+        }
         Some(task)
     }
 
@@ -363,6 +376,12 @@ impl Executor {
         let promise = ctx.check(unsafe { sys::JS_NewPromiseCapability(c, funcs.as_mut_ptr()) })?;
         // SAFETY: we own it; see Task::resolve.
         unsafe { sys::JS_FreeValue(c, funcs[1]) };
+        // The task's memory counts as the runtime's while it lives.
+        if let Err(e) = limits::count_held(ctx, task_bytes(size_of::<TaskCell<Fut>>())) {
+            // SAFETY: ours, unused.
+            unsafe { sys::JS_FreeValue(c, funcs[0]) };
+            return Err(e);
+        }
         // In the slab before its first poll, which may run the job loop.
         let (key, cell) = self.insert_with(|key| {
             let cell: Arc<dyn Runnable> =
