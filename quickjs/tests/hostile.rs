@@ -173,10 +173,31 @@ impl Blob {
     }
 }
 
+/// A class whose instances hold 4 KiB of Rust state in place.
+#[js]
+pub struct Ballast {
+    state: [u8; 4096],
+}
+impl Default for Ballast {
+    fn default() -> Self {
+        Ballast { state: [1; 4096] }
+    }
+}
+#[js]
+impl Ballast {
+    #[js(constructor)]
+    pub fn new() -> Self {
+        Ballast::default()
+    }
+    pub fn size(&self) -> usize {
+        self.state.len()
+    }
+}
+
 quickjs::module!(static HOSTILE = "m" {
     call, count, numbers, keys, strlen, owned, bytes, bytes_then, twice, rest, panics, parse,
     ignore, ignore_later, heavy
-} classes { Blob });
+} classes { Blob, Ballast });
 
 // 1. Describing an exception is bounded, whatever it meets.
 
@@ -944,42 +965,49 @@ fn type_tests_of_conversions_run_no_script_code() {
     s.assert_healthy();
 }
 
-#[test]
-fn pending_futures_count_toward_the_memory_limit_and_give_it_back() {
-    // Each pending `heavy` call holds 4 KiB of Rust memory: piling them up
-    // meets the memory limit (the engine's catchable error) after about
-    // limit / 4 KiB calls, not after the many more its JS objects alone
-    // would allow; and once they settle, the same pile fits again.
-    let s = Sandbox::new();
+/// Piles up what `make` (a JS expression) returns until the memory limit
+/// stops it (8 MiB); then lets it all go (settled, collected). How many
+/// fit, and the error that stopped the pile.
+fn pile_until_full(s: &Sandbox, make: &str) -> (usize, String) {
     s.rt.set_memory_limit(Some(8 << 20));
-    let pile = || -> (usize, String) {
-        s.module(
-            "import { heavy } from 'm';
-             globalThis.n = 0; globalThis.caught = null; const ps = [];
-             try { for (;;) { ps.push(heavy(1)); n++ } } catch (e) { caught = e }",
-        )
+    s.module(&format!(
+        "import {{ heavy, Ballast }} from 'm';
+         globalThis.n = 0; globalThis.caught = null; let pile = [];
+         try {{ for (;;) {{ pile.push({make}); n++ }} }} catch (e) {{ caught = e }}
+         pile = null;"
+    ))
+    .unwrap();
+    s.rt.run_until_idle().unwrap();
+    assert_eq!(s.rt.pending_futures(), 0);
+    s.rt.run_gc();
+    let n = s.script::<usize>("n").unwrap();
+    let error = s
+        .script::<String>("`${caught.name}: ${caught.message}`")
         .unwrap();
-        s.rt.run_until_idle().unwrap();
-        assert_eq!(s.rt.pending_futures(), 0);
-        s.rt.run_gc();
-        let n = s.script::<usize>("n").unwrap();
-        (
-            n,
-            s.script::<String>("`${caught.name}: ${caught.message}`")
-                .unwrap(),
-        )
-    };
-    let (first, error) = pile();
-    assert_eq!(error, "InternalError: out of memory");
-    assert!(
-        (500..2048).contains(&first),
-        "{first} pending calls of 4 KiB each under 8 MiB"
-    );
-    let (second, _) = pile();
-    assert!(
-        second * 10 >= first * 9,
-        "the memory came back: {first} then {second}"
-    );
     s.rt.set_memory_limit(Some(64 << 20));
+    (n, error)
+}
+
+#[test]
+fn rust_memory_held_for_js_counts_toward_the_memory_limit_and_comes_back() {
+    // Pending `heavy` calls and `Ballast` instances each hold 4 KiB of Rust
+    // memory: piling them up meets the memory limit (the engine's
+    // catchable error) after about limit / 4 KiB, not after the many more
+    // their JS objects alone would allow; once they are gone, the same pile
+    // fits again.
+    let s = Sandbox::new();
+    for make in ["heavy(1)", "new Ballast()"] {
+        let (first, error) = pile_until_full(&s, make);
+        assert_eq!(error, "InternalError: out of memory", "{make}");
+        assert!(
+            (500..2048).contains(&first),
+            "{make}: {first} of 4 KiB each under 8 MiB"
+        );
+        let (second, _) = pile_until_full(&s, make);
+        assert!(
+            second * 10 >= first * 9,
+            "{make}: the memory came back: {first} then {second}"
+        );
+    }
     s.assert_healthy();
 }

@@ -2,7 +2,8 @@
 //! `&T` parameter) and [`ClassMut`] (`&mut self`, a `&mut T` parameter).
 //!
 //! Invariants: the slot is a `Box` made by [`new_slot`], owned by exactly
-//! one object of the class (its opaque) and freed by the class finalizer;
+//! one object of the class (its opaque) and freed by the class finalizer,
+//! and its bytes count as the runtime's memory exactly while it lives;
 //! its header comes first, so code that knows only a parent class can reach
 //! the flag and the value. The flag counts shared borrows up and marks an
 //! exclusive one with -1; a borrow that would break that rule is a
@@ -47,6 +48,13 @@ pub(crate) fn new_slot<T>(value: T) -> *mut Slot<T> {
     Box::into_raw(slot)
 }
 
+/// The bytes a slot of `T` holds: counted as its runtime's memory while
+/// its object lives (`limits::count_held`, by `instance`; given back by
+/// `finalize`). What `T` owns elsewhere (a `Vec`'s buffer) is not.
+pub(crate) fn slot_size<T>() -> usize {
+    std::mem::size_of::<Slot<T>>()
+}
+
 /// The finalizer of class `T`: drops the instance's Rust value.
 ///
 /// # Safety
@@ -65,6 +73,8 @@ pub unsafe extern "C" fn finalize<T: JsClass>(rt: *mut sys::JSRuntime, val: sys:
             // object once, and nothing uses the slot afterwards.
             drop(unsafe { Box::from_raw(slot) })
         });
+        // SAFETY: rt is live while it finalizes its objects.
+        unsafe { crate::core::limits::uncount_held(rt, slot_size::<T>()) };
     }
 }
 

@@ -23,6 +23,7 @@ use super::state::ContextState;
 use crate::core::boundary;
 use crate::core::ctx::Ctx;
 use crate::core::error::{Error, Result};
+use crate::core::limits;
 use crate::core::object::Object;
 use crate::core::types::{Symbol, WellKnownSymbol};
 use crate::core::value::Value;
@@ -341,8 +342,11 @@ pub fn instance<'js, T: JsClass>(
     };
     // SAFETY: c live, id registered in its runtime.
     let obj = ctx.check(unsafe { sys::JS_NewObjectProtoClass(c, proto.as_raw(), id) })?;
+    // The Rust value counts as the runtime's memory while the object lives
+    // (without it, its finalizer finds a null slot and counts nothing back).
+    limits::count_held(ctx, cell::slot_size::<T>())?;
     // SAFETY: obj is of class id, whose finalizer (`cell::finalize::<T>`)
-    // frees this slot.
+    // frees this slot and gives back its count.
     unsafe { sys::JS_SetOpaque(obj.as_raw(), cell::new_slot(value).cast()) };
     Ok(obj)
 }
