@@ -59,6 +59,8 @@ pub fn apply(text: &str, root: &Path) -> Result<(), String> {
         while let Some(header) = lines.next_if(|l| l.starts_with("@@")) {
             let (mut old_left, mut new_left) = hunk_sizes(header)?;
             let (mut before, mut after) = (String::new(), String::new());
+            // Context lines before the first change and after the last.
+            let (mut leading, mut trailing, mut changed) = (0, 0, false);
             while old_left + new_left > 0 {
                 let l = lines.next().ok_or("truncated hunk")?;
                 // An empty line is a context line whose space was stripped.
@@ -67,6 +69,11 @@ pub fn apply(text: &str, root: &Path) -> Result<(), String> {
                 } else {
                     (l.as_bytes()[0] as char, &l[1..])
                 };
+                match (kind, changed) {
+                    (' ', false) => leading += 1,
+                    (' ', true) => trailing += 1,
+                    _ => (changed, trailing) = (true, 0),
+                }
                 if kind != '+' {
                     before.push_str(body);
                     before.push('\n');
@@ -77,6 +84,19 @@ pub fn apply(text: &str, root: &Path) -> Result<(), String> {
                     after.push('\n');
                     new_left = new_left.checked_sub(1).ok_or("bad hunk")?;
                 }
+            }
+            // GNU patch and git apply read a hunk with no context after its
+            // change as sitting at the end of the file (and one with none
+            // before it, starting at line 1, at its start): the patches
+            // must apply with them too (docs/c-hosts.md), not only here.
+            let at_end = trailing == 0 && leading > 0;
+            let at_start = leading == 0 && trailing > 0 && header.starts_with("@@ -1,");
+            if at_end || at_start {
+                return Err(format!(
+                    "{rel}: hunk {header} has {leading} context lines before its change and \
+                     {trailing} after: other tools would apply it at an end of the file \
+                     (give it context on both sides, or context after it and its real line)"
+                ));
             }
             match content.matches(before.as_str()).count() {
                 1 => content = content.replacen(before.as_str(), &after, 1),

@@ -207,3 +207,28 @@ fn probe(release: &str) {
          JS_FreeRuntime: runtime released 1 time(s)\n"
     );
 }
+
+/// A hunk must apply with GNU patch and git apply too (docs/c-hosts.md
+/// tells C hosts to use them): those read a hunk with no context after its
+/// change as sitting at the end of the file, so the applier refuses one.
+#[test]
+fn a_hunk_that_other_tools_would_anchor_at_the_end_of_the_file_is_refused() {
+    let dir = std::env::temp_dir().join(format!("quickjs-rust-patch-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("f.c"), "int a;\nint b;\n\nint c;\n").unwrap();
+    let no_context_after = "--- a/f.c\n+++ b/f.c\n@@ -1,2 +1,3 @@\n int a;\n int b;\n+int ab;\n";
+    let err = patch::apply(no_context_after, &dir).unwrap_err();
+    assert!(
+        err.contains("2 context lines before its change and 0 after"),
+        "{err}"
+    );
+    let both_sides = "--- a/f.c\n+++ b/f.c\n@@ -1,2 +1,3 @@\n int a;\n+int ab;\n int b;\n";
+    patch::apply(both_sides, &dir).unwrap();
+    let after_only = "--- a/f.c\n+++ b/f.c\n@@ -4,1 +4,2 @@\n+int bc;\n int c;\n";
+    patch::apply(after_only, &dir).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(dir.join("f.c")).unwrap(),
+        "int a;\nint ab;\nint b;\n\nint bc;\nint c;\n"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
