@@ -70,6 +70,25 @@ pub unsafe fn throw_uncatchable(ctx: *mut JSContext, exc: JSValue) -> JSValue {
     }
 }
 
+/// The class id of an object (`JS_GetClassID`), or 0 where the engine
+/// cannot tell (Bellard's 2021 release has no such function). Not an engine
+/// function.
+///
+/// # Safety
+/// `v` a live value.
+#[inline]
+pub unsafe fn class_id_of(v: JSValue) -> JSClassID {
+    #[cfg(any(not(quickjs_bellard), quickjs_bellard_2025))]
+    {
+        JS_GetClassID(v)
+    }
+    #[cfg(all(quickjs_bellard, not(quickjs_bellard_2025)))]
+    {
+        let _ = v;
+        0
+    }
+}
+
 /// The engine the bindings (and the linked library) come from:
 /// `"quickjs-ng"` or `"bellard"`.
 pub const ENGINE: &str = env!("QUICKJS_SYS_ENGINE");

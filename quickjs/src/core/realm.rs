@@ -8,7 +8,10 @@
 //! reach the engine's own. The built-ins are read once, when the context's
 //! Rust state is made: for a [`crate::Context`] before any script runs, for
 //! a C host's context at `JS_AddRust`. (A context whose state is first made
-//! after scripts ran gets what its globals hold then: its own choice.)
+//! after scripts ran gets what its globals hold then: its own choice.) The
+//! prototypes come from the engine by class id (`JS_GetClassProto`) once the
+//! process knows the ids, which the first capture learns from instances:
+//! no global lookups, no throwaway collections and iterators per context.
 //!
 //! Invariants: `CoreState` is the first field of the native layer's
 //! `ContextState` (`#[repr(C)]`), and the context's state pointer points to
@@ -26,7 +29,7 @@ use super::value::Value;
 use quickjs_sys as sys;
 use std::cell::{Cell, OnceCell};
 use std::ffi::CStr;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::Arc;
 
 /// The core layer's part of a context's Rust state.
@@ -242,7 +245,52 @@ fn captured(ctx: Ctx<'_>, index: usize) -> Option<sys::JSValue> {
     (!sys::JS_IsUndefined(v)).then_some(v)
 }
 
-/// Reads every built-in from the globals, in [`Intrinsic`] order.
+/// The built-in classes whose prototypes a capture reads: by class id,
+/// once the id is known (an engine constant, the same in every runtime),
+/// else from the globals and an instance, which teach it.
+#[derive(Clone, Copy)]
+enum Builtin {
+    Map,
+    Set,
+    MapIterator,
+    SetIterator,
+    Date,
+    Promise,
+}
+
+/// The class ids of [`Builtin`], learnt from the first instance a capture
+/// makes in this process (0: not yet).
+static CLASS_IDS: [AtomicU32; 6] = [const { AtomicU32::new(0) }; 6];
+
+/// The realm's own prototype of `builtin` (`JS_GetClassProto`: the object
+/// the engine made for the realm, whatever its globals hold now), once
+/// its class id is known; `None` before, or if the realm lacks it.
+fn class_prototype<'js>(ctx: Ctx<'js>, builtin: Builtin) -> Option<Option<Value<'js>>> {
+    let id = CLASS_IDS[builtin as usize].load(Ordering::Relaxed);
+    if id == 0 {
+        return None;
+    }
+    // SAFETY: a built-in class id (below the runtime's class count, as in
+    // every runtime); the result is a new reference (null if the realm was
+    // made without this class).
+    let proto = unsafe { Value::from_raw(ctx, sys::JS_GetClassProto(ctx.as_raw(), id)) };
+    Some((proto.tag() == sys::JS_TAG_OBJECT).then_some(proto))
+}
+
+/// Learns `builtin`'s class id from `instance` (an object of that class;
+/// an engine that cannot tell leaves it unknown: its captures read the
+/// globals every time).
+fn learn_class(builtin: Builtin, instance: &Value<'_>) {
+    // SAFETY: a live value.
+    let id = unsafe { sys::class_id_of(instance.as_raw()) };
+    CLASS_IDS[builtin as usize].store(id, Ordering::Relaxed);
+}
+
+/// Reads every built-in, in [`Intrinsic`] order: the prototypes by class
+/// id (see [`class_prototype`]), their methods and constructors from them.
+/// The first capture of the process reads the globals instead and makes
+/// an instance of each class, to learn their ids; any capture that finds
+/// an id unknown does the same for that class.
 fn capture(ctx: Ctx<'_>) -> Box<[Cell<sys::JSValue>]> {
     let global = ctx.globals().into_value();
     let get = |obj: Option<&Value<'_>>, key: &CStr| -> Option<Value<'_>> {
@@ -252,49 +300,81 @@ fn capture(ctx: Ctx<'_>) -> Box<[Cell<sys::JSValue>]> {
         v.ok()
             .filter(|v| v.tag() == sys::JS_TAG_OBJECT || sys::JS_IsSymbol(v.as_raw()))
     };
-    // `next` of the iterators of a new, empty collection.
-    let iterator_next = |ctor: Option<&Value<'_>>, method: Option<&Value<'_>>| {
-        let (ctor, method) = (ctor?, method?);
-        let c = ctx.as_raw();
-        // SAFETY (the three calls): live values of ctx; each result is a new
-        // reference, owned by the Value `check` makes of it.
-        let empty = ctx
-            .check(unsafe { sys::JS_CallConstructor(c, ctor.as_raw(), 0, std::ptr::null_mut()) })
-            .ok()?;
-        let it = ctx
-            .check(unsafe {
-                sys::JS_Call(c, method.as_raw(), empty.as_raw(), 0, std::ptr::null_mut())
-            })
-            .ok()?;
-        let proto = ctx
-            .check(unsafe { sys::JS_GetPrototype(c, it.as_raw()) })
-            .ok()?;
-        get(Some(&proto), c"next")
+    let c = ctx.as_raw();
+    // `new ctor()`, an instance of the class.
+    let construct = |ctor: Option<&Value<'_>>| {
+        // SAFETY: a live value of ctx; the result is a new reference.
+        ctx.check(unsafe { sys::JS_CallConstructor(c, ctor?.as_raw(), 0, std::ptr::null_mut()) })
+            .ok()
     };
-    let map = get(Some(&global), c"Map");
-    let map_proto = get(map.as_ref(), c"prototype");
+    // A constructor's prototype, by class id or from the global `name`.
+    let prototype = |builtin: Builtin, name: &CStr| {
+        class_prototype(ctx, builtin).unwrap_or_else(|| {
+            let ctor = get(Some(&global), name);
+            let proto = get(ctor.as_ref(), c"prototype");
+            // The promise executor is required: learnt from a resolved one.
+            let instance = match builtin {
+                Builtin::Promise => get(ctor.as_ref(), c"resolve").and_then(|resolve| {
+                    // SAFETY: live values of ctx; the result is a new reference.
+                    ctx.check(unsafe {
+                        sys::JS_Call(
+                            c,
+                            resolve.as_raw(),
+                            ctor.as_ref()?.as_raw(),
+                            0,
+                            std::ptr::null_mut(),
+                        )
+                    })
+                    .ok()
+                }),
+                _ => construct(ctor.as_ref()),
+            };
+            if let Some(instance) = instance {
+                learn_class(builtin, &instance);
+            }
+            proto
+        })
+    };
+    // The prototype of a collection's iterators, by class id or from an
+    // iterator of a new, empty collection.
+    let iterator_prototype =
+        |builtin: Builtin, ctor: Option<&Value<'_>>, method: Option<&Value<'_>>| {
+            class_prototype(ctx, builtin).unwrap_or_else(|| {
+                let empty = construct(ctor)?;
+                // SAFETY (both calls): live values of ctx; each result is a new
+                // reference, owned by the Value `check` makes of it.
+                let it = ctx
+                    .check(unsafe {
+                        sys::JS_Call(c, method?.as_raw(), empty.as_raw(), 0, std::ptr::null_mut())
+                    })
+                    .ok()?;
+                learn_class(builtin, &it);
+                ctx.check(unsafe { sys::JS_GetPrototype(c, it.as_raw()) })
+                    .ok()
+            })
+        };
+    let map_proto = prototype(Builtin::Map, c"Map");
+    let map = get(map_proto.as_ref(), c"constructor");
     let map_entries = get(map_proto.as_ref(), c"entries");
-    let map_next = iterator_next(map.as_ref(), map_entries.as_ref());
-    let set = get(Some(&global), c"Set");
-    let set_proto = get(set.as_ref(), c"prototype");
+    let map_iterator = iterator_prototype(Builtin::MapIterator, map.as_ref(), map_entries.as_ref());
+    let set_proto = prototype(Builtin::Set, c"Set");
+    let set = get(set_proto.as_ref(), c"constructor");
     let set_values = get(set_proto.as_ref(), c"values");
-    let set_next = iterator_next(set.as_ref(), set_values.as_ref());
-    let date = get(Some(&global), c"Date");
-    let date_proto = get(date.as_ref(), c"prototype");
-    let promise = get(Some(&global), c"Promise");
-    let promise_proto = get(promise.as_ref(), c"prototype");
+    let set_iterator = iterator_prototype(Builtin::SetIterator, set.as_ref(), set_values.as_ref());
+    let date_proto = prototype(Builtin::Date, c"Date");
+    let promise_proto = prototype(Builtin::Promise, c"Promise");
     let found = vec![
-        map.clone(),
+        map,
         map_proto.clone(),
         get(map_proto.as_ref(), c"set"),
         map_entries,
-        map_next,
-        set.clone(),
+        get(map_iterator.as_ref(), c"next"),
+        set,
         set_proto.clone(),
         get(set_proto.as_ref(), c"add"),
         set_values,
-        set_next,
-        date.clone(),
+        get(set_iterator.as_ref(), c"next"),
+        get(date_proto.as_ref(), c"constructor"),
         date_proto.clone(),
         get(date_proto.as_ref(), c"getTime"),
         get(promise_proto.as_ref(), c"then"),
