@@ -323,6 +323,13 @@ fn is_live(slots: &[(u32, Option<Waker>)], key: TimerKey) -> bool {
 mod tests {
     use super::*;
 
+    /// An empty queue, its epoch and a waker for its timers.
+    fn queue() -> (Timers, Instant, Waker) {
+        let t = Timers::default();
+        let epoch = t.epoch;
+        (t, epoch, Waker::noop().clone())
+    }
+
     impl Timers {
         fn due_at(&mut self, now: Instant) -> Vec<Waker> {
             let mut due = Vec::new();
@@ -333,9 +340,7 @@ mod tests {
 
     #[test]
     fn timers_fire_in_order_never_early_and_cancel() {
-        let mut t = Timers::default();
-        let now = t.epoch;
-        let waker = Waker::noop().clone();
+        let (mut t, now, waker) = queue();
         let a = t.insert(now + Duration::from_millis(5), waker.clone());
         let b = t.insert(now + Duration::from_micros(1500), waker.clone());
         let c = t.insert(now + Duration::from_millis(9), waker.clone());
@@ -353,9 +358,7 @@ mod tests {
 
     #[test]
     fn a_wave_larger_than_the_limit_fires_over_several_takes_in_order() {
-        let mut t = Timers::default();
-        let now = t.epoch;
-        let waker = Waker::noop().clone();
+        let (mut t, now, waker) = queue();
         let at = |ms| now + Duration::from_millis(ms);
         let keys: Vec<_> = (0..7).map(|_| t.insert(at(1), waker.clone())).collect();
         let late = t.insert(at(2), waker.clone());
@@ -382,9 +385,7 @@ mod tests {
 
     #[test]
     fn runs_of_one_tick_share_the_hot_bucket_and_nothing_is_lost_switching() {
-        let mut t = Timers::default();
-        let now = t.epoch;
-        let waker = Waker::noop().clone();
+        let (mut t, now, waker) = queue();
         let at = |ms| now + Duration::from_millis(ms);
         // 3 at 4 ms (hot), 2 at 2 ms (the 4 ms bucket goes to the map),
         // 2 more at 4 ms (the bucket comes back hot, keeping the first 3).
