@@ -85,7 +85,9 @@ unsafe impl Sync for Inner {}
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct MemoryUsage {
-    /// Bytes allocated by the engine (its malloc count of bytes in use).
+    /// Bytes allocated by the engine (its malloc count of bytes in use),
+    /// with the Rust memory counted for its objects (pending futures, class
+    /// instances: see [`Runtime::set_memory_limit`]).
     pub malloc_size: i64,
     /// The memory limit (-1: none).
     pub malloc_limit: i64,
@@ -186,6 +188,10 @@ impl Runtime {
 
     /// Caps the heap at `bytes` (`None`: no limit). An allocation beyond it
     /// throws `InternalError: out of memory` in JS; the runtime stays usable.
+    /// The Rust memory held for JS objects counts too: a pending future's
+    /// task (a call to an async Rust function, `Ctx::spawn`) and a `#[js]`
+    /// class instance's value, while they live (not what such a value owns
+    /// elsewhere, such as a `Vec`'s buffer).
     ///
     /// ```
     /// # let rt = quickjs::Runtime::new().unwrap();
