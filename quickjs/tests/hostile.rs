@@ -1017,3 +1017,38 @@ fn rust_memory_held_for_js_counts_toward_the_memory_limit_and_comes_back() {
     }
     s.assert_healthy();
 }
+
+#[test]
+fn a_finished_future_settles_its_promise_even_when_the_handler_says_stop() {
+    // The engine polls the interrupt handler at the entry of every call,
+    // the call of a promise's resolve function too. On a slow machine the
+    // runtime paces the handler to every poll, and a handler saying stop
+    // there left a finished future's promise pending for good (an `await`
+    // on it never ended: "the promise can never settle"). The settle now
+    // goes through; the reactions it queues are what the interrupt stops.
+    let s = Sandbox::new();
+    let p = s.ctx.with(|ctx| {
+        let p = ctx.spawn(async { 7 }).unwrap();
+        ctx.globals().set("p", p.clone()).unwrap();
+        ctx.eval::<()>("globalThis.seen = 0; p.then(v => { seen = v })")
+            .unwrap();
+        quickjs::Persistent::save(ctx, p.into_value()).unwrap()
+    });
+    s.rt.set_interrupt_handler(Some(Box::new(|| true)));
+    // SAFETY: the context's runtime, on its thread; every poll now asks.
+    s.ctx.with(|ctx| unsafe {
+        quickjs::sys::JS_SetInterruptInterval(quickjs::sys::JS_GetRuntime(ctx.as_raw()), 1)
+    });
+    let e = s.rt.run_pending_jobs().unwrap_err();
+    assert!(
+        text(&e).contains("interrupted"),
+        "the reaction is stopped: {e}"
+    );
+    s.rt.set_interrupt_handler(None);
+    s.ctx.with(|ctx| {
+        let p: quickjs::Promise = p.restore(ctx).unwrap();
+        assert_eq!(p.result::<i32>().map(Result::unwrap), Some(7), "settled");
+    });
+    assert_eq!(s.rt.pending_futures(), 0);
+    s.assert_healthy();
+}

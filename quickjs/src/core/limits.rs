@@ -206,6 +206,34 @@ pub(crate) unsafe fn uncount_held(rt: *mut sys::JSRuntime, bytes: usize) {
     unsafe { sys::JS_CountExternalMemory(rt, -(bytes as i64)) };
 }
 
+thread_local! {
+    /// Set while Rust settles a promise (see [`settling`]).
+    static SETTLING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `call`, an engine call that settles a promise for Rust (a resolve
+/// or reject function: bookkeeping between jobs, not script code), so that
+/// the interrupt handler's next consultation on this thread answers "go
+/// on" without being asked. The engine polls at the entry of every call;
+/// a handler saying stop there would leave the promise pending for good
+/// (the call never ran), where it should stop the reactions instead, which
+/// it is asked again for. At most one consultation is skipped, so script
+/// code the call reaches (a `then` getter) is still interrupted at the
+/// next one. Applies to the handler `Runtime` installs; a C host's own
+/// handler is the engine's to call.
+pub(crate) fn settling<R>(call: impl FnOnce() -> R) -> R {
+    SETTLING.set(true);
+    let r = call();
+    SETTLING.set(false);
+    r
+}
+
+/// Whether this consultation of the interrupt handler is the one a
+/// [`settling`] call skips (it is used up).
+pub(crate) fn skip_interrupt_check() -> bool {
+    SETTLING.replace(false)
+}
+
 /// The error the engine throws when an allocation fails.
 fn out_of_memory(ctx: Ctx<'_>) -> Error {
     // SAFETY: ctx is live; the exception is taken out at once.

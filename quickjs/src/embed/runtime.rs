@@ -692,6 +692,9 @@ unsafe extern "C" fn call_interrupt_handler(rt: *mut sys::JSRuntime, opaque: *mu
         let embed = unsafe { &*(opaque as *const EmbedState) };
         // SAFETY: the engine calls the handler on rt's thread, rt live.
         unsafe { embed.pacing.tick(rt) };
+        if crate::core::limits::skip_interrupt_check() {
+            return 0; // the entry of a call settling a promise for Rust
+        }
         let Ok(mut slot) = embed.interrupt.try_lock() else {
             return 0;
         };

@@ -519,9 +519,7 @@ impl Executor {
         // (removed from the slab) and freed here.
         unsafe {
             if let Ok(value) = value {
-                let mut arg = value.as_raw();
-                let ret = sys::JS_Call(c, task.resolve, sys::JS_UNDEFINED, 1, &mut arg);
-                sys::JS_FreeValue(c, ret);
+                settle_with(c, task.resolve, &value);
             }
             if sys::JS_HasException(c) {
                 // Only out-of-memory gets here; nobody can observe this promise.
@@ -557,6 +555,21 @@ impl Executor {
     }
 }
 
+/// Calls a promise's resolve or reject function `func` with `value`, not
+/// stopped by an interrupt at the call's entry ([`limits::settling`]): a
+/// finished task's promise always settles.
+///
+/// # Safety
+/// `c` live; `func` and `value` live values of its runtime.
+unsafe fn settle_with(c: *mut sys::JSContext, func: sys::JSValue, value: &Value<'_>) {
+    let mut arg = value.as_raw();
+    // SAFETY: our caller's contract; the result is ours and freed at once.
+    unsafe {
+        let ret = limits::settling(|| sys::JS_Call(c, func, sys::JS_UNDEFINED, 1, &mut arg));
+        sys::JS_FreeValue(c, ret);
+    }
+}
+
 /// A promise rejected with `reason`, to settle a task's promise by
 /// resolving it (it adopts the rejection). Error path only: one promise
 /// more.
@@ -570,9 +583,7 @@ pub(crate) fn rejected_promise<'js>(ctx: Ctx<'js>, reason: Value<'js>) -> Result
         // Handled: the task's promise adopts it (and is the one a host's
         // rejection tracker reports if nobody handles it).
         sys::JS_PromiseMarkAsHandled(c, promise.as_raw());
-        let mut arg = reason.as_raw();
-        let ret = sys::JS_Call(c, funcs[1], sys::JS_UNDEFINED, 1, &mut arg);
-        sys::JS_FreeValue(c, ret);
+        settle_with(c, funcs[1], &reason);
         for f in funcs {
             sys::JS_FreeValue(c, f);
         }
