@@ -33,5 +33,5 @@ else
   # Every in-process test binary (not trybuild's compile-fail runs, nor the
   # ones that drive child processes: those run uninstrumented binaries).
   run -p quickjs-rust --lib --test hostile --test serde --test embedding --test async_bridge \
-    --test js_extensions --test native_calls --test macro_paths --test bundle
+    --test js_extensions --test native_calls --test macro_paths --test bundle --test realm_capture
 fi

@@ -8,9 +8,10 @@
 //! reach the engine's own. The built-ins are read once, when the context's
 //! Rust state is made: for a [`crate::Context`] before any script runs, for
 //! a C host's context at `JS_AddRust`. (A context whose state is first made
-//! after scripts ran gets what its globals hold then: its own choice.) The
-//! prototypes come from the engine by class id (`JS_GetClassProto`) once the
-//! process knows the ids, which the first capture learns from instances:
+//! after scripts ran gets what its globals hold then: its own choice, for
+//! the methods; the prototypes come from the engine by class id,
+//! `JS_GetClassProto`, whatever the globals hold.) The ids are learnt once
+//! per process, from instances made in a context no script has run in:
 //! no global lookups, no throwaway collections and iterators per context.
 //!
 //! Invariants: `CoreState` is the first field of the native layer's
@@ -29,8 +30,8 @@ use super::value::Value;
 use quickjs_sys as sys;
 use std::cell::{Cell, OnceCell};
 use std::ffi::CStr;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, OnceLock};
 
 /// The core layer's part of a context's Rust state.
 #[repr(C)]
@@ -245,131 +246,133 @@ fn captured(ctx: Ctx<'_>, index: usize) -> Option<sys::JSValue> {
     (!sys::JS_IsUndefined(v)).then_some(v)
 }
 
-/// The built-in classes whose prototypes a capture reads: by class id,
-/// once the id is known (an engine constant, the same in every runtime),
-/// else from the globals and an instance, which teach it.
-#[derive(Clone, Copy)]
-enum Builtin {
-    Map,
-    Set,
-    MapIterator,
-    SetIterator,
-    Date,
-    Promise,
-}
+/// How many built-in classes a capture reads the prototype of, in this
+/// order: Map, Set, the Map iterator, the Set iterator, Date, Promise.
+const BUILTINS: usize = 6;
 
-/// The class ids of [`Builtin`], learnt from the first instance a capture
-/// makes in this process (0: not yet).
-static CLASS_IDS: [AtomicU32; 6] = [const { AtomicU32::new(0) }; 6];
+/// The class ids of the [`BUILTINS`] (engine constants, the same in every
+/// runtime), learnt once per process; `None` once known unlearnable (an
+/// engine without `JS_GetClassID`).
+static CLASS_IDS: OnceLock<Option<[sys::JSClassID; BUILTINS]>> = OnceLock::new();
 
-/// The realm's own prototype of `builtin` (`JS_GetClassProto`: the object
-/// the engine made for the realm, whatever its globals hold now), once
-/// its class id is known; `None` before, or if the realm lacks it.
-fn class_prototype<'js>(ctx: Ctx<'js>, builtin: Builtin) -> Option<Option<Value<'js>>> {
-    let id = CLASS_IDS[builtin as usize].load(Ordering::Relaxed);
-    if id == 0 {
-        return None;
+/// The class ids of the [`BUILTINS`], learnt the first time from instances made
+/// in a context of the engine's own making in `ctx`'s runtime
+/// (`JS_NewContext`: no script has run in it, so its globals are the
+/// engine's; a realm whose scripts replaced `Map` must not teach every
+/// other context of the process). `None` if they cannot be learnt (then,
+/// or while no such context can be made, captures read their globals).
+fn class_ids(ctx: Ctx<'_>) -> Option<[sys::JSClassID; BUILTINS]> {
+    if let Some(known) = CLASS_IDS.get() {
+        return *known;
     }
-    // SAFETY: a built-in class id (below the runtime's class count, as in
-    // every runtime); the result is a new reference (null if the realm was
-    // made without this class).
-    let proto = unsafe { Value::from_raw(ctx, sys::JS_GetClassProto(ctx.as_raw(), id)) };
-    Some((proto.tag() == sys::JS_TAG_OBJECT).then_some(proto))
+    // SAFETY: ctx's runtime, on its thread; the context made here has no
+    // Rust state and is freed below, after every value of it.
+    let fresh = unsafe { sys::JS_NewContext(ctx.rt()) };
+    if fresh.is_null() {
+        return None; // no memory for it now: learn another time
+    }
+    let ids = {
+        // SAFETY: a live context (freed after this block).
+        let fresh = unsafe { Ctx::from_raw(fresh) };
+        from_globals(fresh).map(|(_, instance)| {
+            // SAFETY: a live value.
+            instance.map_or(0, |i| unsafe { sys::class_id_of(i.as_raw()) })
+        })
+    };
+    // SAFETY: made above; its values are gone.
+    unsafe { sys::JS_FreeContext(fresh) };
+    // All 0: the engine cannot tell; some 0: made without one of them.
+    match ids.iter().filter(|&&id| id == 0).count() {
+        0 => *CLASS_IDS.get_or_init(|| Some(ids)),
+        BUILTINS => *CLASS_IDS.get_or_init(|| None),
+        _ => None,
+    }
 }
 
-/// Learns `builtin`'s class id from `instance` (an object of that class;
-/// an engine that cannot tell leaves it unknown: its captures read the
-/// globals every time).
-fn learn_class(builtin: Builtin, instance: &Value<'_>) {
-    // SAFETY: a live value.
-    let id = unsafe { sys::class_id_of(instance.as_raw()) };
-    CLASS_IDS[builtin as usize].store(id, Ordering::Relaxed);
+/// The prototype of each of the [`BUILTINS`] as `ctx`'s globals give it, with an
+/// instance of it (a new, empty collection, iterator, date or resolved
+/// promise).
+fn from_globals(ctx: Ctx<'_>) -> [(Option<Value<'_>>, Option<Value<'_>>); BUILTINS] {
+    let global = ctx.globals().into_value();
+    let c = ctx.as_raw();
+    // SAFETY (the calls below): live values of ctx; each result is a new
+    // reference, owned by the Value `check` makes of it.
+    let call = |f: Option<Value<'_>>, this: Option<&Value<'_>>| {
+        ctx.check(unsafe { sys::JS_Call(c, f?.as_raw(), this?.as_raw(), 0, std::ptr::null_mut()) })
+            .ok()
+    };
+    let proto_of = |v: Option<&Value<'_>>| {
+        // SAFETY: as for `call`.
+        ctx.check(unsafe { sys::JS_GetPrototype(c, v?.as_raw()) })
+            .ok()
+    };
+    // `new <name>()` and its prototype.
+    let class = |name: &CStr| {
+        let ctor = get(ctx, Some(&global), name);
+        let instance = ctor.as_ref().and_then(|ctor| {
+            // SAFETY: as for `call`.
+            ctx.check(unsafe { sys::JS_CallConstructor(c, ctor.as_raw(), 0, std::ptr::null_mut()) })
+                .ok()
+        });
+        (get(ctx, ctor.as_ref(), c"prototype"), instance)
+    };
+    let (map_proto, map) = class(c"Map");
+    let (set_proto, set) = class(c"Set");
+    let map_iterator = call(get(ctx, map_proto.as_ref(), c"entries"), map.as_ref());
+    let set_iterator = call(get(ctx, set_proto.as_ref(), c"values"), set.as_ref());
+    let (date_proto, date) = class(c"Date");
+    // The promise executor is required: a resolved one instead.
+    let promise_ctor = get(ctx, Some(&global), c"Promise");
+    let promise = call(
+        get(ctx, promise_ctor.as_ref(), c"resolve"),
+        promise_ctor.as_ref(),
+    );
+    [
+        (map_proto, map),
+        (set_proto, set),
+        (proto_of(map_iterator.as_ref()), map_iterator),
+        (proto_of(set_iterator.as_ref()), set_iterator),
+        (date_proto, date),
+        (get(ctx, promise_ctor.as_ref(), c"prototype"), promise),
+    ]
+}
+
+/// `obj[key]`, if it is an object or a symbol.
+fn get<'js>(ctx: Ctx<'js>, obj: Option<&Value<'js>>, key: &CStr) -> Option<Value<'js>> {
+    // SAFETY: obj is a live value of ctx; the result is a new reference.
+    let v = ctx.check(unsafe { sys::JS_GetPropertyStr(ctx.as_raw(), obj?.as_raw(), key.as_ptr()) });
+    v.ok()
+        .filter(|v| v.tag() == sys::JS_TAG_OBJECT || sys::JS_IsSymbol(v.as_raw()))
 }
 
 /// Reads every built-in, in [`Intrinsic`] order: the prototypes by class
-/// id (see [`class_prototype`]), their methods and constructors from them.
-/// The first capture of the process reads the globals instead and makes
-/// an instance of each class, to learn their ids; any capture that finds
-/// an id unknown does the same for that class.
-fn capture(ctx: Ctx<'_>) -> Box<[Cell<sys::JSValue>]> {
+/// id (`JS_GetClassProto`: the objects the engine made for the realm,
+/// whatever its globals hold), their methods and constructors from them;
+/// where the class ids cannot be learnt (see [`class_ids`]), the
+/// prototypes from the globals.
+fn capture<'js>(ctx: Ctx<'js>) -> Box<[Cell<sys::JSValue>]> {
+    let protos: [Option<Value<'js>>; BUILTINS] = match class_ids(ctx) {
+        Some(ids) => ids.map(|id| {
+            // SAFETY: a built-in class id (below every runtime's class
+            // count); the result is a new reference (null if the realm was
+            // made without this class).
+            let proto = unsafe { Value::from_raw(ctx, sys::JS_GetClassProto(ctx.as_raw(), id)) };
+            (proto.tag() == sys::JS_TAG_OBJECT).then_some(proto)
+        }),
+        None => from_globals(ctx).map(|(proto, _)| proto),
+    };
+    let [map_proto, set_proto, map_iterator, set_iterator, date_proto, promise_proto] = protos;
+    let get = |obj: Option<&Value<'js>>, key: &CStr| get(ctx, obj, key);
     let global = ctx.globals().into_value();
-    let get = |obj: Option<&Value<'_>>, key: &CStr| -> Option<Value<'_>> {
-        // SAFETY: obj is a live value of ctx; the result is a new reference.
-        let v =
-            ctx.check(unsafe { sys::JS_GetPropertyStr(ctx.as_raw(), obj?.as_raw(), key.as_ptr()) });
-        v.ok()
-            .filter(|v| v.tag() == sys::JS_TAG_OBJECT || sys::JS_IsSymbol(v.as_raw()))
-    };
-    let c = ctx.as_raw();
-    // `new ctor()`, an instance of the class.
-    let construct = |ctor: Option<&Value<'_>>| {
-        // SAFETY: a live value of ctx; the result is a new reference.
-        ctx.check(unsafe { sys::JS_CallConstructor(c, ctor?.as_raw(), 0, std::ptr::null_mut()) })
-            .ok()
-    };
-    // A constructor's prototype, by class id or from the global `name`.
-    let prototype = |builtin: Builtin, name: &CStr| {
-        class_prototype(ctx, builtin).unwrap_or_else(|| {
-            let ctor = get(Some(&global), name);
-            let proto = get(ctor.as_ref(), c"prototype");
-            // The promise executor is required: learnt from a resolved one.
-            let instance = match builtin {
-                Builtin::Promise => get(ctor.as_ref(), c"resolve").and_then(|resolve| {
-                    // SAFETY: live values of ctx; the result is a new reference.
-                    ctx.check(unsafe {
-                        sys::JS_Call(
-                            c,
-                            resolve.as_raw(),
-                            ctor.as_ref()?.as_raw(),
-                            0,
-                            std::ptr::null_mut(),
-                        )
-                    })
-                    .ok()
-                }),
-                _ => construct(ctor.as_ref()),
-            };
-            if let Some(instance) = instance {
-                learn_class(builtin, &instance);
-            }
-            proto
-        })
-    };
-    // The prototype of a collection's iterators, by class id or from an
-    // iterator of a new, empty collection.
-    let iterator_prototype =
-        |builtin: Builtin, ctor: Option<&Value<'_>>, method: Option<&Value<'_>>| {
-            class_prototype(ctx, builtin).unwrap_or_else(|| {
-                let empty = construct(ctor)?;
-                // SAFETY (both calls): live values of ctx; each result is a new
-                // reference, owned by the Value `check` makes of it.
-                let it = ctx
-                    .check(unsafe {
-                        sys::JS_Call(c, method?.as_raw(), empty.as_raw(), 0, std::ptr::null_mut())
-                    })
-                    .ok()?;
-                learn_class(builtin, &it);
-                ctx.check(unsafe { sys::JS_GetPrototype(c, it.as_raw()) })
-                    .ok()
-            })
-        };
-    let map_proto = prototype(Builtin::Map, c"Map");
-    let map = get(map_proto.as_ref(), c"constructor");
     let map_entries = get(map_proto.as_ref(), c"entries");
-    let map_iterator = iterator_prototype(Builtin::MapIterator, map.as_ref(), map_entries.as_ref());
-    let set_proto = prototype(Builtin::Set, c"Set");
-    let set = get(set_proto.as_ref(), c"constructor");
     let set_values = get(set_proto.as_ref(), c"values");
-    let set_iterator = iterator_prototype(Builtin::SetIterator, set.as_ref(), set_values.as_ref());
-    let date_proto = prototype(Builtin::Date, c"Date");
-    let promise_proto = prototype(Builtin::Promise, c"Promise");
     let found = vec![
-        map,
+        get(map_proto.as_ref(), c"constructor"),
         map_proto.clone(),
         get(map_proto.as_ref(), c"set"),
         map_entries,
         get(map_iterator.as_ref(), c"next"),
-        set,
+        get(set_proto.as_ref(), c"constructor"),
         set_proto.clone(),
         get(set_proto.as_ref(), c"add"),
         set_values,

@@ -195,18 +195,20 @@ impl Drop for PollingGuard {
     }
 }
 
-/// The executor polling on this thread, if any.
-fn polling() -> Option<&'static Executor> {
-    let exec = POLLING.get().exec;
+/// Runs `f` with the executor polling on this thread (and whether it is in
+/// `run`), if any.
+fn with_polling<R>(f: impl FnOnce(&Executor, bool) -> R) -> Option<R> {
+    let Polling { exec, running, .. } = POLLING.get();
     // SAFETY: non-null only while a `PollingGuard` of that executor lives
     // on this thread, and the executor outlives its guards; the reference
-    // does not leave the callers below, which use it at once.
-    unsafe { exec.as_ref() }
+    // does not outlive `f`.
+    let exec = unsafe { exec.as_ref() }?;
+    Some(f(exec, running))
 }
 
 /// The timer queue of the executor polling on this thread, if any.
 pub(crate) fn current_timers() -> Option<Arc<Mutex<Timers>>> {
-    polling().map(|exec| exec.timers.clone())
+    with_polling(|exec, _| exec.timers.clone())
 }
 
 /// Whether this thread is polling one of `rt`'s futures.
@@ -219,24 +221,17 @@ pub(crate) fn is_polling(rt: *mut sys::JSRuntime) -> bool {
 /// raised at the end of the run if the backlog is left non-empty); false
 /// otherwise, for the thread-safe path.
 pub(crate) fn wake_in_run(wake: &Arc<Wake>, key: TaskKey) -> bool {
-    let Polling { exec, running, .. } = POLLING.get();
-    if !running {
-        return false;
-    }
-    // SAFETY: as in `polling`.
-    let Some(exec) = (unsafe { exec.as_ref() }) else {
-        return false;
-    };
-    if !Arc::ptr_eq(&exec.wake, wake) {
-        return false;
-    }
-    match exec.backlog.try_borrow_mut() {
-        Ok(mut backlog) => {
-            backlog.push_back(key);
-            true
+    with_polling(|exec, running| {
+        if !running || !Arc::ptr_eq(&exec.wake, wake) {
+            return false;
         }
-        Err(_) => false,
-    }
+        let Ok(mut backlog) = exec.backlog.try_borrow_mut() else {
+            return false;
+        };
+        backlog.push_back(key);
+        true
+    })
+    .unwrap_or(false)
 }
 
 impl Executor {
@@ -474,13 +469,14 @@ impl Executor {
             return; // settled or dropped since it was woken
         };
         let watch = InterruptWatch::start();
-        // SAFETY (for the `Runnable` calls below): the task was in our slab,
-        // and `run` runs on the runtime's thread.
+        // SAFETY: the task was in our slab, and `run` runs on the runtime's
+        // thread (the same for the `Runnable` calls below).
         match unsafe { cell.poll() } {
             Some(true) => {}
             Some(false) => {
                 if !self.contains(key) {
                     // Its context died during the poll.
+                    // SAFETY: as above.
                     unsafe { cell.cancel() };
                 }
                 return;
@@ -493,7 +489,9 @@ impl Executor {
             }
         }
         let Some(task) = self.remove(key) else {
-            unsafe { cell.cancel() }; // its context died during the poll
+            // Its context died during the poll.
+            // SAFETY: as above.
+            unsafe { cell.cancel() };
             return;
         };
         // SAFETY: the task existed, so its context's anchor is alive (and
@@ -504,6 +502,7 @@ impl Executor {
         let header = cell.header();
         let value = watch
             .check(ctx)
+            // SAFETY: as above (it said ready, once).
             .and_then(|()| unsafe { cell.settle(ctx) })
             .or_else(|e| {
                 let reason = match &header.stack {

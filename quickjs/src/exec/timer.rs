@@ -230,7 +230,7 @@ impl Timers {
     fn slot(&mut self, key: TimerKey) -> Option<&mut Option<Waker>> {
         self.slots
             .get_mut(key.index as usize)
-            .filter(|s| s.0 == key.generation && s.1.is_some())
+            .filter(|s| holds(s, key))
             .map(|s| &mut s.1)
     }
 
@@ -312,11 +312,14 @@ impl Timers {
     }
 }
 
+/// Whether `slot` holds `key`'s timer, still queued.
+fn holds(slot: &(u32, Option<Waker>), key: TimerKey) -> bool {
+    slot.0 == key.generation && slot.1.is_some()
+}
+
 /// Whether `key`'s timer is still queued.
 fn is_live(slots: &[(u32, Option<Waker>)], key: TimerKey) -> bool {
-    slots
-        .get(key.index as usize)
-        .is_some_and(|s| s.0 == key.generation && s.1.is_some())
+    slots.get(key.index as usize).is_some_and(|s| holds(s, key))
 }
 
 #[cfg(test)]
