@@ -215,7 +215,9 @@ pub unsafe extern "C" fn rust_context_released(ctx: *mut sys::JSContext) {
     }
     // SAFETY: ctx is live (our contract).
     let ctx = unsafe { crate::core::ctx::Ctx::from_raw(ctx) };
-    no_unwind((), || {
+    // Its futures' and held values' drops run behind the finalizer door:
+    // the context is being freed.
+    crate::core::boundary::finalizing(ctx.rt(), (), || {
         let (Some(state), Some(ctx_state)) = (RuntimeState::of(ctx.rt()), ContextState::of(ctx))
         else {
             return;
@@ -252,7 +254,7 @@ pub unsafe extern "C" fn rust_bind_thread(rt: *mut sys::JSRuntime) {
 #[no_mangle]
 pub unsafe extern "C" fn rust_runtime_released(rt: *mut sys::JSRuntime) {
     // SAFETY: our caller's contract is `free`'s.
-    no_unwind((), || unsafe { RuntimeState::free(rt) })
+    crate::core::boundary::finalizing(rt, (), || unsafe { RuntimeState::free(rt) })
 }
 
 /// The default `JS_AddRust` (a weak C symbol in quickjs-sys forwards here):

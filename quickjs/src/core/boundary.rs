@@ -12,6 +12,10 @@
 //!   the C hooks of `hooks.rs`): a panic is caught and the given fallback
 //!   returned, never unwound into C.
 //!
+//! * [`finalizing`]: finalizers and every other callback that runs while
+//!   the engine collects garbage or frees objects: like `no_unwind`, and
+//!   no JS can run on the thread meanwhile.
+//!
 //! Also here: the guard that forbids running JS while a `#[js]` function
 //! borrows bytes from a JS buffer ([`NoJsGuard`]).
 //!
@@ -136,6 +140,9 @@ thread_local! {
     /// Set while a `#[js]` function holds bytes borrowed from a JS buffer:
     /// the safe API refuses to run JS on this thread meanwhile.
     static NO_JS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// The runtimes whose finalizers are running on this thread, innermost
+    /// last (see [`finalizing`]).
+    static FINALIZING: std::cell::RefCell<Vec<usize>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// While alive, the safe API cannot run JS on this thread
@@ -159,7 +166,49 @@ impl Drop for NoJsGuard {
     }
 }
 
-/// An error if JS may not run on this thread now (see [`NoJsGuard`]).
+/// The door of every callback through which the engine lets Rust code run
+/// while it collects garbage or frees objects: class finalizers (a `#[js]`
+/// value's `Drop`), the release of a Rust closure's captured values, the
+/// futures and held values dropped when a context or runtime dies. The
+/// engine is in the middle of walking and freeing its object lists there:
+/// running JS (or freeing a context) would corrupt them. So while `body`
+/// runs:
+///
+/// * the safe API refuses to run JS on this thread ([`check_js_allowed`]:
+///   `Context::with` panics and `Context::try_with` errs, saying why; the
+///   job loops, `AsyncCtx::with` and `Context::new` err; `Runtime::run_gc`
+///   does nothing);
+/// * a `Context` of `rt` dropped here is freed after the collection, when
+///   its runtime's lock is released ([`is_finalizing`]);
+/// * a `Held` of `rt` dropped here frees its value at once, as the engine
+///   requires of a finalizer;
+/// * a panic gives `fallback` instead of unwinding into C.
+///
+/// Invariant: the thread's list holds exactly the runtimes of the doors
+/// open on its stack (a door pops what it pushed, also on a panic).
+#[inline]
+pub(crate) fn finalizing<T>(rt: *mut sys::JSRuntime, fallback: T, body: impl FnOnce() -> T) -> T {
+    struct Door;
+    impl Drop for Door {
+        fn drop(&mut self) {
+            FINALIZING.with_borrow_mut(|f| f.pop());
+        }
+    }
+    FINALIZING.with_borrow_mut(|f| f.push(rt as usize));
+    let _door = Door;
+    no_unwind(fallback, body)
+}
+
+/// Whether a finalizer of `rt` is running on this thread (see
+/// [`finalizing`]).
+#[inline]
+pub(crate) fn is_finalizing(rt: *mut sys::JSRuntime) -> bool {
+    FINALIZING.with_borrow(|f| f.contains(&(rt as usize)))
+}
+
+/// An error if JS may not run on this thread now: a `#[js]` function
+/// borrows bytes from a JS buffer ([`NoJsGuard`]), or the engine is
+/// finalizing objects ([`finalizing`]).
 #[inline]
 pub(crate) fn check_js_allowed() -> Result<()> {
     if NO_JS.get() {
@@ -167,5 +216,18 @@ pub(crate) fn check_js_allowed() -> Result<()> {
             "JS cannot run while a #[js] function borrows bytes from a JS buffer",
         ));
     }
+    if FINALIZING.with_borrow(|f| !f.is_empty()) {
+        return Err(finalizing_error());
+    }
     Ok(())
+}
+
+#[cold]
+fn finalizing_error() -> Error {
+    Error::internal(
+        "JS cannot run while the engine collects garbage or frees a runtime or context \
+         (this is the Drop of a value the engine is freeing: a #[js] class instance, \
+         a closure's captured values, a future of a context that died); \
+         run that JS before the value is dropped, or hand the work to a task",
+    )
 }

@@ -140,27 +140,6 @@ impl HeldCell {
     }
 }
 
-thread_local! {
-    /// The runtime whose class finalizer is running on this thread (0:
-    /// none): a `Held` dropped there frees its value at once.
-    static FINALIZING: Cell<usize> = const { Cell::new(0) };
-}
-
-/// Marks this thread as running a finalizer of `rt` until dropped.
-pub(crate) struct FinalizingGuard(usize);
-
-impl FinalizingGuard {
-    pub(crate) fn enter(rt: *mut sys::JSRuntime) -> Self {
-        FinalizingGuard(FINALIZING.replace(rt as usize))
-    }
-}
-
-impl Drop for FinalizingGuard {
-    fn drop(&mut self) {
-        FINALIZING.set(self.0);
-    }
-}
-
 /// A JS value held by a Rust class instance (a `#[js(trace)]` field), seen
 /// by the GC through the instance. Its context frees it at the latest.
 ///
@@ -265,7 +244,7 @@ impl Held {
 impl Drop for Held {
     fn drop(&mut self) {
         self.cell.dropped.store(true, Ordering::Release);
-        if FINALIZING.get() == self.cell.rt {
+        if super::boundary::is_finalizing(self.cell.rt as *mut sys::JSRuntime) {
             // SAFETY: inside a finalizer of the cell's runtime, on its thread.
             unsafe { self.cell.release(self.cell.rt as *mut sys::JSRuntime) };
         } else {

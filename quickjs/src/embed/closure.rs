@@ -149,6 +149,9 @@ struct ClosureData<F> {
     arity: (u32, u32),
     f: F,
     call: Call<F>,
+    /// The runtime (for `free_closure`'s door: the engine passes only the
+    /// data).
+    rt: *mut sys::JSRuntime,
 }
 
 impl<F> ClosureData<F> {
@@ -270,6 +273,7 @@ impl<'js> Function<'js> {
             arity,
             f,
             call,
+            rt: ctx.rt(),
         }));
         // SAFETY: ctx live; the engine calls `call_closure::<F>` with `data`
         // and frees it exactly once with `free_closure::<F>` (also on
@@ -361,7 +365,11 @@ unsafe extern "C" fn call_closure<F>(
     boundary::enter(ctx, &data.name, || unsafe { (data.call)(data, &args) })
 }
 
+/// The engine freed the closure (often inside a garbage collection): its
+/// captured values are dropped behind the finalizer door (no JS meanwhile,
+/// no panic into C).
 unsafe extern "C" fn free_closure<F>(opaque: *mut c_void) {
     // SAFETY: the Box made in Function::closure, freed once by the engine.
-    drop(unsafe { Box::from_raw(opaque.cast::<ClosureData<F>>()) });
+    let data = unsafe { Box::from_raw(opaque.cast::<ClosureData<F>>()) };
+    boundary::finalizing(data.rt, (), || drop(data));
 }

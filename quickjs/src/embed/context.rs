@@ -168,6 +168,7 @@ impl Context {
     /// assert_eq!(n, 5.0);
     /// ```
     pub fn new(rt: &Runtime, intrinsics: Intrinsics) -> Result<Self> {
+        crate::core::boundary::check_js_allowed()?;
         let raw = rt.lock(|r| {
             // SAFETY: rt is live and locked; a null result means out of
             // memory; the new context is freed if an intrinsic fails.
@@ -215,21 +216,72 @@ impl Context {
     /// ```
     ///
     /// # Panics
-    /// Inside a `#[js]` function that borrows bytes from a JS buffer (a
-    /// `&[u8]` parameter): running JS there could free them. At the `#[js]`
-    /// boundary the panic becomes a JS `InternalError`.
+    /// Where JS cannot run (see [`Context::try_with`], which returns the
+    /// error instead): inside a `#[js]` function that borrows bytes from a
+    /// JS buffer (a `&[u8]` parameter), where running JS could free them;
+    /// and in the `Drop` of a value the engine is freeing (a `#[js]` class
+    /// instance, a closure's captured value, a future of a context that
+    /// died), which runs while the engine collects garbage. At the `#[js]`
+    /// boundary and in a finalizer the panic is caught (a JS `InternalError`
+    /// there, nothing in a finalizer).
     pub fn with<R>(&self, f: impl for<'js> FnOnce(Ctx<'js>) -> R) -> R {
-        if let Err(e) = crate::core::boundary::check_js_allowed() {
-            panic!("Context::with: {e}");
+        match self.try_with(f) {
+            Ok(r) => r,
+            Err(e) => panic!("Context::with: {e}"),
         }
+    }
+
+    /// [`Context::with`], or an error where JS cannot run now: inside a
+    /// `#[js]` function that borrows bytes from a JS buffer, or while the
+    /// engine collects garbage or frees a runtime or context (in the `Drop`
+    /// of a value it is freeing). Such a `Drop` can check:
+    ///
+    /// ```
+    /// use quickjs::{js, Context, Runtime};
+    /// #[js]
+    /// pub struct Listener { ctx: Option<Context> }
+    /// impl Drop for Listener {
+    ///     fn drop(&mut self) {
+    ///         if let Some(ctx) = &self.ctx {
+    ///             // The garbage collector frees this instance: no JS now.
+    ///             let r = ctx.try_with(|ctx| ctx.eval::<()>("notify()"));
+    ///             assert!(r.unwrap_err().to_string().contains("collects garbage"));
+    ///         }
+    ///     }
+    /// }
+    /// #[js]
+    /// impl Listener {}
+    ///
+    /// let rt = Runtime::new().unwrap();
+    /// let ctx = Context::full(&rt).unwrap();
+    /// ctx.with(|c| {
+    ///     c.globals().set("l", Listener { ctx: Some(Context::full(&rt).unwrap()) })?;
+    ///     c.eval::<()>("l = null") // freed here: its Drop runs
+    /// }).unwrap();
+    /// ```
+    pub fn try_with<R>(&self, f: impl for<'js> FnOnce(Ctx<'js>) -> R) -> Result<R> {
+        crate::core::boundary::check_js_allowed()?;
         // SAFETY: the context is live for the whole call and locked by us.
-        self.rt
-            .lock(|_| f(unsafe { Ctx::from_raw(self.raw.as_ptr()) }))
+        Ok(self
+            .rt
+            .lock(|_| f(unsafe { Ctx::from_raw(self.raw.as_ptr()) })))
     }
 }
 
 impl Drop for Context {
     fn drop(&mut self) {
+        if crate::core::boundary::is_finalizing(self.rt.raw()) {
+            // Dropped by a finalizer of its own runtime (a value the
+            // collector freed owned it): freeing the context now would free
+            // objects the collector is walking. The runtime frees it when
+            // the lock is released, after the collection.
+            let later = Context {
+                rt: self.rt.clone(),
+                raw: self.raw,
+            };
+            self.rt.defer_drop(Box::new(later));
+            return;
+        }
         // SAFETY: live, locked; no Ctx of it survives a `with` call. Its held
         // values go first: one kept in a Rust static would otherwise keep
         // the context alive (functions hold their realm).

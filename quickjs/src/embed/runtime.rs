@@ -148,6 +148,11 @@ impl Runtime {
         RuntimeState::of(self.inner.raw.as_ptr()).expect("a Runtime's state is made with it")
     }
 
+    /// The raw runtime (use it only with the lock held).
+    pub(crate) fn raw(&self) -> *mut sys::JSRuntime {
+        self.inner.raw.as_ptr()
+    }
+
     /// Runs `f` with the runtime locked by this thread.
     pub(crate) fn lock<R>(&self, f: impl FnOnce(*mut sys::JSRuntime) -> R) -> R {
         let guard = self.inner.lock.acquire();
@@ -161,6 +166,10 @@ impl Runtime {
         }
         let r = f(rt);
         let outermost = guard.outermost;
+        if outermost {
+            // Outside any collection now: what its finalizers deferred.
+            self.state().drop_deferred();
+        }
         drop(guard);
         // After the release (which a registering waiter checks for): a
         // thread sleeping without the lock (wait_for_progress) or an async
@@ -312,9 +321,21 @@ impl Runtime {
     /// ctx.with(|ctx| ctx.eval::<quickjs::Value>("globalThis.x = [{}, {}]; x = null").map(drop)).unwrap();
     /// rt.run_gc();
     /// ```
+    ///
+    /// Does nothing when called from a finalizer of this runtime (the `Drop`
+    /// of a value it is freeing): a collection is already running there.
     pub fn run_gc(&self) {
+        if boundary::is_finalizing(self.inner.raw.as_ptr()) {
+            return;
+        }
         // SAFETY: rt is live and locked.
         self.lock(|rt| unsafe { sys::JS_RunGC(rt) })
+    }
+
+    /// Drops `value` when this runtime's lock is next released (see
+    /// `core::boundary::finalizing`).
+    pub(crate) fn defer_drop(&self, value: Box<dyn std::any::Any>) {
+        self.lock(|_| self.state().defer_drop(value))
     }
 
     /// Memory statistics.

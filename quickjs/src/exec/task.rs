@@ -211,7 +211,11 @@ where
     unsafe fn cancel(&self) {
         // SAFETY: our caller's contract.
         if let Some(mut stage) = unsafe { self.try_stage() } {
-            *stage = Stage::Gone;
+            // Dropped out of the stage first: a panicking destructor (caught
+            // here, so the executor goes on with its other tasks) leaves
+            // the stage `Gone`, not half-dropped.
+            let gone = std::mem::replace(&mut *stage, Stage::Gone);
+            crate::core::boundary::no_unwind((), || drop(gone));
         }
     }
 }

@@ -78,6 +78,10 @@ pub(crate) struct RuntimeState {
     held_dropped: Arc<AtomicBool>,
     /// The embedding layer's part (`embed::runtime`), set once.
     ext: OnceCell<Box<dyn Any>>,
+    /// Values a finalizer could not drop during a collection (a `Context`
+    /// of this runtime), dropped at the next safe point
+    /// ([`RuntimeState::drop_deferred`]).
+    deferred: RefCell<Vec<Box<dyn Any>>>,
 }
 
 /// The Rust state of one context (see the module docs).
@@ -135,6 +139,7 @@ impl RuntimeState {
             dead: RefCell::new(Vec::new()),
             held_dropped: Arc::new(AtomicBool::new(false)),
             ext: OnceCell::new(),
+            deferred: RefCell::new(Vec::new()),
         });
         let ptr = Box::into_raw(state);
         // SAFETY: the finalizer runs once, at the end of JS_FreeRuntime(rt).
@@ -242,10 +247,41 @@ impl RuntimeState {
         self.ext.get()?.downcast_ref()
     }
 
+    /// Keeps `value` to drop at the next safe point: it must not be dropped
+    /// inside this runtime's collection (see `core::boundary::finalizing`).
+    pub(crate) fn defer_drop(&self, value: Box<dyn Any>) {
+        self.deferred.borrow_mut().push(value);
+    }
+
+    /// Drops what finalizers deferred (outside any collection of this
+    /// runtime: when its lock is released, at a job-loop turn).
+    #[inline]
+    pub(crate) fn drop_deferred(&self) {
+        if self.deferred.borrow().is_empty() {
+            return;
+        }
+        self.drop_deferred_slow();
+    }
+
+    #[cold]
+    fn drop_deferred_slow(&self) {
+        loop {
+            // Taken out first: a drop may defer more (or run finalizers).
+            let values = std::mem::take(&mut *self.deferred.borrow_mut());
+            if values.is_empty() {
+                return;
+            }
+            for v in values {
+                crate::core::boundary::no_unwind((), || drop(v));
+            }
+        }
+    }
+
     /// The Rust side of a job-loop turn, before the executor runs: frees the
     /// held values dropped since the last turn and the states of dead
     /// contexts.
     pub(crate) fn sweep(&self) {
+        self.drop_deferred();
         if self.held_dropped.swap(false, Ordering::AcqRel) {
             // Collected first, freed with no borrow of the list held:
             // freeing may run finalizers that drop other `Held`s.
@@ -487,7 +523,7 @@ unsafe fn anchor_state(state: &RuntimeState, val: sys::JSValue) -> *const Contex
 /// flag cleared; its state is freed at the next safe point. Does not touch
 /// the context (its memory may already be gone).
 unsafe extern "C" fn anchor_finalizer(rt: *mut sys::JSRuntime, val: sys::JSValue) {
-    crate::core::boundary::no_unwind((), || {
+    crate::core::boundary::finalizing(rt, (), || {
         let Some(state) = RuntimeState::of(rt) else {
             return;
         };
@@ -506,7 +542,7 @@ unsafe extern "C" fn anchor_finalizer(rt: *mut sys::JSRuntime, val: sys::JSValue
 #[cfg(not(quickjs_bellard))]
 unsafe extern "C" fn runtime_finalizer(rt: *mut sys::JSRuntime, _arg: *mut c_void) {
     // SAFETY: JS_FreeRuntime runs this once, after every object is freed.
-    crate::core::boundary::no_unwind((), || unsafe { RuntimeState::free(rt) })
+    crate::core::boundary::finalizing(rt, (), || unsafe { RuntimeState::free(rt) })
 }
 
 /// A number naming the calling thread (`ThreadId` has no stable integer

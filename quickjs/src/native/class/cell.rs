@@ -65,10 +65,9 @@ pub unsafe extern "C" fn finalize<T: JsClass>(rt: *mut sys::JSRuntime, val: sys:
     // `instance`, or null if construction failed half-way.
     let slot = unsafe { opaque_of_finalized(val, T::class()) }.cast::<Slot<T>>();
     if !slot.is_null() {
-        // Held values dropped here are freed at once, as a finalizer must.
-        let _finalizing = crate::core::held::FinalizingGuard::enter(rt);
-        // A panicking Drop must not unwind into C.
-        boundary::no_unwind((), || {
+        // Held values dropped here are freed at once, as a finalizer must;
+        // no JS runs meanwhile; a panicking Drop does not unwind into C.
+        boundary::finalizing(rt, (), || {
             // SAFETY: the Box made by `new_slot`; the engine finalizes an
             // object once, and nothing uses the slot afterwards.
             drop(unsafe { Box::from_raw(slot) })
