@@ -23,8 +23,9 @@
 //!   so a loop that hands megabytes to Rust reaches the handler as often.
 //! * **Interrupts stay raised**: JS cannot catch the interrupt error, but
 //!   Rust code can drop it (`let _ = f.call(())`, a conversion that tries
-//!   another type). Every interrupt that reaches Rust is counted
-//!   ([`note_interrupt`], from `Ctx::catch`), and a native call during which
+//!   another type). Every interrupt that reaches Rust is numbered and
+//!   logged in its own runtime's state ([`note_interrupt`], from
+//!   `Ctx::catch`; [`InterruptLog`]), and a native call during which
 //!   one of its runtime's interrupts reached Rust ends with the interrupt,
 //!   whatever its Rust code returned ([`InterruptWatch`], in the native
 //!   boundary): the script cannot run on.
@@ -39,6 +40,7 @@ use super::error::{Error, ErrorKind, Result};
 use super::value::Value;
 use quickjs_sys as sys;
 use std::cell::{Cell, RefCell};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// How deeply conversions may nest (serde_json's default is 128).
 pub const MAX_DEPTH: usize = 128;
@@ -276,37 +278,60 @@ fn charge_slow(ctx: Ctx<'_>, bytes: usize) -> Result<()> {
     Ok(())
 }
 
-thread_local! {
-    /// How many interrupts reached Rust on this thread.
-    static INTERRUPTS: Cell<u64> = const { Cell::new(0) };
-    /// The runtime of the last one.
-    static INTERRUPTED_RT: Cell<usize> = const { Cell::new(0) };
+/// How many interrupts have reached Rust, in any runtime on any thread: a
+/// sequence number. A native call reads it at each end (a relaxed load, no
+/// write); only a call during which it moved looks further.
+static INTERRUPTS: AtomicU64 = AtomicU64::new(0);
+
+/// The core layer's part of a runtime's Rust state: which interrupt of the
+/// sequence last reached Rust in this runtime. It is the first field of
+/// `native::state::RuntimeState` (`#[repr(C)]`), reached through the
+/// runtime's Rust state pointer, so a runtime's record is its own: a native
+/// call of runtime A that enters runtime B, both interrupted, still ends
+/// A's script.
+#[derive(Default)]
+pub(crate) struct InterruptLog {
+    /// The sequence number of this runtime's last interrupt that reached
+    /// Rust (0: none).
+    last: Cell<u64>,
+}
+
+impl InterruptLog {
+    /// The log of `rt`, if it has Rust state.
+    fn of<'a>(rt: *mut sys::JSRuntime) -> Option<&'a InterruptLog> {
+        // SAFETY: rt is live (we are inside a call on it).
+        let p = unsafe { sys::JS_GetRuntimeRustState(rt) }.cast::<InterruptLog>();
+        // SAFETY: the slot holds null or a `RuntimeState`, which is
+        // `#[repr(C)]` with its `InterruptLog` first, alive as long as rt;
+        // used on rt's thread only.
+        unsafe { p.as_ref() }
+    }
 }
 
 /// Records that `ctx`'s runtime's interrupt error reached Rust.
 #[cold]
 pub(crate) fn note_interrupt(ctx: Ctx<'_>) {
-    // SAFETY: ctx is live.
-    let rt = ctx.rt() as usize;
-    INTERRUPTED_RT.set(rt);
-    INTERRUPTS.set(INTERRUPTS.get().wrapping_add(1));
+    let n = INTERRUPTS.fetch_add(1, Ordering::Relaxed) + 1;
+    if let Some(log) = InterruptLog::of(ctx.rt()) {
+        log.last.set(n);
+    }
 }
 
-/// Watches one native call for interrupts of its runtime that reach Rust
-/// (a thread-local read at each end of the call, no write).
+/// Watches one native call for interrupts of its runtime that reach Rust.
 #[derive(Clone, Copy)]
 pub(crate) struct InterruptWatch(u64);
 
 impl InterruptWatch {
     #[inline(always)]
     pub(crate) fn start() -> Self {
-        InterruptWatch(INTERRUPTS.get())
+        InterruptWatch(INTERRUPTS.load(Ordering::Relaxed))
     }
 
-    /// Whether no interrupt reached Rust since [`InterruptWatch::start`].
+    /// Whether no interrupt (of any runtime) reached Rust since
+    /// [`InterruptWatch::start`].
     #[inline(always)]
     pub(crate) fn quiet(self) -> bool {
-        INTERRUPTS.get() == self.0
+        INTERRUPTS.load(Ordering::Relaxed) == self.0
     }
 
     /// The interrupt error if one of `ctx`'s runtime reached Rust since
@@ -316,16 +341,16 @@ impl InterruptWatch {
         if self.quiet() {
             return Ok(());
         }
-        interrupted_in(ctx)
+        interrupted_in(ctx, self.0)
     }
 }
 
 #[cold]
 #[inline(never)]
-fn interrupted_in(ctx: Ctx<'_>) -> Result<()> {
-    // SAFETY: ctx is live.
-    if ctx.rt() as usize != INTERRUPTED_RT.get() {
-        return Ok(()); // another runtime's, handled by its own calls
+fn interrupted_in(ctx: Ctx<'_>, since: u64) -> Result<()> {
+    // A runtime without Rust state keeps no log: any interrupt counts.
+    if InterruptLog::of(ctx.rt()).is_some_and(|log| log.last.get() <= since) {
+        return Ok(()); // other runtimes', handled by their own calls
     }
     Err(Error::Js {
         kind: ErrorKind::InternalError,

@@ -35,6 +35,7 @@
 use crate::core::ctx::Ctx;
 use crate::core::error::{Error, Result};
 use crate::core::held::HeldList;
+use crate::core::limits::InterruptLog;
 use crate::core::realm::CoreState;
 use crate::core::value::Value;
 use crate::exec::executor::{Executor, Origin, TaskName};
@@ -50,7 +51,13 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
 /// The Rust state of one runtime (see the module docs).
+///
+/// `#[repr(C)]` with the core layer's part first: `core::limits` reaches
+/// its `InterruptLog` through the runtime's state pointer.
+#[repr(C)]
 pub(crate) struct RuntimeState {
+    /// The core layer's part: first.
+    interrupts: InterruptLog,
     rt: *mut sys::JSRuntime,
     pub(crate) executor: Executor,
     /// The thread that may use this state (see [`thread_number`]): the one
@@ -129,6 +136,7 @@ impl RuntimeState {
             return Ok(s);
         }
         let state = Box::new(RuntimeState {
+            interrupts: InterruptLog::default(),
             rt,
             executor: Executor::new(),
             owner: AtomicU64::new(thread_number()),

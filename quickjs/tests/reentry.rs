@@ -4,7 +4,9 @@
 //! misbehave: entering JS there is refused with an error that says why,
 //! freeing a context of the collecting runtime waits until the collection
 //! is over, and a panic there is caught. Each case ends with the runtime
-//! healthy. (Run under AddressSanitizer and valgrind by `scripts/sanitize.sh`.)
+//! healthy. Also: re-entering a runtime from its interrupt handler, and a
+//! native call of one runtime entering another while both are interrupted.
+//! (Run under AddressSanitizer by `scripts/sanitize.sh`.)
 
 use quickjs::{js, Context, Function, Runtime, Value};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -306,4 +308,39 @@ fn an_interrupt_handler_that_runs_js_of_its_runtime_neither_hangs_nor_corrupts()
     assert!(r.unwrap_err().to_string().contains("interrupted"));
     rt.set_interrupt_handler(None);
     healthy(&ctx);
+}
+
+#[test]
+fn a_native_call_of_one_runtime_that_enters_another_still_ends_with_its_interrupt() {
+    use std::time::{Duration, Instant};
+    // A: interrupted once its script has run a while; B: always.
+    let a = Runtime::new().unwrap();
+    let start = Instant::now();
+    a.set_interrupt_handler(Some(Box::new(move || {
+        start.elapsed() > Duration::from_millis(50)
+    })));
+    let b = Runtime::new().unwrap();
+    b.set_interrupt_handler(Some(Box::new(|| true)));
+    let (ca, cb) = (Context::full(&a).unwrap(), Arc::new(Context::full(&b).unwrap()));
+    let inner = cb.clone();
+    let r = ca.with(|ctx| {
+        // A native function of A that swallows A's interrupt (from the
+        // callback it runs), then B's (from B's script), and returns fine.
+        let f = Function::new(ctx, "both", move |spin: Function| {
+            let _ = spin.call::<_, Value>(());
+            let _ = inner.with(|c| c.eval::<Value>("for (;;) {}").map(drop));
+            7
+        })
+        .unwrap();
+        ctx.globals().set("both", f).unwrap();
+        ctx.eval::<Value>("both(() => { for (;;) {} }); globalThis.ranOn = true")
+            .map(drop)
+    });
+    assert!(r.unwrap_err().to_string().contains("interrupted"));
+    // A's script did not run on after the call.
+    a.set_interrupt_handler(None);
+    assert!(ca.with(|ctx| ctx.eval::<bool>("globalThis.ranOn === undefined")).unwrap());
+    b.set_interrupt_handler(None);
+    healthy(&ca);
+    healthy(&cb);
 }
