@@ -268,6 +268,33 @@ impl Context {
     }
 }
 
+impl Context {
+    /// [`Context::try_with`] with a deadline: the JS that `f` runs (a
+    /// script, the jobs it drives) is stopped once `timeout` has passed, and
+    /// the error that makes is [`Error::Timeout`]. It composes with the
+    /// runtime's interrupt handler (either stops the script) and leaves it
+    /// as it was: a per-request deadline needs no handler, and later calls
+    /// are not interrupted. Deadlines nest (the nearest holds). It stops
+    /// JS, not Rust: a native function that blocks is not interrupted.
+    ///
+    /// ```
+    /// use quickjs::{Context, Error, Runtime};
+    /// use std::time::Duration;
+    /// let ctx = Context::full(&Runtime::new().unwrap()).unwrap();
+    /// let r = ctx.with_deadline(Duration::from_millis(20), |ctx| ctx.eval::<()>("for (;;) {}"));
+    /// assert!(matches!(r, Err(Error::Timeout(_))));
+    /// assert_eq!(ctx.with(|ctx| ctx.eval::<i32>("1 + 1")).unwrap(), 2);
+    /// ```
+    pub fn with_deadline<R>(
+        &self,
+        timeout: std::time::Duration,
+        f: impl for<'js> FnOnce(Ctx<'js>) -> Result<R>,
+    ) -> Result<R> {
+        let deadline = super::runtime::Deadline::after(timeout);
+        self.rt.under_deadline(deadline, || self.try_with(f)?)
+    }
+}
+
 impl Drop for Context {
     fn drop(&mut self) {
         if crate::core::boundary::is_finalizing(self.rt.raw()) {

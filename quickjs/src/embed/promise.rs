@@ -6,6 +6,7 @@ use crate::core::error::{Error, Result};
 use crate::core::object::Function;
 use crate::core::realm::{intrinsic, Intrinsic};
 use crate::core::value::Value;
+use super::runtime::Deadline;
 use quickjs_sys as sys;
 
 /// The state of a JS Promise.
@@ -106,25 +107,34 @@ impl<'js> Promise<'js> {
     /// });
     /// ```
     pub fn wait_for<T: FromJs<'js>>(&self, timeout: std::time::Duration) -> Result<T> {
-        self.wait_until(Some(super::runtime::Deadline::after(timeout)))
+        self.wait_until(Some(Deadline::after(timeout)))
     }
 
-    fn wait_until<T: FromJs<'js>>(&self, deadline: Option<super::runtime::Deadline>) -> Result<T> {
+    fn wait_until<T: FromJs<'js>>(&self, deadline: Option<Deadline>) -> Result<T> {
         let ctx = self.0.ctx();
         let rt = ctx.rt();
         let owner = ctx.runtime();
-        loop {
+        let passed = Deadline::check(deadline);
+        let wait = || loop {
             // One job at a time: the promise may settle while others remain
-            // (even an endless chain of them).
-            super::runtime::run_jobs(rt, || self.is_settled())?;
+            // (even an endless chain of them), and the deadline may pass.
+            super::runtime::run_jobs(rt, || self.is_settled() || passed())?;
             if let Some(r) = self.result() {
                 return r;
+            }
+            if let Some(d) = deadline.filter(|d| d.passed()) {
+                return Err(Error::Timeout(d.timeout));
             }
             if !super::runtime::wait_for_progress(rt, owner.as_ref(), deadline)? {
                 return Err(Error::message(
                     "the promise can never settle: no job and no Rust future is pending",
                 ));
             }
+        };
+        match (deadline, owner.as_ref()) {
+            // A long job is interrupted at the deadline too.
+            (Some(d), Some(owner)) => owner.under_deadline(d, wait),
+            _ => wait(),
         }
     }
 

@@ -62,6 +62,13 @@ pub(crate) struct Inner {
 /// engine's callbacks get a pointer to it).
 pub(crate) struct EmbedState {
     interrupt: Mutex<Option<InterruptHandler>>,
+    /// Whether a host handler is installed (in `interrupt`).
+    has_handler: std::cell::Cell<bool>,
+    /// Whether the trampoline is installed in the engine.
+    installed: std::cell::Cell<bool>,
+    /// The deadlines in force (see [`Runtime::under_deadline`]): the
+    /// thread that set each (its lock token) and the instant.
+    deadlines: std::cell::RefCell<Vec<(usize, std::time::Instant)>>,
     /// How often the engine asks the handler (see [`Pacing`]).
     pacing: Pacing,
     pub(crate) loader: Mutex<Option<Box<dyn super::loader::Loader>>>,
@@ -119,6 +126,9 @@ impl Runtime {
         // on failure frees the runtime).
         RuntimeState::get_or_create(raw.as_ptr())?.ext(|| EmbedState {
             interrupt: Mutex::new(None),
+            has_handler: std::cell::Cell::new(false),
+            installed: std::cell::Cell::new(false),
+            deadlines: std::cell::RefCell::new(Vec::new()),
             pacing: Pacing::default(),
             loader: Mutex::new(None),
             handle,
@@ -263,25 +273,53 @@ impl Runtime {
     /// about a millisecond plus the longest single built-in call. Count the
     /// time, not the calls: how many calls a given amount of work makes
     /// depends on how fast it runs.
+    ///
+    /// Deadlines given to calls ([`crate::Context::with_deadline`],
+    /// [`Runtime::run_until_idle_for`], [`crate::Promise::wait_for`]) hold
+    /// alongside the handler: either can stop the script.
     pub fn set_interrupt_handler(&self, handler: Option<InterruptHandler>) {
         let install = handler.is_some();
         let embed = self.embed();
         *embed.interrupt.lock().unwrap_or_else(|e| e.into_inner()) = handler;
-        let opaque = embed as *const EmbedState as *mut c_void;
-        // SAFETY: rt is live and locked; opaque points to the runtime's
-        // EmbedState, which lives as long as the runtime.
-        self.lock(|rt| unsafe {
-            embed.pacing.reset(rt, install);
-            sys::JS_SetInterruptHandler(
-                rt,
-                if install {
-                    Some(call_interrupt_handler)
-                } else {
-                    None
-                },
-                opaque,
-            )
+        self.lock(|rt| {
+            embed.has_handler.set(install);
+            // SAFETY: rt is live and locked by this thread.
+            unsafe { embed.reinstall(rt) }
         })
+    }
+
+    /// Runs `f` (which runs JS of this runtime on this thread) with a
+    /// deadline: the engine's interrupt poll stops its JS once `deadline`
+    /// has passed (composed with the host's handler, and with deadlines
+    /// further out, which the nearest overrides), and the interrupt becomes
+    /// [`Error::Timeout`]. Other threads' JS is not subject to it (the
+    /// lock may be released in a wait meanwhile).
+    pub(crate) fn under_deadline<R>(
+        &self,
+        deadline: Deadline,
+        f: impl FnOnce() -> Result<R>,
+    ) -> Result<R> {
+        let embed = self.embed();
+        let entry = (thread_token(), deadline.at);
+        self.lock(|rt| {
+            embed.deadlines.borrow_mut().push(entry);
+            // SAFETY: rt is live and locked by this thread.
+            unsafe { embed.reinstall(rt) }
+        });
+        let r = f();
+        self.lock(|rt| {
+            let mut deadlines = embed.deadlines.borrow_mut();
+            if let Some(i) = deadlines.iter().rposition(|e| *e == entry) {
+                deadlines.remove(i);
+            }
+            drop(deadlines);
+            // SAFETY: rt is live and locked by this thread.
+            unsafe { embed.reinstall(rt) }
+        });
+        match r {
+            Err(e) if e.is_interrupt() && deadline.passed() => Err(Error::Timeout(deadline.timeout)),
+            r => r,
+        }
     }
 
     /// Resolves and loads `import`ed modules with `loader` (replacing the
@@ -538,12 +576,21 @@ impl Runtime {
     }
 
     fn run_until_idle_until(&self, deadline: Option<Deadline>) -> Result<()> {
-        loop {
-            self.run_pending_jobs()?;
+        let run = || loop {
+            // The clock is read between jobs: an endless chain of short
+            // ones ends at the deadline too (a long one is interrupted).
+            self.lock(|rt| run_jobs(rt, Deadline::check(deadline)))?;
+            if let Some(d) = deadline.filter(|d| d.passed()) {
+                return Err(Error::Timeout(d.timeout));
+            }
             // SAFETY: rt is live (we hold a handle).
             if !wait_for_progress(self.inner.raw.as_ptr(), Some(self), deadline)? {
                 return Ok(());
             }
+        };
+        match deadline {
+            Some(d) => self.under_deadline(d, run),
+            None => run(),
         }
     }
 
@@ -572,15 +619,69 @@ impl Runtime {
 #[derive(Clone, Copy)]
 pub(crate) struct Deadline {
     at: std::time::Instant,
-    timeout: std::time::Duration,
+    pub(crate) timeout: std::time::Duration,
 }
 
 impl Deadline {
     pub(crate) fn after(timeout: std::time::Duration) -> Self {
+        let now = std::time::Instant::now();
         Deadline {
-            at: std::time::Instant::now() + timeout,
+            // A timeout too far to represent is no deadline in practice.
+            at: now
+                .checked_add(timeout)
+                .unwrap_or_else(|| now + std::time::Duration::from_secs(86400 * 365 * 100)),
             timeout,
         }
+    }
+
+    /// Whether the instant has passed.
+    pub(crate) fn passed(&self) -> bool {
+        std::time::Instant::now() >= self.at
+    }
+
+    /// A check for the job loop between two jobs: `true` once passed.
+    pub(crate) fn check(deadline: Option<Deadline>) -> impl Fn() -> bool {
+        move || deadline.is_some_and(|d| d.passed())
+    }
+}
+
+impl EmbedState {
+    /// Installs the interrupt trampoline while a host handler or a deadline
+    /// is in force, removes it otherwise (no cost to scripts then).
+    ///
+    /// # Safety
+    /// `rt` is this state's runtime, live and locked by this thread.
+    unsafe fn reinstall(&self, rt: *mut sys::JSRuntime) {
+        let install = self.has_handler.get() || !self.deadlines.borrow().is_empty();
+        let opaque = self as *const EmbedState as *mut c_void;
+        if self.installed.replace(install) == install {
+            return;
+        }
+        // SAFETY: the caller's contract; opaque is this EmbedState, which
+        // lives as long as the runtime.
+        unsafe {
+            self.pacing.reset(rt, install);
+            sys::JS_SetInterruptHandler(
+                rt,
+                if install {
+                    Some(call_interrupt_handler)
+                } else {
+                    None
+                },
+                opaque,
+            )
+        }
+    }
+
+    /// Whether a deadline of this thread has passed.
+    fn deadline_passed(&self) -> bool {
+        let me = thread_token();
+        let deadlines = self.deadlines.borrow();
+        if deadlines.is_empty() {
+            return false;
+        }
+        let now = std::time::Instant::now();
+        deadlines.iter().any(|&(t, at)| t == me && now >= at)
     }
 }
 
@@ -715,6 +816,9 @@ unsafe extern "C" fn call_interrupt_handler(rt: *mut sys::JSRuntime, opaque: *mu
         unsafe { embed.pacing.tick(rt) };
         if crate::core::limits::skip_interrupt_check() {
             return 0; // the entry of a call settling a promise for Rust
+        }
+        if embed.deadline_passed() {
+            return 1;
         }
         let Ok(mut slot) = embed.interrupt.try_lock() else {
             return 0;
