@@ -113,10 +113,75 @@ impl Nested {
 impl Drop for Nested {
     #[inline]
     fn drop(&mut self) {
-        DEPTH.set(DEPTH.get() - 1);
+        let depth = DEPTH.get() - 1;
+        DEPTH.set(depth);
         if self.object {
             PATH.with_borrow_mut(|path| path.pop());
         }
+        if depth == 0 {
+            Conversion::close();
+        }
+    }
+}
+
+thread_local! {
+    /// What the open conversion on this thread (its outermost `Nested`
+    /// level) has copied into Rust: see [`check_alloc`].
+    static CONVERSION: Cell<Conversion> = const { Cell::new(Conversion::NONE) };
+}
+
+/// The Rust copies of one conversion, counted as its runtime's memory
+/// while the conversion runs.
+#[derive(Clone, Copy)]
+struct Conversion {
+    /// The runtime counted against (0: none yet).
+    rt: usize,
+    /// Bytes counted with the engine (given back at the close).
+    counted: usize,
+    /// Bytes not yet counted (counted in batches of [`CHECK_ABOVE`]).
+    pending: usize,
+}
+
+impl Conversion {
+    const NONE: Conversion = Conversion {
+        rt: 0,
+        counted: 0,
+        pending: 0,
+    };
+
+    /// The outermost level closed (the conversion is over, its result is
+    /// the caller's, or it failed): its count is given back.
+    #[inline]
+    fn close() {
+        let c = CONVERSION.replace(Conversion::NONE);
+        if c.counted > 0 {
+            // SAFETY: the conversion ran on this thread inside a call on
+            // c.rt, which is still going on (its levels nest inside it).
+            unsafe { uncount_held(c.rt as *mut sys::JSRuntime, c.counted) };
+        }
+    }
+
+    /// Adds `bytes` copied by the open conversion, in `ctx`'s runtime.
+    fn add(ctx: Ctx<'_>, bytes: usize) -> Result<()> {
+        let mut c = CONVERSION.get();
+        let rt = ctx.rt() as usize;
+        if c.rt != 0 && c.rt != rt {
+            // A conversion of another runtime nested inside: alone.
+            return check_alone(ctx, bytes);
+        }
+        c.rt = rt;
+        c.pending = c.pending.saturating_add(bytes);
+        if c.pending >= CHECK_ABOVE {
+            let batch = std::mem::take(&mut c.pending);
+            let counted = count_held(ctx, batch);
+            if counted.is_ok() {
+                c.counted += batch;
+            }
+            CONVERSION.set(c);
+            return counted;
+        }
+        CONVERSION.set(c);
+        Ok(())
     }
 }
 
@@ -159,10 +224,31 @@ pub(crate) fn vec_for<T>(ctx: Ctx<'_>, len: usize) -> Result<Vec<T>> {
     Ok(v)
 }
 
-/// Fails like the engine does when `bytes` more would not fit under `ctx`'s
-/// runtime memory limit. Small sizes pass unchecked.
+/// Called before Rust copies `bytes` out of `ctx`'s runtime (a string, a
+/// buffer, an array's items): fails like the engine does
+/// (`InternalError: out of memory`) when they would not fit under the
+/// runtime's memory limit.
+///
+/// Inside a recursive conversion (a `Nested` level is open: `Vec`, maps,
+/// tuples, `Rest`, serde, and every type built from them) the copies are
+/// counted as the runtime's memory, all of them together, until the
+/// outermost level closes: a conversion cannot build more in Rust than
+/// the limit leaves (one 1 MiB string referenced 10,000 times in an array
+/// is 10 GiB as a `Vec<String>`), and its count is given back when it ends,
+/// with its result the caller's (or dropped, if it failed). Small copies
+/// are counted in batches of 64 KiB. Outside a conversion, a copy is
+/// checked alone, and small ones pass unchecked.
 #[inline]
 pub(crate) fn check_alloc(ctx: Ctx<'_>, bytes: usize) -> Result<()> {
+    if DEPTH.get() > 0 {
+        return Conversion::add(ctx, bytes);
+    }
+    check_alone(ctx, bytes)
+}
+
+/// [`check_alloc`] for one copy on its own.
+#[inline]
+fn check_alone(ctx: Ctx<'_>, bytes: usize) -> Result<()> {
     if bytes < CHECK_ABOVE {
         return Ok(());
     }

@@ -423,6 +423,8 @@ impl<'a, 'js> Args<'a, 'js> {
     /// Arguments `from..` converted, for a rest parameter; an error names
     /// the function and the 1-based position.
     pub fn rest<T: FromJs<'js>>(&self, from: usize) -> Result<Vec<T>> {
+        // One conversion: what the items copy counts together.
+        let _level = crate::core::limits::Nested::enter_rust()?;
         (from..self.argv.len().max(from))
             .map(|i| self.get(i))
             .collect()
