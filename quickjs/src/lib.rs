@@ -75,7 +75,7 @@ pub use crate::core::coerce::Coerced;
 pub use crate::core::collections::JsMap;
 pub use crate::core::convert::{FromJs, IntoJs, JsStr};
 pub use crate::core::ctx::{Ctx, EvalKind};
-pub use crate::core::error::{Error, ErrorKind, Exception, Result};
+pub use crate::core::error::{Error, ErrorKind, Exception, Panic, Result};
 pub use crate::core::held::Held;
 pub use crate::core::limits::MAX_DEPTH;
 pub use crate::core::object::{Function, IntoArgs, Object, PropertyKey};

@@ -24,13 +24,16 @@ fn a_thousand_concurrent_sleeps_all_settle() {
 }
 
 #[test]
-fn errors_and_panics_reject_with_error_objects() {
+fn errors_reject_with_error_objects_and_panics_end_the_script() {
     let js = Js::new();
-    let out = js.module("import * as t from 'test'; const r = []; for (const p of [t.fail_later(1), t.panic_later()]) { try { await p } catch (e) { r.push(`${e instanceof Error} ${e.name}: ${e.message}`) } } globalThis.out = r.join('|')");
-    assert_eq!(
-        out.unwrap(),
-        "true Error: failed later|true InternalError: panic_later: Rust panic: async boom"
-    );
+    let out = js.module("import * as t from 'test'; const r = []; try { await t.fail_later(1) } catch (e) { r.push(`${e instanceof Error} ${e.name}: ${e.message}`) } globalThis.out = r.join('|')");
+    assert_eq!(out.unwrap(), "true Error: failed later");
+    // A panic after an await ends the script like an interrupt: no catch or
+    // finally runs on; the host's await (js_std_await, patch 0014) returns it.
+    let out = js.module("import * as t from 'test'; globalThis.out = 'not yet'; try { await t.panic_later() } catch (e) { globalThis.out = 'caught' } finally { globalThis.out += ' and finally' }");
+    let e = out.unwrap_err();
+    assert!(e.contains("panic_later: Rust panic: async boom"), "{e}");
+    assert_eq!(js.global("out"), "not yet");
     // The runtime is still healthy.
     assert_eq!(
         js.module("import * as t from 'test'; globalThis.out = await t.ready_now(41)")

@@ -229,7 +229,11 @@ fn typed_closures_are_checked_and_converted_like_js_fns() {
         assert_eq!(message("sum(1, 2, 'x')"), "TypeError: sum: argument 3: expected number, got string");
         assert_eq!(message("tag.call(1, 'x')"), "TypeError: tag: this: expected object, got number");
         assert_eq!(message("fail(7)"), "Error: failed with 7");
-        assert_eq!(message("boom()"), "InternalError: boom: Rust panic: typed boom");
+        // A panic ends the script: no catch runs; the caller gets it back.
+        let Err(Error::Panic(p)) = ctx.eval::<String>("try { boom() } catch (e) { 'caught' }") else {
+            panic!("the panic was caught by JS")
+        };
+        assert_eq!(p.message(), "boom: typed boom");
         // The stack shows the native frame, as for #[js] functions.
         assert!(js("try { add() } catch (e) { e.stack }").contains("at add (native)"));
         // Values.
@@ -292,11 +296,21 @@ fn rust_closures_are_js_functions_and_panics_are_caught() {
                 .unwrap(),
             "add: argument 2: expected number, got string"
         );
+        let Err(Error::Panic(p)) =
+            ctx.eval::<String>("try { boom() } catch (e) { `${e.name}: ${e.message}` }")
+        else {
+            panic!("the panic was caught by JS")
+        };
+        assert_eq!(p.message(), "boom: closure panic");
+        assert!(p.location().unwrap().contains("embedding.rs"));
+        // A runtime can let scripts catch panics instead (the old default).
+        ctx.runtime().unwrap().set_catch_panics_in_js(true);
         assert_eq!(
             ctx.eval::<String>("try { boom() } catch (e) { `${e.name}: ${e.message}` }")
                 .unwrap(),
             "InternalError: boom: Rust panic: closure panic"
         );
+        ctx.runtime().unwrap().set_catch_panics_in_js(false);
         assert_eq!(ctx.eval::<i32>("add(1, 1)").unwrap(), 2);
         assert_eq!(counter.load(std::sync::atomic::Ordering::Relaxed), 3);
     });

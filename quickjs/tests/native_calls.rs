@@ -167,10 +167,13 @@ fn errors_carry_the_native_frame_in_their_stack() {
 }
 
 #[test]
-fn a_panic_becomes_a_catchable_error_and_the_runtime_stays_usable() {
+fn a_panic_ends_the_script_and_the_runtime_stays_usable() {
     let js = Js::new();
-    let out = js.module("import * as t from 'test'; try { t.boom('kaboom') } catch (e) { globalThis.out = `${e.name}: ${e.message}` }");
-    assert_eq!(out.unwrap(), "InternalError: boom: Rust panic: kaboom");
+    // Like an interrupt: no catch or finally runs on after it.
+    let out = js.module("import * as t from 'test'; globalThis.out = 'before'; try { t.boom('kaboom') } catch (e) { globalThis.out = 'caught' } finally { globalThis.out += ' and finally' }");
+    let e = out.unwrap_err();
+    assert!(e.contains("InternalError: boom: Rust panic: kaboom"), "{e}");
+    assert_eq!(js.global("out"), "before");
     let out = js.module("import * as t from 'test'; globalThis.out = t.add(40, 2)");
     assert_eq!(out.unwrap(), "42");
 }

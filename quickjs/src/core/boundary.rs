@@ -112,10 +112,39 @@ fn leave<T: IntoC>(ctx: Ctx<'_>, watch: InterruptWatch, r: Result<T>) -> T::C {
     }
 }
 
-/// Runs `body`; a panic becomes an `InternalError` naming `name`.
+/// Runs `body`; a panic becomes [`Error::Panic`] naming `name` (thrown
+/// into JS as an uncatchable error, or a catchable `InternalError` where
+/// the runtime asks for that: see [`Ctx::throw`]).
 #[inline(always)]
 pub(crate) fn guarded<T>(name: &str, body: impl FnOnce() -> Result<T>) -> Result<T> {
     catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|panic| Err(panic_error(name, panic)))
+}
+
+thread_local! {
+    /// Where the last panic on this thread happened (the hook's record).
+    static LAST_PANIC_AT: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Puts a hook in front of the process's panic hook (once) that records
+/// where each panic happens, for [`crate::core::error::Panic::location`];
+/// the previous hook runs as before.
+pub(crate) fn chain_panic_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if let Some(l) = info.location() {
+                let at = format!("{}:{}:{}", l.file(), l.line(), l.column());
+                let _ = LAST_PANIC_AT.try_with(|c| c.replace(Some(at)));
+            }
+            previous(info)
+        }));
+    });
+}
+
+/// Where the panic being caught on this thread happened, if the hook saw it.
+pub(crate) fn last_panic_location() -> Option<String> {
+    LAST_PANIC_AT.try_with(|c| c.take()).ok().flatten()
 }
 
 /// The door of entry points without a context: runs `body`; a panic gives
@@ -125,15 +154,10 @@ pub(crate) fn no_unwind<T>(fallback: T, body: impl FnOnce() -> T) -> T {
     catch_unwind(AssertUnwindSafe(body)).unwrap_or(fallback)
 }
 
-/// A caught panic, as a JS `InternalError`.
+/// A caught panic.
 #[cold]
 pub(crate) fn panic_error(name: &str, panic: Box<dyn std::any::Any + Send>) -> Error {
-    let msg = panic
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a non-string payload".into());
-    Error::internal(format!("{name}: Rust panic: {msg}"))
+    Error::Panic(super::error::Panic::new(name, panic))
 }
 
 thread_local! {

@@ -101,6 +101,7 @@ impl<'js> Ctx<'js> {
                 (e.kind(), e.message)
             }
             Error::Timeout(d) => (ErrorKind::InternalError, format!("timed out after {d:?}")),
+            Error::Panic(p) => return self.throw_panic(p),
         };
         let interrupt = super::limits::is_interrupt(kind, &message);
         // Interior NULs would cut the message short: show them as U+FFFD
@@ -153,6 +154,26 @@ impl<'js> Ctx<'js> {
             unsafe {
                 let exc = sys::JS_GetException(ctx);
                 sys::throw_uncatchable(ctx, exc);
+            }
+        }
+        raw
+    }
+
+    /// Throws a Rust panic: an `InternalError` no JS `catch` or `finally`
+    /// runs on from (like an interrupt), logged for the Rust caller to get
+    /// back as [`Error::Panic`]; or a plain `InternalError` where the runtime
+    /// makes panics catchable.
+    #[cold]
+    fn throw_panic(self, p: super::error::Panic) -> sys::JSValue {
+        let catchable = super::limits::InterruptLog::of(self.rt())
+            .is_none_or(|log| log.panics_catchable.get());
+        let raw = self.throw(Error::internal(p.js_message()));
+        if !catchable {
+            super::limits::note_panic(self, &p);
+            // SAFETY: ctx is live; the exception just thrown is pending.
+            unsafe {
+                let exc = sys::JS_GetException(self.as_raw());
+                sys::throw_uncatchable(self.as_raw(), exc);
             }
         }
         raw
@@ -371,6 +392,10 @@ impl<'js> Ctx<'js> {
         }
         if super::limits::is_interrupt(e.kind(), &e.message) {
             super::limits::note_interrupt(self);
+        } else if e.kind() == ErrorKind::InternalError {
+            if let Some(p) = super::limits::panic_thrown(self, &e.message) {
+                return Error::Panic(p);
+            }
         }
         Error::Thrown(e)
     }

@@ -55,6 +55,14 @@ pub enum Error {
     /// [`crate::Promise::wait_for`]) ran out of time; what it waited for is
     /// still pending. Thrown into JS as `InternalError: timed out after ..`.
     Timeout(std::time::Duration),
+    /// Rust code called from JS panicked. By default a panic ends the
+    /// script like an interrupt (no JS `catch` or `finally` runs on with
+    /// state the panic may have left half-updated) and reaches the Rust
+    /// caller as this error, with the panic's message and location;
+    /// [`Panic::resume`] continues the panic. (A runtime can make panics
+    /// catchable `InternalError`s instead:
+    /// `Runtime::set_catch_panics_in_js`.)
+    Panic(Panic),
     /// A JS error to throw: `new <kind>(message)`.
     Js {
         /// Which constructor.
@@ -277,10 +285,103 @@ impl Error {
     }
 }
 
+/// A panic of Rust code called from JS ([`Error::Panic`]).
+///
+/// ```
+/// use quickjs::{Context, Error, Function, Runtime};
+/// let ctx = Context::full(&Runtime::new().unwrap()).unwrap();
+/// let r = ctx.with(|ctx| {
+///     let f = Function::new(ctx, "boom", || -> i32 { panic!("no way") })?;
+///     ctx.globals().set("boom", f)?;
+///     // The script cannot catch it.
+///     ctx.eval::<i32>("try { boom() } catch (e) { 0 } finally { globalThis.f = 1 }")
+/// });
+/// let Err(Error::Panic(p)) = r else { panic!("{r:?}") };
+/// assert_eq!(p.message(), "boom: no way");
+/// assert!(p.location().is_some_and(|l| l.contains(".rs:")));
+/// // The runtime goes on; `p.resume()` would continue the panic.
+/// assert_eq!(ctx.with(|ctx| ctx.eval::<bool>("globalThis.f === undefined")).unwrap(), true);
+/// ```
+#[derive(Clone)]
+pub struct Panic {
+    /// `name: message`.
+    message: String,
+    /// Where `name` ends in `message`.
+    name_len: usize,
+    location: Option<String>,
+    payload: std::sync::Arc<std::sync::Mutex<Option<Box<dyn std::any::Any + Send>>>>,
+}
+
+impl Panic {
+    /// A caught panic of the entry point `name`.
+    pub(crate) fn new(name: &str, payload: Box<dyn std::any::Any + Send>) -> Self {
+        let msg = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a non-string payload".into());
+        Panic {
+            message: format!("{name}: {msg}"),
+            name_len: name.len(),
+            location: super::boundary::last_panic_location(),
+            payload: std::sync::Arc::new(std::sync::Mutex::new(Some(payload))),
+        }
+    }
+
+    /// The function that panicked and the panic's message, e.g.
+    /// `"fib: index out of bounds"`.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// Where it panicked (`file:line:column`), when the panic hook this
+    /// crate chains in front of the process's hook saw it (not if the
+    /// application replaced the hook after its first runtime).
+    pub fn location(&self) -> Option<&str> {
+        self.location.as_deref()
+    }
+
+    /// Continues the panic with its original payload
+    /// (`std::panic::resume_unwind`). A clone whose payload was already
+    /// resumed panics with the message.
+    pub fn resume(self) -> ! {
+        let payload = self.payload.lock().unwrap_or_else(|e| e.into_inner()).take();
+        match payload {
+            Some(p) => std::panic::resume_unwind(p),
+            None => panic!("{}", self.message),
+        }
+    }
+
+    /// The message JS sees (the error it cannot catch).
+    pub(crate) fn js_message(&self) -> String {
+        let (name, msg) = self.message.split_at(self.name_len);
+        format!("{name}: Rust panic{msg}")
+    }
+}
+
+impl fmt::Debug for Panic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Panic")
+            .field("message", &self.message)
+            .field("location", &self.location)
+            .finish()
+    }
+}
+
+impl PartialEq for Panic {
+    fn eq(&self, other: &Self) -> bool {
+        self.message == other.message && self.location == other.location
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Exception => f.write_str("JS exception"),
+            Error::Panic(p) => match &p.location {
+                Some(at) => write!(f, "InternalError: {} (at {at})", p.js_message()),
+                None => write!(f, "InternalError: {}", p.js_message()),
+            },
             Error::Thrown(e) => e.fmt(f),
             Error::Timeout(d) => write!(f, "timed out after {d:?}"),
             Error::Js { kind, message } => write!(f, "{kind:?}: {message}"),

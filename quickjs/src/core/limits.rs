@@ -375,16 +375,28 @@ static INTERRUPTS: AtomicU64 = AtomicU64::new(0);
 /// runtime's Rust state pointer, so a runtime's record is its own: a native
 /// call of runtime A that enters runtime B, both interrupted, still ends
 /// A's script.
+///
+/// A Rust panic ends a script the same way (see [`Error::Panic`]): it is
+/// logged here too, with its record, so a native call that swallowed it
+/// ends with it again.
 #[derive(Default)]
 pub(crate) struct InterruptLog {
     /// The sequence number of this runtime's last interrupt that reached
     /// Rust (0: none).
     last: Cell<u64>,
+    /// The last panic thrown into this runtime's JS, and its sequence
+    /// number.
+    panic: RefCell<Option<(u64, crate::core::error::Panic)>>,
+    /// Panics become catchable `InternalError`s (the runtime's choice).
+    pub(crate) panics_catchable: Cell<bool>,
+    /// Panics of Rust futures, each thrown by a job of its own
+    /// ([`end_with_panic`]).
+    to_throw: RefCell<Vec<crate::core::error::Panic>>,
 }
 
 impl InterruptLog {
     /// The log of `rt`, if it has Rust state.
-    fn of<'a>(rt: *mut sys::JSRuntime) -> Option<&'a InterruptLog> {
+    pub(crate) fn of<'a>(rt: *mut sys::JSRuntime) -> Option<&'a InterruptLog> {
         // SAFETY: rt is live (we are inside a call on it).
         let p = unsafe { sys::JS_GetRuntimeRustState(rt) }.cast::<InterruptLog>();
         // SAFETY: the slot holds null or a `RuntimeState`, which is
@@ -401,6 +413,71 @@ pub(crate) fn note_interrupt(ctx: Ctx<'_>) {
     if let Some(log) = InterruptLog::of(ctx.rt()) {
         log.last.set(n);
     }
+}
+
+/// Records `panic` as thrown into `ctx`'s runtime's JS (an interrupt of
+/// its own: see [`InterruptLog`]).
+#[cold]
+pub(crate) fn note_panic(ctx: Ctx<'_>, panic: &crate::core::error::Panic) {
+    let n = INTERRUPTS.fetch_add(1, Ordering::Relaxed) + 1;
+    if let Some(log) = InterruptLog::of(ctx.rt()) {
+        log.last.set(n);
+        *log.panic.borrow_mut() = Some((n, panic.clone()));
+    }
+}
+
+/// Whether a panic in `ctx`'s runtime ends the script (the default) rather
+/// than being a catchable error.
+pub(crate) fn panic_ends_script(ctx: Ctx<'_>) -> bool {
+    InterruptLog::of(ctx.rt()).is_some_and(|log| !log.panics_catchable.get())
+}
+
+/// A Rust future of `ctx` panicked: instead of settling its promise (a
+/// script could catch the rejection and go on), a job is queued that throws
+/// the panic, uncatchable: the job loop that runs it (`JS_ExecutePendingJob`
+/// in any host) ends with it, and the Rust caller gets [`Error::Panic`].
+pub(crate) fn end_with_panic(ctx: Ctx<'_>, panic: crate::core::error::Panic) {
+    let Some(log) = InterruptLog::of(ctx.rt()) else {
+        return;
+    };
+    log.to_throw.borrow_mut().push(panic);
+    // SAFETY: ctx is live; the job takes no arguments.
+    if unsafe { sys::JS_EnqueueJob(ctx.as_raw(), Some(throw_panic_job), 0, std::ptr::null_mut()) } < 0 {
+        // Out of memory: the panic is thrown by no job; drop it.
+        log.to_throw.borrow_mut().pop();
+        // SAFETY: ctx is live; the engine's error is ours to drop.
+        unsafe { sys::JS_FreeValue(ctx.as_raw(), sys::JS_GetException(ctx.as_raw())) };
+    }
+}
+
+/// The job of [`end_with_panic`]: throws the oldest panic queued.
+unsafe extern "C" fn throw_panic_job(
+    ctx: *mut sys::JSContext,
+    _argc: std::os::raw::c_int,
+    _argv: *mut sys::JSValue,
+) -> sys::JSValue {
+    // SAFETY: the engine runs a job with a live context.
+    let ctx = unsafe { Ctx::from_raw(ctx) };
+    crate::core::boundary::no_unwind(sys::JS_UNDEFINED, || {
+        let panic = InterruptLog::of(ctx.rt()).and_then(|log| {
+            let mut queue = log.to_throw.borrow_mut();
+            (!queue.is_empty()).then(|| queue.remove(0))
+        });
+        match panic {
+            Some(p) => ctx.throw(Error::Panic(p)),
+            None => sys::JS_UNDEFINED,
+        }
+    })
+}
+
+/// The panic whose uncatchable error `message` is, if `ctx`'s runtime
+/// threw one with that message (JS cannot throw an uncatchable error).
+#[cold]
+pub(crate) fn panic_thrown(ctx: Ctx<'_>, message: &str) -> Option<crate::core::error::Panic> {
+    let log = InterruptLog::of(ctx.rt())?;
+    let panic = log.panic.borrow();
+    let (_, p) = panic.as_ref()?;
+    (p.js_message() == message).then(|| p.clone())
 }
 
 /// Watches one native call for interrupts of its runtime that reach Rust.
@@ -435,8 +512,13 @@ impl InterruptWatch {
 #[inline(never)]
 fn interrupted_in(ctx: Ctx<'_>, since: u64) -> Result<()> {
     // A runtime without Rust state keeps no log: any interrupt counts.
-    if InterruptLog::of(ctx.rt()).is_some_and(|log| log.last.get() <= since) {
+    let log = InterruptLog::of(ctx.rt());
+    if log.is_some_and(|log| log.last.get() <= since) {
         return Ok(()); // other runtimes', handled by their own calls
+    }
+    let panic = log.and_then(|log| log.panic.borrow().clone());
+    if let Some((_, p)) = panic.filter(|(n, _)| *n > since) {
+        return Err(Error::Panic(p));
     }
     Err(Error::Js {
         kind: ErrorKind::InternalError,

@@ -240,6 +240,33 @@ impl Runtime {
         self.lock(|rt| unsafe { sys::JS_SetMaxStackSize(rt, bytes.unwrap_or(0)) })
     }
 
+    /// Whether a panic of Rust code called from JS becomes a JS
+    /// `InternalError` that scripts can catch and carry on after (`true`),
+    /// or (the default, `false`) ends the script like an interrupt: no JS
+    /// `catch` or `finally` runs on with Rust state the panic may have left
+    /// half-updated, and the Rust caller gets [`Error::Panic`] with the
+    /// panic's message and location ([`crate::Panic::resume`] continues
+    /// it). Either way the runtime stays usable.
+    ///
+    /// ```
+    /// use quickjs::{Context, Function, Runtime};
+    /// let rt = Runtime::new().unwrap();
+    /// rt.set_catch_panics_in_js(true);
+    /// let ctx = Context::full(&rt).unwrap();
+    /// let caught: String = ctx.with(|ctx| {
+    ///     ctx.globals().set("boom", Function::new(ctx, "boom", || -> i32 { panic!("no") })?)?;
+    ///     ctx.eval("try { boom() } catch (e) { e.message }")
+    /// }).unwrap();
+    /// assert_eq!(caught, "boom: Rust panic: no");
+    /// ```
+    pub fn set_catch_panics_in_js(&self, catchable: bool) {
+        self.lock(|rt| {
+            if let Some(log) = crate::core::limits::InterruptLog::of(rt) {
+                log.panics_catchable.set(catchable);
+            }
+        })
+    }
+
     /// Runs the cycle collector when the heap grows past `bytes`. After
     /// each collection the engine sets the next one itself, at 1.5 times
     /// the heap it leaves (so this sets the pace until the next collection;

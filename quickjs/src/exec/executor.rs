@@ -39,7 +39,7 @@ use super::timer::Timers;
 use super::wake::{Wake, WakeCallback};
 use crate::core::convert::IntoJs;
 use crate::core::ctx::Ctx;
-use crate::core::error::Result;
+use crate::core::error::{Error, Result};
 use crate::core::limits::{self, InterruptWatch};
 use crate::core::value::Value;
 use quickjs_sys as sys;
@@ -500,11 +500,20 @@ impl Executor {
         // An interrupt that reached the future while it ran is its outcome,
         // whatever the future made of it (as for a native call).
         let header = cell.header();
-        let value = watch
+        let outcome = watch
             .check(ctx)
             // SAFETY: as above (it said ready, once).
-            .and_then(|()| unsafe { cell.settle(ctx) })
-            .or_else(|e| {
+            .and_then(|()| unsafe { cell.settle(ctx) });
+        if let Err(Error::Panic(p)) = &outcome {
+            if limits::panic_ends_script(ctx) {
+                // The script ends with the panic; its promise never settles.
+                limits::end_with_panic(ctx, p.clone());
+                // SAFETY: the resolve function is ours (removed from the slab).
+                unsafe { sys::JS_FreeValue(ctx.as_raw(), task.resolve) };
+                return;
+            }
+        }
+        let value = outcome.or_else(|e| {
                 let reason = match &header.stack {
                     TaskStack::Empty => ctx.error_value(e),
                     TaskStack::Native => ctx

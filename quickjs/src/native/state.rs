@@ -135,6 +135,7 @@ impl RuntimeState {
         if let Some(s) = Self::of(rt) {
             return Ok(s);
         }
+        crate::core::boundary::chain_panic_hook();
         let state = Box::new(RuntimeState {
             interrupts: InterruptLog::default(),
             rt,
