@@ -67,7 +67,11 @@ fn check_lifecycle(exe: &Path) {
             .output()
             .unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(out.status.success(), "helgrind reported:\n{stderr}");
+        assert!(
+            out.status.success(),
+            "helgrind reported ({}):\n{stderr}",
+            out.status
+        );
         assert_eq!(String::from_utf8_lossy(&out.stdout), WRONG_THREAD);
     }
 }
@@ -115,7 +119,10 @@ fn build_staticlib(target_dir: &Path, env: &[(&str, &Path)]) -> PathBuf {
         cargo.arg("--release");
     }
     let status = cargo.status().unwrap();
-    assert!(status.success(), "cargo build --lib failed ({env:?})");
+    assert!(
+        status.success(),
+        "cargo build --lib failed ({status}; {env:?})"
+    );
     let lib = target_dir
         .join(if release() { "release" } else { "debug" })
         .join("libquickjs_rust.a");
@@ -158,7 +165,10 @@ fn a_c_host_runs_fib_and_sleep_with_its_own_loop_and_survives_bad_input() {
         .args(SYSTEM_LIBS)
         .status()
         .unwrap();
-    assert!(status.success(), "compiling examples/c-host failed");
+    assert!(
+        status.success(),
+        "compiling examples/c-host failed ({status})"
+    );
     assert_eq!(run(&exe, &[]), SCENARIO);
     assert_eq!(run(&exe, &["bad-input"]), BAD_INPUT);
     check_lifecycle(&exe);
@@ -230,6 +240,12 @@ fn bellard_host(release: &str) {
         .arg(&lib)
         .output()
         .unwrap();
+    assert!(
+        nm.status.success(),
+        "nm failed ({}): {}",
+        nm.status,
+        String::from_utf8_lossy(&nm.stderr)
+    );
     let symbols = String::from_utf8_lossy(&nm.stdout);
     let defines = |name: &str| {
         symbols
@@ -260,7 +276,7 @@ fn bellard_host(release: &str) {
             .arg(&o)
             .status()
             .unwrap();
-        assert!(status.success(), "compiling {name} failed");
+        assert!(status.success(), "compiling {name} failed ({status})");
         o
     };
     let engine: Vec<PathBuf> = recipe.engine.iter().map(compile).collect();
@@ -280,7 +296,11 @@ fn bellard_host(release: &str) {
             .args(SYSTEM_LIBS)
             .status()
             .unwrap();
-        assert!(status.success(), "linking {} failed", exe.display());
+        assert!(
+            status.success(),
+            "linking {} failed ({status})",
+            exe.display()
+        );
     };
 
     // 4. The C host example: the same scenario, the same output.

@@ -32,8 +32,12 @@ fn test262_errors_equal_the_pristine_engines() {
         .unwrap_or_else(|| panic!("no result line:\n{stderr}"));
     eprintln!("{result}");
     std::fs::remove_dir_all(&work).ok();
+    // A run-test262 killed by a signal fails whatever it printed.
+    let lines: Vec<&str> = stderr.lines().collect();
     assert!(
         out.status.success() && !result.contains(" new") && !result.contains(" fixed"),
-        "{result}"
+        "{result} ({})\nthe end of its stderr:\n{}",
+        out.status,
+        lines[lines.len().saturating_sub(40)..].join("\n")
     );
 }
