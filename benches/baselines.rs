@@ -28,6 +28,7 @@
 use quickjs::{js, sys};
 use std::ffi::CString;
 use std::io::Write;
+use std::os::unix::process::ExitStatusExt;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -181,8 +182,10 @@ fn upstream_comparison() {
             .unwrap();
         assert!(
             out.status.success(),
-            "{} failed on microbench.js",
-            qjs.display()
+            "{} failed on microbench.js ({})\nstderr:\n{}",
+            qjs.display(),
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
         );
         String::from_utf8_lossy(&out.stdout)
             .lines()
@@ -302,7 +305,15 @@ fn build_upstream_qjs() -> std::path::PathBuf {
         .collect();
     let objs: Vec<_> = children
         .into_iter()
-        .map(|(mut c, o)| (assert!(c.wait().unwrap().success()), o).1)
+        .map(|(mut c, o)| {
+            let status = c.wait().unwrap();
+            assert!(
+                status.success(),
+                "compiling {} failed ({status})",
+                o.display()
+            );
+            o
+        })
         .collect();
     let ok = Command::new("cc")
         .args(&objs)
@@ -311,7 +322,7 @@ fn build_upstream_qjs() -> std::path::PathBuf {
         .args(["-lm", "-lpthread", "-ldl"])
         .status()
         .unwrap();
-    assert!(ok.success(), "linking upstream qjs failed");
+    assert!(ok.success(), "linking upstream qjs failed ({ok})");
     exe
 }
 
@@ -561,7 +572,11 @@ fn callgrind(cmd: Command) -> (u64, String) {
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "callgrind failed:\n{stderr}");
+    assert!(
+        out.status.success(),
+        "callgrind failed ({}):\n{stderr}",
+        out.status
+    );
     let instructions = stderr
         .lines()
         .find_map(|l| l.split("Collected :").nth(1))
@@ -637,7 +652,13 @@ fn qjs_script(src: &str) -> (Duration, Duration) {
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
     let wall = start.elapsed();
-    assert_eq!(libc::WEXITSTATUS(status), 0, "qjs failed on {src}");
+    // A signal (a segfault, the engine's leak assertion: abort) is a failure
+    // too, not an exit code of 0 (WEXITSTATUS reads 0 from a killed child).
+    let status = std::process::ExitStatus::from_raw(status);
+    if let Some(signal) = status.signal() {
+        panic!("qjs was killed by signal {signal} ({status}) on {src} (its stderr is above)");
+    }
+    assert!(status.success(), "qjs failed ({status}) on {src}");
     let tv = |t: libc::timeval| {
         Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
     };

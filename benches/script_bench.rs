@@ -151,6 +151,12 @@ fn main() {
             .args(["run", "--release", "--quiet", "--manifest-path", manifest])
             .output()
             .expect("cargo run rquickjs-script-bench");
+        assert!(
+            out.status.success(),
+            "rquickjs-script-bench failed ({})\nstderr:\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
         let text = String::from_utf8_lossy(&out.stdout);
         match text.split_whitespace().collect::<Vec<_>>()[..] {
             [best, median] => {

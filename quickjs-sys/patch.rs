@@ -85,27 +85,50 @@ pub fn apply(text: &str, root: &Path) -> Result<(), String> {
                     new_left = new_left.checked_sub(1).ok_or("bad hunk")?;
                 }
             }
-            // GNU patch and git apply read a hunk with no context after its
-            // change as sitting at the end of the file (and one with none
-            // before it, starting at line 1, at its start): the patches
-            // must apply with them too (docs/c-hosts.md), not only here.
-            let at_end = trailing == 0 && leading > 0;
-            let at_start = leading == 0 && trailing > 0 && header.starts_with("@@ -1,");
+            // Strict tools (`patch --fuzz=0`, `git apply`) anchor a hunk
+            // whose context is lopsided: GNU patch puts one with less context
+            // after its change than before at the end of the file, git apply
+            // one with none after at the end, and both one whose old range
+            // starts at line 0 or 1 at the start. The patches must apply with
+            // them too (docs/c-hosts.md), not only here: such a hunk must
+            // really sit there, else its context is made symmetric.
+            let starts_at_top = hunk_start(header)? <= 1;
+            let found: Vec<usize> = content
+                .match_indices(before.as_str())
+                .map(|(i, _)| i)
+                .collect();
+            let &[at] = found.as_slice() else {
+                return Err(format!(
+                    "{rel}: hunk context found {} times:\n{before}",
+                    found.len()
+                ));
+            };
+            let at_end = trailing < leading && at + before.len() != content.len();
+            let at_start = starts_at_top && at != 0;
             if at_end || at_start {
                 return Err(format!(
                     "{rel}: hunk {header} has {leading} context lines before its change and \
-                     {trailing} after: other tools would apply it at an end of the file \
-                     (give it context on both sides, or context after it and its real line)"
+                     {trailing} after: GNU patch without fuzz (or git apply) would anchor it at \
+                     an end of the file (give it as many lines of context after its change \
+                     as before, and its real line)"
                 ));
             }
-            match content.matches(before.as_str()).count() {
-                1 => content = content.replacen(before.as_str(), &after, 1),
-                n => return Err(format!("{rel}: hunk context found {n} times:\n{before}")),
-            }
+            content.replace_range(at..at + before.len(), &after);
         }
         fs::write(&path, content).map_err(|e| format!("{rel}: {e}"))?;
     }
     Ok(())
+}
+
+/// `@@ -12,7 +12,9 @@` -> 12: the first line of the old range.
+fn hunk_start(header: &str) -> Result<usize, String> {
+    header
+        .split_whitespace()
+        .nth(1)
+        .and_then(|r| r.strip_prefix('-'))
+        .and_then(|r| r.split(',').next())
+        .and_then(|n| n.parse().ok())
+        .ok_or_else(|| format!("bad @@ line: {header}"))
 }
 
 /// `@@ -12,7 +12,9 @@` -> (7, 9); a missing count means 1.

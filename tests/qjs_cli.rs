@@ -2,7 +2,8 @@
 //! concurrency, qjs:os timers, Workers and error exits.
 
 use std::io::{Read, Write};
-use std::process::{Command, Stdio};
+use std::os::unix::process::ExitStatusExt;
+use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 struct Run {
@@ -46,8 +47,18 @@ fn qjs(args: &[&str]) -> Run {
     let tv = |t: libc::timeval| {
         Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
     };
+    // A qjs killed by a signal (a segfault, the engine's leak assertion at
+    // teardown: abort) has no exit code: fail here, whatever it printed.
+    let status = ExitStatus::from_raw(status);
+    if let Some(signal) = status.signal() {
+        panic!(
+            "qjs {args:?} was killed by signal {signal} ({status})\nstdout:\n{stdout}\nstderr:\n{stderr}"
+        );
+    }
     Run {
-        status: libc::WEXITSTATUS(status),
+        status: status
+            .code()
+            .expect("an exit code (not stopped: wait4 without WUNTRACED)"),
         stdout,
         stderr,
         wall,
@@ -146,6 +157,19 @@ fn an_unhandled_rejection_and_an_uncaught_type_error_exit_nonzero() {
     assert!(r.stderr.contains("at fib (native)"), "{}", r.stderr);
 }
 
+/// The harness itself: a qjs that dies of a signal (here it sends itself
+/// SIGABRT, as the engine's leak assertion at teardown would) fails the
+/// test that ran it, whatever its output, and says which signal.
+#[test]
+#[should_panic(expected = "killed by signal 6")]
+fn a_qjs_killed_by_a_signal_fails_the_test() {
+    qjs(&[
+        "--std",
+        "-e",
+        "console.log('done'); os.kill(os.getpid(), os.SIGABRT)",
+    ]);
+}
+
 #[test]
 fn eval_option_and_std_modules_still_work() {
     let r = qjs(&["--std", "-e", "std.printf('%d\\n', 6 * 7)"]);
@@ -184,7 +208,13 @@ fn qjs_compiles_a_script_into_a_standalone_executable_with_the_rust_module() {
     let out = Command::new(&exe)
         .output()
         .expect("run the standalone executable");
+    assert!(
+        out.status.success(),
+        "the standalone executable failed ({})\nstdout:\n{}\nstderr:\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(String::from_utf8_lossy(&out.stdout), "fib(3) = 6\n");
-    assert!(out.status.success());
     std::fs::remove_file(&exe).unwrap();
 }

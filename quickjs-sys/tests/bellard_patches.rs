@@ -190,10 +190,19 @@ fn probe(release: &str) {
         .args(["-lm", "-lpthread", "-ldl"])
         .status()
         .unwrap();
-    assert!(status.success(), "compiling patched Bellard QuickJS failed");
+    assert!(
+        status.success(),
+        "compiling patched Bellard QuickJS failed ({status})"
+    );
     let out = Command::new(&exe).output().unwrap();
     let _ = std::fs::remove_dir_all(&work);
-    assert!(out.status.success());
+    assert!(
+        out.status.success(),
+        "the probe failed ({})\nstdout:\n{}\nstderr:\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     // One job (the reaction), then the empty queue calls rust_run (once per
     // JS_ExecutePendingJob that found it empty).
     assert_eq!(
