@@ -236,6 +236,8 @@ pub unsafe extern "C" fn rust_bind_thread(rt: *mut sys::JSRuntime) {
         if !rt.is_null() {
             if let Some(s) = RuntimeState::of(rt) {
                 s.bind_thread();
+                // SAFETY: rt is live and used by this thread (our contract).
+                unsafe { s.stack.enter(rt) };
             }
         }
     })

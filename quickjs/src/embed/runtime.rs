@@ -117,12 +117,15 @@ impl Runtime {
         let handle = Arc::downgrade(&inner);
         // The runtime's Rust state, now, on this thread (dropping `inner`
         // on failure frees the runtime).
-        RuntimeState::get_or_create(raw.as_ptr())?.ext(|| EmbedState {
+        let state = RuntimeState::get_or_create(raw.as_ptr())?;
+        state.ext(|| EmbedState {
             interrupt: Mutex::new(None),
             pacing: Pacing::default(),
             loader: Mutex::new(None),
             handle,
         });
+        // SAFETY: the runtime is new, on this thread only.
+        unsafe { state.stack.enter(raw.as_ptr()) };
         Ok(Runtime { inner })
     }
 
@@ -154,9 +157,10 @@ impl Runtime {
         let rt = self.inner.raw.as_ptr();
         if guard.outermost {
             // The stack-overflow check measures from the stack top recorded
-            // here: this thread's, since the runtime may have moved.
+            // here: this thread's, since the runtime may have moved, with
+            // the limit clamped to this thread's stack (core::stack).
             // SAFETY: rt is live and now locked by this thread.
-            unsafe { sys::JS_UpdateStackTop(rt) };
+            unsafe { self.state().stack.enter(rt) };
             self.state().bind_thread();
         }
         let r = f(rt);
@@ -180,7 +184,7 @@ impl Runtime {
         if held > 0 {
             self.inner.lock.reacquire(held);
             // SAFETY: rt is live and locked by this thread again.
-            unsafe { sys::JS_UpdateStackTop(self.inner.raw.as_ptr()) };
+            unsafe { self.state().stack.enter(self.inner.raw.as_ptr()) };
             self.state().bind_thread();
         }
         r
@@ -218,7 +222,7 @@ impl Runtime {
     /// ```
     pub fn set_max_stack_size(&self, bytes: Option<usize>) {
         // SAFETY: rt is live and locked.
-        self.lock(|rt| unsafe { sys::JS_SetMaxStackSize(rt, bytes.unwrap_or(0)) })
+        self.lock(|rt| unsafe { self.state().stack.set_request(rt, bytes) })
     }
 
     /// Runs the cycle collector when the heap grows past `bytes`. After

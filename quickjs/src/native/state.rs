@@ -36,6 +36,7 @@ use crate::core::ctx::Ctx;
 use crate::core::error::{Error, Result};
 use crate::core::held::HeldList;
 use crate::core::realm::CoreState;
+use crate::core::stack::StackLimit;
 use crate::core::value::Value;
 use crate::exec::executor::{Executor, Origin, TaskName};
 use crate::native::class::ClassDef;
@@ -78,6 +79,8 @@ pub(crate) struct RuntimeState {
     held_dropped: Arc<AtomicBool>,
     /// The embedding layer's part (`embed::runtime`), set once.
     ext: OnceCell<Box<dyn Any>>,
+    /// The requested JS stack limit and the stack top it is measured from.
+    pub(crate) stack: StackLimit,
 }
 
 /// The Rust state of one context (see the module docs).
@@ -135,6 +138,7 @@ impl RuntimeState {
             dead: RefCell::new(Vec::new()),
             held_dropped: Arc::new(AtomicBool::new(false)),
             ext: OnceCell::new(),
+            stack: StackLimit::default(),
         });
         let ptr = Box::into_raw(state);
         // SAFETY: the finalizer runs once, at the end of JS_FreeRuntime(rt).
