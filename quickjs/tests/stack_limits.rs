@@ -246,3 +246,29 @@ fn margin_needed() {
         );
     }
 }
+
+/// What a user gets on threads of each size under the default limit: how
+/// deep plain JS recursion and JS -> Rust -> eval recursion go (for the
+/// docs; run with `--ignored --nocapture` in debug and release).
+#[test]
+#[ignore]
+fn depth_per_thread_size() {
+    for stack in [128 << 10, 256 << 10, 512 << 10, 1 << 20, 2 << 20, 8 << 20] {
+        let (js, rust) = on_thread(stack, || {
+            let rt = Runtime::new().unwrap();
+            let ctx = context(&rt);
+            let rust = ctx.with(|ctx| {
+                ctx.eval::<u32>(
+                    "let depth = 0; function r(n) { depth = n; reenter('r(' + (n + 1) + ')') } \
+                     try { r(1) } catch {} depth",
+                )
+            });
+            (depth(&ctx), rust.unwrap())
+        });
+        println!(
+            "{} build, {} KiB thread: {js} JS calls, {rust} JS -> Rust -> eval levels",
+            if cfg!(debug_assertions) { "debug" } else { "release" },
+            stack >> 10
+        );
+    }
+}
