@@ -8,6 +8,8 @@
  *   rust_next_timeout(rt)     ... with this timeout in ms (-1: none)
  *   JS_FreeContext(ctx)       drops the context's Rust futures at once
  *   rust_bind_thread(rt)      after moving the runtime to another thread
+ *   rust_set_max_stack_size(rt, n)  the JS stack limit, kept within the
+ *                             thread's stack (not JS_SetMaxStackSize)
  *
  * Every function must be called on the thread that runs the JS loop (others
  * get an error code, see each), except rust_wake_fd and an existing
@@ -126,13 +128,35 @@ void rust_context_released(JSContext *ctx);
 
 /*
  Makes the calling thread the one that may use `rt`'s Rust state, for a
- host that moves a runtime to another thread (call it there, next to
- `JS_UpdateStackTop`). A `quickjs::Runtime` does this itself.
+ host that moves a runtime to another thread (call it there). It also
+ records this thread's stack top (as `JS_UpdateStackTop`) and sets the
+ JS stack limit for this thread: the size given to
+ `rust_set_max_stack_size` (the engine's default until then) clamped to
+ what this thread's stack has left (see `rust_set_max_stack_size`); a
+ limit set with `JS_SetMaxStackSize` alone is replaced. A
+ `quickjs::Runtime` does this itself.
 
  # Safety
  `rt` a live runtime that no other thread uses from now on.
  */
 void rust_bind_thread(JSRuntime *rt);
+
+/*
+ Sets `rt`'s JS stack limit to `bytes` (0: none beyond the thread's own
+ stack) clamped to the calling thread's stack: never more than what is
+ left below the recorded stack top less a margin for native code (32 KiB;
+ 64 KiB in debug builds of the Rust code), so deep recursion is a
+ `RangeError`, not a crash, on threads of any size. Remembered for the
+ runtime: `rust_bind_thread` applies it again on the thread a runtime
+ moves to. Use it instead of `JS_SetMaxStackSize` (which the engine
+ applies unchecked) once the runtime has Rust state (after the first
+ `JS_AddRust`). 0 on success; -1 for a runtime without Rust state or
+ from a thread other than the runtime's.
+
+ # Safety
+ `rt` must be a live runtime.
+ */
+int rust_set_max_stack_size(JSRuntime *rt, uintptr_t bytes);
 
 #if defined(QUICKJS_RUST_BELLARD)
 /*

@@ -12,6 +12,7 @@
 //! | `rust_context_released` | the patched public `JS_FreeContext` (patch 0006) |
 //! | `rust_runtime_released` | Bellard's patched `JS_FreeRuntime` (his 0006) |
 //! | `rust_bind_thread` | hosts that move a runtime to another thread |
+//! | `rust_set_max_stack_size` | hosts: the JS stack limit, clamped to the thread's stack |
 //! | `quickjs_rust_add_registered` | the weak default `JS_AddRust` of quickjs-sys |
 //!
 //! Threads: a runtime's Rust state belongs to one thread at a time (the one
@@ -227,8 +228,13 @@ pub unsafe extern "C" fn rust_context_released(ctx: *mut sys::JSContext) {
 }
 
 /// Makes the calling thread the one that may use `rt`'s Rust state, for a
-/// host that moves a runtime to another thread (call it there, next to
-/// `JS_UpdateStackTop`). A `quickjs::Runtime` does this itself.
+/// host that moves a runtime to another thread (call it there). It also
+/// records this thread's stack top (as `JS_UpdateStackTop`) and sets the
+/// JS stack limit for this thread: the size given to
+/// `rust_set_max_stack_size` (the engine's default until then) clamped to
+/// what this thread's stack has left (see `rust_set_max_stack_size`); a
+/// limit set with `JS_SetMaxStackSize` alone is replaced. A
+/// `quickjs::Runtime` does this itself.
 ///
 /// # Safety
 /// `rt` a live runtime that no other thread uses from now on.
@@ -238,7 +244,34 @@ pub unsafe extern "C" fn rust_bind_thread(rt: *mut sys::JSRuntime) {
         if !rt.is_null() {
             if let Some(s) = RuntimeState::of(rt) {
                 s.bind_thread();
+                // SAFETY: rt is live and used by this thread (our contract).
+                unsafe { s.stack.enter(rt) };
             }
+        }
+    })
+}
+
+/// Sets `rt`'s JS stack limit to `bytes` (0: none beyond the thread's own
+/// stack) clamped to the calling thread's stack: never more than what is
+/// left below the recorded stack top less a margin for native code (32 KiB;
+/// 64 KiB in debug builds of the Rust code), so deep recursion is a
+/// `RangeError`, not a crash, on threads of any size. Remembered for the
+/// runtime: `rust_bind_thread` applies it again on the thread a runtime
+/// moves to. Use it instead of `JS_SetMaxStackSize` (which the engine
+/// applies unchecked) once the runtime has Rust state (after the first
+/// `JS_AddRust`). 0 on success; -1 for a runtime without Rust state or
+/// from a thread other than the runtime's.
+///
+/// # Safety
+/// `rt` must be a live runtime.
+#[no_mangle]
+pub unsafe extern "C" fn rust_set_max_stack_size(rt: *mut sys::JSRuntime, bytes: usize) -> c_int {
+    no_unwind(-1, || match owned(rt) {
+        None => -1,
+        Some(s) => {
+            // SAFETY: rt is live (our contract) and this thread's.
+            unsafe { s.stack.set_request(rt, (bytes != 0).then_some(bytes)) };
+            0
         }
     })
 }

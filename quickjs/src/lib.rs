@@ -9,7 +9,7 @@
 //! | `core/` | values | [`Ctx`], [`Value`], conversions ([`FromJs`]/[`IntoJs`]), [`Error`], the bounds on script-sized work (`limits.rs`), TypeScript names, the one C boundary (`boundary.rs`) |
 //! | `exec/` | async | the executor of a runtime: futures polled from the job loop, wake fd and host callback, [`sleep`] timers, [`blocking`] work |
 //! | `native/` | native | one state object per runtime and per context (`state.rs`), `#[js]` functions ([`NativeFunction`], [`Args`]), modules ([`NativeModule`], `JS_AddRust`), classes (`class/`: registration, borrow flags, [`Held`] values traced by the GC), [`AsyncCtx`] |
-//! | `hooks.rs` | C hosts | the C ABI: `rust_run`, `rust_pending`, `rust_wake_fd`, `rust_next_timeout`, `rust_set_wake_callback`, `rust_context_released`, `rust_bind_thread` |
+//! | `hooks.rs` | C hosts | the C ABI: `rust_run`, `rust_pending`, `rust_wake_fd`, `rust_next_timeout`, `rust_set_wake_callback`, `rust_context_released`, `rust_bind_thread`, `rust_set_max_stack_size` |
 //! | `embed/` | Rust hosts | the embedding API, quickjs-ng only: [`Runtime`] (and [`Runtime::idle`] / [`Runtime::run_until`] for async hosts), [`Context`], [`Promise`], [`Persistent`], typed closures ([`Function::new`], [`Function::new_async`]), loaders, bytes and typed arrays, `serde` |
 //!
 //! # How a call travels

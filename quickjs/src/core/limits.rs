@@ -6,6 +6,9 @@
 //!   than [`MAX_DEPTH`] levels on one thread is a `RangeError`, never a
 //!   Rust stack overflow; an object that is already being converted further
 //!   up (a cycle) is a `TypeError`. Shared, acyclic references are fine.
+//!   So is a level that would leave less than half of the stack margin
+//!   below the engine's limit (`stack::exhausted`): a conversion started
+//!   at the stack limit ends in a `RangeError` too.
 //! * **Memory**: [`vec_for`] checks an allocation whose size a script chose
 //!   (an array's `length`, a key count) against the runtime's memory limit
 //!   *before* allocating, and fails like JS does (`InternalError: out of
@@ -104,6 +107,11 @@ impl Nested {
         let depth = DEPTH.get();
         if depth >= MAX_DEPTH {
             return Err(Error::range_error(format!("{NESTED} {MAX_DEPTH} levels")));
+        }
+        if super::stack::exhausted() {
+            // Started close to the engine's stack limit (a call from deep
+            // recursion): the thread's stack ends before MAX_DEPTH does.
+            return Err(Error::range_error(super::stack::EXHAUSTED));
         }
         DEPTH.set(depth + 1);
         Ok(())

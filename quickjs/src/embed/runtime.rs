@@ -107,7 +107,9 @@ pub struct MemoryUsage {
 }
 
 impl Runtime {
-    /// A new runtime with the engine's defaults (no memory limit, 1 MiB stack).
+    /// A new runtime with the engine's defaults (no memory limit, a 1 MiB
+    /// JS stack, less where the thread has less: see
+    /// [`Runtime::set_max_stack_size`]).
     ///
     /// ```
     /// let rt = quickjs::Runtime::new().unwrap();
@@ -124,7 +126,8 @@ impl Runtime {
         let handle = Arc::downgrade(&inner);
         // The runtime's Rust state, now, on this thread (dropping `inner`
         // on failure frees the runtime).
-        RuntimeState::get_or_create(raw.as_ptr())?.ext(|| EmbedState {
+        let state = RuntimeState::get_or_create(raw.as_ptr())?;
+        state.ext(|| EmbedState {
             interrupt: Mutex::new(None),
             has_handler: std::cell::Cell::new(false),
             installed: std::cell::Cell::new(false),
@@ -133,6 +136,8 @@ impl Runtime {
             loader: Mutex::new(None),
             handle,
         });
+        // SAFETY: the runtime is new, on this thread only.
+        unsafe { state.stack.enter(raw.as_ptr()) };
         Ok(Runtime { inner })
     }
 
@@ -169,9 +174,10 @@ impl Runtime {
         let rt = self.inner.raw.as_ptr();
         if guard.outermost {
             // The stack-overflow check measures from the stack top recorded
-            // here: this thread's, since the runtime may have moved.
+            // here: this thread's, since the runtime may have moved, with
+            // the limit clamped to this thread's stack (core::stack).
             // SAFETY: rt is live and now locked by this thread.
-            unsafe { sys::JS_UpdateStackTop(rt) };
+            unsafe { self.state().stack.enter(rt) };
             self.state().bind_thread();
         }
         let r = f(rt);
@@ -199,7 +205,7 @@ impl Runtime {
         if held > 0 {
             self.inner.lock.reacquire(held);
             // SAFETY: rt is live and locked by this thread again.
-            unsafe { sys::JS_UpdateStackTop(self.inner.raw.as_ptr()) };
+            unsafe { self.state().stack.enter(self.inner.raw.as_ptr()) };
             self.state().bind_thread();
         }
         r
@@ -225,8 +231,44 @@ impl Runtime {
         self.lock(|rt| unsafe { sys::JS_SetMemoryLimit(rt, bytes.unwrap_or(usize::MAX)) })
     }
 
-    /// Caps the JS stack at `bytes` (`None`: no check). Deeper recursion
-    /// throws `RangeError: Maximum call stack size exceeded`.
+    /// Caps the JS stack at `bytes` (default 1 MiB). Deeper recursion
+    /// throws `RangeError: Maximum call stack size exceeded`; the runtime
+    /// stays usable.
+    ///
+    /// The limit in force never exceeds the stack of the thread running
+    /// the JS: each time a thread enters the runtime (takes its lock
+    /// outermost, or back after a wait), the limit is the smaller of
+    /// `bytes` and what that thread has left below the entry point, less a
+    /// margin of 32 KiB (64 KiB in debug builds, whose Rust frames are
+    /// bigger) kept for the Rust code of native calls (conversions, a
+    /// closure's work up to its next JS call, the error path). `None` means
+    /// no limit beyond that: the thread's own stack. So recursion ends in a
+    /// `RangeError`, never in Rust's "thread has overflowed its stack"
+    /// abort, whatever the thread's size, also when the recursion goes
+    /// through Rust (JS -> closure -> `ctx.eval` -> JS -> ...) and when a
+    /// runtime made on a big thread is used on a small one (the request is
+    /// remembered and measured again on each thread).
+    ///
+    /// What a thread gets with the default 1 MiB, measured on Linux
+    /// x86-64 (`depth_per_thread_size` in `tests/stack_limits.rs`): calls
+    /// of a one-line recursive JS function, and levels of JS -> Rust
+    /// closure -> `ctx.eval` -> JS:
+    ///
+    /// | thread's stack | release build | debug build |
+    /// |---|---|---|
+    /// | 128 KiB | ~130 calls, ~20 levels | ~80 calls, ~6 levels |
+    /// | 256 KiB | ~320 calls, ~55 levels | ~280 calls, ~20 levels |
+    /// | 512 KiB | ~700 calls, ~120 levels | ~670 calls, ~50 levels |
+    /// | 2 MiB or more (`std::thread`'s default, the main thread) | the full 1 MiB: ~1,500 calls, ~260 levels | ~1,500 calls, ~115 levels |
+    ///
+    /// Rust code called from JS has at least the margin of stack below the
+    /// limit; a native function that needs more (big arrays on the stack,
+    /// its own deep recursion) must run on a bigger thread or check for
+    /// itself; the crate's own recursive conversions (nested `Vec`s and
+    /// maps, serde) stop with a `RangeError` when less than half the margin
+    /// is left. The thread's bounds come from the OS (Linux, Android,
+    /// FreeBSD, DragonFly, macOS, iOS, Windows); elsewhere `bytes` is used
+    /// as given, and must then fit the thread.
     ///
     /// ```
     /// # let rt = quickjs::Runtime::new().unwrap();
@@ -237,7 +279,7 @@ impl Runtime {
     /// ```
     pub fn set_max_stack_size(&self, bytes: Option<usize>) {
         // SAFETY: rt is live and locked.
-        self.lock(|rt| unsafe { sys::JS_SetMaxStackSize(rt, bytes.unwrap_or(0)) })
+        self.lock(|rt| unsafe { self.state().stack.set_request(rt, bytes) })
     }
 
     /// Whether a panic of Rust code called from JS becomes a JS

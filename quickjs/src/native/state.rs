@@ -37,6 +37,7 @@ use crate::core::error::{Error, Result};
 use crate::core::held::HeldList;
 use crate::core::limits::InterruptLog;
 use crate::core::realm::CoreState;
+use crate::core::stack::StackLimit;
 use crate::core::value::Value;
 use crate::exec::executor::{Executor, Origin, TaskName};
 use crate::native::class::ClassDef;
@@ -89,6 +90,8 @@ pub(crate) struct RuntimeState {
     /// of this runtime), dropped at the next safe point
     /// ([`RuntimeState::drop_deferred`]).
     deferred: RefCell<Vec<Box<dyn Any>>>,
+    /// The requested JS stack limit and the stack top it is measured from.
+    pub(crate) stack: StackLimit,
 }
 
 /// The Rust state of one context (see the module docs).
@@ -149,6 +152,7 @@ impl RuntimeState {
             held_dropped: Arc::new(AtomicBool::new(false)),
             ext: OnceCell::new(),
             deferred: RefCell::new(Vec::new()),
+            stack: StackLimit::default(),
         });
         let ptr = Box::into_raw(state);
         // SAFETY: the finalizer runs once, at the end of JS_FreeRuntime(rt).
