@@ -170,6 +170,8 @@ fn probe(release: &str) {
             } else {
                 format!("{own}/0013-count-external-memory.patch")
             },
+            // not applied: a variant without hunks
+            "bellard/0014-await-ends-on-uncatchable-error.patch".into(),
         ]
     );
     patch::apply_series(&series, &tree).unwrap();
