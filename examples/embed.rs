@@ -31,7 +31,7 @@ fn main() -> Result<(), Error> {
         if let Err(e) = ctx.eval::<i32>(
             "function check(x) { if (x < 0) throw new RangeError('negative') }\ncheck(-1)",
         ) {
-            println!("caught: {e}");
+            println!("caught: {e:#}"); // {:#}: with the stack
         }
 
         let summary: Object = ctx.eval("({ items: Object.keys(prices).length })")?;

@@ -99,7 +99,7 @@ fn a_caught_exception_keeps_its_value_while_its_context_lives() {
     again.with(|ctx| assert!(e.thrown::<Value>(ctx).is_none()));
     assert_eq!(e.message, "m");
     drop((again, rt));
-    assert!(e.to_string().starts_with("Error: m\n    at E"), "{e}");
+    assert!(format!("{e:#}").starts_with("Error: m\n    at E"), "{e}");
 }
 
 #[test]

@@ -14,6 +14,7 @@ use std::sync::Arc;
 /// assert_eq!(Error::range_error("r"), Error::Js { kind: ErrorKind::RangeError, message: "r".into() });
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ErrorKind {
     /// `Error`
     Error,
@@ -46,6 +47,7 @@ pub enum ErrorKind {
 /// assert!(matches!(r, Err(Error::Thrown(e)) if e.message == "boom"));
 /// ```
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Error {
     /// A JS exception is pending in the context.
     Exception,
@@ -83,7 +85,7 @@ pub enum Error {
 /// let Err(Error::Thrown(e)) = ctx.with(|ctx| ctx.eval::<Value>("throw 'plain'").map(drop)) else { panic!() };
 /// assert_eq!((e.name, e.message.as_str()), (None, "plain"));
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Exception {
     /// `e.name`, e.g. `"TypeError"`.
     pub name: Option<String>,
@@ -152,6 +154,15 @@ impl Exception {
     }
 }
 
+/// One line, `TypeError: message`; with `{:#}` the stack follows, one
+/// frame a line.
+///
+/// ```
+/// # let ctx = quickjs::Context::full(&quickjs::Runtime::new().unwrap()).unwrap();
+/// let e = ctx.with(|ctx| ctx.eval::<()>("function f() { null.x }\nf()")).unwrap_err();
+/// assert_eq!(e.to_string(), "TypeError: cannot read property 'x' of null");
+/// assert!(format!("{e:#}").contains("\n    at f (<eval>:1"));
+/// ```
 impl fmt::Display for Exception {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.name {
@@ -163,10 +174,23 @@ impl fmt::Display for Exception {
             }
             None => write!(f, "uncaught: {}", self.message)?,
         }
-        if let Some(stack) = self.stack.as_deref().filter(|s| !s.is_empty()) {
-            write!(f, "\n{}", stack.trim_end())?;
+        if f.alternate() {
+            if let Some(stack) = self.stack.as_deref().filter(|s| !s.is_empty()) {
+                write!(f, "\n{}", stack.trim_end())?;
+            }
         }
         Ok(())
+    }
+}
+
+/// Name, message and stack (the value behind it is a JS value: not shown).
+impl fmt::Debug for Exception {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Exception")
+            .field("name", &self.name)
+            .field("message", &self.message)
+            .field("stack", &self.stack)
+            .finish_non_exhaustive()
     }
 }
 

@@ -401,7 +401,7 @@ impl Loader for Discover {
 /// (a syntax error's location is the first frame of its stack), naming the
 /// entry whose imports reached the file when that is another one.
 fn located(root: &Path, entry: &str, e: Error) -> Error {
-    let text = e.to_string();
+    let text = format!("{e:#}");
     let mut lines = text.lines();
     let message = lines.next().unwrap_or_default();
     let at = lines.find_map(|l| l.trim().strip_prefix("at ").map(str::trim));
