@@ -16,6 +16,7 @@ pub(crate) mod context;
 mod ctx;
 pub(crate) mod drive;
 pub(crate) mod loader;
+pub(crate) mod lock;
 pub(crate) mod persistent;
 pub(crate) mod precompiled;
 pub(crate) mod promise;
