@@ -57,6 +57,7 @@
 mod core;
 mod exec;
 pub mod native;
+mod sync;
 
 /// The C ABI for hosts (the hooks the patched engine calls).
 pub mod hooks;

@@ -466,6 +466,14 @@ impl Runtime {
     /// ([`crate::sleep`]) are not signalled this way: after each run, arm a
     /// timer of the host for [`Runtime::next_timeout`].
     ///
+    /// When it returns, the previous callback is not running on any thread
+    /// and is never called again (it is dropped); when the runtime is
+    /// freed (its last handle dropped) the same holds for the current one.
+    /// Calls are serialized with both (a lock): the callback must not wait
+    /// for a thread that may be replacing it or dropping the runtime. An
+    /// error if called from inside a call of this runtime's callback (that
+    /// call would still be running).
+    ///
     /// ```
     /// # let rt = quickjs::Runtime::new().unwrap();
     /// let (tx, rx) = std::sync::mpsc::channel::<()>();
@@ -477,8 +485,7 @@ impl Runtime {
         &self,
         callback: Option<std::sync::Arc<dyn Fn() + Send + Sync>>,
     ) -> Result<()> {
-        self.state().executor.set_wake_callback(callback);
-        Ok(())
+        self.state().executor.set_wake_callback(callback)
     }
 
     /// Runs jobs and drives Rust futures until neither is left, sleeping in
