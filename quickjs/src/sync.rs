@@ -1,24 +1,24 @@
 //! The primitives of the crate's hand-made synchronization (the runtime's
 //! lock, `embed/lock.rs`; the wake signal, `exec/wake.rs`): std's, or
-//! under `cfg(loom)` the [loom](https://docs.rs/loom) model checker's,
+//! under `cfg(quickjs_loom)` the [loom](https://docs.rs/loom) model checker's,
 //! which explores every interleaving of a test's threads (as tokio checks
 //! its own primitives). Code that must be checked takes its atomics,
 //! mutexes and condition variables from here.
 //!
 //! The model tests are the `loom` tests of those modules, run with
-//! `RUSTFLAGS="--cfg loom" cargo test -p quickjs-rust --lib loom` (in a
+//! `RUSTFLAGS="--cfg quickjs_loom" cargo test -p quickjs-rust --lib loom` (in a
 //! target directory of their own: the flag rebuilds everything). Under
-//! `cfg(loom)` only they may run: loom's types panic outside a model.
+//! `cfg(quickjs_loom)` only they may run: loom's types panic outside a model.
 
-#[cfg(not(loom))]
-pub(crate) use std::sync::atomic::{AtomicBool, Ordering};
-#[cfg(not(loom))]
-pub(crate) use std::sync::{Mutex, MutexGuard};
+#[cfg(not(quickjs_loom))]
+pub(crate) use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+#[cfg(not(quickjs_loom))]
+pub(crate) use std::sync::{Condvar, Mutex, MutexGuard};
 
-#[cfg(loom)]
-pub(crate) use loom::sync::atomic::{AtomicBool, Ordering};
-#[cfg(loom)]
-pub(crate) use loom::sync::{Mutex, MutexGuard};
+#[cfg(quickjs_loom)]
+pub(crate) use loom::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+#[cfg(quickjs_loom)]
+pub(crate) use loom::sync::{Condvar, Mutex, MutexGuard};
 
 /// Locks `m`, ignoring poisoning (the data of every lock here stays
 /// consistent when a holder panics: none panics while it changes it).

@@ -81,14 +81,14 @@ pub(crate) struct Wake {
     closed: AtomicBool,
 }
 
-#[cfg(not(loom))]
+#[cfg(not(quickjs_loom))]
 std::thread_local! {
     /// The `Wake` whose callback this thread is calling, if any (it holds
     /// that `Wake`'s `outlet`).
     static CALLING: Cell<*const Wake> = const { Cell::new(std::ptr::null()) };
 }
 
-#[cfg(loom)]
+#[cfg(quickjs_loom)]
 loom::thread_local! {
     static CALLING: Cell<*const Wake> = Cell::new(std::ptr::null());
 }
@@ -425,5 +425,104 @@ mod tests {
         assert!(w.signal().is_err(), "closed");
         // The call up the stack dropped the callback (and its Weak).
         assert!(lock(&w.outlet).is_none());
+    }
+}
+
+/// Model checks of the closing protocol and the drain (loom: every
+/// interleaving, see `crate::sync`; the model's signal panics when raised
+/// after its close). Run with `RUSTFLAGS="--cfg quickjs_loom" cargo test -p
+/// quickjs-rust --lib loom`.
+#[cfg(all(test, quickjs_loom))]
+mod loom_models {
+    use super::*;
+    use crate::sync::AtomicUsize;
+    use loom::thread;
+
+    /// A host callback whose opaque is "freed" (`freed`) once the host is
+    /// told it may: a call that starts after, or is still running then,
+    /// counts in `late`. (Counted, not asserted: a panic in the callback
+    /// would be caught by the boundary.)
+    fn callback(freed: &Arc<AtomicBool>, late: &Arc<AtomicUsize>) -> WakeCallback {
+        let (freed, late) = (freed.clone(), late.clone());
+        Arc::new(move || {
+            for _ in 0..2 {
+                if freed.load(Ordering::SeqCst) {
+                    late.fetch_add(1, Ordering::SeqCst);
+                }
+            }
+        })
+    }
+
+    fn new_wake() -> Arc<Wake> {
+        let w = Arc::new(Wake::new());
+        // Made before the threads start (`OnceLock` is std's, not loom's).
+        w.signal().unwrap();
+        w
+    }
+
+    #[test]
+    fn loom_no_call_or_raise_after_close_returns() {
+        loom::model(|| {
+            let w = new_wake();
+            let (freed, late) = Default::default();
+            w.set_callback(Some(callback(&freed, &late))).unwrap();
+            let waker = {
+                let w = w.clone();
+                thread::spawn(move || {
+                    w.wake(TaskKey::for_test(1));
+                    w.kick();
+                })
+            };
+            w.close(); // JS_FreeRuntime
+            freed.store(true, Ordering::SeqCst); // the host frees its opaque
+            waker.join().unwrap();
+            assert_eq!(late.load(Ordering::SeqCst), 0, "a call after the close");
+            // A wake after the close keeps nothing. (One racing it may
+            // leave its key, freed with the `Wake`, by its last waker.)
+            w.wake(TaskKey::for_test(2));
+            assert!(!lock(&w.ready).contains(&TaskKey::for_test(2)));
+        });
+    }
+
+    #[test]
+    fn loom_no_call_of_a_replaced_callback_after_the_replacement_returns() {
+        loom::model(|| {
+            let w = new_wake();
+            let (freed, late) = Default::default();
+            w.set_callback(Some(callback(&freed, &late))).unwrap();
+            let waker = {
+                let w = w.clone();
+                thread::spawn(move || w.wake(TaskKey::for_test(1)))
+            };
+            w.set_callback(None).unwrap();
+            freed.store(true, Ordering::SeqCst);
+            waker.join().unwrap();
+            assert_eq!(
+                late.load(Ordering::SeqCst),
+                0,
+                "a call after the replacement"
+            );
+        });
+    }
+
+    #[test]
+    fn loom_a_wake_racing_a_drain_is_drained_or_left_signalled() {
+        loom::model(|| {
+            let w = new_wake();
+            w.drain(&mut Vec::new()); // the fd is made raised
+            let waker = {
+                let w = w.clone();
+                thread::spawn(move || w.wake(TaskKey::for_test(7)))
+            };
+            let mut taken = Vec::new();
+            w.drain(&mut taken);
+            waker.join().unwrap();
+            if taken.is_empty() {
+                // Not in the list taken: signalled for the next drain.
+                assert!(w.is_notified() && w.signal().unwrap().is_raised());
+                w.drain(&mut taken);
+            }
+            assert_eq!(taken, [TaskKey::for_test(7)]);
+        });
     }
 }

@@ -18,19 +18,19 @@ use crate::core::error::Error;
 use std::os::raw::c_int;
 use std::time::Duration;
 
-#[cfg(all(unix, not(loom)))]
+#[cfg(all(unix, not(quickjs_loom)))]
 mod unix;
-#[cfg(all(unix, not(loom)))]
+#[cfg(all(unix, not(quickjs_loom)))]
 pub(crate) use unix::Signal;
 
-#[cfg(all(windows, not(loom)))]
+#[cfg(all(windows, not(quickjs_loom)))]
 mod windows;
-#[cfg(all(windows, not(loom)))]
+#[cfg(all(windows, not(quickjs_loom)))]
 pub(crate) use windows::Signal;
 
-#[cfg(loom)]
+#[cfg(quickjs_loom)]
 mod model;
-#[cfg(loom)]
+#[cfg(quickjs_loom)]
 pub(crate) use model::Signal;
 
 #[cfg(not(any(unix, windows)))]
@@ -44,12 +44,12 @@ pub(crate) fn timeout_ms(timeout: Option<Duration>) -> c_int {
     })
 }
 
-#[cfg_attr(loom, allow(dead_code))]
+#[cfg_attr(quickjs_loom, allow(dead_code))]
 fn os_error(what: &str) -> Error {
     Error::internal(format!("{what}: {}", std::io::Error::last_os_error()))
 }
 
-#[cfg(all(test, not(loom)))]
+#[cfg(all(test, not(quickjs_loom)))]
 mod tests {
     use super::*;
     use std::sync::Arc;

@@ -1,4 +1,4 @@
-//! The signal as the loom models see it (`cfg(loom)` only, see
+//! The signal as the loom models see it (`cfg(quickjs_loom)` only, see
 //! `crate::sync`): no fd, a flag, and the checks the models rely on. Its
 //! state is a loom cell, so loom reports a `raise` that is not ordered
 //! after the signal's making or before its [`Signal::close`] (a data race),
@@ -16,6 +16,10 @@ pub(crate) struct Signal {
     open: UnsafeCell<bool>,
     raised: AtomicBool,
 }
+
+// SAFETY: the cell is only touched through loom's checked accesses, which
+// report any two that are not ordered (that is what the models look for).
+unsafe impl Sync for Signal {}
 
 impl Signal {
     /// A new, open signal.
@@ -42,6 +46,7 @@ impl Signal {
     }
 
     /// Whether it is raised.
+    #[cfg(test)]
     pub(crate) fn is_raised(&self) -> bool {
         self.raised.load(Ordering::Acquire)
     }
