@@ -47,9 +47,12 @@
 //!
 //! Cost: the signal path (the first wake after a drain) takes `outlet`
 //! once (an uncontended lock and unlock) around the fd's write and the
-//! callback call, instead of cloning the callback's `Arc` under it as it
-//! did before: no more atomic operations than before. Every other wake
-//! reads `closed` (a plain load) besides.
+//! callback call, where it took the callback's lock before anyway (and
+//! cloned its `Arc` under it): no more atomic operations than before. A
+//! kick alone (a run leaving a backlog, a release seen by a sleeping
+//! driver) adds that lock and unlock to its `write(2)`. Every wake reads
+//! `closed` (a plain load) and a thread-local besides; the drain is
+//! unchanged.
 //!
 //! The protocol is model-checked with loom (the `loom` tests below, see
 //! `crate::sync`).
