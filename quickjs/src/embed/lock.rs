@@ -86,7 +86,14 @@ pub(crate) struct Guard<'a> {
     pub(crate) outermost: bool,
 }
 
+// The uncontended paths are `#[inline]`: every `Context::with` takes and
+// releases the lock, and this module is not its caller's (without the hint
+// the calls were not inlined across codegen units: 13 instructions more per
+// `Context::with`). The waits are out of line, `#[cold]`.
 impl ReentrantLock {
+    /// Takes one level of the lock (waiting for it if another thread holds
+    /// it).
+    #[inline]
     pub(crate) fn acquire(&self) -> Guard<'_> {
         let me = thread_token();
         if self.owner.load(Ordering::Relaxed) & !WAITING == me {
@@ -106,60 +113,70 @@ impl ReentrantLock {
 
     /// Takes the lock (not held by this thread) at `depth` levels, waiting
     /// for it if another thread holds it.
+    #[inline]
     fn take(&self, me: usize, depth: usize) {
         if self
             .owner
             .compare_exchange(0, me, Ordering::Acquire, Ordering::Relaxed)
             .is_err()
         {
-            let mut sleeping = lock(&self.sleep_lock);
-            loop {
-                let held = self.owner.load(Ordering::Relaxed);
-                if held == 0 {
-                    // With WAITING: others may still sleep on `free`.
-                    if self
-                        .owner
-                        .compare_exchange(0, me | WAITING, Ordering::Acquire, Ordering::Relaxed)
-                        .is_ok()
-                    {
-                        break;
-                    }
-                    continue;
-                }
-                if held & WAITING == 0
-                    && self
-                        .owner
-                        .compare_exchange(
-                            held,
-                            held | WAITING,
-                            Ordering::Relaxed,
-                            Ordering::Relaxed,
-                        )
-                        .is_err()
-                {
-                    continue; // changed meanwhile: look again
-                }
-                // Held, with WAITING set, seen with `sleep_lock` held (see
-                // the type's invariants).
-                sleeping = self.free.wait(sleeping).unwrap_or_else(|e| e.into_inner());
-            }
+            self.wait_for(me);
         }
         self.depth.store(depth, Ordering::Relaxed);
+    }
+
+    /// Takes the lock, held by another thread when we looked: sleeps on
+    /// `free` until it is released (see the type's invariants).
+    #[cold]
+    fn wait_for(&self, me: usize) {
+        let mut sleeping = lock(&self.sleep_lock);
+        loop {
+            let held = self.owner.load(Ordering::Relaxed);
+            if held == 0 {
+                // With WAITING: others may still sleep on `free`.
+                if self
+                    .owner
+                    .compare_exchange(0, me | WAITING, Ordering::Acquire, Ordering::Relaxed)
+                    .is_ok()
+                {
+                    return;
+                }
+                continue;
+            }
+            if held & WAITING == 0
+                && self
+                    .owner
+                    .compare_exchange(held, held | WAITING, Ordering::Relaxed, Ordering::Relaxed)
+                    .is_err()
+            {
+                continue; // changed meanwhile: look again
+            }
+            // Held, with WAITING set, seen with `sleep_lock` held (see the
+            // type's invariants).
+            sleeping = self.free.wait(sleeping).unwrap_or_else(|e| e.into_inner());
+        }
     }
 
     /// Frees the lock (the owner, at its last level): counted as a release
     /// first, so whoever takes it next sees the count; then wakes the
     /// waiters, if any.
+    #[inline]
     fn free(&self) {
         self.sleep.fetch_add(RELEASE, Ordering::AcqRel);
         if self.owner.swap(0, Ordering::Release) & WAITING != 0 {
-            // Under `sleep_lock`: a waiter between its check and its sleep
-            // holds it, so the signal cannot fall in between.
-            // notify_all: a thread taking the lock back after a sleep and
-            // ordinary waiters wait on the same condition.
-            let _sleeping = lock(&self.sleep_lock);
-            self.free.notify_all();
+            self.wake_waiters();
         }
+    }
+
+    /// Signals the threads sleeping on `free` (a release found
+    /// [`WAITING`]). Under `sleep_lock`: a waiter between its check and
+    /// its sleep holds it, so the signal cannot fall in between.
+    /// notify_all: a thread taking the lock back after a sleep and ordinary
+    /// waiters wait on the same condition.
+    #[cold]
+    fn wake_waiters(&self) {
+        let _sleeping = lock(&self.sleep_lock);
+        self.free.notify_all();
     }
 
     /// Releases the lock if this thread holds it (at every level); returns
@@ -183,17 +200,20 @@ impl ReentrantLock {
     /// Whether a thread is sleeping with the lock released. (Read after
     /// this thread's release: a waiter registered before that release in
     /// `sleep`'s order shows here.)
+    #[inline]
     pub(crate) fn has_sleepers(&self) -> bool {
         self.sleep.load(Ordering::Acquire) % RELEASE != 0
     }
 
     /// Whether this thread holds the lock. (A relaxed load suffices: only
     /// this thread stores its token, and only it clears it.)
+    #[inline]
     pub(crate) fn held_by_me(&self) -> bool {
         self.owner.load(Ordering::Relaxed) & !WAITING == thread_token()
     }
 
     /// How many times the lock has been released so far (modulo 2^40).
+    #[inline]
     pub(crate) fn releases(&self) -> u64 {
         self.sleep.load(Ordering::Acquire) / RELEASE
     }
@@ -220,6 +240,7 @@ impl ReentrantLock {
 }
 
 impl Drop for Guard<'_> {
+    #[inline]
     fn drop(&mut self) {
         // Only the owner drops a guard: `depth` is its own.
         if self.lock.depth.fetch_sub(1, Ordering::Relaxed) == 1 {
