@@ -16,6 +16,7 @@ pub(crate) mod limits;
 pub(crate) mod object;
 pub(crate) mod property;
 pub(crate) mod realm;
+pub(crate) mod sync;
 pub(crate) mod types;
 pub(crate) mod typescript;
 pub(crate) mod value;

@@ -55,12 +55,12 @@
 //! unchanged.
 //!
 //! The protocol is model-checked with loom (the `loom` tests below, see
-//! `crate::sync`).
+//! `crate::core::sync`).
 
 use super::executor::TaskKey;
 use super::signal::Signal;
 use crate::core::error::{Error, Result};
-use crate::sync::{lock, AtomicBool, Mutex, MutexGuard, Ordering};
+use crate::core::sync::{lock, AtomicBool, Mutex, MutexGuard, Ordering};
 use std::cell::Cell;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -432,13 +432,13 @@ mod tests {
 }
 
 /// Model checks of the closing protocol and the drain (loom: every
-/// interleaving, see `crate::sync`; the model's signal panics when raised
+/// interleaving, see `crate::core::sync`; the model's signal panics when raised
 /// after its close). Run with `RUSTFLAGS="--cfg quickjs_loom" cargo test -p
 /// quickjs-rust --lib loom`.
 #[cfg(all(test, quickjs_loom))]
 mod loom_models {
     use super::*;
-    use crate::sync::AtomicUsize;
+    use crate::core::sync::AtomicUsize;
     use loom::thread;
 
     /// A host callback whose opaque is "freed" (`freed`) once the host is
