@@ -54,8 +54,10 @@ int rust_pending(JSRuntime *rt);
  class; -1 if the process has no fd left to make it, on the first call;
  always -1 on Windows, see `rust_wake_handle`). Poll it for
  reading; `rust_run` drains it. It lives exactly as long as `rt` (one per
- runtime, never replaced): add it to an epoll set once. Callable from any
- thread.
+ runtime, never replaced): add it to an epoll set once. `JS_FreeRuntime`
+ closes it before it returns (remove it from an epoll set first), and
+ nothing writes it afterwards: worker threads finishing later do not, so
+ the number is free for reuse. Callable from any thread.
 
  # Safety
  `rt` must be a live runtime.
@@ -68,7 +70,8 @@ int rust_wake_fd(JSRuntime *rt);
  future of `rt` can make progress (NULL before the runtime has Rust
  state). Wait on it with `WaitForMultipleObjects` (patch 0003 adds it to
  quickjs-libc's Windows `js_os_poll`); `rust_run` resets it. It lives
- exactly as long as `rt`. Callable from any thread.
+ exactly as long as `rt`: `JS_FreeRuntime` closes it before it returns,
+ and nothing sets it afterwards. Callable from any thread.
 
  # Safety
  `rt` must be a live runtime.
@@ -96,12 +99,23 @@ int rust_next_timeout(JSRuntime *rt);
  call into QuickJS from the callback. Timers of the runtime's own loop
  (`quickjs::sleep`) do not call it: after each run the host arms its own
  timer for `rust_next_timeout(rt)` milliseconds. `cb = NULL` removes it.
- Returns 0, or -1 if the runtime's state could not be made. Call it on
- the JS thread the first time (it may make the state).
+ Returns 0, or -1 if the runtime's state could not be made or if called
+ from inside a call of `rt`'s callback (that call would still be running
+ when it returns). Call it on the JS thread the first time (it may make
+ the state).
+
+ Lifetime: when `rust_set_wake_callback` returns, the previous callback
+ is not running on any thread and is never called again; when
+ `JS_FreeRuntime(rt)` returns, the same holds for the current one
+ (worker threads that finish later call nothing; their results are
+ dropped). The host may free the old `opaque` then. Calls are
+ serialized with both (a lock): the callback must not wait for the JS
+ thread, which may be inside one of them.
 
  # Safety
  `rt` must be a live runtime; `cb` must be safe to call from any thread
- with `opaque` until it is replaced or `rt` is freed.
+ with `opaque` until `rust_set_wake_callback` replaces it or
+ `JS_FreeRuntime(rt)` returns.
  */
 int rust_set_wake_callback(JSRuntime *rt, void (*cb)(void *opaque), void *opaque);
 

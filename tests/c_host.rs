@@ -45,6 +45,11 @@ const WRONG_THREAD: &str = "from another thread: pending -1, next timeout -2, wa
     slept on the JS thread\n\
     clean exit\n";
 
+const LATE_WAKE: &str = "call running at JS_FreeRuntime: over before it returned\n\
+    callback replaced during a call: the old call over before it returned\n\
+    late workers after JS_FreeRuntime: no call, wake fd open after the free 0 times, written after 0 times\n\
+    clean exit\n";
+
 const MOVED: &str = "pending: 100\n\
     pending seen from the new thread: -1\n\
     clean exit\n";
@@ -54,12 +59,16 @@ const MOVED: &str = "pending: 100\n\
 /// helgrind when valgrind is installed: no reports; required where
 /// QUICKJS_RUST_REQUIRE_VALGRIND=1, as in CI), a runtime moved to
 /// another thread without `rust_bind_thread` and freed there with futures
-/// pending (the engines built with assertions check that nothing leaks).
+/// pending (the engines built with assertions check that nothing leaks),
+/// workers finishing after `JS_FreeRuntime` or while the wake callback is
+/// replaced (the old callback's opaque is unreadable afterwards: a late
+/// call would crash the host).
 fn check_lifecycle(exe: &Path) {
     assert_eq!(run(exe, &["churn"]), CHURN);
     assert_eq!(run(exe, &["free-no-gc"]), FREE_WITHOUT_GC);
     assert_eq!(run(exe, &["wrong-thread"]), WRONG_THREAD);
     assert_eq!(run(exe, &["moved"]), MOVED);
+    assert_eq!(run(exe, &["late-wake"]), LATE_WAKE);
     if let Err(e) = Command::new("valgrind").arg("--version").output() {
         assert!(
             std::env::var_os("QUICKJS_RUST_REQUIRE_VALGRIND").is_none_or(|v| v != "1"),

@@ -13,9 +13,18 @@
  *   ./c-host wrong-thread rust_* called from a second thread get error codes
  *   ./c-host moved        a runtime moved to another thread without
  *                         rust_bind_thread, freed there with futures pending
+ *   ./c-host late-wake    workers finish after JS_FreeRuntime (or while the
+ *                         callback is replaced): the old wake callback is
+ *                         never called or running afterwards (its opaque's
+ *                         page is made unreadable at once), the wake fd is
+ *                         closed and its number never written again
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <sys/mman.h>
 #include <sys/epoll.h>
 #include <stdio.h>
 #include <string.h>
@@ -315,6 +324,154 @@ static int run_moved(void)
     return 0;
 }
 
+/* late-wake: the host's opaque lives in a page of its own, made unreadable
+   (PROT_NONE) as soon as the runtime is freed or the callback replaced; a
+   call of the old callback after that touches it and the process dies with
+   SIGSEGV. The callback sleeps in the middle (touching the page before and
+   after), so a call still running when the free or the replacement returns
+   is caught too. */
+struct wake_opaque {
+    atomic_int entered;
+    atomic_int calls;
+};
+
+static void on_wake(void *opaque)
+{
+    struct wake_opaque *o = opaque;
+    atomic_store(&o->entered, 1);
+    struct timespec pause = { 0, 5 * 1000 * 1000 };
+    nanosleep(&pause, NULL);
+    atomic_fetch_add(&o->calls, 1);
+}
+
+static struct wake_opaque *new_opaque(void)
+{
+    void *p = mmap(NULL, (size_t)sysconf(_SC_PAGESIZE), PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+static void forbid(struct wake_opaque *o)
+{
+    mprotect(o, (size_t)sysconf(_SC_PAGESIZE), PROT_NONE);
+}
+
+/* The wake fd's number after the free: closed (else counted in *open), then
+   taken by a pipe's write end, whose read end is returned: a late write to
+   the old number lands there. */
+static int catch_writes(int fd, int *open)
+{
+    if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+        (*open)++;
+    int p[2];
+    if (pipe(p) < 0)
+        return -1;
+    fcntl(p[0], F_SETFL, O_NONBLOCK);
+    dup2(p[1], fd);
+    close(p[1]);
+    return p[0];
+}
+
+/* Whether anything reached a catcher (then closes it and the number). */
+static int written(int catcher, int fd)
+{
+    char buf[16];
+    int w = read(catcher, buf, sizeof buf) > 0;
+    close(catcher);
+    close(fd);
+    return w;
+}
+
+static int wait_entered(struct wake_opaque *o)
+{
+    for (int i = 0; i < 5000 && !atomic_load(&o->entered); i++) {
+        struct timespec pause = { 0, 1000 * 1000 };
+        nanosleep(&pause, NULL);
+    }
+    return atomic_load(&o->entered);
+}
+
+/* One runtime whose context starts checksums of these sizes on worker
+   threads, with the callback set; returns its wake fd. */
+static JSRuntime *start_checksums(const char *sizes, struct wake_opaque *o, int *fd)
+{
+    JSRuntime *rt = JS_NewRuntime();
+    JSContext *ctx = new_context(rt);
+    if (!ctx || rust_set_wake_callback(rt, on_wake, o) < 0)
+        return NULL;
+    *fd = rust_wake_fd(rt);
+    char src[256];
+    snprintf(src, sizeof src, "import { checksum } from 'rust'; for (const n of [%s]) checksum('x'.repeat(n))", sizes);
+    if (eval_module(ctx, src) < 0)
+        return NULL;
+    JS_FreeContext(ctx);
+    return rt;
+}
+
+static int run_late_wake(void)
+{
+    enum { RACES = 100 };
+    int open = 0, wrote = 0;
+    int catchers[RACES + 1], fds[RACES + 1];
+
+    /* 1. The worker finishes well after JS_FreeRuntime. */
+    struct wake_opaque *o = new_opaque();
+    JSRuntime *rt = start_checksums("4000000", o, &fds[0]);
+    if (!o || !rt)
+        return 1;
+    JS_FreeRuntime(rt);
+    forbid(o);
+    catchers[0] = catch_writes(fds[0], &open);
+
+    /* 2. A call is running (asleep inside the callback) at JS_FreeRuntime. */
+    o = new_opaque();
+    int fd;
+    rt = start_checksums("1000", o, &fd);
+    if (!o || !rt || !wait_entered(o))
+        return 1;
+    JS_FreeRuntime(rt);
+    forbid(o);
+    printf("call running at JS_FreeRuntime: %s\n",
+           catch_writes(fd, &open) >= 0 ? "over before it returned" : "?");
+
+    /* 3. A call is running when the callback is replaced. */
+    o = new_opaque();
+    struct wake_opaque *next = new_opaque();
+    JSRuntime *rt3 = JS_NewRuntime();
+    JSContext *ctx = new_context(rt3);
+    if (!o || !next || !ctx || rust_set_wake_callback(rt3, on_wake, o) < 0)
+        return 1;
+    if (eval_module(ctx, "import { checksum } from 'rust'; checksum('x'.repeat(1000))") < 0 || !wait_entered(o))
+        return 1;
+    rust_set_wake_callback(rt3, on_wake, next);
+    forbid(o);
+    printf("callback replaced during a call: the old call over before it returned\n");
+    drain_jobs(rt3);
+    JS_FreeContext(ctx);
+    JS_FreeRuntime(rt3);
+    forbid(next);
+
+    /* 4. Runs racing the workers' completions with JS_FreeRuntime. */
+    for (int i = 1; i <= RACES; i++) {
+        o = new_opaque();
+        rt = start_checksums(i % 2 ? "100000, 30000" : "300000, 1000, 1", o, &fds[i]);
+        if (!o || !rt)
+            return 1;
+        JS_FreeRuntime(rt);
+        forbid(o);
+        catchers[i] = catch_writes(fds[i], &open);
+    }
+    /* Every worker ends meanwhile (the largest checksum takes milliseconds). */
+    struct timespec pause = { 0, 500 * 1000 * 1000 };
+    nanosleep(&pause, NULL);
+    for (int i = 0; i <= RACES; i++)
+        wrote += catchers[i] < 0 || written(catchers[i], fds[i]);
+    printf("late workers after JS_FreeRuntime: no call, wake fd open after the free %d times, written after %d times\n",
+           open, wrote);
+    printf("clean exit\n");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "";
@@ -328,5 +485,7 @@ int main(int argc, char **argv)
         return run_wrong_thread();
     if (!strcmp(mode, "moved"))
         return run_moved();
+    if (!strcmp(mode, "late-wake"))
+        return run_late_wake();
     return run_scenario();
 }

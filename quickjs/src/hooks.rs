@@ -81,8 +81,10 @@ pub unsafe extern "C" fn rust_pending(rt: *mut sys::JSRuntime) -> c_int {
 /// class; -1 if the process has no fd left to make it, on the first call;
 /// always -1 on Windows, see `rust_wake_handle`). Poll it for
 /// reading; `rust_run` drains it. It lives exactly as long as `rt` (one per
-/// runtime, never replaced): add it to an epoll set once. Callable from any
-/// thread.
+/// runtime, never replaced): add it to an epoll set once. `JS_FreeRuntime`
+/// closes it before it returns (remove it from an epoll set first), and
+/// nothing writes it afterwards: worker threads finishing later do not, so
+/// the number is free for reuse. Callable from any thread.
 ///
 /// # Safety
 /// `rt` must be a live runtime.
@@ -103,7 +105,8 @@ pub unsafe extern "C" fn rust_wake_fd(rt: *mut sys::JSRuntime) -> c_int {
 /// future of `rt` can make progress (NULL before the runtime has Rust
 /// state). Wait on it with `WaitForMultipleObjects` (patch 0003 adds it to
 /// quickjs-libc's Windows `js_os_poll`); `rust_run` resets it. It lives
-/// exactly as long as `rt`. Callable from any thread.
+/// exactly as long as `rt`: `JS_FreeRuntime` closes it before it returns,
+/// and nothing sets it afterwards. Callable from any thread.
 ///
 /// # Safety
 /// `rt` must be a live runtime.
@@ -149,12 +152,23 @@ pub unsafe extern "C" fn rust_next_timeout(rt: *mut sys::JSRuntime) -> c_int {
 /// call into QuickJS from the callback. Timers of the runtime's own loop
 /// (`quickjs::sleep`) do not call it: after each run the host arms its own
 /// timer for `rust_next_timeout(rt)` milliseconds. `cb = NULL` removes it.
-/// Returns 0, or -1 if the runtime's state could not be made. Call it on
-/// the JS thread the first time (it may make the state).
+/// Returns 0, or -1 if the runtime's state could not be made or if called
+/// from inside a call of `rt`'s callback (that call would still be running
+/// when it returns). Call it on the JS thread the first time (it may make
+/// the state).
+///
+/// Lifetime: when `rust_set_wake_callback` returns, the previous callback
+/// is not running on any thread and is never called again; when
+/// `JS_FreeRuntime(rt)` returns, the same holds for the current one
+/// (worker threads that finish later call nothing; their results are
+/// dropped). The host may free the old `opaque` then. Calls are
+/// serialized with both (a lock): the callback must not wait for the JS
+/// thread, which may be inside one of them.
 ///
 /// # Safety
 /// `rt` must be a live runtime; `cb` must be safe to call from any thread
-/// with `opaque` until it is replaced or `rt` is freed.
+/// with `opaque` until `rust_set_wake_callback` replaces it or
+/// `JS_FreeRuntime(rt)` returns.
 #[no_mangle]
 pub unsafe extern "C" fn rust_set_wake_callback(
     rt: *mut sys::JSRuntime,
@@ -187,8 +201,10 @@ pub unsafe extern "C" fn rust_set_wake_callback(
                 Err(_) => return -1,
             },
         };
-        state.executor.set_wake_callback(callback);
-        0
+        match state.executor.set_wake_callback(callback) {
+            Ok(()) => 0,
+            Err(_) => -1,
+        }
     })
 }
 

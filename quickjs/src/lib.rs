@@ -6,7 +6,7 @@
 //!
 //! | folder | layer | what it owns |
 //! |---|---|---|
-//! | `core/` | values | [`Ctx`], [`Value`], conversions ([`FromJs`]/[`IntoJs`]), [`Error`], the bounds on script-sized work (`limits.rs`), TypeScript names, the one C boundary (`boundary.rs`) |
+//! | `core/` | values | [`Ctx`], [`Value`], conversions ([`FromJs`]/[`IntoJs`]), [`Error`], the bounds on script-sized work (`limits.rs`), TypeScript names, the one C boundary (`boundary.rs`), the primitives of the hand-made synchronization (`sync.rs`: std's, or loom's for the model checks) |
 //! | `exec/` | async | the executor of a runtime: futures polled from the job loop, wake fd and host callback, [`sleep`] timers, [`blocking`] work |
 //! | `native/` | native | one state object per runtime and per context (`state.rs`), `#[js]` functions ([`NativeFunction`], [`Args`]), modules ([`NativeModule`], `JS_AddRust`), classes (`class/`: registration, borrow flags, [`Held`] values traced by the GC), [`AsyncCtx`] |
 //! | `hooks.rs` | C hosts | the C ABI: `rust_run`, `rust_pending`, `rust_wake_fd`, `rust_next_timeout`, `rust_set_wake_callback`, `rust_context_released`, `rust_bind_thread`, `rust_set_max_stack_size` |

@@ -1274,6 +1274,47 @@ fn a_wake_callback_drives_a_host_without_an_fd_loop() {
     rt.set_wake_callback(None).unwrap();
 }
 
+/// Issue 26: a worker finishing after the runtime is dropped calls no
+/// callback; the callback (and what it captures) is dropped with the
+/// runtime, not with the last waker; a replaced callback is dropped at once.
+#[test]
+fn no_wake_callback_outlives_its_runtime_or_its_replacement() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let rt = Runtime::new().unwrap();
+    let ctx = Context::full(&rt).unwrap();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let callback = |calls: &Arc<AtomicUsize>| {
+        let c = calls.clone();
+        Some(Arc::new(move || {
+            c.fetch_add(1, Ordering::SeqCst);
+        }) as Arc<dyn Fn() + Send + Sync>)
+    };
+    let replaced = Arc::new(AtomicUsize::new(0));
+    rt.set_wake_callback(callback(&replaced)).unwrap();
+    rt.set_wake_callback(callback(&calls)).unwrap();
+    assert_eq!(
+        Arc::strong_count(&replaced),
+        1,
+        "the replaced callback is dropped"
+    );
+    let (go, wait) = std::sync::mpsc::channel::<()>();
+    ctx.with(|ctx| {
+        ctx.spawn(quickjs::blocking(move || {
+            let _ = wait.recv_timeout(Duration::from_secs(10));
+        }))
+        .map(drop)
+    })
+    .unwrap();
+    drop(ctx);
+    drop(rt);
+    assert_eq!(Arc::strong_count(&calls), 1, "dropped with the runtime");
+    // The worker finishes now: its wake reaches nothing.
+    go.send(()).unwrap();
+    std::thread::sleep(Duration::from_millis(50));
+    assert_eq!(calls.load(Ordering::SeqCst), 0);
+}
+
 #[test]
 fn futures_call_back_into_js_after_awaits_through_async_ctx() {
     use quickjs::{AsyncCtx, Persistent, Promise};

@@ -30,24 +30,26 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 /// The runtime's wake signal, for the reactor: its fd (POSIX) or event
-/// handle (Windows), made if it did not exist yet. Holding the `Wake`
-/// keeps the fd or handle open.
+/// handle (Windows), made if it did not exist yet. Holding the runtime
+/// keeps the fd or handle open (it is closed when the runtime is freed),
+/// until the reactor has deregistered it.
 struct WakeSignal {
     #[cfg(unix)]
     raw: std::os::fd::RawFd,
     #[cfg(windows)]
     raw: std::os::windows::io::RawHandle,
-    _wake: Arc<Wake>,
+    _rt: Runtime,
 }
 
 impl WakeSignal {
-    fn new(wake: Arc<Wake>) -> Result<Self> {
+    fn new(rt: &Runtime) -> Result<Self> {
+        let wake: Arc<Wake> = rt.wake();
         Ok(WakeSignal {
             #[cfg(unix)]
             raw: wake.fd()?,
             #[cfg(windows)]
             raw: wake.handle()?,
-            _wake: wake,
+            _rt: rt.clone(),
         })
     }
 }
@@ -55,7 +57,7 @@ impl WakeSignal {
 #[cfg(unix)]
 impl std::os::fd::AsFd for WakeSignal {
     fn as_fd(&self) -> std::os::fd::BorrowedFd<'_> {
-        // SAFETY: the fd is open as long as its `Wake`, which we hold.
+        // SAFETY: the fd is open as long as its runtime, which we hold.
         unsafe { std::os::fd::BorrowedFd::borrow_raw(self.raw) }
     }
 }
@@ -63,7 +65,7 @@ impl std::os::fd::AsFd for WakeSignal {
 #[cfg(windows)]
 impl std::os::windows::io::AsHandle for WakeSignal {
     fn as_handle(&self) -> std::os::windows::io::BorrowedHandle<'_> {
-        // SAFETY: the handle is open as long as its `Wake`, which we hold.
+        // SAFETY: the handle is open as long as its runtime, which we hold.
         unsafe { std::os::windows::io::BorrowedHandle::borrow_raw(self.raw) }
     }
 }
@@ -127,7 +129,7 @@ impl Driver {
             let signal = match &self.signal {
                 Some(signal) => signal,
                 None => {
-                    let wake = match WakeSignal::new(self.rt.wake()) {
+                    let wake = match WakeSignal::new(&self.rt) {
                         Ok(wake) => wake,
                         Err(e) => return Poll::Ready(Err(e)),
                     };

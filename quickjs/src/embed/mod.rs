@@ -1,6 +1,6 @@
 //! The embedding API (quickjs-ng only: it needs promise state, typed
 //! arrays, runtime finalizers and module attributes, which Bellard's
-//! releases lack): [`Runtime`] (with its lock, limits, interrupt handler,
+//! releases lack): [`Runtime`] (with its lock (`lock.rs`), limits, interrupt handler,
 //! job loop and waits), [`Context`], values kept across calls
 //! ([`Persistent`]), promises both ways, Rust closures as JS functions,
 //! module loaders and bytecode (and bundles compiled at build time), bytes and typed arrays, serde, cancelling
@@ -16,6 +16,7 @@ pub(crate) mod context;
 mod ctx;
 pub(crate) mod drive;
 pub(crate) mod loader;
+pub(crate) mod lock;
 pub(crate) mod persistent;
 pub(crate) mod precompiled;
 pub(crate) mod promise;

@@ -8,6 +8,7 @@
 //! (re-entrant: a Rust callback called from JS may use its runtime again);
 //! a thread that sleeps in a wait releases it at every level first.
 
+use super::lock::{thread_token, ReentrantLock};
 use crate::core::boundary;
 use crate::core::ctx::Ctx;
 use crate::core::error::{Error, Result};
@@ -15,8 +16,7 @@ use crate::native::state::{ContextState, RuntimeState};
 use quickjs_sys as sys;
 use std::os::raw::{c_int, c_void};
 use std::ptr::NonNull;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex, Weak};
+use std::sync::{Arc, Mutex, Weak};
 
 /// Decides, when the engine asks periodically during execution, whether to
 /// stop the running JS (`true` interrupts it with an uncatchable
@@ -594,6 +594,14 @@ impl Runtime {
     /// ([`crate::sleep`]) are not signalled this way: after each run, arm a
     /// timer of the host for [`Runtime::next_timeout`].
     ///
+    /// When it returns, the previous callback is not running on any thread
+    /// and is never called again (it is dropped); when the runtime is
+    /// freed (its last handle dropped) the same holds for the current one.
+    /// Calls are serialized with both (a lock): the callback must not wait
+    /// for a thread that may be replacing it or dropping the runtime. An
+    /// error if called from inside a call of this runtime's callback (that
+    /// call would still be running).
+    ///
     /// ```
     /// # let rt = quickjs::Runtime::new().unwrap();
     /// let (tx, rx) = std::sync::mpsc::channel::<()>();
@@ -605,8 +613,7 @@ impl Runtime {
         &self,
         callback: Option<std::sync::Arc<dyn Fn() + Send + Sync>>,
     ) -> Result<()> {
-        self.state().executor.set_wake_callback(callback);
-        Ok(())
+        self.state().executor.set_wake_callback(callback)
     }
 
     /// Runs jobs and drives Rust futures until neither is left, sleeping in
@@ -899,162 +906,13 @@ unsafe extern "C" fn call_interrupt_handler(rt: *mut sys::JSRuntime, opaque: *mu
     })
 }
 
-/// A lock the owning thread may take again (a Rust callback called from JS
-/// may use its context's API while the outer call holds the lock).
-///
-/// Uncontended, taking and releasing it is an atomic swap each (every
-/// `Context::with` does both): `owner` is the holding thread's token, or 0.
-/// A thread that finds it held counts itself in `waiting` and sleeps on
-/// `free` under `sleep_lock`; a release signals `free` only when `waiting`
-/// is not 0 (a notify is a system call even with no waiter).
-///
-/// Invariants: only the owner changes `depth`, and only the owner stores
-/// 0 into `owner`. No lost wake-up: a waiter counts itself (SeqCst) and
-/// then tries to take the lock while holding `sleep_lock` until it sleeps;
-/// a releaser stores 0 (SeqCst) and then reads `waiting` (SeqCst): either
-/// the waiter's attempt sees the lock free, or the releaser sees the waiter
-/// and signals, which needs `sleep_lock`, so it comes after the waiter
-/// sleeps.
-#[derive(Default)]
-struct ReentrantLock {
-    owner: AtomicUsize,
-    /// Levels the owner holds (its own to read and write).
-    depth: AtomicUsize,
-    /// Threads waiting for the lock (on `free`).
-    waiting: AtomicUsize,
-    sleep_lock: Mutex<()>,
-    free: Condvar,
-    /// Threads in `release_all` .. `reacquire`, and async drivers waiting
-    /// ([`ReentrantLock::sleeping`]).
-    sleepers: AtomicUsize,
-    /// How many times the lock was released (outermost level): a waiter
-    /// that saw it unchanged after registering missed no one's work.
-    releases: AtomicU64,
-}
-
-/// This thread's token for [`ReentrantLock::owner`]: the address of a
-/// thread-local, distinct among live threads and never 0. (A thread cannot
-/// end holding the lock: guards release it as they drop, also unwinding.)
-fn thread_token() -> usize {
-    thread_local! {
-        static TOKEN: u8 = const { 0 };
-    }
-    TOKEN.with(|t| t as *const u8 as usize)
-}
-
-struct Guard<'a> {
-    lock: &'a ReentrantLock,
-    outermost: bool,
-}
-
-impl ReentrantLock {
-    fn acquire(&self) -> Guard<'_> {
-        let me = thread_token();
-        if self.owner.load(Ordering::Relaxed) == me {
-            // Ours already (only this thread can have stored `me`).
-            self.depth.fetch_add(1, Ordering::Relaxed);
-            return Guard {
-                lock: self,
-                outermost: false,
-            };
-        }
-        self.take(me, 1);
-        Guard {
-            lock: self,
-            outermost: true,
-        }
-    }
-
-    /// Takes the lock (not held by this thread) at `depth` levels, waiting
-    /// for it if another thread holds it.
-    fn take(&self, me: usize, depth: usize) {
-        if self
-            .owner
-            .compare_exchange(0, me, Ordering::SeqCst, Ordering::Relaxed)
-            .is_err()
-        {
-            let mut sleeping = self.sleep_lock.lock().unwrap_or_else(|e| e.into_inner());
-            self.waiting.fetch_add(1, Ordering::SeqCst);
-            while self
-                .owner
-                .compare_exchange(0, me, Ordering::SeqCst, Ordering::Relaxed)
-                .is_err()
-            {
-                sleeping = self.free.wait(sleeping).unwrap_or_else(|e| e.into_inner());
-            }
-            self.waiting.fetch_sub(1, Ordering::SeqCst);
-        }
-        self.depth.store(depth, Ordering::Relaxed);
-    }
-
-    /// Frees the lock (the owner, at its last level): counted as a release
-    /// first, so whoever takes it next sees the count; then wakes the
-    /// waiters, if any.
-    fn free(&self) {
-        self.releases.fetch_add(1, Ordering::SeqCst);
-        self.owner.store(0, Ordering::SeqCst);
-        if self.waiting.load(Ordering::SeqCst) > 0 {
-            // Under `sleep_lock`: a waiter between its attempt and its
-            // sleep holds it, so the signal cannot fall in between.
-            // notify_all: a thread taking the lock back after a sleep and
-            // ordinary waiters wait on the same condition.
-            let _sleeping = self.sleep_lock.lock().unwrap_or_else(|e| e.into_inner());
-            self.free.notify_all();
-        }
-    }
-
-    /// Releases the lock if this thread holds it (at every level); returns
-    /// how many levels it held, for [`ReentrantLock::reacquire`].
-    fn release_all(&self) -> usize {
-        if !self.held_by_me() {
-            return 0;
-        }
-        let held = self.depth.swap(0, Ordering::Relaxed);
-        self.sleepers.fetch_add(1, Ordering::SeqCst);
-        self.free();
-        held
-    }
-
-    /// Takes the lock back at `held` levels after [`ReentrantLock::release_all`].
-    fn reacquire(&self, held: usize) {
-        self.take(thread_token(), held);
-        self.sleepers.fetch_sub(1, Ordering::SeqCst);
-    }
-
-    /// Whether a thread is sleeping with the lock released.
-    fn has_sleepers(&self) -> bool {
-        self.sleepers.load(Ordering::SeqCst) > 0
-    }
-
-    /// Whether this thread holds the lock.
-    fn held_by_me(&self) -> bool {
-        self.owner.load(Ordering::Relaxed) == thread_token()
-    }
-
-    /// How many times the lock has been released so far.
-    fn releases(&self) -> u64 {
-        self.releases.load(Ordering::SeqCst)
-    }
-
-    /// Counts a waiter that does not hold the lock, if the lock was not
-    /// released since `seen`; whether it did.
-    fn sleeping(&self, seen: u64) -> bool {
-        self.sleepers.fetch_add(1, Ordering::SeqCst);
-        if self.releases() == seen {
-            return true;
-        }
-        self.sleepers.fetch_sub(1, Ordering::SeqCst);
-        false
-    }
-}
-
 /// A registered waiter of a runtime ([`Runtime::sleeping`]): while it
 /// lives, every release of the runtime's lock signals the wake fd.
 pub(crate) struct Sleeping(Arc<Inner>);
 
 impl Drop for Sleeping {
     fn drop(&mut self) {
-        self.0.lock.sleepers.fetch_sub(1, Ordering::SeqCst);
+        self.0.lock.not_sleeping();
     }
 }
 
@@ -1097,14 +955,5 @@ impl Runtime {
             .lock
             .sleeping(seen)
             .then(|| Sleeping(self.inner.clone()))
-    }
-}
-
-impl Drop for Guard<'_> {
-    fn drop(&mut self) {
-        // Only the owner drops a guard: `depth` is its own.
-        if self.lock.depth.fetch_sub(1, Ordering::Relaxed) == 1 {
-            self.lock.free();
-        }
     }
 }

@@ -26,6 +26,10 @@
 //!   its poll (timers, I/O) between two batches: completions are macrotasks.
 //! * When a context dies, [`Executor::drop_context`] drops its futures
 //!   unsettled and frees their resolve functions.
+//! * When the runtime's state is freed, the executor's drop closes the
+//!   wake signal ([`Wake::close`]): a waker firing later (a worker thread
+//!   of [`crate::blocking`] finishing after `JS_FreeRuntime`) neither
+//!   writes the fd nor calls the host's callback, and its key is dropped.
 //!
 //! Invariants: futures are polled only on the JS thread, inside `run` or
 //! `spawn`, with this thread marked as polling (so [`crate::sleep`] finds the
@@ -276,8 +280,10 @@ impl Executor {
         self.wake.kick()
     }
 
-    /// Sets the host's wake callback (any thread).
-    pub(crate) fn set_wake_callback(&self, callback: Option<WakeCallback>) {
+    /// Sets the host's wake callback (any thread); when it returns, the
+    /// old one is not running and will not be called (see
+    /// [`Wake::set_callback`]).
+    pub(crate) fn set_wake_callback(&self, callback: Option<WakeCallback>) -> Result<()> {
         self.wake.set_callback(callback)
     }
 
@@ -560,6 +566,15 @@ impl Executor {
                 drop(task);
             }
         }
+    }
+}
+
+impl Drop for Executor {
+    /// The runtime's state is being freed: the wake signal closes (its fd
+    /// too) and the host's callback is dropped; wakers that outlive the
+    /// runtime (a worker thread finishing later) reach nothing of it.
+    fn drop(&mut self) {
+        self.wake.close();
     }
 }
 

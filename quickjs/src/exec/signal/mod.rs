@@ -18,15 +18,20 @@ use crate::core::error::Error;
 use std::os::raw::c_int;
 use std::time::Duration;
 
-#[cfg(unix)]
+#[cfg(all(unix, not(quickjs_loom)))]
 mod unix;
-#[cfg(unix)]
+#[cfg(all(unix, not(quickjs_loom)))]
 pub(crate) use unix::Signal;
 
-#[cfg(windows)]
+#[cfg(all(windows, not(quickjs_loom)))]
 mod windows;
-#[cfg(windows)]
+#[cfg(all(windows, not(quickjs_loom)))]
 pub(crate) use windows::Signal;
+
+#[cfg(quickjs_loom)]
+mod model;
+#[cfg(quickjs_loom)]
+pub(crate) use model::Signal;
 
 #[cfg(not(any(unix, windows)))]
 compile_error!("quickjs: the wake signal needs a POSIX or Windows target");
@@ -39,11 +44,12 @@ pub(crate) fn timeout_ms(timeout: Option<Duration>) -> c_int {
     })
 }
 
+#[cfg_attr(quickjs_loom, allow(dead_code))]
 fn os_error(what: &str) -> Error {
     Error::internal(format!("{what}: {}", std::io::Error::last_os_error()))
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(quickjs_loom)))]
 mod tests {
     use super::*;
     use std::sync::Arc;

@@ -6,15 +6,24 @@
 
 use super::os_error;
 use crate::core::error::Result;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::os::fd::{FromRawFd, IntoRawFd, OwnedFd, RawFd};
+use std::sync::atomic::{AtomicI32, Ordering::Relaxed};
 use std::time::Duration;
 
 /// The wake fd and how to raise and clear it.
+///
+/// The fds are closed by [`Signal::close`] (or the drop), which needs no
+/// `&mut`: the signal is shared with wakers that outlive the runtime. Its
+/// caller ([`crate::exec::wake::Wake`]) makes sure that no `raise` runs
+/// with it or after it (they are serialized by a lock, which also orders
+/// these `Relaxed` accesses), and that the runtime's side (`clear`, `wait`,
+/// `fd`) is done with the signal first.
 pub(crate) struct Signal {
-    /// The fd to poll (the eventfd, or the pipe's read end).
-    read: OwnedFd,
-    /// The pipe's write end (`None`: an eventfd, written through `read`).
-    write: Option<OwnedFd>,
+    /// The fd to poll (the eventfd, or the pipe's read end); -1 once closed.
+    read: AtomicI32,
+    /// The pipe's write end; -1 for an eventfd (written through `read`), or
+    /// once closed.
+    write: AtomicI32,
 }
 
 impl Signal {
@@ -28,6 +37,14 @@ impl Signal {
         Self::pipe()
     }
 
+    /// Owns `read` (and `write`, if any).
+    fn from_fds(read: OwnedFd, write: Option<OwnedFd>) -> Self {
+        Signal {
+            read: AtomicI32::new(read.into_raw_fd()),
+            write: AtomicI32::new(write.map_or(-1, |w| w.into_raw_fd())),
+        }
+    }
+
     #[cfg(any(target_os = "linux", target_os = "android"))]
     fn eventfd() -> Result<Self> {
         // SAFETY: plain syscall; the fd is owned by the OwnedFd below.
@@ -35,11 +52,8 @@ impl Signal {
         if fd < 0 {
             return Err(os_error("eventfd"));
         }
-        Ok(Signal {
-            // SAFETY: fd is a fresh descriptor nobody else owns.
-            read: unsafe { OwnedFd::from_raw_fd(fd) },
-            write: None,
-        })
+        // SAFETY: fd is a fresh descriptor nobody else owns.
+        Ok(Self::from_fds(unsafe { OwnedFd::from_raw_fd(fd) }, None))
     }
 
     /// A self-pipe, both ends non-blocking and close-on-exec (set with
@@ -52,8 +66,7 @@ impl Signal {
         }
         // SAFETY: both are fresh descriptors nobody else owns.
         let (read, write) = unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
-        for fd in [&read, &write] {
-            let fd = fd.as_raw_fd();
+        for fd in fds {
             // SAFETY: fcntl on our own open descriptors.
             let ok = unsafe {
                 let fl = libc::fcntl(fd, libc::F_GETFL);
@@ -65,34 +78,54 @@ impl Signal {
                 return Err(os_error("fcntl on the wake pipe"));
             }
         }
-        Ok(Signal {
-            read,
-            write: Some(write),
-        })
+        Ok(Self::from_fds(read, Some(write)))
     }
 
-    /// Makes the fd readable (from any thread).
-    pub(crate) fn raise(&self) {
-        match &self.write {
-            // SAFETY: writes 1 byte from a live buffer to our own
-            // non-blocking pipe; a full pipe (EAGAIN) is already readable.
-            Some(w) => unsafe {
-                libc::write(w.as_raw_fd(), [1u8].as_ptr().cast(), 1);
-            },
-            None => {
-                let one = 1u64;
-                // SAFETY: writes 8 bytes from a live u64 to our own eventfd;
-                // a saturated counter (EAGAIN) is already readable.
-                unsafe { libc::write(self.read.as_raw_fd(), (&one as *const u64).cast(), 8) };
+    /// Whether this is a pipe (else an eventfd), while open.
+    fn is_pipe(&self) -> bool {
+        self.write.load(Relaxed) >= 0
+    }
+
+    /// Closes the fds now (see the type's docs for who may call it when);
+    /// afterwards the signal does nothing and its fd is -1.
+    pub(crate) fn close(&self) {
+        for fd in [self.read.swap(-1, Relaxed), self.write.swap(-1, Relaxed)] {
+            if fd >= 0 {
+                // SAFETY: our own descriptor, taken out of the signal by the
+                // swap: closed once, and never used by it again.
+                drop(unsafe { OwnedFd::from_raw_fd(fd) });
             }
         }
     }
 
-    /// Reads the fd empty (on the JS thread).
+    /// Makes the fd readable (from any thread; never with or after
+    /// [`Signal::close`]). Once closed, nothing.
+    pub(crate) fn raise(&self) {
+        let write = self.write.load(Relaxed);
+        if write >= 0 {
+            // SAFETY: writes 1 byte from a live buffer to our own open
+            // non-blocking pipe (not closed: our caller's contract); a full
+            // pipe (EAGAIN) is already readable.
+            unsafe { libc::write(write, [1u8].as_ptr().cast(), 1) };
+            return;
+        }
+        let read = self.read.load(Relaxed);
+        if read >= 0 {
+            let one = 1u64;
+            // SAFETY: writes 8 bytes from a live u64 to our own open eventfd
+            // (as above); a saturated counter (EAGAIN) is already readable.
+            unsafe { libc::write(read, (&one as *const u64).cast(), 8) };
+        }
+    }
+
+    /// Reads the fd empty (on the JS thread). Once closed, nothing.
     pub(crate) fn clear(&self) {
-        let fd = self.read.as_raw_fd();
-        match self.write {
-            Some(_) => {
+        let fd = self.read.load(Relaxed);
+        if fd < 0 {
+            return;
+        }
+        match self.is_pipe() {
+            true => {
                 let mut buf = [0u8; 64];
                 // SAFETY: reads into a live buffer of its length from our own
                 // non-blocking pipe, until it is empty (or fails).
@@ -100,7 +133,7 @@ impl Signal {
                     == buf.len() as isize
                 {}
             }
-            None => {
+            false => {
                 let mut count = 0u64;
                 // SAFETY: reads 8 bytes into a live u64 from our own
                 // non-blocking eventfd (resetting its counter).
@@ -109,17 +142,21 @@ impl Signal {
         }
     }
 
-    /// The fd to poll for reading.
+    /// The fd to poll for reading (-1 once closed).
     pub(crate) fn fd(&self) -> RawFd {
-        self.read.as_raw_fd()
+        self.read.load(Relaxed)
     }
 
     /// Sleeps in `poll(2)` (EINTR retried) until the fd is readable or
-    /// `timeout` passed.
+    /// `timeout` passed. Once closed, returns at once.
     pub(crate) fn wait(&self, timeout: Option<Duration>) {
+        let fd = self.fd();
+        if fd < 0 {
+            return;
+        }
         let timeout_ms = super::timeout_ms(timeout);
         let mut p = libc::pollfd {
-            fd: self.fd(),
+            fd,
             events: libc::POLLIN,
             revents: 0,
         };
@@ -132,11 +169,17 @@ impl Signal {
     /// Which mechanism this is (`"eventfd"` or `"pipe"`).
     #[cfg(test)]
     pub(super) fn kind(&self) -> &'static str {
-        if self.write.is_some() {
+        if self.is_pipe() {
             "pipe"
         } else {
             "eventfd"
         }
+    }
+}
+
+impl Drop for Signal {
+    fn drop(&mut self) {
+        self.close();
     }
 }
 
@@ -181,6 +224,25 @@ mod tests {
             assert!(readable(s), "{}", s.kind());
             s.clear();
             assert!(!readable(s), "{}", s.kind());
+        }
+    }
+
+    #[test]
+    fn a_closed_signal_forgets_its_fds_and_does_nothing() {
+        let mut signals = vec![Signal::pipe().unwrap()];
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        signals.push(Signal::eventfd().unwrap());
+        for s in &signals {
+            // (Whether the numbers are closed is checked by the C host's
+            // late-wake mode: here other tests' threads may reuse them.)
+            s.close();
+            assert_eq!(s.fd(), -1);
+            assert_eq!(s.write.load(Relaxed), -1);
+            // Closed: no write to a number that may be someone else's now.
+            s.raise();
+            s.clear();
+            s.wait(None);
+            s.close();
         }
     }
 }

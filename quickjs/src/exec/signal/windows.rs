@@ -8,7 +8,8 @@
 use super::os_error;
 use crate::core::error::Result;
 use std::ffi::c_void;
-use std::os::windows::io::{AsRawHandle, FromRawHandle, OwnedHandle, RawHandle};
+use std::os::windows::io::{FromRawHandle, OwnedHandle, RawHandle};
+use std::sync::atomic::{AtomicPtr, Ordering::Relaxed};
 use std::time::Duration;
 
 const INFINITE: u32 = u32::MAX;
@@ -26,9 +27,14 @@ extern "system" {
     fn WaitForSingleObject(handle: RawHandle, milliseconds: u32) -> u32;
 }
 
-/// The event and its ownership (closed on drop).
+/// The event (closed by [`Signal::close`] or on drop).
+///
+/// As on POSIX (see `unix.rs`): closing needs no `&mut`, and the caller
+/// ([`crate::exec::wake::Wake`]) makes sure no `raise` runs with it or
+/// after it, and that the runtime's side is done with the signal first.
 pub(crate) struct Signal {
-    event: OwnedHandle,
+    /// The event; null once closed.
+    event: AtomicPtr<c_void>,
 }
 
 impl Signal {
@@ -40,35 +46,63 @@ impl Signal {
             return Err(os_error("CreateEventW"));
         }
         Ok(Signal {
-            // SAFETY: `h` is a fresh handle nobody else owns.
-            event: unsafe { OwnedHandle::from_raw_handle(h) },
+            event: AtomicPtr::new(h),
         })
     }
 
-    /// Sets the event (from any thread).
+    /// Closes the event now; afterwards the signal does nothing and its
+    /// handle is null.
+    pub(crate) fn close(&self) {
+        let h = self.event.swap(std::ptr::null_mut(), Relaxed);
+        if !h.is_null() {
+            // SAFETY: our own handle, taken out of the signal by the swap:
+            // closed once, never used by it again.
+            drop(unsafe { OwnedHandle::from_raw_handle(h) });
+        }
+    }
+
+    /// Sets the event (from any thread; never with or after
+    /// [`Signal::close`]). Once closed, nothing.
     pub(crate) fn raise(&self) {
-        // SAFETY: our own open event handle.
-        unsafe { SetEvent(self.handle()) };
+        let h = self.handle();
+        if !h.is_null() {
+            // SAFETY: our own open event handle (our caller's contract).
+            unsafe { SetEvent(h) };
+        }
     }
 
-    /// Resets the event (on the JS thread).
+    /// Resets the event (on the JS thread). Once closed, nothing.
     pub(crate) fn clear(&self) {
-        // SAFETY: our own open event handle.
-        unsafe { ResetEvent(self.handle()) };
+        let h = self.handle();
+        if !h.is_null() {
+            // SAFETY: our own open event handle.
+            unsafe { ResetEvent(h) };
+        }
     }
 
-    /// The event handle to wait on.
+    /// The event handle to wait on (null once closed).
     pub(crate) fn handle(&self) -> RawHandle {
-        self.event.as_raw_handle()
+        self.event.load(Relaxed)
     }
 
-    /// Sleeps until the event is set or `timeout` passed.
+    /// Sleeps until the event is set or `timeout` passed. Once closed,
+    /// returns at once.
     pub(crate) fn wait(&self, timeout: Option<Duration>) {
+        let h = self.handle();
+        if h.is_null() {
+            return;
+        }
         let ms = match super::timeout_ms(timeout) {
             -1 => INFINITE,
             ms => ms as u32,
         };
         // SAFETY: our own open event handle.
-        unsafe { WaitForSingleObject(self.handle(), ms) };
+        unsafe { WaitForSingleObject(h, ms) };
+    }
+}
+
+impl Drop for Signal {
+    fn drop(&mut self) {
+        self.close();
     }
 }
