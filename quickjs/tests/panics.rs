@@ -24,6 +24,23 @@ fn setup() -> (Runtime, Context) {
     (rt, ctx)
 }
 
+/// Defines `later()`, an async function that panics with `message` after
+/// an await, and runs `script`.
+fn async_panic(ctx: &Context, message: &'static str, script: &str) {
+    ctx.with(|ctx| {
+        let f = Function::new_async(ctx, "later", move || async move {
+            quickjs::sleep(Duration::from_millis(1)).await;
+            if !message.is_empty() {
+                panic!("{message}");
+            }
+            1
+        })?;
+        ctx.globals().set("later", f)?;
+        ctx.eval::<Value>(script).map(drop)
+    })
+    .unwrap();
+}
+
 fn healthy(ctx: &Context) {
     assert_eq!(ctx.with(|ctx| ctx.eval::<i32>("1 + 1")).unwrap(), 2);
 }
@@ -66,19 +83,7 @@ fn a_panic_can_be_resumed_with_its_payload() {
 #[test]
 fn a_future_that_panics_after_an_await_ends_the_run_with_the_panic() {
     let (rt, ctx) = setup();
-    ctx.with(|ctx| {
-        let f = Function::new_async(ctx, "later", || async {
-            quickjs::sleep(Duration::from_millis(1)).await;
-            if true {
-                panic!("after await");
-            }
-            1
-        })?;
-        ctx.globals().set("later", f)?;
-        ctx.eval::<Value>("globalThis.seen = 'no'; later().then(() => seen = 'ok', () => seen = 'rejected')")
-            .map(drop)
-    })
-    .unwrap();
+    async_panic(&ctx, "after await", "globalThis.seen = 'no'; later().then(() => seen = 'ok', () => seen = 'rejected')");
     let r = rt.run_until_idle();
     let Err(Error::Panic(p)) = r else { panic!("{r:?}") };
     assert_eq!(p.message(), "later: after await");
@@ -96,18 +101,7 @@ fn a_runtime_can_make_panics_catchable() {
         .with(|ctx| ctx.eval("try { boom('fine') } catch (e) { `${e.name}: ${e.message}` }"))
         .unwrap();
     assert_eq!(caught, "InternalError: boom: Rust panic: fine");
-    ctx.with(|ctx| {
-        let f = Function::new_async(ctx, "later", || async {
-            quickjs::sleep(Duration::from_millis(1)).await;
-            if true {
-                panic!("async fine");
-            }
-            1
-        })?;
-        ctx.globals().set("later", f)?;
-        ctx.eval::<Value>("later().catch(e => globalThis.seen = e.message)").map(drop)
-    })
-    .unwrap();
+    async_panic(&ctx, "async fine", "later().catch(e => globalThis.seen = e.message)");
     rt.run_until_idle().unwrap();
     assert_eq!(
         ctx.with(|ctx| ctx.eval::<String>("seen")).unwrap(),
