@@ -136,3 +136,28 @@ fn a_deadline_does_not_outlive_a_wait_on_another_thread() {
     waiter.join().unwrap().unwrap();
     drop(keep);
 }
+
+#[test]
+fn a_deadline_ends_with_its_call_even_when_the_call_panics() {
+    let (_rt, ctx) = setup();
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        ctx.with_deadline(SHORT, |_| -> quickjs::Result<()> { panic!("inside") })
+    }));
+    assert!(r.is_err());
+    std::thread::sleep(SHORT * 2);
+    // Past the deadline: later scripts of this thread are not stopped.
+    healthy(&ctx);
+}
+
+#[test]
+fn a_wait_inside_a_call_with_a_deadline_ends_at_that_deadline() {
+    let (rt, ctx) = setup();
+    let start = Instant::now();
+    let r = ctx.with_deadline(SHORT, |ctx| {
+        ctx.spawn(std::future::pending::<()>())?;
+        // No deadline of its own: the enclosing one holds.
+        rt.run_until_idle()
+    });
+    assert_timeout(r, start);
+    healthy(&ctx);
+}

@@ -109,3 +109,40 @@ fn a_runtime_can_make_panics_catchable() {
     );
     healthy(&ctx);
 }
+
+#[test]
+fn a_script_cannot_forge_a_panic() {
+    let (_rt, ctx) = setup();
+    let _ = ctx.with(|ctx| ctx.eval::<i32>("boom('real')"));
+    // The same message, thrown by JS: an ordinary, catchable error.
+    let r = ctx.with(|ctx| ctx.eval::<i32>("throw new InternalError('boom: Rust panic: real')"));
+    assert!(matches!(r, Err(Error::Thrown(_))), "{r:?}");
+    healthy(&ctx);
+}
+
+#[test]
+fn a_queued_panic_keeps_its_context_alive_until_its_job_runs() {
+    let (rt, ctx) = setup();
+    ctx.with(|ctx| {
+        let ok = Function::new_async(ctx, "ok", || async {
+            quickjs::sleep(Duration::from_millis(1)).await;
+            1
+        })?;
+        ctx.globals().set("ok", ok)
+    })
+    .unwrap();
+    // Both futures finish in one turn: the first's promise settles and the
+    // panic's job is queued; the wait stops with the job still queued.
+    async_panic(&ctx, "queued", "globalThis.p = ok(); p.then(() => {}); later()");
+    let first = ctx.with(|ctx| {
+        let p: quickjs::Promise = ctx.eval("p")?;
+        p.wait::<i32>()
+    });
+    assert_eq!(first.unwrap(), 1);
+    drop(ctx);
+    rt.run_gc();
+    // The panic's job still runs in its (alive) context.
+    let r = rt.run_until_idle();
+    assert!(matches!(r, Err(Error::Panic(_))), "{r:?}");
+    rt.run_until_idle().unwrap();
+}

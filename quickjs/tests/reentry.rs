@@ -344,3 +344,19 @@ fn a_native_call_of_one_runtime_that_enters_another_still_ends_with_its_interrup
     healthy(&ca);
     healthy(&cb);
 }
+
+#[test]
+fn a_context_kept_in_a_thread_local_is_dropped_at_thread_exit_without_aborting() {
+    // Its thread-local's destructor runs while the thread's others are
+    // being destroyed: the finalizer door must still be readable then.
+    std::thread::spawn(|| {
+        thread_local! {
+            static ENGINE: std::cell::RefCell<Option<Context>> = const { std::cell::RefCell::new(None) };
+        }
+        let ctx = Context::full(&Runtime::new().unwrap()).unwrap();
+        assert_eq!(ctx.with(|ctx| ctx.eval::<i32>("6 * 7")).unwrap(), 42);
+        ENGINE.with(|e| *e.borrow_mut() = Some(ctx));
+    })
+    .join()
+    .unwrap();
+}

@@ -164,9 +164,18 @@ thread_local! {
     /// Set while a `#[js]` function holds bytes borrowed from a JS buffer:
     /// the safe API refuses to run JS on this thread meanwhile.
     static NO_JS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-    /// The runtimes whose finalizers are running on this thread, innermost
-    /// last (see [`finalizing`]).
-    static FINALIZING: std::cell::RefCell<Vec<usize>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// The innermost finalizer door open on this thread (null: none); each
+    /// door links to the one outside it (see [`finalizing`]). A plain
+    /// pointer in a `const` cell: no destructor, so it is readable while
+    /// the thread's other thread-locals are destroyed (a `Context` kept in
+    /// one is dropped then).
+    static FINALIZING: std::cell::Cell<*const Door> = const { std::cell::Cell::new(std::ptr::null()) };
+}
+
+/// One open finalizer door, on the stack of the thread running it.
+struct Door {
+    rt: usize,
+    outer: *const Door,
 }
 
 /// While alive, the safe API cannot run JS on this thread
@@ -208,18 +217,26 @@ impl Drop for NoJsGuard {
 ///   requires of a finalizer;
 /// * a panic gives `fallback` instead of unwinding into C.
 ///
-/// Invariant: the thread's list holds exactly the runtimes of the doors
-/// open on its stack (a door pops what it pushed, also on a panic).
+/// Invariant: the thread's `FINALIZING` chain links exactly the doors
+/// open on its stack, innermost first; each is a live local of a
+/// `finalizing` call (unlinked when that call ends, also on a panic).
 #[inline]
 pub(crate) fn finalizing<T>(rt: *mut sys::JSRuntime, fallback: T, body: impl FnOnce() -> T) -> T {
-    struct Door;
-    impl Drop for Door {
+    /// Unlinks the door (restores the outer one) when the call ends.
+    struct Unlink(*const Door);
+    impl Drop for Unlink {
         fn drop(&mut self) {
-            FINALIZING.with_borrow_mut(|f| f.pop());
+            FINALIZING.set(self.0);
         }
     }
-    FINALIZING.with_borrow_mut(|f| f.push(rt as usize));
-    let _door = Door;
+    let door = Door {
+        rt: rt as usize,
+        outer: FINALIZING.get(),
+    };
+    let _unlink = Unlink(door.outer);
+    // `door` stays where it is until `_unlink` (declared after it, dropped
+    // before it) has unlinked it.
+    FINALIZING.set(&door);
     no_unwind(fallback, body)
 }
 
@@ -227,7 +244,17 @@ pub(crate) fn finalizing<T>(rt: *mut sys::JSRuntime, fallback: T, body: impl FnO
 /// [`finalizing`]).
 #[inline]
 pub(crate) fn is_finalizing(rt: *mut sys::JSRuntime) -> bool {
-    FINALIZING.with_borrow(|f| f.contains(&(rt as usize)))
+    let mut door = FINALIZING.get();
+    while !door.is_null() {
+        // SAFETY: a linked door is alive on this thread's stack (the
+        // invariant of `finalizing`).
+        let d = unsafe { &*door };
+        if d.rt == rt as usize {
+            return true;
+        }
+        door = d.outer;
+    }
+    false
 }
 
 /// An error if JS may not run on this thread now: a `#[js]` function
@@ -240,7 +267,7 @@ pub(crate) fn check_js_allowed() -> Result<()> {
             "JS cannot run while a #[js] function borrows bytes from a JS buffer",
         ));
     }
-    if FINALIZING.with_borrow(|f| !f.is_empty()) {
+    if !FINALIZING.get().is_null() {
         return Err(finalizing_error());
     }
     Ok(())

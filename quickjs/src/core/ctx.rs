@@ -393,7 +393,7 @@ impl<'js> Ctx<'js> {
         if super::limits::is_interrupt(e.kind(), &e.message) {
             super::limits::note_interrupt(self);
         } else if e.kind() == ErrorKind::InternalError {
-            if let Some(p) = super::limits::panic_thrown(self, &e.message) {
+            if let Some(p) = super::limits::panic_thrown(self, &exc, &e.message) {
                 return Error::Panic(p);
             }
         }

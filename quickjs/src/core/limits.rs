@@ -71,10 +71,27 @@ impl Nested {
     /// Enters a level that converts `value` (a cycle if it is an object
     /// already being converted further up).
     pub(crate) fn enter(value: &Value<'_>) -> Result<Self> {
-        if value.tag() != sys::JS_TAG_OBJECT {
-            return Self::enter_rust();
+        let outermost = DEPTH.get() == 0;
+        let level = if value.tag() != sys::JS_TAG_OBJECT {
+            Self::enter_rust()
+        } else {
+            Self::push(sys::JS_VALUE_GET_PTR(value.as_raw()) as usize)
+        }?;
+        if outermost {
+            Conversion::open(value.ctx());
         }
-        Self::push(sys::JS_VALUE_GET_PTR(value.as_raw()) as usize)
+        Ok(level)
+    }
+
+    /// Enters a level that converts values of `ctx` into Rust (the items of
+    /// a rest parameter): one conversion, counted together.
+    pub(crate) fn enter_in(ctx: Ctx<'_>) -> Result<Self> {
+        let outermost = DEPTH.get() == 0;
+        let level = Self::enter_rust()?;
+        if outermost {
+            Conversion::open(ctx);
+        }
+        Ok(level)
     }
 
     /// Enters a level that converts the object at address `id`.
@@ -157,6 +174,17 @@ impl Conversion {
         pending: 0,
     };
 
+    /// The outermost level of a conversion of `ctx`'s values opened: what
+    /// Rust copies out of that runtime is counted there until it closes.
+    #[inline]
+    fn open(ctx: Ctx<'_>) {
+        CONVERSION.set(Conversion {
+            rt: ctx.rt() as usize,
+            counted: 0,
+            pending: 0,
+        });
+    }
+
     /// The outermost level closed (the conversion is over, its result is
     /// the caller's, or it failed): its count is given back.
     #[inline]
@@ -172,12 +200,13 @@ impl Conversion {
     /// Adds `bytes` copied by the open conversion, in `ctx`'s runtime.
     fn add(ctx: Ctx<'_>, bytes: usize) -> Result<()> {
         let mut c = CONVERSION.get();
-        let rt = ctx.rt() as usize;
-        if c.rt != 0 && c.rt != rt {
-            // A conversion of another runtime nested inside: alone.
+        if c.rt == 0 || c.rt != ctx.rt() as usize {
+            // Not the runtime whose values the outermost level converts
+            // (another runtime's values met inside, or a level of Rust data
+            // going into JS): checked alone, never counted where the count
+            // could outlive the call that holds that runtime.
             return check_alone(ctx, bytes);
         }
-        c.rt = rt;
         c.pending = c.pending.saturating_add(bytes);
         if c.pending >= CHECK_ABOVE {
             let batch = std::mem::take(&mut c.pending);
@@ -377,29 +406,39 @@ fn charge_slow(ctx: Ctx<'_>, bytes: usize) -> Result<()> {
 /// write); only a call during which it moved looks further.
 static INTERRUPTS: AtomicU64 = AtomicU64::new(0);
 
-/// The core layer's part of a runtime's Rust state: which interrupt of the
-/// sequence last reached Rust in this runtime. It is the first field of
+/// A number naming the calling thread among live threads (the address of
+/// a thread-local; never 0).
+fn this_thread() -> usize {
+    thread_local! {
+        static ME: u8 = const { 0 };
+    }
+    ME.with(|m| m as *const u8 as usize)
+}
+
+/// The core layer's part of a runtime's Rust state: which interrupts (and
+/// Rust panics, which end a script the same way: see [`Error::Panic`])
+/// reached Rust in this runtime, by thread. It is the first field of
 /// `native::state::RuntimeState` (`#[repr(C)]`), reached through the
 /// runtime's Rust state pointer, so a runtime's record is its own: a native
 /// call of runtime A that enters runtime B, both interrupted, still ends
-/// A's script.
-///
-/// A Rust panic ends a script the same way (see [`Error::Panic`]): it is
-/// logged here too, with its record, so a native call that swallowed it
-/// ends with it again.
+/// A's script; and by thread, so a call whose thread released the lock in a
+/// wait does not end with what another thread met meanwhile.
 #[derive(Default)]
 pub(crate) struct InterruptLog {
-    /// The sequence number of this runtime's last interrupt that reached
-    /// Rust (0: none).
-    last: Cell<u64>,
-    /// The last panic thrown into this runtime's JS, and its sequence
-    /// number.
-    panic: RefCell<Option<(u64, crate::core::error::Panic)>>,
+    /// Per thread that met one: the sequence number of the last interrupt
+    /// or panic that reached Rust, and the panic if it was one.
+    notes: RefCell<Vec<Note>>,
     /// Panics become catchable `InternalError`s (the runtime's choice).
     pub(crate) panics_catchable: Cell<bool>,
-    /// Panics of Rust futures, each thrown by a job of its own
-    /// ([`end_with_panic`]).
-    to_throw: RefCell<Vec<crate::core::error::Panic>>,
+    /// Panics of Rust futures, each thrown by a job of its own in its
+    /// context ([`end_with_panic`]).
+    to_throw: RefCell<Vec<(usize, crate::core::error::Panic)>>,
+}
+
+struct Note {
+    thread: usize,
+    seq: u64,
+    panic: Option<crate::core::error::Panic>,
 }
 
 impl InterruptLog {
@@ -412,14 +451,43 @@ impl InterruptLog {
         // used on rt's thread only.
         unsafe { p.as_ref() }
     }
+
+    /// Records an interrupt (or `panic`) of this thread; gives back the
+    /// panic it replaces, to drop with no borrow held.
+    fn note(&self, panic: Option<crate::core::error::Panic>) -> Option<crate::core::error::Panic> {
+        let seq = INTERRUPTS.fetch_add(1, Ordering::Relaxed) + 1;
+        let thread = this_thread();
+        let mut notes = self.notes.borrow_mut();
+        match notes.iter_mut().find(|n| n.thread == thread) {
+            Some(n) => {
+                n.seq = seq;
+                std::mem::replace(&mut n.panic, panic)
+            }
+            None => {
+                notes.push(Note { thread, seq, panic });
+                None
+            }
+        }
+    }
+
+    /// This thread's last note after sequence number `since`: `Some(None)`
+    /// an interrupt, `Some(Some(panic))` a panic.
+    fn since(&self, since: u64) -> Option<Option<crate::core::error::Panic>> {
+        let thread = this_thread();
+        let notes = self.notes.borrow();
+        let n = notes.iter().find(|n| n.thread == thread && n.seq > since)?;
+        Some(n.panic.clone())
+    }
 }
 
 /// Records that `ctx`'s runtime's interrupt error reached Rust.
 #[cold]
 pub(crate) fn note_interrupt(ctx: Ctx<'_>) {
-    let n = INTERRUPTS.fetch_add(1, Ordering::Relaxed) + 1;
-    if let Some(log) = InterruptLog::of(ctx.rt()) {
-        log.last.set(n);
+    match InterruptLog::of(ctx.rt()) {
+        Some(log) => drop(log.note(None)),
+        None => {
+            INTERRUPTS.fetch_add(1, Ordering::Relaxed);
+        }
     }
 }
 
@@ -427,10 +495,8 @@ pub(crate) fn note_interrupt(ctx: Ctx<'_>) {
 /// its own: see [`InterruptLog`]).
 #[cold]
 pub(crate) fn note_panic(ctx: Ctx<'_>, panic: &crate::core::error::Panic) {
-    let n = INTERRUPTS.fetch_add(1, Ordering::Relaxed) + 1;
     if let Some(log) = InterruptLog::of(ctx.rt()) {
-        log.last.set(n);
-        *log.panic.borrow_mut() = Some((n, panic.clone()));
+        drop(log.note(Some(panic.clone())));
     }
 }
 
@@ -441,35 +507,62 @@ pub(crate) fn panic_ends_script(ctx: Ctx<'_>) -> bool {
 }
 
 /// A Rust future of `ctx` panicked: instead of settling its promise (a
-/// script could catch the rejection and go on), a job is queued that throws
-/// the panic, uncatchable: the job loop that runs it (`JS_ExecutePendingJob`
-/// in any host) ends with it, and the Rust caller gets [`Error::Panic`].
+/// script could catch the rejection and go on), a job is queued in its
+/// context that throws the panic, uncatchable: the job loop that runs it
+/// (`JS_ExecutePendingJob` in any host) ends with it, and the Rust caller
+/// gets [`Error::Panic`]. The job's argument, a function of the context,
+/// keeps the context alive while the job is queued (the engine's job holds
+/// no reference of its own).
 pub(crate) fn end_with_panic(ctx: Ctx<'_>, panic: crate::core::error::Panic) {
     let Some(log) = InterruptLog::of(ctx.rt()) else {
         return;
     };
-    log.to_throw.borrow_mut().push(panic);
-    // SAFETY: ctx is live; the job takes no arguments.
-    if unsafe { sys::JS_EnqueueJob(ctx.as_raw(), Some(throw_panic_job), 0, std::ptr::null_mut()) } < 0 {
-        // Out of memory: the panic is thrown by no job; drop it.
-        log.to_throw.borrow_mut().pop();
-        // SAFETY: ctx is live; the engine's error is ours to drop.
-        unsafe { sys::JS_FreeValue(ctx.as_raw(), sys::JS_GetException(ctx.as_raw())) };
+    let c = ctx.as_raw();
+    // SAFETY: c is live; the function is ours until handed to the job.
+    let keeper = unsafe {
+        sys::JS_NewCFunction2(c, Some(keeps_realm), c"panic".as_ptr(), 0, sys::JS_CFUNC_generic, 0)
+    };
+    let mut arg = keeper;
+    // SAFETY: c is live; the job takes its own reference to the argument
+    // (freed by the engine with the job, run or not).
+    let queued = !sys::JS_IsException(keeper)
+        && unsafe { sys::JS_EnqueueJob(c, Some(throw_panic_job), 1, &mut arg) } >= 0;
+    // SAFETY: our reference (an exception value needs no free).
+    unsafe { sys::JS_FreeValue(c, keeper) };
+    if queued {
+        log.to_throw.borrow_mut().push((c as usize, panic));
+    } else {
+        // Out of memory: no job throws it; the engine's error is dropped.
+        // SAFETY: c is live; the pending exception is ours.
+        unsafe { sys::JS_FreeValue(c, sys::JS_GetException(c)) };
     }
 }
 
-/// The job of [`end_with_panic`]: throws the oldest panic queued.
+/// The job argument of [`end_with_panic`]: a function, never called, that
+/// keeps its realm alive.
+unsafe extern "C" fn keeps_realm(
+    _ctx: *mut sys::JSContext,
+    _this: sys::JSValue,
+    _argc: std::os::raw::c_int,
+    _argv: *mut sys::JSValue,
+) -> sys::JSValue {
+    sys::JS_UNDEFINED
+}
+
+/// The job of [`end_with_panic`]: throws its context's oldest panic queued.
 unsafe extern "C" fn throw_panic_job(
     ctx: *mut sys::JSContext,
     _argc: std::os::raw::c_int,
     _argv: *mut sys::JSValue,
 ) -> sys::JSValue {
-    // SAFETY: the engine runs a job with a live context.
+    // SAFETY: the engine runs a job with a live context (kept alive by the
+    // job's argument).
     let ctx = unsafe { Ctx::from_raw(ctx) };
     crate::core::boundary::no_unwind(sys::JS_UNDEFINED, || {
         let panic = InterruptLog::of(ctx.rt()).and_then(|log| {
             let mut queue = log.to_throw.borrow_mut();
-            (!queue.is_empty()).then(|| queue.remove(0))
+            let i = queue.iter().position(|(c, _)| *c == ctx.as_raw() as usize)?;
+            Some(queue.remove(i).1)
         });
         match panic {
             Some(p) => ctx.throw(Error::Panic(p)),
@@ -478,14 +571,32 @@ unsafe extern "C" fn throw_panic_job(
     })
 }
 
-/// The panic whose uncatchable error `message` is, if `ctx`'s runtime
-/// threw one with that message (JS cannot throw an uncatchable error).
+/// The panic whose uncatchable error `exc` is, if `ctx`'s runtime threw one
+/// with its message (JS cannot throw an uncatchable error; Bellard's
+/// releases cannot tell, so there the message alone decides).
 #[cold]
-pub(crate) fn panic_thrown(ctx: Ctx<'_>, message: &str) -> Option<crate::core::error::Panic> {
+pub(crate) fn panic_thrown(
+    ctx: Ctx<'_>,
+    exc: &Value<'_>,
+    message: &str,
+) -> Option<crate::core::error::Panic> {
+    #[cfg(not(quickjs_bellard))]
+    // SAFETY: a live value.
+    if !unsafe { sys::JS_IsUncatchableError(exc.as_raw()) } {
+        return None;
+    }
+    #[cfg(quickjs_bellard)]
+    let _ = exc;
     let log = InterruptLog::of(ctx.rt())?;
-    let panic = log.panic.borrow();
-    let (_, p) = panic.as_ref()?;
-    (p.js_message() == message).then(|| p.clone())
+    let notes = log.notes.borrow();
+    let thread = this_thread();
+    // This thread's first, then any (the error may have come in a value).
+    let mut panics = notes
+        .iter()
+        .filter(|n| n.thread == thread)
+        .chain(notes.iter().filter(|n| n.thread != thread))
+        .filter_map(|n| n.panic.as_ref());
+    panics.find(|p| p.js_message() == message).cloned()
 }
 
 /// Watches one native call for interrupts of its runtime that reach Rust.
@@ -505,8 +616,9 @@ impl InterruptWatch {
         INTERRUPTS.load(Ordering::Relaxed) == self.0
     }
 
-    /// The interrupt error if one of `ctx`'s runtime reached Rust since
-    /// [`InterruptWatch::start`] (the call must end with it).
+    /// The interrupt error (or panic) if one of `ctx`'s runtime reached
+    /// Rust on this thread since [`InterruptWatch::start`] (the call must
+    /// end with it).
     #[inline(always)]
     pub(crate) fn check(self, ctx: Ctx<'_>) -> Result<()> {
         if self.quiet() {
@@ -519,19 +631,19 @@ impl InterruptWatch {
 #[cold]
 #[inline(never)]
 fn interrupted_in(ctx: Ctx<'_>, since: u64) -> Result<()> {
-    // A runtime without Rust state keeps no log: any interrupt counts.
-    let log = InterruptLog::of(ctx.rt());
-    if log.is_some_and(|log| log.last.get() <= since) {
-        return Ok(()); // other runtimes', handled by their own calls
+    let noted = match InterruptLog::of(ctx.rt()) {
+        Some(log) => log.since(since),
+        // A runtime without Rust state keeps no log: any interrupt counts.
+        None => Some(None),
+    };
+    match noted {
+        None => Ok(()), // other runtimes' or threads', handled by their own calls
+        Some(Some(panic)) => Err(Error::Panic(panic)),
+        Some(None) => Err(Error::Js {
+            kind: ErrorKind::InternalError,
+            message: INTERRUPTED.into(),
+        }),
     }
-    let panic = log.and_then(|log| log.panic.borrow().clone());
-    if let Some((_, p)) = panic.filter(|(n, _)| *n > since) {
-        return Err(Error::Panic(p));
-    }
-    Err(Error::Js {
-        kind: ErrorKind::InternalError,
-        message: INTERRUPTED.into(),
-    })
 }
 
 /// The engine's interrupt message.

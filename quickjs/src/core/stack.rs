@@ -145,6 +145,17 @@ pub(crate) struct StackLimit {
     request: Cell<usize>,
     /// Our record of the engine's stack top (0: none yet).
     top: Cell<usize>,
+    /// The thread that recorded `top` (see [`this_thread`]).
+    thread: Cell<usize>,
+}
+
+/// A number naming the calling thread among live threads (the address of
+/// a thread-local; never 0).
+fn this_thread() -> usize {
+    thread_local! {
+        static ME: u8 = const { 0 };
+    }
+    ME.with(|m| m as *const u8 as usize)
 }
 
 impl Default for StackLimit {
@@ -152,6 +163,7 @@ impl Default for StackLimit {
         StackLimit {
             request: Cell::new(sys::JS_DEFAULT_STACK_SIZE as usize),
             top: Cell::new(0),
+            thread: Cell::new(0),
         }
     }
 }
@@ -163,10 +175,19 @@ impl StackLimit {
     /// # Safety
     /// `rt` live and used by the calling thread only (e.g. locked).
     pub(crate) unsafe fn enter(&self, rt: *mut sys::JSRuntime) {
+        // Measured in a callee, as JS_UpdateStackTop measures its own frame.
+        let top = stack_pointer();
+        let thread = this_thread();
+        if top == self.top.get() && thread == self.thread.get() {
+            // Entered again from where the limit was set (a host calling
+            // `Context::with` in a loop): the engine's top and limit are
+            // what they would be set to.
+            return;
+        }
         // SAFETY: our contract.
         unsafe { sys::JS_UpdateStackTop(rt) };
-        // Measured in a callee, as JS_UpdateStackTop measured its own frame.
-        self.top.set(stack_pointer());
+        self.top.set(top);
+        self.thread.set(thread);
         // SAFETY: our contract.
         unsafe { self.apply(rt) };
     }

@@ -55,6 +55,10 @@ pub struct Runtime {
 pub(crate) struct Inner {
     raw: NonNull<sys::JSRuntime>,
     lock: ReentrantLock,
+    /// The runtime's Rust state (set once in `Runtime::new`, before the
+    /// handle is shared; it lives as long as the `JSRuntime`): read without
+    /// asking the engine at every lock.
+    state: std::cell::Cell<*const RuntimeState>,
 }
 
 /// The embedding layer's part of a runtime's state (kept in its
@@ -67,8 +71,8 @@ pub(crate) struct EmbedState {
     /// Whether the trampoline is installed in the engine.
     installed: std::cell::Cell<bool>,
     /// The deadlines in force (see [`Runtime::under_deadline`]): the
-    /// thread that set each (its lock token) and the instant.
-    deadlines: std::cell::RefCell<Vec<(usize, std::time::Instant)>>,
+    /// thread that set each (its lock token) and the deadline.
+    deadlines: std::cell::RefCell<Vec<(usize, Deadline)>>,
     /// How often the engine asks the handler (see [`Pacing`]).
     pacing: Pacing,
     pub(crate) loader: Mutex<Option<Box<dyn super::loader::Loader>>>,
@@ -122,11 +126,13 @@ impl Runtime {
         let inner = Arc::new(Inner {
             raw,
             lock: ReentrantLock::default(),
+            state: std::cell::Cell::new(std::ptr::null()),
         });
         let handle = Arc::downgrade(&inner);
         // The runtime's Rust state, now, on this thread (dropping `inner`
         // on failure frees the runtime).
         let state = RuntimeState::get_or_create(raw.as_ptr())?;
+        inner.state.set(state);
         state.ext(|| EmbedState {
             interrupt: Mutex::new(None),
             has_handler: std::cell::Cell::new(false),
@@ -153,14 +159,17 @@ impl Runtime {
 
     /// This runtime's embedding state (made with the runtime).
     fn embed(&self) -> &EmbedState {
-        RuntimeState::of(self.inner.raw.as_ptr())
-            .and_then(|s| s.ext_if_set::<EmbedState>())
+        self.state()
+            .ext_if_set::<EmbedState>()
             .expect("a Runtime's state is made with it")
     }
 
     /// This runtime's Rust state (made with the runtime).
+    #[inline]
     fn state(&self) -> &RuntimeState {
-        RuntimeState::of(self.inner.raw.as_ptr()).expect("a Runtime's state is made with it")
+        // SAFETY: set in `new` (no handle exists before), to the state that
+        // lives as long as the JSRuntime, which this handle keeps alive.
+        unsafe { &*self.inner.state.get() }
     }
 
     /// The raw runtime (use it only with the lock held).
@@ -180,12 +189,20 @@ impl Runtime {
             unsafe { self.state().stack.enter(rt) };
             self.state().bind_thread();
         }
-        let r = f(rt);
-        let outermost = guard.outermost;
-        if outermost {
-            // Outside any collection now: what its finalizers deferred.
-            self.state().drop_deferred();
+        /// At the outermost level's end (also when `f` unwinds), outside
+        /// any collection now: drops what finalizers deferred.
+        struct Deferred<'a>(&'a Runtime, bool);
+        impl Drop for Deferred<'_> {
+            fn drop(&mut self) {
+                if self.1 && !boundary::is_finalizing(self.0.raw()) {
+                    self.0.state().drop_deferred();
+                }
+            }
         }
+        let outermost = guard.outermost;
+        let deferred = Deferred(self, outermost);
+        let r = f(rt);
+        drop(deferred);
         drop(guard);
         // After the release (which a registering waiter checks for): a
         // thread sleeping without the lock (wait_for_progress) or an async
@@ -349,12 +366,19 @@ impl Runtime {
     pub fn set_interrupt_handler(&self, handler: Option<InterruptHandler>) {
         let install = handler.is_some();
         let embed = self.embed();
-        *embed.interrupt.lock().unwrap_or_else(|e| e.into_inner()) = handler;
-        self.lock(|rt| {
+        let _old = self.lock(|rt| {
+            // Under the runtime's lock: racing calls leave the handler
+            // and the trampoline of the same call. (The old handler is
+            // dropped after, with no lock of ours held by its `Drop`.)
+            let old = std::mem::replace(
+                &mut *embed.interrupt.lock().unwrap_or_else(|e| e.into_inner()),
+                handler,
+            );
             embed.has_handler.set(install);
             // SAFETY: rt is live and locked by this thread.
-            unsafe { embed.reinstall(rt) }
-        })
+            unsafe { embed.reinstall(rt) };
+            old
+        });
     }
 
     /// Runs `f` (which runs JS of this runtime on this thread) with a
@@ -368,27 +392,57 @@ impl Runtime {
         deadline: Deadline,
         f: impl FnOnce() -> Result<R>,
     ) -> Result<R> {
+        /// Takes the deadline out of force when the call ends, also when
+        /// it unwinds (a deadline left behind would stop every later
+        /// script of this thread).
+        struct InForce<'a> {
+            rt: &'a Runtime,
+            entry: (usize, Deadline),
+        }
+        impl Drop for InForce<'_> {
+            fn drop(&mut self) {
+                let embed = self.rt.embed();
+                self.rt.lock(|rt| {
+                    let mut deadlines = embed.deadlines.borrow_mut();
+                    if let Some(i) = deadlines.iter().rposition(|e| e.0 == self.entry.0 && e.1.at == self.entry.1.at) {
+                        deadlines.remove(i);
+                    }
+                    drop(deadlines);
+                    // SAFETY: rt is live and locked by this thread.
+                    unsafe { embed.reinstall(rt) }
+                });
+            }
+        }
         let embed = self.embed();
-        let entry = (thread_token(), deadline.at);
+        let entry = (thread_token(), deadline);
         self.lock(|rt| {
             embed.deadlines.borrow_mut().push(entry);
             // SAFETY: rt is live and locked by this thread.
             unsafe { embed.reinstall(rt) }
         });
+        let in_force = InForce { rt: self, entry };
         let r = f();
-        self.lock(|rt| {
-            let mut deadlines = embed.deadlines.borrow_mut();
-            if let Some(i) = deadlines.iter().rposition(|e| *e == entry) {
-                deadlines.remove(i);
-            }
-            drop(deadlines);
-            // SAFETY: rt is live and locked by this thread.
-            unsafe { embed.reinstall(rt) }
-        });
+        drop(in_force);
         match r {
             Err(e) if e.is_interrupt() && deadline.passed() => Err(Error::Timeout(deadline.timeout)),
             r => r,
         }
+    }
+
+    /// The nearest deadline in force for this thread, if any (a wait
+    /// inside a call with a deadline ends there too).
+    pub(crate) fn enclosing_deadline(&self) -> Option<Deadline> {
+        let me = thread_token();
+        let embed = self.embed();
+        self.lock(|_| {
+            embed
+                .deadlines
+                .borrow()
+                .iter()
+                .filter(|e| e.0 == me)
+                .map(|e| e.1)
+                .min_by_key(|d| d.at)
+        })
     }
 
     /// Resolves and loads `import`ed modules with `loader` (replacing the
@@ -757,7 +811,7 @@ impl EmbedState {
             return false;
         }
         let now = std::time::Instant::now();
-        deadlines.iter().any(|&(t, at)| t == me && now >= at)
+        deadlines.iter().any(|&(t, d)| t == me && now >= d.at)
     }
 }
 
@@ -779,6 +833,11 @@ pub(crate) fn wait_for_progress(
     let target = match owner {
         Some(owner) => owner.lock(|_| target()),
         None => target(),
+    };
+    // A deadline of an enclosing call on this thread holds here too.
+    let deadline = match (deadline, owner.and_then(|o| o.enclosing_deadline())) {
+        (Some(d), Some(e)) => Some(if e.at < d.at { e } else { d }),
+        (d, e) => d.or(e),
     };
     let Some((wake, next)) = target else {
         return Ok(false);

@@ -424,7 +424,7 @@ impl<'a, 'js> Args<'a, 'js> {
     /// the function and the 1-based position.
     pub fn rest<T: FromJs<'js>>(&self, from: usize) -> Result<Vec<T>> {
         // One conversion: what the items copy counts together.
-        let _level = crate::core::limits::Nested::enter_rust()?;
+        let _level = crate::core::limits::Nested::enter_in(self.ctx())?;
         (from..self.argv.len().max(from))
             .map(|i| self.get(i))
             .collect()
