@@ -49,6 +49,15 @@ impl Sandbox {
             armed: None,
         }
     }
+    /// After a test's own handler (one that has said "stop" for good):
+    /// the default sandbox's deadline in force again, from now, so the
+    /// health check runs under a handler, not without one.
+    fn default_handler(&self) {
+        let start = Instant::now();
+        self.rt.set_interrupt_handler(Some(Box::new(move || {
+            start.elapsed() > Duration::from_secs(20)
+        })));
+    }
     /// Starts the deadline again: the same limit, measured from now.
     fn rearm(&self) {
         if let Some(armed) = &self.armed {
@@ -843,8 +852,7 @@ fn panics_in_every_callback_kind_are_errors() {
         start.elapsed()
     );
     // The sandbox's own handler again: the same limits as before.
-    let deadline = Instant::now() + Duration::from_secs(20);
-    s.rt.set_interrupt_handler(Some(Box::new(move || Instant::now() > deadline)));
+    s.default_handler();
     // A future.
     s.ctx
         .with(|ctx| {
@@ -922,7 +930,7 @@ fn a_loop_of_native_calls_is_interrupted_by_the_handler() {
         s.run("const o = {}; o.otryg99999999999999999ion9functions = +o; s = +o; for (;;) parse(o)")
     });
     assert!(polls.load(Ordering::Relaxed) <= 22, "{polls:?}");
-    s.rt.set_interrupt_handler(None);
+    s.default_handler();
     s.assert_healthy();
 }
 
@@ -963,8 +971,7 @@ fn a_deadline_holds_when_every_poll_is_slow() {
     ] {
         let s = Sandbox::with_deadline(Duration::from_millis(200));
         assert_interrupted_soon(src, || s.run(src));
-        s.rt.set_interrupt_handler(None);
-        s.assert_healthy();
+        s.assert_healthy(); // the same 200 ms deadline, started again
     }
 }
 
@@ -979,7 +986,7 @@ fn an_interrupt_that_rust_code_drops_still_ends_the_script() {
         s.module("import { ignore } from 'm'; for (;;) ignore(() => { for (;;) {} })")
     });
     assert!(polls.load(Ordering::Relaxed) <= 5, "{polls:?}");
-    s.rt.set_interrupt_handler(None);
+    s.default_handler();
     s.assert_healthy();
 }
 
@@ -1000,7 +1007,7 @@ fn an_interrupt_that_a_future_drops_rejects_its_promise() {
             p.wait_for::<Value>(Duration::from_secs(20)).map(drop)
         })
     });
-    s.rt.set_interrupt_handler(None);
+    s.default_handler();
     s.assert_healthy();
 }
 
@@ -1125,7 +1132,7 @@ fn a_finished_future_settles_its_promise_even_when_the_handler_says_stop() {
         text(&e).contains("interrupted"),
         "the reaction is stopped: {e}"
     );
-    s.rt.set_interrupt_handler(None);
+    s.default_handler();
     s.ctx.with(|ctx| {
         let p: quickjs::Promise = p.restore(ctx).unwrap();
         assert_eq!(p.result::<i32>().map(Result::unwrap), Some(7), "settled");
