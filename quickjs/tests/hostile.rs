@@ -1140,3 +1140,94 @@ fn a_finished_future_settles_its_promise_even_when_the_handler_says_stop() {
     assert_eq!(s.rt.pending_futures(), 0);
     s.assert_healthy();
 }
+
+// Findings of the `lifecycle` fuzz target (its inputs are seeds now).
+
+#[test]
+fn a_context_made_at_the_memory_limit_fits_or_fails_cleanly() {
+    // The engine's context setup does not survive running out of memory
+    // half-way (quickjs-ng issue #1181): JS_NewContextRaw freed a context
+    // still linked in the GC's object list when its second allocation
+    // failed, and the next collection walked freed memory (an engine
+    // assertion in debug builds, leaked contexts and guards under the
+    // fuzzer). Context::new builds with the limit lifted and keeps the
+    // context only if it fit. Every headroom from 0 to 512 KiB, fine-grained
+    // where the context's own first allocations meet the limit:
+    let rt = Runtime::new().unwrap();
+    let ctx = Context::full(&rt).unwrap();
+    let (mut made, mut refused) = (0, 0);
+    let headrooms = (0..8192).step_by(64).chain((8192..512 << 10).step_by(8192));
+    for headroom in headrooms {
+        rt.set_memory_limit(None);
+        rt.run_gc();
+        let used = rt.memory_usage().malloc_size as usize;
+        rt.set_memory_limit(Some(used + headroom));
+        match Context::full(&rt) {
+            Ok(c) => {
+                made += 1;
+                // It fit: it works once there is room to run in.
+                rt.set_memory_limit(None);
+                assert_eq!(c.with(|c| c.eval::<i32>("1 + 1")).unwrap(), 2);
+                drop(c);
+            }
+            Err(e) => {
+                assert!(e.to_string().contains("out of memory"), "{headroom}: {e}");
+                refused += 1;
+            }
+        }
+        // Walks every object of the runtime: a freed one still listed is
+        // a use-after-free.
+        rt.set_memory_limit(None);
+        rt.run_gc();
+    }
+    assert!(made > 0 && refused > 0, "{made} made, {refused} refused");
+    assert_eq!(ctx.with(|c| c.eval::<i32>("1 + 1")).unwrap(), 2);
+}
+
+#[test]
+fn a_closure_that_cannot_be_made_for_lack_of_memory_drops_what_it_captured() {
+    // JS_NewCClosure fails without calling the closure's finalizer when
+    // the function object or its record cannot be allocated: the closure,
+    // with everything it captured, leaked (LeakSanitizer under the fuzzer).
+    struct Counted(Arc<AtomicU32>);
+    impl Drop for Counted {
+        fn drop(&mut self) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+    let s = Sandbox::new();
+    s.rt.set_memory_limit(Some(4 << 20));
+    let drops = Arc::new(AtomicU32::new(0));
+    let mut failed = 0;
+    s.ctx.with(|ctx| {
+        // Fill the heap, keeping it full, then try closures at the limit.
+        // (A list of small objects: it stops within one object's size of
+        // the limit.)
+        let _ = ctx.eval::<Value>("globalThis.a = null; try { for (;;) a = { a } } catch (e) {}");
+        // Those made are kept (their memory stays used) until some fail.
+        let mut kept = Vec::new();
+        for _ in 0..100_000 {
+            let captured = Counted(drops.clone());
+            match Function::new(ctx, "f", move || {
+                let _ = &captured;
+            }) {
+                Ok(f) => kept.push(f),
+                Err(e) => {
+                    assert!(e.to_string().contains("out of memory"), "{e}");
+                    failed += 1;
+                    // Dropped with the failure, not kept by anything.
+                    assert_eq!(drops.load(Ordering::SeqCst), failed, "{} made", kept.len());
+                    if failed == 20 {
+                        break;
+                    }
+                }
+            }
+        }
+        drop(kept);
+    });
+    assert!(failed > 0);
+    s.rt.set_memory_limit(Some(64 << 20)); // the sandbox's again
+    s.run("a = null").unwrap();
+    s.rt.run_gc();
+    s.assert_healthy();
+}
