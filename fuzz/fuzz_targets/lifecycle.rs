@@ -13,7 +13,9 @@
 #![no_main]
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
-use quickjs::{js, CancelHandle, Context, Ctx, EvalKind, Function, Held, Persistent, Promise, Runtime, Value};
+use quickjs::{
+    js, CancelHandle, Context, Ctx, EvalKind, Function, Held, Persistent, Promise, Runtime, Value,
+};
 use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
@@ -93,11 +95,20 @@ pub struct Node {
     guard: Option<Guard>,
 }
 
+impl Default for Node {
+    fn default() -> Self {
+        Node::new()
+    }
+}
+
 #[js]
 impl Node {
     #[js(constructor)]
     pub fn new() -> Self {
-        Node { held: Vec::new(), guard: None }
+        Node {
+            held: Vec::new(),
+            guard: None,
+        }
     }
     /// Holds `v` (at most 8: the oldest goes).
     pub fn hold(&mut self, v: Held) -> usize {
@@ -204,24 +215,71 @@ enum Op {
     NewContext,
     DropContext(u8),
     /// A node with a guard, as global `n{name % 4}`.
-    NewNode { ctx: u8, name: u8, guard: u8, guard_ctx: u8 },
+    NewNode {
+        ctx: u8,
+        name: u8,
+        guard: u8,
+        guard_ctx: u8,
+    },
     /// A closure capturing a guard and a `Held`, as global `f{name % 4}`.
-    NewClosure { ctx: u8, name: u8, guard: u8, guard_ctx: u8, body: Body, hold: u8 },
+    NewClosure {
+        ctx: u8,
+        name: u8,
+        guard: u8,
+        guard_ctx: u8,
+        body: Body,
+        hold: u8,
+    },
     /// An async closure sleeping up to 3 ms with a guard, as `a{name % 4}`.
-    NewAsync { ctx: u8, name: u8, guard: u8, guard_ctx: u8 },
+    NewAsync {
+        ctx: u8,
+        name: u8,
+        guard: u8,
+        guard_ctx: u8,
+    },
     /// A future with a guard, sleeping (255: pending for ever), as `p`.
-    Spawn { ctx: u8, ms: u8, guard: u8, guard_ctx: u8, cancellable: bool, persist: bool },
+    Spawn {
+        ctx: u8,
+        ms: u8,
+        guard: u8,
+        guard_ctx: u8,
+        cancellable: bool,
+        persist: bool,
+    },
     Cancel(u8),
-    Snippet { ctx: u8, which: u8 },
-    Script { ctx: u8, src: String, module: bool },
-    Deadline { ctx: u8, ms: u8, which: u8 },
-    Persist { ctx: u8, which: u8 },
-    Restore { ctx: u8, which: u8 },
+    Snippet {
+        ctx: u8,
+        which: u8,
+    },
+    Script {
+        ctx: u8,
+        src: String,
+        module: bool,
+    },
+    Deadline {
+        ctx: u8,
+        ms: u8,
+        which: u8,
+    },
+    Persist {
+        ctx: u8,
+        which: u8,
+    },
+    Restore {
+        ctx: u8,
+        which: u8,
+    },
     DropPersistent(u8),
-    WaitPersistent { ctx: u8, which: u8, ms: u8 },
+    WaitPersistent {
+        ctx: u8,
+        which: u8,
+        ms: u8,
+    },
     Gc,
     RunPending,
-    RunIdle { ms: u8 },
+    RunIdle {
+        ms: u8,
+    },
     MemoryLimit(u8),
     GcThreshold(u8),
 }
@@ -265,7 +323,9 @@ impl World {
             return;
         }
         // Out of memory under a small limit: an answer.
-        let Ok(ctx) = Context::full(&self.rt) else { return };
+        let Ok(ctx) = Context::full(&self.rt) else {
+            return;
+        };
         let setup = ctx.try_with(|c| -> quickjs::Result<()> {
             c.globals().set_class::<Node>()?;
             c.eval::<Value>(
@@ -294,7 +354,11 @@ impl World {
             *strong.lock().unwrap() = Some(c.clone());
             self.slots.push(strong.clone());
         }
-        Some(GuardSpec { kind, weak: Arc::downgrade(&c), strong })
+        Some(GuardSpec {
+            kind,
+            weak: Arc::downgrade(&c),
+            strong,
+        })
     }
 
     fn run(&mut self, op: Op) {
@@ -306,55 +370,88 @@ impl World {
                     drop(self.contexts.remove(i));
                 }
             }
-            Op::NewNode { ctx, name, guard, guard_ctx } => {
-                let (Some(c), Some(spec)) = (self.ctx(ctx), self.spec(guard, guard_ctx)) else { return };
-                let node = Node { held: Vec::new(), guard: Some(spec.make()) };
+            Op::NewNode {
+                ctx,
+                name,
+                guard,
+                guard_ctx,
+            } => {
+                let (Some(c), Some(spec)) = (self.ctx(ctx), self.spec(guard, guard_ctx)) else {
+                    return;
+                };
+                let node = Node {
+                    held: Vec::new(),
+                    guard: Some(spec.make()),
+                };
                 let _ = c.try_with(|c| c.globals().set(format!("n{}", name % 4).as_str(), node));
             }
-            Op::NewClosure { ctx, name, guard, guard_ctx, body, hold } => {
-                let (Some(c), Some(spec)) = (self.ctx(ctx), self.spec(guard, guard_ctx)) else { return };
+            Op::NewClosure {
+                ctx,
+                name,
+                guard,
+                guard_ctx,
+                body,
+                hold,
+            } => {
+                let (Some(c), Some(spec)) = (self.ctx(ctx), self.spec(guard, guard_ctx)) else {
+                    return;
+                };
                 let kept = self.persistents.clone();
                 let _ = c.try_with(|c| -> quickjs::Result<()> {
                     let guard = spec.make();
                     // A held value captured (not traced): released with
                     // its context at the latest.
-                    let held = c.eval::<Value>(SNIPPET_VALUES[hold as usize % SNIPPET_VALUES.len()])
+                    let held = c
+                        .eval::<Value>(SNIPPET_VALUES[hold as usize % SNIPPET_VALUES.len()])
                         .and_then(|v| Held::new(&v))
                         .ok();
-                    let f = Function::new(c, "f", move |c: Ctx<'_>, x: Option<i32>| -> quickjs::Result<i32> {
-                        let _ = (&guard, &held);
-                        match body {
-                            Body::Echo => Ok(x.unwrap_or(0).wrapping_add(1)),
-                            Body::Eval(k) => c.eval::<Value>(SNIPPETS[k as usize % SNIPPETS.len()]).map(|_| 0),
-                            Body::Gc => {
-                                if let Some(rt) = c.runtime() {
-                                    rt.run_gc();
-                                }
-                                Ok(0)
-                            }
-                            Body::WaitP => {
-                                let p: Promise = c.globals().get("p")?;
-                                p.wait_for::<Value>(Duration::from_millis(3)).map(|_| 0)
-                            }
-                            Body::Persist => {
-                                let v: Value = c.globals().get("n0")?;
-                                let saved = Persistent::save(c, v)?;
-                                // try_lock: never wait inside JS for the harness.
-                                if let Ok(mut kept) = kept.try_lock() {
-                                    if kept.len() < MAX_KEPT {
-                                        kept.push(saved);
-                                        return Ok(1);
+                    let f = Function::new(
+                        c,
+                        "f",
+                        move |c: Ctx<'_>, x: Option<i32>| -> quickjs::Result<i32> {
+                            let _ = (&guard, &held);
+                            match body {
+                                Body::Echo => Ok(x.unwrap_or(0).wrapping_add(1)),
+                                Body::Eval(k) => c
+                                    .eval::<Value>(SNIPPETS[k as usize % SNIPPETS.len()])
+                                    .map(|_| 0),
+                                Body::Gc => {
+                                    if let Some(rt) = c.runtime() {
+                                        rt.run_gc();
                                     }
+                                    Ok(0)
                                 }
-                                Ok(0)
+                                Body::WaitP => {
+                                    let p: Promise = c.globals().get("p")?;
+                                    p.wait_for::<Value>(Duration::from_millis(3)).map(|_| 0)
+                                }
+                                Body::Persist => {
+                                    let v: Value = c.globals().get("n0")?;
+                                    let saved = Persistent::save(c, v)?;
+                                    // try_lock: never wait inside JS for the harness.
+                                    if let Ok(mut kept) = kept.try_lock() {
+                                        if kept.len() < MAX_KEPT {
+                                            kept.push(saved);
+                                            return Ok(1);
+                                        }
+                                    }
+                                    Ok(0)
+                                }
                             }
-                        }
-                    })?;
+                        },
+                    )?;
                     c.globals().set(format!("f{}", name % 4).as_str(), f)
                 });
             }
-            Op::NewAsync { ctx, name, guard, guard_ctx } => {
-                let (Some(c), Some(spec)) = (self.ctx(ctx), self.spec(guard, guard_ctx)) else { return };
+            Op::NewAsync {
+                ctx,
+                name,
+                guard,
+                guard_ctx,
+            } => {
+                let (Some(c), Some(spec)) = (self.ctx(ctx), self.spec(guard, guard_ctx)) else {
+                    return;
+                };
                 let _ = c.try_with(|c| -> quickjs::Result<()> {
                     let f = Function::new_async(c, "a", move |ms: Option<u32>| {
                         let guard = spec.make();
@@ -368,8 +465,17 @@ impl World {
                     c.globals().set(format!("a{}", name % 4).as_str(), f)
                 });
             }
-            Op::Spawn { ctx, ms, guard, guard_ctx, cancellable, persist } => {
-                let (Some(c), Some(spec)) = (self.ctx(ctx), self.spec(guard, guard_ctx)) else { return };
+            Op::Spawn {
+                ctx,
+                ms,
+                guard,
+                guard_ctx,
+                cancellable,
+                persist,
+            } => {
+                let (Some(c), Some(spec)) = (self.ctx(ctx), self.spec(guard, guard_ctx)) else {
+                    return;
+                };
                 let guard = spec.make();
                 let fut = async move {
                     let _guard = guard;
@@ -416,7 +522,11 @@ impl World {
             }
             Op::Script { ctx, src, module } => {
                 let Some(c) = self.ctx(ctx) else { return };
-                let kind = if module { EvalKind::Module } else { EvalKind::Script };
+                let kind = if module {
+                    EvalKind::Module
+                } else {
+                    EvalKind::Script
+                };
                 let _ = c.try_with(|c| c.eval_with::<Value>(&src, "fuzz.js", kind).map(drop));
             }
             Op::Deadline { ctx, ms, which } => {
@@ -428,12 +538,16 @@ impl World {
                 // The deadline holds (with room for a slow, sanitized
                 // machine): a script runs no longer than it plus its pacing.
                 let took = start.elapsed();
-                assert!(took < d + Duration::from_secs(2), "with_deadline({d:?}) took {took:?}");
+                assert!(
+                    took < d + Duration::from_secs(2),
+                    "with_deadline({d:?}) took {took:?}"
+                );
             }
             Op::Persist { ctx, which } => {
                 let Some(c) = self.ctx(ctx) else { return };
                 let src = SNIPPET_VALUES[which as usize % SNIPPET_VALUES.len()];
-                let saved = c.try_with(|c| c.eval::<Value>(src).and_then(|v| Persistent::save(c, v)));
+                let saved =
+                    c.try_with(|c| c.eval::<Value>(src).and_then(|v| Persistent::save(c, v)));
                 if let Ok(Ok(saved)) = saved {
                     let mut kept = self.persistents.lock().unwrap_or_else(|e| e.into_inner());
                     if kept.len() < MAX_KEPT {
@@ -485,7 +599,10 @@ impl World {
                     p.wait_for::<Value>(d).map(drop)
                 });
                 let took = start.elapsed();
-                assert!(took < d + Duration::from_secs(2), "wait_for({d:?}) took {took:?}");
+                assert!(
+                    took < d + Duration::from_secs(2),
+                    "wait_for({d:?}) took {took:?}"
+                );
             }
             Op::Gc => self.rt.run_gc(),
             Op::RunPending => {
@@ -496,7 +613,10 @@ impl World {
                 let start = Instant::now();
                 let _ = self.rt.run_until_idle_for(d);
                 let took = start.elapsed();
-                assert!(took < d + Duration::from_secs(2), "run_until_idle_for({d:?}) took {took:?}");
+                assert!(
+                    took < d + Duration::from_secs(2),
+                    "run_until_idle_for({d:?}) took {took:?}"
+                );
             }
             Op::MemoryLimit(m) => {
                 let limit = [512 << 10, 2 << 20, 8 << 20, 32 << 20][m as usize % 4];
@@ -512,16 +632,29 @@ impl World {
     /// The runtime works, then everything goes: the slots first (the
     /// cycles through Rust), and every guard is dropped with the runtime.
     fn finish(self) {
-        let World { rt, contexts, slots, persistents, cancels } = self;
+        let World {
+            rt,
+            contexts,
+            slots,
+            persistents,
+            cancels,
+        } = self;
         rt.set_interrupt_handler(None);
         rt.set_memory_limit(None);
         rt.run_gc();
         for c in &contexts {
-            let two = c.try_with(|c| c.eval::<i32>("1 + 1")).expect("JS refused at top level");
+            let two = c
+                .try_with(|c| c.eval::<i32>("1 + 1"))
+                .expect("JS refused at top level");
             assert_eq!(two.expect("runtime unusable"), 2);
         }
         let fresh = Context::full(&rt).expect("no context without a limit");
-        assert_eq!(fresh.with(|c| c.eval::<i32>("1 + 1")).expect("runtime unusable"), 2);
+        assert_eq!(
+            fresh
+                .with(|c| c.eval::<i32>("1 + 1"))
+                .expect("runtime unusable"),
+            2
+        );
         drop(fresh);
         drop(cancels);
         for s in &slots {
@@ -553,7 +686,9 @@ const SNIPPET_VALUES: &[&str] = &[
 ];
 
 fuzz_target!(|ops: Vec<Op>| {
-    let Some(mut world) = World::new() else { return };
+    let Some(mut world) = World::new() else {
+        return;
+    };
     for op in ops.into_iter().take(64) {
         world.run(op);
     }
