@@ -117,7 +117,7 @@ pub fn sandbox(polls: u32) -> (Runtime, Context) {
         // The module's functions as globals too, for scripts.
         let _: Value = ctx
             .eval_with(
-                &format!("import * as m from 'm'; Object.assign(globalThis, m)"),
+                "import * as m from 'm'; Object.assign(globalThis, m)",
                 "setup.js",
                 quickjs::EvalKind::Module,
             )

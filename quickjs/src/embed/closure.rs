@@ -275,9 +275,12 @@ impl<'js> Function<'js> {
             call,
             rt: ctx.rt(),
         }));
-        // SAFETY: ctx live; the engine calls `call_closure::<F>` with `data`
-        // and frees it exactly once with `free_closure::<F>` (also on
-        // failure).
+        // SAFETY: ctx live; once the engine has attached `data` to the
+        // function object, it calls `call_closure::<F>` with it and frees it
+        // exactly once with `free_closure::<F>` (also when a later step of
+        // the making fails). It fails before that (out of memory for the
+        // object or its record) without freeing it: `MAKING` tells which.
+        let outer = MAKING.with(|m| m.replace(data.cast()));
         let raw = unsafe {
             sys::JS_NewCClosure(
                 ctx.as_raw(),
@@ -289,8 +292,22 @@ impl<'js> Function<'js> {
                 data.cast(),
             )
         };
+        let freed = MAKING.with(|m| m.replace(outer)).is_null();
+        if sys::JS_IsException(raw) && !freed {
+            // SAFETY: the engine failed before it took `data`: still ours,
+            // from the Box above. Its captured values drop here (a
+            // lifecycle fuzz finding: they leaked, with what they owned).
+            drop(unsafe { Box::from_raw(data) });
+        }
         Ok(Function(Object(ctx.check(raw)?)))
     }
+}
+
+thread_local! {
+    /// The data `Function::closure` is handing to the engine, until the
+    /// engine frees it (`free_closure` clears it then): after a failed
+    /// `JS_NewCClosure`, whether the data is still ours to free.
+    static MAKING: std::cell::Cell<*mut c_void> = const { std::cell::Cell::new(std::ptr::null_mut()) };
 }
 
 /// Re-brands a call's arguments with the `'js` a typed closure was made
@@ -369,6 +386,12 @@ unsafe extern "C" fn call_closure<F>(
 /// captured values are dropped behind the finalizer door (no JS meanwhile,
 /// no panic into C).
 unsafe extern "C" fn free_closure<F>(opaque: *mut c_void) {
+    // The closure being made, freed by the engine's failure path: say so.
+    let _ = MAKING.try_with(|m| {
+        if m.get() == opaque {
+            m.set(std::ptr::null_mut());
+        }
+    });
     // SAFETY: the Box made in Function::closure, freed once by the engine.
     let data = unsafe { Box::from_raw(opaque.cast::<ClosureData<F>>()) };
     boundary::finalizing(data.rt, (), || drop(data));

@@ -169,7 +169,9 @@ impl Context {
     /// ```
     pub fn new(rt: &Runtime, intrinsics: Intrinsics) -> Result<Self> {
         crate::core::boundary::check_js_allowed()?;
-        let raw = rt.lock(|r| {
+        // Built with the memory limit lifted, kept only if it fit under it:
+        // the engine's context setup cannot fail half-way safely.
+        let raw = rt.build_context(|r| {
             // SAFETY: rt is live and locked; a null result means out of
             // memory; the new context is freed if an intrinsic fails.
             unsafe {
