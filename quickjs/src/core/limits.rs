@@ -28,7 +28,7 @@
 //!   Rust code can drop it (`let _ = f.call(())`, a conversion that tries
 //!   another type). Every interrupt that reaches Rust is numbered and
 //!   logged in its own runtime's state ([`note_interrupt`], from
-//!   `Ctx::catch`; [`InterruptLog`]), and a native call during which
+//!   `Ctx::catch`; [`RuntimeCore`]), and a native call during which
 //!   one of its runtime's interrupts reached Rust ends with the interrupt,
 //!   whatever its Rust code returned ([`InterruptWatch`], in the native
 //!   boundary): the script cannot run on.
@@ -415,7 +415,8 @@ fn this_thread() -> usize {
     ME.with(|m| m as *const u8 as usize)
 }
 
-/// The core layer's part of a runtime's Rust state: which interrupts (and
+/// The core layer's part of a runtime's Rust state: the memory limit the
+/// host set (see [`build_context`]), and which interrupts (and
 /// Rust panics, which end a script the same way: see [`Error::Panic`])
 /// reached Rust in this runtime, by thread. It is the first field of
 /// `native::state::RuntimeState` (`#[repr(C)]`), reached through the
@@ -424,12 +425,15 @@ fn this_thread() -> usize {
 /// A's script; and by thread, so a call whose thread released the lock in a
 /// wait does not end with what another thread met meanwhile.
 #[derive(Default)]
-pub(crate) struct InterruptLog {
+pub(crate) struct RuntimeCore {
     /// Per thread that met one: the sequence number of the last interrupt
     /// or panic that reached Rust, and the panic if it was one.
     notes: RefCell<Vec<Note>>,
     /// Panics become catchable `InternalError`s (the runtime's choice).
     pub(crate) panics_catchable: Cell<bool>,
+    /// The memory limit set through the Rust API (0: none known), for
+    /// [`build_context`], which lifts it a while.
+    pub(crate) memory_limit: Cell<usize>,
     /// Panics of Rust futures, each thrown by a job of its own in its
     /// context ([`end_with_panic`]).
     to_throw: RefCell<Vec<(usize, crate::core::error::Panic)>>,
@@ -441,13 +445,13 @@ struct Note {
     panic: Option<crate::core::error::Panic>,
 }
 
-impl InterruptLog {
+impl RuntimeCore {
     /// The log of `rt`, if it has Rust state.
-    pub(crate) fn of<'a>(rt: *mut sys::JSRuntime) -> Option<&'a InterruptLog> {
+    pub(crate) fn of<'a>(rt: *mut sys::JSRuntime) -> Option<&'a RuntimeCore> {
         // SAFETY: rt is live (we are inside a call on it).
-        let p = unsafe { sys::JS_GetRuntimeRustState(rt) }.cast::<InterruptLog>();
+        let p = unsafe { sys::JS_GetRuntimeRustState(rt) }.cast::<RuntimeCore>();
         // SAFETY: the slot holds null or a `RuntimeState`, which is
-        // `#[repr(C)]` with its `InterruptLog` first, alive as long as rt;
+        // `#[repr(C)]` with its `RuntimeCore` first, alive as long as rt;
         // used on rt's thread only.
         unsafe { p.as_ref() }
     }
@@ -480,10 +484,66 @@ impl InterruptLog {
     }
 }
 
+/// Sets `rt`'s memory limit (`usize::MAX`: none), remembered for
+/// [`build_context`].
+///
+/// # Safety
+/// `rt` is live and used on this thread.
+pub(crate) unsafe fn set_memory_limit(rt: *mut sys::JSRuntime, limit: usize) {
+    if let Some(core) = RuntimeCore::of(rt) {
+        core.memory_limit.set(if limit == usize::MAX { 0 } else { limit });
+    }
+    // SAFETY: our caller's contract.
+    unsafe { sys::JS_SetMemoryLimit(rt, limit) }
+}
+
+/// Builds a context with `build` (which returns it, or null when it failed
+/// and freed what it made) as if under the memory limit, without ever
+/// letting the engine meet the limit half-way: its context initialization
+/// does not survive that (quickjs-ng issue #1181: `JS_NewContextRaw` frees
+/// a context still linked in the GC's object list when its second
+/// allocation fails, a use-after-free at the next collection, and the
+/// intrinsics' setup leaves half-made objects). The limit is lifted while
+/// `build` runs, then the context is freed again (a whole context frees
+/// cleanly) if the runtime is now over the limit, so it is made only if it
+/// fit, overshooting by at most its own size for that moment. Applies to a
+/// limit set through the Rust API ([`set_memory_limit`]); a real allocation
+/// failure (the system out of memory) still meets the engine's path.
+///
+/// # Safety
+/// `rt` is live and used on this thread.
+pub(crate) unsafe fn build_context(
+    rt: *mut sys::JSRuntime,
+    build: impl FnOnce(*mut sys::JSRuntime) -> *mut sys::JSContext,
+) -> *mut sys::JSContext {
+    let limit = RuntimeCore::of(rt).map_or(0, |core| core.memory_limit.get());
+    if limit == 0 {
+        return build(rt);
+    }
+    // SAFETY: our caller's contract; the context is the engine's new one
+    // (or null), freed at most once; the probe is a 1-byte block of rt,
+    // freed at once.
+    unsafe {
+        sys::JS_SetMemoryLimit(rt, usize::MAX);
+        let c = build(rt);
+        sys::JS_SetMemoryLimit(rt, limit);
+        if c.is_null() {
+            return c;
+        }
+        let probe = sys::js_malloc_rt(rt, 1);
+        if probe.is_null() {
+            sys::JS_FreeContext(c);
+            return std::ptr::null_mut();
+        }
+        sys::js_free_rt(rt, probe);
+        c
+    }
+}
+
 /// Records that `ctx`'s runtime's interrupt error reached Rust.
 #[cold]
 pub(crate) fn note_interrupt(ctx: Ctx<'_>) {
-    match InterruptLog::of(ctx.rt()) {
+    match RuntimeCore::of(ctx.rt()) {
         Some(log) => drop(log.note(None)),
         None => {
             INTERRUPTS.fetch_add(1, Ordering::Relaxed);
@@ -492,10 +552,10 @@ pub(crate) fn note_interrupt(ctx: Ctx<'_>) {
 }
 
 /// Records `panic` as thrown into `ctx`'s runtime's JS (an interrupt of
-/// its own: see [`InterruptLog`]).
+/// its own: see [`RuntimeCore`]).
 #[cold]
 pub(crate) fn note_panic(ctx: Ctx<'_>, panic: &crate::core::error::Panic) {
-    if let Some(log) = InterruptLog::of(ctx.rt()) {
+    if let Some(log) = RuntimeCore::of(ctx.rt()) {
         drop(log.note(Some(panic.clone())));
     }
 }
@@ -503,7 +563,7 @@ pub(crate) fn note_panic(ctx: Ctx<'_>, panic: &crate::core::error::Panic) {
 /// Whether a panic in `ctx`'s runtime ends the script (the default) rather
 /// than being a catchable error.
 pub(crate) fn panic_ends_script(ctx: Ctx<'_>) -> bool {
-    InterruptLog::of(ctx.rt()).is_some_and(|log| !log.panics_catchable.get())
+    RuntimeCore::of(ctx.rt()).is_some_and(|log| !log.panics_catchable.get())
 }
 
 /// A Rust future of `ctx` panicked: instead of settling its promise (a
@@ -514,7 +574,7 @@ pub(crate) fn panic_ends_script(ctx: Ctx<'_>) -> bool {
 /// keeps the context alive while the job is queued (the engine's job holds
 /// no reference of its own).
 pub(crate) fn end_with_panic(ctx: Ctx<'_>, panic: crate::core::error::Panic) {
-    let Some(log) = InterruptLog::of(ctx.rt()) else {
+    let Some(log) = RuntimeCore::of(ctx.rt()) else {
         return;
     };
     let c = ctx.as_raw();
@@ -559,7 +619,7 @@ unsafe extern "C" fn throw_panic_job(
     // job's argument).
     let ctx = unsafe { Ctx::from_raw(ctx) };
     crate::core::boundary::no_unwind(sys::JS_UNDEFINED, || {
-        let panic = InterruptLog::of(ctx.rt()).and_then(|log| {
+        let panic = RuntimeCore::of(ctx.rt()).and_then(|log| {
             let mut queue = log.to_throw.borrow_mut();
             let i = queue.iter().position(|(c, _)| *c == ctx.as_raw() as usize)?;
             Some(queue.remove(i).1)
@@ -587,7 +647,7 @@ pub(crate) fn panic_thrown(
     }
     #[cfg(quickjs_bellard)]
     let _ = exc;
-    let log = InterruptLog::of(ctx.rt())?;
+    let log = RuntimeCore::of(ctx.rt())?;
     let notes = log.notes.borrow();
     let thread = this_thread();
     // This thread's first, then any (the error may have come in a value).
@@ -631,7 +691,7 @@ impl InterruptWatch {
 #[cold]
 #[inline(never)]
 fn interrupted_in(ctx: Ctx<'_>, since: u64) -> Result<()> {
-    let noted = match InterruptLog::of(ctx.rt()) {
+    let noted = match RuntimeCore::of(ctx.rt()) {
         Some(log) => log.since(since),
         // A runtime without Rust state keeps no log: any interrupt counts.
         None => Some(None),

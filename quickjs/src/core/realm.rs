@@ -266,17 +266,10 @@ fn class_ids(ctx: Ctx<'_>) -> Option<[sys::JSClassID; BUILTINS]> {
         return *known;
     }
     // SAFETY: ctx's runtime, on its thread; the context made here has no
-    // Rust state and is freed below, after every value of it. A `Runtime`'s
-    // is built as `Context::new` builds its own (never out of memory
-    // half-way: see `Runtime::build_context`).
-    let new = |rt| unsafe { sys::JS_NewContext(rt) };
-    #[cfg(not(quickjs_bellard))]
-    let fresh = match crate::embed::runtime::Runtime::of_context(ctx) {
-        Some(rt) => rt.build_context(new),
-        None => new(ctx.rt()),
-    };
-    #[cfg(quickjs_bellard)]
-    let fresh = new(ctx.rt());
+    // Rust state and is freed below, after every value of it. It is built
+    // as `Context::new` builds its own (never out of memory half-way: see
+    // `limits::build_context`).
+    let fresh = unsafe { super::limits::build_context(ctx.rt(), |rt| sys::JS_NewContext(rt)) };
     if fresh.is_null() {
         return None; // no memory for it now: learn another time
     }

@@ -76,9 +76,6 @@ pub(crate) struct EmbedState {
     /// How often the engine asks the handler (see [`Pacing`]).
     pacing: Pacing,
     pub(crate) loader: Mutex<Option<Box<dyn super::loader::Loader>>>,
-    /// The memory limit set by [`Runtime::set_memory_limit`] (`usize::MAX`:
-    /// none), for [`Runtime::build_context`], which lifts it a while.
-    memory_limit: std::cell::Cell<usize>,
     /// The `Runtime` that owns the `JSRuntime`.
     handle: Weak<Inner>,
 }
@@ -143,7 +140,6 @@ impl Runtime {
             deadlines: std::cell::RefCell::new(Vec::new()),
             pacing: Pacing::default(),
             loader: Mutex::new(None),
-            memory_limit: std::cell::Cell::new(usize::MAX),
             handle,
         });
         // SAFETY: the runtime is new, on this thread only.
@@ -249,53 +245,18 @@ impl Runtime {
     /// ```
     pub fn set_memory_limit(&self, bytes: Option<usize>) {
         let limit = bytes.unwrap_or(usize::MAX);
-        self.lock(|rt| {
-            self.embed().memory_limit.set(limit);
-            // SAFETY: rt is live and locked.
-            unsafe { sys::JS_SetMemoryLimit(rt, limit) }
-        })
+        // SAFETY: rt is live and locked.
+        self.lock(|rt| unsafe { crate::core::limits::set_memory_limit(rt, limit) })
     }
 
-    /// Builds a context with `build` (which returns it, or null when it
-    /// failed and freed what it made) as if under the memory limit, without
-    /// ever letting the engine meet the limit half-way: its context
-    /// initialization does not survive that (quickjs-ng issue #1181:
-    /// `JS_NewContextRaw` frees a context still linked in the GC's object
-    /// list when its second allocation fails, a use-after-free at the next
-    /// collection, and the intrinsics' setup leaves half-made objects). The
-    /// limit is lifted while `build` runs, then the context is freed again
-    /// (a whole context frees cleanly) if the runtime is now over the limit,
-    /// so it is made only if it fit, overshooting by at most its own size
-    /// for that moment. A real allocation failure (the system out of memory)
-    /// still meets the engine's unsafe path.
+    /// Builds a context with `build` under this runtime's lock, never out
+    /// of memory half-way (see `core::limits::build_context`).
     pub(crate) fn build_context(
         &self,
         build: impl FnOnce(*mut sys::JSRuntime) -> *mut sys::JSContext,
     ) -> *mut sys::JSContext {
-        self.lock(|rt| {
-            let limit = self.embed().memory_limit.get();
-            if limit == usize::MAX {
-                return build(rt);
-            }
-            // SAFETY: rt is live and locked by us for the whole build; the
-            // context is the engine's new one (or null), freed at most once;
-            // the probe is a 1-byte block of rt, freed at once.
-            unsafe {
-                sys::JS_SetMemoryLimit(rt, usize::MAX);
-                let c = build(rt);
-                sys::JS_SetMemoryLimit(rt, limit);
-                if c.is_null() {
-                    return c;
-                }
-                let probe = sys::js_malloc_rt(rt, 1);
-                if probe.is_null() {
-                    sys::JS_FreeContext(c);
-                    return std::ptr::null_mut();
-                }
-                sys::js_free_rt(rt, probe);
-                c
-            }
-        })
+        // SAFETY: rt is live and locked by us for the whole build.
+        self.lock(|rt| unsafe { crate::core::limits::build_context(rt, build) })
     }
 
     /// Caps the JS stack at `bytes` (default 1 MiB). Deeper recursion
@@ -370,7 +331,7 @@ impl Runtime {
     /// ```
     pub fn set_catch_panics_in_js(&self, catchable: bool) {
         self.lock(|rt| {
-            if let Some(log) = crate::core::limits::InterruptLog::of(rt) {
+            if let Some(log) = crate::core::limits::RuntimeCore::of(rt) {
                 log.panics_catchable.set(catchable);
             }
         })

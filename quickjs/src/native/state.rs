@@ -35,7 +35,7 @@
 use crate::core::ctx::Ctx;
 use crate::core::error::{Error, Result};
 use crate::core::held::HeldList;
-use crate::core::limits::InterruptLog;
+use crate::core::limits::RuntimeCore;
 use crate::core::realm::CoreState;
 use crate::core::stack::StackLimit;
 use crate::core::value::Value;
@@ -54,11 +54,11 @@ use std::sync::Arc;
 /// The Rust state of one runtime (see the module docs).
 ///
 /// `#[repr(C)]` with the core layer's part first: `core::limits` reaches
-/// its `InterruptLog` through the runtime's state pointer.
+/// its `RuntimeCore` through the runtime's state pointer.
 #[repr(C)]
 pub(crate) struct RuntimeState {
     /// The core layer's part: first.
-    interrupts: InterruptLog,
+    interrupts: RuntimeCore,
     rt: *mut sys::JSRuntime,
     pub(crate) executor: Executor,
     /// The thread that may use this state (see [`thread_number`]): the one
@@ -140,7 +140,7 @@ impl RuntimeState {
         }
         crate::core::boundary::chain_panic_hook();
         let state = Box::new(RuntimeState {
-            interrupts: InterruptLog::default(),
+            interrupts: RuntimeCore::default(),
             rt,
             executor: Executor::new(),
             owner: AtomicU64::new(thread_number()),
