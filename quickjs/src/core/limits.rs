@@ -212,7 +212,7 @@ impl Conversion {
             let batch = std::mem::take(&mut c.pending);
             let counted = count_held(ctx, batch);
             if counted.is_ok() {
-                c.counted += batch;
+                c.counted = c.counted.saturating_add(batch);
             }
             CONVERSION.set(c);
             return counted;
@@ -314,8 +314,12 @@ fn check_alloc_slow(ctx: Ctx<'_>, bytes: usize) -> Result<()> {
 /// with [`uncount_held`].
 #[inline]
 pub(crate) fn count_held(ctx: Ctx<'_>, bytes: usize) -> Result<()> {
+    // More than any limit can hold (a size that saturated) never fits.
+    let Ok(delta) = i64::try_from(bytes) else {
+        return Err(out_of_memory(ctx));
+    };
     // SAFETY: ctx is live.
-    if unsafe { sys::JS_CountExternalMemory(ctx.rt(), bytes as i64) } < 0 {
+    if unsafe { sys::JS_CountExternalMemory(ctx.rt(), delta) } < 0 {
         return Err(out_of_memory(ctx));
     }
     Ok(())
