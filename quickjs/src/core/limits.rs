@@ -410,15 +410,6 @@ fn charge_slow(ctx: Ctx<'_>, bytes: usize) -> Result<()> {
 /// write); only a call during which it moved looks further.
 static INTERRUPTS: AtomicU64 = AtomicU64::new(0);
 
-/// A number naming the calling thread among live threads (the address of
-/// a thread-local; never 0).
-fn this_thread() -> usize {
-    thread_local! {
-        static ME: u8 = const { 0 };
-    }
-    ME.with(|m| m as *const u8 as usize)
-}
-
 /// The core layer's part of a runtime's Rust state: the memory limit the
 /// host set (see [`build_context`]), and which interrupts (and
 /// Rust panics, which end a script the same way: see [`Error::Panic`])
@@ -464,7 +455,7 @@ impl RuntimeCore {
     /// panic it replaces, to drop with no borrow held.
     fn note(&self, panic: Option<crate::core::error::Panic>) -> Option<crate::core::error::Panic> {
         let seq = INTERRUPTS.fetch_add(1, Ordering::Relaxed) + 1;
-        let thread = this_thread();
+        let thread = super::sync::thread_token();
         let mut notes = self.notes.borrow_mut();
         match notes.iter_mut().find(|n| n.thread == thread) {
             Some(n) => {
@@ -481,7 +472,7 @@ impl RuntimeCore {
     /// This thread's last note after sequence number `since`: `Some(None)`
     /// an interrupt, `Some(Some(panic))` a panic.
     fn since(&self, since: u64) -> Option<Option<crate::core::error::Panic>> {
-        let thread = this_thread();
+        let thread = super::sync::thread_token();
         let notes = self.notes.borrow();
         let n = notes.iter().find(|n| n.thread == thread && n.seq > since)?;
         Some(n.panic.clone())
@@ -653,7 +644,7 @@ pub(crate) fn panic_thrown(
     let _ = exc;
     let log = RuntimeCore::of(ctx.rt())?;
     let notes = log.notes.borrow();
-    let thread = this_thread();
+    let thread = super::sync::thread_token();
     // This thread's first, then any (the error may have come in a value).
     let mut panics = notes
         .iter()

@@ -145,17 +145,8 @@ pub(crate) struct StackLimit {
     request: Cell<usize>,
     /// Our record of the engine's stack top (0: none yet).
     top: Cell<usize>,
-    /// The thread that recorded `top` (see [`this_thread`]).
+    /// The thread that recorded `top` (see `core::sync::thread_token`).
     thread: Cell<usize>,
-}
-
-/// A number naming the calling thread among live threads (the address of
-/// a thread-local; never 0).
-fn this_thread() -> usize {
-    thread_local! {
-        static ME: u8 = const { 0 };
-    }
-    ME.with(|m| m as *const u8 as usize)
 }
 
 impl Default for StackLimit {
@@ -177,7 +168,7 @@ impl StackLimit {
     pub(crate) unsafe fn enter(&self, rt: *mut sys::JSRuntime) {
         // Measured in a callee, as JS_UpdateStackTop measures its own frame.
         let top = stack_pointer();
-        let thread = this_thread();
+        let thread = super::sync::thread_token();
         if top == self.top.get() && thread == self.thread.get() {
             // Entered again from where the limit was set (a host calling
             // `Context::with` in a loop): the engine's top and limit are

@@ -25,3 +25,22 @@ pub(crate) use loom::sync::{Condvar, Mutex, MutexGuard};
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
+
+/// A token naming the calling thread among live threads: the address of a
+/// thread-local `u64` (so even, never 0). The runtime's lock stores it as
+/// its owner (its low bit is free for the lock's waiting flag); per-thread
+/// records (interrupt notes, deadlines, the stack limit's thread) compare
+/// it. A thread cannot end holding the lock (guards release it as they
+/// drop, also unwinding).
+pub(crate) fn thread_token() -> usize {
+    #[cfg(not(quickjs_loom))]
+    std::thread_local! {
+        static TOKEN: u64 = const { 0 };
+    }
+    // (loom's threads share one OS thread: its own thread-locals.)
+    #[cfg(quickjs_loom)]
+    loom::thread_local! {
+        static TOKEN: u64 = 0;
+    }
+    TOKEN.with(|t| t as *const u64 as usize)
+}

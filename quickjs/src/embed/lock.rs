@@ -15,7 +15,7 @@
 //! only through sequentially consistent accesses: a pattern loom cannot
 //! check, and which needs its strongest ordering on every release.)
 
-use crate::core::sync::{lock, AtomicU64, AtomicUsize, Condvar, Mutex, Ordering};
+use crate::core::sync::{lock, thread_token, AtomicU64, AtomicUsize, Condvar, Mutex, Ordering};
 
 /// A lock the owning thread may take again (a Rust callback called from JS
 /// may use its context's API while the outer call holds the lock).
@@ -61,23 +61,6 @@ const SLEEPER: u64 = 1;
 /// One release in [`ReentrantLock::sleep`] (the upper 40 bits, wrapping:
 /// a release count compared after exactly 2^40 releases merely looks again).
 const RELEASE: u64 = 1 << 24;
-
-/// This thread's token for [`ReentrantLock::owner`]: the address of a
-/// thread-local `u64` (so even: [`WAITING`] is free), distinct among live
-/// threads and never 0. (A thread cannot end holding the lock: guards
-/// release it as they drop, also unwinding.)
-pub(crate) fn thread_token() -> usize {
-    #[cfg(not(quickjs_loom))]
-    std::thread_local! {
-        static TOKEN: u64 = const { 0 };
-    }
-    // (loom's threads share one OS thread: its own thread-locals.)
-    #[cfg(quickjs_loom)]
-    loom::thread_local! {
-        static TOKEN: u64 = 0;
-    }
-    TOKEN.with(|t| t as *const u64 as usize)
-}
 
 /// One level of the lock, held by this thread (released when dropped).
 pub(crate) struct Guard<'a> {

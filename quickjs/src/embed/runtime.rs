@@ -8,7 +8,8 @@
 //! (re-entrant: a Rust callback called from JS may use its runtime again);
 //! a thread that sleeps in a wait releases it at every level first.
 
-use super::lock::{thread_token, ReentrantLock};
+use super::lock::ReentrantLock;
+use crate::core::sync::thread_token;
 use crate::core::boundary;
 use crate::core::ctx::Ctx;
 use crate::core::error::{Error, Result};
