@@ -172,6 +172,7 @@ fn probe(release: &str) {
             },
             // not applied: a variant without hunks
             "bellard/0014-await-ends-on-uncatchable-error.patch".into(),
+            "patches/0015-compile-fails-on-bytecode-oom.patch".into(),
         ]
     );
     patch::apply_series(&series, &tree).unwrap();
