@@ -120,6 +120,10 @@ fn a_conversions_total_is_under_the_memory_limit() {
         let grew = after.saturating_sub(before);
         // The limit again at most, and slack for the allocator: never the
         // gigabytes the copies would take.
-        assert!(grew < 3 * LIMIT as u64, "peak memory grew by {} MiB", grew >> 20);
+        assert!(
+            grew < 3 * LIMIT as u64,
+            "peak memory grew by {} MiB",
+            grew >> 20
+        );
     }
 }

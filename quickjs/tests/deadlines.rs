@@ -20,7 +20,9 @@ fn setup() -> (Runtime, Context) {
 fn healthy(ctx: &Context) {
     // Not interrupted later: the deadline is gone with its call.
     let n: i32 = ctx
-        .with(|ctx| ctx.eval("(() => { let s = 0; for (let i = 0; i < 2e6; i++) s += 1; return s })()"))
+        .with(|ctx| {
+            ctx.eval("(() => { let s = 0; for (let i = 0; i < 2e6; i++) s += 1; return s })()")
+        })
         .unwrap();
     assert_eq!(n, 2_000_000);
 }
@@ -39,7 +41,8 @@ const ENDLESS_JOB: &str = "Promise.resolve().then(() => { for (;;) {} })";
 #[test]
 fn run_until_idle_for_holds_against_an_endless_chain_of_microtasks() {
     let (rt, ctx) = setup();
-    ctx.with(|ctx| ctx.eval::<Value>(ENDLESS_CHAIN).map(drop)).unwrap();
+    ctx.with(|ctx| ctx.eval::<Value>(ENDLESS_CHAIN).map(drop))
+        .unwrap();
     let start = Instant::now();
     assert_timeout(rt.run_until_idle_for(SHORT), start);
     healthy(&ctx);
@@ -48,7 +51,8 @@ fn run_until_idle_for_holds_against_an_endless_chain_of_microtasks() {
 #[test]
 fn run_until_idle_for_holds_against_a_job_that_never_ends() {
     let (rt, ctx) = setup();
-    ctx.with(|ctx| ctx.eval::<Value>(ENDLESS_JOB).map(drop)).unwrap();
+    ctx.with(|ctx| ctx.eval::<Value>(ENDLESS_JOB).map(drop))
+        .unwrap();
     let start = Instant::now();
     assert_timeout(rt.run_until_idle_for(SHORT), start);
     healthy(&ctx);
@@ -73,7 +77,10 @@ fn promise_wait_for_holds_against_an_endless_chain_and_an_endless_job() {
 fn context_with_deadline_stops_a_script_and_leaves_the_handler_as_it_was() {
     let (rt, ctx) = setup();
     let start = Instant::now();
-    assert_timeout(ctx.with_deadline(SHORT, |ctx| ctx.eval::<()>("for (;;) {}")), start);
+    assert_timeout(
+        ctx.with_deadline(SHORT, |ctx| ctx.eval::<()>("for (;;) {}")),
+        start,
+    );
     healthy(&ctx);
 
     // With a handler of the host's: both hold, and the handler stays.
@@ -84,11 +91,17 @@ fn context_with_deadline_stops_a_script_and_leaves_the_handler_as_it_was() {
         false
     })));
     let start = Instant::now();
-    assert_timeout(ctx.with_deadline(SHORT, |ctx| ctx.eval::<()>("for (;;) {}")), start);
+    assert_timeout(
+        ctx.with_deadline(SHORT, |ctx| ctx.eval::<()>("for (;;) {}")),
+        start,
+    );
     assert!(calls.load(std::sync::atomic::Ordering::SeqCst) > 0);
     let before = calls.load(std::sync::atomic::Ordering::SeqCst);
     healthy(&ctx);
-    assert!(calls.load(std::sync::atomic::Ordering::SeqCst) > before, "the handler was removed");
+    assert!(
+        calls.load(std::sync::atomic::Ordering::SeqCst) > before,
+        "the handler was removed"
+    );
     // The handler can still stop a script itself.
     rt.set_interrupt_handler(Some(Box::new(|| true)));
     let e = ctx.with(|ctx| ctx.eval::<()>("for (;;) {}")).unwrap_err();

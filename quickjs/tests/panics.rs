@@ -51,11 +51,15 @@ fn a_panic_ends_the_script_and_reaches_the_caller_with_its_location() {
     let r = ctx.with(|ctx| {
         ctx.eval::<i32>("globalThis.log = []; try { boom('bad state') } catch (e) { log.push('catch') } finally { log.push('finally') }")
     });
-    let Err(Error::Panic(p)) = r else { panic!("{r:?}") };
+    let Err(Error::Panic(p)) = r else {
+        panic!("{r:?}")
+    };
     assert_eq!(p.message(), "boom: bad state");
     let at = p.location().expect("the location");
     assert!(at.starts_with("quickjs/tests/panics.rs:"), "{at}");
-    assert!(Error::Panic(p.clone()).to_string().contains("(at quickjs/tests/panics.rs:"));
+    assert!(Error::Panic(p.clone())
+        .to_string()
+        .contains("(at quickjs/tests/panics.rs:"));
     assert_eq!(ctx.with(|ctx| ctx.eval::<usize>("log.length")).unwrap(), 0);
     healthy(&ctx);
 }
@@ -63,8 +67,11 @@ fn a_panic_ends_the_script_and_reaches_the_caller_with_its_location() {
 #[test]
 fn a_native_call_that_swallows_a_panic_still_ends_with_it() {
     let (_rt, ctx) = setup();
-    let r = ctx.with(|ctx| ctx.eval::<i32>("try { swallow(() => boom('inner')) } catch (e) { -1 }"));
-    let Err(Error::Panic(p)) = r else { panic!("{r:?}") };
+    let r =
+        ctx.with(|ctx| ctx.eval::<i32>("try { swallow(() => boom('inner')) } catch (e) { -1 }"));
+    let Err(Error::Panic(p)) = r else {
+        panic!("{r:?}")
+    };
     assert_eq!(p.message(), "boom: inner");
     healthy(&ctx);
 }
@@ -75,17 +82,27 @@ fn a_panic_can_be_resumed_with_its_payload() {
     let Err(Error::Panic(p)) = ctx.with(|ctx| ctx.eval::<i32>("boom('again')")) else {
         panic!()
     };
-    let payload = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| p.resume())).unwrap_err();
-    assert_eq!(payload.downcast_ref::<String>().map(String::as_str), Some("again"));
+    let payload =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| p.resume())).unwrap_err();
+    assert_eq!(
+        payload.downcast_ref::<String>().map(String::as_str),
+        Some("again")
+    );
     healthy(&ctx);
 }
 
 #[test]
 fn a_future_that_panics_after_an_await_ends_the_run_with_the_panic() {
     let (rt, ctx) = setup();
-    async_panic(&ctx, "after await", "globalThis.seen = 'no'; later().then(() => seen = 'ok', () => seen = 'rejected')");
+    async_panic(
+        &ctx,
+        "after await",
+        "globalThis.seen = 'no'; later().then(() => seen = 'ok', () => seen = 'rejected')",
+    );
     let r = rt.run_until_idle();
-    let Err(Error::Panic(p)) = r else { panic!("{r:?}") };
+    let Err(Error::Panic(p)) = r else {
+        panic!("{r:?}")
+    };
     assert_eq!(p.message(), "later: after await");
     // No script reaction ran: the promise never settles.
     assert_eq!(ctx.with(|ctx| ctx.eval::<String>("seen")).unwrap(), "no");
@@ -101,7 +118,11 @@ fn a_runtime_can_make_panics_catchable() {
         .with(|ctx| ctx.eval("try { boom('fine') } catch (e) { `${e.name}: ${e.message}` }"))
         .unwrap();
     assert_eq!(caught, "InternalError: boom: Rust panic: fine");
-    async_panic(&ctx, "async fine", "later().catch(e => globalThis.seen = e.message)");
+    async_panic(
+        &ctx,
+        "async fine",
+        "later().catch(e => globalThis.seen = e.message)",
+    );
     rt.run_until_idle().unwrap();
     assert_eq!(
         ctx.with(|ctx| ctx.eval::<String>("seen")).unwrap(),
@@ -133,7 +154,11 @@ fn a_queued_panic_keeps_its_context_alive_until_its_job_runs() {
     .unwrap();
     // Both futures finish in one turn: the first's promise settles and the
     // panic's job is queued; the wait stops with the job still queued.
-    async_panic(&ctx, "queued", "globalThis.p = ok(); p.then(() => {}); later()");
+    async_panic(
+        &ctx,
+        "queued",
+        "globalThis.p = ok(); p.then(() => {}); later()",
+    );
     let first = ctx.with(|ctx| {
         let p: quickjs::Promise = ctx.eval("p")?;
         p.wait::<i32>()

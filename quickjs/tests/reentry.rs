@@ -32,7 +32,10 @@ impl Seen {
         let errors = self.errors.lock().unwrap();
         assert_eq!(errors.len(), n, "{errors:?}");
         for e in errors.iter() {
-            assert!(e.contains("JS cannot run while the engine collects garbage"), "{e}");
+            assert!(
+                e.contains("JS cannot run while the engine collects garbage"),
+                "{e}"
+            );
         }
     }
 }
@@ -321,7 +324,10 @@ fn a_native_call_of_one_runtime_that_enters_another_still_ends_with_its_interrup
     })));
     let b = Runtime::new().unwrap();
     b.set_interrupt_handler(Some(Box::new(|| true)));
-    let (ca, cb) = (Context::full(&a).unwrap(), Arc::new(Context::full(&b).unwrap()));
+    let (ca, cb) = (
+        Context::full(&a).unwrap(),
+        Arc::new(Context::full(&b).unwrap()),
+    );
     let inner = cb.clone();
     let r = ca.with(|ctx| {
         // A native function of A that swallows A's interrupt (from the
@@ -339,7 +345,9 @@ fn a_native_call_of_one_runtime_that_enters_another_still_ends_with_its_interrup
     assert!(r.unwrap_err().to_string().contains("interrupted"));
     // A's script did not run on after the call.
     a.set_interrupt_handler(None);
-    assert!(ca.with(|ctx| ctx.eval::<bool>("globalThis.ranOn === undefined")).unwrap());
+    assert!(ca
+        .with(|ctx| ctx.eval::<bool>("globalThis.ranOn === undefined"))
+        .unwrap());
     b.set_interrupt_handler(None);
     healthy(&ca);
     healthy(&cb);

@@ -72,8 +72,7 @@ fn assert_range_error(r: Result<(), Error>, what: &str) {
 }
 
 const JS_RECURSION: &str = "(function f(n) { return f(n + 1) + 1 })(0)";
-const RUST_RECURSION: &str =
-    "function g(n) { reenter('g(' + (n + 1) + ')') } g(0)";
+const RUST_RECURSION: &str = "function g(n) { reenter('g(' + (n + 1) + ')') } g(0)";
 
 const CONVERSION_AT_LIMIT: &str = "(function (v) { \
      return (function d(n) { try { return d(n + 1) } catch { return deep(v) } })(0) \
@@ -92,7 +91,11 @@ fn check(ctx: &Context, what: &str) {
     if conversion.is_err() {
         assert_range_error(conversion, &format!("{what}: conversion at the limit"));
     }
-    assert_eq!(ctx.with(|ctx| ctx.eval::<i32>("1 + 1")).unwrap(), 2, "{what}");
+    assert_eq!(
+        ctx.with(|ctx| ctx.eval::<i32>("1 + 1")).unwrap(),
+        2,
+        "{what}"
+    );
 }
 
 #[test]
@@ -103,7 +106,10 @@ fn recursion_is_a_range_error_on_threads_of_every_size() {
                 let rt = Runtime::new().unwrap();
                 apply(&rt, limit);
                 let ctx = context(&rt);
-                check(&ctx, &format!("{} KiB thread, {limit:?} limit", stack >> 10));
+                check(
+                    &ctx,
+                    &format!("{} KiB thread, {limit:?} limit", stack >> 10),
+                );
             });
         }
     }
@@ -132,12 +138,18 @@ fn the_limit_is_checked_again_on_a_smaller_thread() {
         let mut small = 0;
         for stack in SIZES {
             (ctx, small) = on_thread(stack, move || {
-                check(&ctx, &format!("moved to a {} KiB thread, {limit:?} limit", stack >> 10));
+                check(
+                    &ctx,
+                    &format!("moved to a {} KiB thread, {limit:?} limit", stack >> 10),
+                );
                 let d = depth(&ctx);
                 (ctx, d)
             });
             if stack == 128 << 10 {
-                assert!(small < big / 4, "{limit:?}: {small} levels on 128 KiB, {big} on 8 MiB");
+                assert!(
+                    small < big / 4,
+                    "{limit:?}: {small} levels on 128 KiB, {big} on 8 MiB"
+                );
             }
         }
         // Back on a big thread: the requested limit holds again, not the
@@ -167,8 +179,14 @@ fn a_runtime_made_on_a_small_thread_keeps_its_request_on_a_big_one() {
         rt.set_max_stack_size(Some(1 << 30));
         (d, depth(&ctx))
     });
-    assert!(small * 4 < default, "{small} levels on 128 KiB, {default} on 16 MiB");
-    assert!(default * 8 < huge, "{default} levels under 1 MiB, {huge} under 16 MiB");
+    assert!(
+        small * 4 < default,
+        "{small} levels on 128 KiB, {default} on 16 MiB"
+    );
+    assert!(
+        default * 8 < huge,
+        "{default} levels under 1 MiB, {huge} under 16 MiB"
+    );
 }
 
 /// How far below the engine's limit the stack goes, for the deepest paths
@@ -185,7 +203,9 @@ fn margin_needed() {
     // frame that still may (`catch` runs where the call failed): Rust then
     // starts right at the limit.
     let at_limit = |call: &str| {
-        format!("(function d(n) {{ try {{ return d(n + 1) }} catch {{ return {call} }} }})(0); throw 1")
+        format!(
+            "(function d(n) {{ try {{ return d(n + 1) }} catch {{ return {call} }} }})(0); throw 1"
+        )
     };
     let cases = [
         ("JS recursion", JS_RECURSION.to_string()),
@@ -211,7 +231,9 @@ fn margin_needed() {
                 let f = Function::new(
                     ctx,
                     "convert",
-                    |v: Vec<String>, m: std::collections::HashMap<String, Value<'_>>, f: Function<'_>| {
+                    |v: Vec<String>,
+                     m: std::collections::HashMap<String, Value<'_>>,
+                     f: Function<'_>| {
                         f.call::<_, Value>((v.len(), m.len())).map(drop)
                     },
                 )?;
@@ -235,14 +257,20 @@ fn margin_needed() {
             let r = ctx.with(|ctx| ctx.eval::<Value>(&src).map(drop));
             // SAFETY: as above.
             let lowest = unsafe {
-                (0..PAINT).find(|&i| base.add(i).read_volatile() != PATTERN).unwrap()
+                (0..PAINT)
+                    .find(|&i| base.add(i).read_volatile() != PATTERN)
+                    .unwrap()
             } + base as usize;
             assert!(r.is_err(), "{what}: {r:?}");
             (sp - LIMIT) as isize - lowest as isize
         });
         println!(
             "{} build: {what}: {used} bytes below the limit",
-            if cfg!(debug_assertions) { "debug" } else { "release" }
+            if cfg!(debug_assertions) {
+                "debug"
+            } else {
+                "release"
+            }
         );
     }
 }
@@ -267,7 +295,11 @@ fn depth_per_thread_size() {
         });
         println!(
             "{} build, {} KiB thread: {js} JS calls, {rust} JS -> Rust -> eval levels",
-            if cfg!(debug_assertions) { "debug" } else { "release" },
+            if cfg!(debug_assertions) {
+                "debug"
+            } else {
+                "release"
+            },
             stack >> 10
         );
     }

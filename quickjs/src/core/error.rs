@@ -369,7 +369,11 @@ impl Panic {
     /// (`std::panic::resume_unwind`). A clone whose payload was already
     /// resumed panics with the message.
     pub fn resume(self) -> ! {
-        let payload = self.payload.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let payload = self
+            .payload
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
         match payload {
             Some(p) => std::panic::resume_unwind(p),
             None => panic!("{}", self.message),

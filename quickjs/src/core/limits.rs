@@ -486,7 +486,8 @@ impl RuntimeCore {
 /// `rt` is live and used on this thread.
 pub(crate) unsafe fn set_memory_limit(rt: *mut sys::JSRuntime, limit: usize) {
     if let Some(core) = RuntimeCore::of(rt) {
-        core.memory_limit.set(if limit == usize::MAX { 0 } else { limit });
+        core.memory_limit
+            .set(if limit == usize::MAX { 0 } else { limit });
     }
     // SAFETY: our caller's contract.
     unsafe { sys::JS_SetMemoryLimit(rt, limit) }
@@ -575,7 +576,14 @@ pub(crate) fn end_with_panic(ctx: Ctx<'_>, panic: crate::core::error::Panic) {
     let c = ctx.as_raw();
     // SAFETY: c is live; the function is ours until handed to the job.
     let keeper = unsafe {
-        sys::JS_NewCFunction2(c, Some(keeps_realm), c"panic".as_ptr(), 0, sys::JS_CFUNC_generic, 0)
+        sys::JS_NewCFunction2(
+            c,
+            Some(keeps_realm),
+            c"panic".as_ptr(),
+            0,
+            sys::JS_CFUNC_generic,
+            0,
+        )
     };
     let mut arg = keeper;
     // SAFETY: c is live; the job takes its own reference to the argument
@@ -616,7 +624,9 @@ unsafe extern "C" fn throw_panic_job(
     crate::core::boundary::no_unwind(sys::JS_UNDEFINED, || {
         let panic = RuntimeCore::of(ctx.rt()).and_then(|log| {
             let mut queue = log.to_throw.borrow_mut();
-            let i = queue.iter().position(|(c, _)| *c == ctx.as_raw() as usize)?;
+            let i = queue
+                .iter()
+                .position(|(c, _)| *c == ctx.as_raw() as usize)?;
             Some(queue.remove(i).1)
         });
         match panic {

@@ -1,12 +1,12 @@
 //! JS promises from Rust: state, result, and awaiting one from a Rust
 //! future (quickjs-ng only: Bellard's QuickJS has no promise-state API).
 
+use super::runtime::Deadline;
 use crate::core::convert::{js_type, FromJs};
 use crate::core::error::{Error, Result};
 use crate::core::object::Function;
 use crate::core::realm::{intrinsic, Intrinsic};
 use crate::core::value::Value;
-use super::runtime::Deadline;
 use quickjs_sys as sys;
 
 /// The state of a JS Promise.

@@ -9,10 +9,10 @@
 //! a thread that sleeps in a wait releases it at every level first.
 
 use super::lock::ReentrantLock;
-use crate::core::sync::thread_token;
 use crate::core::boundary;
 use crate::core::ctx::Ctx;
 use crate::core::error::{Error, Result};
+use crate::core::sync::thread_token;
 use crate::native::state::{ContextState, RuntimeState};
 use quickjs_sys as sys;
 use std::os::raw::{c_int, c_void};
@@ -416,7 +416,10 @@ impl Runtime {
                 let embed = self.rt.embed();
                 self.rt.lock(|rt| {
                     let mut deadlines = embed.deadlines.borrow_mut();
-                    if let Some(i) = deadlines.iter().rposition(|e| e.0 == self.entry.0 && e.1.at == self.entry.1.at) {
+                    if let Some(i) = deadlines
+                        .iter()
+                        .rposition(|e| e.0 == self.entry.0 && e.1.at == self.entry.1.at)
+                    {
                         deadlines.remove(i);
                     }
                     drop(deadlines);

@@ -520,14 +520,15 @@ impl Executor {
             }
         }
         let value = outcome.or_else(|e| {
-                let reason = match &header.stack {
-                    TaskStack::Empty => ctx.error_value(e),
-                    TaskStack::Native => ctx
-                        .error_value_with_stack(e, &format!("    at {} (native)\n", &*header.name)),
-                    TaskStack::Captured(stack) => ctx.error_value_with_stack(e, stack),
-                };
-                rejected_promise(ctx, reason)
-            });
+            let reason = match &header.stack {
+                TaskStack::Empty => ctx.error_value(e),
+                TaskStack::Native => {
+                    ctx.error_value_with_stack(e, &format!("    at {} (native)\n", &*header.name))
+                }
+                TaskStack::Captured(stack) => ctx.error_value_with_stack(e, stack),
+            };
+            rejected_promise(ctx, reason)
+        });
         let c = ctx.as_raw();
         // SAFETY: c is live; the task's resolve function is owned by us
         // (removed from the slab) and freed here.
