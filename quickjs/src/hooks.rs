@@ -26,7 +26,8 @@
 use crate::core::boundary::no_unwind;
 use crate::exec::signal::timeout_ms;
 use crate::exec::wake::WakeCallback;
-use crate::native::state::{ContextState, RuntimeState};
+use crate::core::state::{ContextState, RuntimeState};
+use crate::exec::executor::Executor;
 use quickjs_sys as sys;
 use std::os::raw::{c_int, c_void};
 use std::sync::Arc;
@@ -52,7 +53,9 @@ pub unsafe extern "C" fn rust_run(rt: *mut sys::JSRuntime) {
     no_unwind((), || {
         if let Some(state) = owned(rt) {
             state.sweep();
-            state.executor.run(rt);
+            if let Some(exec) = Executor::of_if_made(state) {
+                exec.run(rt);
+            }
         }
     })
 }
@@ -71,7 +74,7 @@ pub unsafe extern "C" fn rust_pending(rt: *mut sys::JSRuntime) -> c_int {
         match RuntimeState::of(rt) {
             None => 0,
             Some(s) if !s.on_owner_thread() => -1,
-            Some(s) => s.executor.live().min(c_int::MAX as usize) as c_int,
+            Some(s) => Executor::of_if_made(s).map_or(0, |e| e.live().min(c_int::MAX as usize) as c_int),
         }
     })
 }
@@ -95,7 +98,7 @@ pub unsafe extern "C" fn rust_wake_fd(rt: *mut sys::JSRuntime) -> c_int {
             return -1;
         }
         #[cfg(unix)]
-        return RuntimeState::of(rt).map_or(-1, |s| s.executor.wake().fd().unwrap_or(-1));
+        return RuntimeState::of(rt).map_or(-1, |s| Executor::of(s).wake().fd().unwrap_or(-1));
         #[cfg(not(unix))]
         -1
     })
@@ -118,7 +121,7 @@ pub unsafe extern "C" fn rust_wake_handle(rt: *mut sys::JSRuntime) -> *mut c_voi
             return std::ptr::null_mut();
         }
         RuntimeState::of(rt).map_or(std::ptr::null_mut(), |s| {
-            s.executor.wake().handle().unwrap_or(std::ptr::null_mut())
+            Executor::of(s).wake().handle().unwrap_or(std::ptr::null_mut())
         })
     })
 }
@@ -140,7 +143,7 @@ pub unsafe extern "C" fn rust_next_timeout(rt: *mut sys::JSRuntime) -> c_int {
         match RuntimeState::of(rt) {
             None => -1,
             Some(s) if !s.on_owner_thread() => -2,
-            Some(s) => timeout_ms(s.executor.next_timeout()),
+            Some(s) => Executor::of_if_made(s).map_or(-1, |e| timeout_ms(e.next_timeout())),
         }
     })
 }
@@ -201,7 +204,7 @@ pub unsafe extern "C" fn rust_set_wake_callback(
                 Err(_) => return -1,
             },
         };
-        match state.executor.set_wake_callback(callback) {
+        match Executor::of(state).set_wake_callback(callback) {
             Ok(()) => 0,
             Err(_) => -1,
         }
@@ -235,11 +238,9 @@ pub unsafe extern "C" fn rust_context_released(ctx: *mut sys::JSContext) {
     // Its futures' and held values' drops run behind the finalizer door:
     // the context is being freed.
     crate::core::boundary::finalizing(ctx.rt(), (), || {
-        let (Some(state), Some(ctx_state)) = (RuntimeState::of(ctx.rt()), ContextState::of(ctx))
-        else {
-            return;
-        };
-        ctx_state.release(state);
+        if let Some(state) = ContextState::of(ctx) {
+            state.release();
+        }
     })
 }
 

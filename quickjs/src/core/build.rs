@@ -14,7 +14,7 @@
 //!   growing an object one property at a time costs in QuickJS.
 //!
 //! Invariants:
-//! * The cache belongs to one context (in its `CoreState`) and is emptied
+//! * The cache belongs to one context (a part of its state) and is emptied
 //!   (atoms and templates freed) exactly where the context's held values
 //!   are released: when its `Context` handle goes or the context dies, so
 //!   it never keeps a context alive nor outlives its runtime's atom table.
@@ -40,7 +40,7 @@ use super::convert::IntoJs;
 use super::ctx::Ctx;
 use super::error::Result;
 use super::object::PropertyKey;
-use super::realm::CoreState;
+use super::state::{ContextPart, ContextSlot, ContextState};
 use super::value::Value;
 use quickjs_sys as sys;
 use std::cell::{Cell, RefCell};
@@ -199,7 +199,7 @@ impl<'js> Record<'js> {
     #[inline(always)]
     pub(crate) fn new(ctx: Ctx<'js>, kind: Option<&'static str>, n: usize) -> Self {
         let cache = match kind {
-            Some(_) => CoreState::of(ctx).map(|s| &s.records),
+            Some(_) => ContextState::of(ctx).map(|s| s.part(RecordCache::default)),
             None => None,
         };
         Record {
@@ -311,6 +311,15 @@ pub(crate) struct RecordCache {
     template_count: Cell<usize>,
 }
 
+/// The cache is the builders' part of a context's state.
+impl ContextPart for RecordCache {
+    const SLOT: ContextSlot = ContextSlot::Records;
+    unsafe fn release(&self, rt: *mut sys::JSRuntime) {
+        // SAFETY: the trait's contract is `free_all`'s.
+        unsafe { self.free_all(rt) }
+    }
+}
+
 /// A string value the cache shares, with its length and key words (which
 /// determine its bytes, see [`short_key`]).
 #[derive(Clone, Copy)]
@@ -364,8 +373,8 @@ pub(crate) fn short_string<'js>(ctx: Ctx<'js>, s: &str) -> Result<Value<'js>> {
     if s.len() > SHORT_MAX {
         return s.into_js(ctx);
     }
-    match CoreState::of(ctx) {
-        Some(state) => state.records.string(ctx, s),
+    match ContextState::of(ctx) {
+        Some(state) => state.part(RecordCache::default).string(ctx, s),
         None => s.into_js(ctx),
     }
 }
@@ -485,7 +494,7 @@ impl RecordCache {
     ///
     /// # Safety
     /// On `rt`'s thread, `rt` alive; nothing lent by the cache is in use.
-    pub(crate) unsafe fn release(&self, rt: *mut sys::JSRuntime) {
+    unsafe fn free_all(&self, rt: *mut sys::JSRuntime) {
         let strings = std::mem::take(&mut *self.strings.borrow_mut());
         for s in strings.iter().filter(|s| sys::JS_IsString(s.value)) {
             // SAFETY: owned by the cache; the caller's contract.

@@ -166,7 +166,7 @@ impl<'js> Ctx<'js> {
     #[cold]
     fn throw_panic(self, p: super::error::Panic) -> sys::JSValue {
         let catchable =
-            super::limits::RuntimeCore::of(self.rt()).is_none_or(|log| log.panics_catchable.get());
+            super::state::RuntimeState::of(self.rt()).is_none_or(|s| s.panics_catchable.get());
         let raw = self.throw(Error::internal(p.js_message()));
         if !catchable {
             super::limits::note_panic(self, &p);

@@ -14,9 +14,7 @@
 //!   a root: it keeps its value, and through it its context, alive until it
 //!   is dropped or its context's `Context` handle is.
 //!
-//! Layering: the list is part of the core layer's share of a context's
-//! Rust state (`super::realm::CoreState`), which this layer reaches from a
-//! `Ctx` without knowing the rest.
+//! The list is kept in the context's state (`super::state::ContextState`).
 
 use super::convert::FromJs;
 use super::ctx::Ctx;
@@ -27,7 +25,7 @@ use std::cell::{Cell, RefCell};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-/// The held values of one context (in its `CoreState`).
+/// The held values of one context (in its state).
 pub(crate) struct HeldList {
     cells: RefCell<Vec<Arc<HeldCell>>>,
     /// `cells.len()` at which the next `hold` sweeps dropped cells.
@@ -47,7 +45,7 @@ impl HeldList {
 
     /// The list of `ctx`, if the context has Rust state.
     pub(crate) fn of<'a>(ctx: Ctx<'_>) -> Option<&'a HeldList> {
-        super::realm::CoreState::of(ctx).map(|s| &s.held)
+        super::state::ContextState::of(ctx).map(|s| &s.held)
     }
 
     /// Lists a new cell; now and then frees the cells whose `Held` was

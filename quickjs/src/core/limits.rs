@@ -28,7 +28,7 @@
 //!   Rust code can drop it (`let _ = f.call(())`, a conversion that tries
 //!   another type). Every interrupt that reaches Rust is numbered and
 //!   logged in its own runtime's state ([`note_interrupt`], from
-//!   `Ctx::catch`; [`RuntimeCore`]), and a native call during which
+//!   `Ctx::catch`; by thread, see [`note`]), and a native call during which
 //!   one of its runtime's interrupts reached Rust ends with the interrupt,
 //!   whatever its Rust code returned ([`InterruptWatch`], in the native
 //!   boundary): the script cannot run on.
@@ -39,7 +39,8 @@
 //! reverse order of creation, as scopes nest).
 
 use super::ctx::Ctx;
-use super::error::{Error, ErrorKind, Result};
+use super::error::{Error, ErrorKind, Panic, Result};
+use super::state::{Note, RuntimeState};
 use super::value::Value;
 use quickjs_sys as sys;
 use std::cell::{Cell, RefCell};
@@ -410,73 +411,35 @@ fn charge_slow(ctx: Ctx<'_>, bytes: usize) -> Result<()> {
 /// write); only a call during which it moved looks further.
 static INTERRUPTS: AtomicU64 = AtomicU64::new(0);
 
-/// The core layer's part of a runtime's Rust state: the memory limit the
-/// host set (see [`build_context`]), and which interrupts (and
-/// Rust panics, which end a script the same way: see [`Error::Panic`])
-/// reached Rust in this runtime, by thread. It is the first field of
-/// `native::state::RuntimeState` (`#[repr(C)]`), reached through the
-/// runtime's Rust state pointer, so a runtime's record is its own: a native
-/// call of runtime A that enters runtime B, both interrupted, still ends
-/// A's script; and by thread, so a call whose thread released the lock in a
-/// wait does not end with what another thread met meanwhile.
-#[derive(Default)]
-pub(crate) struct RuntimeCore {
-    /// Per thread that met one: the sequence number of the last interrupt
-    /// or panic that reached Rust, and the panic if it was one.
-    notes: RefCell<Vec<Note>>,
-    /// Panics become catchable `InternalError`s (the runtime's choice).
-    pub(crate) panics_catchable: Cell<bool>,
-    /// The memory limit set through the Rust API (0: none known), for
-    /// [`build_context`], which lifts it a while.
-    pub(crate) memory_limit: Cell<usize>,
-    /// Panics of Rust futures, each thrown by a job of its own in its
-    /// context ([`end_with_panic`]).
-    to_throw: RefCell<Vec<(usize, crate::core::error::Panic)>>,
-}
-
-struct Note {
-    thread: usize,
-    seq: u64,
-    panic: Option<crate::core::error::Panic>,
-}
-
-impl RuntimeCore {
-    /// The log of `rt`, if it has Rust state.
-    pub(crate) fn of<'a>(rt: *mut sys::JSRuntime) -> Option<&'a RuntimeCore> {
-        // SAFETY: rt is live (we are inside a call on it).
-        let p = unsafe { sys::JS_GetRuntimeRustState(rt) }.cast::<RuntimeCore>();
-        // SAFETY: the slot holds null or a `RuntimeState`, which is
-        // `#[repr(C)]` with its `RuntimeCore` first, alive as long as rt;
-        // used on rt's thread only.
-        unsafe { p.as_ref() }
-    }
-
-    /// Records an interrupt (or `panic`) of this thread; gives back the
-    /// panic it replaces, to drop with no borrow held.
-    fn note(&self, panic: Option<crate::core::error::Panic>) -> Option<crate::core::error::Panic> {
-        let seq = INTERRUPTS.fetch_add(1, Ordering::Relaxed) + 1;
-        let thread = super::sync::thread_token();
-        let mut notes = self.notes.borrow_mut();
-        match notes.iter_mut().find(|n| n.thread == thread) {
-            Some(n) => {
-                n.seq = seq;
-                std::mem::replace(&mut n.panic, panic)
-            }
-            None => {
-                notes.push(Note { thread, seq, panic });
-                None
-            }
+/// Records an interrupt (or `panic`) of this thread in `state` (each
+/// runtime keeps its own, by thread: a native call of runtime A that
+/// enters runtime B, both interrupted, still ends A's script; and a call
+/// whose thread released the lock in a wait does not end with what another
+/// thread met meanwhile); gives back the panic it replaces, to drop with no
+/// borrow held.
+fn note(state: &RuntimeState, panic: Option<Panic>) -> Option<Panic> {
+    let seq = INTERRUPTS.fetch_add(1, Ordering::Relaxed) + 1;
+    let thread = super::sync::thread_token();
+    let mut notes = state.notes.borrow_mut();
+    match notes.iter_mut().find(|n| n.thread == thread) {
+        Some(n) => {
+            n.seq = seq;
+            std::mem::replace(&mut n.panic, panic)
+        }
+        None => {
+            notes.push(Note { thread, seq, panic });
+            None
         }
     }
+}
 
-    /// This thread's last note after sequence number `since`: `Some(None)`
-    /// an interrupt, `Some(Some(panic))` a panic.
-    fn since(&self, since: u64) -> Option<Option<crate::core::error::Panic>> {
-        let thread = super::sync::thread_token();
-        let notes = self.notes.borrow();
-        let n = notes.iter().find(|n| n.thread == thread && n.seq > since)?;
-        Some(n.panic.clone())
-    }
+/// This thread's last note in `state` after sequence number `since`:
+/// `Some(None)` an interrupt, `Some(Some(panic))` a panic.
+fn noted_since(state: &RuntimeState, since: u64) -> Option<Option<Panic>> {
+    let thread = super::sync::thread_token();
+    let notes = state.notes.borrow();
+    let n = notes.iter().find(|n| n.thread == thread && n.seq > since)?;
+    Some(n.panic.clone())
 }
 
 /// Sets `rt`'s memory limit (`usize::MAX`: none), remembered for
@@ -485,8 +448,8 @@ impl RuntimeCore {
 /// # Safety
 /// `rt` is live and used on this thread.
 pub(crate) unsafe fn set_memory_limit(rt: *mut sys::JSRuntime, limit: usize) {
-    if let Some(core) = RuntimeCore::of(rt) {
-        core.memory_limit
+    if let Some(state) = RuntimeState::of(rt) {
+        state.memory_limit
             .set(if limit == usize::MAX { 0 } else { limit });
     }
     // SAFETY: our caller's contract.
@@ -512,7 +475,7 @@ pub(crate) unsafe fn build_context(
     rt: *mut sys::JSRuntime,
     build: impl FnOnce(*mut sys::JSRuntime) -> *mut sys::JSContext,
 ) -> *mut sys::JSContext {
-    let limit = RuntimeCore::of(rt).map_or(0, |core| core.memory_limit.get());
+    let limit = RuntimeState::of(rt).map_or(0, |state| state.memory_limit.get());
     if limit == 0 {
         return build(rt);
     }
@@ -539,8 +502,8 @@ pub(crate) unsafe fn build_context(
 /// Records that `ctx`'s runtime's interrupt error reached Rust.
 #[cold]
 pub(crate) fn note_interrupt(ctx: Ctx<'_>) {
-    match RuntimeCore::of(ctx.rt()) {
-        Some(log) => drop(log.note(None)),
+    match RuntimeState::of(ctx.rt()) {
+        Some(state) => drop(note(state, None)),
         None => {
             INTERRUPTS.fetch_add(1, Ordering::Relaxed);
         }
@@ -548,18 +511,18 @@ pub(crate) fn note_interrupt(ctx: Ctx<'_>) {
 }
 
 /// Records `panic` as thrown into `ctx`'s runtime's JS (an interrupt of
-/// its own: see [`RuntimeCore`]).
+/// its own: see [`note`]).
 #[cold]
-pub(crate) fn note_panic(ctx: Ctx<'_>, panic: &crate::core::error::Panic) {
-    if let Some(log) = RuntimeCore::of(ctx.rt()) {
-        drop(log.note(Some(panic.clone())));
+pub(crate) fn note_panic(ctx: Ctx<'_>, panic: &Panic) {
+    if let Some(state) = RuntimeState::of(ctx.rt()) {
+        drop(note(state, Some(panic.clone())));
     }
 }
 
 /// Whether a panic in `ctx`'s runtime ends the script (the default) rather
 /// than being a catchable error.
 pub(crate) fn panic_ends_script(ctx: Ctx<'_>) -> bool {
-    RuntimeCore::of(ctx.rt()).is_some_and(|log| !log.panics_catchable.get())
+    RuntimeState::of(ctx.rt()).is_some_and(|state| !state.panics_catchable.get())
 }
 
 /// A Rust future of `ctx` panicked: instead of settling its promise (a
@@ -569,8 +532,8 @@ pub(crate) fn panic_ends_script(ctx: Ctx<'_>) -> bool {
 /// gets [`Error::Panic`]. The job's argument, a function of the context,
 /// keeps the context alive while the job is queued (the engine's job holds
 /// no reference of its own).
-pub(crate) fn end_with_panic(ctx: Ctx<'_>, panic: crate::core::error::Panic) {
-    let Some(log) = RuntimeCore::of(ctx.rt()) else {
+pub(crate) fn end_with_panic(ctx: Ctx<'_>, panic: Panic) {
+    let Some(state) = RuntimeState::of(ctx.rt()) else {
         return;
     };
     let c = ctx.as_raw();
@@ -593,7 +556,7 @@ pub(crate) fn end_with_panic(ctx: Ctx<'_>, panic: crate::core::error::Panic) {
     // SAFETY: our reference (an exception value needs no free).
     unsafe { sys::JS_FreeValue(c, keeper) };
     if queued {
-        log.to_throw.borrow_mut().push((c as usize, panic));
+        state.to_throw.borrow_mut().push((c as usize, panic));
     } else {
         // Out of memory: no job throws it; the engine's error is dropped.
         // SAFETY: c is live; the pending exception is ours.
@@ -622,8 +585,8 @@ unsafe extern "C" fn throw_panic_job(
     // job's argument).
     let ctx = unsafe { Ctx::from_raw(ctx) };
     crate::core::boundary::no_unwind(sys::JS_UNDEFINED, || {
-        let panic = RuntimeCore::of(ctx.rt()).and_then(|log| {
-            let mut queue = log.to_throw.borrow_mut();
+        let panic = RuntimeState::of(ctx.rt()).and_then(|state| {
+            let mut queue = state.to_throw.borrow_mut();
             let i = queue
                 .iter()
                 .position(|(c, _)| *c == ctx.as_raw() as usize)?;
@@ -644,7 +607,7 @@ pub(crate) fn panic_thrown(
     ctx: Ctx<'_>,
     exc: &Value<'_>,
     message: &str,
-) -> Option<crate::core::error::Panic> {
+) -> Option<Panic> {
     #[cfg(not(quickjs_bellard))]
     // SAFETY: a live value.
     if !unsafe { sys::JS_IsUncatchableError(exc.as_raw()) } {
@@ -652,8 +615,8 @@ pub(crate) fn panic_thrown(
     }
     #[cfg(quickjs_bellard)]
     let _ = exc;
-    let log = RuntimeCore::of(ctx.rt())?;
-    let notes = log.notes.borrow();
+    let state = RuntimeState::of(ctx.rt())?;
+    let notes = state.notes.borrow();
     let thread = super::sync::thread_token();
     // This thread's first, then any (the error may have come in a value).
     let mut panics = notes
@@ -696,8 +659,8 @@ impl InterruptWatch {
 #[cold]
 #[inline(never)]
 fn interrupted_in(ctx: Ctx<'_>, since: u64) -> Result<()> {
-    let noted = match RuntimeCore::of(ctx.rt()) {
-        Some(log) => log.since(since),
+    let noted = match RuntimeState::of(ctx.rt()) {
+        Some(state) => noted_since(state, since),
         // A runtime without Rust state keeps no log: any interrupt counts.
         None => Some(None),
     };

@@ -17,6 +17,7 @@ pub(crate) mod object;
 pub(crate) mod property;
 pub(crate) mod realm;
 pub(crate) mod stack;
+pub(crate) mod state;
 pub(crate) mod sync;
 pub(crate) mod types;
 pub(crate) mod typescript;

@@ -1,7 +1,7 @@
-//! The core layer's part of a context's Rust state ([`CoreState`]): its
-//! held values, and the realm's built-ins that conversions call
-//! ([`Intrinsic`]: `Map`, `Set`, their iteration, `Date`'s time value,
-//! `Promise.prototype.then`, the well-known symbols).
+//! The realm's built-ins that conversions call ([`Intrinsic`]: `Map`,
+//! `Set`, their iteration, `Date`'s time value, `Promise.prototype.then`,
+//! the well-known symbols), captured in the context's state when it is
+//! made ([`context_state`]).
 //!
 //! Why captured: a script can replace `globalThis.Map`, `Symbol`, or
 //! `Map.prototype.entries`; a conversion or a class set up later must still
@@ -14,83 +14,27 @@
 //! per process, from instances made in a context no script has run in:
 //! no global lookups, no throwaway collections and iterators per context.
 //!
-//! Invariants: `CoreState` is the first field of the native layer's
-//! `ContextState` (`#[repr(C)]`), and the context's state pointer points to
-//! it, so this layer reaches it from a `Ctx` alone ([`CoreState::of`]). The
-//! built-ins are references the state owns (no `Held` cell each: a context
-//! is made with some thirty of them), freed with its held values (when its
-//! `Context` is dropped or the host frees it) and left undefined; a
-//! conversion after that is an error, never a dangling value.
+//! Invariants: the built-ins are references the context's state owns (no
+//! `Held` cell each: a context is made with some thirty of them), freed
+//! with its held values (when its `Context` is dropped or the host frees
+//! it) and left undefined; a conversion after that is an error, never a
+//! dangling value.
 
-use super::build::RecordCache;
 use super::ctx::Ctx;
 use super::error::{Error, Result};
-use super::held::HeldList;
+use super::state::ContextState;
 use super::value::Value;
 use quickjs_sys as sys;
-use std::cell::{Cell, OnceCell};
+use std::cell::Cell;
 use std::ffi::CStr;
-use std::sync::atomic::AtomicBool;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
-/// The core layer's part of a context's Rust state.
-#[repr(C)]
-pub(crate) struct CoreState {
-    /// The context's held values.
-    pub(crate) held: HeldList,
-    /// The realm's built-ins, once captured: owned references, undefined
-    /// where missing or once released.
-    intrinsics: OnceCell<Box<[Cell<sys::JSValue>]>>,
-    /// Atoms of static names and record templates (`super::build`).
-    pub(crate) records: RecordCache,
-}
-
-impl CoreState {
-    pub(crate) fn new(sweep: Arc<AtomicBool>) -> Self {
-        CoreState {
-            held: HeldList::new(sweep),
-            intrinsics: OnceCell::new(),
-            records: RecordCache::default(),
-        }
-    }
-
-    /// Frees what the context's Rust state keeps of it: its held values
-    /// and the record cache (its `Context` handle is going away, or the
-    /// context died).
-    ///
-    /// # Safety
-    /// On `rt`'s thread, `rt` alive.
-    pub(crate) unsafe fn release(&self, rt: *mut sys::JSRuntime) {
-        // SAFETY: the caller's contract.
-        unsafe {
-            self.held.release_all(rt);
-            self.records.release(rt);
-        }
-        for v in self.intrinsics.get().into_iter().flatten() {
-            let v = v.replace(sys::JS_UNDEFINED);
-            if sys::JS_VALUE_HAS_REF_COUNT(v) {
-                // SAFETY: a reference the state owned; the caller's contract.
-                unsafe { sys::JS_FreeValueRT(rt, v) };
-            }
-        }
-    }
-
-    /// The state of `ctx`, if the context has Rust state.
-    pub(crate) fn of<'a>(ctx: Ctx<'_>) -> Option<&'a CoreState> {
-        // SAFETY: ctx is live.
-        let p = unsafe { sys::JS_GetContextRustState(ctx.as_raw()) }.cast::<CoreState>();
-        // SAFETY: the slot holds null or a `ContextState`, which is
-        // `#[repr(C)]` with its `CoreState` first, alive for as long as the
-        // context can be used (native::state's invariants).
-        unsafe { p.as_ref() }
-    }
-
-    /// Reads the realm's built-ins (once; the state must be installed in
-    /// `ctx`). One that is missing (a context made without it) or fails to
-    /// read stays absent: using it is then an error.
-    pub(crate) fn capture_intrinsics(&self, ctx: Ctx<'_>) {
-        self.intrinsics.get_or_init(|| capture(ctx));
-    }
+/// The state of `ctx`, made on first use, with the realm's built-ins
+/// captured then (the way every layer makes a context's state).
+pub(crate) fn context_state<'a>(ctx: Ctx<'_>) -> Result<&'a ContextState> {
+    ContextState::get_or_create(ctx, |state| {
+        state.intrinsics.get_or_init(|| capture(ctx));
+    })
 }
 
 /// A built-in of the realm that Rust code calls, compares or uses as a
@@ -242,7 +186,7 @@ pub(crate) fn has_promises(ctx: Ctx<'_>) -> bool {
 /// The captured value at `index` (a reference the context's state owns,
 /// valid while it does), if any.
 fn captured(ctx: Ctx<'_>, index: usize) -> Option<sys::JSValue> {
-    let v = CoreState::of(ctx)?.intrinsics.get()?.get(index)?.get();
+    let v = ContextState::of(ctx)?.intrinsics.get()?.get(index)?.get();
     (!sys::JS_IsUndefined(v)).then_some(v)
 }
 

@@ -4,7 +4,8 @@
 use super::runtime::Runtime;
 use crate::core::ctx::Ctx;
 use crate::core::error::{Error, Result};
-use crate::native::state::ContextState;
+use crate::core::realm::context_state;
+use crate::core::state::ContextState;
 use quickjs_sys as sys;
 use std::ptr::NonNull;
 
@@ -192,7 +193,7 @@ impl Context {
         // Its Rust state now (dropping `ctx` on failure frees the context):
         // held values, and caught exceptions keeping their value, work from
         // the first call.
-        ctx.with(|c| ContextState::get_or_create(c).map(drop))?;
+        ctx.with(|c| context_state(c).map(drop))?;
         Ok(ctx)
     }
 
@@ -316,7 +317,7 @@ impl Drop for Context {
         // the context alive (functions hold their realm).
         self.rt.lock(|rt| unsafe {
             if let Some(state) = ContextState::of(Ctx::from_raw(self.raw.as_ptr())) {
-                state.release_held(rt);
+                state.release_values(rt);
             }
             sys::JS_FreeContext(self.raw.as_ptr())
         })

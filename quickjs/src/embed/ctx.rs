@@ -8,7 +8,7 @@ use crate::core::ctx::{Ctx, EvalKind};
 use crate::core::error::Result;
 use crate::core::value::Value;
 use crate::exec::executor::{Origin, TaskName};
-use crate::native::state::ContextState;
+use crate::native::state;
 use quickjs_sys as sys;
 
 impl<'js> Ctx<'js> {
@@ -41,7 +41,7 @@ impl<'js> Ctx<'js> {
         F: std::future::Future + Send + 'static,
         F::Output: for<'a> IntoJs<'a> + Send + 'static,
     {
-        let promise = ContextState::spawn(self, TaskName::Static("spawn"), Origin::Rust, future)?;
+        let promise = state::spawn(self, TaskName::Static("spawn"), Origin::Rust, future)?;
         Promise::from_js(&promise)
     }
 

@@ -13,7 +13,8 @@ use crate::core::boundary;
 use crate::core::ctx::Ctx;
 use crate::core::error::{Error, Result};
 use crate::core::sync::thread_token;
-use crate::native::state::{ContextState, RuntimeState};
+use crate::core::state::{ContextState, RuntimePart, RuntimeSlot, RuntimeState};
+use crate::exec::executor::Executor;
 use quickjs_sys as sys;
 use std::os::raw::{c_int, c_void};
 use std::ptr::NonNull;
@@ -62,7 +63,7 @@ pub(crate) struct Inner {
     state: std::cell::Cell<*const RuntimeState>,
 }
 
-/// The embedding layer's part of a runtime's state (kept in its
+/// The embedding layer's part of a runtime's state (a part of its
 /// `RuntimeState`, so it lives exactly as long as the `JSRuntime`: the
 /// engine's callbacks get a pointer to it).
 pub(crate) struct EmbedState {
@@ -134,7 +135,7 @@ impl Runtime {
         // on failure frees the runtime).
         let state = RuntimeState::get_or_create(raw.as_ptr())?;
         inner.state.set(state);
-        state.ext(|| EmbedState {
+        state.part(|| EmbedState {
             interrupt: Mutex::new(None),
             has_handler: std::cell::Cell::new(false),
             installed: std::cell::Cell::new(false),
@@ -152,7 +153,7 @@ impl Runtime {
     /// runtime made by a C host, e.g. qjs, has none).
     pub(crate) fn of_context(ctx: Ctx<'_>) -> Option<Runtime> {
         let inner = ContextState::runtime_if_any(ctx)?
-            .ext_if_set::<EmbedState>()?
+            .part_if_made::<EmbedState>()?
             .handle
             .upgrade()?;
         Some(Runtime { inner })
@@ -161,8 +162,14 @@ impl Runtime {
     /// This runtime's embedding state (made with the runtime).
     fn embed(&self) -> &EmbedState {
         self.state()
-            .ext_if_set::<EmbedState>()
+            .part_if_made::<EmbedState>()
             .expect("a Runtime's state is made with it")
+    }
+
+    /// This runtime's executor (made on first use).
+    #[inline]
+    fn executor(&self) -> &Executor {
+        Executor::of(self.state())
     }
 
     /// This runtime's Rust state (made with the runtime).
@@ -210,7 +217,7 @@ impl Runtime {
         // driver (Runtime::idle) may wait for what we just did: make it
         // look again.
         if outermost && self.inner.lock.has_sleepers() {
-            self.state().executor.kick();
+            self.executor().kick();
         }
         r
     }
@@ -332,8 +339,8 @@ impl Runtime {
     /// ```
     pub fn set_catch_panics_in_js(&self, catchable: bool) {
         self.lock(|rt| {
-            if let Some(log) = crate::core::limits::RuntimeCore::of(rt) {
-                log.panics_catchable.set(catchable);
+            if let Some(state) = RuntimeState::of(rt) {
+                state.panics_catchable.set(catchable);
             }
         })
     }
@@ -619,7 +626,7 @@ impl Runtime {
     /// assert!(stack.starts_with("    at fail (native)\n    at load (app.js:2"), "{stack}");
     /// ```
     pub fn set_async_stack_traces(&self, on: bool) {
-        self.lock(|_| self.state().executor.set_capture_stacks(on));
+        self.lock(|_| self.executor().set_capture_stacks(on));
     }
 
     /// How many Rust futures (async `#[js]` calls, [`crate::Ctx::spawn`])
@@ -630,7 +637,7 @@ impl Runtime {
     /// assert_eq!(rt.pending_futures(), 0);
     /// ```
     pub fn pending_futures(&self) -> usize {
-        self.lock(|_| self.state().executor.live())
+        self.lock(|_| self.executor().live())
     }
 
     /// The fd that becomes readable when a Rust future can make progress,
@@ -684,7 +691,7 @@ impl Runtime {
         &self,
         callback: Option<std::sync::Arc<dyn Fn() + Send + Sync>>,
     ) -> Result<()> {
-        self.state().executor.set_wake_callback(callback)
+        self.executor().set_wake_callback(callback)
     }
 
     /// Runs jobs and drives Rust futures until neither is left, sleeping in
@@ -757,7 +764,7 @@ impl Runtime {
     /// assert!(rt.next_timeout().unwrap() <= Duration::from_millis(5001));
     /// ```
     pub fn next_timeout(&self) -> Option<std::time::Duration> {
-        self.lock(|_| self.state().executor.next_timeout())
+        self.lock(|_| self.executor().next_timeout())
     }
 }
 
@@ -790,6 +797,10 @@ impl Deadline {
     pub(crate) fn check(deadline: Option<Deadline>) -> impl Fn() -> bool {
         move || deadline.is_some_and(|d| d.passed())
     }
+}
+
+impl RuntimePart for EmbedState {
+    const SLOT: RuntimeSlot = RuntimeSlot::Embed;
 }
 
 impl EmbedState {
@@ -844,7 +855,7 @@ pub(crate) fn wait_for_progress(
     deadline: Option<Deadline>,
 ) -> Result<bool> {
     let target = || {
-        let exec = &RuntimeState::of(rt)?.executor;
+        let exec = Executor::of_if_made(RuntimeState::of(rt)?)?;
         (exec.live() > 0).then(|| (exec.wake().clone(), exec.next_timeout()))
     };
     let target = match owner {
@@ -1000,7 +1011,7 @@ impl Runtime {
     /// after the look shows).
     pub(crate) fn loop_state(&self) -> (bool, usize, Option<std::time::Duration>, u64) {
         let (jobs, live, next, before) = self.lock(|rt| {
-            let exec = &self.state().executor;
+            let exec = &self.executor();
             (
                 // SAFETY: rt is live and locked.
                 unsafe { sys::JS_IsJobPending(rt) },
@@ -1019,7 +1030,7 @@ impl Runtime {
     /// The wake signal of the runtime's executor (lives as long as the
     /// runtime).
     pub(crate) fn wake(&self) -> std::sync::Arc<crate::exec::wake::Wake> {
-        self.state().executor.wake().clone()
+        self.executor().wake().clone()
     }
 
     /// Registers a waiter that does not hold the lock (an async driver

@@ -45,6 +45,7 @@ use crate::core::convert::IntoJs;
 use crate::core::ctx::Ctx;
 use crate::core::error::{Error, Result};
 use crate::core::limits::{self, InterruptWatch};
+use crate::core::state::{RuntimePart, RuntimeSlot, RuntimeState};
 use crate::core::value::Value;
 use quickjs_sys as sys;
 use std::cell::{Cell, RefCell};
@@ -238,7 +239,28 @@ pub(crate) fn wake_in_run(wake: &Arc<Wake>, key: TaskKey) -> bool {
     .unwrap_or(false)
 }
 
+/// The executor is the async layer's part of its runtime's state, made on
+/// first use; a context that goes takes its futures with it.
+impl RuntimePart for Executor {
+    const SLOT: RuntimeSlot = RuntimeSlot::Executor;
+    fn context_gone(&self, rt: *mut sys::JSRuntime, ctx: *mut sys::JSContext) {
+        self.drop_context(rt, ctx);
+    }
+}
+
 impl Executor {
+    /// The executor of `state`'s runtime (made on first use).
+    #[inline]
+    pub(crate) fn of(state: &RuntimeState) -> &Executor {
+        state.part(Executor::new)
+    }
+
+    /// The executor of `state`'s runtime, if one was made.
+    #[inline]
+    pub(crate) fn of_if_made(state: &RuntimeState) -> Option<&Executor> {
+        state.part_if_made()
+    }
+
     pub(crate) fn new() -> Self {
         Executor {
             wake: Arc::new(Wake::new()),

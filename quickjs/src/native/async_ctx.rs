@@ -1,6 +1,6 @@
 //! [`AsyncCtx`]: the context, for futures that need it after an await.
 
-use super::state::ContextState;
+use crate::core::realm::context_state;
 use crate::core::ctx::Ctx;
 use crate::core::error::{Error, Result};
 use quickjs_sys as sys;
@@ -64,7 +64,7 @@ impl AsyncCtx {
         Ok(AsyncCtx {
             rt: ctx.rt(),
             ctx: ctx.as_raw(),
-            alive: ContextState::get_or_create(ctx)?.alive_flag(),
+            alive: context_state(ctx)?.alive_flag(),
         })
     }
 

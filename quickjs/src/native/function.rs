@@ -4,7 +4,7 @@
 //! conversions and the Rust call inside the one C boundary
 //! (`core::boundary::enter`).
 
-use super::state::ContextState;
+use super::state;
 use crate::core::boundary;
 use crate::core::convert::{FromJs, IntoJs};
 use crate::core::ctx::Ctx;
@@ -694,9 +694,9 @@ where
     Fut::Output: for<'a> IntoJs<'a> + Send + 'static,
 {
     match start {
-        Ok(future) => ContextState::spawn(ctx, name, Origin::JsCall, future),
+        Ok(future) => state::spawn(ctx, name, Origin::JsCall, future),
         // A realm without promises gets the error thrown (see check_promises).
-        Err(e) if !e.is_interrupt() => match ContextState::check_promises(ctx) {
+        Err(e) if !e.is_interrupt() => match state::check_promises(ctx) {
             Ok(()) => rejected_promise(ctx, ctx.error_value(e)),
             Err(_) => Err(e),
         },

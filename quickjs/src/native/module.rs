@@ -21,7 +21,7 @@
 //! ```
 
 use super::function::NativeFunction;
-use super::state::ContextState;
+use super::state::NativeContext;
 use crate::core::boundary;
 use crate::core::ctx::Ctx;
 use crate::core::error::Result;
@@ -173,13 +173,13 @@ pub unsafe fn add_rust(
     if ctx.is_null() || rt.is_null() || unsafe { sys::JS_GetRuntime(ctx) } != rt {
         return -1;
     }
-    if !super::state::on_runtime_thread(rt) {
+    if !crate::core::state::on_runtime_thread(rt) {
         return -1; // another thread's runtime: touching it would race
     }
     // SAFETY: ctx is live and used on this thread (the caller's contract).
     let ctx = unsafe { Ctx::from_raw(ctx) };
     boundary::enter(ctx, "JS_AddRust", || {
-        if ContextState::get_or_create(ctx)?.mark_modules_added() {
+        if NativeContext::of(ctx)?.mark_modules_added() {
             return Ok(()); // already done for this context
         }
         let mut all: Vec<&'static NativeModule> = modules.to_vec();
@@ -194,7 +194,7 @@ pub unsafe fn add_rust(
 
 /// Declares `module` in `ctx` (its exports are made when JS imports it).
 pub(crate) fn declare(ctx: Ctx<'_>, module: &'static NativeModule) -> Result<()> {
-    let state = ContextState::get_or_create(ctx)?;
+    let state = NativeContext::of(ctx)?;
     let name = CString::new(module.name)
         .map_err(|_| crate::core::error::Error::type_error("module name contains a NUL byte"))?;
     // SAFETY: ctx is live; the module definition belongs to the context.
@@ -224,7 +224,7 @@ unsafe extern "C" fn init_module(ctx: *mut sys::JSContext, m: *mut sys::JSModule
     // SAFETY: called by the engine with a live ctx and module.
     let ctx = unsafe { Ctx::from_raw(ctx) };
     boundary::enter(ctx, "module initializer", || {
-        let module = ContextState::of(ctx)
+        let module = NativeContext::of_if_made(ctx)
             .and_then(|s| s.module(m))
             .ok_or_else(|| {
                 crate::core::error::Error::internal(

@@ -15,7 +15,8 @@ use crate::core::boundary;
 use crate::core::convert::FromJs;
 use crate::core::error::{Error, Result};
 use crate::core::value::Value;
-use crate::native::state::{ContextState, RuntimeState};
+use crate::core::state::{ContextState, RuntimeState};
+use crate::native::state::NativeRuntime;
 use quickjs_sys as sys;
 use std::cell::{Cell, UnsafeCell};
 
@@ -168,7 +169,7 @@ fn find_derived(
     value: &Value<'_>,
 ) -> Result<(*const SlotHeader, *mut ())> {
     // An instance of a derived class: walk from its class up to T.
-    for (did, d) in state.classes_extending(def) {
+    for (did, d) in NativeRuntime::of(state).classes_extending(def) {
         // SAFETY: value live; a non-null opaque of class `did` is a Slot of
         // that class, whose header comes first.
         let header = unsafe { sys::JS_GetOpaque(value.as_raw(), did) }.cast::<SlotHeader>();

@@ -19,7 +19,9 @@ pub(crate) mod trace;
 pub use cell::{ClassMut, ClassRef};
 
 use super::function::NativeFunction;
-use super::state::ContextState;
+use super::state::NativeRuntime;
+use crate::core::realm::context_state;
+use crate::core::state::ContextState;
 use crate::core::boundary;
 use crate::core::ctx::Ctx;
 use crate::core::error::{Error, Result};
@@ -206,7 +208,7 @@ pub(crate) fn class_id(ctx: Ctx<'_>, def: &'static ClassDef) -> Result<sys::JSCl
             def.name
         )));
     }
-    state.set_class_id(def.index(), id, def);
+    NativeRuntime::set_class(state, id, def);
     Ok(id)
 }
 
@@ -220,7 +222,7 @@ fn prototype<'js>(ctx: Ctx<'js>, def: &'static ClassDef) -> Result<(sys::JSClass
         return Ok((id, proto));
     }
     // Methods find their class through the context's state from now on.
-    ContextState::get_or_create(ctx)?;
+    context_state(ctx)?;
     let parent = def.parent.map(|p| prototype(ctx, p())).transpose()?;
     // SAFETY: c live; the object is owned by the Value.
     let proto = ctx.check(unsafe {
