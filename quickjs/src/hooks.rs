@@ -23,11 +23,11 @@
 //! freeing thread (it has the runtime then);
 //! `rust_wake_fd` and `rust_set_wake_callback` may be called from any.
 
-use crate::core::boundary::no_unwind;
+use crate::engine::handle::boundary::no_unwind;
+use crate::engine::handle::state::{ContextState, RuntimeState};
+use crate::exec::executor::Executor;
 use crate::exec::signal::timeout_ms;
 use crate::exec::wake::WakeCallback;
-use crate::core::state::{ContextState, RuntimeState};
-use crate::exec::executor::Executor;
 use quickjs_sys as sys;
 use std::os::raw::{c_int, c_void};
 use std::sync::Arc;
@@ -74,7 +74,9 @@ pub unsafe extern "C" fn rust_pending(rt: *mut sys::JSRuntime) -> c_int {
         match RuntimeState::of(rt) {
             None => 0,
             Some(s) if !s.on_owner_thread() => -1,
-            Some(s) => Executor::of_if_made(s).map_or(0, |e| e.live().min(c_int::MAX as usize) as c_int),
+            Some(s) => {
+                Executor::of_if_made(s).map_or(0, |e| e.live().min(c_int::MAX as usize) as c_int)
+            }
         }
     })
 }
@@ -121,7 +123,10 @@ pub unsafe extern "C" fn rust_wake_handle(rt: *mut sys::JSRuntime) -> *mut c_voi
             return std::ptr::null_mut();
         }
         RuntimeState::of(rt).map_or(std::ptr::null_mut(), |s| {
-            Executor::of(s).wake().handle().unwrap_or(std::ptr::null_mut())
+            Executor::of(s)
+                .wake()
+                .handle()
+                .unwrap_or(std::ptr::null_mut())
         })
     })
 }
@@ -234,10 +239,10 @@ pub unsafe extern "C" fn rust_context_released(ctx: *mut sys::JSContext) {
         return;
     }
     // SAFETY: ctx is live (our contract).
-    let ctx = unsafe { crate::core::ctx::Ctx::from_raw(ctx) };
+    let ctx = unsafe { crate::engine::handle::ctx::Ctx::from_raw(ctx) };
     // Its futures' and held values' drops run behind the finalizer door:
     // the context is being freed.
-    crate::core::boundary::finalizing(ctx.rt(), (), || {
+    crate::engine::handle::boundary::finalizing(ctx.rt(), (), || {
         if let Some(state) = ContextState::of(ctx) {
             state.release();
         }
@@ -304,7 +309,7 @@ pub unsafe extern "C" fn rust_set_max_stack_size(rt: *mut sys::JSRuntime, bytes:
 #[no_mangle]
 pub unsafe extern "C" fn rust_runtime_released(rt: *mut sys::JSRuntime) {
     // SAFETY: our caller's contract is `free`'s.
-    crate::core::boundary::finalizing(rt, (), || unsafe { RuntimeState::free(rt) })
+    crate::engine::handle::boundary::finalizing(rt, (), || unsafe { RuntimeState::free(rt) })
 }
 
 /// The default `JS_AddRust` (a weak C symbol in quickjs-sys forwards here):

@@ -6,9 +6,9 @@
 //!
 //! | folder | layer | what it owns |
 //! |---|---|---|
-//! | `core/` | values | [`Ctx`], [`Value`], conversions ([`FromJs`]/[`IntoJs`]), [`Error`], the bounds on script-sized work (`limits.rs`), TypeScript names, the one C boundary (`boundary.rs`), the primitives of the hand-made synchronization (`sync.rs`: std's, or loom's for the model checks) |
+//! | `engine/` | values | three floors: `handle/` ([`Ctx`], [`Value`], [`Error`], [`Held`], the conversion traits [`FromJs`]/[`IntoJs`], the one typed state per runtime and per context with typed slots for the layers above (`state.rs`), interrupts and panics kept raised, the one C boundary (`boundary.rs`), the thread's stack, the primitives of the hand-made synchronization: `sync.rs`), then `convert/` (Rust's own types, the bounds on script-sized work: `limits.rs`), then `object/` ([`Object`], [`Function`], [`Array`] and the other JS types, collections, objects built in one call, the realm's captured built-ins, TypeScript names) |
 //! | `exec/` | async | the executor of a runtime: futures polled from the job loop, wake fd and host callback, [`sleep`] timers, [`blocking`] work |
-//! | `native/` | native | one state object per runtime and per context (`state.rs`), `#[js]` functions ([`NativeFunction`], [`Args`]), modules ([`NativeModule`], `JS_AddRust`), classes (`class/`: registration, borrow flags, [`Held`] values traced by the GC), [`AsyncCtx`] |
+//! | `native/` | native | its parts of the runtime's and context's state (`state.rs`), `#[js]` functions ([`NativeFunction`], [`Args`]), modules ([`NativeModule`], `JS_AddRust`), classes (`class/`: registration, borrow flags, [`Held`] values traced by the GC), [`AsyncCtx`] |
 //! | `hooks.rs` | C hosts | the C ABI: `rust_run`, `rust_pending`, `rust_wake_fd`, `rust_next_timeout`, `rust_set_wake_callback`, `rust_context_released`, `rust_bind_thread`, `rust_set_max_stack_size` |
 //! | `embed/` | Rust hosts | the embedding API, quickjs-ng only: [`Runtime`] (and [`Runtime::idle`] / [`Runtime::run_until`] for async hosts), [`Context`], [`Promise`], [`Persistent`], typed closures ([`Function::new`], [`Function::new_async`]), loaders, bytes and typed arrays, `serde` |
 //!
@@ -17,9 +17,9 @@
 //! 1. JS calls `fib(3)`: the engine calls the `extern "C"` trampoline that
 //!    `#[js]` generated (see `quickjs-macro`).
 //! 2. The trampoline calls the native call (`native/function.rs`): the arity
-//!    check, then, inside the one C boundary (`core/boundary.rs`: panics,
+//!    check, then, inside the one C boundary (`engine/handle/boundary.rs`: panics,
 //!    errors, interrupts), each argument converted with [`FromJs`]
-//!    (`core/convert.rs`), the Rust function, its result converted with
+//!    (`engine/convert/primitives.rs`), the Rust function, its result converted with
 //!    [`IntoJs`].
 //! 3. An `async fn` spawns its future on the runtime's executor
 //!    (`exec/executor.rs`) and returns a Promise. The patched
@@ -54,7 +54,7 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 
-mod core;
+mod engine;
 mod exec;
 pub mod native;
 
@@ -69,20 +69,21 @@ mod embed;
 #[cfg(quickjs_cli)]
 pub mod qjs;
 
+pub use crate::engine::convert::limits::MAX_DEPTH;
+pub use crate::engine::convert::primitives::JsStr;
 #[doc(hidden)]
-pub use crate::core::boundary::NoJsGuard;
-pub use crate::core::coerce::Coerced;
-pub use crate::core::collections::JsMap;
-pub use crate::core::convert::{FromJs, IntoJs, JsStr};
-pub use crate::core::ctx::{Ctx, EvalKind};
-pub use crate::core::error::{Error, ErrorKind, Exception, Panic, Result};
-pub use crate::core::held::Held;
-pub use crate::core::limits::MAX_DEPTH;
-pub use crate::core::object::{Function, IntoArgs, Object, PropertyKey};
-pub use crate::core::property::{Key, Property};
-pub use crate::core::types::{Array, BigInt, JsString, Symbol, WellKnownSymbol};
-pub use crate::core::typescript::TypeScript;
-pub use crate::core::value::Value;
+pub use crate::engine::handle::boundary::NoJsGuard;
+pub use crate::engine::handle::ctx::{Ctx, EvalKind};
+pub use crate::engine::handle::error::{Error, ErrorKind, Exception, Panic, Result};
+pub use crate::engine::handle::held::Held;
+pub use crate::engine::handle::traits::{FromJs, IntoJs};
+pub use crate::engine::handle::value::Value;
+pub use crate::engine::object::coerce::Coerced;
+pub use crate::engine::object::collections::JsMap;
+pub use crate::engine::object::object::{Function, IntoArgs, Object, PropertyKey};
+pub use crate::engine::object::property::{Key, Property};
+pub use crate::engine::object::types::{Array, BigInt, JsString, Symbol, WellKnownSymbol};
+pub use crate::engine::object::typescript::TypeScript;
 pub use crate::exec::blocking::{blocking, Blocking};
 pub use crate::exec::timer::{sleep, sleep_until, Sleep};
 pub use crate::native::class::{self as class, ClassMut, ClassRef, JsClass};
@@ -121,15 +122,16 @@ pub use quickjs_sys as sys;
 /// else should: its contents may change in any release.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::core::boundary::NoJsGuard;
-    pub use crate::core::collections::JsMap;
-    pub use crate::core::convert::{FromJs, IntoJs, JsStr};
-    pub use crate::core::ctx::Ctx;
-    pub use crate::core::error::Result;
-    pub use crate::core::typescript::TypeScript;
-    pub use crate::core::value::Value;
     #[cfg(not(quickjs_bellard))]
     pub use crate::embed::binary::JsBytes;
+    pub use crate::engine::convert::primitives::JsStr;
+    pub use crate::engine::handle::boundary::NoJsGuard;
+    pub use crate::engine::handle::ctx::Ctx;
+    pub use crate::engine::handle::error::Result;
+    pub use crate::engine::handle::traits::{FromJs, IntoJs};
+    pub use crate::engine::handle::value::Value;
+    pub use crate::engine::object::collections::JsMap;
+    pub use crate::engine::object::typescript::TypeScript;
     pub use crate::native::class::cell::finalize;
     pub use crate::native::class::trace::{mark, Trace, Traced, Tracer};
     pub use crate::native::class::{

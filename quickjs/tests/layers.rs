@@ -1,8 +1,12 @@
 //! The folders of `src/` are layers, and no file imports a layer above its
-//! own: `core` (values, conversions) < `exec` (the executor) < `native`
-//! (state, functions, modules, classes) < `hooks.rs` (the C ABI) and
-//! `embed` (the embedding API), which do not import each other. Inside the
-//! layers, paths name the layer they come from (`crate::core::..`), not the
+//! own: `engine` (values, conversions, objects, the runtime's state) <
+//! `exec` (the executor) < `native` (functions, modules, classes) <
+//! `hooks.rs` (the C ABI) and `embed` (the embedding API), which do not
+//! import each other. Inside a layer, its folders are floors, checked the
+//! same way: `engine/handle` (handles, values, errors, state) <
+//! `engine/convert` (conversions of Rust's types, limits) <
+//! `engine/object` (JS object types, builders, the realm). Paths name the
+//! layer and floor they come from (`crate::engine::handle::..`), not the
 //! crate root's re-exports, so this test can see them.
 
 use std::path::Path;
@@ -11,12 +15,87 @@ use std::path::Path;
 /// crate root, `qjs.rs`).
 fn rank(module: &str) -> Option<u8> {
     Some(match module {
-        "core" => 0,
+        "engine" => 0,
         "exec" => 1,
         "native" => 2,
         "hooks" | "embed" => 3,
         _ => return None,
     })
+}
+
+/// The floor of a folder inside a layer (`None`: the layer has no floors).
+fn floor(layer: &str, folder: &str) -> Option<u8> {
+    Some(match (layer, folder) {
+        ("engine", "handle") => 0,
+        ("engine", "convert") => 1,
+        ("engine", "object") => 2,
+        _ => return None,
+    })
+}
+
+/// The floors named by `crate::<layer>::<floor>` paths in `text`, with
+/// their line numbers.
+fn floor_paths<'a>(text: &'a str, layer: &'a str) -> impl Iterator<Item = (usize, String)> + 'a {
+    let needle = format!("crate::{layer}::");
+    text.lines().enumerate().flat_map(move |(n, line)| {
+        let mut found = Vec::new();
+        if !line.trim_start().starts_with("//") {
+            let mut rest = line;
+            while let Some(at) = rest.find(&needle) {
+                rest = &rest[at + needle.len()..];
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                found.push((n + 1, name));
+            }
+        }
+        found
+    })
+}
+
+#[test]
+fn no_file_imports_a_floor_above_its_own() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut wrong = Vec::new();
+    let mut checked = 0;
+    for file in &files {
+        let rel = file.strip_prefix(&src).unwrap();
+        let parts: Vec<String> = rel
+            .iter()
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect();
+        if parts.len() < 3 {
+            continue; // the layer's own mod.rs, or a layer that is a file
+        }
+        let (layer, folder) = (&parts[0], &parts[1]);
+        let Some(own) = floor(layer, folder) else {
+            continue;
+        };
+        checked += 1;
+        let text = std::fs::read_to_string(file).unwrap();
+        for (line, name) in floor_paths(&text, layer) {
+            match floor(layer, &name) {
+                Some(f) if f <= own => {}
+                _ => wrong.push(format!("{}:{line}: crate::{layer}::{name}", rel.display())),
+            }
+        }
+        // `super::super::..` would reach another floor unseen.
+        if text
+            .lines()
+            .any(|l| !l.trim_start().starts_with("//") && l.contains("super::super::"))
+        {
+            wrong.push(format!("{}: super::super::", rel.display()));
+        }
+    }
+    assert!(checked > 15, "only {checked} files checked");
+    assert!(
+        wrong.is_empty(),
+        "imports of a floor above, or of no floor:\n{}",
+        wrong.join("\n")
+    );
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {

@@ -190,7 +190,7 @@ fn a_runtime_made_on_a_small_thread_keeps_its_request_on_a_big_one() {
 }
 
 /// How far below the engine's limit the stack goes, for the deepest paths
-/// we know of, on a painted stack: what `core::stack::MARGIN` must cover.
+/// we know of, on a painted stack: what `engine::handle::stack::MARGIN` must cover.
 /// A measurement, not a check (run it with `--ignored --nocapture` in
 /// debug and in release when the paths change).
 #[test]

@@ -1,11 +1,11 @@
 //! Binary data: `Bytes` (a `Uint8Array` in JS), `ArrayBuffer` and typed
 //! arrays (quickjs-ng only).
 
-use crate::core::convert::{js_type, FromJs, IntoJs};
-use crate::core::ctx::Ctx;
-use crate::core::error::{Error, Result};
-use crate::core::object::Object;
-use crate::core::value::Value;
+use crate::engine::handle::ctx::Ctx;
+use crate::engine::handle::error::{Error, Result};
+use crate::engine::handle::traits::{js_type, FromJs, IntoJs};
+use crate::engine::handle::value::Value;
+use crate::engine::object::object::Object;
 use quickjs_sys as sys;
 
 /// Bytes, as a `Uint8Array` in JS. From JS it accepts an `ArrayBuffer`, any
@@ -52,8 +52,8 @@ fn with_built_in<'js>(v: Value<'js>, name: &str) -> Result<Value<'js>> {
 impl<'js> FromJs<'js> for Bytes {
     fn from_js(value: &Value<'js>) -> Result<Self> {
         let (buf, off, len) = ArrayBuffer::viewed(value)?;
-        crate::core::limits::check_alloc(value.ctx(), len)?;
-        crate::core::limits::charge(value.ctx(), len)?;
+        crate::engine::convert::limits::check_alloc(value.ctx(), len)?;
+        crate::engine::convert::limits::charge(value.ctx(), len)?;
         // SAFETY: the range was checked against the buffer; copied at once.
         let bytes = unsafe { buf.as_slice() }
             .and_then(|s| s.get(off..off + len))
@@ -421,22 +421,22 @@ js_type!(
     |a: ArrayBuffer<'js>| a.0
 );
 
-impl crate::core::typescript::TypeScript for Bytes {
+impl crate::engine::object::typescript::TypeScript for Bytes {
     fn ts() -> String {
         "Uint8Array".into()
     }
 }
-impl crate::core::typescript::TypeScript for JsBytes<'_> {
+impl crate::engine::object::typescript::TypeScript for JsBytes<'_> {
     fn ts() -> String {
         "ArrayBuffer | ArrayBufferView".into()
     }
 }
-impl crate::core::typescript::TypeScript for ArrayBuffer<'_> {
+impl crate::engine::object::typescript::TypeScript for ArrayBuffer<'_> {
     fn ts() -> String {
         "ArrayBuffer".into()
     }
 }
-impl<T: TypedElement> crate::core::typescript::TypeScript for TypedArray<'_, T> {
+impl<T: TypedElement> crate::engine::object::typescript::TypeScript for TypedArray<'_, T> {
     fn ts() -> String {
         T::NAME.into()
     }

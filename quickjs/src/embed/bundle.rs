@@ -27,9 +27,9 @@
 use super::context::Context;
 use super::loader::{FileLoader, Loader};
 use super::runtime::Runtime;
-use crate::core::convert::FromJs;
-use crate::core::ctx::{Ctx, EvalKind};
-use crate::core::error::{Error, Result};
+use crate::engine::handle::ctx::{Ctx, EvalKind};
+use crate::engine::handle::error::{Error, Result};
+use crate::engine::handle::traits::FromJs;
 use quickjs_sys as sys;
 use std::ops::Range;
 use std::path::{Path, PathBuf};

@@ -2,7 +2,7 @@
 //! future is wrapped so that a [`CancelHandle`], from any thread, makes its
 //! next poll drop it and reject its promise.
 
-use crate::core::error::{Error, Result};
+use crate::engine::handle::error::{Error, Result};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -21,7 +21,7 @@
 //!   the closure gets the call's [`Args`] and converts what it wants.
 //!
 //! One C trampoline per closure type (`call_closure::<F>`) runs the arity
-//! check and the call inside the one C boundary (`core::boundary::enter`).
+//! check and the call inside the one C boundary (`engine::handle::boundary::enter`).
 //!
 //! Invariant (the lifetime brand): a typed closure's parameters are typed
 //! for the `'js` of the context that made the function, and each call hands
@@ -30,12 +30,12 @@
 //! can keep nothing branded beyond the call (no safe API yields a
 //! `Ctx<'static>`), and its result is converted before the call returns.
 
-use crate::core::boundary::{self, guarded};
-use crate::core::convert::IntoJs;
-use crate::core::ctx::Ctx;
-use crate::core::error::{Error, Result};
-use crate::core::object::{Function, Object};
-use crate::core::value::Value;
+use crate::engine::handle::boundary::{self, guarded};
+use crate::engine::handle::ctx::Ctx;
+use crate::engine::handle::error::{Error, Result};
+use crate::engine::handle::traits::IntoJs;
+use crate::engine::handle::value::Value;
+use crate::engine::object::object::{Function, Object};
 use crate::exec::executor::TaskName;
 use crate::native::function::{arity, arity_error, rest_is_last, started, AsyncParam, FromParam};
 use crate::native::Args;

@@ -2,10 +2,10 @@
 //! lends it to closures as a lifetime-branded [`Ctx`].
 
 use super::runtime::Runtime;
-use crate::core::ctx::Ctx;
-use crate::core::error::{Error, Result};
-use crate::core::realm::context_state;
-use crate::core::state::ContextState;
+use crate::engine::handle::ctx::Ctx;
+use crate::engine::handle::error::{Error, Result};
+use crate::engine::handle::state::ContextState;
+use crate::engine::object::realm::context_state;
 use quickjs_sys as sys;
 use std::ptr::NonNull;
 
@@ -169,7 +169,7 @@ impl Context {
     /// assert_eq!(n, 5.0);
     /// ```
     pub fn new(rt: &Runtime, intrinsics: Intrinsics) -> Result<Self> {
-        crate::core::boundary::check_js_allowed()?;
+        crate::engine::handle::boundary::check_js_allowed()?;
         // Built with the memory limit lifted, kept only if it fit under it:
         // the engine's context setup cannot fail half-way safely.
         let raw = rt.build_context(|r| {
@@ -263,7 +263,7 @@ impl Context {
     /// }).unwrap();
     /// ```
     pub fn try_with<R>(&self, f: impl for<'js> FnOnce(Ctx<'js>) -> R) -> Result<R> {
-        crate::core::boundary::check_js_allowed()?;
+        crate::engine::handle::boundary::check_js_allowed()?;
         // SAFETY: the context is live for the whole call and locked by us.
         Ok(self
             .rt
@@ -300,7 +300,7 @@ impl Context {
 
 impl Drop for Context {
     fn drop(&mut self) {
-        if crate::core::boundary::is_finalizing(self.rt.raw()) {
+        if crate::engine::handle::boundary::is_finalizing(self.rt.raw()) {
             // Dropped by a finalizer of its own runtime (a value the
             // collector freed owned it): freeing the context now would free
             // objects the collector is walking. The runtime frees it when

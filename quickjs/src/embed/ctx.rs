@@ -3,10 +3,10 @@
 
 use super::promise::Promise;
 use super::runtime::Runtime;
-use crate::core::convert::{FromJs, IntoJs};
-use crate::core::ctx::{Ctx, EvalKind};
-use crate::core::error::Result;
-use crate::core::value::Value;
+use crate::engine::handle::ctx::{Ctx, EvalKind};
+use crate::engine::handle::error::Result;
+use crate::engine::handle::traits::{FromJs, IntoJs};
+use crate::engine::handle::value::Value;
 use crate::exec::executor::{Origin, TaskName};
 use crate::native::state;
 use quickjs_sys as sys;

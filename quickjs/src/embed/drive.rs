@@ -19,7 +19,7 @@
 //! one is an error: the wake signal has one reactor registration).
 
 use super::runtime::{Runtime, Sleeping};
-use crate::core::error::{Error, Result};
+use crate::engine::handle::error::{Error, Result};
 use crate::exec::wake::Wake;
 #[cfg(unix)]
 use async_io::Async;

@@ -2,10 +2,10 @@
 //! bytecode compilation.
 
 use super::runtime::EmbedState;
-use crate::core::boundary;
-use crate::core::ctx::Ctx;
-use crate::core::ctx::EvalKind;
-use crate::core::error::{Error, Result};
+use crate::engine::handle::boundary;
+use crate::engine::handle::ctx::Ctx;
+use crate::engine::handle::ctx::EvalKind;
+use crate::engine::handle::error::{Error, Result};
 use quickjs_sys as sys;
 use std::collections::HashMap;
 use std::ffi::{CStr, CString};

@@ -2,7 +2,7 @@
 //! again, and the count of threads waiting for the runtime without it (for
 //! [`super::runtime::Runtime::sleeping`] and the async driver).
 //!
-//! Its primitives come from `crate::core::sync`, so the `loom` tests below
+//! Its primitives come from `crate::engine::handle::sync`, so the `loom` tests below
 //! model-check it: mutual exclusion with nesting, `release_all` /
 //! `reacquire` against another thread's use, and no lost wake-up between a
 //! waiter registering with [`ReentrantLock::sleeping`] and a releaser.
@@ -15,7 +15,9 @@
 //! only through sequentially consistent accesses: a pattern loom cannot
 //! check, and which needs its strongest ordering on every release.)
 
-use crate::core::sync::{lock, thread_token, AtomicU64, AtomicUsize, Condvar, Mutex, Ordering};
+use crate::engine::handle::sync::{
+    lock, thread_token, AtomicU64, AtomicUsize, Condvar, Mutex, Ordering,
+};
 
 /// A lock the owning thread may take again (a Rust callback called from JS
 /// may use its context's API while the outer call holds the lock).
@@ -233,12 +235,12 @@ impl Drop for Guard<'_> {
 }
 
 /// Model checks (loom: every interleaving of the threads, see
-/// `crate::core::sync`). Run with `RUSTFLAGS="--cfg quickjs_loom" cargo test -p
+/// `crate::engine::handle::sync`). Run with `RUSTFLAGS="--cfg quickjs_loom" cargo test -p
 /// quickjs-rust --lib loom`.
 #[cfg(all(test, quickjs_loom))]
 mod loom_models {
     use super::*;
-    use crate::core::sync::AtomicBool;
+    use crate::engine::handle::sync::AtomicBool;
     use loom::cell::UnsafeCell;
     use loom::sync::Arc;
     use loom::thread;

@@ -1,10 +1,10 @@
 //! Values kept across `with` calls.
 
 use super::runtime::Runtime;
-use crate::core::convert::FromJs;
-use crate::core::ctx::Ctx;
-use crate::core::error::{Error, Result};
-use crate::core::value::Value;
+use crate::engine::handle::ctx::Ctx;
+use crate::engine::handle::error::{Error, Result};
+use crate::engine::handle::traits::FromJs;
+use crate::engine::handle::value::Value;
 use quickjs_sys as sys;
 
 /// A value kept across `with` calls, e.g. a JS callback stored in a Rust

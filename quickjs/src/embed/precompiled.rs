@@ -8,9 +8,9 @@
 //! exposed for writing: it is trusted input for `JS_ReadObject`, so running
 //! it needs no `unsafe` (unlike [`Ctx::eval_bytecode`] of arbitrary bytes).
 
-use crate::core::convert::FromJs;
-use crate::core::ctx::{Ctx, EvalKind};
-use crate::core::error::Result;
+use crate::engine::handle::ctx::{Ctx, EvalKind};
+use crate::engine::handle::error::Result;
+use crate::engine::handle::traits::FromJs;
 use std::sync::Arc;
 
 /// A script or module compiled by [`Ctx::precompile`]. Cheap to clone, and

@@ -2,11 +2,11 @@
 //! future (quickjs-ng only: Bellard's QuickJS has no promise-state API).
 
 use super::runtime::Deadline;
-use crate::core::convert::{js_type, FromJs};
-use crate::core::error::{Error, Result};
-use crate::core::object::Function;
-use crate::core::realm::{intrinsic, Intrinsic};
-use crate::core::value::Value;
+use crate::engine::handle::error::{Error, Result};
+use crate::engine::handle::traits::{js_type, FromJs};
+use crate::engine::handle::value::Value;
+use crate::engine::object::object::Function;
+use crate::engine::object::realm::{intrinsic, Intrinsic};
 use quickjs_sys as sys;
 
 /// The state of a JS Promise.
@@ -279,7 +279,7 @@ impl<T> std::future::Future for PromiseFuture<T> {
     }
 }
 
-impl crate::core::typescript::TypeScript for Promise<'_> {
+impl crate::engine::object::typescript::TypeScript for Promise<'_> {
     fn ts() -> String {
         "Promise<any>".into()
     }

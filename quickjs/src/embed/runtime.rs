@@ -9,11 +9,11 @@
 //! a thread that sleeps in a wait releases it at every level first.
 
 use super::lock::ReentrantLock;
-use crate::core::boundary;
-use crate::core::ctx::Ctx;
-use crate::core::error::{Error, Result};
-use crate::core::sync::thread_token;
-use crate::core::state::{ContextState, RuntimePart, RuntimeSlot, RuntimeState};
+use crate::engine::handle::boundary;
+use crate::engine::handle::ctx::Ctx;
+use crate::engine::handle::error::{Error, Result};
+use crate::engine::handle::state::{ContextState, RuntimePart, RuntimeSlot, RuntimeState};
+use crate::engine::handle::sync::thread_token;
 use crate::exec::executor::Executor;
 use quickjs_sys as sys;
 use std::os::raw::{c_int, c_void};
@@ -192,7 +192,7 @@ impl Runtime {
         if guard.outermost {
             // The stack-overflow check measures from the stack top recorded
             // here: this thread's, since the runtime may have moved, with
-            // the limit clamped to this thread's stack (core::stack).
+            // the limit clamped to this thread's stack (engine::handle::stack).
             // SAFETY: rt is live and now locked by this thread.
             unsafe { self.state().stack.enter(rt) };
             self.state().bind_thread();
@@ -254,17 +254,17 @@ impl Runtime {
     pub fn set_memory_limit(&self, bytes: Option<usize>) {
         let limit = bytes.unwrap_or(usize::MAX);
         // SAFETY: rt is live and locked.
-        self.lock(|rt| unsafe { crate::core::limits::set_memory_limit(rt, limit) })
+        self.lock(|rt| unsafe { crate::engine::convert::limits::set_memory_limit(rt, limit) })
     }
 
     /// Builds a context with `build` under this runtime's lock, never out
-    /// of memory half-way (see `core::limits::build_context`).
+    /// of memory half-way (see `engine::convert::limits::build_context`).
     pub(crate) fn build_context(
         &self,
         build: impl FnOnce(*mut sys::JSRuntime) -> *mut sys::JSContext,
     ) -> *mut sys::JSContext {
         // SAFETY: rt is live and locked by us for the whole build.
-        self.lock(|rt| unsafe { crate::core::limits::build_context(rt, build) })
+        self.lock(|rt| unsafe { crate::engine::convert::limits::build_context(rt, build) })
     }
 
     /// Caps the JS stack at `bytes` (default 1 MiB). Deeper recursion
@@ -518,7 +518,7 @@ impl Runtime {
     }
 
     /// Drops `value` when this runtime's lock is next released (see
-    /// `core::boundary::finalizing`).
+    /// `engine::handle::boundary::finalizing`).
     pub(crate) fn defer_drop(&self, value: Box<dyn std::any::Any>) {
         self.lock(|_| self.state().defer_drop(value))
     }
@@ -977,7 +977,7 @@ unsafe extern "C" fn call_interrupt_handler(rt: *mut sys::JSRuntime, opaque: *mu
         let embed = unsafe { &*(opaque as *const EmbedState) };
         // SAFETY: the engine calls the handler on rt's thread, rt live.
         unsafe { embed.pacing.tick(rt) };
-        if crate::core::limits::skip_interrupt_check() {
+        if crate::engine::convert::limits::skip_interrupt_check() {
             return 0; // the entry of a call settling a promise for Rust
         }
         if embed.deadline_passed() {

@@ -23,20 +23,20 @@
 //! `HashMap<u32, String>`) and a `Set` as a sequence, both read through the
 //! realm's own built-ins.
 //!
-//! Speed (see `core::build`): a struct's object is made in one call, shaped
+//! Speed (see `engine::object::build`): a struct's object is made in one call, shaped
 //! like a per-context template of its type; field names are atoms made once
 //! per context; short strings (enum tags, type names: at most 24 bytes) are
 //! made once per context and shared.
 
 use super::binary::Bytes;
-use crate::core::build::{short_string, Record, ValueList};
-use crate::core::convert::{FromJs, IntoJs};
-use crate::core::ctx::Ctx;
-use crate::core::error::{Error, Result};
-use crate::core::limits::Nested;
-use crate::core::object::Object;
-use crate::core::realm::{inherits, Intrinsic};
-use crate::core::value::Value;
+use crate::engine::convert::limits::Nested;
+use crate::engine::handle::ctx::Ctx;
+use crate::engine::handle::error::{Error, Result};
+use crate::engine::handle::traits::{FromJs, IntoJs};
+use crate::engine::handle::value::Value;
+use crate::engine::object::build::{short_string, Record, ValueList};
+use crate::engine::object::object::Object;
+use crate::engine::object::realm::{inherits, Intrinsic};
 use quickjs_sys as sys;
 use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{self, Serialize};
@@ -601,7 +601,8 @@ impl<'de, 'js> de::Deserializer<'de> for Deserializer<'js> {
                 visitor.visit_string(String::from_js(v)?)
             }
             sys::JS_TAG_BIG_INT | sys::JS_TAG_SHORT_BIG_INT => {
-                let crate::core::types::BigInt(n) = crate::core::types::BigInt::from_js(v)?;
+                let crate::engine::object::types::BigInt(n) =
+                    crate::engine::object::types::BigInt::from_js(v)?;
                 match i64::try_from(n) {
                     Ok(i) => visitor.visit_i64(i),
                     Err(_) => visitor.visit_u64(n as u64),
@@ -611,14 +612,14 @@ impl<'de, 'js> de::Deserializer<'de> for Deserializer<'js> {
             // through the realm's own built-ins (each takes its nesting
             // level).
             sys::JS_TAG_OBJECT if inherits(v, Intrinsic::MapPrototype)? => {
-                let entries = crate::core::collections::entries::<Value, Value>(v)?;
+                let entries = crate::engine::object::collections::entries::<Value, Value>(v)?;
                 visitor.visit_map(Entries {
                     entries: entries.into_iter(),
                     pending: None,
                 })
             }
             sys::JS_TAG_OBJECT if inherits(v, Intrinsic::SetPrototype)? => {
-                let items = crate::core::collections::items::<Value>(v)?;
+                let items = crate::engine::object::collections::items::<Value>(v)?;
                 visitor.visit_seq(Seq {
                     items: items.into_iter(),
                 })
@@ -627,7 +628,7 @@ impl<'de, 'js> de::Deserializer<'de> for Deserializer<'js> {
                 let _level = Nested::enter(v)?;
                 // SAFETY: v is live.
                 if unsafe { sys::JS_IsArray(v.as_raw()) } {
-                    let items = crate::core::object::array_items::<Value>(v)?;
+                    let items = crate::engine::object::object::array_items::<Value>(v)?;
                     visitor.visit_seq(Seq {
                         items: items.into_iter(),
                     })
@@ -730,7 +731,7 @@ impl<'de, 'js> MapAccess<'de> for Map<'js> {
         let Some(key) = self.keys.next() else {
             return Ok(None);
         };
-        crate::core::limits::poll(self.obj.ctx())?;
+        crate::engine::convert::limits::poll(self.obj.ctx())?;
         let k = seed.deserialize(KeyDeserializer(&key)).map(Some);
         self.pending = Some(key);
         k

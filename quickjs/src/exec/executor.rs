@@ -41,12 +41,14 @@
 use super::task::{Runnable, TaskCell, TaskStack};
 use super::timer::Timers;
 use super::wake::{Wake, WakeCallback};
-use crate::core::convert::IntoJs;
-use crate::core::ctx::Ctx;
-use crate::core::error::{Error, Result};
-use crate::core::limits::{self, InterruptWatch};
-use crate::core::state::{RuntimePart, RuntimeSlot, RuntimeState};
-use crate::core::value::Value;
+use crate::engine::convert::limits;
+use crate::engine::handle::ctx::Ctx;
+use crate::engine::handle::error::{Error, Result};
+use crate::engine::handle::interrupts;
+use crate::engine::handle::interrupts::InterruptWatch;
+use crate::engine::handle::state::{RuntimePart, RuntimeSlot, RuntimeState};
+use crate::engine::handle::traits::IntoJs;
+use crate::engine::handle::value::Value;
 use quickjs_sys as sys;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -533,9 +535,9 @@ impl Executor {
             // SAFETY: as above (it said ready, once).
             .and_then(|()| unsafe { cell.settle(ctx) });
         if let Err(Error::Panic(p)) = &outcome {
-            if limits::panic_ends_script(ctx) {
+            if interrupts::panic_ends_script(ctx) {
                 // The script ends with the panic; its promise never settles.
-                limits::end_with_panic(ctx, p.clone());
+                interrupts::end_with_panic(ctx, p.clone());
                 // SAFETY: the resolve function is ours (removed from the slab).
                 unsafe { sys::JS_FreeValue(ctx.as_raw(), task.resolve) };
                 return;

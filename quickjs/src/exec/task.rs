@@ -18,11 +18,11 @@
 
 use super::executor::{TaskKey, TaskName};
 use super::wake::Wake;
-use crate::core::boundary::guarded;
-use crate::core::convert::IntoJs;
-use crate::core::ctx::Ctx;
-use crate::core::error::{Error, Result};
-use crate::core::value::Value;
+use crate::engine::handle::boundary::guarded;
+use crate::engine::handle::ctx::Ctx;
+use crate::engine::handle::error::{Error, Result};
+use crate::engine::handle::traits::IntoJs;
+use crate::engine::handle::value::Value;
 use std::cell::{Cell, UnsafeCell};
 use std::future::Future;
 use std::mem::ManuallyDrop;
@@ -215,7 +215,7 @@ where
             // here, so the executor goes on with its other tasks) leaves
             // the stage `Gone`, not half-dropped.
             let gone = std::mem::replace(&mut *stage, Stage::Gone);
-            crate::core::boundary::no_unwind((), || drop(gone));
+            crate::engine::handle::boundary::no_unwind((), || drop(gone));
         }
     }
 }

@@ -55,12 +55,12 @@
 //! unchanged.
 //!
 //! The protocol is model-checked with loom (the `loom` tests below, see
-//! `crate::core::sync`).
+//! `crate::engine::handle::sync`).
 
 use super::executor::TaskKey;
 use super::signal::Signal;
-use crate::core::error::{Error, Result};
-use crate::core::sync::{lock, AtomicBool, Mutex, MutexGuard, Ordering};
+use crate::engine::handle::error::{Error, Result};
+use crate::engine::handle::sync::{lock, AtomicBool, Mutex, MutexGuard, Ordering};
 use std::cell::Cell;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -198,7 +198,7 @@ impl Wake {
         };
         let outer = CALLING.with(|c| c.replace(self));
         // A panicking host callback must not unwind into a waker.
-        crate::core::boundary::no_unwind((), || callback());
+        crate::engine::handle::boundary::no_unwind((), || callback());
         CALLING.with(|c| c.set(outer));
         if self.is_closed() {
             // Closed by the callback itself (see the module docs): ours to
@@ -432,13 +432,13 @@ mod tests {
 }
 
 /// Model checks of the closing protocol and the drain (loom: every
-/// interleaving, see `crate::core::sync`; the model's signal panics when raised
+/// interleaving, see `crate::engine::handle::sync`; the model's signal panics when raised
 /// after its close). Run with `RUSTFLAGS="--cfg quickjs_loom" cargo test -p
 /// quickjs-rust --lib loom`.
 #[cfg(all(test, quickjs_loom))]
 mod loom_models {
     use super::*;
-    use crate::core::sync::AtomicUsize;
+    use crate::engine::handle::sync::AtomicUsize;
     use loom::thread;
 
     /// A host callback whose opaque is "freed" (`freed`) once the host is

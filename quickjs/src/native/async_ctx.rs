@@ -1,8 +1,8 @@
 //! [`AsyncCtx`]: the context, for futures that need it after an await.
 
-use crate::core::realm::context_state;
-use crate::core::ctx::Ctx;
-use crate::core::error::{Error, Result};
+use crate::engine::handle::ctx::Ctx;
+use crate::engine::handle::error::{Error, Result};
+use crate::engine::object::realm::context_state;
 use quickjs_sys as sys;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -88,7 +88,7 @@ impl AsyncCtx {
         if !self.is_alive() {
             return Err(Error::message("AsyncCtx::with: the context was freed"));
         }
-        crate::core::boundary::check_js_allowed()?;
+        crate::engine::handle::boundary::check_js_allowed()?;
         // SAFETY: this thread is inside rt's rust_run (so rt is alive and
         // used here) and ctx has not been finalized. The brand lifetime is
         // local to `f`, so nothing borrowed from ctx outlives this call.

@@ -4,10 +4,10 @@
 use super::async_ctx::AsyncCtx;
 use super::class::{self, JsClass};
 use super::module::NativeModule;
-use crate::core::convert::FromJs;
-use crate::core::ctx::Ctx;
-use crate::core::error::Result;
-use crate::core::object::{Function, Object};
+use crate::engine::handle::ctx::Ctx;
+use crate::engine::handle::error::Result;
+use crate::engine::handle::traits::FromJs;
+use crate::engine::object::object::{Function, Object};
 
 impl<'js> Ctx<'js> {
     /// A handle to this context for futures that need it after an await;

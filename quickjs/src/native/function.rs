@@ -2,15 +2,15 @@
 //! ([`NativeFunction`]), the arguments of a call ([`Args`]), and what the
 //! trampolines call ([`call`], [`call_async`]): the arity check, then the
 //! conversions and the Rust call inside the one C boundary
-//! (`core::boundary::enter`).
+//! (`engine::handle::boundary::enter`).
 
 use super::state;
-use crate::core::boundary;
-use crate::core::convert::{FromJs, IntoJs};
-use crate::core::ctx::Ctx;
-use crate::core::error::{Error, Result};
-use crate::core::typescript::TypeScript;
-use crate::core::value::Value;
+use crate::engine::handle::boundary;
+use crate::engine::handle::ctx::Ctx;
+use crate::engine::handle::error::{Error, Result};
+use crate::engine::handle::traits::{FromJs, IntoJs};
+use crate::engine::handle::value::Value;
+use crate::engine::object::typescript::TypeScript;
 use crate::exec::executor::{rejected_promise, Origin, TaskName};
 use quickjs_sys as sys;
 use std::ffi::CStr;
@@ -274,8 +274,8 @@ macro_rules! inert {
     ($($t:ty),*) => { $(impl Inert for $t {})* };
 }
 inert!(i8, i16, i32, i64, isize, u8, u16, u32, u64, usize, f32, f64, bool, char, String);
-impl Inert for crate::core::convert::JsStr<'_> {}
-impl Inert for crate::core::types::BigInt {}
+impl Inert for crate::engine::convert::primitives::JsStr<'_> {}
+impl Inert for crate::engine::object::types::BigInt {}
 impl<T: Inert> Inert for Option<T> {}
 impl<T: Inert> Inert for Vec<T> {}
 impl<T: Inert> Inert for Rest<T> {}
@@ -424,7 +424,7 @@ impl<'a, 'js> Args<'a, 'js> {
     /// the function and the 1-based position.
     pub fn rest<T: FromJs<'js>>(&self, from: usize) -> Result<Vec<T>> {
         // One conversion: what the items copy counts together.
-        let _level = crate::core::limits::Nested::enter_in(self.ctx())?;
+        let _level = crate::engine::convert::limits::Nested::enter_in(self.ctx())?;
         (from..self.argv.len().max(from))
             .map(|i| self.get(i))
             .collect()
@@ -778,7 +778,7 @@ mod tests {
 
     #[test]
     fn thrown_arity_errors_read_as_the_general_path_words_them() {
-        use crate::core::ctx::Ctx;
+        use crate::engine::handle::ctx::Ctx;
         use quickjs_sys as sys;
         // SAFETY: a plain engine runtime and context, freed at the end,
         // after every value made in between is dropped.

@@ -22,10 +22,10 @@
 
 use super::function::NativeFunction;
 use super::state::NativeContext;
-use crate::core::boundary;
-use crate::core::ctx::Ctx;
-use crate::core::error::Result;
-use crate::core::value::Value;
+use crate::engine::handle::boundary;
+use crate::engine::handle::ctx::Ctx;
+use crate::engine::handle::error::Result;
+use crate::engine::handle::value::Value;
 use quickjs_sys as sys;
 use std::ffi::{CStr, CString};
 use std::os::raw::c_int;
@@ -173,7 +173,7 @@ pub unsafe fn add_rust(
     if ctx.is_null() || rt.is_null() || unsafe { sys::JS_GetRuntime(ctx) } != rt {
         return -1;
     }
-    if !crate::core::state::on_runtime_thread(rt) {
+    if !crate::engine::handle::state::on_runtime_thread(rt) {
         return -1; // another thread's runtime: touching it would race
     }
     // SAFETY: ctx is live and used on this thread (the caller's contract).
@@ -195,8 +195,9 @@ pub unsafe fn add_rust(
 /// Declares `module` in `ctx` (its exports are made when JS imports it).
 pub(crate) fn declare(ctx: Ctx<'_>, module: &'static NativeModule) -> Result<()> {
     let state = NativeContext::of(ctx)?;
-    let name = CString::new(module.name)
-        .map_err(|_| crate::core::error::Error::type_error("module name contains a NUL byte"))?;
+    let name = CString::new(module.name).map_err(|_| {
+        crate::engine::handle::error::Error::type_error("module name contains a NUL byte")
+    })?;
     // SAFETY: ctx is live; the module definition belongs to the context.
     let m = unsafe { sys::JS_NewCModule(ctx.as_raw(), name.as_ptr(), Some(init_module)) };
     if m.is_null() {
@@ -227,7 +228,7 @@ unsafe extern "C" fn init_module(ctx: *mut sys::JSContext, m: *mut sys::JSModule
         let module = NativeContext::of_if_made(ctx)
             .and_then(|s| s.module(m))
             .ok_or_else(|| {
-                crate::core::error::Error::internal(
+                crate::engine::handle::error::Error::internal(
                     "a native module was imported in a context that did not declare it",
                 )
             })?;

@@ -1,5 +1,5 @@
 //! The native layer's parts of a runtime's and a context's state (the
-//! states themselves are `core::state`'s):
+//! states themselves are `engine::handle::state`'s):
 //!
 //! * [`NativeRuntime`]: the `#[js]` class behind each class id registered
 //!   in the runtime (an instance of a derived class met where its parent
@@ -12,11 +12,13 @@
 //!
 //! Invariant: used on the runtime's owner thread only (as the states are).
 
-use crate::core::ctx::Ctx;
-use crate::core::error::{Error, Result};
-use crate::core::realm::context_state;
-use crate::core::state::{ContextPart, ContextSlot, RuntimePart, RuntimeSlot, RuntimeState};
-use crate::core::value::Value;
+use crate::engine::handle::ctx::Ctx;
+use crate::engine::handle::error::{Error, Result};
+use crate::engine::handle::state::{
+    ContextPart, ContextSlot, RuntimePart, RuntimeSlot, RuntimeState,
+};
+use crate::engine::handle::value::Value;
+use crate::engine::object::realm::context_state;
 use crate::exec::executor::{Executor, Origin, TaskName};
 use crate::native::class::ClassDef;
 use crate::native::module::NativeModule;
@@ -90,7 +92,7 @@ impl NativeContext {
 
     /// The part of `ctx`'s state, if it was made.
     pub(crate) fn of_if_made<'a>(ctx: Ctx<'_>) -> Option<&'a NativeContext> {
-        crate::core::state::ContextState::of(ctx)?.part_if_made()
+        crate::engine::handle::state::ContextState::of(ctx)?.part_if_made()
     }
 
     /// Records that `JS_AddRust` ran for this context; whether it had already.
@@ -123,7 +125,7 @@ pub(crate) fn spawn<'js, Fut>(
 ) -> Result<Value<'js>>
 where
     Fut: Future + Send + 'static,
-    Fut::Output: for<'a> crate::core::convert::IntoJs<'a> + Send + 'static,
+    Fut::Output: for<'a> crate::engine::handle::traits::IntoJs<'a> + Send + 'static,
 {
     let state = context_state(ctx)?;
     if state.is_released() {
@@ -131,17 +133,17 @@ where
             "the context was freed (JS_FreeContext): no Rust future starts in it",
         ));
     }
-    if !crate::core::realm::has_promises(ctx) {
+    if !crate::engine::object::realm::has_promises(ctx) {
         return Err(no_promises());
     }
     Executor::of(state.runtime_state()).spawn(ctx, name, origin, future)
 }
 
 /// An error unless `ctx`'s realm has promises (a host may make a
-/// context without the `Promise` built-in: see `core::realm::has_promises`).
+/// context without the `Promise` built-in: see `engine::object::realm::has_promises`).
 pub(crate) fn check_promises(ctx: Ctx<'_>) -> Result<()> {
     context_state(ctx)?;
-    if crate::core::realm::has_promises(ctx) {
+    if crate::engine::object::realm::has_promises(ctx) {
         Ok(())
     } else {
         Err(no_promises())

@@ -14,7 +14,7 @@
 //! raised signal changes nothing a waiter can see. [`Signal::wait`] returns
 //! once it is raised or the timeout passed, and needs no lock.
 
-use crate::core::error::Error;
+use crate::engine::handle::error::Error;
 use std::os::raw::c_int;
 use std::time::Duration;
 

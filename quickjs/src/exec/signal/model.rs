@@ -1,12 +1,12 @@
 //! The signal as the loom models see it (`cfg(quickjs_loom)` only, see
-//! `crate::core::sync`): no fd, a flag, and the checks the models rely on. Its
+//! `crate::engine::handle::sync`): no fd, a flag, and the checks the models rely on. Its
 //! state is a loom cell, so loom reports a `raise` that is not ordered
 //! after the signal's making or before its [`Signal::close`] (a data race),
 //! and the assertion catches one ordered after the close (a write to a
 //! closed fd, whose number may be someone else's by then).
 
-use crate::core::error::Result;
-use crate::core::sync::{AtomicBool, Ordering};
+use crate::engine::handle::error::Result;
+use crate::engine::handle::sync::{AtomicBool, Ordering};
 use loom::cell::UnsafeCell;
 use std::time::Duration;
 

@@ -5,7 +5,7 @@
 //! once per process), so the fallback is tested where CI runs.
 
 use super::os_error;
-use crate::core::error::Result;
+use crate::engine::handle::error::Result;
 use std::os::fd::{FromRawFd, IntoRawFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicI32, Ordering::Relaxed};
 use std::time::Duration;

@@ -6,7 +6,7 @@
 //! kernel32): no extra dependency.
 
 use super::os_error;
-use crate::core::error::Result;
+use crate::engine::handle::error::Result;
 use std::ffi::c_void;
 use std::os::windows::io::{FromRawHandle, OwnedHandle, RawHandle};
 use std::sync::atomic::{AtomicPtr, Ordering::Relaxed};

@@ -11,11 +11,11 @@
 //! before they borrow the receiver, because conversion can run user JS.
 
 use super::{ClassDef, JsClass};
-use crate::core::boundary;
-use crate::core::convert::FromJs;
-use crate::core::error::{Error, Result};
-use crate::core::value::Value;
-use crate::core::state::{ContextState, RuntimeState};
+use crate::engine::handle::boundary;
+use crate::engine::handle::error::{Error, Result};
+use crate::engine::handle::state::{ContextState, RuntimeState};
+use crate::engine::handle::traits::FromJs;
+use crate::engine::handle::value::Value;
 use crate::native::state::NativeRuntime;
 use quickjs_sys as sys;
 use std::cell::{Cell, UnsafeCell};
@@ -74,7 +74,7 @@ pub unsafe extern "C" fn finalize<T: JsClass>(rt: *mut sys::JSRuntime, val: sys:
             drop(unsafe { Box::from_raw(slot) })
         });
         // SAFETY: rt is live while it finalizes its objects.
-        unsafe { crate::core::limits::uncount_held(rt, slot_size::<T>()) };
+        unsafe { crate::engine::convert::limits::uncount_held(rt, slot_size::<T>()) };
     }
 }
 
@@ -319,12 +319,12 @@ impl<T: JsClass> Drop for ClassMut<'_, T> {
     }
 }
 
-impl<T: JsClass> crate::core::typescript::TypeScript for ClassRef<'_, T> {
+impl<T: JsClass> crate::engine::object::typescript::TypeScript for ClassRef<'_, T> {
     fn ts() -> String {
         T::class().name.into()
     }
 }
-impl<T: JsClass> crate::core::typescript::TypeScript for ClassMut<'_, T> {
+impl<T: JsClass> crate::engine::object::typescript::TypeScript for ClassMut<'_, T> {
     fn ts() -> String {
         T::class().name.into()
     }

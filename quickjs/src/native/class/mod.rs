@@ -20,15 +20,15 @@ pub use cell::{ClassMut, ClassRef};
 
 use super::function::NativeFunction;
 use super::state::NativeRuntime;
-use crate::core::realm::context_state;
-use crate::core::state::ContextState;
-use crate::core::boundary;
-use crate::core::ctx::Ctx;
-use crate::core::error::{Error, Result};
-use crate::core::limits;
-use crate::core::object::Object;
-use crate::core::types::{Symbol, WellKnownSymbol};
-use crate::core::value::Value;
+use crate::engine::convert::limits;
+use crate::engine::handle::boundary;
+use crate::engine::handle::ctx::Ctx;
+use crate::engine::handle::error::{Error, Result};
+use crate::engine::handle::state::ContextState;
+use crate::engine::handle::value::Value;
+use crate::engine::object::object::Object;
+use crate::engine::object::realm::context_state;
+use crate::engine::object::types::{Symbol, WellKnownSymbol};
 use quickjs_sys as sys;
 use std::ffi::CStr;
 use std::os::raw::c_int;
@@ -394,6 +394,6 @@ impl<T: JsClass> IntoInstance<T> for T {
 
 impl<T: JsClass, E: std::fmt::Display + 'static> IntoInstance<T> for std::result::Result<T, E> {
     fn into_instance(self) -> Result<T> {
-        self.map_err(crate::core::convert::error_from)
+        self.map_err(crate::engine::convert::primitives::error_from)
     }
 }

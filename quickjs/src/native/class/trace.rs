@@ -4,7 +4,7 @@
 //! (directly, or in `Option`, `Vec`, `Box`, `RefCell`, `Mutex`): the class's
 //! `gc_mark` reports them to the cycle collector, so a cycle such as
 //! `instance -> callback -> closure -> instance` is collected like a JS one.
-//! (`Held` itself, and how its values are freed, is `core/held.rs`.)
+//! (`Held` itself, and how its values are freed, is `engine/handle/held.rs`.)
 //!
 //! * A `Held` kept outside a traced field (a static, a future) is a root:
 //!   it keeps its value, and through it its context, alive. `Context`'s
@@ -17,7 +17,7 @@
 //!   each reported one is owned by exactly that instance (`Trace` is sealed:
 //!   it follows only uniquely owning containers).
 
-use crate::core::held::Held;
+use crate::engine::handle::held::Held;
 use quickjs_sys as sys;
 use std::sync::Mutex;
 

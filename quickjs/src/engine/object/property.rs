@@ -9,12 +9,12 @@
 //! JS operation itself runs user code (a Proxy's traps, a getter,
 //! `Symbol.hasInstance`), so does the method, as in JS.
 
-use super::convert::FromJs;
-use super::ctx::Ctx;
-use super::error::{Error, Result};
 use super::object::{with_atom, Function, Object, PropertyKey};
 use super::types::Symbol;
-use super::value::Value;
+use crate::engine::handle::ctx::Ctx;
+use crate::engine::handle::error::{Error, Result};
+use crate::engine::handle::traits::FromJs;
+use crate::engine::handle::value::Value;
 use quickjs_sys as sys;
 use std::os::raw::c_int;
 

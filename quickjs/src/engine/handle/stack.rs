@@ -145,7 +145,7 @@ pub(crate) struct StackLimit {
     request: Cell<usize>,
     /// Our record of the engine's stack top (0: none yet).
     top: Cell<usize>,
-    /// The thread that recorded `top` (see `core::sync::thread_token`).
+    /// The thread that recorded `top` (see `engine::handle::sync::thread_token`).
     thread: Cell<usize>,
 }
 

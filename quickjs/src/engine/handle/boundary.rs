@@ -25,8 +25,8 @@
 
 use super::ctx::Ctx;
 use super::error::{Error, Result};
-use super::limits::InterruptWatch;
 use super::value::Value;
+use crate::engine::handle::interrupts::InterruptWatch;
 use quickjs_sys as sys;
 use std::os::raw::{c_char, c_int};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -126,7 +126,7 @@ thread_local! {
 }
 
 /// Puts a hook in front of the process's panic hook (once) that records
-/// where each panic happens, for [`crate::core::error::Panic::location`];
+/// where each panic happens, for [`super::error::Panic::location`];
 /// the previous hook runs as before.
 pub(crate) fn chain_panic_hook() {
     static ONCE: std::sync::Once = std::sync::Once::new();

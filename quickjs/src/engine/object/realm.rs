@@ -20,10 +20,10 @@
 //! it) and left undefined; a conversion after that is an error, never a
 //! dangling value.
 
-use super::ctx::Ctx;
-use super::error::{Error, Result};
-use super::state::ContextState;
-use super::value::Value;
+use crate::engine::handle::ctx::Ctx;
+use crate::engine::handle::error::{Error, Result};
+use crate::engine::handle::state::ContextState;
+use crate::engine::handle::value::Value;
 use quickjs_sys as sys;
 use std::cell::Cell;
 use std::ffi::CStr;
@@ -90,7 +90,7 @@ impl Intrinsic {
 }
 
 /// The well-known symbols, by their key in `Symbol` (the order of
-/// `core::types::WellKnownSymbol`).
+/// `engine::object::types::WellKnownSymbol`).
 pub(crate) const WELL_KNOWN: [&CStr; 13] = [
     c"asyncIterator",
     c"hasInstance",
@@ -162,7 +162,7 @@ pub(crate) fn inherits(value: &Value<'_>, which: Intrinsic) -> Result<bool> {
     let proto = unsafe { Value::from_raw(ctx, sys::JS_DupValue(ctx.as_raw(), proto)) };
     let mut current = value.clone();
     loop {
-        super::limits::poll(ctx)?;
+        crate::engine::convert::limits::poll(ctx)?;
         // SAFETY: current is live; the result is a new reference.
         let next = ctx.check(unsafe { sys::JS_GetPrototype(ctx.as_raw(), current.as_raw()) })?;
         if next.tag() != sys::JS_TAG_OBJECT {
@@ -213,7 +213,9 @@ fn class_ids(ctx: Ctx<'_>) -> Option<[sys::JSClassID; BUILTINS]> {
     // Rust state and is freed below, after every value of it. It is built
     // as `Context::new` builds its own (never out of memory half-way: see
     // `limits::build_context`).
-    let fresh = unsafe { super::limits::build_context(ctx.rt(), |rt| sys::JS_NewContext(rt)) };
+    let fresh = unsafe {
+        crate::engine::convert::limits::build_context(ctx.rt(), |rt| sys::JS_NewContext(rt))
+    };
     if fresh.is_null() {
         return None; // no memory for it now: learn another time
     }

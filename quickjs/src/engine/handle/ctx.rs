@@ -8,10 +8,9 @@
 //! for all of `'js`; `'js` is invariant, so values branded with it cannot
 //! leave the scope that made the handle.
 
-use super::convert::{FromJs, IntoJs};
 use super::error::{Error, ErrorKind, Exception, Result};
 use super::held::{Held, HeldList};
-use super::object::Object;
+use super::traits::{FromJs, IntoJs};
 use super::value::Value;
 use quickjs_sys as sys;
 use std::ffi::{CStr, CString};
@@ -103,7 +102,7 @@ impl<'js> Ctx<'js> {
             Error::Timeout(d) => (ErrorKind::InternalError, format!("timed out after {d:?}")),
             Error::Panic(p) => return self.throw_panic(p),
         };
-        let interrupt = super::limits::is_interrupt(kind, &message);
+        let interrupt = crate::engine::handle::interrupts::is_interrupt(kind, &message);
         // Interior NULs would cut the message short: show them as U+FFFD
         // (the common case, none, reuses the message's buffer).
         let message = CString::new(message).unwrap_or_else(|e| {
@@ -169,7 +168,7 @@ impl<'js> Ctx<'js> {
             super::state::RuntimeState::of(self.rt()).is_none_or(|s| s.panics_catchable.get());
         let raw = self.throw(Error::internal(p.js_message()));
         if !catchable {
-            super::limits::note_panic(self, &p);
+            crate::engine::handle::interrupts::note_panic(self, &p);
             // SAFETY: ctx is live; the exception just thrown is pending.
             unsafe {
                 let exc = sys::JS_GetException(self.as_raw());
@@ -342,21 +341,6 @@ impl<'js> Ctx<'js> {
         self.check(raw)
     }
 
-    /// The global object.
-    ///
-    /// ```
-    /// # let rt = quickjs::Runtime::new().unwrap();
-    /// # let ctx = quickjs::Context::full(&rt).unwrap();
-    /// ctx.with(|ctx| {
-    ///     ctx.globals().set("answer", 42).unwrap();
-    ///     assert_eq!(ctx.eval::<i32>("answer").unwrap(), 42);
-    /// });
-    /// ```
-    pub fn globals(self) -> Object<'js> {
-        // SAFETY: ctx is live; we own the returned reference.
-        Object::from_value(unsafe { Value::from_raw(self, sys::JS_GetGlobalObject(self.as_raw())) })
-    }
-
     /// Turns a raw result into a value, or the pending exception into an error.
     pub(crate) fn check(self, raw: sys::JSValue) -> Result<Value<'js>> {
         if sys::JS_IsException(raw) {
@@ -390,10 +374,11 @@ impl<'js> Ctx<'js> {
         if !out_of_memory && HeldList::of(self).is_some() {
             e.value = Held::new(&exc).ok().map(std::sync::Arc::new);
         }
-        if super::limits::is_interrupt(e.kind(), &e.message) {
-            super::limits::note_interrupt(self);
+        if crate::engine::handle::interrupts::is_interrupt(e.kind(), &e.message) {
+            crate::engine::handle::interrupts::note_interrupt(self);
         } else if e.kind() == ErrorKind::InternalError {
-            if let Some(p) = super::limits::panic_thrown(self, &exc, &e.message) {
+            if let Some(p) = crate::engine::handle::interrupts::panic_thrown(self, &exc, &e.message)
+            {
                 return Error::Panic(p);
             }
         }
@@ -482,8 +467,10 @@ impl<'js> Ctx<'js> {
                 drop(Value::from_raw(self, sys::JS_GetException(self.as_raw())));
                 return format!("<{} that cannot be converted to a string>", v.type_name());
             }
-            let s =
-                super::convert::engine_utf8_lossy(std::slice::from_raw_parts(p.cast::<u8>(), len));
+            let s = crate::engine::handle::value::engine_utf8_lossy(std::slice::from_raw_parts(
+                p.cast::<u8>(),
+                len,
+            ));
             sys::JS_FreeCString(self.as_raw(), p);
             s
         }

@@ -3,7 +3,7 @@
 //! parameter names and types, and `NativeModule::typescript` writes
 //! the module's `.d.ts`.
 
-use super::value::Value;
+use crate::engine::handle::value::Value;
 use std::collections::{BTreeMap, HashMap};
 
 /// The TypeScript type of a Rust type as JS sees it. `#[js]` needs it for
@@ -50,8 +50,9 @@ ts!(
 
 ts!(
     &str => "string",
-    super::convert::JsStr<'_> => "string",
+    crate::engine::convert::primitives::JsStr<'_> => "string",
     Value<'_> => "any",
+    crate::engine::handle::held::Held => "any",
     super::object::Object<'_> => "object",
     super::object::Function<'_> => "(...args: any[]) => any",
     super::types::Array<'_> => "any[]",

@@ -16,10 +16,10 @@
 //!
 //! The list is kept in the context's state (`super::state::ContextState`).
 
-use super::convert::FromJs;
 use super::ctx::Ctx;
 use super::error::{Error, Result};
 use super::value::Value;
+use crate::engine::handle::traits::FromJs;
 use quickjs_sys as sys;
 use std::cell::{Cell, RefCell};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -261,11 +261,5 @@ impl std::fmt::Debug for Held {
 impl<'js> FromJs<'js> for Held {
     fn from_js(value: &Value<'js>) -> Result<Self> {
         Held::new(value)
-    }
-}
-
-impl crate::core::typescript::TypeScript for Held {
-    fn ts() -> String {
-        "any".into()
     }
 }

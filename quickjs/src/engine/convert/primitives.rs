@@ -1,84 +1,15 @@
-//! Conversions between JS values and Rust types: [`FromJs`] for arguments,
-//! [`IntoJs`] for results. A failed conversion says what was expected and what
-//! was found; numbers are range-checked, never wrapped.
+//! Conversions between JS values and Rust's own types (numbers, `bool`,
+//! strings, `Option`, `Result`, `()`): [`FromJs`] for arguments, [`IntoJs`]
+//! for results. A failed conversion says what was expected and what was
+//! found; numbers are range-checked, never wrapped.
 
-use super::ctx::Ctx;
-use super::error::{Error, Result};
-use super::value::Value;
+use crate::engine::handle::ctx::Ctx;
+use crate::engine::handle::error::{Error, Result};
+use crate::engine::handle::traits::{FromJs, IntoJs};
+use crate::engine::handle::value::Value;
 use quickjs_sys as sys;
 use std::any::Any;
 use std::fmt::Display;
-
-/// Converts a JS value into a Rust value.
-///
-/// ```
-/// # let rt = quickjs::Runtime::new().unwrap();
-/// # let ctx = quickjs::Context::full(&rt).unwrap();
-/// use quickjs::{FromJs, Value};
-/// ctx.with(|ctx| {
-///     let v: Value = ctx.eval("[1, 2]").unwrap();
-///     assert_eq!(Vec::<u8>::from_js(&v).unwrap(), [1, 2]);
-///     assert!(String::from_js(&v).is_err());
-/// });
-/// ```
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be made from a JS value",
-    note = "implement `quickjs::FromJs` for it, or take a type that has it"
-)]
-pub trait FromJs<'js>: Sized {
-    /// Whether a trailing `#[js]` parameter of this type may be left out
-    /// (`Option<T>`): it then does not count in the function's `length`.
-    const OPTIONAL: bool = false;
-    /// Converts `value`, or says what was expected and what was found.
-    fn from_js(value: &Value<'js>) -> Result<Self>;
-}
-
-/// Converts a Rust value into a JS value.
-///
-/// ```
-/// # let rt = quickjs::Runtime::new().unwrap();
-/// # let ctx = quickjs::Context::full(&rt).unwrap();
-/// use quickjs::IntoJs;
-/// ctx.with(|ctx| {
-///     let v = (1, "two").into_js(ctx).unwrap();
-///     ctx.globals().set("v", v).unwrap();
-///     assert_eq!(ctx.eval::<String>("JSON.stringify(v)").unwrap(), r#"[1,"two"]"#);
-/// });
-/// ```
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be turned into a JS value",
-    note = "implement `quickjs::IntoJs` for it, or return a type that has it"
-)]
-pub trait IntoJs<'js> {
-    /// Converts `self` into a value of `ctx`.
-    fn into_js(self, ctx: Ctx<'js>) -> Result<Value<'js>>;
-}
-
-/// `FromJs` (checked by `$is`) and `IntoJs` for a newtype over a value of
-/// one JS type: `js_type!(Name, "what", |v| is_it(v), Name::wrap, Name::unwrap)`.
-macro_rules! js_type {
-    ($ty:ident, $expected:literal, $is:expr, $wrap:expr, $unwrap:expr) => {
-        impl<'js> $crate::FromJs<'js> for $ty<'js> {
-            fn from_js(value: &$crate::Value<'js>) -> $crate::Result<Self> {
-                let is: fn(&$crate::Value<'js>) -> bool = $is;
-                if is(value) {
-                    Ok(($wrap)(value.clone()))
-                } else {
-                    Err($crate::Error::type_error(format!(
-                        concat!("expected ", $expected, ", got {}"),
-                        value.type_name()
-                    )))
-                }
-            }
-        }
-        impl<'js> $crate::IntoJs<'js> for $ty<'js> {
-            fn into_js(self, _ctx: $crate::Ctx<'js>) -> $crate::Result<$crate::Value<'js>> {
-                Ok(($unwrap)(self))
-            }
-        }
-    };
-}
-pub(crate) use js_type;
 
 #[inline]
 fn expected(what: &str, value: &Value<'_>) -> Error {
@@ -440,41 +371,6 @@ fn ascii(bytes: &[u8]) -> bool {
     acc & HIGH == 0
 }
 
-/// The engine's UTF-8 for a string, which encodes a lone UTF-16 surrogate
-/// as its 3-byte generalized form (`ED A0..BF 80..BF`): each such sequence
-/// becomes one U+FFFD, any other invalid byte too.
-pub(crate) fn engine_utf8_lossy(bytes: &[u8]) -> String {
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return s.to_owned();
-    }
-    let mut out = String::with_capacity(bytes.len());
-    let mut rest = bytes;
-    while !rest.is_empty() {
-        match std::str::from_utf8(rest) {
-            Ok(s) => {
-                out.push_str(s);
-                break;
-            }
-            Err(e) => {
-                let (valid, bad) = rest.split_at(e.valid_up_to());
-                // SAFETY: from_utf8 validated this prefix.
-                out.push_str(unsafe { std::str::from_utf8_unchecked(valid) });
-                out.push('\u{fffd}');
-                let surrogate = bad.len() >= 3
-                    && bad[0] == 0xED
-                    && (0xA0..=0xBF).contains(&bad[1])
-                    && (0x80..=0xBF).contains(&bad[2]);
-                rest = &bad[if surrogate {
-                    3
-                } else {
-                    e.error_len().unwrap_or(bad.len())
-                }..];
-            }
-        }
-    }
-    out
-}
-
 macro_rules! into_number {
     ($($t:ty => $new:ident as $as:ty),*) => {$(
         impl<'js> IntoJs<'js> for $t {
@@ -643,7 +539,7 @@ mod tests {
         // `String` takes the in-place route too (a copy of the bytes, no
         // reference): checked here on the same cases, same answers.
         use super::{FromJs, JsStr};
-        use crate::core::{ctx::Ctx, value::Value};
+        use crate::engine::handle::{ctx::Ctx, value::Value};
         use quickjs_sys as sys;
         // SAFETY: a plain engine runtime and context, freed at the end,
         // after every value made in between is dropped.

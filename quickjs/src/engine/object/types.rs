@@ -1,11 +1,11 @@
 //! More value types: BigInt, arrays, strings, symbols, char, tuples and
 //! maps.
 
-use super::convert::{js_type, FromJs, IntoJs};
-use super::ctx::Ctx;
-use super::error::{Error, Result};
 use super::object::Object;
-use super::value::Value;
+use crate::engine::handle::ctx::Ctx;
+use crate::engine::handle::error::{Error, Result};
+use crate::engine::handle::traits::{js_type, FromJs, IntoJs};
+use crate::engine::handle::value::Value;
 use quickjs_sys as sys;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasher, Hash};
@@ -111,13 +111,13 @@ tuples! {
     6: A 0, B 1, C 2, D 3, E 4, F 5;
 }
 
-/// A plain object (see `core::collections` for `Map`s, sets and the way
+/// A plain object (see `engine::object::collections` for `Map`s, sets and the way
 /// back).
 impl<'js, K: AsRef<str> + Hash + Eq, V: IntoJs<'js>, S: BuildHasher> IntoJs<'js>
     for HashMap<K, V, S>
 {
     fn into_js(self, ctx: Ctx<'js>) -> Result<Value<'js>> {
-        let _level = super::limits::Nested::enter_rust()?;
+        let _level = crate::engine::convert::limits::Nested::enter_rust()?;
         let obj = Object::new(ctx)?;
         for (k, v) in self {
             obj.set(k.as_ref(), v)?;
@@ -128,7 +128,7 @@ impl<'js, K: AsRef<str> + Hash + Eq, V: IntoJs<'js>, S: BuildHasher> IntoJs<'js>
 /// A plain object.
 impl<'js, K: AsRef<str> + Ord, V: IntoJs<'js>> IntoJs<'js> for BTreeMap<K, V> {
     fn into_js(self, ctx: Ctx<'js>) -> Result<Value<'js>> {
-        let _level = super::limits::Nested::enter_rust()?;
+        let _level = crate::engine::convert::limits::Nested::enter_rust()?;
         let obj = Object::new(ctx)?;
         for (k, v) in self {
             obj.set(k.as_ref(), v)?;
@@ -391,7 +391,7 @@ impl<'js> Symbol<'js> {
 }
 
 /// The well-known symbols, for [`Symbol::well_known`] (`Iterator` is
-/// `Symbol.iterator`; the order of `core::realm::WELL_KNOWN`).
+/// `Symbol.iterator`; the order of `engine::object::realm::WELL_KNOWN`).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 #[repr(usize)]
 #[allow(missing_docs)]

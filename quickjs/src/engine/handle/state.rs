@@ -81,7 +81,7 @@ pub(crate) enum RuntimeSlot {
 /// The slot of each layer's part of a context's state.
 #[derive(Clone, Copy)]
 pub(crate) enum ContextSlot {
-    /// `core::build::RecordCache`.
+    /// `engine::object::build::RecordCache`.
     Records,
     /// `native::state::NativeContext`.
     Native,
@@ -185,20 +185,20 @@ pub(crate) struct RuntimeState {
     /// The requested JS stack limit and the stack top it is measured from.
     pub(crate) stack: StackLimit,
     /// Which interrupts and panics reached Rust here, by thread
-    /// (`core::limits`).
+    /// (`engine::convert::limits`).
     pub(crate) notes: RefCell<Vec<Note>>,
     /// Panics become catchable `InternalError`s (the runtime's choice).
     pub(crate) panics_catchable: Cell<bool>,
     /// The memory limit set through the Rust API (0: none known), for
-    /// `core::limits::build_context`, which lifts it a while.
+    /// `engine::convert::limits::build_context`, which lifts it a while.
     pub(crate) memory_limit: Cell<usize>,
     /// Panics of Rust futures, each thrown by a job of its own in its
-    /// context (`core::limits::end_with_panic`), by context.
+    /// context (`engine::convert::limits::end_with_panic`), by context.
     pub(crate) to_throw: RefCell<Vec<(usize, Panic)>>,
 }
 
 /// The last interrupt or panic that reached Rust on one thread of a
-/// runtime (`core::limits`).
+/// runtime (`engine::convert::limits`).
 pub(crate) struct Note {
     /// The thread ([`thread_token`]).
     pub(crate) thread: usize,
@@ -220,7 +220,7 @@ pub(crate) struct ContextState {
     released: Cell<bool>,
     /// The context's held values.
     pub(crate) held: HeldList,
-    /// The realm's built-ins, once captured (`core::realm`): owned
+    /// The realm's built-ins, once captured (`engine::object::realm`): owned
     /// references, undefined where missing or once released.
     pub(crate) intrinsics: OnceCell<Box<[Cell<sys::JSValue>]>>,
     /// The higher layers' parts.
@@ -373,7 +373,7 @@ impl RuntimeState {
     }
 
     /// Keeps `value` to drop at the next safe point: it must not be dropped
-    /// inside this runtime's collection (see `core::boundary::finalizing`).
+    /// inside this runtime's collection (see `engine::handle::boundary::finalizing`).
     pub(crate) fn defer_drop(&self, value: Box<dyn Any>) {
         self.deferred.borrow_mut().push(value);
     }

@@ -1,9 +1,9 @@
 //! Errors crossing the boundary in both directions.
 
-use super::convert::FromJs;
 use super::ctx::Ctx;
 use super::held::Held;
 use super::value::Value;
+use crate::engine::handle::traits::FromJs;
 use std::fmt;
 use std::sync::Arc;
 
@@ -220,8 +220,12 @@ impl Error {
     /// ```
     pub fn is_interrupt(&self) -> bool {
         match self {
-            Error::Js { kind, message } => super::limits::is_interrupt(*kind, message),
-            Error::Thrown(e) => super::limits::is_interrupt(e.kind(), &e.message),
+            Error::Js { kind, message } => {
+                crate::engine::handle::interrupts::is_interrupt(*kind, message)
+            }
+            Error::Thrown(e) => {
+                crate::engine::handle::interrupts::is_interrupt(e.kind(), &e.message)
+            }
             _ => false,
         }
     }
@@ -301,7 +305,7 @@ impl Error {
         match self {
             Error::Js { kind, message } => Error::Js {
                 kind,
-                message: super::limits::prefix_path(&prefix.to_string(), &message)
+                message: prefix_path(&prefix.to_string(), &message)
                     .unwrap_or_else(|| format!("{prefix}: {message}")),
             },
             e => e,
@@ -418,3 +422,33 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// The start of a nesting error's message (see `limits::Nested`).
+pub(crate) const NESTED: &str = "value nested deeper than";
+/// A cycle error's message (see `limits::Nested`).
+pub(crate) const CYCLIC: &str = "cyclic value: it contains itself";
+
+/// How many path segments a nesting or cycle error keeps.
+const PATH_SEGMENTS: usize = 8;
+
+/// `prefix: message` for a nesting or cycle error, with its path cut to
+/// the outermost segments, `...` and the innermost one (`None`: another
+/// error, prefixed as usual).
+pub(crate) fn prefix_path(prefix: &str, message: &str) -> Option<String> {
+    let at = message.find(NESTED).or_else(|| message.find(CYCLIC))?;
+    let (path, reason) = message.split_at(at);
+    let mut segments: Vec<&str> = std::iter::once(prefix)
+        .chain(path.split(": ").filter(|s| !s.is_empty()))
+        .collect();
+    if segments.len() > PATH_SEGMENTS {
+        // Drop the segment just inside the `...` (or the one before the
+        // innermost, the first time).
+        let dots = segments.iter().position(|s| *s == "...");
+        let drop_at = dots.map_or(segments.len() - 2, |d| d - 1);
+        segments.remove(drop_at);
+        if dots.is_none() {
+            segments.insert(segments.len() - 1, "...");
+        }
+    }
+    Some(format!("{}: {reason}", segments.join(": ")))
+}

@@ -36,12 +36,12 @@
 // The embedding layer (quickjs-ng only) is the user so far.
 #![cfg_attr(quickjs_bellard, allow(dead_code))]
 
-use super::convert::IntoJs;
-use super::ctx::Ctx;
-use super::error::Result;
 use super::object::PropertyKey;
-use super::state::{ContextPart, ContextSlot, ContextState};
-use super::value::Value;
+use crate::engine::handle::ctx::Ctx;
+use crate::engine::handle::error::Result;
+use crate::engine::handle::state::{ContextPart, ContextSlot, ContextState};
+use crate::engine::handle::traits::IntoJs;
+use crate::engine::handle::value::Value;
 use quickjs_sys as sys;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;

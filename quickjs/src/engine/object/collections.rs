@@ -10,20 +10,20 @@
 //! | `Date` | `std::time::SystemTime` (millisecond precision) |
 //!
 //! Maps, sets and dates are read and made with the realm's own built-ins
-//! (`core::realm`): a script that replaces `Map`, `Map.prototype.entries`
+//! (`engine::object::realm`): a script that replaces `Map`, `Map.prototype.entries`
 //! or `Date.prototype.getTime` changes nothing here, and an object that
 //! only pretends (`Object.create(Map.prototype)`) is refused by the
 //! built-in's own check. Keys and values convert as everywhere else (their
 //! getters may run), with the same depth, cycle and interrupt bounds.
 
-use super::convert::{FromJs, IntoJs};
-use super::ctx::Ctx;
-use super::error::{Error, Result};
-use super::limits::{poll, Nested};
 use super::object::{Function, Object};
 use super::realm::{inherits, intrinsic, Intrinsic};
 use super::typescript::TypeScript;
-use super::value::Value;
+use crate::engine::convert::limits::{poll, Nested};
+use crate::engine::handle::ctx::Ctx;
+use crate::engine::handle::error::{Error, Result};
+use crate::engine::handle::traits::{FromJs, IntoJs};
+use crate::engine::handle::value::Value;
 use quickjs_sys as sys;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{BuildHasher, Hash};

@@ -7,10 +7,10 @@
 //! including `valueOf` / `toString` / `Symbol.toPrimitive` of objects
 //! (script code, which may throw: the error is the conversion's).
 
-use super::convert::FromJs;
-use super::error::Result;
 use super::typescript::TypeScript;
-use super::value::Value;
+use crate::engine::handle::error::Result;
+use crate::engine::handle::traits::FromJs;
+use crate::engine::handle::value::Value;
 use quickjs_sys as sys;
 
 /// A value converted the way JS converts: `Coerced<String>` is

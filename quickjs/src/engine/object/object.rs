@@ -1,9 +1,9 @@
 //! Objects and functions: property access and calls, both directions.
 
-use super::convert::{js_type, FromJs, IntoJs};
-use super::ctx::Ctx;
-use super::error::{Error, Result};
-use super::value::Value;
+use crate::engine::handle::ctx::Ctx;
+use crate::engine::handle::error::{Error, Result};
+use crate::engine::handle::traits::{js_type, FromJs, IntoJs};
+use crate::engine::handle::value::Value;
 use quickjs_sys as sys;
 use std::os::raw::c_int;
 
@@ -273,9 +273,9 @@ impl<'js> Object<'js> {
             std::slice::from_raw_parts(tab, if tab.is_null() { 0 } else { len as usize })
         };
         let items = (|| {
-            let mut items = super::limits::vec_for::<T>(ctx, atoms.len())?;
+            let mut items = crate::engine::convert::limits::vec_for::<T>(ctx, atoms.len())?;
             for p in atoms {
-                super::limits::poll(ctx)?;
+                crate::engine::convert::limits::poll(ctx)?;
                 items.push(each(ctx, p.atom)?);
             }
             Ok(items)
@@ -486,7 +486,7 @@ impl<'js> std::ops::Deref for Function<'js> {
 /// `Vec<T>` from a JS array (or any array-like: `length` and indices).
 impl<'js, T: FromJs<'js>> FromJs<'js> for Vec<T> {
     fn from_js(value: &Value<'js>) -> Result<Self> {
-        let _level = super::limits::Nested::enter(value)?;
+        let _level = crate::engine::convert::limits::Nested::enter(value)?;
         array_items(value)
     }
 }
@@ -505,9 +505,9 @@ pub(crate) fn array_items<'js, T: FromJs<'js>>(value: &Value<'js>) -> Result<Vec
     }
     let len = u32::try_from(len)
         .map_err(|_| Error::range_error(format!("array length {len} is too large")))?;
-    let mut items = super::limits::vec_for::<T>(ctx, len as usize)?;
+    let mut items = crate::engine::convert::limits::vec_for::<T>(ctx, len as usize)?;
     for i in 0..len {
-        super::limits::poll(ctx)?;
+        crate::engine::convert::limits::poll(ctx)?;
         items.push(
             obj.get(i)
                 .map_err(|e| e.prefixed(format_args!("element {i}")))?,
@@ -519,7 +519,7 @@ pub(crate) fn array_items<'js, T: FromJs<'js>>(value: &Value<'js>) -> Result<Vec
 /// A JS array.
 impl<'js, T: IntoJs<'js>> IntoJs<'js> for Vec<T> {
     fn into_js(self, ctx: Ctx<'js>) -> Result<Value<'js>> {
-        let _level = super::limits::Nested::enter_rust()?;
+        let _level = crate::engine::convert::limits::Nested::enter_rust()?;
         // SAFETY: ctx live.
         let array = Object(ctx.check(unsafe { sys::JS_NewArray(ctx.as_raw()) })?);
         for (i, v) in self.into_iter().enumerate() {
@@ -545,3 +545,21 @@ js_type!(
     |v| Function(Object(v)),
     |f: Function<'js>| f.0 .0
 );
+
+/// The context's operations on objects.
+impl<'js> Ctx<'js> {
+    /// The global object.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| {
+    ///     ctx.globals().set("answer", 42).unwrap();
+    ///     assert_eq!(ctx.eval::<i32>("answer").unwrap(), 42);
+    /// });
+    /// ```
+    pub fn globals(self) -> Object<'js> {
+        // SAFETY: ctx is live; we own the returned reference.
+        Object::from_value(unsafe { Value::from_raw(self, sys::JS_GetGlobalObject(self.as_raw())) })
+    }
+}

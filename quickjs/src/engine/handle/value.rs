@@ -202,3 +202,38 @@ impl Drop for Value<'_> {
         }
     }
 }
+
+/// The engine's UTF-8 for a string, which encodes a lone UTF-16 surrogate
+/// as its 3-byte generalized form (`ED A0..BF 80..BF`): each such sequence
+/// becomes one U+FFFD, any other invalid byte too.
+pub(crate) fn engine_utf8_lossy(bytes: &[u8]) -> String {
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return s.to_owned();
+    }
+    let mut out = String::with_capacity(bytes.len());
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        match std::str::from_utf8(rest) {
+            Ok(s) => {
+                out.push_str(s);
+                break;
+            }
+            Err(e) => {
+                let (valid, bad) = rest.split_at(e.valid_up_to());
+                // SAFETY: from_utf8 validated this prefix.
+                out.push_str(unsafe { std::str::from_utf8_unchecked(valid) });
+                out.push('\u{fffd}');
+                let surrogate = bad.len() >= 3
+                    && bad[0] == 0xED
+                    && (0xA0..=0xBF).contains(&bad[1])
+                    && (0x80..=0xBF).contains(&bad[2]);
+                rest = &bad[if surrogate {
+                    3
+                } else {
+                    e.error_len().unwrap_or(bad.len())
+                }..];
+            }
+        }
+    }
+    out
+}
