@@ -6,7 +6,7 @@
 //!
 //! | folder | layer | what it owns |
 //! |---|---|---|
-//! | `engine/` | values | three floors: `handle/` ([`Ctx`], [`Value`], [`Error`], [`Held`], the conversion traits [`FromJs`]/[`IntoJs`], the one typed state per runtime and per context with typed slots for the layers above (`state.rs`), interrupts and panics kept raised, the one C boundary (`boundary.rs`), the thread's stack, the primitives of the hand-made synchronization: `sync.rs`), then `convert/` (Rust's own types, the bounds on script-sized work: `limits.rs`), then `object/` ([`Object`], [`Function`], [`Array`] and the other JS types, collections, objects built in one call, the realm's captured built-ins, TypeScript names) |
+//! | `engine/` | values | three floors: `handle/` ([`Ctx`], [`Value`], [`Error`], [`Held`], the conversion traits [`FromJs`]/[`IntoJs`], the one typed state per runtime and per context with typed slots for the layers above (`state.rs`), interrupts and panics kept raised, the one C boundary (`boundary.rs`), the thread's stack, the primitives of the hand-made synchronization: `sync.rs`), then `convert/` (Rust's own types, the bounds on script-sized work: `limits.rs`), then `objects/` ([`Object`], [`Function`], [`Array`] and the other JS types, collections, objects built in one call, the realm's captured built-ins, TypeScript names) |
 //! | `exec/` | async | the executor of a runtime: futures polled from the job loop, wake fd and host callback, [`sleep`] timers, [`blocking`] work |
 //! | `native/` | native | its parts of the runtime's and context's state (`state.rs`), `#[js]` functions ([`NativeFunction`], [`Args`]), modules ([`NativeModule`], `JS_AddRust`), classes (`class/`: registration, borrow flags, [`Held`] values traced by the GC), [`AsyncCtx`] |
 //! | `hooks.rs` | C hosts | the C ABI: `rust_run`, `rust_pending`, `rust_wake_fd`, `rust_next_timeout`, `rust_set_wake_callback`, `rust_context_released`, `rust_bind_thread`, `rust_set_max_stack_size` |
@@ -78,12 +78,12 @@ pub use crate::engine::handle::error::{Error, ErrorKind, Exception, Panic, Resul
 pub use crate::engine::handle::held::Held;
 pub use crate::engine::handle::traits::{FromJs, IntoJs};
 pub use crate::engine::handle::value::Value;
-pub use crate::engine::object::coerce::Coerced;
-pub use crate::engine::object::collections::JsMap;
-pub use crate::engine::object::object::{Function, IntoArgs, Object, PropertyKey};
-pub use crate::engine::object::property::{Key, Property};
-pub use crate::engine::object::types::{Array, BigInt, JsString, Symbol, WellKnownSymbol};
-pub use crate::engine::object::typescript::TypeScript;
+pub use crate::engine::objects::coerce::Coerced;
+pub use crate::engine::objects::collections::JsMap;
+pub use crate::engine::objects::object::{Function, IntoArgs, Object, PropertyKey};
+pub use crate::engine::objects::property::{Key, Property};
+pub use crate::engine::objects::types::{Array, BigInt, JsString, Symbol, WellKnownSymbol};
+pub use crate::engine::objects::typescript::TypeScript;
 pub use crate::exec::blocking::{blocking, Blocking};
 pub use crate::exec::timer::{sleep, sleep_until, Sleep};
 pub use crate::native::class::{self as class, ClassMut, ClassRef, JsClass};
@@ -130,8 +130,8 @@ pub mod __private {
     pub use crate::engine::handle::error::Result;
     pub use crate::engine::handle::traits::{FromJs, IntoJs};
     pub use crate::engine::handle::value::Value;
-    pub use crate::engine::object::collections::JsMap;
-    pub use crate::engine::object::typescript::TypeScript;
+    pub use crate::engine::objects::collections::JsMap;
+    pub use crate::engine::objects::typescript::TypeScript;
     pub use crate::native::class::cell::finalize;
     pub use crate::native::class::trace::{mark, Trace, Traced, Tracer};
     pub use crate::native::class::{

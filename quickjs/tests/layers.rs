@@ -5,7 +5,7 @@
 //! import each other. Inside a layer, its folders are floors, checked the
 //! same way: `engine/handle` (handles, values, errors, state) <
 //! `engine/convert` (conversions of Rust's types, limits) <
-//! `engine/object` (JS object types, builders, the realm). Paths name the
+//! `engine/objects` (JS object types, builders, the realm). Paths name the
 //! layer and floor they come from (`crate::engine::handle::..`), not the
 //! crate root's re-exports, so this test can see them.
 
@@ -28,7 +28,7 @@ fn floor(layer: &str, folder: &str) -> Option<u8> {
     Some(match (layer, folder) {
         ("engine", "handle") => 0,
         ("engine", "convert") => 1,
-        ("engine", "object") => 2,
+        ("engine", "objects") => 2,
         _ => return None,
     })
 }

@@ -5,7 +5,7 @@ use crate::engine::handle::ctx::Ctx;
 use crate::engine::handle::error::{Error, Result};
 use crate::engine::handle::traits::{js_type, FromJs, IntoJs};
 use crate::engine::handle::value::Value;
-use crate::engine::object::object::Object;
+use crate::engine::objects::object::Object;
 use quickjs_sys as sys;
 
 /// Bytes, as a `Uint8Array` in JS. From JS it accepts an `ArrayBuffer`, any
@@ -421,22 +421,22 @@ js_type!(
     |a: ArrayBuffer<'js>| a.0
 );
 
-impl crate::engine::object::typescript::TypeScript for Bytes {
+impl crate::engine::objects::typescript::TypeScript for Bytes {
     fn ts() -> String {
         "Uint8Array".into()
     }
 }
-impl crate::engine::object::typescript::TypeScript for JsBytes<'_> {
+impl crate::engine::objects::typescript::TypeScript for JsBytes<'_> {
     fn ts() -> String {
         "ArrayBuffer | ArrayBufferView".into()
     }
 }
-impl crate::engine::object::typescript::TypeScript for ArrayBuffer<'_> {
+impl crate::engine::objects::typescript::TypeScript for ArrayBuffer<'_> {
     fn ts() -> String {
         "ArrayBuffer".into()
     }
 }
-impl<T: TypedElement> crate::engine::object::typescript::TypeScript for TypedArray<'_, T> {
+impl<T: TypedElement> crate::engine::objects::typescript::TypeScript for TypedArray<'_, T> {
     fn ts() -> String {
         T::NAME.into()
     }

@@ -35,7 +35,7 @@ use crate::engine::handle::ctx::Ctx;
 use crate::engine::handle::error::{Error, Result};
 use crate::engine::handle::traits::IntoJs;
 use crate::engine::handle::value::Value;
-use crate::engine::object::object::{Function, Object};
+use crate::engine::objects::object::{Function, Object};
 use crate::exec::executor::TaskName;
 use crate::native::function::{arity, arity_error, rest_is_last, started, AsyncParam, FromParam};
 use crate::native::Args;

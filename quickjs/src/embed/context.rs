@@ -5,7 +5,7 @@ use super::runtime::Runtime;
 use crate::engine::handle::ctx::Ctx;
 use crate::engine::handle::error::{Error, Result};
 use crate::engine::handle::state::ContextState;
-use crate::engine::object::realm::context_state;
+use crate::engine::objects::realm::context_state;
 use quickjs_sys as sys;
 use std::ptr::NonNull;
 

@@ -5,8 +5,8 @@ use super::runtime::Deadline;
 use crate::engine::handle::error::{Error, Result};
 use crate::engine::handle::traits::{js_type, FromJs};
 use crate::engine::handle::value::Value;
-use crate::engine::object::object::Function;
-use crate::engine::object::realm::{intrinsic, Intrinsic};
+use crate::engine::objects::object::Function;
+use crate::engine::objects::realm::{intrinsic, Intrinsic};
 use quickjs_sys as sys;
 
 /// The state of a JS Promise.
@@ -279,7 +279,7 @@ impl<T> std::future::Future for PromiseFuture<T> {
     }
 }
 
-impl crate::engine::object::typescript::TypeScript for Promise<'_> {
+impl crate::engine::objects::typescript::TypeScript for Promise<'_> {
     fn ts() -> String {
         "Promise<any>".into()
     }

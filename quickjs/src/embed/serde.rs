@@ -23,7 +23,7 @@
 //! `HashMap<u32, String>`) and a `Set` as a sequence, both read through the
 //! realm's own built-ins.
 //!
-//! Speed (see `engine::object::build`): a struct's object is made in one call, shaped
+//! Speed (see `engine::objects::build`): a struct's object is made in one call, shaped
 //! like a per-context template of its type; field names are atoms made once
 //! per context; short strings (enum tags, type names: at most 24 bytes) are
 //! made once per context and shared.
@@ -34,9 +34,9 @@ use crate::engine::handle::ctx::Ctx;
 use crate::engine::handle::error::{Error, Result};
 use crate::engine::handle::traits::{FromJs, IntoJs};
 use crate::engine::handle::value::Value;
-use crate::engine::object::build::{short_string, Record, ValueList};
-use crate::engine::object::object::Object;
-use crate::engine::object::realm::{inherits, Intrinsic};
+use crate::engine::objects::build::{short_string, Record, ValueList};
+use crate::engine::objects::object::Object;
+use crate::engine::objects::realm::{inherits, Intrinsic};
 use quickjs_sys as sys;
 use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{self, Serialize};
@@ -601,8 +601,8 @@ impl<'de, 'js> de::Deserializer<'de> for Deserializer<'js> {
                 visitor.visit_string(String::from_js(v)?)
             }
             sys::JS_TAG_BIG_INT | sys::JS_TAG_SHORT_BIG_INT => {
-                let crate::engine::object::types::BigInt(n) =
-                    crate::engine::object::types::BigInt::from_js(v)?;
+                let crate::engine::objects::types::BigInt(n) =
+                    crate::engine::objects::types::BigInt::from_js(v)?;
                 match i64::try_from(n) {
                     Ok(i) => visitor.visit_i64(i),
                     Err(_) => visitor.visit_u64(n as u64),
@@ -612,14 +612,14 @@ impl<'de, 'js> de::Deserializer<'de> for Deserializer<'js> {
             // through the realm's own built-ins (each takes its nesting
             // level).
             sys::JS_TAG_OBJECT if inherits(v, Intrinsic::MapPrototype)? => {
-                let entries = crate::engine::object::collections::entries::<Value, Value>(v)?;
+                let entries = crate::engine::objects::collections::entries::<Value, Value>(v)?;
                 visitor.visit_map(Entries {
                     entries: entries.into_iter(),
                     pending: None,
                 })
             }
             sys::JS_TAG_OBJECT if inherits(v, Intrinsic::SetPrototype)? => {
-                let items = crate::engine::object::collections::items::<Value>(v)?;
+                let items = crate::engine::objects::collections::items::<Value>(v)?;
                 visitor.visit_seq(Seq {
                     items: items.into_iter(),
                 })
@@ -628,7 +628,7 @@ impl<'de, 'js> de::Deserializer<'de> for Deserializer<'js> {
                 let _level = Nested::enter(v)?;
                 // SAFETY: v is live.
                 if unsafe { sys::JS_IsArray(v.as_raw()) } {
-                    let items = crate::engine::object::object::array_items::<Value>(v)?;
+                    let items = crate::engine::objects::object::array_items::<Value>(v)?;
                     visitor.visit_seq(Seq {
                         items: items.into_iter(),
                     })

@@ -2,7 +2,7 @@
 
 use crate::engine::handle::ctx::Ctx;
 use crate::engine::handle::error::{Error, Result};
-use crate::engine::object::realm::context_state;
+use crate::engine::objects::realm::context_state;
 use quickjs_sys as sys;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;

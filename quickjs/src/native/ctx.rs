@@ -7,7 +7,7 @@ use super::module::NativeModule;
 use crate::engine::handle::ctx::Ctx;
 use crate::engine::handle::error::Result;
 use crate::engine::handle::traits::FromJs;
-use crate::engine::object::object::{Function, Object};
+use crate::engine::objects::object::{Function, Object};
 
 impl<'js> Ctx<'js> {
     /// A handle to this context for futures that need it after an await;

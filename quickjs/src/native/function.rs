@@ -10,7 +10,7 @@ use crate::engine::handle::ctx::Ctx;
 use crate::engine::handle::error::{Error, Result};
 use crate::engine::handle::traits::{FromJs, IntoJs};
 use crate::engine::handle::value::Value;
-use crate::engine::object::typescript::TypeScript;
+use crate::engine::objects::typescript::TypeScript;
 use crate::exec::executor::{rejected_promise, Origin, TaskName};
 use quickjs_sys as sys;
 use std::ffi::CStr;
@@ -275,7 +275,7 @@ macro_rules! inert {
 }
 inert!(i8, i16, i32, i64, isize, u8, u16, u32, u64, usize, f32, f64, bool, char, String);
 impl Inert for crate::engine::convert::primitives::JsStr<'_> {}
-impl Inert for crate::engine::object::types::BigInt {}
+impl Inert for crate::engine::objects::types::BigInt {}
 impl<T: Inert> Inert for Option<T> {}
 impl<T: Inert> Inert for Vec<T> {}
 impl<T: Inert> Inert for Rest<T> {}

@@ -18,7 +18,7 @@ use crate::engine::handle::state::{
     ContextPart, ContextSlot, RuntimePart, RuntimeSlot, RuntimeState,
 };
 use crate::engine::handle::value::Value;
-use crate::engine::object::realm::context_state;
+use crate::engine::objects::realm::context_state;
 use crate::exec::executor::{Executor, Origin, TaskName};
 use crate::native::class::ClassDef;
 use crate::native::module::NativeModule;
@@ -133,17 +133,17 @@ where
             "the context was freed (JS_FreeContext): no Rust future starts in it",
         ));
     }
-    if !crate::engine::object::realm::has_promises(ctx) {
+    if !crate::engine::objects::realm::has_promises(ctx) {
         return Err(no_promises());
     }
     Executor::of(state.runtime_state()).spawn(ctx, name, origin, future)
 }
 
 /// An error unless `ctx`'s realm has promises (a host may make a
-/// context without the `Promise` built-in: see `engine::object::realm::has_promises`).
+/// context without the `Promise` built-in: see `engine::objects::realm::has_promises`).
 pub(crate) fn check_promises(ctx: Ctx<'_>) -> Result<()> {
     context_state(ctx)?;
-    if crate::engine::object::realm::has_promises(ctx) {
+    if crate::engine::objects::realm::has_promises(ctx) {
         Ok(())
     } else {
         Err(no_promises())

@@ -81,7 +81,7 @@ pub(crate) enum RuntimeSlot {
 /// The slot of each layer's part of a context's state.
 #[derive(Clone, Copy)]
 pub(crate) enum ContextSlot {
-    /// `engine::object::build::RecordCache`.
+    /// `engine::objects::build::RecordCache`.
     Records,
     /// `native::state::NativeContext`.
     Native,
@@ -220,7 +220,7 @@ pub(crate) struct ContextState {
     released: Cell<bool>,
     /// The context's held values.
     pub(crate) held: HeldList,
-    /// The realm's built-ins, once captured (`engine::object::realm`): owned
+    /// The realm's built-ins, once captured (`engine::objects::realm`): owned
     /// references, undefined where missing or once released.
     pub(crate) intrinsics: OnceCell<Box<[Cell<sys::JSValue>]>>,
     /// The higher layers' parts.

@@ -3,7 +3,7 @@
 //! of scripts) and [`IntoJs`] (a Rust value into a JS value: results,
 //! arguments of JS functions). Their implementations for Rust's own types
 //! are the conversion floor's (`engine::convert`), those for JS object
-//! types the object floor's (`engine::object`).
+//! types the object floor's (`engine::objects`).
 
 use super::ctx::Ctx;
 use super::error::Result;

@@ -319,12 +319,12 @@ impl<T: JsClass> Drop for ClassMut<'_, T> {
     }
 }
 
-impl<T: JsClass> crate::engine::object::typescript::TypeScript for ClassRef<'_, T> {
+impl<T: JsClass> crate::engine::objects::typescript::TypeScript for ClassRef<'_, T> {
     fn ts() -> String {
         T::class().name.into()
     }
 }
-impl<T: JsClass> crate::engine::object::typescript::TypeScript for ClassMut<'_, T> {
+impl<T: JsClass> crate::engine::objects::typescript::TypeScript for ClassMut<'_, T> {
     fn ts() -> String {
         T::class().name.into()
     }

@@ -90,7 +90,7 @@ impl Intrinsic {
 }
 
 /// The well-known symbols, by their key in `Symbol` (the order of
-/// `engine::object::types::WellKnownSymbol`).
+/// `engine::objects::types::WellKnownSymbol`).
 pub(crate) const WELL_KNOWN: [&CStr; 13] = [
     c"asyncIterator",
     c"hasInstance",

@@ -10,7 +10,7 @@
 //! | `Date` | `std::time::SystemTime` (millisecond precision) |
 //!
 //! Maps, sets and dates are read and made with the realm's own built-ins
-//! (`engine::object::realm`): a script that replaces `Map`, `Map.prototype.entries`
+//! (`engine::objects::realm`): a script that replaces `Map`, `Map.prototype.entries`
 //! or `Date.prototype.getTime` changes nothing here, and an object that
 //! only pretends (`Object.create(Map.prototype)`) is refused by the
 //! built-in's own check. Keys and values convert as everywhere else (their

@@ -111,7 +111,7 @@ tuples! {
     6: A 0, B 1, C 2, D 3, E 4, F 5;
 }
 
-/// A plain object (see `engine::object::collections` for `Map`s, sets and the way
+/// A plain object (see `engine::objects::collections` for `Map`s, sets and the way
 /// back).
 impl<'js, K: AsRef<str> + Hash + Eq, V: IntoJs<'js>, S: BuildHasher> IntoJs<'js>
     for HashMap<K, V, S>
@@ -391,7 +391,7 @@ impl<'js> Symbol<'js> {
 }
 
 /// The well-known symbols, for [`Symbol::well_known`] (`Iterator` is
-/// `Symbol.iterator`; the order of `engine::object::realm::WELL_KNOWN`).
+/// `Symbol.iterator`; the order of `engine::objects::realm::WELL_KNOWN`).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 #[repr(usize)]
 #[allow(missing_docs)]
