@@ -293,7 +293,7 @@ impl Context {
         timeout: std::time::Duration,
         f: impl for<'js> FnOnce(Ctx<'js>) -> Result<R>,
     ) -> Result<R> {
-        let deadline = super::runtime::Deadline::after(timeout);
+        let deadline = super::state::Deadline::after(timeout);
         self.rt.under_deadline(deadline, || self.try_with(f)?)
     }
 }

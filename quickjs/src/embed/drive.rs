@@ -18,7 +18,8 @@
 //! wake-up that never comes. One driver per runtime at a time (a second
 //! one is an error: the wake signal has one reactor registration).
 
-use super::runtime::{Runtime, Sleeping};
+use super::jobs::Sleeping;
+use super::runtime::Runtime;
 use crate::engine::handle::error::{Error, Result};
 use crate::exec::wake::Wake;
 #[cfg(unix)]

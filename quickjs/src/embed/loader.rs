@@ -1,7 +1,7 @@
 //! Module resolution and loading for `import` in embedded runtimes, and
 //! bytecode compilation.
 
-use super::runtime::EmbedState;
+use super::state::EmbedState;
 use crate::engine::handle::boundary;
 use crate::engine::handle::ctx::Ctx;
 use crate::engine::handle::ctx::EvalKind;

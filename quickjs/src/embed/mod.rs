@@ -15,6 +15,7 @@ pub(crate) mod closure;
 pub(crate) mod context;
 mod ctx;
 pub(crate) mod drive;
+pub(crate) mod jobs;
 pub(crate) mod loader;
 pub(crate) mod lock;
 pub(crate) mod persistent;
@@ -23,3 +24,4 @@ pub(crate) mod promise;
 pub(crate) mod runtime;
 #[cfg(feature = "serde")]
 pub mod serde;
+pub(crate) mod state;

@@ -1,7 +1,7 @@
 //! JS promises from Rust: state, result, and awaiting one from a Rust
 //! future (quickjs-ng only: Bellard's QuickJS has no promise-state API).
 
-use super::runtime::Deadline;
+use super::state::Deadline;
 use crate::engine::handle::error::{Error, Result};
 use crate::engine::handle::traits::{js_type, FromJs};
 use crate::engine::handle::value::Value;
@@ -118,14 +118,14 @@ impl<'js> Promise<'js> {
         let wait = || loop {
             // One job at a time: the promise may settle while others remain
             // (even an endless chain of them), and the deadline may pass.
-            super::runtime::run_jobs(rt, || self.is_settled() || passed())?;
+            super::jobs::run_jobs(rt, || self.is_settled() || passed())?;
             if let Some(r) = self.result() {
                 return r;
             }
             if let Some(d) = deadline.filter(|d| d.passed()) {
                 return Err(Error::Timeout(d.timeout));
             }
-            if !super::runtime::wait_for_progress(rt, owner.as_ref(), deadline)? {
+            if !super::jobs::wait_for_progress(rt, owner.as_ref(), deadline)? {
                 return Err(Error::message(
                     "the promise can never settle: no job and no Rust future is pending",
                 ));

@@ -1,39 +1,27 @@
-//! [`Runtime`]: owns a `JSRuntime` (heap, GC, atoms, limits) and the lock that
-//! makes it safe to move between threads; the embedding layer's part of the
-//! runtime's state ([`EmbedState`]: interrupt handler, module loader, the
-//! way back from a context to its `Runtime`); the one loop that runs jobs
-//! ([`run_jobs`]) and the one wait for Rust futures ([`wait_for_progress`]).
+//! [`Runtime`]: owns a `JSRuntime` (heap, GC, atoms, limits) and the lock
+//! that makes it safe to move between threads (`lock.rs`), with the
+//! settings a host makes (memory and stack limits, the interrupt handler,
+//! deadlines, the loader). Its neighbours: `state.rs` (the embedding
+//! layer's part of the runtime's state: handler, deadlines, pacing,
+//! loader), `jobs.rs` (the one job loop, the waits, running until idle).
 //!
 //! Invariant: the `JSRuntime` is used only by the thread holding the lock
 //! (re-entrant: a Rust callback called from JS may use its runtime again);
 //! a thread that sleeps in a wait releases it at every level first.
 
+use super::jobs::run_jobs;
 use super::lock::ReentrantLock;
+use super::state::{Deadline, EmbedState, InterruptHandler, Pacing};
 use crate::engine::handle::boundary;
 use crate::engine::handle::ctx::Ctx;
 use crate::engine::handle::error::{Error, Result};
-use crate::engine::handle::state::{ContextState, RuntimePart, RuntimeSlot, RuntimeState};
+use crate::engine::handle::state::{ContextState, RuntimeState};
 use crate::engine::handle::sync::thread_token;
 use crate::exec::executor::Executor;
 use quickjs_sys as sys;
-use std::os::raw::{c_int, c_void};
+use std::os::raw::c_void;
 use std::ptr::NonNull;
-use std::sync::{Arc, Mutex, Weak};
-
-/// Decides, when the engine asks periodically during execution, whether to
-/// stop the running JS (`true` interrupts it with an uncatchable
-/// `InternalError: interrupted`).
-///
-/// ```
-/// # let rt = quickjs::Runtime::new().unwrap();
-/// # let ctx = quickjs::Context::full(&rt).unwrap();
-/// let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-/// let c = calls.clone();
-/// let handler: quickjs::InterruptHandler = Box::new(move || c.fetch_add(1, std::sync::atomic::Ordering::Relaxed) > 1000);
-/// rt.set_interrupt_handler(Some(handler));
-/// assert!(ctx.with(|ctx| ctx.eval::<quickjs::Value>("for (;;) {}").map(drop)).is_err());
-/// ```
-pub type InterruptHandler = Box<dyn FnMut() -> bool + Send + 'static>;
+use std::sync::{Arc, Mutex};
 
 /// A QuickJS runtime: one heap, one garbage collector, shared by its
 /// [`crate::Context`]s.
@@ -55,31 +43,12 @@ pub struct Runtime {
 }
 
 pub(crate) struct Inner {
-    raw: NonNull<sys::JSRuntime>,
-    lock: ReentrantLock,
+    pub(super) raw: NonNull<sys::JSRuntime>,
+    pub(super) lock: ReentrantLock,
     /// The runtime's Rust state (set once in `Runtime::new`, before the
     /// handle is shared; it lives as long as the `JSRuntime`): read without
     /// asking the engine at every lock.
-    state: std::cell::Cell<*const RuntimeState>,
-}
-
-/// The embedding layer's part of a runtime's state (a part of its
-/// `RuntimeState`, so it lives exactly as long as the `JSRuntime`: the
-/// engine's callbacks get a pointer to it).
-pub(crate) struct EmbedState {
-    interrupt: Mutex<Option<InterruptHandler>>,
-    /// Whether a host handler is installed (in `interrupt`).
-    has_handler: std::cell::Cell<bool>,
-    /// Whether the trampoline is installed in the engine.
-    installed: std::cell::Cell<bool>,
-    /// The deadlines in force (see [`Runtime::under_deadline`]): the
-    /// thread that set each (its lock token) and the deadline.
-    deadlines: std::cell::RefCell<Vec<(usize, Deadline)>>,
-    /// How often the engine asks the handler (see [`Pacing`]).
-    pacing: Pacing,
-    pub(crate) loader: Mutex<Option<Box<dyn super::loader::Loader>>>,
-    /// The `Runtime` that owns the `JSRuntime`.
-    handle: Weak<Inner>,
+    pub(super) state: std::cell::Cell<*const RuntimeState>,
 }
 
 // SAFETY: the raw runtime is only touched while `lock` is held (see
@@ -160,7 +129,7 @@ impl Runtime {
     }
 
     /// This runtime's embedding state (made with the runtime).
-    fn embed(&self) -> &EmbedState {
+    pub(super) fn embed(&self) -> &EmbedState {
         self.state()
             .part_if_made::<EmbedState>()
             .expect("a Runtime's state is made with it")
@@ -168,13 +137,13 @@ impl Runtime {
 
     /// This runtime's executor (made on first use).
     #[inline]
-    fn executor(&self) -> &Executor {
+    pub(super) fn executor(&self) -> &Executor {
         Executor::of(self.state())
     }
 
     /// This runtime's Rust state (made with the runtime).
     #[inline]
-    fn state(&self) -> &RuntimeState {
+    pub(super) fn state(&self) -> &RuntimeState {
         // SAFETY: set in `new` (no handle exists before), to the state that
         // lives as long as the JSRuntime, which this handle keeps alive.
         unsafe { &*self.inner.state.get() }
@@ -224,7 +193,7 @@ impl Runtime {
 
     /// Runs `f` (which must not touch the runtime) with the lock released
     /// at every level this thread holds; takes it back afterwards.
-    fn unlocked<R>(&self, f: impl FnOnce() -> R) -> R {
+    pub(super) fn unlocked<R>(&self, f: impl FnOnce() -> R) -> R {
         let held = self.inner.lock.release_all();
         let r = f();
         if held > 0 {
@@ -579,468 +548,10 @@ impl Runtime {
     }
 }
 
-/// The one job loop: runs queued jobs one at a time (each call of
-/// `JS_ExecutePendingJob` also settles finished Rust futures when the queue
-/// is empty) until none is left or `done()` says stop; returns how many
-/// ran. A job that throws ends the loop with its exception.
-pub(crate) fn run_jobs(rt: *mut sys::JSRuntime, mut done: impl FnMut() -> bool) -> Result<usize> {
-    boundary::check_js_allowed()?;
-    let mut ran = 0;
-    while !done() {
-        let mut ctx = std::ptr::null_mut();
-        // SAFETY: rt is live and used on this thread (callers hold its lock
-        // or run inside a call on it).
-        match unsafe { sys::JS_ExecutePendingJob(rt, &mut ctx) } {
-            0 => break,
-            1 => ran += 1,
-            // SAFETY: the job's context is live (its job just ran in it).
-            _ => return Err(unsafe { Ctx::from_raw(ctx) }.catch()),
-        }
-    }
-    Ok(ran)
-}
-
-impl Runtime {
-    /// Whether each JS call of an async `#[js]` function keeps the JS stack
-    /// of the call, so that an error rejecting its promise later shows the
-    /// JS caller too (`at sleep (native)`, `at load (app.js:3:9)`, ...).
-    /// Off by default: a rejection then shows the native frame only. It
-    /// costs about one `new Error()` per async call.
-    ///
-    /// ```
-    /// use quickjs::{js, Context, EvalKind, Runtime, Value};
-    /// #[js]
-    /// async fn fail() -> Result<(), String> { Err("no".into()) }
-    /// quickjs::module!(static M = "m" { fail });
-    ///
-    /// let rt = Runtime::new().unwrap();
-    /// rt.set_async_stack_traces(true);
-    /// let ctx = Context::full(&rt).unwrap();
-    /// ctx.with(|ctx| {
-    ///     ctx.add_module(&M).unwrap();
-    ///     let src = "import { fail } from 'm';\nfunction load() { return fail() }\nload().catch(e => globalThis.stack = e.stack)";
-    ///     ctx.eval_with::<Value>(src, "app.js", EvalKind::Module).unwrap();
-    /// });
-    /// rt.run_until_idle().unwrap();
-    /// let stack = ctx.with(|ctx| ctx.eval::<String>("stack")).unwrap();
-    /// assert!(stack.starts_with("    at fail (native)\n    at load (app.js:2"), "{stack}");
-    /// ```
-    pub fn set_async_stack_traces(&self, on: bool) {
-        self.lock(|_| self.executor().set_capture_stacks(on));
-    }
-
-    /// How many Rust futures (async `#[js]` calls, [`crate::Ctx::spawn`])
-    /// are alive.
-    ///
-    /// ```
-    /// let rt = quickjs::Runtime::new().unwrap();
-    /// assert_eq!(rt.pending_futures(), 0);
-    /// ```
-    pub fn pending_futures(&self) -> usize {
-        self.lock(|_| self.executor().live())
-    }
-
-    /// The fd that becomes readable when a Rust future can make progress,
-    /// for hosts that fold the runtime into their own poll/epoll loop (then
-    /// call [`Runtime::run_pending_jobs`]). Made on the first call (or the
-    /// first Rust future), it lives as long as the runtime: add it to an
-    /// epoll set once. `None` only if the process has no fd left.
-    ///
-    /// ```
-    /// let rt = quickjs::Runtime::new().unwrap();
-    /// assert!(rt.wake_fd().is_some_and(|fd| fd >= 0));
-    /// ```
-    #[cfg(unix)]
-    pub fn wake_fd(&self) -> Option<std::os::fd::RawFd> {
-        self.wake().fd().ok()
-    }
-
-    /// Windows: the event handle that becomes signalled when a Rust future
-    /// can make progress (the counterpart of [`Runtime::wake_fd`]), for
-    /// hosts that wait with `WaitForMultipleObjects` (then call
-    /// [`Runtime::run_pending_jobs`], which resets it). It lives as long as
-    /// the runtime.
-    #[cfg(windows)]
-    pub fn wake_handle(&self) -> Option<std::os::windows::io::RawHandle> {
-        self.wake().handle().ok()
-    }
-
-    /// Calls `callback` (on whichever thread wakes a Rust future) when a
-    /// future can make progress, for hosts without an fd loop: it must only
-    /// post to the thread that uses the runtime, which then calls
-    /// [`Runtime::run_pending_jobs`]. `None` removes it. Loop timers
-    /// ([`crate::sleep`]) are not signalled this way: after each run, arm a
-    /// timer of the host for [`Runtime::next_timeout`].
-    ///
-    /// When it returns, the previous callback is not running on any thread
-    /// and is never called again (it is dropped); when the runtime is
-    /// freed (its last handle dropped) the same holds for the current one.
-    /// Calls are serialized with both (a lock): the callback must not wait
-    /// for a thread that may be replacing it or dropping the runtime. An
-    /// error if called from inside a call of this runtime's callback (that
-    /// call would still be running).
-    ///
-    /// ```
-    /// # let rt = quickjs::Runtime::new().unwrap();
-    /// let (tx, rx) = std::sync::mpsc::channel::<()>();
-    /// let tx = std::sync::Mutex::new(tx);
-    /// rt.set_wake_callback(Some(std::sync::Arc::new(move || { let _ = tx.lock().unwrap().send(()); }))).unwrap();
-    /// # drop(rx);
-    /// ```
-    pub fn set_wake_callback(
-        &self,
-        callback: Option<std::sync::Arc<dyn Fn() + Send + Sync>>,
-    ) -> Result<()> {
-        self.executor().set_wake_callback(callback)
-    }
-
-    /// Runs jobs and drives Rust futures until neither is left, sleeping in
-    /// `poll(2)` on the wake fd meanwhile (no spinning, and without the
-    /// runtime's lock: other threads may use the runtime while it sleeps).
-    /// A job that throws ends the run with its exception. A future that
-    /// never completes makes it wait forever: see
-    /// [`Runtime::run_until_idle_for`].
-    ///
-    /// ```
-    /// # let rt = quickjs::Runtime::new().unwrap();
-    /// # let ctx = quickjs::Context::full(&rt).unwrap();
-    /// let p = ctx.with(|ctx| ctx.spawn(async { 21 * 2 }).map(|p| quickjs::Persistent::save(ctx, p.into_value()))).unwrap().unwrap();
-    /// rt.run_until_idle().unwrap();
-    /// let n: i32 = ctx.with(|ctx| p.restore::<quickjs::Promise>(ctx)?.result().unwrap()).unwrap();
-    /// assert_eq!(n, 42);
-    /// ```
-    pub fn run_until_idle(&self) -> Result<()> {
-        self.run_until_idle_until(None)
-    }
-
-    /// [`Runtime::run_until_idle`] for at most `timeout`:
-    /// [`Error::Timeout`] if jobs or futures are still pending then (they
-    /// stay queued; a later run continues them).
-    ///
-    /// ```
-    /// # let rt = quickjs::Runtime::new().unwrap();
-    /// # let ctx = quickjs::Context::full(&rt).unwrap();
-    /// use std::time::Duration;
-    /// ctx.with(|ctx| ctx.spawn(std::future::pending::<()>()).map(drop)).unwrap();
-    /// let e = rt.run_until_idle_for(Duration::from_millis(10)).unwrap_err();
-    /// assert!(matches!(e, quickjs::Error::Timeout(_)));
-    /// ```
-    pub fn run_until_idle_for(&self, timeout: std::time::Duration) -> Result<()> {
-        self.run_until_idle_until(Some(Deadline::after(timeout)))
-    }
-
-    fn run_until_idle_until(&self, deadline: Option<Deadline>) -> Result<()> {
-        let run = || loop {
-            // The clock is read between jobs: an endless chain of short
-            // ones ends at the deadline too (a long one is interrupted).
-            self.lock(|rt| run_jobs(rt, Deadline::check(deadline)))?;
-            if let Some(d) = deadline.filter(|d| d.passed()) {
-                return Err(Error::Timeout(d.timeout));
-            }
-            // SAFETY: rt is live (we hold a handle).
-            if !wait_for_progress(self.inner.raw.as_ptr(), Some(self), deadline)? {
-                return Ok(());
-            }
-        };
-        match deadline {
-            Some(d) => self.under_deadline(d, run),
-            None => run(),
-        }
-    }
-
-    /// How long until the next Rust timer ([`crate::sleep`]) is due, for
-    /// hosts that poll [`Runtime::wake_fd`] themselves: use it as the poll
-    /// timeout, then call [`Runtime::run_pending_jobs`]. `None` without
-    /// timers.
-    ///
-    /// ```
-    /// # let rt = quickjs::Runtime::new().unwrap();
-    /// # let ctx = quickjs::Context::full(&rt).unwrap();
-    /// use std::time::Duration;
-    /// assert_eq!(rt.next_timeout(), None);
-    /// ctx.with(|ctx| ctx.spawn(quickjs::sleep(Duration::from_secs(5))).map(drop)).unwrap();
-    /// rt.run_pending_jobs().unwrap(); // first poll: the timer is queued
-    /// // Rounded up to the loop's millisecond ticks: never early.
-    /// assert!(rt.next_timeout().unwrap() <= Duration::from_millis(5001));
-    /// ```
-    pub fn next_timeout(&self) -> Option<std::time::Duration> {
-        self.lock(|_| self.executor().next_timeout())
-    }
-}
-
-/// When a wait gives up: the instant, and the timeout it came from (for
-/// the error).
-#[derive(Clone, Copy)]
-pub(crate) struct Deadline {
-    at: std::time::Instant,
-    pub(crate) timeout: std::time::Duration,
-}
-
-impl Deadline {
-    pub(crate) fn after(timeout: std::time::Duration) -> Self {
-        let now = std::time::Instant::now();
-        Deadline {
-            // A timeout too far to represent is no deadline in practice.
-            at: now
-                .checked_add(timeout)
-                .unwrap_or_else(|| now + std::time::Duration::from_secs(86400 * 365 * 100)),
-            timeout,
-        }
-    }
-
-    /// Whether the instant has passed.
-    pub(crate) fn passed(&self) -> bool {
-        std::time::Instant::now() >= self.at
-    }
-
-    /// A check for the job loop between two jobs: `true` once passed.
-    pub(crate) fn check(deadline: Option<Deadline>) -> impl Fn() -> bool {
-        move || deadline.is_some_and(|d| d.passed())
-    }
-}
-
-impl RuntimePart for EmbedState {
-    const SLOT: RuntimeSlot = RuntimeSlot::Embed;
-}
-
-impl EmbedState {
-    /// Installs the interrupt trampoline while a host handler or a deadline
-    /// is in force, removes it otherwise (no cost to scripts then).
-    ///
-    /// # Safety
-    /// `rt` is this state's runtime, live and locked by this thread.
-    unsafe fn reinstall(&self, rt: *mut sys::JSRuntime) {
-        let install = self.has_handler.get() || !self.deadlines.borrow().is_empty();
-        let opaque = self as *const EmbedState as *mut c_void;
-        if self.installed.replace(install) == install {
-            return;
-        }
-        // SAFETY: the caller's contract; opaque is this EmbedState, which
-        // lives as long as the runtime.
-        unsafe {
-            self.pacing.reset(rt, install);
-            sys::JS_SetInterruptHandler(
-                rt,
-                if install {
-                    Some(call_interrupt_handler)
-                } else {
-                    None
-                },
-                opaque,
-            )
-        }
-    }
-
-    /// Whether a deadline of this thread has passed.
-    fn deadline_passed(&self) -> bool {
-        let me = thread_token();
-        let deadlines = self.deadlines.borrow();
-        if deadlines.is_empty() {
-            return false;
-        }
-        let now = std::time::Instant::now();
-        deadlines.iter().any(|&(t, d)| t == me && now >= d.at)
-    }
-}
-
-/// Sleeps until a Rust future of `rt` can make progress (its wake fd or its
-/// next timer), or `deadline` ([`Error::Timeout`]); `Ok(false)` at once if
-/// none is alive. With the `Runtime` that owns `rt`, the sleep happens
-/// without its lock (released at every level this thread holds, taken back
-/// after), so other threads can use the runtime meanwhile; a thread that
-/// does makes the fd readable when it is done, so the sleeper re-checks.
-pub(crate) fn wait_for_progress(
-    rt: *mut sys::JSRuntime,
-    owner: Option<&Runtime>,
-    deadline: Option<Deadline>,
-) -> Result<bool> {
-    let target = || {
-        let exec = Executor::of_if_made(RuntimeState::of(rt)?)?;
-        (exec.live() > 0).then(|| (exec.wake().clone(), exec.next_timeout()))
-    };
-    let target = match owner {
-        Some(owner) => owner.lock(|_| target()),
-        None => target(),
-    };
-    // A deadline of an enclosing call on this thread holds here too.
-    let deadline = match (deadline, owner.and_then(|o| o.enclosing_deadline())) {
-        (Some(d), Some(e)) => Some(if e.at < d.at { e } else { d }),
-        (d, e) => d.or(e),
-    };
-    let Some((wake, next)) = target else {
-        return Ok(false);
-    };
-    let timeout = match deadline {
-        Some(d) => {
-            let left = d.at.saturating_duration_since(std::time::Instant::now());
-            if left.is_zero() {
-                return Err(Error::Timeout(d.timeout));
-            }
-            Some(next.map_or(left, |n| n.min(left)))
-        }
-        None => next,
-    };
-    let sleep = || wake.wait(timeout);
-    match owner {
-        Some(owner) => owner.unlocked(sleep),
-        None => sleep(),
-    }
-    Ok(true)
-}
-
 impl Drop for Inner {
     fn drop(&mut self) {
         // SAFETY: the last handle is gone: no context, value or lock remains.
         // The runtime's Rust state (with its EmbedState) goes with it.
         unsafe { sys::JS_FreeRuntime(self.raw.as_ptr()) }
-    }
-}
-
-/// Keeps the interrupt handler running about every [`Pacing::TARGET`] of
-/// script time, whatever one engine poll costs. The engine asks the
-/// handler every N polls (patch 0008 lets the host set N); a poll is one
-/// loop iteration or call, cheap in most scripts (N = 10,000, the engine's
-/// default, is then well under a millisecond) but as slow as one built-in
-/// call in others (`for (;;) 'x'.repeat(1 << 20)`, a scan of a large
-/// array), where 10,000 of them would let a deadline overshoot by minutes.
-/// Each call measures the time since the last one and scales N toward the
-/// target: halved or less when polls are slow, doubled when they are fast.
-/// Time when no script ran (between host calls) only makes N small for a
-/// few calls; it grows back in a dozen.
-struct Pacing {
-    interval: std::cell::Cell<i32>,
-    last: std::cell::Cell<Option<std::time::Instant>>,
-}
-
-impl Default for Pacing {
-    fn default() -> Self {
-        Pacing {
-            interval: std::cell::Cell::new(0),
-            last: std::cell::Cell::new(None),
-        }
-    }
-}
-
-impl Pacing {
-    /// The time between two handler calls aimed at.
-    const TARGET: std::time::Duration = std::time::Duration::from_millis(1);
-    /// Polls between two handler calls when a handler is installed: small,
-    /// so the first period of a slow script is short too.
-    const START: i32 = 64;
-    /// The engine's own interval (`JS_INTERRUPT_COUNTER_INIT`).
-    const MAX: i32 = 10_000;
-
-    /// A handler was installed (`install`) or removed.
-    ///
-    /// # Safety
-    /// `rt` is live and used on this thread.
-    unsafe fn reset(&self, rt: *mut sys::JSRuntime, install: bool) {
-        let interval = if install { Self::START } else { 0 };
-        self.interval.set(interval);
-        self.last.set(None);
-        // SAFETY: the caller's contract.
-        unsafe { sys::JS_SetInterruptInterval(rt, interval) };
-    }
-
-    /// One handler call: rescales the interval toward the target.
-    ///
-    /// # Safety
-    /// `rt` is live and used on this thread (the handler's caller).
-    unsafe fn tick(&self, rt: *mut sys::JSRuntime) {
-        let now = std::time::Instant::now();
-        let Some(last) = self.last.replace(Some(now)) else {
-            return;
-        };
-        let elapsed = now.saturating_duration_since(last);
-        let interval = self.interval.get().max(1);
-        let next = if elapsed > 2 * Self::TARGET {
-            let scaled = interval as u128 * Self::TARGET.as_nanos() / elapsed.as_nanos().max(1);
-            (scaled as i32).clamp(1, interval / 2 + 1)
-        } else if elapsed < Self::TARGET / 4 {
-            interval.saturating_mul(2).min(Self::MAX)
-        } else {
-            interval
-        };
-        if next != self.interval.get() {
-            self.interval.set(next);
-            // SAFETY: the caller's contract.
-            unsafe { sys::JS_SetInterruptInterval(rt, next) };
-        }
-    }
-}
-
-unsafe extern "C" fn call_interrupt_handler(rt: *mut sys::JSRuntime, opaque: *mut c_void) -> c_int {
-    // A panic in the handler counts as "interrupt".
-    boundary::no_unwind(1, || {
-        // SAFETY: opaque is the EmbedState that set this handler; it lives
-        // as long as the runtime.
-        let embed = unsafe { &*(opaque as *const EmbedState) };
-        // SAFETY: the engine calls the handler on rt's thread, rt live.
-        unsafe { embed.pacing.tick(rt) };
-        if crate::engine::convert::limits::skip_interrupt_check() {
-            return 0; // the entry of a call settling a promise for Rust
-        }
-        if embed.deadline_passed() {
-            return 1;
-        }
-        let Ok(mut slot) = embed.interrupt.try_lock() else {
-            return 0;
-        };
-        match slot.as_mut() {
-            Some(handler) => handler() as c_int,
-            None => 0,
-        }
-    })
-}
-
-/// A registered waiter of a runtime ([`Runtime::sleeping`]): while it
-/// lives, every release of the runtime's lock signals the wake fd.
-pub(crate) struct Sleeping(Arc<Inner>);
-
-impl Drop for Sleeping {
-    fn drop(&mut self) {
-        self.0.lock.not_sleeping();
-    }
-}
-
-impl Runtime {
-    /// What the loop has left: whether jobs are queued, how many Rust
-    /// futures are alive, and when the next Rust timer is due; and the
-    /// release count as of this look (for [`Runtime::sleeping`]: counted
-    /// inside the lock, plus our own release, so a release by anyone else
-    /// after the look shows).
-    pub(crate) fn loop_state(&self) -> (bool, usize, Option<std::time::Duration>, u64) {
-        let (jobs, live, next, before) = self.lock(|rt| {
-            let exec = &self.executor();
-            (
-                // SAFETY: rt is live and locked.
-                unsafe { sys::JS_IsJobPending(rt) },
-                exec.live(),
-                exec.next_timeout(),
-                self.inner.lock.releases(),
-            )
-        });
-        // Our own release counts unless this thread still holds the lock
-        // (a driver polled inside `Context::with`: then no one else can
-        // release meanwhile).
-        let own = u64::from(!self.inner.lock.held_by_me());
-        (jobs, live, next, before + own)
-    }
-
-    /// The wake signal of the runtime's executor (lives as long as the
-    /// runtime).
-    pub(crate) fn wake(&self) -> std::sync::Arc<crate::exec::wake::Wake> {
-        self.executor().wake().clone()
-    }
-
-    /// Registers a waiter that does not hold the lock (an async driver
-    /// between two polls); `None` if the lock was released since `seen`
-    /// (the count from [`Runtime::loop_state`]): someone's work may be unnoticed, look
-    /// again first.
-    pub(crate) fn sleeping(&self, seen: u64) -> Option<Sleeping> {
-        self.inner
-            .lock
-            .sleeping(seen)
-            .then(|| Sleeping(self.inner.clone()))
     }
 }
