@@ -50,5 +50,5 @@ pub unsafe extern "C" fn JS_AddRust(
     rt: *mut quickjs::sys::JSRuntime,
 ) -> std::os::raw::c_int {
     // SAFETY: our caller's contract is add_rust's.
-    unsafe { quickjs::native::add_rust(ctx, rt, &[&RUST]) }
+    unsafe { quickjs::add_rust(ctx, rt, &[&RUST]) }
 }

@@ -4,7 +4,7 @@
 //! and a generator that turns fuzz bytes into a JS expression built from
 //! the constructs hostile values are made of.
 
-use quickjs::native::Rest;
+use quickjs::Rest;
 use quickjs::{js, Context, Function, Runtime, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -24,7 +24,7 @@
 //! C boundary and converts the result with `IntoJs` (`Err` is thrown, its
 //! kind chosen by a `quickjs::Error`).
 //!
-//! **Parameters** are whatever implements `quickjs::native::FromParam`,
+//! **Parameters** are whatever implements `quickjs::FromParam`,
 //! which lets the type itself say whether it takes a JS argument, how it
 //! counts toward the arity and what its TypeScript is: any `FromJs` type
 //! with a TypeScript name (trailing `Option<T>` are optional: the JS

@@ -56,10 +56,11 @@
 
 mod engine;
 mod exec;
-pub mod native;
+mod native;
 
-/// The C ABI for hosts (the hooks the patched engine calls).
-pub mod hooks;
+/// The C ABI for hosts (the hooks the patched engine calls): part of the
+/// C header (`include/quickjs_rust.h`), not of the Rust API.
+mod hooks;
 
 /// The embedding API: quickjs-ng only.
 #[cfg(not(quickjs_bellard))]
@@ -87,7 +88,10 @@ pub use crate::engine::objects::typescript::TypeScript;
 pub use crate::exec::blocking::{blocking, Blocking};
 pub use crate::exec::timer::{sleep, sleep_until, Sleep};
 pub use crate::native::class::{self as class, ClassMut, ClassRef, JsClass};
-pub use crate::native::{register, Args, AsyncCtx, FromParam, NativeFunction, NativeModule};
+pub use crate::native::{
+    add_rust, register, Args, AsyncCtx, Constant, FromParam, NativeFunction, NativeModule,
+    RawFunction, Rest, This,
+};
 pub use quickjs_macro::js;
 
 #[cfg(not(quickjs_bellard))]
@@ -267,7 +271,7 @@ macro_rules! js_add_rust {
             rt: *mut $crate::sys::JSRuntime,
         ) -> ::std::os::raw::c_int {
             // SAFETY: our caller's contract is add_rust's.
-            unsafe { $crate::native::add_rust(ctx, rt, &[$(&$module),*]) }
+            unsafe { $crate::add_rust(ctx, rt, &[$(&$module),*]) }
         }
     };
 }

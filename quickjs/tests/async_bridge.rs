@@ -363,7 +363,7 @@ fn idle_and_run_until_work_on_a_tokio_current_thread_runtime() {
                 .into_future::<u64>()
             })
             .unwrap();
-        let n = rt.run_until(answer).await.unwrap().unwrap();
+        let n = rt.run_until(answer).await.unwrap();
         // The spawned task ran meanwhile: the driver never blocked the
         // only thread.
         let ticked = ticks.load(std::sync::atomic::Ordering::Relaxed);
@@ -402,7 +402,7 @@ fn a_driver_wakes_for_jobs_another_thread_enqueues() {
         });
         future::block_on(future::or(timeout, rt.run_until(settled)))
     });
-    assert_eq!(n.unwrap().unwrap(), 7);
+    assert_eq!(n.unwrap(), 7);
 }
 
 #[test]
@@ -419,7 +419,7 @@ fn into_future_uses_the_realms_own_then_whatever_a_script_replaced() {
             p.into_future::<u64>()
         })
         .unwrap();
-    assert_eq!(async_io::block_on(rt.run_until(fut)).unwrap().unwrap(), 2);
+    assert_eq!(async_io::block_on(rt.run_until(fut)).unwrap(), 2);
 }
 
 /// The wake fd is an eventfd on Linux, a pipe elsewhere and with

@@ -9,7 +9,7 @@
 //! One test in its own binary: the process's peak (`VmHWM`) is its own.
 #![cfg(feature = "serde")]
 
-use quickjs::native::Rest;
+use quickjs::Rest;
 use quickjs::{js, Context, FromJs, Object, Runtime, Value};
 use std::collections::HashMap;
 

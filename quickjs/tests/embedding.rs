@@ -158,7 +158,7 @@ fn twice<'js>(f: Function<'js>, x: Value<'js>) -> quickjs::Result<Value<'js>> {
 
 #[test]
 fn typed_closures_are_checked_and_converted_like_js_fns() {
-    use quickjs::native::{Rest, This};
+    use quickjs::{Rest, This};
     use quickjs::{AsyncCtx, Ctx, Promise};
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Arc;
@@ -384,7 +384,7 @@ fn js_functions_and_classes_are_values_without_a_module() {
 
 #[test]
 fn the_object_api_works_whatever_a_script_replaced() {
-    use quickjs::native::This;
+    use quickjs::This;
     use quickjs::{Coerced, Key, Property, Symbol, WellKnownSymbol};
     let ctx = context();
     ctx.with(|ctx| {

@@ -4,7 +4,7 @@
 //! deadline, like the sandbox recipe.
 #![cfg(feature = "serde")]
 
-use quickjs::native::Rest;
+use quickjs::Rest;
 use quickjs::serde::{from_value, to_value};
 use quickjs::{js, Context, Error, EvalKind, Function, Object, Runtime, Value};
 use serde::{Deserialize, Serialize};

@@ -4,7 +4,7 @@
 //! Rust, class references as parameters), modules with classes and
 //! constants, and the generated TypeScript declarations.
 
-use quickjs::native::{Rest, This};
+use quickjs::{Rest, This};
 use quickjs::{js, AsyncCtx, Context, Ctx, Error, EvalKind, Function, Runtime, Value};
 use std::time::Duration;
 

@@ -3,7 +3,7 @@
 //! generates shadow nothing: a function may be named like a module or a
 //! crate in scope, or be declared inside another function.
 
-use quickjs::native::Rest as More;
+use quickjs::Rest as More;
 use quickjs::Ctx as JsCtx;
 use quickjs::{Context, EvalKind, Runtime, Value};
 

@@ -19,7 +19,7 @@ fn a_hijacked_host_context_does_not_teach_other_contexts_its_builtins() {
         assert!(!sys::JS_IsException(v));
         sys::JS_FreeValue(ctx, v);
         // Makes the context's Rust state: the process's first capture.
-        assert_eq!(quickjs::native::add_rust(ctx, rt, &[]), 0);
+        assert_eq!(quickjs::add_rust(ctx, rt, &[]), 0);
         sys::JS_FreeContext(ctx);
         sys::JS_FreeRuntime(rt);
     }

@@ -174,7 +174,7 @@ impl<'js> Function<'js> {
     ///
     /// ```
     /// use quickjs::{Context, Ctx, Function, Runtime};
-    /// use quickjs::native::{Rest, This};
+    /// use quickjs::{Rest, This};
     /// let ctx = Context::full(&Runtime::new().unwrap()).unwrap();
     /// ctx.with(|ctx| {
     ///     let add = Function::new(ctx, "add", |a: i32, b: i32| a + b).unwrap();

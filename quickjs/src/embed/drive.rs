@@ -177,21 +177,24 @@ pub struct RunUntil<F> {
     future: Pin<Box<F>>,
 }
 
-impl<F: Future> Future for RunUntil<F> {
-    type Output = Result<F::Output>;
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<F::Output>> {
+/// Its output is the future's own `Result`: an error of the loop (a job
+/// that threw, an interrupt, a panic) comes in it as `E::from`.
+impl<F, T, E> Future for RunUntil<F>
+where
+    F: Future<Output = std::result::Result<T, E>>,
+    E: From<crate::engine::handle::error::Error>,
+{
+    type Output = std::result::Result<T, E>;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = &mut *self;
         if let Poll::Ready(v) = this.future.as_mut().poll(cx) {
-            return Poll::Ready(Ok(v));
+            return Poll::Ready(v);
         }
         if let Poll::Ready(Err(e)) = this.driver.poll_run(cx, false) {
-            return Poll::Ready(Err(e));
+            return Poll::Ready(Err(E::from(e)));
         }
         // The jobs that just ran may have settled what it waits for.
-        match this.future.as_mut().poll(cx) {
-            Poll::Ready(v) => Poll::Ready(Ok(v)),
-            Poll::Pending => Poll::Pending,
-        }
+        this.future.as_mut().poll(cx)
     }
 }
 
@@ -232,6 +235,13 @@ impl Runtime {
     /// [`Runtime::idle`] an idle runtime does not end it (a promise may
     /// wait for a future of another runtime or for another thread's work).
     ///
+    /// `future` gives a `Result<T, E>` whose error can hold this crate's
+    /// ([`crate::Error`], or any `E: From<quickjs::Error>`, e.g.
+    /// `anyhow::Error`), and so does `run_until`: an error of the loop
+    /// itself (a job that threw, an interrupt, a Rust panic) ends it as
+    /// `Err`, in the same `Result` (one `?`). A future of another output
+    /// goes in as `async { Ok::<_, quickjs::Error>(f.await) }`.
+    ///
     /// ```
     /// use quickjs::{Context, Promise, Runtime};
     /// let rt = Runtime::new().unwrap();
@@ -239,10 +249,14 @@ impl Runtime {
     /// let answer = ctx.with(|ctx| {
     ///     ctx.eval::<Promise>("(async () => { await null; return 6 * 7 })()")?.into_future::<i32>()
     /// }).unwrap();
-    /// let n = async_io::block_on(rt.run_until(answer)).unwrap().unwrap();
+    /// let n = async_io::block_on(rt.run_until(answer)).unwrap();
     /// assert_eq!(n, 42);
     /// ```
-    pub fn run_until<F: Future>(&self, future: F) -> RunUntil<F> {
+    pub fn run_until<F, T, E>(&self, future: F) -> RunUntil<F>
+    where
+        F: Future<Output = std::result::Result<T, E>>,
+        E: From<crate::engine::handle::error::Error>,
+    {
         RunUntil {
             driver: Driver::new(self),
             future: Box::pin(future),

@@ -1,5 +1,5 @@
 // `Rest<T>` takes the remaining arguments: nothing may follow it.
-use quickjs::native::Rest;
+use quickjs::Rest;
 
 #[quickjs::js]
 fn sum(rest: Rest<i32>, last: i32) -> i32 {

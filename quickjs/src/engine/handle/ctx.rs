@@ -250,6 +250,7 @@ const ENGINE_MESSAGE_MAX: usize = 255;
 /// assert_eq!(v, 1);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum EvalKind {
     /// A classic script; the result is its completion value.
     #[default]

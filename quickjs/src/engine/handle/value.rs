@@ -5,6 +5,7 @@
 //! runtime of `ctx`; it is released by `Drop`, once.
 
 use super::ctx::Ctx;
+use super::traits::FromJs;
 use quickjs_sys as sys;
 
 /// An owned JS value (a counted reference), valid as long as its context.
@@ -140,6 +141,137 @@ impl<'js> Value<'js> {
             }
             r > 0
         }
+    }
+
+    /// `typeof value === "undefined"`.
+    pub fn is_undefined(&self) -> bool {
+        matches!(
+            self.tag(),
+            sys::JS_TAG_UNDEFINED | sys::JS_TAG_UNINITIALIZED
+        )
+    }
+
+    /// `value === null`.
+    pub fn is_null(&self) -> bool {
+        self.tag() == sys::JS_TAG_NULL
+    }
+
+    /// A boolean.
+    pub fn is_bool(&self) -> bool {
+        self.tag() == sys::JS_TAG_BOOL
+    }
+
+    /// A number (not a bigint).
+    pub fn is_number(&self) -> bool {
+        matches!(self.tag(), sys::JS_TAG_INT | sys::JS_TAG_FLOAT64)
+    }
+
+    /// A string.
+    pub fn is_string(&self) -> bool {
+        matches!(self.tag(), sys::JS_TAG_STRING | sys::JS_TAG_STRING_ROPE)
+    }
+
+    /// A symbol.
+    pub fn is_symbol(&self) -> bool {
+        self.tag() == sys::JS_TAG_SYMBOL
+    }
+
+    /// A bigint.
+    pub fn is_bigint(&self) -> bool {
+        matches!(self.tag(), sys::JS_TAG_BIG_INT | sys::JS_TAG_SHORT_BIG_INT)
+    }
+
+    /// An object (functions and arrays too; not `null`).
+    pub fn is_object(&self) -> bool {
+        self.tag() == sys::JS_TAG_OBJECT
+    }
+
+    /// Callable (`typeof value === "function"`).
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| {
+    ///     let v: Vec<quickjs::Value> = ctx.eval("[() => 1, class {}, [], {}, new Error('e'), null]").unwrap();
+    ///     let t: Vec<_> = v.iter().map(|v| (v.is_function(), v.is_array(), v.is_error(), v.is_object())).collect();
+    ///     assert_eq!(t, [
+    ///         (true, false, false, true), (true, false, false, true), (false, true, false, true),
+    ///         (false, false, false, true), (false, false, true, true), (false, false, false, false),
+    ///     ]);
+    /// });
+    /// ```
+    pub fn is_function(&self) -> bool {
+        // SAFETY: a live value of a live context.
+        self.is_object() && unsafe { sys::JS_IsFunction(self.ctx().as_raw(), self.as_raw()) }
+    }
+
+    /// An `Error` object (made by an error constructor, whatever its
+    /// prototype says now).
+    pub fn is_error(&self) -> bool {
+        // SAFETY: a live value (quickjs-sys gives Bellard's the same
+        // signature).
+        unsafe { sys::JS_IsError(self.as_raw()) }
+    }
+
+    /// Converts the value into `T` ([`FromJs`]): `v.get::<i32>()`,
+    /// `v.get::<Vec<String>>()`, `v.get::<quickjs::Object>()`, as
+    /// [`crate::Object::get`] and [`crate::Held::get`] do for what they hold.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| {
+    ///     let v: quickjs::Value = ctx.eval("[1, 2]").unwrap();
+    ///     assert_eq!(v.get::<Vec<u8>>().unwrap(), [1, 2]);
+    ///     assert_eq!(v.get::<String>().unwrap_err().to_string(), "TypeError: expected string, got array");
+    /// });
+    /// ```
+    pub fn get<T: FromJs<'js>>(&self) -> crate::engine::handle::error::Result<T> {
+        T::from_js(self)
+    }
+
+    /// The number, if the value is one (not a bigint).
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| {
+    ///     let v: Vec<quickjs::Value> = ctx.eval("[1, 2.5, '3', true]").unwrap();
+    ///     let n: Vec<_> = v.iter().map(|v| v.as_number()).collect();
+    ///     assert_eq!(n, [Some(1.0), Some(2.5), None, None]);
+    ///     assert_eq!(v[0].as_int(), Some(1));
+    ///     assert_eq!(v[1].as_int(), None);
+    ///     assert_eq!(v[3].as_bool(), Some(true));
+    /// });
+    /// ```
+    #[inline]
+    pub fn as_number(&self) -> Option<f64> {
+        match self.tag() {
+            sys::JS_TAG_INT => Some(sys::JS_VALUE_GET_INT(self.raw) as f64),
+            sys::JS_TAG_FLOAT64 => Some(sys::JS_VALUE_GET_FLOAT64(self.raw)),
+            _ => None,
+        }
+    }
+
+    /// The number as an `i32`, if the value is a number with an `i32`
+    /// value (`3` and `3.0` alike; not `-0`, `3.5` or `2 ** 31`).
+    #[inline]
+    pub fn as_int(&self) -> Option<i32> {
+        match self.tag() {
+            sys::JS_TAG_INT => Some(sys::JS_VALUE_GET_INT(self.raw)),
+            sys::JS_TAG_FLOAT64 => {
+                let f = sys::JS_VALUE_GET_FLOAT64(self.raw);
+                let i = f as i32;
+                (i as f64 == f && !(i == 0 && f.is_sign_negative())).then_some(i)
+            }
+            _ => None,
+        }
+    }
+
+    /// The boolean, if the value is one.
+    #[inline]
+    pub fn as_bool(&self) -> Option<bool> {
+        (self.tag() == sys::JS_TAG_BOOL).then(|| sys::JS_VALUE_GET_BOOL(self.raw))
     }
 
     /// What a conversion error calls this value: its `typeof`, except that

@@ -86,7 +86,7 @@ impl PropertyKey for &Key<'_> {
 /// # let rt = quickjs::Runtime::new().unwrap();
 /// # let ctx = quickjs::Context::full(&rt).unwrap();
 /// use quickjs::{Function, IntoJs, Object, Property};
-/// use quickjs::native::This;
+/// use quickjs::This;
 /// ctx.with(|ctx| {
 ///     let o = Object::new(ctx).unwrap();
 ///     o.define_property("version", Property::value(3.into_js(ctx).unwrap()).enumerable()).unwrap();
@@ -306,101 +306,3 @@ impl<'js> Object<'js> {
     }
 }
 
-impl<'js> Value<'js> {
-    /// `typeof value === "undefined"`.
-    pub fn is_undefined(&self) -> bool {
-        matches!(
-            self.tag(),
-            sys::JS_TAG_UNDEFINED | sys::JS_TAG_UNINITIALIZED
-        )
-    }
-
-    /// `value === null`.
-    pub fn is_null(&self) -> bool {
-        self.tag() == sys::JS_TAG_NULL
-    }
-
-    /// A boolean.
-    pub fn is_bool(&self) -> bool {
-        self.tag() == sys::JS_TAG_BOOL
-    }
-
-    /// A number (not a bigint).
-    pub fn is_number(&self) -> bool {
-        matches!(self.tag(), sys::JS_TAG_INT | sys::JS_TAG_FLOAT64)
-    }
-
-    /// A string.
-    pub fn is_string(&self) -> bool {
-        matches!(self.tag(), sys::JS_TAG_STRING | sys::JS_TAG_STRING_ROPE)
-    }
-
-    /// A symbol.
-    pub fn is_symbol(&self) -> bool {
-        self.tag() == sys::JS_TAG_SYMBOL
-    }
-
-    /// A bigint.
-    pub fn is_bigint(&self) -> bool {
-        matches!(self.tag(), sys::JS_TAG_BIG_INT | sys::JS_TAG_SHORT_BIG_INT)
-    }
-
-    /// An object (functions and arrays too; not `null`).
-    pub fn is_object(&self) -> bool {
-        self.tag() == sys::JS_TAG_OBJECT
-    }
-
-    /// Callable (`typeof value === "function"`).
-    ///
-    /// ```
-    /// # let rt = quickjs::Runtime::new().unwrap();
-    /// # let ctx = quickjs::Context::full(&rt).unwrap();
-    /// ctx.with(|ctx| {
-    ///     let v: Vec<quickjs::Value> = ctx.eval("[() => 1, class {}, [], {}, new Error('e'), null]").unwrap();
-    ///     let t: Vec<_> = v.iter().map(|v| (v.is_function(), v.is_array(), v.is_error(), v.is_object())).collect();
-    ///     assert_eq!(t, [
-    ///         (true, false, false, true), (true, false, false, true), (false, true, false, true),
-    ///         (false, false, false, true), (false, false, true, true), (false, false, false, false),
-    ///     ]);
-    /// });
-    /// ```
-    pub fn is_function(&self) -> bool {
-        // SAFETY: a live value of a live context.
-        self.is_object() && unsafe { sys::JS_IsFunction(self.ctx().as_raw(), self.as_raw()) }
-    }
-
-    /// An `Error` object (made by an error constructor, whatever its
-    /// prototype says now).
-    pub fn is_error(&self) -> bool {
-        // SAFETY: a live value (quickjs-sys gives Bellard's the same
-        // signature).
-        unsafe { sys::JS_IsError(self.as_raw()) }
-    }
-
-    /// `value instanceof ctor`, as JS computes it: `ctor[Symbol.hasInstance]`
-    /// if it has one (script code may run), else the prototype chain. A
-    /// `ctor` that is not callable is a `TypeError`, as in JS.
-    ///
-    /// ```
-    /// # let rt = quickjs::Runtime::new().unwrap();
-    /// # let ctx = quickjs::Context::full(&rt).unwrap();
-    /// use quickjs::{Object, Value};
-    /// ctx.with(|ctx| {
-    ///     let e: Value = ctx.eval("class E extends Error {}; globalThis.E = E; new E()").unwrap();
-    ///     let ctor: Object = ctx.globals().get("E").unwrap();
-    ///     let error: Object = ctx.globals().get("Error").unwrap();
-    ///     assert!(e.instance_of(&ctor).unwrap() && e.instance_of(&error).unwrap());
-    ///     assert!(e.instance_of(&Object::new(ctx).unwrap()).is_err());
-    /// });
-    /// ```
-    pub fn instance_of(&self, ctor: &Object<'js>) -> Result<bool> {
-        let ctx = self.ctx();
-        // SAFETY: both live.
-        let r =
-            unsafe { sys::JS_IsInstanceOf(ctx.as_raw(), self.as_raw(), ctor.as_value().as_raw()) };
-        if r < 0 {
-            return Err(ctx.catch());
-        }
-        Ok(r > 0)
-    }
-}

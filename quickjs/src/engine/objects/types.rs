@@ -1,7 +1,7 @@
 //! More value types: BigInt, arrays, strings, symbols, char, tuples and
 //! maps.
 
-use super::object::Object;
+use super::object::{Function, Object};
 use crate::engine::handle::ctx::Ctx;
 use crate::engine::handle::error::{Error, Result};
 use crate::engine::handle::traits::{js_type, FromJs, IntoJs};
@@ -395,6 +395,7 @@ impl<'js> Symbol<'js> {
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 #[repr(usize)]
 #[allow(missing_docs)]
+#[non_exhaustive]
 pub enum WellKnownSymbol {
     AsyncIterator,
     HasInstance,
@@ -433,3 +434,83 @@ js_type!(
     Symbol,
     |s: Symbol<'js>| s.0
 );
+
+/// A value's views as the JS types of this floor, and `instanceof`.
+impl<'js> Value<'js> {
+    /// The object, if the value is one (functions and arrays too).
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| {
+    ///     let v: Vec<quickjs::Value> = ctx.eval("[{ a: 1 }, [1], () => 2, 'x', Symbol('s'), Promise.resolve()]").unwrap();
+    ///     assert_eq!(v[0].as_object().unwrap().get::<_, i32>("a").unwrap(), 1);
+    ///     assert_eq!(v[1].as_array().unwrap().len().unwrap(), 1);
+    ///     assert_eq!(v[2].as_function().unwrap().call::<_, i32>(()).unwrap(), 2);
+    ///     assert_eq!(v[3].as_string().unwrap().to_string(), "x");
+    ///     assert!(v[4].as_symbol().is_some() && v[3].as_object().is_none() && v[0].as_function().is_none());
+    ///     assert!(v[5].is_promise() && !v[0].is_promise());
+    /// });
+    /// ```
+    pub fn as_object(&self) -> Option<Object<'js>> {
+        self.is_object()
+            .then(|| Object::from_value(self.clone()))
+    }
+
+    /// The function, if the value is callable.
+    pub fn as_function(&self) -> Option<Function<'js>> {
+        self.is_function()
+            .then(|| Function::from_js(self).ok())
+            .flatten()
+    }
+
+    /// The array, if the value is one (see [`Value::is_array`]).
+    pub fn as_array(&self) -> Option<Array<'js>> {
+        self.is_array()
+            .then(|| Array(Object::from_value(self.clone())))
+    }
+
+    /// The string, if the value is one.
+    pub fn as_string(&self) -> Option<JsString<'js>> {
+        self.is_string().then(|| JsString(self.clone()))
+    }
+
+    /// The symbol, if the value is one.
+    pub fn as_symbol(&self) -> Option<Symbol<'js>> {
+        self.is_symbol().then(|| Symbol(self.clone()))
+    }
+
+    /// A promise (quickjs-ng; see [`crate::Promise`]).
+    #[cfg(not(quickjs_bellard))]
+    pub fn is_promise(&self) -> bool {
+        // SAFETY: a live value.
+        unsafe { sys::JS_IsPromise(self.as_raw()) }
+    }
+
+    /// `value instanceof ctor`, as JS computes it: `ctor[Symbol.hasInstance]`
+    /// if it has one (script code may run), else the prototype chain. A
+    /// `ctor` that is not callable is a `TypeError`, as in JS.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// use quickjs::{Object, Value};
+    /// ctx.with(|ctx| {
+    ///     let e: Value = ctx.eval("class E extends Error {}; globalThis.E = E; new E()").unwrap();
+    ///     let ctor: Object = ctx.globals().get("E").unwrap();
+    ///     let error: Object = ctx.globals().get("Error").unwrap();
+    ///     assert!(e.instance_of(&ctor).unwrap() && e.instance_of(&error).unwrap());
+    ///     assert!(e.instance_of(&Object::new(ctx).unwrap()).is_err());
+    /// });
+    /// ```
+    pub fn instance_of(&self, ctor: &Object<'js>) -> Result<bool> {
+        let ctx = self.ctx();
+        // SAFETY: both live.
+        let r =
+            unsafe { sys::JS_IsInstanceOf(ctx.as_raw(), self.as_raw(), ctor.as_value().as_raw()) };
+        if r < 0 {
+            return Err(ctx.catch());
+        }
+        Ok(r > 0)
+    }
+}

@@ -40,7 +40,7 @@ use std::os::raw::c_int;
 /// fn one() -> i32 { 1 }
 /// quickjs::module!(static M = "m" { one });
 /// fn main() {
-///     let f: quickjs::native::RawFunction = M.function("one").unwrap().func;
+///     let f: quickjs::RawFunction = M.function("one").unwrap().func;
 ///     let _ = f;
 /// }
 /// ```

@@ -10,7 +10,7 @@ use crate::engine::objects::typescript::TypeScript;
 /// A `#[js]` parameter that receives `this` (it is not a JS argument).
 ///
 /// ```
-/// use quickjs::native::This;
+/// use quickjs::This;
 /// #[quickjs::js]
 /// fn describe(this: This<quickjs::Value>, suffix: String) -> String {
 ///     format!("{}{suffix}", this.0.type_name())
@@ -24,7 +24,7 @@ pub struct This<T>(pub T);
 /// like JS's `...rest`.
 ///
 /// ```
-/// use quickjs::native::Rest;
+/// use quickjs::Rest;
 /// #[quickjs::js]
 /// fn sum(first: f64, rest: Rest<f64>) -> f64 { first + rest.0.iter().sum::<f64>() }
 /// quickjs::module!(static M = "m" { sum });
