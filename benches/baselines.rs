@@ -397,7 +397,7 @@ unsafe fn error_benchmark(ctx: *mut sys::JSContext) {
 /// function called as a method of a plain object vs a JS method.
 unsafe fn method_benchmark(ctx: *mut sys::JSContext) {
     let c = quickjs::Ctx::from_raw(ctx);
-    c.add_module(&BENCH).unwrap();
+    BENCH.add_to(c).unwrap();
     let _: quickjs::Value = c
         .eval_with(
             "import { Adder } from 'bench'; globalThis.rust_obj = new Adder()",

@@ -171,7 +171,7 @@ fn startup() {
             rt.set_loader(bundle.clone());
             let ctx = Context::full(&rt).unwrap();
             ctx.with(|ctx| {
-                let p: Promise = ctx.eval_compiled(bundle.get("main.js").unwrap()).unwrap();
+                let p: Promise = (bundle.get("main.js").unwrap()).eval(ctx).unwrap();
                 p.wait::<()>().unwrap();
             });
         })

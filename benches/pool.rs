@@ -43,7 +43,7 @@ fn round(pool: &Pool, track: &Arc<FeatureCollection>, job: &Job) -> f64 {
             let (track, job) = (track.clone(), job.clone());
             pool.run(move |ctx| {
                 let f: Function = match &job {
-                    Job::Plugin(code) => ctx.eval_precompiled(code)?,
+                    Job::Plugin(code) => code.eval(ctx)?,
                     Job::PluginFromSource => ctx.eval(SUM_JS)?,
                     Job::ContextOnly => return Ok(0.0),
                 };

@@ -96,7 +96,7 @@ fn measure(module: &str) -> (f64, f64) {
     let rt = Runtime::new().unwrap();
     let ctx = Context::full(&rt).unwrap();
     ctx.with(|ctx| {
-        ctx.add_module(&BENCH).unwrap();
+        BENCH.add_to(ctx).unwrap();
         let _: quickjs::Value = ctx.eval_with(module, "bench.js", EvalKind::Module).unwrap();
         let ns: quickjs::Promise = ctx.eval("import('bench.js')").unwrap();
         let bench: Function = ns.wait::<Object>().unwrap().get("bench").unwrap();

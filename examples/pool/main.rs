@@ -21,7 +21,7 @@ fn main() {
         .map(|_| {
             let (track, sum) = (track.clone(), sum.clone());
             pool.run(move |ctx| {
-                let plugin: Function = ctx.eval_precompiled(&sum)?;
+                let plugin: Function = sum.eval(ctx)?;
                 let input: Value = quickjs::serde::to_value(ctx, &*track)?;
                 plugin.call::<_, f64>((input,))
             })
@@ -32,7 +32,7 @@ fn main() {
     }
     let hostile = |src: &str| {
         let code = compile(src, "hostile.js").expect("compiles");
-        let r = pool.run(move |ctx| ctx.eval_precompiled::<i32>(&code));
+        let r = pool.run(move |ctx| code.eval::<i32>(ctx));
         r.recv().unwrap()
     };
     println!("endless loop: {}", hostile("for (;;) {}").unwrap_err());

@@ -44,7 +44,7 @@ impl Default for Limits {
 pub fn compile(source: &str, name: &str) -> Result<Precompiled, Error> {
     let rt = Runtime::new()?;
     let ctx = Context::new(&rt, Intrinsics::EVAL)?;
-    ctx.with(|ctx| ctx.precompile(source, name, EvalKind::Script))
+    ctx.with(|ctx| quickjs::Precompiled::compile(ctx, source, name, EvalKind::Script))
 }
 
 pub struct Pool {

@@ -488,10 +488,10 @@ impl World {
                 let kept = self.persistents.clone();
                 let r = c.try_with(|c| -> quickjs::Result<Option<CancelHandle>> {
                     let (p, handle) = if cancellable {
-                        let (p, h) = c.spawn_cancellable(fut)?;
+                        let (p, h) = quickjs::Promise::spawn_cancellable(c, fut)?;
                         (p, Some(h))
                     } else {
-                        (c.spawn(fut)?, None)
+                        (quickjs::Promise::spawn(c, fut)?, None)
                     };
                     if persist {
                         let saved = Persistent::save(c, p.clone().into_value())?;

@@ -112,7 +112,7 @@ pub fn sandbox(polls: u32) -> (Runtime, Context) {
         count.fetch_add(1, Ordering::Relaxed) > polls || std::time::Instant::now() > deadline
     })));
     let ctx = Context::full(&rt).unwrap();
-    ctx.with(|ctx| ctx.add_module(&FUZZ)).unwrap();
+    ctx.with(|ctx| FUZZ.add_to(ctx)).unwrap();
     ctx.with(|ctx| {
         // The module's functions as globals too, for scripts.
         let _: Value = ctx

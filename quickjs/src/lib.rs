@@ -217,7 +217,7 @@ macro_rules! function {
 /// // build.rs: quickjs::BundleBuilder::new("js").module("main.js").emit("app");
 /// let app = quickjs::include_bundle!("app")?;
 /// rt.set_loader(app.clone());
-/// ctx.with(|ctx| ctx.eval_compiled::<quickjs::Promise>(app.get("main.js").unwrap()))?;
+/// ctx.with(|ctx| (app.get("main.js").unwrap()).eval::<quickjs::Promise>(ctx))?;
 /// ```
 #[cfg(not(quickjs_bellard))]
 #[macro_export]

@@ -487,35 +487,34 @@ fn sleeps_wake_whichever_waker_polled_them_last() {
     let ctx = quickjs::Context::full(&rt).unwrap();
     let start = Instant::now();
     let out = ctx.with(|ctx| {
-        let p = ctx
-            .spawn(async {
-                let ms = |n| Duration::from_millis(n);
-                // Own waker.
-                quickjs::sleep(ms(5)).await;
-                // Another waker throughout.
-                Rewake(Box::pin(quickjs::sleep(ms(5)))).await;
-                // Own waker first, then another.
-                let mut first = true;
-                let mut switching = Box::pin(quickjs::sleep(ms(20)));
-                std::future::poll_fn(|cx| {
-                    if std::mem::take(&mut first) {
-                        return switching.as_mut().poll(cx);
-                    }
-                    let waker = forwarding(cx);
-                    switching
-                        .as_mut()
-                        .poll(&mut std::task::Context::from_waker(&waker))
-                })
-                .or(async {
-                    // Wakes the task once meanwhile, so the switching
-                    // sleep is polled again with the other waker.
-                    quickjs::sleep(ms(5)).await;
-                    std::future::pending::<()>().await
-                })
-                .await;
-                "done"
+        let p = quickjs::Promise::spawn(ctx, async {
+            let ms = |n| Duration::from_millis(n);
+            // Own waker.
+            quickjs::sleep(ms(5)).await;
+            // Another waker throughout.
+            Rewake(Box::pin(quickjs::sleep(ms(5)))).await;
+            // Own waker first, then another.
+            let mut first = true;
+            let mut switching = Box::pin(quickjs::sleep(ms(20)));
+            std::future::poll_fn(|cx| {
+                if std::mem::take(&mut first) {
+                    return switching.as_mut().poll(cx);
+                }
+                let waker = forwarding(cx);
+                switching
+                    .as_mut()
+                    .poll(&mut std::task::Context::from_waker(&waker))
             })
-            .unwrap();
+            .or(async {
+                // Wakes the task once meanwhile, so the switching
+                // sleep is polled again with the other waker.
+                quickjs::sleep(ms(5)).await;
+                std::future::pending::<()>().await
+            })
+            .await;
+            "done"
+        })
+        .unwrap();
         p.wait::<String>()
     });
     assert_eq!(out.unwrap(), "done");
@@ -547,16 +546,18 @@ fn a_future_woken_during_the_loops_run_raises_the_wake_fd() {
     };
     let p = ctx.with(|ctx| {
         let mut polls = 0;
-        let p = ctx
-            .spawn(std::future::poll_fn(move |cx| {
+        let p = quickjs::Promise::spawn(
+            ctx,
+            std::future::poll_fn(move |cx| {
                 polls += 1;
                 if polls < 4 {
                     cx.waker().wake_by_ref();
                     return Poll::Pending;
                 }
                 Poll::Ready(polls)
-            }))
-            .unwrap();
+            }),
+        )
+        .unwrap();
         quickjs::Persistent::save(ctx, p.into_value()).unwrap()
     });
     // Until it is done, every turn leaves the fd raised (a turn may also

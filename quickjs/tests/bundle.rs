@@ -53,12 +53,10 @@ fn modules_and_their_imports_run_from_bytecode_without_their_files() {
     rt.set_loader(b.clone());
     let ctx = Context::full(&rt).unwrap();
     ctx.with(|ctx| {
-        assert_eq!(
-            ctx.eval_compiled::<i32>(b.get("init.js").unwrap()).unwrap(),
-            42
-        );
+        assert_eq!((b.get("init.js").unwrap()).eval::<i32>(ctx).unwrap(), 42);
         assert_eq!(ctx.globals().get::<_, String>("started").unwrap(), "yes");
-        ctx.eval_compiled::<Promise>(b.get("main.js").unwrap())
+        (b.get("main.js").unwrap())
+            .eval::<Promise>(ctx)
             .unwrap()
             .wait::<()>()
             .unwrap();
@@ -140,8 +138,9 @@ fn native_modules_are_left_to_the_run_time() {
     rt.set_loader(b.clone());
     let ctx = Context::full(&rt).unwrap();
     ctx.with(|ctx| {
-        ctx.add_module(&NATIVE).unwrap();
-        ctx.eval_compiled::<Promise>(b.get("main.js").unwrap())
+        NATIVE.add_to(ctx).unwrap();
+        (b.get("main.js").unwrap())
+            .eval::<Promise>(ctx)
             .unwrap()
             .wait::<()>()
             .unwrap();

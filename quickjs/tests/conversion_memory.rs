@@ -74,7 +74,7 @@ fn a_conversions_total_is_under_the_memory_limit() {
     rt.set_memory_limit(Some(LIMIT));
     let ctx = Context::full(&rt).unwrap();
     ctx.with(|ctx| {
-        ctx.add_module(&M)?;
+        M.add_to(ctx)?;
         ctx.eval_with::<Value>(
             "import * as m from 'm'; globalThis.m = m;
              globalThis.big = 'x'.repeat(1 << 20);

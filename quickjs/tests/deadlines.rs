@@ -132,7 +132,7 @@ fn a_deadline_does_not_outlive_a_wait_on_another_thread() {
     let ctx = std::sync::Arc::new(ctx);
     let keep = ctx
         .with(|ctx| {
-            let p = ctx.spawn(quickjs::sleep(Duration::from_millis(300)))?;
+            let p = quickjs::Promise::spawn(ctx, quickjs::sleep(Duration::from_millis(300)))?;
             Ok::<_, Error>(Persistent::save(ctx, p.into_value()))
         })
         .unwrap();
@@ -167,7 +167,7 @@ fn a_wait_inside_a_call_with_a_deadline_ends_at_that_deadline() {
     let (rt, ctx) = setup();
     let start = Instant::now();
     let r = ctx.with_deadline(SHORT, |ctx| {
-        ctx.spawn(std::future::pending::<()>())?;
+        quickjs::Promise::spawn(ctx, std::future::pending::<()>())?;
         // No deadline of its own: the enclosing one holds.
         rt.run_until_idle()
     });

@@ -158,8 +158,8 @@ fn twice<'js>(f: Function<'js>, x: Value<'js>) -> quickjs::Result<Value<'js>> {
 
 #[test]
 fn typed_closures_are_checked_and_converted_like_js_fns() {
-    use quickjs::{Rest, This};
     use quickjs::{AsyncCtx, Ctx, Promise};
+    use quickjs::{Rest, This};
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Arc;
     let rt = Runtime::new().unwrap();
@@ -304,13 +304,17 @@ fn rust_closures_are_js_functions_and_panics_are_caught() {
         assert_eq!(p.message(), "boom: closure panic");
         assert!(p.location().unwrap().contains("embedding.rs"));
         // A runtime can let scripts catch panics instead (the old default).
-        ctx.runtime().unwrap().set_catch_panics_in_js(true);
+        quickjs::Runtime::of(ctx)
+            .unwrap()
+            .set_catch_panics_in_js(true);
         assert_eq!(
             ctx.eval::<String>("try { boom() } catch (e) { `${e.name}: ${e.message}` }")
                 .unwrap(),
             "InternalError: boom: Rust panic: closure panic"
         );
-        ctx.runtime().unwrap().set_catch_panics_in_js(false);
+        quickjs::Runtime::of(ctx)
+            .unwrap()
+            .set_catch_panics_in_js(false);
         assert_eq!(ctx.eval::<i32>("add(1, 1)").unwrap(), 2);
         assert_eq!(counter.load(std::sync::atomic::Ordering::Relaxed), 3);
     });
@@ -360,8 +364,11 @@ fn js_functions_and_classes_are_values_without_a_module() {
             util.set("grow", quickjs::function!(shapes::scaled))
                 .unwrap();
             util.set("later", quickjs::function!(settle_later)).unwrap();
-            util.set("Sq", ctx.constructor::<shapes::Square>().unwrap())
-                .unwrap();
+            util.set(
+                "Sq",
+                quickjs::class::constructor::<shapes::Square>(ctx).unwrap(),
+            )
+            .unwrap();
             g.set("util", util).unwrap();
             let js = |src: &str| ctx.eval::<String>(src).unwrap();
             assert_eq!(js("String(new Square(3).area())"), "9");
@@ -536,7 +543,7 @@ quickjs::module!(static MATH = "math" { triple });
 fn native_modules_can_be_added_under_any_name() {
     let ctx = context();
     ctx.with(|ctx| {
-        ctx.add_module(&MATH).unwrap();
+        MATH.add_to(ctx).unwrap();
         let p: Value = ctx
             .eval_with(
                 "import { triple } from 'math'; globalThis.r = triple(14)",
@@ -567,7 +574,7 @@ fn a_module_added_to_a_context_stays_in_that_context() {
             .map(drop)
         })
     };
-    one.with(|ctx| ctx.add_module(&MATH)).unwrap();
+    one.with(|ctx| MATH.add_to(ctx)).unwrap();
     assert!(import(&one).is_ok());
     let e = import(&two).unwrap_err();
     assert!(e.to_string().contains("math"), "{e}");
@@ -1000,7 +1007,7 @@ fn modules_load_from_memory_and_files_and_escapes_are_refused() {
     );
     let ctx = Context::full(&rt).unwrap();
     ctx.with(|ctx| {
-        ctx.add_module(&MATH).unwrap();
+        MATH.add_to(ctx).unwrap();
         let _: Value = ctx.eval_with("import { r } from './main.js'; import { triple } from 'math'; globalThis.out = triple(r)", "app/entry.js", EvalKind::Module).unwrap();
         assert_eq!(ctx.globals().get::<_, i32>("out").unwrap(), 126);
         let e = thrown(ctx.eval_with::<Value>("import './missing.js'", "app/entry2.js", EvalKind::Module).unwrap_err());
@@ -1039,27 +1046,28 @@ fn modules_load_from_memory_and_files_and_escapes_are_refused() {
 
 #[test]
 fn bytecode_round_trips_scripts_and_modules() {
+    use quickjs::Precompiled;
     let ctx = context();
     ctx.with(|ctx| {
-        let code = ctx
-            .compile(
-                "function f(n) { return n < 2 ? n : f(n - 1) + f(n - 2) } f(20)",
-                "fib.js",
-                EvalKind::Script,
-            )
-            .unwrap();
-        assert!(!code.is_empty());
+        let code = Precompiled::compile(
+            ctx,
+            "function f(n) { return n < 2 ? n : f(n - 1) + f(n - 2) } f(20)",
+            "fib.js",
+            EvalKind::Script,
+        )
+        .unwrap();
+        assert!(!code.bytecode().is_empty());
         // SAFETY: bytecode compiled just above by this engine.
-        assert_eq!(unsafe { ctx.eval_bytecode::<i32>(&code) }.unwrap(), 6765);
-        let module = ctx
-            .compile("globalThis.m = 'module ran'", "m.js", EvalKind::Module)
-            .unwrap();
-        // SAFETY: as above.
-        let _: Value = unsafe { ctx.eval_bytecode(&module) }.unwrap();
+        let again =
+            unsafe { Precompiled::from_bytecode("fib.js", EvalKind::Script, code.bytecode()) };
+        assert_eq!(again.eval::<i32>(ctx).unwrap(), 6765);
+        let module =
+            Precompiled::compile(ctx, "globalThis.m = 'module ran'", "m.js", EvalKind::Module)
+                .unwrap();
+        let _: Value = module.eval(ctx).unwrap();
         assert_eq!(ctx.globals().get::<_, String>("m").unwrap(), "module ran");
         let e = thrown(
-            ctx.compile("syntax error here", "bad.js", EvalKind::Script)
-                .unwrap_err(),
+            Precompiled::compile(ctx, "syntax error here", "bad.js", EvalKind::Script).unwrap_err(),
         );
         assert_eq!(e.name.as_deref(), Some("SyntaxError"));
     });
@@ -1205,7 +1213,7 @@ fn rust_futures_and_js_promises_await_each_other_from_the_embedding_api() {
     let result = ctx
         .with(|ctx| {
             // Rust -> JS: a Rust future as a promise.
-            let slow = ctx.spawn(async {
+            let slow = quickjs::Promise::spawn(ctx, async {
                 async_io::Timer::after(Duration::from_millis(30)).await;
                 20
             })?;
@@ -1214,7 +1222,7 @@ fn rust_futures_and_js_promises_await_each_other_from_the_embedding_api() {
             let js: Promise = ctx.eval("slow.then(x => x + 1)")?;
             // ... and JS -> Rust: a Rust future awaits that JS promise.
             let from_js = js.into_future::<i32>()?;
-            let p = ctx.spawn(async move { from_js.await.map(|n| n * 2) })?;
+            let p = quickjs::Promise::spawn(ctx, async move { from_js.await.map(|n| n * 2) })?;
             Persistent::save(ctx, p.into_js(ctx)?)
         })
         .unwrap();
@@ -1239,8 +1247,7 @@ fn a_rejected_js_promise_is_an_error_in_rust_and_wait_never_hangs() {
     ctx.with(|ctx| {
         let js: Promise = ctx.eval("Promise.reject(new TypeError('nope'))").unwrap();
         let fut = js.into_future::<i32>().unwrap();
-        let p = ctx
-            .spawn(async move { fut.await.map_err(|e| e.to_string()) })
+        let p = quickjs::Promise::spawn(ctx, async move { fut.await.map_err(|e| e.to_string()) })
             .unwrap();
         let e = thrown(p.wait::<i32>().unwrap_err());
         assert!(e.message.starts_with("TypeError: nope"), "{}", e.message);
@@ -1268,7 +1275,7 @@ fn a_wake_callback_drives_a_host_without_an_fd_loop() {
     .unwrap();
     let p = ctx
         .with(|ctx| {
-            let p = ctx.spawn(async {
+            let p = quickjs::Promise::spawn(ctx, async {
                 async_io::Timer::after(Duration::from_millis(20)).await;
                 "woken"
             })?;
@@ -1315,9 +1322,12 @@ fn no_wake_callback_outlives_its_runtime_or_its_replacement() {
     );
     let (go, wait) = std::sync::mpsc::channel::<()>();
     ctx.with(|ctx| {
-        ctx.spawn(quickjs::blocking(move || {
-            let _ = wait.recv_timeout(Duration::from_secs(10));
-        }))
+        quickjs::Promise::spawn(
+            ctx,
+            quickjs::blocking(move || {
+                let _ = wait.recv_timeout(Duration::from_secs(10));
+            }),
+        )
         .map(drop)
     })
     .unwrap();
@@ -1340,9 +1350,9 @@ fn futures_call_back_into_js_after_awaits_through_async_ctx() {
             ctx.eval::<()>(
                 "globalThis.seen = []; globalThis.report = (i) => { seen.push(i); return i * 10 }",
             )?;
-            let actx = ctx.async_ctx()?;
+            let actx = quickjs::AsyncCtx::new(ctx)?;
             let a = actx.clone();
-            let p = ctx.spawn(async move {
+            let p = quickjs::Promise::spawn(ctx, async move {
                 let mut sum = 0;
                 for i in 0..3 {
                     quickjs::sleep(Duration::from_millis(2)).await;
@@ -1394,8 +1404,8 @@ fn a_context_dropped_mid_await_drops_its_futures_and_their_handles_see_it() {
     let dropped = Arc::new(AtomicBool::new(false));
     let guard = SetOnDrop(dropped.clone());
     ctx.with(|ctx| {
-        let actx = ctx.async_ctx().unwrap();
-        ctx.spawn(async move {
+        let actx = quickjs::AsyncCtx::new(ctx).unwrap();
+        quickjs::Promise::spawn(ctx, async move {
             let _guard = guard;
             quickjs::sleep(Duration::from_secs(60)).await;
             actx.with(|ctx| ctx.eval::<()>("never()")).ok();
@@ -1435,13 +1445,15 @@ fn a_future_drops_with_its_context_on_its_thread_though_its_waker_lives_on() {
     let ctx = Context::full(&rt).unwrap();
     ctx.with(|ctx| {
         let (reactor, guard) = (reactor.clone(), RecordDrop(dropped_on.clone()));
-        let p = ctx
-            .spawn(std::future::poll_fn(move |cx| {
+        let p = quickjs::Promise::spawn(
+            ctx,
+            std::future::poll_fn(move |cx| {
                 let _keep = &guard;
                 *reactor.lock().unwrap() = Some(cx.waker().clone());
                 Poll::<()>::Pending
-            }))
-            .unwrap();
+            }),
+        )
+        .unwrap();
         ctx.globals().set("p", p).unwrap();
     });
     let waker = reactor
@@ -1483,18 +1495,23 @@ fn a_woken_future_settles_even_when_its_waker_is_stale_and_reused_slots_stay_apa
     let polls = Arc::new(Mutex::new(0));
     ctx.with(|ctx| {
         let keep = stale.clone();
-        let first = ctx
-            .spawn(std::future::poll_fn(move |cx| {
+        let first = quickjs::Promise::spawn(
+            ctx,
+            std::future::poll_fn(move |cx| {
                 *keep.lock().unwrap() = Some(cx.waker().clone());
                 Poll::Ready(1)
-            }))
-            .unwrap();
+            }),
+        )
+        .unwrap();
         assert_eq!(first.wait::<i32>().unwrap(), 1);
         let counted = polls.clone();
-        ctx.spawn(std::future::poll_fn(move |_| {
-            *counted.lock().unwrap() += 1;
-            Poll::<i32>::Pending
-        }))
+        quickjs::Promise::spawn(
+            ctx,
+            std::future::poll_fn(move |_| {
+                *counted.lock().unwrap() += 1;
+                Poll::<i32>::Pending
+            }),
+        )
         .unwrap();
     });
     assert_eq!(*polls.lock().unwrap(), 1, "polled once at spawn");
@@ -1514,7 +1531,7 @@ fn a_host_loop_polls_the_wake_fd_with_the_next_timer_as_timeout() {
     let start = Instant::now();
     let p = ctx
         .with(|ctx| {
-            let p = ctx.spawn(async {
+            let p = quickjs::Promise::spawn(ctx, async {
                 quickjs::sleep(Duration::from_millis(30)).await;
                 "due"
             })?;
@@ -1571,7 +1588,7 @@ fn a_callback_host_arms_its_own_timer_for_loop_timers() {
     let start = Instant::now();
     let p = ctx
         .with(|ctx| {
-            let p = ctx.spawn(async {
+            let p = quickjs::Promise::spawn(ctx, async {
                 quickjs::sleep(Duration::from_millis(20)).await;
                 "timer fired"
             })?;

@@ -4,8 +4,8 @@
 //! deadline, like the sandbox recipe.
 #![cfg(feature = "serde")]
 
-use quickjs::Rest;
 use quickjs::serde::{from_value, to_value};
+use quickjs::Rest;
 use quickjs::{js, Context, Error, EvalKind, Function, Object, Runtime, Value};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -42,7 +42,7 @@ impl Sandbox {
         rt.set_max_stack_size(Some(512 << 10));
         rt.set_interrupt_handler(Some(handler));
         let ctx = Context::full(&rt).unwrap();
-        ctx.with(|ctx| ctx.add_module(&HOSTILE)).unwrap();
+        ctx.with(|ctx| HOSTILE.add_to(ctx)).unwrap();
         Sandbox {
             rt,
             ctx,
@@ -501,7 +501,9 @@ fn a_receiver_whose_last_reference_goes_during_its_method_stays_alive() {
             // cycle, and the whole runtime leaked (LeakSanitizer, once
             // scripts/lsan.supp stopped hiding leaks of test threads).
             let gc = Function::new(ctx, "gc", |ctx: quickjs::Ctx<'_>| {
-                ctx.runtime().expect("a Runtime owns it").run_gc()
+                quickjs::Runtime::of(ctx)
+                    .expect("a Runtime owns it")
+                    .run_gc()
             })?;
             ctx.globals().set("gc", gc)
         })
@@ -535,7 +537,7 @@ fn waiting_has_deadlines_and_does_not_hold_the_lock() {
     let never = s
         .ctx
         .with(|ctx| {
-            let p = ctx.spawn(std::future::pending::<()>())?;
+            let p = quickjs::Promise::spawn(ctx, std::future::pending::<()>())?;
             quickjs::Persistent::save(ctx, p.into_value())
         })
         .unwrap();
@@ -577,7 +579,7 @@ fn a_spawned_future_can_be_cancelled_and_its_promise_rejects() {
     let handle = s
         .ctx
         .with(|ctx| {
-            let (p, h) = ctx.spawn_cancellable(std::future::pending::<i32>())?;
+            let (p, h) = quickjs::Promise::spawn_cancellable(ctx, std::future::pending::<i32>())?;
             ctx.globals().set("p", p)?;
             ctx.eval::<()>("globalThis.seen = ''; p.catch(e => seen = String(e))")?;
             Ok::<_, Error>(h)
@@ -856,7 +858,7 @@ fn panics_in_every_callback_kind_are_errors() {
     // A future.
     s.ctx
         .with(|ctx| {
-            let p = ctx.spawn(async { panic!("future boom") as i32 })?;
+            let p = quickjs::Promise::spawn(ctx, async { panic!("future boom") as i32 })?;
             let e = p.wait_for::<i32>(Duration::from_secs(2)).unwrap_err();
             assert!(text(&e).contains("future boom"), "{e}");
             Ok::<_, Error>(())
@@ -1116,7 +1118,7 @@ fn a_finished_future_settles_its_promise_even_when_the_handler_says_stop() {
     // goes through; the reactions it queues are what the interrupt stops.
     let s = Sandbox::new();
     let p = s.ctx.with(|ctx| {
-        let p = ctx.spawn(async { 7 }).unwrap();
+        let p = quickjs::Promise::spawn(ctx, async { 7 }).unwrap();
         ctx.globals().set("p", p.clone()).unwrap();
         ctx.eval::<()>("globalThis.seen = 0; p.then(v => { seen = v })")
             .unwrap();
@@ -1230,4 +1232,38 @@ fn a_closure_that_cannot_be_made_for_lack_of_memory_drops_what_it_captured() {
     s.run("a = null").unwrap();
     s.rt.run_gc();
     s.assert_healthy();
+}
+
+/// Found by the lifecycle fuzz target (`fuzz/findings/README.md`): a
+/// context dropped while its jobs go on forever, then a job of it
+/// interrupted. The caught error used to hold its value in the freed
+/// context's list, which only a job-loop turn with an empty queue sweeps,
+/// so the value (and through it the context) outlived the runtime's last
+/// collection: LeakSanitizer at exit, and `JS_FreeRuntime`'s assertion in
+/// builds of the engine with assertions. A context its host freed holds
+/// no new values now.
+#[test]
+fn an_error_caught_in_a_freed_context_leaves_nothing_behind() {
+    let rt = Runtime::new().unwrap();
+    let ctx = Context::full(&rt).unwrap();
+    ctx.with(|c| {
+        c.eval::<Value>(
+            "Promise.resolve().then(function loop() { return Promise.resolve().then(loop) })",
+        )
+        .map(drop)
+    })
+    .unwrap();
+    drop(ctx); // freed by its host; its jobs go on
+    rt.set_interrupt_handler(Some(Box::new(|| true)));
+    let r = rt.run_pending_jobs(); // a job of it is interrupted
+    let e = r.unwrap_err();
+    assert!(e.is_interrupt(), "{e}");
+    drop(e);
+    assert!(rt.is_job_pending()); // no job-loop turn will sweep
+    rt.set_interrupt_handler(None);
+    // Its objects are the engine's alone now: the collection that frees
+    // the runtime finds them all (an engine built with assertions checks).
+    let before = rt.memory_usage().obj_count;
+    assert!(before > 0);
+    drop(rt);
 }

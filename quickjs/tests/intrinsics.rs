@@ -4,8 +4,8 @@
 //! a crash). Run under the sanitizers like the rest.
 
 use quickjs::{
-    ArrayBuffer, Bytes, Context, Error, EvalKind, Function, Intrinsics, JsMap, Persistent, Promise,
-    Runtime, TypedArray, Value,
+    ArrayBuffer, Bytes, Context, Error, EvalKind, Function, Intrinsics, JsMap, Persistent,
+    Precompiled, Promise, Runtime, TypedArray, Value,
 };
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::time::{Duration, SystemTime};
@@ -62,14 +62,13 @@ fn a_context_offers_exactly_the_built_ins_it_was_made_with() {
 fn without_the_compiler_source_is_refused_and_bytecode_runs() {
     let rt = Runtime::new().unwrap();
     let bytecode = lean(&rt)
-        .with(|ctx| ctx.compile("6 * 7", "six.js", EvalKind::Script))
+        .with(|ctx| Precompiled::compile(ctx, "6 * 7", "six.js", EvalKind::Script))
         .unwrap();
     let bare = Context::new(&rt, Intrinsics::BASE).unwrap();
     bare.with(|ctx| {
         let e = ctx.eval::<i32>("1 + 1").unwrap_err();
         assert!(e.to_string().contains("eval"), "{e}");
-        // SAFETY: compiled just above by this engine.
-        assert_eq!(unsafe { ctx.eval_bytecode::<i32>(&bytecode) }.unwrap(), 42);
+        assert_eq!(bytecode.eval::<i32>(ctx).unwrap(), 42);
     });
 }
 
@@ -112,7 +111,7 @@ fn async_rust_and_js_async_functions_work_in_the_leanest_context() {
     let ctx = lean(&rt);
     ctx.with(|ctx| {
         // Rust waits on the engine's own promise.
-        let p: Promise = ctx.spawn(async { 41 }).unwrap();
+        let p: Promise = quickjs::Promise::spawn(ctx, async { 41 }).unwrap();
         assert_eq!(p.wait::<i32>().unwrap(), 41);
         // JS awaits an async Rust function.
         let later = Function::new_async(ctx, "later", |n: i32| async move {
@@ -224,12 +223,18 @@ fn precompiled_code_runs_in_fresh_contexts_of_any_runtime_without_the_compiler()
     let (script, module) = lean(&compiler)
         .with(|ctx| {
             Ok::<_, Error>((
-                ctx.precompile(
+                quickjs::Precompiled::compile(
+                    ctx,
                     "globalThis.hits = (globalThis.hits ?? 0) + 1; ({ n: 6 * 7 })",
                     "s.js",
                     EvalKind::Script,
                 )?,
-                ctx.precompile("globalThis.m = 'module ran'", "m.js", EvalKind::Module)?,
+                quickjs::Precompiled::compile(
+                    ctx,
+                    "globalThis.m = 'module ran'",
+                    "m.js",
+                    EvalKind::Module,
+                )?,
             ))
         })
         .unwrap();
@@ -242,10 +247,10 @@ fn precompiled_code_runs_in_fresh_contexts_of_any_runtime_without_the_compiler()
         for _ in 0..3 {
             let ctx = Context::new(&rt, Intrinsics::BASE).unwrap();
             ctx.with(|ctx| {
-                let o: Object = ctx.eval_precompiled(&script).unwrap();
+                let o: Object = script.eval(ctx).unwrap();
                 assert_eq!(o.get::<_, i32>("n").unwrap(), 42);
                 assert_eq!(ctx.globals().get::<_, i32>("hits").unwrap(), 1);
-                let p: Promise = ctx.eval_precompiled(&module).unwrap();
+                let p: Promise = module.eval(ctx).unwrap();
                 p.wait::<Value>().unwrap();
                 assert_eq!(ctx.globals().get::<_, String>("m").unwrap(), "module ran");
                 // The sandbox itself cannot compile.
@@ -257,7 +262,7 @@ fn precompiled_code_runs_in_fresh_contexts_of_any_runtime_without_the_compiler()
     .unwrap();
     // Syntax errors are reported when compiling, with the place.
     let e = lean(&compiler)
-        .with(|ctx| ctx.precompile("let x = ;", "bad.js", EvalKind::Script))
+        .with(|ctx| quickjs::Precompiled::compile(ctx, "let x = ;", "bad.js", EvalKind::Script))
         .unwrap_err();
     let Error::Thrown(e) = e else { panic!("{e:?}") };
     assert_eq!(e.name.as_deref(), Some("SyntaxError"));
@@ -272,16 +277,16 @@ fn a_precompiled_module_run_twice_in_one_context_is_no_crash() {
     let rt = Runtime::new().unwrap();
     let ctx = lean(&rt);
     ctx.with(|ctx| {
-        let m = ctx
-            .precompile(
-                "globalThis.runs = (globalThis.runs ?? 0) + 1; export const x = 1",
-                "twice.js",
-                EvalKind::Module,
-            )
-            .unwrap();
+        let m = Precompiled::compile(
+            ctx,
+            "globalThis.runs = (globalThis.runs ?? 0) + 1; export const x = 1",
+            "twice.js",
+            EvalKind::Module,
+        )
+        .unwrap();
         for _ in 0..2 {
             // Each evaluation is its own module instance or a clear error.
-            match ctx.eval_precompiled::<Promise>(&m) {
+            match m.eval::<Promise>(ctx) {
                 Ok(p) => drop(p.wait::<Value>()),
                 Err(e) => assert!(!e.to_string().is_empty()),
             }
@@ -338,7 +343,9 @@ fn async_rust_in_a_host_context_without_promise_is_a_type_error_not_a_leak() {
     {
         // SAFETY: c is live until freed below, after this block.
         let ctx = unsafe { Ctx::from_raw(c) };
-        let e = ctx.spawn(async { 1 }).map(drop).unwrap_err();
+        let e = quickjs::Promise::spawn(ctx, async { 1 })
+            .map(drop)
+            .unwrap_err();
         assert_eq!(
             type_error(e),
             "Promise is not available in this context: async Rust functions need it"

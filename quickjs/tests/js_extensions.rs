@@ -4,8 +4,8 @@
 //! Rust, class references as parameters), modules with classes and
 //! constants, and the generated TypeScript declarations.
 
-use quickjs::{Rest, This};
 use quickjs::{js, AsyncCtx, Context, Ctx, Error, EvalKind, Function, Runtime, Value};
+use quickjs::{Rest, This};
 use std::time::Duration;
 
 #[js]
@@ -275,7 +275,7 @@ quickjs::module!(pub static EXT = "ext" {
 /// Adds `module` to `ctx` and evaluates `src` as an ES module there.
 fn eval_module(ctx: &Context, module: &'static quickjs::NativeModule, src: &str) {
     ctx.with(|ctx| {
-        ctx.add_module(module).unwrap();
+        module.add_to(ctx).unwrap();
         let _: Value = ctx.eval_with(src, "main.js", EvalKind::Module).unwrap();
     });
 }
@@ -631,7 +631,7 @@ fn modules_export_constants_and_many_contexts_get_their_own_classes() {
     let b = Context::full(&rt).unwrap();
     for ctx in [&a, &b] {
         ctx.with(|ctx| {
-            ctx.add_module(&EXT).unwrap();
+            EXT.add_to(ctx).unwrap();
             let _: Value = ctx
                 .eval_with(
                     "import { Counter } from 'ext'; globalThis.C = Counter; globalThis.c = new Counter(3)",

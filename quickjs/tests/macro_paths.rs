@@ -3,8 +3,8 @@
 //! generates shadow nothing: a function may be named like a module or a
 //! crate in scope, or be declared inside another function.
 
-use quickjs::Rest as More;
 use quickjs::Ctx as JsCtx;
+use quickjs::Rest as More;
 use quickjs::{Context, EvalKind, Runtime, Value};
 
 type Maybe<T> = Option<T>;
@@ -39,7 +39,7 @@ quickjs::module!(static M = "m" { shadow, std, aliased });
 fn run<T: for<'js> quickjs::FromJs<'js>>(module: &'static quickjs::NativeModule, src: &str) -> T {
     let ctx = Context::full(&Runtime::new().unwrap()).unwrap();
     ctx.with(|ctx| {
-        ctx.add_module(module)?;
+        module.add_to(ctx)?;
         let _: Value = ctx.eval_with(src, "main.js", EvalKind::Module)?;
         ctx.eval("r")
     })

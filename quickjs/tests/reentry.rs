@@ -183,7 +183,7 @@ fn futures_dropped_with_their_context_cannot_run_js() {
                 ctx: Context::full(&rt).unwrap(),
                 seen: seen.clone(),
             };
-            c.spawn(async move {
+            quickjs::Promise::spawn(c, async move {
                 let _guard = guard;
                 std::future::pending::<()>().await
             })

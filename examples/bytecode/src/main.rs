@@ -29,9 +29,9 @@ fn run(n: i64) -> quickjs::Result<(String, String)> {
     rt.set_loader(app.clone());
     let ctx = Context::full(&rt)?;
     ctx.with(|ctx| {
-        ctx.add_module(&RUST)?;
-        let banner: String = ctx.eval_compiled(app.get("banner.js").expect("bundled"))?;
-        let loaded: Promise = ctx.eval_compiled(app.get("main.js").expect("bundled"))?;
+        RUST.add_to(ctx)?;
+        let banner: String = (app.get("banner.js").expect("bundled")).eval(ctx)?;
+        let loaded: Promise = (app.get("main.js").expect("bundled")).eval(ctx)?;
         loaded.wait::<()>()?;
         // The module's namespace, from the bundle (already loaded).
         let ns: Promise =

@@ -3,7 +3,7 @@
 //! build script with [`BundleBuilder::emit`] and embedded with
 //! [`crate::include_bundle!`]. At run time no source is parsed: the bundle
 //! is the runtime's [`Loader`], serving its modules' bytecode under their
-//! names, and [`Ctx::eval_compiled`] runs an entry.
+//! names, and [`Compiled::eval`] runs an entry.
 //!
 //! Invariants:
 //! - Bytecode reaches `JS_ReadObject` (which trusts its input) only from a
@@ -24,6 +24,7 @@
 //! script, 1 module), name (u32 length + UTF-8) and bytecode (u32 length +
 //! bytes). Integers little-endian.
 
+use super::bytecode;
 use super::context::Context;
 use super::loader::{FileLoader, Loader};
 use super::runtime::Runtime;
@@ -64,7 +65,7 @@ fn engine_id() -> String {
 /// let ctx = Context::full(&rt).unwrap();
 /// ctx.with(|ctx| {
 ///     let main = bundle.get("main.js").unwrap();
-///     let done: quickjs::Promise = ctx.eval_compiled(main).unwrap();
+///     let done: quickjs::Promise = main.eval(ctx).unwrap();
 ///     done.wait::<()>().unwrap();
 ///     let answer: i32 = ctx.eval_with("import { answer } from 'main.js'; globalThis.a = answer", "x.js", quickjs::EvalKind::Module)
 ///         .map(|_: quickjs::Value| ctx.globals().get("a").unwrap()).unwrap();
@@ -85,7 +86,7 @@ struct Entry {
     code: Range<usize>,
 }
 
-/// One entry of a [`Bundle`]: what [`Ctx::eval_compiled`] runs and what a
+/// One entry of a [`Bundle`]: what [`Compiled::eval`] runs and what a
 /// [`Loader`] serves (`Loader::compiled`).
 #[derive(Clone, Copy, Debug)]
 pub struct Compiled {
@@ -199,28 +200,30 @@ impl Loader for Bundle {
     }
 }
 
-impl<'js> Ctx<'js> {
+/// Running.
+impl Compiled {
     /// Runs an entry of a [`Bundle`]: a script's completion value, or a
     /// module's evaluation Promise (its imports come from the runtime's
     /// loader: set the bundle as the loader).
-    pub fn eval_compiled<T: FromJs<'js>>(self, compiled: Compiled) -> Result<T> {
+    pub fn eval<'js, T: FromJs<'js>>(self, ctx: Ctx<'js>) -> Result<T> {
         // SAFETY: a Compiled comes only from a Bundle, whose bytes were
         // vouched for (Bundle::from_static) and checked for this engine.
-        unsafe { self.eval_bytecode(compiled.code) }
+        unsafe { super::bytecode::eval_bytecode(ctx, self.code) }
     }
 
     /// Reads a bundled module for the module loader, without evaluating it.
-    pub(crate) fn read_compiled_module(self, compiled: Compiled) -> Result<*mut sys::JSModuleDef> {
+    pub(crate) fn read_module(self, ctx: Ctx<'_>) -> Result<*mut sys::JSModuleDef> {
+        let compiled = self;
         if compiled.kind != EvalKind::Module {
             return Err(Error::type_error(format!(
                 "{} is a script, not a module",
                 compiled.name
             )));
         }
-        // SAFETY: as in eval_compiled; the context is live.
-        let module = self.check(unsafe {
+        // SAFETY: as in `eval`; the context is live.
+        let module = ctx.check(unsafe {
             sys::JS_ReadObject(
-                self.as_raw(),
+                ctx.as_raw(),
                 compiled.code.as_ptr(),
                 compiled.code.len(),
                 sys::JS_READ_OBJ_BYTECODE as i32,
@@ -311,10 +314,9 @@ impl BundleBuilder {
         ctx.with(|ctx| -> Result<()> {
             for (name, kind) in &self.entries {
                 let source = files.load(name)?;
-                let compiled = ctx
-                    .compile_raw(&source, name, *kind)
+                let compiled = bytecode::compile_raw(ctx, &source, name, *kind)
                     .map_err(|e| located(&self.root, name, e))?;
-                let code = ctx.write_bytecode(&compiled, self.write_flags)?;
+                let code = bytecode::write_bytecode(ctx, &compiled, self.write_flags)?;
                 // SAFETY: a live module value of this context. Resolving
                 // loads its imports (recursively) through Discover.
                 if *kind == EvalKind::Module
@@ -326,9 +328,14 @@ impl BundleBuilder {
                 let imported =
                     std::mem::take(&mut *found.lock().unwrap_or_else(|e| e.into_inner()));
                 for (dep, source) in imported {
-                    let code = ctx
-                        .compile_with(&source, &dep, EvalKind::Module, self.write_flags)
-                        .map_err(|e| located(&self.root, &dep, e))?;
+                    let code = bytecode::compile_with(
+                        ctx,
+                        &source,
+                        &dep,
+                        EvalKind::Module,
+                        self.write_flags,
+                    )
+                    .map_err(|e| located(&self.root, &dep, e))?;
                     push_unique(&mut out, dep, EvalKind::Module, code);
                 }
             }

@@ -23,7 +23,7 @@ struct State {
 /// # let rt = quickjs::Runtime::new().unwrap();
 /// # let ctx = quickjs::Context::full(&rt).unwrap();
 /// ctx.with(|ctx| {
-///     let (p, handle) = ctx.spawn_cancellable(std::future::pending::<i32>()).unwrap();
+///     let (p, handle) = quickjs::Promise::spawn_cancellable(ctx, std::future::pending::<i32>()).unwrap();
 ///     handle.cancel();
 ///     let e = p.wait::<i32>().unwrap_err();
 ///     assert!(e.to_string().contains("cancelled"), "{e}");

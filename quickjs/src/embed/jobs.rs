@@ -55,7 +55,7 @@ impl Runtime {
     /// rt.set_async_stack_traces(true);
     /// let ctx = Context::full(&rt).unwrap();
     /// ctx.with(|ctx| {
-    ///     ctx.add_module(&M).unwrap();
+    ///     M.add_to(ctx).unwrap();
     ///     let src = "import { fail } from 'm';\nfunction load() { return fail() }\nload().catch(e => globalThis.stack = e.stack)";
     ///     ctx.eval_with::<Value>(src, "app.js", EvalKind::Module).unwrap();
     /// });
@@ -142,7 +142,7 @@ impl Runtime {
     /// ```
     /// # let rt = quickjs::Runtime::new().unwrap();
     /// # let ctx = quickjs::Context::full(&rt).unwrap();
-    /// let p = ctx.with(|ctx| ctx.spawn(async { 21 * 2 }).map(|p| quickjs::Persistent::save(ctx, p.into_value()))).unwrap().unwrap();
+    /// let p = ctx.with(|ctx| quickjs::Promise::spawn(ctx, async { 21 * 2 }).map(|p| quickjs::Persistent::save(ctx, p.into_value()))).unwrap().unwrap();
     /// rt.run_until_idle().unwrap();
     /// let n: i32 = ctx.with(|ctx| p.restore::<quickjs::Promise>(ctx)?.result().unwrap()).unwrap();
     /// assert_eq!(n, 42);
@@ -159,7 +159,7 @@ impl Runtime {
     /// # let rt = quickjs::Runtime::new().unwrap();
     /// # let ctx = quickjs::Context::full(&rt).unwrap();
     /// use std::time::Duration;
-    /// ctx.with(|ctx| ctx.spawn(std::future::pending::<()>()).map(drop)).unwrap();
+    /// ctx.with(|ctx| quickjs::Promise::spawn(ctx, std::future::pending::<()>()).map(drop)).unwrap();
     /// let e = rt.run_until_idle_for(Duration::from_millis(10)).unwrap_err();
     /// assert!(matches!(e, quickjs::Error::Timeout(_)));
     /// ```
@@ -196,7 +196,7 @@ impl Runtime {
     /// # let ctx = quickjs::Context::full(&rt).unwrap();
     /// use std::time::Duration;
     /// assert_eq!(rt.next_timeout(), None);
-    /// ctx.with(|ctx| ctx.spawn(quickjs::sleep(Duration::from_secs(5))).map(drop)).unwrap();
+    /// ctx.with(|ctx| quickjs::Promise::spawn(ctx, quickjs::sleep(Duration::from_secs(5))).map(drop)).unwrap();
     /// rt.run_pending_jobs().unwrap(); // first poll: the timer is queued
     /// // Rounded up to the loop's millisecond ticks: never early.
     /// assert!(rt.next_timeout().unwrap() <= Duration::from_millis(5001));

@@ -249,7 +249,7 @@ pub(crate) unsafe extern "C" fn load(
             Some(l) => match l.compiled(&name) {
                 Some(compiled) => {
                     drop(loader); // reading runs no JS, but keep the rule: no lock across the engine
-                    return ctx.read_compiled_module(compiled);
+                    return compiled.read_module(ctx);
                 }
                 None => l.load(&name),
             },
@@ -257,7 +257,7 @@ pub(crate) unsafe extern "C" fn load(
         };
         drop(loader);
         let source = source?;
-        let module = ctx.compile_raw(&source, &name, EvalKind::Module)?;
+        let module = super::bytecode::compile_raw(ctx, &source, &name, EvalKind::Module)?;
         // The module stays in the context's module list; we drop our reference.
         let m: *mut sys::JSModuleDef = sys::JS_VALUE_GET_PTR(module.as_raw()).cast();
         drop(module);

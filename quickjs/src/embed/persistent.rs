@@ -40,7 +40,7 @@ impl Persistent {
     /// assert_eq!(n, 1);
     /// ```
     pub fn save<'js>(ctx: Ctx<'js>, value: Value<'js>) -> Result<Self> {
-        let rt = ctx.runtime().ok_or_else(|| {
+        let rt = super::runtime::Runtime::of(ctx).ok_or_else(|| {
             Error::type_error("persistent values need a runtime owned by quickjs::Runtime")
         })?;
         Ok(Persistent {
@@ -58,8 +58,7 @@ impl Persistent {
     /// assert_eq!(ctx.with(|ctx| saved.restore::<String>(ctx)).unwrap(), "kept");
     /// ```
     pub fn restore<'js, T: FromJs<'js>>(&self, ctx: Ctx<'js>) -> Result<T> {
-        if !ctx
-            .runtime()
+        if !super::runtime::Runtime::of(ctx)
             .is_some_and(|rt| std::sync::Arc::ptr_eq(&rt.inner, &self.rt.inner))
         {
             return Err(Error::type_error(

@@ -2,11 +2,14 @@
 //! future (quickjs-ng only: Bellard's QuickJS has no promise-state API).
 
 use super::state::Deadline;
+use crate::engine::handle::ctx::Ctx;
 use crate::engine::handle::error::{Error, Result};
-use crate::engine::handle::traits::{js_type, FromJs};
+use crate::engine::handle::traits::{js_type, FromJs, IntoJs};
 use crate::engine::handle::value::Value;
 use crate::engine::objects::object::Function;
 use crate::engine::objects::realm::{intrinsic, Intrinsic};
+use crate::exec::executor::{Origin, TaskName};
+use crate::native::state;
 use quickjs_sys as sys;
 
 /// The state of a JS Promise.
@@ -45,6 +48,54 @@ pub enum PromiseState<'js> {
 pub struct Promise<'js>(Value<'js>);
 
 impl<'js> Promise<'js> {
+    /// Runs `future` on `ctx`'s runtime executor (polled on the JS thread
+    /// from the job loop) and returns a Promise of its output: `Ok`/plain
+    /// values fulfil it, `Err` and panics reject it with an Error.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// use quickjs::Promise;
+    /// ctx.with(|ctx| {
+    ///     let p = Promise::spawn(ctx, async { "done" }).unwrap();
+    ///     assert_eq!(p.wait::<String>().unwrap(), "done");
+    /// });
+    /// ```
+    pub fn spawn<F>(ctx: Ctx<'js>, future: F) -> Result<Promise<'js>>
+    where
+        F: std::future::Future + Send + 'static,
+        F::Output: for<'a> IntoJs<'a> + Send + 'static,
+    {
+        let promise = state::spawn(ctx, TaskName::Static("spawn"), Origin::Rust, future)?;
+        Promise::from_js(&promise)
+    }
+
+    /// [`Promise::spawn`], with a handle that cancels the future: it is
+    /// dropped at its next poll and the promise rejects with
+    /// `Error: spawn: cancelled`.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// use quickjs::Promise;
+    /// ctx.with(|ctx| {
+    ///     let (p, handle) = Promise::spawn_cancellable(ctx, quickjs::sleep(std::time::Duration::from_secs(3600))).unwrap();
+    ///     std::thread::spawn(move || handle.cancel()).join().unwrap();
+    ///     assert!(p.wait::<()>().is_err());
+    /// });
+    /// ```
+    pub fn spawn_cancellable<F>(
+        ctx: Ctx<'js>,
+        future: F,
+    ) -> Result<(Promise<'js>, super::cancel::CancelHandle)>
+    where
+        F: std::future::Future + Send + 'static,
+        F::Output: for<'a> IntoJs<'a> + Send + 'static,
+    {
+        let (future, handle) = super::cancel::cancellable(future);
+        Ok((Promise::spawn(ctx, future)?, handle))
+    }
+
     /// Its current state (run jobs with `Runtime::run_pending_jobs` to
     /// make progress).
     ///
@@ -101,7 +152,7 @@ impl<'js> Promise<'js> {
     /// # let ctx = quickjs::Context::full(&rt).unwrap();
     /// use std::time::Duration;
     /// ctx.with(|ctx| {
-    ///     let p = ctx.spawn(std::future::pending::<()>()).unwrap();
+    ///     let p = quickjs::Promise::spawn(ctx, std::future::pending::<()>()).unwrap();
     ///     let e = p.wait_for::<()>(Duration::from_millis(10)).unwrap_err();
     ///     assert!(matches!(e, quickjs::Error::Timeout(_)));
     /// });
@@ -113,7 +164,7 @@ impl<'js> Promise<'js> {
     fn wait_until<T: FromJs<'js>>(&self, deadline: Option<Deadline>) -> Result<T> {
         let ctx = self.0.ctx();
         let rt = ctx.rt();
-        let owner = ctx.runtime();
+        let owner = super::runtime::Runtime::of(ctx);
         let passed = Deadline::check(deadline);
         let wait = || loop {
             // One job at a time: the promise may settle while others remain
@@ -156,7 +207,7 @@ impl<'js> Promise<'js> {
     /// ctx.with(|ctx| {
     ///     let js: quickjs::Promise = ctx.eval("Promise.resolve(20)").unwrap();
     ///     let twice = js.into_future::<i32>().unwrap();
-    ///     let p = ctx.spawn(async move { twice.await.map(|n| n * 2 + 2) }).unwrap();
+    ///     let p = quickjs::Promise::spawn(ctx, async move { twice.await.map(|n| n * 2 + 2) }).unwrap();
     ///     assert_eq!(p.wait::<i32>().unwrap(), 42);
     /// });
     /// ```

@@ -120,7 +120,13 @@ impl Runtime {
 
     /// The handle of the runtime `ctx` belongs to, if a `Runtime` owns it (a
     /// runtime made by a C host, e.g. qjs, has none).
-    pub(crate) fn of_context(ctx: Ctx<'_>) -> Option<Runtime> {
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| assert!(quickjs::Runtime::of(ctx).is_some()));
+    /// ```
+    pub fn of(ctx: Ctx<'_>) -> Option<Runtime> {
         let inner = ContextState::runtime_if_any(ctx)?
             .part_if_made::<EmbedState>()?
             .handle

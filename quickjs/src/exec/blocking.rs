@@ -25,7 +25,7 @@ struct Slot<T> {
 /// # let rt = quickjs::Runtime::new().unwrap();
 /// # let ctx = quickjs::Context::full(&rt).unwrap();
 /// ctx.with(|ctx| {
-///     let p = ctx.spawn(quickjs::blocking(|| 6 * 7)).unwrap();
+///     let p = quickjs::Promise::spawn(ctx, quickjs::blocking(|| 6 * 7)).unwrap();
 ///     assert_eq!(p.wait::<i32>().unwrap(), 42);
 /// });
 /// # }

@@ -27,7 +27,7 @@ use std::time::{Duration, Instant};
 /// use std::time::{Duration, Instant};
 /// let start = Instant::now();
 /// ctx.with(|ctx| {
-///     let p = ctx.spawn(async {
+///     let p = quickjs::Promise::spawn(ctx, async {
 ///         quickjs::sleep(Duration::from_millis(20)).await;
 ///         "late"
 ///     }).unwrap();
@@ -48,7 +48,7 @@ pub fn sleep(duration: Duration) -> Sleep {
 /// use std::time::{Duration, Instant};
 /// let at = Instant::now() + Duration::from_millis(5);
 /// ctx.with(|ctx| {
-///     let p = ctx.spawn(async move { quickjs::sleep_until(at).await }).unwrap();
+///     let p = quickjs::Promise::spawn(ctx, async move { quickjs::sleep_until(at).await }).unwrap();
 ///     p.wait::<()>().unwrap();
 /// });
 /// assert!(Instant::now() >= at);

@@ -30,8 +30,8 @@ use std::sync::Arc;
 /// use std::time::Duration;
 /// ctx.with(|ctx| {
 ///     ctx.eval::<()>("globalThis.log = []").unwrap();
-///     let actx = ctx.async_ctx().unwrap();
-///     let p = ctx.spawn(async move {
+///     let actx = quickjs::AsyncCtx::new(ctx).unwrap();
+///     let p = quickjs::Promise::spawn(ctx, async move {
 ///         for i in 0..3 {
 ///             quickjs::sleep(Duration::from_millis(1)).await;
 ///             actx.with(|ctx| {
@@ -60,7 +60,19 @@ unsafe impl Send for AsyncCtx {}
 unsafe impl Sync for AsyncCtx {}
 
 impl AsyncCtx {
-    pub(crate) fn new(ctx: Ctx<'_>) -> Result<Self> {
+    /// A handle to `ctx` for a future that needs it after an await.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// use quickjs::{AsyncCtx, Promise};
+    /// ctx.with(|ctx| {
+    ///     let actx = AsyncCtx::new(ctx).unwrap();
+    ///     let p = Promise::spawn(ctx, async move { actx.with(|ctx| ctx.eval::<i32>("6 * 7"))? }).unwrap();
+    ///     assert_eq!(p.wait::<i32>().unwrap(), 42);
+    /// });
+    /// ```
+    pub fn new(ctx: Ctx<'_>) -> Result<Self> {
         Ok(AsyncCtx {
             rt: ctx.rt(),
             ctx: ctx.as_raw(),
@@ -75,7 +87,7 @@ impl AsyncCtx {
     /// ```
     /// # let rt = quickjs::Runtime::new().unwrap();
     /// # let ctx = quickjs::Context::full(&rt).unwrap();
-    /// let actx = ctx.with(|ctx| ctx.async_ctx()).unwrap();
+    /// let actx = ctx.with(|ctx| quickjs::AsyncCtx::new(ctx)).unwrap();
     /// // Not inside one of the runtime's futures: refused.
     /// assert!(actx.with(|ctx| ctx.eval::<i32>("1")).is_err());
     /// ```
@@ -100,7 +112,7 @@ impl AsyncCtx {
     /// ```
     /// # let rt = quickjs::Runtime::new().unwrap();
     /// let ctx = quickjs::Context::full(&rt).unwrap();
-    /// let actx = ctx.with(|ctx| ctx.async_ctx()).unwrap();
+    /// let actx = ctx.with(|ctx| quickjs::AsyncCtx::new(ctx)).unwrap();
     /// assert!(actx.is_alive());
     /// drop(ctx);
     /// rt.run_gc();

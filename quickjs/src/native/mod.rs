@@ -2,15 +2,13 @@
 //! the runtime's and context's state (`state.rs`); `#[js]` functions and
 //! their arguments (`function/`); native modules and `JS_AddRust`
 //! (`module.rs`); classes, their borrow flags and GC tracing (`class/`);
-//! [`AsyncCtx`] for futures that need the context after an await; the
-//! context methods of this layer (`ctx.rs`). It builds on the engine and
+//! [`AsyncCtx`] for futures that need the context after an await. It builds on the engine and
 //! async layers, on quickjs-ng and Bellard's QuickJS alike. Its public
 //! items are re-exported at the crate root (`quickjs::Rest`,
 //! `quickjs::NativeModule`, ...) and `quickjs::class`.
 
 pub(crate) mod async_ctx;
 pub mod class;
-mod ctx;
 pub(crate) mod function;
 pub(crate) mod module;
 pub(crate) mod state;

@@ -67,6 +67,25 @@ pub struct Constant {
 }
 
 impl NativeModule {
+    /// Makes the module importable in `ctx` (`import { f } from 'name'`).
+    ///
+    /// ```
+    /// #[quickjs::js]
+    /// fn inc(x: i32) -> i32 { x + 1 }
+    /// quickjs::module!(static M = "m" { inc });
+    /// fn main() {
+    ///     let ctx = quickjs::Context::full(&quickjs::Runtime::new().unwrap()).unwrap();
+    ///     ctx.with(|ctx| {
+    ///         M.add_to(ctx).unwrap();
+    ///         let _: quickjs::Value = ctx.eval_with("import { inc } from 'm'; globalThis.r = inc(1)", "main.js", quickjs::EvalKind::Module).unwrap();
+    ///         assert_eq!(ctx.globals().get::<_, i32>("r").unwrap(), 2);
+    ///     });
+    /// }
+    /// ```
+    pub fn add_to(&'static self, ctx: Ctx<'_>) -> Result<()> {
+        declare(ctx, self)
+    }
+
     /// The module's TypeScript declarations (a `.d.ts` file): an ambient
     /// `declare module '<name>'` with every function (parameter names and
     /// types), class and constant.
@@ -245,7 +264,7 @@ unsafe extern "C" fn init_module(ctx: *mut sys::JSContext, m: *mut sys::JSModule
             set(f.c_name, f.instantiate(ctx)?)?;
         }
         for c in module.classes {
-            set(c().c_name, super::class::constructor(ctx, c())?)?;
+            set(c().c_name, super::class::constructor_value(ctx, c())?)?;
         }
         for c in module.constants {
             set(c.c_name, (c.value)(ctx)?)?;

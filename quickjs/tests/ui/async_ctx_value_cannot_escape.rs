@@ -6,8 +6,8 @@ fn main() {
     let rt = Runtime::new().unwrap();
     let ctx = Context::full(&rt).unwrap();
     ctx.with(|ctx| {
-        let actx = ctx.async_ctx().unwrap();
-        let _ = ctx.spawn(async move {
+        let actx = quickjs::AsyncCtx::new(ctx).unwrap();
+        let _ = quickjs::Promise::spawn(ctx, async move {
             let v: Value = actx.with(|ctx| Value::undefined(ctx)).unwrap();
             drop(v);
         });

@@ -8,7 +8,7 @@ fn main() {
     let rt = Runtime::new().unwrap();
     let ctx = Context::full(&rt).unwrap();
     ctx.with(|ctx| {
-        let _ = ctx.spawn(async {
+        let _ = quickjs::Promise::spawn(ctx, async {
             let shared = Rc::new(1);
             quickjs::sleep(Duration::from_millis(1)).await;
             *shared

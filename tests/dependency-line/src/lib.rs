@@ -21,7 +21,7 @@ mod tests {
         let rt = Runtime::new().unwrap();
         let ctx = Context::full(&rt).unwrap();
         ctx.with(|ctx| {
-            ctx.add_module(&super::GREETING)?;
+            super::GREETING.add_to(ctx)?;
             let src = "import { greet } from 'greeting'; globalThis.said = greet('you')";
             ctx.eval_with::<Value>(src, "main.js", EvalKind::Module)?;
             Ok::<_, quickjs::Error>(())

@@ -44,7 +44,7 @@ mod tests {
         let ctx = qjs::Context::full(&rt).unwrap();
         let r: i32 = ctx
             .with(|ctx| {
-                ctx.add_module(&RENAMED)?;
+                RENAMED.add_to(ctx)?;
                 let _: qjs::Value = ctx.eval_with(
                     "import { twice, Tally } from 'renamed'; const t = new Tally(); t.add(2); globalThis.r = twice(t.add(19))",
                     "main.js",

@@ -369,10 +369,11 @@ impl<'js> Ctx<'js> {
         let exc = unsafe { Value::from_raw(self, sys::JS_GetException(self.as_raw())) };
         let mut e = self.describe(&exc);
         // The value itself, so that returning the error to JS throws it again
-        // (where the context has Rust state to hold it in). Not the engine's
+        // (where the context has Rust state to hold it in, and its host has
+        // not freed it). Not the engine's
         // out-of-memory error: keeping objects alive then only hurts.
         let out_of_memory = e.kind() == ErrorKind::InternalError && e.message == "out of memory";
-        if !out_of_memory && HeldList::of(self).is_some() {
+        if !out_of_memory && HeldList::of(self).is_ok() {
             e.value = Held::new(&exc).ok().map(std::sync::Arc::new);
         }
         if crate::engine::handle::interrupts::is_interrupt(e.kind(), &e.message) {

@@ -43,9 +43,22 @@ impl HeldList {
         }
     }
 
-    /// The list of `ctx`, if the context has Rust state.
-    pub(crate) fn of<'a>(ctx: Ctx<'_>) -> Option<&'a HeldList> {
-        super::state::ContextState::of(ctx).map(|s| &s.held)
+    /// The list of `ctx`, if the context has Rust state and its host has
+    /// not freed it: a context's held values are released when its host
+    /// frees it (`Context` dropped, `JS_FreeContext`), and nothing frees
+    /// one held later before the runtime's last collection (the context's
+    /// jobs may keep the loop from ever reaching a sweep), so none is.
+    pub(crate) fn of<'a>(ctx: Ctx<'_>) -> Result<&'a HeldList> {
+        match super::state::ContextState::of(ctx) {
+            Some(s) if !s.is_released() => Ok(&s.held),
+            Some(_) => Err(Error::internal(
+                "Held: the context was freed (its Context dropped, or JS_FreeContext): \
+                 no value of it can be held any more",
+            )),
+            None => Err(Error::internal(
+                "Held: this context has no Rust state (use a quickjs::Context)",
+            )),
+        }
     }
 
     /// Lists a new cell; now and then frees the cells whose `Held` was
@@ -164,7 +177,7 @@ impl HeldCell {
 /// fn main() {
 ///     let ctx = Context::full(&Runtime::new().unwrap()).unwrap();
 ///     ctx.with(|ctx| {
-///         ctx.add_module(&UI).unwrap();
+///         UI.add_to(ctx).unwrap();
 ///         ctx.eval_with::<quickjs::Value>("import { Button } from 'ui'; const b = new Button(); b.on(() => 'clicked'); globalThis.r = b.click()", "m.js", quickjs::EvalKind::Module).unwrap();
 ///     });
 ///     ctx.runtime().run_pending_jobs().unwrap();
@@ -178,12 +191,12 @@ pub struct Held {
 impl Held {
     /// Holds `value` (a new reference). An error in a context without
     /// Rust state (one no `quickjs` API has touched: every `Context`, and
-    /// every context a native call runs in, has one).
+    /// every context a native call runs in, has one), and in a context its
+    /// host freed (its jobs may still run: nothing would free the value
+    /// before the runtime's end).
     pub fn new(value: &Value<'_>) -> Result<Held> {
         let ctx = value.ctx();
-        let holder = HeldList::of(ctx).ok_or_else(|| {
-            Error::internal("Held: this context has no Rust state (use a quickjs::Context)")
-        })?;
+        let holder = HeldList::of(ctx)?;
         let rt = ctx.rt();
         let cell = Arc::new(HeldCell {
             value: Mutex::new(Some(RawValue(value.clone().into_raw()))),

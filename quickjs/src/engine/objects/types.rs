@@ -453,8 +453,7 @@ impl<'js> Value<'js> {
     /// });
     /// ```
     pub fn as_object(&self) -> Option<Object<'js>> {
-        self.is_object()
-            .then(|| Object::from_value(self.clone()))
+        self.is_object().then(|| Object::from_value(self.clone()))
     }
 
     /// The function, if the value is callable.

@@ -25,8 +25,9 @@ use crate::engine::handle::boundary;
 use crate::engine::handle::ctx::Ctx;
 use crate::engine::handle::error::{Error, Result};
 use crate::engine::handle::state::ContextState;
+use crate::engine::handle::traits::FromJs;
 use crate::engine::handle::value::Value;
-use crate::engine::objects::object::Object;
+use crate::engine::objects::object::{Function, Object};
 use crate::engine::objects::realm::context_state;
 use crate::engine::objects::types::{Symbol, WellKnownSymbol};
 use quickjs_sys as sys;
@@ -286,8 +287,35 @@ fn prototype<'js>(ctx: Ctx<'js>, def: &'static ClassDef) -> Result<(sys::JSClass
     Ok((id, proto))
 }
 
+/// The constructor of the `#[js]` class `T` in `ctx` (its prototype made
+/// on first use), to put anywhere without a module;
+/// [`Object::set_class`] sets it under the class's JS name.
+///
+/// ```
+/// #[quickjs::js]
+/// #[derive(Clone)]
+/// struct Point { x: f64, y: f64 }
+/// #[quickjs::js]
+/// impl Point {
+///     #[js(constructor)]
+///     fn new(x: f64, y: f64) -> Self { Point { x, y } }
+///     pub fn norm(&self) -> f64 { self.x.hypot(self.y) }
+/// }
+/// fn main() {
+///     let ctx = quickjs::Context::full(&quickjs::Runtime::new().unwrap()).unwrap();
+///     ctx.with(|ctx| {
+///         let point = quickjs::class::constructor::<Point>(ctx).unwrap();
+///         ctx.globals().set("P", point).unwrap();
+///         assert_eq!(ctx.eval::<f64>("new P(3, 4).norm()").unwrap(), 5.0);
+///     });
+/// }
+/// ```
+pub fn constructor<'js, T: JsClass>(ctx: Ctx<'js>) -> Result<Function<'js>> {
+    Function::from_js(&constructor_value(ctx, T::class())?)
+}
+
 /// The constructor of `def` in `ctx` (what a module exports).
-pub fn constructor<'js>(ctx: Ctx<'js>, def: &'static ClassDef) -> Result<Value<'js>> {
+pub(crate) fn constructor_value<'js>(ctx: Ctx<'js>, def: &'static ClassDef) -> Result<Value<'js>> {
     let (_, proto) = prototype(ctx, def)?;
     Object::from_value(proto).get("constructor")
 }
@@ -395,5 +423,34 @@ impl<T: JsClass> IntoInstance<T> for T {
 impl<T: JsClass, E: std::fmt::Display + 'static> IntoInstance<T> for std::result::Result<T, E> {
     fn into_instance(self) -> Result<T> {
         self.map_err(crate::engine::convert::primitives::error_from)
+    }
+}
+
+/// Classes on objects.
+impl<'js> Object<'js> {
+    /// Sets the constructor of the `#[js]` class `T` as the property named
+    /// after the class (its JS name): `globals().set_class::<Point>()`
+    /// makes `new Point(...)` work in scripts, without a module.
+    ///
+    /// ```
+    /// #[quickjs::js]
+    /// #[derive(Clone)]
+    /// struct Counter { n: u32 }
+    /// #[quickjs::js]
+    /// impl Counter {
+    ///     #[js(constructor)]
+    ///     fn new() -> Self { Counter { n: 0 } }
+    ///     pub fn tick(&mut self) -> u32 { self.n += 1; self.n }
+    /// }
+    /// fn main() {
+    ///     let ctx = quickjs::Context::full(&quickjs::Runtime::new().unwrap()).unwrap();
+    ///     ctx.with(|ctx| {
+    ///         ctx.globals().set_class::<Counter>().unwrap();
+    ///         assert_eq!(ctx.eval::<u32>("const c = new Counter(); c.tick(); c.tick()").unwrap(), 2);
+    ///     });
+    /// }
+    /// ```
+    pub fn set_class<T: JsClass>(&self) -> Result<()> {
+        self.set(T::class().name, constructor::<T>(self.ctx())?)
     }
 }

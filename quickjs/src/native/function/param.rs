@@ -115,7 +115,7 @@ impl<'js> FromParam<'js> for Ctx<'js> {
 impl<'js> FromParam<'js> for crate::native::async_ctx::AsyncCtx {
     const KIND: ParamKind = ParamKind::Context;
     fn from_param(args: &Args<'_, 'js>, _: &mut usize) -> Result<Self> {
-        args.ctx().async_ctx()
+        crate::native::async_ctx::AsyncCtx::new(args.ctx())
     }
     fn ts_param(_: &str) -> Option<String> {
         None
