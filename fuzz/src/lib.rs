@@ -106,11 +106,6 @@ pub fn sandbox(polls: u32) -> (Runtime, Context) {
     let rt = Runtime::new().unwrap();
     rt.set_memory_limit(Some(32 << 20));
     rt.set_max_stack_size(Some(256 << 10));
-    let count = Arc::new(AtomicU32::new(0));
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
-    rt.set_interrupt_handler(Some(Box::new(move || {
-        count.fetch_add(1, Ordering::Relaxed) > polls || std::time::Instant::now() > deadline
-    })));
     let ctx = Context::full(&rt).unwrap();
     ctx.with(|ctx| FUZZ.add_to(ctx)).unwrap();
     ctx.with(|ctx| {
@@ -123,6 +118,14 @@ pub fn sandbox(polls: u32) -> (Runtime, Context) {
             )
             .unwrap();
     });
+    // The handler goes in once the setup is done: the setup is not what is
+    // fuzzed (with `polls` near 0, or on a loaded machine, it was
+    // interrupted itself: a harness failure, found by a 30-minute run).
+    let count = Arc::new(AtomicU32::new(0));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
+    rt.set_interrupt_handler(Some(Box::new(move || {
+        count.fetch_add(1, Ordering::Relaxed) > polls || std::time::Instant::now() > deadline
+    })));
     (rt, ctx)
 }
 

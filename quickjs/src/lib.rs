@@ -27,7 +27,7 @@
 //!    queue is empty; it polls woken futures and settles their promises.
 //! 4. Modules: `#[js]` functions, classes and constants are listed in a
 //!    [`NativeModule`] with one line (`quickjs::module!`), declared in a
-//!    context with [`Ctx::add_module`], or [`register`]ed for every
+//!    context with [`NativeModule::add_to`], or [`register`]ed for every
 //!    `JS_AddRust` (qjs, C hosts).
 //!
 //!
@@ -175,7 +175,7 @@ pub mod __private {
 ///
 /// Classes: `classes { Counter, Point }` after the functions (see
 /// [`macro@js`]). The module is made available to JS by
-/// [`Ctx::add_module`], by [`register`]ing it, or by naming it in
+/// [`NativeModule::add_to`], by [`register`]ing it, or by naming it in
 /// [`js_add_rust!`] (qjs and C hosts then see it through `JS_AddRust`).
 #[macro_export]
 macro_rules! module {

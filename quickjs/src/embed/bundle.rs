@@ -186,7 +186,7 @@ impl Bundle {
 }
 
 /// The bundle as a runtime's loader: its modules by name; anything else is
-/// "not found" (native modules added with `Ctx::add_module` are found
+/// "not found" (native modules added with `NativeModule::add_to` are found
 /// before the loader is asked).
 impl Loader for Bundle {
     fn load(&mut self, name: &str) -> Result<String> {

@@ -1,4 +1,4 @@
-//! Cancelling a spawned future ([`crate::Ctx::spawn_cancellable`]): the
+//! Cancelling a spawned future ([`crate::Promise::spawn_cancellable`]): the
 //! future is wrapped so that a [`CancelHandle`], from any thread, makes its
 //! next poll drop it and reject its promise.
 
@@ -16,7 +16,7 @@ struct State {
     waker: Mutex<Option<Waker>>,
 }
 
-/// Cancels the future of [`crate::Ctx::spawn_cancellable`]: `Send`, usable
+/// Cancels the future of [`crate::Promise::spawn_cancellable`]: `Send`, usable
 /// from any thread. Dropping the handle does not cancel.
 ///
 /// ```

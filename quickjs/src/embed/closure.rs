@@ -4,7 +4,7 @@
 //! * [`Function::new`]: a typed closure, `|a: i32, b: i32| a + b`. Its
 //!   parameters are `#[js]` parameters ([`FromParam`]: any `FromJs` type,
 //!   `Option<T>` for an optional argument, [`Ctx`], [`This<T>`](crate::native::This),
-//!   [`Rest<T>`](crate::native::Rest)), so a call is checked and converted
+//!   [`Rest<T>`](crate::Rest)), so a call is checked and converted
 //!   exactly as a `#[js]` function's: too few arguments is a `TypeError`
 //!   (`add: expected 2 arguments, got 1`), extra ones are ignored, a bad
 //!   one names its position (`add: argument 2: expected number, got

@@ -67,7 +67,7 @@ impl Runtime {
         self.lock(|_| self.executor().set_capture_stacks(on));
     }
 
-    /// How many Rust futures (async `#[js]` calls, [`crate::Ctx::spawn`])
+    /// How many Rust futures (async `#[js]` calls, [`crate::Promise::spawn`])
     /// are alive.
     ///
     /// ```

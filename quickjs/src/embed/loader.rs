@@ -13,7 +13,7 @@ use std::os::raw::{c_char, c_void};
 use std::path::{Component, Path, PathBuf};
 
 /// Resolves and loads ES modules for a [`crate::Runtime`]
-/// (`Runtime::set_loader`). Native modules added with `Ctx::add_module`
+/// (`Runtime::set_loader`). Native modules added with `NativeModule::add_to`
 /// are found by their bare name before `load` is asked.
 ///
 /// ```

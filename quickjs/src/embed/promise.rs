@@ -199,7 +199,7 @@ impl<'js> Promise<'js> {
 
     /// A Rust future of the promise's outcome: the fulfilled value converted
     /// to `T`, or the rejection as an error. Poll it on the runtime's thread,
-    /// e.g. inside a future given to [`crate::Ctx::spawn`].
+    /// e.g. inside a future given to [`crate::Promise::spawn`].
     ///
     /// ```
     /// # let rt = quickjs::Runtime::new().unwrap();

@@ -214,7 +214,7 @@ impl Runtime {
     /// Caps the heap at `bytes` (`None`: no limit). An allocation beyond it
     /// throws `InternalError: out of memory` in JS; the runtime stays usable.
     /// The Rust memory held for JS objects counts too: a pending future's
-    /// task (a call to an async Rust function, `Ctx::spawn`) and a `#[js]`
+    /// task (a call to an async Rust function, `Promise::spawn`) and a `#[js]`
     /// class instance's value, while they live (not what such a value owns
     /// elsewhere, such as a `Vec`'s buffer).
     ///

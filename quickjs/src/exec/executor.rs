@@ -1,7 +1,7 @@
 //! The executor of one runtime: Rust futures polled on the JS thread,
 //! settling JS promises.
 //!
-//! * [`Executor::spawn`] (an `async fn` trampoline, `Ctx::spawn`) makes a
+//! * [`Executor::spawn`] (an `async fn` trampoline, `Promise::spawn`) makes a
 //!   promise capability, queues the future with the promise's resolve
 //!   function, and polls it once at once (as a JS async function runs to
 //!   its first `await`). The future, its waker and later its output share
@@ -103,7 +103,7 @@ impl std::ops::Deref for TaskName {
 pub(crate) enum Origin {
     /// A JS call of the native async function the task is named after.
     JsCall,
-    /// Rust (`Ctx::spawn`): no JS frame started it.
+    /// Rust (`Promise::spawn`): no JS frame started it.
     Rust,
 }
 

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 /// A future that completes after `duration`.
 ///
-/// Inside a runtime (a `#[js] async fn`, [`crate::Ctx::spawn`]) the runtime's
+/// Inside a runtime (a `#[js] async fn`, [`crate::Promise::spawn`]) the runtime's
 /// own loop drives it; elsewhere it uses a background timer.
 ///
 /// ```

@@ -11,7 +11,7 @@ use std::sync::Arc;
 /// into JS after an await (build values, call functions, read globals).
 ///
 /// The model: a future spawned on a runtime (a `#[js] async fn`,
-/// [`Ctx::spawn`]) is polled on the thread that runs the JS loop, inside the
+/// [`crate::Promise::spawn`]) is polled on the thread that runs the JS loop, inside the
 /// loop's `rust_run`. [`AsyncCtx::with`] works exactly then, while one of
 /// the runtime's futures is being polled, and gives the closure a [`Ctx`]
 /// that cannot escape it. Anywhere else, or once the context is gone, it

@@ -1,5 +1,5 @@
 //! Native modules: a [`NativeModule`] lists `#[js]` functions, classes and
-//! constants under a specifier (`'rust'`); [`Ctx::add_module`] declares one
+//! constants under a specifier (`'rust'`); [`NativeModule::add_to`] declares one
 //! in a context, [`add_rust`] (the body of every `JS_AddRust`) declares the
 //! given and the [`register`]ed ones.
 //!
