@@ -329,8 +329,8 @@ impl Params {
         let call_args = self.params.iter().map(|x| &x.call_arg);
         let bytes = self.bytes_prologue(krate);
         let recv = match self.receiver {
-            Receiver::Mut => quote!(let mut __recv = args.receiver_mut::<Self>()?;),
-            Receiver::Ref => quote!(let __recv = args.receiver_ref::<Self>()?;),
+            Receiver::Mut => quote!(let mut __recv = #p::ClassMut::<Self>::of_receiver(args)?;),
+            Receiver::Ref => quote!(let __recv = #p::ClassRef::<Self>::of_receiver(args)?;),
             Receiver::None => quote!(),
         };
         let callee = match self.receiver {
@@ -363,7 +363,7 @@ impl Params {
                 let recv = match self.receiver {
                     Receiver::None => quote!(),
                     _ => {
-                        quote!(let __recv: Self = ::std::clone::Clone::clone(&*args.receiver_ref::<Self>()?);)
+                        quote!(let __recv: Self = ::std::clone::Clone::clone(&*#p::ClassRef::<Self>::of_receiver(args)?);)
                     }
                 };
                 let call = match self.receiver {

@@ -1,7 +1,7 @@
 //! The C ABI: every function the patched engine, quickjs-libc, qjs or a C
 //! host calls by name (declared by patch 0001, and in the cbindgen header
 //! `quickjs_rust.h`). Each checks its arguments and its thread, then hands
-//! over to the runtime's state (`native::state`); none lets a panic unwind.
+//! over to the runtime's state (`engine::handle::state`); none lets a panic unwind.
 //!
 //! | hook | called by |
 //! |---|---|

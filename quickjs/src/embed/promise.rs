@@ -9,7 +9,6 @@ use crate::engine::handle::value::Value;
 use crate::engine::objects::object::Function;
 use crate::engine::objects::realm::{intrinsic, Intrinsic};
 use crate::exec::executor::{Origin, TaskName};
-use crate::native::state;
 use quickjs_sys as sys;
 
 /// The state of a JS Promise.
@@ -66,7 +65,8 @@ impl<'js> Promise<'js> {
         F: std::future::Future + Send + 'static,
         F::Output: for<'a> IntoJs<'a> + Send + 'static,
     {
-        let promise = state::spawn(ctx, TaskName::Static("spawn"), Origin::Rust, future)?;
+        let promise =
+            crate::native::function::spawn(ctx, TaskName::Static("spawn"), Origin::Rust, future)?;
         Promise::from_js(&promise)
     }
 

@@ -1,9 +1,10 @@
-//! The native layer: what makes Rust code callable from JS. Its parts of
-//! the runtime's and context's state (`state.rs`); `#[js]` functions and
-//! their arguments (`function/`); native modules and `JS_AddRust`
-//! (`module.rs`); classes, their borrow flags and GC tracing (`class/`);
-//! [`AsyncCtx`] for futures that need the context after an await. It builds on the engine and
-//! async layers, on quickjs-ng and Bellard's QuickJS alike. Its public
+//! The native layer: what makes Rust code callable from JS, in floors
+//! (each builds only on those before it): [`AsyncCtx`] (`async_ctx.rs`);
+//! `#[js]` functions, their arguments and calls (`function/`); classes,
+//! their registry (this layer's part of the runtime's state), borrow flags
+//! and GC tracing (`class/`); native modules, `JS_AddRust` and the modules
+//! declared in a context (this layer's part of the context's state,
+//! `module.rs`). It builds on the engine and async layers, on quickjs-ng and Bellard's QuickJS alike. Its public
 //! items are re-exported at the crate root (`quickjs::Rest`,
 //! `quickjs::NativeModule`, ...) and `quickjs::class`.
 
@@ -11,7 +12,6 @@ pub(crate) mod async_ctx;
 pub mod class;
 pub(crate) mod function;
 pub(crate) mod module;
-pub(crate) mod state;
 
 pub use async_ctx::AsyncCtx;
 pub use function::{Args, FromParam, NativeFunction, RawFunction, Rest, This};

@@ -21,12 +21,14 @@
 //! ```
 
 use super::function::NativeFunction;
-use super::state::NativeContext;
 use crate::engine::handle::boundary;
 use crate::engine::handle::ctx::Ctx;
 use crate::engine::handle::error::Result;
+use crate::engine::handle::state::{ContextPart, ContextSlot};
 use crate::engine::handle::value::Value;
+use crate::engine::objects::realm::context_state;
 use quickjs_sys as sys;
+use std::cell::{Cell, RefCell};
 use std::ffi::{CStr, CString};
 use std::os::raw::c_int;
 use std::sync::Mutex;
@@ -271,4 +273,48 @@ unsafe extern "C" fn init_module(ctx: *mut sys::JSContext, m: *mut sys::JSModule
         }
         Ok(())
     })
+}
+
+/// The native layer's part of a context's state.
+#[derive(Default)]
+pub(crate) struct NativeContext {
+    /// `JS_AddRust` already ran for this context.
+    modules_added: Cell<bool>,
+    /// The native modules declared in this context, by module definition.
+    modules: RefCell<Vec<(*mut sys::JSModuleDef, &'static NativeModule)>>,
+}
+
+impl ContextPart for NativeContext {
+    const SLOT: ContextSlot = ContextSlot::Native;
+}
+
+impl NativeContext {
+    /// The part of `ctx`'s state, made (with the state) on first use.
+    pub(crate) fn of<'a>(ctx: Ctx<'_>) -> Result<&'a NativeContext> {
+        Ok(context_state(ctx)?.part(NativeContext::default))
+    }
+
+    /// The part of `ctx`'s state, if it was made.
+    pub(crate) fn of_if_made<'a>(ctx: Ctx<'_>) -> Option<&'a NativeContext> {
+        crate::engine::handle::state::ContextState::of(ctx)?.part_if_made()
+    }
+
+    /// Records that `JS_AddRust` ran for this context; whether it had already.
+    pub(crate) fn mark_modules_added(&self) -> bool {
+        self.modules_added.replace(true)
+    }
+
+    /// Records that `def` is the module definition of `module` here.
+    pub(crate) fn add_module(&self, def: *mut sys::JSModuleDef, module: &'static NativeModule) {
+        self.modules.borrow_mut().push((def, module));
+    }
+
+    /// The native module of module definition `def`.
+    pub(crate) fn module(&self, def: *mut sys::JSModuleDef) -> Option<&'static NativeModule> {
+        self.modules
+            .borrow()
+            .iter()
+            .find(|(d, _)| *d == def)
+            .map(|&(_, m)| m)
+    }
 }

@@ -72,7 +72,7 @@ use std::sync::{Arc, OnceLock};
 pub(crate) enum RuntimeSlot {
     /// `exec::executor::Executor`.
     Executor,
-    /// `native::state::NativeRuntime`.
+    /// `native::class::registry::NativeRuntime`.
     Native,
     /// `embed::runtime::EmbedState`.
     Embed,
@@ -83,7 +83,7 @@ pub(crate) enum RuntimeSlot {
 pub(crate) enum ContextSlot {
     /// `engine::objects::build::RecordCache`.
     Records,
-    /// `native::state::NativeContext`.
+    /// `native::module::NativeContext`.
     Native,
 }
 

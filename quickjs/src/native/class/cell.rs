@@ -10,13 +10,14 @@
 //! `TypeError`, never a panic or UB. The trampolines convert every argument
 //! before they borrow the receiver, because conversion can run user JS.
 
+use super::registry::NativeRuntime;
 use super::{ClassDef, JsClass};
 use crate::engine::handle::boundary;
 use crate::engine::handle::error::{Error, Result};
 use crate::engine::handle::state::{ContextState, RuntimeState};
 use crate::engine::handle::traits::FromJs;
 use crate::engine::handle::value::Value;
-use crate::native::state::NativeRuntime;
+use crate::native::function::Args;
 use quickjs_sys as sys;
 use std::cell::{Cell, UnsafeCell};
 
@@ -237,6 +238,17 @@ impl<'js, T: JsClass> ClassRef<'js, T> {
     pub(crate) unsafe fn receiver(value: &Value<'js>) -> Result<Self> {
         Self::borrow(value, None)
     }
+
+    /// The receiver of a method call of class `T`, shared (`&self`): what
+    /// `#[js]` methods call. An error names the function.
+    #[doc(hidden)]
+    #[inline(always)]
+    pub fn of_receiver(args: &Args<'_, 'js>) -> Result<Self> {
+        // SAFETY: `this` outlives the result: the engine holds it for the
+        // call, and the result is branded with the call's `'js`, which
+        // closes with it.
+        args.with_this(|this| unsafe { Self::receiver(this) })
+    }
 }
 
 impl<'js, T: JsClass> FromJs<'js> for ClassRef<'js, T> {
@@ -269,6 +281,14 @@ impl<'js, T: JsClass> ClassMut<'js, T> {
     /// As [`ClassRef::receiver`].
     pub(crate) unsafe fn receiver(value: &Value<'js>) -> Result<Self> {
         Self::borrow(value, None)
+    }
+
+    /// As [`ClassRef::of_receiver`], exclusive (`&mut self`).
+    #[doc(hidden)]
+    #[inline(always)]
+    pub fn of_receiver(args: &Args<'_, 'js>) -> Result<Self> {
+        // SAFETY: as in `ClassRef::of_receiver`.
+        args.with_this(|this| unsafe { Self::receiver(this) })
     }
 }
 

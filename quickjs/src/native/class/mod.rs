@@ -14,12 +14,12 @@
 //!   (`cell.rs`); held JS values in its fields are traced (`trace.rs`).
 
 pub(crate) mod cell;
+pub(crate) mod registry;
 pub(crate) mod trace;
 
 pub use cell::{ClassMut, ClassRef};
 
 use super::function::NativeFunction;
-use super::state::NativeRuntime;
 use crate::engine::convert::limits;
 use crate::engine::handle::boundary;
 use crate::engine::handle::ctx::Ctx;
@@ -31,6 +31,7 @@ use crate::engine::objects::object::{Function, Object};
 use crate::engine::objects::realm::context_state;
 use crate::engine::objects::types::{Symbol, WellKnownSymbol};
 use quickjs_sys as sys;
+use registry::NativeRuntime;
 use std::ffi::CStr;
 use std::os::raw::c_int;
 use std::sync::atomic::{AtomicU32, Ordering};

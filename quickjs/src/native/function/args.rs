@@ -83,30 +83,11 @@ impl<'a, 'js> Args<'a, 'js> {
         e.prefixed(format_args!("{}: this", self.name))
     }
 
-    /// The call's `this` as the receiver of a method of class `T`, shared
-    /// (`&self`), without a reference of its own: the engine holds `this`
-    /// for the call. An error names the function.
-    #[doc(hidden)]
+    /// Runs `f` on the call's `this`, borrowed (no reference of its own:
+    /// the engine holds `this` for the call); an error names the function.
     #[inline(always)]
-    pub fn receiver_ref<T: crate::native::class::JsClass>(
-        &self,
-    ) -> Result<crate::native::class::ClassRef<'js, T>> {
-        // SAFETY: `this` outlives the result: the engine holds it for the
-        // call, and the result is branded with the call's `'js`, which
-        // closes with it.
-        unsafe { crate::native::class::ClassRef::receiver(&self.borrowed(self.this)) }
-            .map_err(|e| self.in_this(e))
-    }
-
-    /// As [`Args::receiver_ref`], exclusive (`&mut self`).
-    #[doc(hidden)]
-    #[inline(always)]
-    pub fn receiver_mut<T: crate::native::class::JsClass>(
-        &self,
-    ) -> Result<crate::native::class::ClassMut<'js, T>> {
-        // SAFETY: as in receiver_ref.
-        unsafe { crate::native::class::ClassMut::receiver(&self.borrowed(self.this)) }
-            .map_err(|e| self.in_this(e))
+    pub(crate) fn with_this<R>(&self, f: impl FnOnce(&Value<'js>) -> Result<R>) -> Result<R> {
+        f(&self.borrowed(self.this)).map_err(|e| self.in_this(e))
     }
 
     /// Arguments `from..` converted, for a rest parameter; an error names

@@ -4,11 +4,12 @@
 
 use crate::engine::handle::boundary;
 use crate::engine::handle::ctx::Ctx;
-use crate::engine::handle::error::Result;
+use crate::engine::handle::error::{Error, Result};
 use crate::engine::handle::traits::IntoJs;
 use crate::engine::handle::value::Value;
+use crate::engine::objects::realm::context_state;
+use crate::exec::executor::Executor;
 use crate::exec::executor::{rejected_promise, Origin, TaskName};
-use crate::native::state;
 use quickjs_sys as sys;
 use std::future::Future;
 use std::os::raw::c_int;
@@ -98,9 +99,9 @@ where
     Fut::Output: for<'a> IntoJs<'a> + Send + 'static,
 {
     match start {
-        Ok(future) => state::spawn(ctx, name, Origin::JsCall, future),
+        Ok(future) => spawn(ctx, name, Origin::JsCall, future),
         // A realm without promises gets the error thrown (see check_promises).
-        Err(e) if !e.is_interrupt() => match state::check_promises(ctx) {
+        Err(e) if !e.is_interrupt() => match check_promises(ctx) {
             Ok(()) => rejected_promise(ctx, ctx.error_value(e)),
             Err(_) => Err(e),
         },
@@ -126,4 +127,44 @@ unsafe fn args<'a, 'js>(
     }
     // SAFETY: the caller's contract.
     Ok(unsafe { Args::new(ctx, this, argc, argv, func.name) })
+}
+
+/// Spawns `future` on the runtime's executor for `ctx`; returns its Promise.
+#[inline]
+pub(crate) fn spawn<'js, Fut>(
+    ctx: Ctx<'js>,
+    name: TaskName,
+    origin: Origin,
+    future: Fut,
+) -> Result<Value<'js>>
+where
+    Fut: Future + Send + 'static,
+    Fut::Output: for<'a> crate::engine::handle::traits::IntoJs<'a> + Send + 'static,
+{
+    let state = context_state(ctx)?;
+    if state.is_released() {
+        return Err(Error::internal(
+            "the context was freed (JS_FreeContext): no Rust future starts in it",
+        ));
+    }
+    if !crate::engine::objects::realm::has_promises(ctx) {
+        return Err(no_promises());
+    }
+    Executor::of(state.runtime_state()).spawn(ctx, name, origin, future)
+}
+
+/// An error unless `ctx`'s realm has promises (a host may make a
+/// context without the `Promise` built-in: see `engine::objects::realm::has_promises`).
+pub(crate) fn check_promises(ctx: Ctx<'_>) -> Result<()> {
+    context_state(ctx)?;
+    if crate::engine::objects::realm::has_promises(ctx) {
+        Ok(())
+    } else {
+        Err(no_promises())
+    }
+}
+
+#[cold]
+fn no_promises() -> Error {
+    Error::type_error("Promise is not available in this context: async Rust functions need it")
 }

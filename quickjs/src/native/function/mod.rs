@@ -21,8 +21,8 @@ mod param;
 pub use args::Args;
 pub(crate) use arity::arity_error;
 pub use arity::{arity, rest_is_last};
-pub(crate) use call::started;
 pub use call::{call, call_async};
+pub(crate) use call::{spawn, started};
 pub use param::{AsyncParam, FromParam, Inert, ParamKind, Rest, This};
 
 use crate::engine::handle::ctx::Ctx;
