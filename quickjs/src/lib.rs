@@ -97,7 +97,9 @@ pub use quickjs_macro::js;
 #[cfg(not(quickjs_bellard))]
 pub use crate::embed::binary::{ArrayBuffer, Bytes, JsBytes, TypedArray, TypedElement};
 #[cfg(not(quickjs_bellard))]
-pub use crate::embed::bundle::{BuiltBundle, Bundle, BundleBuilder, Compiled};
+pub use crate::embed::bundle::{BuiltBundle, Bundle, BundleBuilder};
+#[cfg(not(quickjs_bellard))]
+pub use crate::embed::bytecode::Compiled;
 #[cfg(not(quickjs_bellard))]
 pub use crate::embed::cancel::CancelHandle;
 #[cfg(not(quickjs_bellard))]

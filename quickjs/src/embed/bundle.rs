@@ -24,13 +24,12 @@
 //! script, 1 module), name (u32 length + UTF-8) and bytecode (u32 length +
 //! bytes). Integers little-endian.
 
-use super::bytecode;
+use super::bytecode::{self, Compiled};
 use super::context::Context;
 use super::loader::{FileLoader, Loader};
 use super::runtime::Runtime;
-use crate::engine::handle::ctx::{Ctx, EvalKind};
+use crate::engine::handle::ctx::EvalKind;
 use crate::engine::handle::error::{Error, Result};
-use crate::engine::handle::traits::FromJs;
 use quickjs_sys as sys;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -84,27 +83,6 @@ struct Entry {
     name: &'static str,
     kind: EvalKind,
     code: Range<usize>,
-}
-
-/// One entry of a [`Bundle`]: what [`Compiled::eval`] runs and what a
-/// [`Loader`] serves (`Loader::compiled`).
-#[derive(Clone, Copy, Debug)]
-pub struct Compiled {
-    name: &'static str,
-    kind: EvalKind,
-    code: &'static [u8],
-}
-
-impl Compiled {
-    /// Its name in the bundle.
-    pub fn name(&self) -> &'static str {
-        self.name
-    }
-
-    /// A script or a module.
-    pub fn kind(&self) -> EvalKind {
-        self.kind
-    }
 }
 
 impl Bundle {
@@ -197,46 +175,6 @@ impl Loader for Bundle {
 
     fn compiled(&mut self, name: &str) -> Option<Compiled> {
         self.get(name).filter(|c| c.kind == EvalKind::Module)
-    }
-}
-
-/// Running.
-impl Compiled {
-    /// Runs an entry of a [`Bundle`]: a script's completion value, or a
-    /// module's evaluation Promise (its imports come from the runtime's
-    /// loader: set the bundle as the loader).
-    pub fn eval<'js, T: FromJs<'js>>(self, ctx: Ctx<'js>) -> Result<T> {
-        // SAFETY: a Compiled comes only from a Bundle, whose bytes were
-        // vouched for (Bundle::from_static) and checked for this engine.
-        unsafe { super::bytecode::eval_bytecode(ctx, self.code) }
-    }
-
-    /// Reads a bundled module for the module loader, without evaluating it.
-    pub(crate) fn read_module(self, ctx: Ctx<'_>) -> Result<*mut sys::JSModuleDef> {
-        let compiled = self;
-        if compiled.kind != EvalKind::Module {
-            return Err(Error::type_error(format!(
-                "{} is a script, not a module",
-                compiled.name
-            )));
-        }
-        // SAFETY: as in `eval`; the context is live.
-        let module = ctx.check(unsafe {
-            sys::JS_ReadObject(
-                ctx.as_raw(),
-                compiled.code.as_ptr(),
-                compiled.code.len(),
-                sys::JS_READ_OBJ_BYTECODE as i32,
-            )
-        })?;
-        if !sys::JS_IsModule(module.as_raw()) {
-            return Err(Error::type_error(format!(
-                "{} is not a module",
-                compiled.name
-            )));
-        }
-        // The module stays in the context's module list; we drop our reference.
-        Ok(sys::JS_VALUE_GET_PTR(module.as_raw()).cast())
     }
 }
 

@@ -2,14 +2,14 @@
 //! ([`compile_raw`]), writing a compiled function or module
 //! ([`write_bytecode`]), and running bytecode ([`eval_bytecode`]). The
 //! public faces are [`crate::Precompiled`] (compiled at run time) and
-//! [`crate::Bundle`] (compiled at build time).
+//! [`Compiled`], an entry of a [`crate::Bundle`] (compiled at build time).
 //!
 //! Invariant: [`eval_bytecode`] runs only bytes its caller vouches for
 //! (the engine does not validate bytecode): written by this engine, in
 //! this process or by a build of the same engine.
 
 use crate::engine::handle::ctx::{Ctx, EvalKind};
-use crate::engine::handle::error::Result;
+use crate::engine::handle::error::{Error, Result};
 use crate::engine::handle::traits::FromJs;
 use crate::engine::handle::value::Value;
 use quickjs_sys as sys;
@@ -91,5 +91,66 @@ pub(crate) unsafe fn eval_bytecode<'js, T: FromJs<'js>>(
         }
         let v = ctx.check(sys::JS_EvalFunction(ctx.as_raw(), obj.into_raw()))?;
         T::from_js(&v)
+    }
+}
+
+/// One entry of a [`Bundle`]: what [`Compiled::eval`] runs and what a
+/// [`Loader`] serves (`Loader::compiled`).
+#[derive(Clone, Copy, Debug)]
+pub struct Compiled {
+    pub(super) name: &'static str,
+    pub(super) kind: EvalKind,
+    pub(super) code: &'static [u8],
+}
+
+impl Compiled {
+    /// Its name in the bundle.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// A script or a module.
+    pub fn kind(&self) -> EvalKind {
+        self.kind
+    }
+}
+
+/// Running.
+impl Compiled {
+    /// Runs an entry of a [`Bundle`]: a script's completion value, or a
+    /// module's evaluation Promise (its imports come from the runtime's
+    /// loader: set the bundle as the loader).
+    pub fn eval<'js, T: FromJs<'js>>(self, ctx: Ctx<'js>) -> Result<T> {
+        // SAFETY: a Compiled comes only from a Bundle, whose bytes were
+        // vouched for (Bundle::from_static) and checked for this engine.
+        unsafe { eval_bytecode(ctx, self.code) }
+    }
+
+    /// Reads a bundled module for the module loader, without evaluating it.
+    pub(crate) fn read_module(self, ctx: Ctx<'_>) -> Result<*mut sys::JSModuleDef> {
+        let compiled = self;
+        if compiled.kind != EvalKind::Module {
+            return Err(Error::type_error(format!(
+                "{} is a script, not a module",
+                compiled.name
+            )));
+        }
+        // SAFETY: as in `eval`; the context is live.
+        let module = ctx.check(unsafe {
+            sys::JS_ReadObject(
+                ctx.as_raw(),
+                compiled.code.as_ptr(),
+                compiled.code.len(),
+                sys::JS_READ_OBJ_BYTECODE as i32,
+            )
+        })?;
+        if !sys::JS_IsModule(module.as_raw()) {
+            return Err(Error::type_error(format!(
+                "{} is not a module",
+                compiled.name
+            )));
+        }
+        // The module stays in the context's module list; we drop our reference.
+        Ok(sys::JS_VALUE_GET_PTR(module.as_raw()).cast())
     }
 }

@@ -39,6 +39,36 @@ pub(crate) fn run_jobs(rt: *mut sys::JSRuntime, mut done: impl FnMut() -> bool) 
 }
 
 impl Runtime {
+    /// Whether a job (promise reaction) is queued.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| ctx.eval::<quickjs::Value>("Promise.resolve().then(() => {})").map(drop)).unwrap();
+    /// assert!(rt.is_job_pending());
+    /// rt.run_pending_jobs().unwrap();
+    /// assert!(!rt.is_job_pending());
+    /// ```
+    pub fn is_job_pending(&self) -> bool {
+        // SAFETY: rt is live and locked.
+        self.lock(|rt| unsafe { sys::JS_IsJobPending(rt) })
+    }
+
+    /// Runs queued jobs, and settles finished Rust futures, until none is
+    /// left; returns how many jobs ran. A job that throws stops the run with
+    /// that exception.
+    ///
+    /// ```
+    /// # let rt = quickjs::Runtime::new().unwrap();
+    /// # let ctx = quickjs::Context::full(&rt).unwrap();
+    /// ctx.with(|ctx| ctx.eval::<quickjs::Value>("globalThis.done = false; Promise.resolve().then(() => done = true)").map(drop)).unwrap();
+    /// assert_eq!(rt.run_pending_jobs().unwrap(), 1);
+    /// assert!(ctx.with(|ctx| ctx.eval::<bool>("done")).unwrap());
+    /// ```
+    pub fn run_pending_jobs(&self) -> Result<usize> {
+        self.lock(|rt| run_jobs(rt, || false))
+    }
+
     /// Whether each JS call of an async `#[js]` function keeps the JS stack
     /// of the call, so that an error rejecting its promise later shows the
     /// JS caller too (`at sleep (native)`, `at load (app.js:3:9)`, ...).

@@ -1,15 +1,8 @@
 //! Module resolution and loading for `import` in embedded runtimes, and
 //! bytecode compilation.
 
-use super::state::EmbedState;
-use crate::engine::handle::boundary;
-use crate::engine::handle::ctx::Ctx;
-use crate::engine::handle::ctx::EvalKind;
 use crate::engine::handle::error::{Error, Result};
-use quickjs_sys as sys;
 use std::collections::HashMap;
-use std::ffi::{CStr, CString};
-use std::os::raw::{c_char, c_void};
 use std::path::{Component, Path, PathBuf};
 
 /// Resolves and loads ES modules for a [`crate::Runtime`]
@@ -45,7 +38,7 @@ pub trait Loader: Send + 'static {
     /// The module named `name` compiled at build time (an entry of a
     /// [`crate::Bundle`]), asked before [`Loader::load`]; `None` (the
     /// default) loads the source.
-    fn compiled(&mut self, name: &str) -> Option<super::bundle::Compiled> {
+    fn compiled(&mut self, name: &str) -> Option<super::bytecode::Compiled> {
         let _ = name;
         None
     }
@@ -188,79 +181,4 @@ impl Loader for FileLoader {
         }
         std::fs::read_to_string(path).map_err(cannot)
     }
-}
-
-/// The normalize hook: `Loader::resolve`, the result in engine memory.
-pub(crate) unsafe extern "C" fn normalize(
-    ctx: *mut sys::JSContext,
-    base: *const c_char,
-    name: *const c_char,
-    opaque: *mut c_void,
-) -> *mut c_char {
-    // SAFETY: the engine passes a live ctx and NUL-terminated strings, alive
-    // for the call; opaque is the runtime's EmbedState (Runtime::set_loader).
-    let (ctx, embed, base, name) = unsafe {
-        (
-            Ctx::from_raw(ctx),
-            &*(opaque as *const EmbedState),
-            CStr::from_ptr(base).to_string_lossy(),
-            CStr::from_ptr(name).to_string_lossy(),
-        )
-    };
-    boundary::enter(ctx, "module resolver", || {
-        let resolved = match embed
-            .loader
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .as_mut()
-        {
-            Some(l) => l.resolve(&base, &name),
-            None => join_relative(&base, &name),
-        }?;
-        let r = CString::new(resolved)
-            .map_err(|_| Error::type_error("module name contains a NUL byte"))?;
-        // SAFETY: js_strdup copies into engine memory, which the engine frees.
-        let p = unsafe { sys::js_strdup(ctx.as_raw(), r.as_ptr()) };
-        if p.is_null() {
-            return Err(ctx.catch());
-        }
-        Ok(p)
-    })
-}
-
-/// The load hook: `Loader::load`, compiled as a module.
-pub(crate) unsafe extern "C" fn load(
-    ctx: *mut sys::JSContext,
-    name: *const c_char,
-    opaque: *mut c_void,
-    _attributes: sys::JSValue,
-) -> *mut sys::JSModuleDef {
-    // SAFETY: as in normalize.
-    let (ctx, embed, name) = unsafe {
-        (
-            Ctx::from_raw(ctx),
-            &*(opaque as *const EmbedState),
-            CStr::from_ptr(name).to_string_lossy().into_owned(),
-        )
-    };
-    boundary::enter(ctx, "module loader", || {
-        let mut loader = embed.loader.lock().unwrap_or_else(|e| e.into_inner());
-        let source = match loader.as_mut() {
-            Some(l) => match l.compiled(&name) {
-                Some(compiled) => {
-                    drop(loader); // reading runs no JS, but keep the rule: no lock across the engine
-                    return compiled.read_module(ctx);
-                }
-                None => l.load(&name),
-            },
-            None => Err(Error::message(format!("module not found: {name}"))),
-        };
-        drop(loader);
-        let source = source?;
-        let module = super::bytecode::compile_raw(ctx, &source, &name, EvalKind::Module)?;
-        // The module stays in the context's module list; we drop our reference.
-        let m: *mut sys::JSModuleDef = sys::JS_VALUE_GET_PTR(module.as_raw()).cast();
-        drop(module);
-        Ok(m)
-    })
 }

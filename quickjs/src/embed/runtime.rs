@@ -9,19 +9,18 @@
 //! (re-entrant: a Rust callback called from JS may use its runtime again);
 //! a thread that sleeps in a wait releases it at every level first.
 
-use super::jobs::run_jobs;
 use super::lock::ReentrantLock;
 use super::state::{Deadline, EmbedState, InterruptHandler, Pacing};
 use crate::engine::handle::boundary;
 use crate::engine::handle::ctx::Ctx;
 use crate::engine::handle::error::{Error, Result};
-use crate::engine::handle::state::{ContextState, RuntimeState};
+use crate::engine::handle::state::{ContextState, RuntimePart, RuntimeSlot, RuntimeState};
 use crate::engine::handle::sync::thread_token;
 use crate::exec::executor::Executor;
 use quickjs_sys as sys;
 use std::os::raw::c_void;
 use std::ptr::NonNull;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 
 /// A QuickJS runtime: one heap, one garbage collector, shared by its
 /// [`crate::Context`]s.
@@ -40,6 +39,14 @@ use std::sync::{Arc, Mutex};
 #[derive(Clone)]
 pub struct Runtime {
     pub(crate) inner: Arc<Inner>,
+}
+
+/// The way back from a context to the `Runtime` that owns its `JSRuntime`
+/// (a part of the runtime's state; a runtime made by a C host has none).
+struct Handle(Weak<Inner>);
+
+impl RuntimePart for Handle {
+    const SLOT: RuntimeSlot = RuntimeSlot::Handle;
 }
 
 pub(crate) struct Inner {
@@ -111,8 +118,8 @@ impl Runtime {
             deadlines: std::cell::RefCell::new(Vec::new()),
             pacing: Pacing::default(),
             loader: Mutex::new(None),
-            handle,
         });
+        state.part(|| Handle(handle));
         // SAFETY: the runtime is new, on this thread only.
         unsafe { state.stack.enter(raw.as_ptr()) };
         Ok(Runtime { inner })
@@ -128,8 +135,8 @@ impl Runtime {
     /// ```
     pub fn of(ctx: Ctx<'_>) -> Option<Runtime> {
         let inner = ContextState::runtime_if_any(ctx)?
-            .part_if_made::<EmbedState>()?
-            .handle
+            .part_if_made::<Handle>()?
+            .0
             .upgrade()?;
         Some(Runtime { inner })
     }
@@ -465,8 +472,8 @@ impl Runtime {
         self.lock(|rt| unsafe {
             sys::JS_SetModuleLoaderFunc2(
                 rt,
-                Some(super::loader::normalize),
-                Some(super::loader::load),
+                Some(super::state::normalize),
+                Some(super::state::load),
                 None,
                 opaque,
             )
@@ -521,36 +528,6 @@ impl Runtime {
             obj_count: m.obj_count,
             str_count: m.str_count,
         }
-    }
-
-    /// Whether a job (promise reaction) is queued.
-    ///
-    /// ```
-    /// # let rt = quickjs::Runtime::new().unwrap();
-    /// # let ctx = quickjs::Context::full(&rt).unwrap();
-    /// ctx.with(|ctx| ctx.eval::<quickjs::Value>("Promise.resolve().then(() => {})").map(drop)).unwrap();
-    /// assert!(rt.is_job_pending());
-    /// rt.run_pending_jobs().unwrap();
-    /// assert!(!rt.is_job_pending());
-    /// ```
-    pub fn is_job_pending(&self) -> bool {
-        // SAFETY: rt is live and locked.
-        self.lock(|rt| unsafe { sys::JS_IsJobPending(rt) })
-    }
-
-    /// Runs queued jobs, and settles finished Rust futures, until none is
-    /// left; returns how many jobs ran. A job that throws stops the run with
-    /// that exception.
-    ///
-    /// ```
-    /// # let rt = quickjs::Runtime::new().unwrap();
-    /// # let ctx = quickjs::Context::full(&rt).unwrap();
-    /// ctx.with(|ctx| ctx.eval::<quickjs::Value>("globalThis.done = false; Promise.resolve().then(() => done = true)").map(drop)).unwrap();
-    /// assert_eq!(rt.run_pending_jobs().unwrap(), 1);
-    /// assert!(ctx.with(|ctx| ctx.eval::<bool>("done")).unwrap());
-    /// ```
-    pub fn run_pending_jobs(&self) -> Result<usize> {
-        self.lock(|rt| run_jobs(rt, || false))
     }
 }
 

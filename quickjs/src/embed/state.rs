@@ -2,20 +2,22 @@
 //! host's interrupt handler and the deadlines in force (with the
 //! trampoline the engine calls, installed only while one of them is, and
 //! [`Pacing`], which keeps the handler running about every millisecond of
-//! script time), the module loader, and the way back from a context to its
-//! `Runtime`.
+//! script time), and the module loader (with the engine's resolve and load
+//! hooks that call it).
 //!
 //! Invariant: the state lives exactly as long as the `JSRuntime` (a part
 //! of its `RuntimeState`), so the pointers the engine's callbacks get to it
 //! never dangle; it is used with the runtime's lock held.
 
-use super::runtime::Inner;
 use crate::engine::handle::boundary;
+use crate::engine::handle::ctx::{Ctx, EvalKind};
+use crate::engine::handle::error::Error;
 use crate::engine::handle::state::{RuntimePart, RuntimeSlot};
 use crate::engine::handle::sync::thread_token;
 use quickjs_sys as sys;
-use std::os::raw::{c_int, c_void};
-use std::sync::{Mutex, Weak};
+use std::ffi::{CStr, CString};
+use std::os::raw::{c_char, c_int, c_void};
+use std::sync::Mutex;
 
 /// Decides, when the engine asks periodically during execution, whether to
 /// stop the running JS (`true` interrupts it with an uncatchable
@@ -47,8 +49,6 @@ pub(crate) struct EmbedState {
     /// How often the engine asks the handler (see [`Pacing`]).
     pub(super) pacing: Pacing,
     pub(crate) loader: Mutex<Option<Box<dyn super::loader::Loader>>>,
-    /// The `Runtime` that owns the `JSRuntime`.
-    pub(super) handle: Weak<Inner>,
 }
 
 /// When a wait gives up: the instant, and the timeout it came from (for
@@ -220,5 +220,80 @@ unsafe extern "C" fn call_interrupt_handler(rt: *mut sys::JSRuntime, opaque: *mu
             Some(handler) => handler() as c_int,
             None => 0,
         }
+    })
+}
+
+/// The normalize hook: `Loader::resolve`, the result in engine memory.
+pub(crate) unsafe extern "C" fn normalize(
+    ctx: *mut sys::JSContext,
+    base: *const c_char,
+    name: *const c_char,
+    opaque: *mut c_void,
+) -> *mut c_char {
+    // SAFETY: the engine passes a live ctx and NUL-terminated strings, alive
+    // for the call; opaque is the runtime's EmbedState (Runtime::set_loader).
+    let (ctx, embed, base, name) = unsafe {
+        (
+            Ctx::from_raw(ctx),
+            &*(opaque as *const EmbedState),
+            CStr::from_ptr(base).to_string_lossy(),
+            CStr::from_ptr(name).to_string_lossy(),
+        )
+    };
+    boundary::enter(ctx, "module resolver", || {
+        let resolved = match embed
+            .loader
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_mut()
+        {
+            Some(l) => l.resolve(&base, &name),
+            None => super::loader::join_relative(&base, &name),
+        }?;
+        let r = CString::new(resolved)
+            .map_err(|_| Error::type_error("module name contains a NUL byte"))?;
+        // SAFETY: js_strdup copies into engine memory, which the engine frees.
+        let p = unsafe { sys::js_strdup(ctx.as_raw(), r.as_ptr()) };
+        if p.is_null() {
+            return Err(ctx.catch());
+        }
+        Ok(p)
+    })
+}
+
+/// The load hook: `Loader::load`, compiled as a module.
+pub(crate) unsafe extern "C" fn load(
+    ctx: *mut sys::JSContext,
+    name: *const c_char,
+    opaque: *mut c_void,
+    _attributes: sys::JSValue,
+) -> *mut sys::JSModuleDef {
+    // SAFETY: as in normalize.
+    let (ctx, embed, name) = unsafe {
+        (
+            Ctx::from_raw(ctx),
+            &*(opaque as *const EmbedState),
+            CStr::from_ptr(name).to_string_lossy().into_owned(),
+        )
+    };
+    boundary::enter(ctx, "module loader", || {
+        let mut loader = embed.loader.lock().unwrap_or_else(|e| e.into_inner());
+        let source = match loader.as_mut() {
+            Some(l) => match l.compiled(&name) {
+                Some(compiled) => {
+                    drop(loader); // reading runs no JS, but keep the rule: no lock across the engine
+                    return compiled.read_module(ctx);
+                }
+                None => l.load(&name),
+            },
+            None => Err(Error::message(format!("module not found: {name}"))),
+        };
+        drop(loader);
+        let source = source?;
+        let module = super::bytecode::compile_raw(ctx, &source, &name, EvalKind::Module)?;
+        // The module stays in the context's module list; we drop our reference.
+        let m: *mut sys::JSModuleDef = sys::JS_VALUE_GET_PTR(module.as_raw()).cast();
+        drop(module);
+        Ok(m)
     })
 }

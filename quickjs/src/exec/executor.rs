@@ -38,8 +38,11 @@
 //! or dropped with its context); an interrupt that reached Rust while a
 //! future ran rejects its promise with the interrupt.
 
+use super::polling::PollingGuard;
+pub(crate) use super::task::TaskName;
 use super::task::{Runnable, TaskCell, TaskStack};
-use super::timer::Timers;
+use super::timers::Timers;
+pub(crate) use super::wake::TaskKey;
 use super::wake::{Wake, WakeCallback};
 use crate::engine::convert::limits;
 use crate::engine::handle::ctx::Ctx;
@@ -61,42 +64,6 @@ use std::time::{Duration, Instant};
 /// host's loop (its own timers, its I/O) gets a turn between the batches of
 /// a wave of completions, as quickjs-libc's timers fire one per turn.
 const BATCH: usize = 256;
-
-/// A task's place in the slab (the generation tells a reused slot apart).
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) struct TaskKey {
-    index: u32,
-    generation: u32,
-}
-
-#[cfg(test)]
-impl TaskKey {
-    pub(crate) fn for_test(index: u32) -> Self {
-        TaskKey {
-            index,
-            generation: 0,
-        }
-    }
-}
-
-/// What a task is named after: the native function (`#[js]`: a static
-/// name; a Rust closure: its own) or `spawn`. Errors and the native frame
-/// of its rejection's stack show it.
-#[derive(Clone, Debug)]
-pub(crate) enum TaskName {
-    Static(&'static str),
-    Shared(Arc<str>),
-}
-
-impl std::ops::Deref for TaskName {
-    type Target = str;
-    fn deref(&self) -> &str {
-        match self {
-            TaskName::Static(s) => s,
-            TaskName::Shared(s) => s,
-        }
-    }
-}
 
 /// Who started a task.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -162,83 +129,6 @@ pub(crate) struct Executor {
     batch: Cell<Vec<TaskKey>>,
     /// Capture the JS stack of each async call (for its rejection's stack).
     capture_stacks: Cell<bool>,
-}
-
-thread_local! {
-    /// What polls futures on this thread (all null outside): the runtime,
-    /// its executor, and whether that executor is in `run`, where a wake
-    /// of one of its own tasks goes straight to its backlog.
-    static POLLING: Cell<Polling> = const { Cell::new(Polling::NONE) };
-}
-
-#[derive(Clone, Copy)]
-struct Polling {
-    rt: *mut sys::JSRuntime,
-    exec: *const Executor,
-    running: bool,
-}
-
-impl Polling {
-    const NONE: Polling = Polling {
-        rt: std::ptr::null_mut(),
-        exec: std::ptr::null(),
-        running: false,
-    };
-}
-
-/// Marks this thread as polling futures of `rt` until dropped (restores
-/// the outer value: runtimes can nest).
-struct PollingGuard(Polling);
-
-impl PollingGuard {
-    fn enter(rt: *mut sys::JSRuntime, exec: &Executor, running: bool) -> Self {
-        PollingGuard(POLLING.replace(Polling { rt, exec, running }))
-    }
-}
-
-impl Drop for PollingGuard {
-    fn drop(&mut self) {
-        POLLING.set(self.0);
-    }
-}
-
-/// Runs `f` with the executor polling on this thread (and whether it is in
-/// `run`), if any.
-fn with_polling<R>(f: impl FnOnce(&Executor, bool) -> R) -> Option<R> {
-    let Polling { exec, running, .. } = POLLING.get();
-    // SAFETY: non-null only while a `PollingGuard` of that executor lives
-    // on this thread, and the executor outlives its guards; the reference
-    // does not outlive `f`.
-    let exec = unsafe { exec.as_ref() }?;
-    Some(f(exec, running))
-}
-
-/// The timer queue of the executor polling on this thread, if any.
-pub(crate) fn current_timers() -> Option<Arc<Mutex<Timers>>> {
-    with_polling(|exec, _| exec.timers.clone())
-}
-
-/// Whether this thread is polling one of `rt`'s futures.
-pub(crate) fn is_polling(rt: *mut sys::JSRuntime) -> bool {
-    !rt.is_null() && POLLING.get().rt == rt
-}
-
-/// Queues the task `key` of the executor `wake` belongs to in that
-/// executor's backlog, if it is in `run` on this thread (its wake fd is
-/// raised at the end of the run if the backlog is left non-empty); false
-/// otherwise, for the thread-safe path.
-pub(crate) fn wake_in_run(wake: &Arc<Wake>, key: TaskKey) -> bool {
-    with_polling(|exec, running| {
-        if !running || !Arc::ptr_eq(&exec.wake, wake) {
-            return false;
-        }
-        let Ok(mut backlog) = exec.backlog.try_borrow_mut() else {
-            return false;
-        };
-        backlog.push_back(key);
-        true
-    })
-    .unwrap_or(false)
 }
 
 /// The executor is the async layer's part of its runtime's state, made on
@@ -419,7 +309,8 @@ impl Executor {
             (task, (key, cell))
         });
         let ready = {
-            let _polling = PollingGuard::enter(ctx.rt(), self, false);
+            let _polling =
+                PollingGuard::enter(ctx.rt(), &self.wake, &self.backlog, &self.timers, false);
             // SAFETY: ours, on the runtime's thread (we hold `ctx`).
             unsafe { cell.poll() }
         };
@@ -451,7 +342,7 @@ impl Executor {
             return;
         }
         // From here on, wakes of our own tasks go straight to the backlog.
-        let _polling = PollingGuard::enter(rt, self, true);
+        let _polling = PollingGuard::enter(rt, &self.wake, &self.backlog, &self.timers, true);
         // Timers first: as many as a batch has room for (the rest fire on
         // the next turns), woken with the queue's lock released.
         let room = BATCH.saturating_sub(self.backlog.borrow().len());

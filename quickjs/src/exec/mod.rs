@@ -1,8 +1,13 @@
 //! The async layer: the executor that drives Rust futures from the JS job
 //! loop, waking the JS thread from any thread, timers of the loop itself,
-//! and blocking work on its own thread. It builds on the core layer only;
-//! the native layer above owns one executor per runtime and calls it from
-//! the C hooks (`rust_run`) and from `async fn` trampolines.
+//! and blocking work on its own thread. In floors, each building only on
+//! those before it: `signal/` (the wake signal of the OS), `wake.rs` (the
+//! ready list, signal and host callback wakers share; task keys),
+//! `timers.rs` (a timer queue), `polling.rs` (which executor polls on this
+//! thread), `task.rs` (one task in one allocation), `timer.rs` (`sleep`),
+//! `executor.rs`, `blocking.rs`. It builds on the engine layer only; it is
+//! the executor part of each runtime's state, called from the C hooks
+//! (`rust_run`) and from `async fn` trampolines.
 //!
 //! Threads: futures are polled on the thread that runs the JS loop. They
 //! must be `Send` because a runtime (and every future it holds) may move to
@@ -10,9 +15,11 @@
 
 pub(crate) mod blocking;
 pub(crate) mod executor;
+pub(crate) mod polling;
 pub(crate) mod signal;
 pub(crate) mod task;
 pub(crate) mod timer;
+pub(crate) mod timers;
 pub(crate) mod wake;
 
 /// A drained buffer back for reuse: emptied, and dropped instead when a

@@ -16,7 +16,7 @@
 //! executor cancels every task it removes). So the stage needs no lock: a
 //! flag (not atomic) tells a poll further up the stack.
 
-use super::executor::{TaskKey, TaskName};
+use super::wake::TaskKey;
 use super::wake::Wake;
 use crate::engine::handle::boundary::guarded;
 use crate::engine::handle::ctx::Ctx;
@@ -29,6 +29,25 @@ use std::mem::ManuallyDrop;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
+
+/// What a task is named after: the native function (`#[js]`: a static
+/// name; a Rust closure: its own) or `spawn`. Errors and the native frame
+/// of its rejection's stack show it.
+#[derive(Clone, Debug)]
+pub(crate) enum TaskName {
+    Static(&'static str),
+    Shared(Arc<str>),
+}
+
+impl std::ops::Deref for TaskName {
+    type Target = str;
+    fn deref(&self) -> &str {
+        match self {
+            TaskName::Static(s) => s,
+            TaskName::Shared(s) => s,
+        }
+    }
+}
 
 /// The stack a task's rejection error shows (it is made on the job loop,
 /// where no frame is on the stack).
@@ -228,7 +247,7 @@ impl<F: Future> std::task::Wake for TaskCell<F> {
         let Header { wake, key, .. } = &self.header;
         // In its executor's run (a timer firing, a future waking another):
         // no lock, no signal; anywhere else the thread-safe path.
-        if !super::executor::wake_in_run(wake, *key) {
+        if !super::polling::wake_in_run(wake, *key) {
             wake.wake(*key)
         }
     }

@@ -57,13 +57,29 @@
 //! The protocol is model-checked with loom (the `loom` tests below, see
 //! `crate::engine::handle::sync`).
 
-use super::executor::TaskKey;
 use super::signal::Signal;
 use crate::engine::handle::error::{Error, Result};
 use crate::engine::handle::sync::{lock, AtomicBool, Mutex, MutexGuard, Ordering};
 use std::cell::Cell;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
+
+/// A task's place in the slab (the generation tells a reused slot apart).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct TaskKey {
+    pub(crate) index: u32,
+    pub(crate) generation: u32,
+}
+
+#[cfg(test)]
+impl TaskKey {
+    pub(crate) fn for_test(index: u32) -> Self {
+        TaskKey {
+            index,
+            generation: 0,
+        }
+    }
+}
 
 /// A host's wake-up callback: it runs on whichever thread woke a future
 /// and must only post to the JS thread.

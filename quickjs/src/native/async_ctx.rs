@@ -92,7 +92,7 @@ impl AsyncCtx {
     /// assert!(actx.with(|ctx| ctx.eval::<i32>("1")).is_err());
     /// ```
     pub fn with<R>(&self, f: impl for<'js> FnOnce(Ctx<'js>) -> R) -> Result<R> {
-        if !crate::exec::executor::is_polling(self.rt) {
+        if !crate::exec::polling::is_polling(self.rt) {
             return Err(Error::message(
                 "AsyncCtx::with: call it from a future running on the context's runtime",
             ));

@@ -18,7 +18,8 @@
 //! |---|---|---|
 //! | `Executor` | exec | futures, timers, wake fd and callback |
 //! | `NativeRuntime` | native | the `#[js]` class behind each class id |
-//! | `EmbedState` | embed | interrupt handler, deadlines, loader, the `Runtime` handle |
+//! | `EmbedState` | embed | interrupt handler, deadlines, loader |
+//! | `Handle` | embed | the way back from a context to its `Runtime` |
 //! | `RecordCache` | core (builders) | atoms and record templates |
 //! | `NativeContext` | native | the native modules declared in the context |
 //!
@@ -74,8 +75,10 @@ pub(crate) enum RuntimeSlot {
     Executor,
     /// `native::class::registry::NativeRuntime`.
     Native,
-    /// `embed::runtime::EmbedState`.
+    /// `embed::state::EmbedState`.
     Embed,
+    /// `embed::runtime::Handle`: the way back to the `Runtime`.
+    Handle,
 }
 
 /// The slot of each layer's part of a context's state.
@@ -157,7 +160,7 @@ pub(crate) struct RuntimeState {
     rt: *mut sys::JSRuntime,
     /// The higher layers' parts (dropped first: a part may own futures or
     /// handlers that expect the rest of the state).
-    parts: [OnceLock<Erased<RuntimeHook>>; 3],
+    parts: [OnceLock<Erased<RuntimeHook>>; 4],
     /// The thread that may use this state ([`thread_token`]): the one that
     /// made it, then the one that last took the `Runtime` lock or called
     /// `rust_bind_thread`.
