@@ -12,6 +12,11 @@
 //! | `hooks.rs` | C hosts | the C ABI: `rust_run`, `rust_pending`, `rust_wake_fd`, `rust_next_timeout`, `rust_set_wake_callback`, `rust_context_released`, `rust_bind_thread`, `rust_set_max_stack_size` |
 //! | `embed/` | Rust hosts | the embedding API, quickjs-ng only: [`Runtime`] (and [`Runtime::idle`] / [`Runtime::run_until`] for async hosts), [`Context`], [`Promise`], [`Persistent`], typed closures ([`Function::new`], [`Function::new_async`]), loaders, bytes and typed arrays, `serde` |
 //!
+//! The debugger and profiler will be the top layer, `inspect/`: it builds
+//! on the engine layers and the embedding API, and nothing builds on it
+//! (`tests/layers.rs` holds it to that), so a host without it pays
+//! nothing.
+//!
 //! # How a call travels
 //!
 //! 1. JS calls `fib(3)`: the engine calls the `extern "C"` trampoline that

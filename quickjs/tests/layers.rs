@@ -25,6 +25,10 @@ fn rank(module: &str) -> Option<u8> {
         "exec" => 1,
         "native" => 2,
         "hooks" | "embed" => 3,
+        // The debugger and profiler (Chrome DevTools Protocol) goes on top:
+        // it builds on the engine layers and the embedding API, and nothing
+        // builds on it (a host without it pays nothing).
+        "inspect" => 4,
         _ => return None,
     })
 }
