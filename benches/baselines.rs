@@ -648,8 +648,9 @@ fn qjs_script(src: &str) -> (Duration, Duration) {
         .spawn()
         .unwrap();
     let mut status = 0;
-    // SAFETY: zeroed rusage is valid; the pid is our unreaped child.
+    // SAFETY: a zeroed rusage (plain integers) is valid.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: the pid is our unreaped child; the pointers are to locals.
     unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
     let wall = start.elapsed();
     // A signal (a segfault, the engine's leak assertion: abort) is a failure

@@ -38,8 +38,9 @@ fn qjs(args: &[&str]) -> Run {
     // wait4 (not Child::wait) reaps the child and reports its own rusage.
     let pid = child.id() as libc::pid_t;
     let mut status = 0;
-    // SAFETY: a zeroed rusage is valid; pid is our unreaped child.
+    // SAFETY: a zeroed rusage (plain integers) is valid.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: pid is our unreaped child; the pointers are to locals.
     let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     assert_eq!(reaped, pid);
     let wall = start.elapsed();

@@ -16,33 +16,45 @@ mod repr;
 mod repr;
 pub use repr::*;
 
+/// `JS_VALUE_HAS_REF_COUNT` of quickjs.h (a `static inline` there, so no symbol to link: the same in Rust).
 #[inline(always)]
 pub const fn JS_VALUE_HAS_REF_COUNT(v: JSValue) -> bool {
     (JS_VALUE_GET_TAG(v) as u32) >= (JS_TAG_FIRST as u32)
 }
+/// `JS_NULL` of quickjs.h (a macro there: the same value in Rust).
 pub const JS_NULL: JSValue = JS_MKVAL(JS_TAG_NULL, 0);
+/// `JS_UNDEFINED` of quickjs.h (a macro there: the same value in Rust).
 pub const JS_UNDEFINED: JSValue = JS_MKVAL(JS_TAG_UNDEFINED, 0);
+/// `JS_FALSE` of quickjs.h (a macro there: the same value in Rust).
 pub const JS_FALSE: JSValue = JS_MKVAL(JS_TAG_BOOL, 0);
+/// `JS_TRUE` of quickjs.h (a macro there: the same value in Rust).
 pub const JS_TRUE: JSValue = JS_MKVAL(JS_TAG_BOOL, 1);
+/// `JS_EXCEPTION` of quickjs.h (a macro there: the same value in Rust).
 pub const JS_EXCEPTION: JSValue = JS_MKVAL(JS_TAG_EXCEPTION, 0);
+/// `JS_UNINITIALIZED` of quickjs.h (a macro there: the same value in Rust).
 pub const JS_UNINITIALIZED: JSValue = JS_MKVAL(JS_TAG_UNINITIALIZED, 0);
 
+/// `JS_NewBool` of quickjs.h (a `static inline` there, so no symbol to link: the same in Rust).
 #[inline(always)]
 pub fn JS_NewBool(_ctx: *mut JSContext, val: bool) -> JSValue {
     JS_MKVAL(JS_TAG_BOOL, val as i32)
 }
+/// `JS_NewInt32` of quickjs.h (a `static inline` there, so no symbol to link: the same in Rust).
 #[inline(always)]
 pub fn JS_NewInt32(_ctx: *mut JSContext, val: i32) -> JSValue {
     JS_MKVAL(JS_TAG_INT, val)
 }
+/// `JS_NewFloat64` of quickjs.h (a `static inline` there, so no symbol to link: the same in Rust).
 #[inline(always)]
 pub fn JS_NewFloat64(_ctx: *mut JSContext, val: f64) -> JSValue {
     __JS_NewFloat64(val)
 }
+/// `JS_NewCatchOffset` of quickjs.h (a `static inline` there, so no symbol to link: the same in Rust).
 #[inline(always)]
 pub fn JS_NewCatchOffset(_ctx: *mut JSContext, val: i32) -> JSValue {
     JS_MKVAL(JS_TAG_CATCH_OFFSET, val)
 }
+/// `JS_NewInt64` of quickjs.h (a `static inline` there, so no symbol to link: the same in Rust).
 #[inline(always)]
 pub fn JS_NewInt64(ctx: *mut JSContext, val: i64) -> JSValue {
     if val >= i32::MIN as i64 && val <= i32::MAX as i64 {
@@ -51,6 +63,7 @@ pub fn JS_NewInt64(ctx: *mut JSContext, val: i64) -> JSValue {
         JS_NewFloat64(ctx, val as f64)
     }
 }
+/// `JS_NewUint32` of quickjs.h (a `static inline` there, so no symbol to link: the same in Rust).
 #[inline(always)]
 pub fn JS_NewUint32(ctx: *mut JSContext, val: u32) -> JSValue {
     if val <= 0x7fff_ffff {
@@ -59,6 +72,7 @@ pub fn JS_NewUint32(ctx: *mut JSContext, val: u32) -> JSValue {
         JS_NewFloat64(ctx, val as f64)
     }
 }
+/// `JS_NewUint64` of quickjs.h (a `static inline` there, so no symbol to link: the same in Rust).
 #[inline(always)]
 pub fn JS_NewUint64(ctx: *mut JSContext, val: u64) -> JSValue {
     if val <= 0x7fff_ffff {
@@ -67,49 +81,60 @@ pub fn JS_NewUint64(ctx: *mut JSContext, val: u64) -> JSValue {
         JS_NewFloat64(ctx, val as f64)
     }
 }
+/// `JS_IsNumber` of quickjs.h (a `static inline` there, so no symbol to link: the same in Rust).
 #[inline(always)]
 pub fn JS_IsNumber(v: JSValue) -> bool {
     let tag = JS_VALUE_GET_TAG(v);
     tag == JS_TAG_INT || JS_TAG_IS_FLOAT64(tag)
 }
+/// `JS_IsBigInt` of quickjs.h (a `static inline` there, so no symbol to link: the same in Rust).
 #[inline(always)]
 pub fn JS_IsBigInt(v: JSValue) -> bool {
     let tag = JS_VALUE_GET_TAG(v);
     tag == JS_TAG_BIG_INT || tag == JS_TAG_SHORT_BIG_INT
 }
+/// `JS_IsBool` of quickjs.h (a `static inline` there, so no symbol to link: the same in Rust).
 #[inline(always)]
 pub fn JS_IsBool(v: JSValue) -> bool {
     JS_VALUE_GET_TAG(v) == JS_TAG_BOOL
 }
+/// `JS_IsNull` of quickjs.h (a `static inline` there, so no symbol to link: the same in Rust).
 #[inline(always)]
 pub fn JS_IsNull(v: JSValue) -> bool {
     JS_VALUE_GET_TAG(v) == JS_TAG_NULL
 }
+/// `JS_IsUndefined` of quickjs.h (a `static inline` there, so no symbol to link: the same in Rust).
 #[inline(always)]
 pub fn JS_IsUndefined(v: JSValue) -> bool {
     JS_VALUE_GET_TAG(v) == JS_TAG_UNDEFINED
 }
+/// `JS_IsException` of quickjs.h (a `static inline` there, so no symbol to link: the same in Rust).
 #[inline(always)]
 pub fn JS_IsException(v: JSValue) -> bool {
     JS_VALUE_GET_TAG(v) == JS_TAG_EXCEPTION
 }
+/// `JS_IsUninitialized` of quickjs.h (a `static inline` there, so no symbol to link: the same in Rust).
 #[inline(always)]
 pub fn JS_IsUninitialized(v: JSValue) -> bool {
     JS_VALUE_GET_TAG(v) == JS_TAG_UNINITIALIZED
 }
+/// `JS_IsString` of quickjs.h (a `static inline` there, so no symbol to link: the same in Rust).
 #[inline(always)]
 pub fn JS_IsString(v: JSValue) -> bool {
     let tag = JS_VALUE_GET_TAG(v);
     tag == JS_TAG_STRING || tag == JS_TAG_STRING_ROPE
 }
+/// `JS_IsSymbol` of quickjs.h (a `static inline` there, so no symbol to link: the same in Rust).
 #[inline(always)]
 pub fn JS_IsSymbol(v: JSValue) -> bool {
     JS_VALUE_GET_TAG(v) == JS_TAG_SYMBOL
 }
+/// `JS_IsObject` of quickjs.h (a `static inline` there, so no symbol to link: the same in Rust).
 #[inline(always)]
 pub fn JS_IsObject(v: JSValue) -> bool {
     JS_VALUE_GET_TAG(v) == JS_TAG_OBJECT
 }
+/// `JS_IsModule` of quickjs.h (a `static inline` there, so no symbol to link: the same in Rust).
 #[inline(always)]
 pub fn JS_IsModule(v: JSValue) -> bool {
     JS_VALUE_GET_TAG(v) == JS_TAG_MODULE

@@ -13,6 +13,7 @@
 //! The patched engine calls `rust_run`, `rust_pending`, `rust_wake_fd` and (from
 //! qjs) `JS_AddRust`. The `quickjs` crate defines them; a binary that links this
 //! crate must also link `quickjs` (or define them itself, as a C host would).
+#![warn(missing_docs)]
 #![allow(
     non_upper_case_globals,
     non_camel_case_types,
@@ -20,7 +21,9 @@
     clippy::all
 )]
 
-/// The bindgen output for the engine this crate was built against.
+/// The bindgen output for the engine this crate was built against (the C
+/// declarations, documented in `quickjs.h`).
+#[allow(missing_docs)]
 mod raw {
     include!(concat!(env!("OUT_DIR"), "/bindings.rs"));
 }

@@ -15,14 +15,17 @@ const JS_FLOAT64_TAG_ADDEND: u32 = (0x7ff8_0000 - JS_TAG_FIRST + 1) as u32;
 /// quickjs.h's `JS_NAN`: the one NaN value.
 const JS_NAN: u64 = 0x7ff8_0000_0000_0000u64.wrapping_sub((JS_FLOAT64_TAG_ADDEND as u64) << 32);
 
+/// `JS_MKVAL` of quickjs.h (a `static inline` there, so no symbol to link: the same in Rust).
 #[inline(always)]
 pub const fn JS_MKVAL(tag: i32, val: i32) -> JSValue {
     ((tag as u32 as u64) << 32) | (val as u32 as u64)
 }
+/// `JS_MKPTR` of quickjs.h (a `static inline` there, so no symbol to link: the same in Rust).
 #[inline(always)]
 pub fn JS_MKPTR(tag: i32, ptr: *mut std::ffi::c_void) -> JSValue {
     ((tag as u32 as u64) << 32) | (ptr as usize as u64)
 }
+/// `JS_VALUE_GET_TAG` of quickjs.h (a `static inline` there, so no symbol to link: the same in Rust).
 #[inline(always)]
 pub const fn JS_VALUE_GET_TAG(v: JSValue) -> i32 {
     (v >> 32) as i32
@@ -37,26 +40,32 @@ pub const fn JS_VALUE_GET_NORM_TAG(v: JSValue) -> i32 {
         tag
     }
 }
+/// `JS_VALUE_GET_INT` of quickjs.h (a `static inline` there, so no symbol to link: the same in Rust).
 #[inline(always)]
 pub fn JS_VALUE_GET_INT(v: JSValue) -> i32 {
     v as i32
 }
+/// `JS_VALUE_GET_BOOL` of quickjs.h (a `static inline` there, so no symbol to link: the same in Rust).
 #[inline(always)]
 pub fn JS_VALUE_GET_BOOL(v: JSValue) -> bool {
     v as i32 != 0
 }
+/// `JS_VALUE_GET_FLOAT64` of quickjs.h (a `static inline` there, so no symbol to link: the same in Rust).
 #[inline(always)]
 pub fn JS_VALUE_GET_FLOAT64(v: JSValue) -> f64 {
     f64::from_bits(v.wrapping_add((JS_FLOAT64_TAG_ADDEND as u64) << 32))
 }
+/// `JS_VALUE_GET_PTR` of quickjs.h (a `static inline` there, so no symbol to link: the same in Rust).
 #[inline(always)]
 pub fn JS_VALUE_GET_PTR(v: JSValue) -> *mut std::ffi::c_void {
     v as u32 as usize as *mut std::ffi::c_void
 }
+/// `JS_TAG_IS_FLOAT64` of quickjs.h (a `static inline` there, so no symbol to link: the same in Rust).
 #[inline(always)]
 pub const fn JS_TAG_IS_FLOAT64(tag: i32) -> bool {
     (tag.wrapping_sub(JS_TAG_FIRST) as u32) >= (JS_TAG_FLOAT64 - JS_TAG_FIRST) as u32
 }
+/// `__JS_NewFloat64` of quickjs.h (a `static inline` there, so no symbol to link: the same in Rust).
 #[inline(always)]
 pub fn __JS_NewFloat64(d: f64) -> JSValue {
     let bits = d.to_bits();
@@ -67,6 +76,7 @@ pub fn __JS_NewFloat64(d: f64) -> JSValue {
         bits.wrapping_sub((JS_FLOAT64_TAG_ADDEND as u64) << 32)
     }
 }
+/// `JS_VALUE_IS_NAN` of quickjs.h (a `static inline` there, so no symbol to link: the same in Rust).
 #[inline(always)]
 pub fn JS_VALUE_IS_NAN(v: JSValue) -> bool {
     JS_VALUE_GET_TAG(v) as u32 == (JS_NAN >> 32) as u32

@@ -3,6 +3,7 @@
 
 use crate::*;
 
+/// `JS_MKVAL` of quickjs.h (a `static inline` there, so no symbol to link: the same in Rust).
 #[inline(always)]
 pub const fn JS_MKVAL(tag: i32, val: i32) -> JSValue {
     JSValue {
@@ -48,6 +49,7 @@ fn slot_int(u: JSValueUnion) -> i32 {
     // eight bytes; the int is the low half.
     unsafe { u.uint64 as i32 }
 }
+/// `JS_MKPTR` of quickjs.h (a `static inline` there, so no symbol to link: the same in Rust).
 #[inline(always)]
 pub const fn JS_MKPTR(tag: i32, ptr: *mut std::ffi::c_void) -> JSValue {
     JSValue {
@@ -55,36 +57,44 @@ pub const fn JS_MKPTR(tag: i32, ptr: *mut std::ffi::c_void) -> JSValue {
         tag: tag as i64,
     }
 }
+/// `JS_VALUE_GET_TAG` of quickjs.h (a `static inline` there, so no symbol to link: the same in Rust).
 #[inline(always)]
 pub const fn JS_VALUE_GET_TAG(v: JSValue) -> i32 {
     v.tag as i32
 }
+/// `JS_VALUE_GET_NORM_TAG` of quickjs.h (a `static inline` there, so no symbol to link: the same in Rust).
 #[inline(always)]
 pub const fn JS_VALUE_GET_NORM_TAG(v: JSValue) -> i32 {
     v.tag as i32
 }
+/// `JS_VALUE_GET_INT` of quickjs.h (a `static inline` there, so no symbol to link: the same in Rust).
 #[inline(always)]
 pub fn JS_VALUE_GET_INT(v: JSValue) -> i32 {
     slot_int(v.u)
 }
+/// `JS_VALUE_GET_BOOL` of quickjs.h (a `static inline` there, so no symbol to link: the same in Rust).
 #[inline(always)]
 pub fn JS_VALUE_GET_BOOL(v: JSValue) -> bool {
     slot_int(v.u) != 0
 }
+/// `JS_VALUE_GET_FLOAT64` of quickjs.h (a `static inline` there, so no symbol to link: the same in Rust).
 #[inline(always)]
 pub fn JS_VALUE_GET_FLOAT64(v: JSValue) -> f64 {
     // SAFETY: every bit pattern is a valid f64.
     unsafe { v.u.float64 }
 }
+/// `JS_VALUE_GET_PTR` of quickjs.h (a `static inline` there, so no symbol to link: the same in Rust).
 #[inline(always)]
 pub fn JS_VALUE_GET_PTR(v: JSValue) -> *mut std::ffi::c_void {
     // SAFETY: every bit pattern is a valid raw pointer.
     unsafe { v.u.ptr }
 }
+/// `JS_TAG_IS_FLOAT64` of quickjs.h (a `static inline` there, so no symbol to link: the same in Rust).
 #[inline(always)]
 pub const fn JS_TAG_IS_FLOAT64(tag: i32) -> bool {
     tag == JS_TAG_FLOAT64
 }
+/// `__JS_NewFloat64` of quickjs.h (a `static inline` there, so no symbol to link: the same in Rust).
 #[inline(always)]
 pub fn __JS_NewFloat64(d: f64) -> JSValue {
     JSValue {
@@ -92,6 +102,7 @@ pub fn __JS_NewFloat64(d: f64) -> JSValue {
         tag: JS_TAG_FLOAT64 as i64,
     }
 }
+/// `JS_VALUE_IS_NAN` of quickjs.h (a `static inline` there, so no symbol to link: the same in Rust).
 #[inline(always)]
 pub fn JS_VALUE_IS_NAN(v: JSValue) -> bool {
     v.tag == JS_TAG_FLOAT64 as i64 && JS_VALUE_GET_FLOAT64(v).is_nan()

@@ -416,6 +416,7 @@ impl<'js, T: TypedElement> IntoJs<'js> for TypedArray<'js, T> {
 js_type!(
     ArrayBuffer,
     "ArrayBuffer",
+    // SAFETY: v is a live value of a live context.
     |v| unsafe { sys::JS_IsArrayBuffer(v.as_raw()) },
     ArrayBuffer,
     |a: ArrayBuffer<'js>| a.0

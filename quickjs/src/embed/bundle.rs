@@ -255,9 +255,9 @@ impl BundleBuilder {
                 let compiled = bytecode::compile_raw(ctx, &source, name, *kind)
                     .map_err(|e| located(&self.root, name, e))?;
                 let code = bytecode::write_bytecode(ctx, &compiled, self.write_flags)?;
-                // SAFETY: a live module value of this context. Resolving
-                // loads its imports (recursively) through Discover.
+                // Resolving loads its imports (recursively) through Discover.
                 if *kind == EvalKind::Module
+                    // SAFETY: a live module value of this context.
                     && unsafe { sys::JS_ResolveModule(ctx.as_raw(), compiled.as_raw()) } < 0
                 {
                     return Err(located(&self.root, name, ctx.catch()));

@@ -94,8 +94,8 @@ pub(crate) unsafe fn eval_bytecode<'js, T: FromJs<'js>>(
     }
 }
 
-/// One entry of a [`Bundle`]: what [`Compiled::eval`] runs and what a
-/// [`Loader`] serves (`Loader::compiled`).
+/// One entry of a [`crate::Bundle`]: what [`Compiled::eval`] runs and what a
+/// [`crate::Loader`] serves (`Loader::compiled`).
 #[derive(Clone, Copy, Debug)]
 pub struct Compiled {
     pub(super) name: &'static str,
@@ -117,7 +117,7 @@ impl Compiled {
 
 /// Running.
 impl Compiled {
-    /// Runs an entry of a [`Bundle`]: a script's completion value, or a
+    /// Runs an entry of a [`crate::Bundle`]: a script's completion value, or a
     /// module's evaluation Promise (its imports come from the runtime's
     /// loader: set the bundle as the loader).
     pub fn eval<'js, T: FromJs<'js>>(self, ctx: Ctx<'js>) -> Result<T> {

@@ -275,12 +275,12 @@ impl<'js> Function<'js> {
             call,
             rt: ctx.rt(),
         }));
+        let outer = MAKING.with(|m| m.replace(data.cast()));
         // SAFETY: ctx live; once the engine has attached `data` to the
         // function object, it calls `call_closure::<F>` with it and frees it
         // exactly once with `free_closure::<F>` (also when a later step of
         // the making fails). It fails before that (out of memory for the
         // object or its record) without freeing it: `MAKING` tells which.
-        let outer = MAKING.with(|m| m.replace(data.cast()));
         let raw = unsafe {
             sys::JS_NewCClosure(
                 ctx.as_raw(),

@@ -273,6 +273,7 @@ impl<'js> Promise<'js> {
 js_type!(
     Promise,
     "promise",
+    // SAFETY: v is a live value of a live context.
     |v| unsafe { sys::JS_IsPromise(v.as_raw()) },
     Promise,
     |p: Promise<'js>| p.0

@@ -317,9 +317,9 @@ impl std::fmt::Debug for Value<'_> {
 impl Clone for Value<'_> {
     #[inline]
     fn clone(&self) -> Self {
-        // SAFETY: self is live; JS_DupValue returns a new counted reference.
         Value {
             ctx: self.ctx,
+            // SAFETY: self is live; JS_DupValue returns a new counted reference.
             raw: unsafe { sys::JS_DupValue(self.ctx.as_raw(), self.raw) },
         }
     }

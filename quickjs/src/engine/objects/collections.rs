@@ -66,8 +66,8 @@ fn for_each_item<'js>(
         // The built-in's result objects have own `value` and `done`.
         let step: Object = next.call_with_this(iterator.clone(), ())?;
         let done: Value = step.get("done")?;
-        // SAFETY: ctx and done are live; a boolean's ToBoolean runs no JS.
         if done.tag() != sys::JS_TAG_BOOL
+            // SAFETY: ctx and done are live; a boolean's ToBoolean runs no JS.
             || unsafe { sys::JS_ToBool(ctx.as_raw(), done.as_raw()) } != 0
         {
             break;

@@ -541,6 +541,7 @@ js_type!(
     Function,
     "function",
     |v| v.tag() == sys::JS_TAG_OBJECT
+        // SAFETY: v is a live value of a live context.
         && unsafe { sys::JS_IsFunction(v.ctx().as_raw(), v.as_raw()) },
     |v| Function(Object(v)),
     |f: Function<'js>| f.0 .0

@@ -246,6 +246,7 @@ fn from_globals(ctx: Ctx<'_>) -> [(Option<Value<'_>>, Option<Value<'_>>); BUILTI
     // SAFETY (the calls below): live values of ctx; each result is a new
     // reference, owned by the Value `check` makes of it.
     let call = |f: Option<Value<'_>>, this: Option<&Value<'_>>| {
+        // SAFETY: as above.
         ctx.check(unsafe { sys::JS_Call(c, f?.as_raw(), this?.as_raw(), 0, std::ptr::null_mut()) })
             .ok()
     };

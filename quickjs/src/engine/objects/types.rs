@@ -25,9 +25,10 @@ pub struct BigInt(pub i128);
 
 impl<'js> IntoJs<'js> for BigInt {
     fn into_js(self, ctx: Ctx<'js>) -> Result<Value<'js>> {
-        // SAFETY: ctx live.
         let raw = match (i64::try_from(self.0), u64::try_from(self.0)) {
+            // SAFETY: ctx live.
             (Ok(v), _) => unsafe { sys::JS_NewBigInt64(ctx.as_raw(), v) },
+            // SAFETY: ctx live.
             (_, Ok(v)) => unsafe { sys::JS_NewBigUint64(ctx.as_raw(), v) },
             _ => {
                 return Err(Error::range_error(format!(
