@@ -94,19 +94,32 @@ fn floor_paths<'a>(
     })
 }
 
-#[test]
-fn no_file_imports_a_floor_above_its_own() {
+/// The crate's `src/`, and every Rust file in it with its path relative
+/// to `src/` and that path's parts.
+fn sources() -> (std::path::PathBuf, Vec<(std::path::PathBuf, Vec<String>)>) {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
     rust_files(&src, &mut files);
+    let files = files
+        .iter()
+        .map(|f| {
+            let rel = f.strip_prefix(&src).unwrap().to_path_buf();
+            let parts = rel
+                .iter()
+                .map(|p| p.to_string_lossy().into_owned())
+                .collect();
+            (rel, parts)
+        })
+        .collect();
+    (src, files)
+}
+
+#[test]
+fn no_file_imports_a_floor_above_its_own() {
+    let (src, files) = sources();
     let mut wrong = Vec::new();
     let mut checked = 0;
-    for file in &files {
-        let rel = file.strip_prefix(&src).unwrap();
-        let parts: Vec<String> = rel
-            .iter()
-            .map(|p| p.to_string_lossy().into_owned())
-            .collect();
+    for (rel, parts) in &files {
         if parts.len() < 2 || parts[1] == "mod.rs" {
             continue; // a layer that is a file, or a layer's own mod.rs
         }
@@ -120,7 +133,7 @@ fn no_file_imports_a_floor_above_its_own() {
             continue;
         };
         checked += 1;
-        let text = std::fs::read_to_string(file).unwrap();
+        let text = std::fs::read_to_string(src.join(rel)).unwrap();
         // `super::` is the layer in a file of the layer and in a floor
         // folder's mod.rs; elsewhere it is the floor itself.
         let layer_super = parts.len() == 2 || parts[2] == "mod.rs";
@@ -163,18 +176,14 @@ fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 
 #[test]
 fn no_file_imports_a_layer_above_its_own() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = Vec::new();
-    rust_files(&src, &mut files);
+    let (src, files) = sources();
     let mut wrong = Vec::new();
     let mut checked = 0;
-    for file in &files {
-        let rel = file.strip_prefix(&src).unwrap();
-        let top = rel.iter().next().unwrap().to_string_lossy();
-        let top = top.trim_end_matches(".rs");
+    for (rel, parts) in &files {
+        let top = parts[0].trim_end_matches(".rs");
         let Some(own) = rank(top) else { continue };
         checked += 1;
-        let text = std::fs::read_to_string(file).unwrap();
+        let text = std::fs::read_to_string(src.join(rel)).unwrap();
         for (n, line) in text.lines().enumerate() {
             if line.trim_start().starts_with("//") {
                 continue; // docs and comments may name any layer
