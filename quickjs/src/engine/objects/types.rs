@@ -118,24 +118,28 @@ impl<'js, K: AsRef<str> + Hash + Eq, V: IntoJs<'js>, S: BuildHasher> IntoJs<'js>
     for HashMap<K, V, S>
 {
     fn into_js(self, ctx: Ctx<'js>) -> Result<Value<'js>> {
-        let _level = crate::engine::convert::limits::Nested::enter_rust()?;
-        let obj = Object::new(ctx)?;
-        for (k, v) in self {
-            obj.set(k.as_ref(), v)?;
-        }
-        Ok(obj.into_value())
+        plain_object(ctx, self)
     }
 }
 /// A plain object.
 impl<'js, K: AsRef<str> + Ord, V: IntoJs<'js>> IntoJs<'js> for BTreeMap<K, V> {
     fn into_js(self, ctx: Ctx<'js>) -> Result<Value<'js>> {
-        let _level = crate::engine::convert::limits::Nested::enter_rust()?;
-        let obj = Object::new(ctx)?;
-        for (k, v) in self {
-            obj.set(k.as_ref(), v)?;
-        }
-        Ok(obj.into_value())
+        plain_object(ctx, self)
     }
+}
+
+/// A plain object with the properties `entries` give, in their order (one
+/// nesting level of the conversion).
+fn plain_object<'js, K: AsRef<str>, V: IntoJs<'js>>(
+    ctx: Ctx<'js>,
+    entries: impl IntoIterator<Item = (K, V)>,
+) -> Result<Value<'js>> {
+    let _level = crate::engine::convert::limits::Nested::enter_rust()?;
+    let obj = Object::new(ctx)?;
+    for (k, v) in entries {
+        obj.set(k.as_ref(), v)?;
+    }
+    Ok(obj.into_value())
 }
 
 /// A JS array.
