@@ -14,7 +14,14 @@
  * Every function must be called on the thread that runs the JS loop (others
  * get an error code, see each), except rust_wake_fd and an existing
  * executor's rust_set_wake_callback; a wake callback may run on any thread
- * (it must only post). */
+ * (it must only post). A runtime moved to another thread without
+ * rust_bind_thread gets -1 from rust_pending there: a loop that waits for
+ * rust_pending(rt) == 0 must bind the thread first.
+ *
+ * Building against Bellard's QuickJS (not quickjs-ng)? Define
+ * QUICKJS_RUST_BELLARD before including this header: it declares
+ * rust_runtime_released, which the patched JS_FreeRuntime calls (a host
+ * never calls it). Windows: rust_wake_handle instead of rust_wake_fd. */
 
 #ifndef QUICKJS_RUST_H
 #define QUICKJS_RUST_H

@@ -21,7 +21,7 @@
 //!
 //! 1. JS calls `fib(3)`: the engine calls the `extern "C"` trampoline that
 //!    `#[js]` generated (see `quickjs-macro`).
-//! 2. The trampoline calls the native call (`native/function.rs`): the arity
+//! 2. The trampoline calls the native call (`native/function/call.rs`): the arity
 //!    check, then, inside the one C boundary (`engine/handle/boundary.rs`: panics,
 //!    errors, interrupts), each argument converted with [`FromJs`]
 //!    (`engine/convert/primitives.rs`), the Rust function, its result converted with
