@@ -282,3 +282,19 @@ macro_rules! js_add_rust {
         }
     };
 }
+
+/// The README's code blocks run as doc tests (`cargo test --doc`): what a
+/// newcomer copies compiles.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+mod readme {}
+
+/// This crate's own README's code blocks, as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+mod crate_readme {}
+
+/// The `#[js]` macro's README's code blocks, as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../quickjs-macro/README.md")]
+mod macro_readme {}
