@@ -416,7 +416,7 @@ impl World {
                                     .eval::<Value>(SNIPPETS[k as usize % SNIPPETS.len()])
                                     .map(|_| 0),
                                 Body::Gc => {
-                                    if let Some(rt) = c.runtime() {
+                                    if let Some(rt) = Runtime::of(c) {
                                         rt.run_gc();
                                     }
                                     Ok(0)
