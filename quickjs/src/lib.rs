@@ -298,3 +298,16 @@ mod crate_readme {}
 #[cfg(doctest)]
 #[doc = include_str!("../../quickjs-macro/README.md")]
 mod macro_readme {}
+
+/// The guides' code blocks (`docs/`), as doc tests.
+#[cfg(doctest)]
+mod guides {
+    #[doc = include_str!("../../docs/embedding.md")]
+    mod embedding {}
+    #[doc = include_str!("../../docs/bytecode.md")]
+    mod bytecode {}
+    #[doc = include_str!("../../docs/js_macro.md")]
+    mod js_macro {}
+    #[doc = include_str!("../../docs/qjs.md")]
+    mod qjs {}
+}
