@@ -1,5 +1,6 @@
 //! The example native module that the project's `qjs` has built in as
 //! `'rust'`: plain Rust functions, exported with `#[js]`.
+#![warn(missing_docs)]
 
 use quickjs::js;
 use std::time::Duration;

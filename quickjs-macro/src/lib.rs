@@ -58,6 +58,7 @@
 //! Every parameter and result type names its TypeScript type
 //! (`quickjs::TypeScript`), from which `NativeModule::typescript` writes the
 //! module's `.d.ts`.
+#![warn(missing_docs)]
 
 mod class;
 mod params;

@@ -15,6 +15,8 @@ use syn::{braced, Expr, Ident, LitStr, Path, Token, Type, Visibility};
 
 pub struct ModuleDef {
     krate: TokenStream,
+    /// The static's attributes (`///` docs among them).
+    attrs: Vec<syn::Attribute>,
     vis: Visibility,
     ident: Ident,
     name: LitStr,
@@ -49,6 +51,7 @@ impl Parse for ModuleDef {
             krate.extend([tt]);
         }
         input.parse::<Token![;]>()?;
+        let attrs = input.call(syn::Attribute::parse_outer)?;
         let vis = input.parse()?;
         input.parse::<Token![static]>()?;
         let ident = input.parse()?;
@@ -82,6 +85,7 @@ impl Parse for ModuleDef {
         }
         Ok(ModuleDef {
             krate,
+            attrs,
             vis,
             ident,
             name,
@@ -95,6 +99,7 @@ impl Parse for ModuleDef {
 pub fn expand(def: ModuleDef) -> TokenStream {
     let ModuleDef {
         krate,
+        attrs,
         vis,
         ident,
         name,
@@ -117,7 +122,15 @@ pub fn expand(def: ModuleDef) -> TokenStream {
             }
         }
     });
+    // A doc of its own unless given one: the static may be public.
+    let doc = if attrs.iter().any(|a| a.path().is_ident("doc")) {
+        quote!()
+    } else {
+        quote!(#[doc = concat!("The native module `", #name, "`.")])
+    };
     quote! {
+        #(#attrs)*
+        #doc
         #vis static #ident: #p::NativeModule = #p::NativeModule {
             name: #name,
             functions: &[#(#functions),*],

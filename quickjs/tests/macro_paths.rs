@@ -80,3 +80,20 @@ fn functions_may_be_declared_inside_functions() {
     let r: i32 = run(&L, "import { local } from 'l'; globalThis.r = local(41)");
     assert_eq!(r, 42);
 }
+
+quickjs::module!(
+    /// A module with docs and attributes of its own (a public static gets a
+    /// doc of its own otherwise: `missing_docs` holds in crates that export
+    /// one).
+    #[allow(dead_code)]
+    pub static DOCUMENTED = "documented" { shadow }
+);
+
+#[test]
+fn a_module_static_takes_docs_and_attributes() {
+    let r: i32 = run(
+        &DOCUMENTED,
+        "import { shadow } from 'documented'; globalThis.r = shadow(1)",
+    );
+    assert_eq!(r, 2);
+}
