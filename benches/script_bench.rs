@@ -6,10 +6,12 @@
 //! comparison. Baseline in the same run: the same program with a JS class
 //! and a JS `rand` (pure JS). `QJS_BENCH_RQUICKJS=1` also runs the same
 //! workload on rquickjs, in its own process (`benches/rquickjs-script-bench/`,
-//! built from crates.io: never linked with this engine). Both sides time the
+//! built from crates.io: never linked with this engine). Like with like:
+//! both sides run the program as a global script, draw the same strings
+//! (the same generator and seed, reset for each measurement), and time the
 //! making and sorting only; the check that the result is sorted runs after.
 
-use quickjs::{js, Context, EvalKind, Function, Object, Runtime};
+use quickjs::{js, Context, EvalKind, Function, Runtime};
 use std::cell::Cell;
 use std::time::Instant;
 
@@ -29,8 +31,12 @@ impl RustData {
     }
 }
 
+/// The generator's seed (the rquickjs side starts from the same one: both
+/// sort the same strings).
+const SEED0: u64 = 0x2545_f491_4f6c_dd1d;
+
 thread_local! {
-    static SEED: Cell<u64> = const { Cell::new(0x2545_f491_4f6c_dd1d) };
+    static SEED: Cell<u64> = const { Cell::new(SEED0) };
 }
 
 /// A xorshift draw in `0..n`.
@@ -45,8 +51,6 @@ pub fn rand(n: u32) -> u32 {
         (x % u64::from(n.max(1))) as u32
     })
 }
-
-quickjs::module!(static BENCH = "bench" { rand } classes { RustData });
 
 /// The benchmark program, over `RustData` and `rand` from `source`.
 const PROGRAM: &str = r#"
@@ -94,18 +98,25 @@ function rand(n) { seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5; r
 class RustData { constructor(s) { this.s = s } lt(o) { return this.s < o.s } }
 "#;
 
-/// Milliseconds per run of `bench()` from `module` (best and median of 15
-/// after a warm-up).
-fn measure(module: &str) -> (f64, f64) {
+/// Milliseconds per run of `bench()` from `program`, run as a global
+/// script as the rquickjs side runs it (best and median of 15 after a
+/// warm-up); `native`: with the `#[js]` class and `rand` as globals.
+fn measure(program: &str, native: bool) -> (f64, f64) {
+    SEED.with(|s| s.set(SEED0));
     let rt = Runtime::new().unwrap();
     let ctx = Context::full(&rt).unwrap();
     ctx.with(|ctx| {
-        BENCH.add_to(ctx).unwrap();
-        let _: quickjs::Value = ctx.eval_with(module, "bench.js", EvalKind::Module).unwrap();
-        let ns: quickjs::Promise = ctx.eval("import('bench.js')").unwrap();
-        let exports = ns.wait::<Object>().unwrap();
-        let bench: Function = exports.get("bench").unwrap();
-        let check: Function = exports.get("check").unwrap();
+        let g = ctx.globals();
+        if native {
+            g.set_class::<RustData>().unwrap();
+            g.set("rand", quickjs::function!(rand)).unwrap();
+        }
+        let script = program.replace("export function", "function");
+        let _: quickjs::Value = ctx
+            .eval_with(&script, "bench.js", EvalKind::Script)
+            .unwrap();
+        let bench: Function = g.get("bench").unwrap();
+        let check: Function = g.get("check").unwrap();
         let mut times: Vec<f64> = (0..16)
             .map(|_| {
                 let t = Instant::now();
@@ -124,15 +135,15 @@ fn measure(module: &str) -> (f64, f64) {
 }
 
 fn main() {
-    let native = format!("import {{ RustData, rand }} from 'bench';\n{PROGRAM}");
+    let native = PROGRAM.to_string();
     let pure = format!("{PURE_JS}\n{PROGRAM}");
     let (mut n, mut p) = ((f64::MAX, 0.0), (f64::MAX, 0.0));
     for round in 0..2 {
         let (a, b) = if round == 0 {
-            (measure(&native), measure(&pure))
+            (measure(&native, true), measure(&pure, false))
         } else {
-            let b = measure(&pure);
-            (measure(&native), b)
+            let b = measure(&pure, false);
+            (measure(&native, true), b)
         };
         if a.0 < n.0 {
             n = a;
