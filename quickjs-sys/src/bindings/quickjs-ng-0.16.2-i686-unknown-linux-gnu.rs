@@ -1718,6 +1718,82 @@ unsafe extern "C" {
 }
 #[repr(C)]
 #[derive(Debug, Copy, Clone)]
+pub struct JSDebugHooks {
+    pub statement: ::std::option::Option<
+        unsafe extern "C" fn(
+            ctx: *mut JSContext,
+            opaque: *mut ::std::os::raw::c_void,
+            is_breakpoint: ::std::os::raw::c_int,
+        ) -> ::std::os::raw::c_int,
+    >,
+    pub exception: ::std::option::Option<
+        unsafe extern "C" fn(
+            ctx: *mut JSContext,
+            opaque: *mut ::std::os::raw::c_void,
+            exc: JSValue,
+            caught: ::std::os::raw::c_int,
+        ),
+    >,
+    pub script: ::std::option::Option<
+        unsafe extern "C" fn(
+            ctx: *mut JSContext,
+            opaque: *mut ::std::os::raw::c_void,
+            script: JSValue,
+            script_id: ::std::os::raw::c_int,
+            filename: *const ::std::os::raw::c_char,
+            source: *const ::std::os::raw::c_char,
+            source_len: usize,
+        ),
+    >,
+}
+unsafe extern "C" {
+    pub fn JS_SetDebugHooks(
+        rt: *mut JSRuntime,
+        hooks: *const JSDebugHooks,
+        opaque: *mut ::std::os::raw::c_void,
+    );
+}
+unsafe extern "C" {
+    pub fn JS_SetDebugStepping(rt: *mut JSRuntime, on: ::std::os::raw::c_int);
+}
+unsafe extern "C" {
+    pub fn JS_DebugFrameCount(ctx: *mut JSContext) -> ::std::os::raw::c_int;
+}
+unsafe extern "C" {
+    pub fn JS_DebugGetFrame(
+        ctx: *mut JSContext,
+        level: ::std::os::raw::c_int,
+    ) -> JSValue;
+}
+unsafe extern "C" {
+    pub fn JS_DebugGetScope(
+        ctx: *mut JSContext,
+        level: ::std::os::raw::c_int,
+        kind: ::std::os::raw::c_int,
+    ) -> JSValue;
+}
+unsafe extern "C" {
+    pub fn JS_DebugSetScope(
+        ctx: *mut JSContext,
+        level: ::std::os::raw::c_int,
+        kind: ::std::os::raw::c_int,
+        obj: JSValue,
+    ) -> ::std::os::raw::c_int;
+}
+unsafe extern "C" {
+    pub fn JS_DebugGetStatements(ctx: *mut JSContext, script: JSValue) -> JSValue;
+}
+unsafe extern "C" {
+    pub fn JS_DebugSetBreakpoint(
+        ctx: *mut JSContext,
+        script: JSValue,
+        line: *mut ::std::os::raw::c_int,
+        column: *mut ::std::os::raw::c_int,
+        on: ::std::os::raw::c_int,
+    ) -> ::std::os::raw::c_int;
+}
+#[repr(C)]
+#[derive(Debug, Copy, Clone)]
 pub struct JSSABTab {
     pub tab: *mut *mut u8,
     pub len: usize,
