@@ -1760,6 +1760,9 @@ pub struct JSDebugHooks {
             source_len: usize,
         ),
     >,
+    pub poll: ::std::option::Option<
+        unsafe extern "C" fn(ctx: *mut JSContext, opaque: *mut ::std::os::raw::c_void),
+    >,
 }
 unsafe extern "C" {
     pub fn JS_SetDebugHooks(
