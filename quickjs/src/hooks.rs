@@ -53,6 +53,9 @@ pub unsafe extern "C" fn rust_run(rt: *mut sys::JSRuntime) {
     no_unwind((), || {
         if let Some(state) = owned(rt) {
             state.sweep();
+            if let Some(turn) = state.turn.get() {
+                turn(rt);
+            }
             if let Some(exec) = Executor::of_if_made(state) {
                 exec.run(rt);
             }
@@ -75,7 +78,8 @@ pub unsafe extern "C" fn rust_pending(rt: *mut sys::JSRuntime) -> c_int {
             None => 0,
             Some(s) if !s.on_owner_thread() => -1,
             Some(s) => {
-                Executor::of_if_made(s).map_or(0, |e| e.live().min(c_int::MAX as usize) as c_int)
+                let live = Executor::of_if_made(s).map_or(0, |e| e.live());
+                (live + s.keep_alive.get()).min(c_int::MAX as usize) as c_int
             }
         }
     })

@@ -75,6 +75,12 @@ mod embed;
 #[cfg(quickjs_cli)]
 pub mod qjs;
 
+/// The debugger and profiler (Chrome DevTools Protocol): quickjs-ng only.
+#[cfg(all(feature = "inspector", not(quickjs_bellard)))]
+mod inspect;
+#[cfg(all(feature = "inspector", not(quickjs_bellard)))]
+pub use crate::inspect::Inspector;
+
 pub use crate::engine::convert::limits::MAX_DEPTH;
 pub use crate::engine::convert::primitives::JsStr;
 #[doc(hidden)]

@@ -43,6 +43,17 @@ pub fn main(modules: &[&'static NativeModule]) -> i32 {
     run_c_main(sys::qjs_main)
 }
 
+/// Takes `--inspect[=[host:]port]` / `--inspect-brk[=...]` out of qjs's
+/// arguments (with the `inspector` feature) and starts the inspector with
+/// qjs's first context.
+fn inspector_options(args: &mut Vec<CString>) {
+    #[cfg(all(feature = "inspector", not(quickjs_bellard)))]
+    if crate::inspect::qjs_args(args) {
+        crate::native::module::on_add_rust(crate::inspect::qjs_context);
+    }
+    let _ = args;
+}
+
 /// A C program's `main` (e.g. upstream's `run_test262_main`).
 ///
 /// ```
@@ -67,6 +78,8 @@ pub fn run_c_main(main: CMain) -> i32 {
             CString::new(bytes).expect("NUL removed")
         })
         .collect();
+    let mut args = args;
+    inspector_options(&mut args);
     let mut argv: Vec<*mut c_char> = args.iter().map(|a| a.as_ptr() as *mut c_char).collect();
     argv.push(std::ptr::null_mut());
     // SAFETY: argv is a NULL-terminated array of NUL-terminated strings that

@@ -209,8 +209,23 @@ pub unsafe fn add_rust(
                 all.push(m);
             }
         }
-        all.into_iter().try_for_each(|m| declare(ctx, m))
+        all.into_iter().try_for_each(|m| declare(ctx, m))?;
+        if let Some(observer) = ON_ADD_RUST.get() {
+            observer(ctx.as_raw());
+        }
+        Ok(())
     })
+}
+
+/// Called for each context `JS_AddRust` prepares (set once: `qjs
+/// --inspect` starts its inspector with the first).
+static ON_ADD_RUST: std::sync::OnceLock<fn(*mut sys::JSContext)> = std::sync::OnceLock::new();
+
+/// Sets the function called for each context `JS_AddRust` prepares (the
+/// first setting stays).
+#[cfg_attr(not(feature = "inspector"), allow(dead_code))]
+pub(crate) fn on_add_rust(observer: fn(*mut sys::JSContext)) {
+    let _ = ON_ADD_RUST.set(observer);
 }
 
 /// Declares `module` in `ctx` (its exports are made when JS imports it).

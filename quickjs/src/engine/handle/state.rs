@@ -79,6 +79,9 @@ pub(crate) enum RuntimeSlot {
     Embed,
     /// `embed::runtime::Handle`: the way back to the `Runtime`.
     Handle,
+    /// `inspect::debugger::Debugger`: the inspector's state.
+    #[cfg_attr(not(feature = "inspector"), allow(dead_code))]
+    Inspect,
 }
 
 /// The slot of each layer's part of a context's state.
@@ -160,7 +163,7 @@ pub(crate) struct RuntimeState {
     rt: *mut sys::JSRuntime,
     /// The higher layers' parts (dropped first: a part may own futures or
     /// handlers that expect the rest of the state).
-    parts: [OnceLock<Erased<RuntimeHook>>; 4],
+    parts: [OnceLock<Erased<RuntimeHook>>; 5],
     /// The thread that may use this state ([`thread_token`]): the one that
     /// made it, then the one that last took the `Runtime` lock or called
     /// `rust_bind_thread`.
@@ -198,6 +201,12 @@ pub(crate) struct RuntimeState {
     /// Panics of Rust futures, each thrown by a job of its own in its
     /// context (`engine::convert::limits::end_with_panic`), by context.
     pub(crate) to_throw: RefCell<Vec<(usize, Panic)>>,
+    /// A higher layer's turn in the host's loop (the inspector serves its
+    /// client here when the runtime is idle): called by each `rust_run`.
+    pub(crate) turn: Cell<Option<fn(*mut sys::JSRuntime)>>,
+    /// How many things besides futures keep the host's loop alive (an
+    /// inspector's connected client): added to `rust_pending`.
+    pub(crate) keep_alive: Cell<usize>,
 }
 
 /// The last interrupt or panic that reached Rust on one thread of a
@@ -266,6 +275,8 @@ impl RuntimeState {
             panics_catchable: Cell::new(false),
             memory_limit: Cell::new(0),
             to_throw: RefCell::new(Vec::new()),
+            turn: Cell::new(None),
+            keep_alive: Cell::new(0),
         });
         let ptr = Box::into_raw(state);
         // SAFETY: the finalizer runs once, at the end of JS_FreeRuntime(rt).

@@ -1,0 +1,233 @@
+// The inspector's agent: evaluated once per context (as a sloppy script
+// named <inspector>, never visible to the page's code), it turns JS values
+// into the protocol's RemoteObjects and keeps the objects a client holds
+// ids for, by group. The Rust side calls its functions with the debugger
+// quiet (no breakpoint, step or exception pauses while it runs) and takes
+// their results as JSON text.
+(function (native) {
+  const objects = new Map();
+  const groups = new Map();
+  let next = 1;
+  const stringify = JSON.stringify;
+  const toStr = Object.prototype.toString;
+  const evalWith = new Function('__scope', '__expr', 'with (__scope) { return eval(__expr); }');
+
+  function remember(v, group) {
+    const id = String(next++);
+    objects.set(id, v);
+    let g = groups.get(group);
+    if (!g) groups.set(group, g = []);
+    g.push(id);
+    return id;
+  }
+  function lookup(id) {
+    if (!objects.has(id)) throw new Error('Could not find object with given id');
+    return objects.get(id);
+  }
+  function ctorName(o) {
+    try {
+      const tag = o[Symbol.toStringTag];
+      if (typeof tag === 'string') return tag;
+    } catch (e) {}
+    try {
+      const p = Object.getPrototypeOf(o);
+      const c = p && Object.getOwnPropertyDescriptor(p, 'constructor');
+      if (c && typeof c.value === 'function' && c.value.name) return c.value.name;
+    } catch (e) {}
+    return p0(o) === null ? 'Object' : 'Object';
+  }
+  function p0(o) { try { return Object.getPrototypeOf(o); } catch (e) { return undefined; } }
+  function subtypeOf(o) {
+    if (Array.isArray(o)) return 'array';
+    const t = toStr.call(o);
+    if (o instanceof Error || t === '[object Error]') return 'error';
+    if (o instanceof Map) return 'map';
+    if (o instanceof Set) return 'set';
+    if (o instanceof WeakMap) return 'weakmap';
+    if (o instanceof WeakSet) return 'weakset';
+    if (o instanceof Promise) return 'promise';
+    if (o instanceof RegExp) return 'regexp';
+    if (o instanceof Date) return 'date';
+    if (ArrayBuffer.isView(o)) return o instanceof DataView ? 'dataview' : 'typedarray';
+    if (o instanceof ArrayBuffer) return 'arraybuffer';
+    return undefined;
+  }
+  function describeObject(o, subtype, className) {
+    try {
+      switch (subtype) {
+        case 'array': return 'Array(' + o.length + ')';
+        case 'typedarray': return className + '(' + o.length + ')';
+        case 'map': case 'set': return className + '(' + o.size + ')';
+        case 'error': return String(o.stack && String(o.stack).indexOf(String(o.message)) >= 0 ? o.name + ': ' + o.message + '\n' + o.stack : (o.stack || o.name + ': ' + o.message)).replace(/\n$/, '');
+        case 'regexp': return String(o);
+        case 'date': return String(o);
+        case 'promise': return 'Promise';
+      }
+    } catch (e) {}
+    return className;
+  }
+  function primitive(v) {
+    switch (typeof v) {
+      case 'undefined': return { type: 'undefined' };
+      case 'boolean': return { type: 'boolean', value: v };
+      case 'string': return { type: 'string', value: v };
+      case 'bigint': return { type: 'bigint', unserializableValue: v + 'n', description: v + 'n' };
+      case 'number':
+        if (Number.isNaN(v) || !Number.isFinite(v) || Object.is(v, -0)) {
+          const s = Object.is(v, -0) ? '-0' : String(v);
+          return { type: 'number', unserializableValue: s, description: s };
+        }
+        return { type: 'number', value: v, description: String(v) };
+    }
+    return null;
+  }
+  function preview(o, subtype, className) {
+    const props = [];
+    let overflow = false;
+    try {
+      if (subtype === 'map' || subtype === 'set') {
+        const entries = [];
+        for (const e of o) {
+          if (entries.length >= 5) { overflow = true; break; }
+          entries.push(subtype === 'map'
+            ? { key: small(e[0]), value: small(e[1]) }
+            : { value: small(e) });
+        }
+        return { type: 'object', subtype, description: describeObject(o, subtype, className), overflow, properties: [], entries };
+      }
+      for (const k of Object.keys(o)) {
+        if (props.length >= 5) { overflow = true; break; }
+        const d = Object.getOwnPropertyDescriptor(o, k);
+        if (!d) continue;
+        if ('value' in d) props.push(Object.assign({ name: k }, small(d.value)));
+        else props.push({ name: k, type: 'accessor' });
+      }
+    } catch (e) {}
+    return { type: 'object', subtype, description: describeObject(o, subtype, className), overflow, properties: props };
+  }
+  function small(v) {
+    const p = primitive(v);
+    if (p) return { type: p.type, value: p.unserializableValue || String(v) };
+    if (v === null) return { type: 'object', subtype: 'null', value: 'null' };
+    if (typeof v === 'function') return { type: 'function', value: '' };
+    if (typeof v === 'symbol') return { type: 'symbol', value: String(v) };
+    const st = subtypeOf(v);
+    return { type: 'object', subtype: st, value: describeObject(v, st, ctorName(v)) };
+  }
+  function describe(v, group, byValue, withPreview) {
+    const p = primitive(v);
+    if (p) return p;
+    if (v === null) return { type: 'object', subtype: 'null', value: null };
+    if (typeof v === 'symbol')
+      return { type: 'symbol', description: String(v), objectId: remember(v, group) };
+    if (byValue) {
+      try { return { type: typeof v, value: JSON.parse(stringify(v)) }; } catch (e) {}
+    }
+    if (typeof v === 'function') {
+      let text = '';
+      try { text = Function.prototype.toString.call(v); } catch (e) {}
+      const cls = /^class\b/.test(text) ? 'Function' : 'Function';
+      return { type: 'function', className: cls, description: text, objectId: remember(v, group) };
+    }
+    const subtype = subtypeOf(v);
+    const className = ctorName(v);
+    const r = { type: 'object', className, description: describeObject(v, subtype, className), objectId: remember(v, group) };
+    if (subtype) r.subtype = subtype;
+    if (withPreview) r.preview = preview(v, subtype, className);
+    return r;
+  }
+  function exceptionDetails(e, group) {
+    let text = 'Uncaught';
+    try {
+      if (e instanceof Error) text = 'Uncaught ' + (e.name || 'Error') + ': ' + e.message;
+      else text = 'Uncaught ' + String(e);
+    } catch (x) {}
+    return { exceptionId: next, text, lineNumber: 0, columnNumber: 0, exception: describe(e, group, false, false) };
+  }
+  function run(f, group, byValue, withPreview) {
+    let v;
+    try { v = f(); } catch (e) {
+      return stringify({ result: describe(e, group, false, false), exceptionDetails: exceptionDetails(e, group) });
+    }
+    return stringify({ result: describe(v, group, byValue, withPreview) });
+  }
+  function descriptor(o, name, d, own, group, withPreview) {
+    const r = { name: String(typeof name === 'symbol' ? name.toString() : name), configurable: !!d.configurable, enumerable: !!d.enumerable, isOwn: own };
+    if (typeof name === 'symbol') r.symbol = describe(name, group);
+    if ('value' in d) { r.value = describe(d.value, group, false, withPreview); r.writable = !!d.writable; }
+    else {
+      if (d.get) r.get = describe(d.get, group);
+      if (d.set) r.set = describe(d.set, group);
+    }
+    return r;
+  }
+  return {
+    describe(v, group, byValue, withPreview) { return stringify(describe(v, group, byValue, withPreview)); },
+    exception(e, group) { return stringify(exceptionDetails(e, group)); },
+    evaluate(expr, group, byValue, withPreview) {
+      return run(() => (0, eval)(expr), group, byValue, withPreview);
+    },
+    evaluateIn(scope, thisValue, expr, group, byValue, withPreview) {
+      return run(() => evalWith.call(thisValue, scope, expr), group, byValue, withPreview);
+    },
+    callFunctionOn(decl, objectId, args, group, byValue, withPreview) {
+      return run(() => {
+        const f = (0, eval)('(' + decl + ')');
+        const self = objectId ? lookup(objectId) : undefined;
+        const argv = (args || []).map(a => 'objectId' in a ? lookup(a.objectId)
+          : 'unserializableValue' in a ? (0, eval)(a.unserializableValue) : a.value);
+        return f.apply(self, argv);
+      }, group, byValue, withPreview);
+    },
+    getProperties(objectId, ownOnly, accessorsOnly, withPreview) {
+      const o = lookup(objectId);
+      const group = 'properties';
+      const result = [];
+      const internal = [];
+      const seen = new Set();
+      let cur = o;
+      let own = true;
+      while (cur !== null && cur !== undefined && (typeof cur === 'object' || typeof cur === 'function')) {
+        for (const k of Reflect.ownKeys(cur)) {
+          if (seen.has(k)) continue;
+          seen.add(k);
+          const d = Object.getOwnPropertyDescriptor(cur, k);
+          if (!d) continue;
+          if (accessorsOnly && !(d.get || d.set)) continue;
+          if (!own && !(d.get || d.set)) continue;
+          result.push(descriptor(o, k, d, own, group, withPreview));
+        }
+        if (ownOnly) break;
+        cur = p0(cur);
+        own = false;
+      }
+      if (typeof o === 'object' || typeof o === 'function') {
+        const proto = p0(o);
+        if (proto !== undefined && !accessorsOnly)
+          internal.push({ name: '[[Prototype]]', value: describe(proto, group) });
+        const st = subtypeOf(o);
+        if (st === 'map' || st === 'set') {
+          const entries = [];
+          for (const e of o) entries.push(st === 'map' ? { key: e[0], value: e[1] } : { value: e });
+          internal.push({ name: '[[Entries]]', value: describe(entries, group, false, true) });
+        }
+        if (st === 'promise') {
+          const s = native.promiseState(o);
+          internal.push({ name: '[[PromiseState]]', value: { type: 'string', value: s[0] } });
+          if (s[0] !== 'pending') internal.push({ name: '[[PromiseResult]]', value: describe(s[1], group) });
+        }
+      }
+      return stringify({ result, internalProperties: internal });
+    },
+    object(id) { return lookup(id); },
+    release(id) { objects.delete(id); },
+    releaseGroup(group) {
+      const g = groups.get(group);
+      if (g) for (const id of g) objects.delete(id);
+      groups.delete(group);
+    },
+    consoleArgs(args, group) {
+      return stringify(args.map(a => describe(a, group, false, true)));
+    },
+  };
+})
