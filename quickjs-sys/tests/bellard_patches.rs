@@ -173,6 +173,8 @@ fn probe(release: &str) {
             // not applied: a variant without hunks
             "bellard/0014-await-ends-on-uncatchable-error.patch".into(),
             "patches/0015-compile-fails-on-bytecode-oom.patch".into(),
+            // not applied: the debugger hooks follow quickjs-ng's interpreter
+            "bellard/0016-debugger-hooks.patch".into(),
         ]
     );
     patch::apply_series(&series, &tree).unwrap();
