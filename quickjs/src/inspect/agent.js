@@ -34,7 +34,7 @@
       const c = p && Object.getOwnPropertyDescriptor(p, 'constructor');
       if (c && typeof c.value === 'function' && c.value.name) return c.value.name;
     } catch (e) {}
-    return p0(o) === null ? 'Object' : 'Object';
+    return 'Object';
   }
   function p0(o) { try { return Object.getPrototypeOf(o); } catch (e) { return undefined; } }
   function subtypeOf(o) {
@@ -126,8 +126,7 @@
     if (typeof v === 'function') {
       let text = '';
       try { text = Function.prototype.toString.call(v); } catch (e) {}
-      const cls = /^class\b/.test(text) ? 'Function' : 'Function';
-      return { type: 'function', className: cls, description: text, objectId: remember(v, group) };
+      return { type: 'function', className: 'Function', description: text, objectId: remember(v, group) };
     }
     const subtype = subtypeOf(v);
     const className = ctorName(v);

@@ -15,7 +15,7 @@
 //!   are freed when their context goes or the inspector stops, before the
 //!   runtime can be freed.
 
-use super::protocol::{self, Outgoing};
+use super::protocol;
 use super::server::{Incoming, Server, Shared};
 use crate::engine::handle::ctx::Ctx;
 use crate::engine::handle::state::{RuntimePart, RuntimeSlot, RuntimeState};
@@ -385,11 +385,7 @@ impl Debugger {
             Incoming::Text(client, text) => {
                 let reply = protocol::dispatch(self, ctx, client, &text);
                 if let Some(shared) = self.shared.borrow().clone() {
-                    for out in reply {
-                        match out {
-                            Outgoing::Reply(t) => shared.send(client, t),
-                        }
-                    }
+                    shared.send(client, reply);
                 }
             }
         }

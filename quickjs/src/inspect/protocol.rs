@@ -18,10 +18,6 @@ pub(crate) const AGENT_NAME: &str = "<inspector>";
 /// The object group of a pause's call frames (released on resume).
 pub(crate) const BACKTRACE: &str = "backtrace";
 
-pub(crate) enum Outgoing {
-    Reply(String),
-}
-
 pub(crate) fn event(method: &str, params: Json) -> String {
     json!({"method": method, "params": params}).to_string()
 }
@@ -273,33 +269,31 @@ fn call_frames(d: &Debugger, ctx: Ctx<'_>) -> crate::engine::handle::error::Resu
     Ok(out)
 }
 
-/// Serves one message; the replies to send to its client.
+/// Serves one message; the reply to send to its client.
 pub(crate) fn dispatch(
     d: &Debugger,
     ctx: Option<*mut sys::JSContext>,
-    _client: u64,
+    client: u64,
     text: &str,
-) -> Vec<Outgoing> {
+) -> String {
     let Ok(msg) = serde_json::from_str::<Json>(text) else {
-        return vec![Outgoing::Reply(
-            json!({"error": {"code": -32700, "message": "Message must be a valid JSON"}})
-                .to_string(),
-        )];
+        return json!({"error": {"code": -32700, "message": "Message must be a valid JSON"}})
+            .to_string();
     };
     let id = msg.get("id").cloned().unwrap_or(Json::Null);
     let Some(method) = msg.get("method").and_then(Json::as_str) else {
-        return vec![Outgoing::Reply(json!({"id": id, "error": {"code": -32600, "message": "Message must have string 'method' property"}}).to_string())];
+        return json!({"id": id, "error": {"code": -32600, "message": "Message must have string 'method' property"}}).to_string();
     };
     let params = msg.get("params").cloned().unwrap_or_else(|| json!({}));
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        method_call(d, ctx, _client, method, &params)
+        method_call(d, ctx, client, method, &params)
     }))
     .unwrap_or_else(|_| Err((-32603, "internal error".to_string())));
     let reply = match result {
         Ok(r) => json!({"id": id, "result": r}),
         Err((code, message)) => json!({"id": id, "error": {"code": code, "message": message}}),
     };
-    vec![Outgoing::Reply(reply.to_string())]
+    reply.to_string()
 }
 
 type Reply = Result<Json, (i64, String)>;
@@ -424,8 +418,7 @@ fn method_call(
                     Matcher::Url(u.to_string())
                 } else if let Some(r) = s("urlRegex") {
                     Matcher::Regex(regex_lite::Regex::new(r).map_err(|e| bad(e.to_string()))?)
-                } else if let Some(h) = s("scriptHash") {
-                    let _ = h;
+                } else if s("scriptHash").is_some() {
                     return Err(bad("scriptHash is not supported: use url or urlRegex"));
                 } else {
                     return Err(bad("Either url or urlRegex must be specified."));
