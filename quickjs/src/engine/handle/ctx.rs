@@ -417,9 +417,18 @@ impl<'js> Ctx<'js> {
             self.read_text(exc, key)
                 .map(|t| t.unwrap_or_else(|()| UNREADABLE.into()))
         };
+        let name = text(c"name");
+        let mut message = text(c"message").unwrap_or_default();
+        // The engine's out-of-memory error when the object fitted but its
+        // message string did not (JS_MakeError2 then leaves the message
+        // out, and `e.message` is the prototype's ""): say what happened,
+        // as for the `null` above.
+        if message.is_empty() && name.as_deref() == Some("InternalError") && self.out_of_memory() {
+            message = "out of memory".into();
+        }
         Exception {
-            name: text(c"name"),
-            message: text(c"message").unwrap_or_default(),
+            name,
+            message,
             stack: text(c"stack"),
             value: None,
         }
