@@ -515,12 +515,23 @@ impl Runtime {
     /// assert!(rt.memory_usage().obj_count > before);
     /// ```
     pub fn memory_usage(&self) -> MemoryUsage {
-        // SAFETY: rt is live and locked; the struct is plain data.
-        let m = self.lock(|rt| unsafe {
+        // SAFETY: rt is live and locked.
+        self.lock(|rt| unsafe { MemoryUsage::of_raw(rt) })
+    }
+}
+
+impl MemoryUsage {
+    /// The statistics of `rt` now.
+    ///
+    /// # Safety
+    /// `rt` is live and used on this thread only for the call.
+    pub(crate) unsafe fn of_raw(rt: *mut sys::JSRuntime) -> MemoryUsage {
+        // SAFETY: the caller's promise; the struct is plain data.
+        let m = unsafe {
             let mut m: sys::JSMemoryUsage = std::mem::zeroed();
             sys::JS_ComputeMemoryUsage(rt, &mut m);
             m
-        });
+        };
         MemoryUsage {
             malloc_size: m.malloc_size,
             malloc_limit: m.malloc_limit,

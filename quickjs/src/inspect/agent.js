@@ -58,7 +58,12 @@
         case 'array': return 'Array(' + o.length + ')';
         case 'typedarray': return className + '(' + o.length + ')';
         case 'map': case 'set': return className + '(' + o.size + ')';
-        case 'error': return String(o.stack && String(o.stack).indexOf(String(o.message)) >= 0 ? o.name + ': ' + o.message + '\n' + o.stack : (o.stack || o.name + ': ' + o.message)).replace(/\n$/, '');
+        case 'error': {
+          // V8's stack starts with the error's own line; QuickJS's does not.
+          const head = String(o.name) + ': ' + String(o.message);
+          const stack = typeof o.stack === 'string' ? o.stack.replace(/\n$/, '') : '';
+          return stack.startsWith(head) ? stack : stack ? head + '\n' + stack : head;
+        }
         case 'regexp': return String(o);
         case 'date': return String(o);
         case 'promise': return 'Promise';
@@ -227,6 +232,36 @@
     },
     consoleArgs(args, group) {
       return stringify(args.map(a => describe(a, group, false, true)));
+    },
+    // Wraps the context's console (or makes one that only reports) so
+    // that each call reaches the clients as Runtime.consoleAPICalled, then
+    // does what it did before.
+    installConsole(report) {
+      let c = globalThis.console;
+      if (c === null || typeof c !== 'object') {
+        c = {};
+        try {
+          Object.defineProperty(globalThis, 'console', { value: c, writable: true, configurable: true });
+        } catch (e) { return; }
+      }
+      const kinds = { log: 'log', info: 'info', warn: 'warning', error: 'error', debug: 'debug',
+        trace: 'trace', dir: 'dir', table: 'table', assert: 'assert', clear: 'clear' };
+      for (const name of Object.keys(kinds)) {
+        const before = c[name];
+        const type = kinds[name];
+        const wrapped = {
+          [name](...args) {
+            if (name === 'assert') {
+              if (args[0]) return undefined;
+              report(type, ['Assertion failed' + (args.length > 1 ? ':' : '')].concat(args.slice(1)));
+            } else {
+              report(type, args);
+            }
+            return typeof before === 'function' ? before.apply(this, args) : undefined;
+          },
+        }[name];
+        try { c[name] = wrapped; } catch (e) {}
+      }
     },
   };
 })

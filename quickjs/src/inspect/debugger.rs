@@ -55,6 +55,9 @@ pub(crate) struct Target {
     pub(crate) name: String,
     /// The agent (`agent.js`), made on first need.
     agent: Cell<sys::JSValue>,
+    /// Whether its console reports to the clients (wrapped at its first
+    /// script, after a host such as qjs has made its console).
+    console: Cell<bool>,
 }
 
 /// A compiled script the clients can see.
@@ -247,6 +250,7 @@ impl Debugger {
             id,
             name,
             agent: Cell::new(sys::JS_UNDEFINED),
+            console: Cell::new(false),
         });
         let created = protocol::context_created(id, &targets.last().unwrap().name);
         drop(targets);
@@ -317,6 +321,31 @@ impl Debugger {
             t.agent.set(kept);
         }
         Ok(agent)
+    }
+
+    /// Wraps `ctx`'s console (once) so its calls reach the clients.
+    pub(crate) fn install_console(&self, ctx: Ctx<'_>) {
+        self.target(ctx.as_raw(), None);
+        let done = self
+            .targets
+            .borrow()
+            .iter()
+            .find(|t| t.ctx == ctx.as_raw())
+            .is_none_or(|t| t.console.replace(true));
+        if done {
+            return;
+        }
+        let Ok(agent) = self.agent(ctx) else { return };
+        let _quiet = self.quiet();
+        // SAFETY: ctx is live; a new function value we own (checked below).
+        let report = unsafe {
+            sys::JS_NewCFunction(ctx.as_raw(), Some(console_called), c"report".as_ptr(), 2)
+        };
+        let _ = ctx.check(report).and_then(|report| {
+            agent
+                .get::<_, crate::engine::objects::object::Function>("installConsole")?
+                .call::<_, ()>((report,))
+        });
     }
 
     /// Keeps the debugger quiet while the guard lives.
@@ -529,6 +558,35 @@ unsafe extern "C" fn promise_state(
     }
 }
 
+/// The wrapped console's `report(type, args)`: `Runtime.consoleAPICalled`
+/// (also for a client's own evaluations, as in V8).
+unsafe extern "C" fn console_called(
+    ctx: *mut sys::JSContext,
+    _this: sys::JSValue,
+    argc: c_int,
+    argv: *mut sys::JSValue,
+) -> sys::JSValue {
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        // SAFETY: the engine calls with a live context on its thread.
+        let c = unsafe { Ctx::from_raw(ctx) };
+        let Some(d) = of(c.rt()) else { return };
+        if argc < 2 || !d.sessions.borrow().iter().any(|s| s.runtime) {
+            return;
+        }
+        // SAFETY: argv has argc values; we take references of our own.
+        let (kind, args) = unsafe {
+            (
+                Value::from_raw(c, sys::JS_DupValue(ctx, *argv)),
+                Value::from_raw(c, sys::JS_DupValue(ctx, *argv.add(1))),
+            )
+        };
+        if let Some(event) = protocol::console_called(d, c, &kind, &args) {
+            d.broadcast(|s| s.runtime, event);
+        }
+    }));
+    sys::JS_UNDEFINED
+}
+
 /// While alive, the debugger neither pauses nor reports.
 pub(crate) struct Quiet<'a>(&'a Debugger);
 
@@ -597,6 +655,13 @@ unsafe extern "C" fn on_exception(
     caught: c_int,
 ) {
     with_debugger(ctx, |d, c| {
+        if caught == 0 && d.sessions.borrow().iter().any(|s| s.runtime) {
+            // SAFETY: the engine lends us the exception for the call.
+            let e = unsafe { Value::from_raw(c, sys::JS_DupValue(ctx, exc)) };
+            if let Some(event) = protocol::exception_thrown(d, c, &e) {
+                d.broadcast(|s| s.runtime, event);
+            }
+        }
         let stop = match d.pause_on.get() {
             PauseOn::None => false,
             PauseOn::Uncaught => caught == 0,
@@ -627,7 +692,7 @@ unsafe extern "C" fn on_script(
     source: *const c_char,
     len: usize,
 ) {
-    with_debugger(ctx, |d, _| {
+    with_debugger(ctx, |d, c| {
         // SAFETY: the engine passes a NUL-terminated name and len bytes of source.
         let name = unsafe { CStr::from_ptr(filename) }
             .to_string_lossy()
@@ -640,7 +705,7 @@ unsafe extern "C" fn on_script(
             std::slice::from_raw_parts(source.cast::<u8>(), len)
         })
         .into_owned();
-        d.target(ctx, None);
+        d.install_console(c);
         let script = Script {
             id,
             url: protocol::url_of(&name),

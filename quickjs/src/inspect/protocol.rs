@@ -107,6 +107,82 @@ pub(crate) fn describe<'js>(
     agent_call(d, ctx, "describe", (v.clone(), group, false, true))
 }
 
+/// Milliseconds since the Unix epoch (the protocol's timestamps).
+fn now_ms() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+}
+
+/// The script frames of the stack, innermost first: a `Runtime.StackTrace`.
+fn stack_trace(d: &Debugger, ctx: Ctx<'_>) -> Json {
+    let mut frames = Vec::new();
+    for level in 0..debugger::depth(ctx) {
+        let Some(f) = frame(ctx, level) else { break };
+        let Ok(sid) = f.get::<_, i32>("scriptId") else {
+            continue;
+        };
+        let Some(url) = d
+            .scripts
+            .borrow()
+            .iter()
+            .find(|s| s.id == sid)
+            .map(|s| s.url.clone())
+        else {
+            continue; // native frames, the agent, code from before the inspector
+        };
+        let (line, col): (i32, i32) = (
+            f.get("line").unwrap_or(1),
+            f.get("column").unwrap_or(1),
+        );
+        frames.push(json!({
+            "functionName": f.get::<_, String>("name").unwrap_or_default(),
+            "scriptId": sid.to_string(), "url": url,
+            "lineNumber": line - 1, "columnNumber": col - 1,
+        }));
+    }
+    json!({ "callFrames": frames })
+}
+
+fn target_id(d: &Debugger, ctx: Ctx<'_>) -> u32 {
+    d.target(ctx.as_raw(), None)
+}
+
+/// `Runtime.consoleAPICalled` for a console call of `kind` with `args`.
+pub(crate) fn console_called<'js>(
+    d: &Debugger,
+    ctx: Ctx<'js>,
+    kind: &Value<'js>,
+    args: &Value<'js>,
+) -> Option<String> {
+    let kind: String = kind.get().ok()?;
+    let args = agent_call(d, ctx, "consoleArgs", (args.clone(), "console")).ok()?;
+    Some(event(
+        "Runtime.consoleAPICalled",
+        json!({
+            "type": kind, "args": args, "executionContextId": target_id(d, ctx),
+            "timestamp": now_ms(), "stackTrace": stack_trace(d, ctx),
+        }),
+    ))
+}
+
+/// `Runtime.exceptionThrown` for an exception no `try` on the stack catches.
+pub(crate) fn exception_thrown<'js>(d: &Debugger, ctx: Ctx<'js>, e: &Value<'js>) -> Option<String> {
+    let mut details = agent_call(d, ctx, "exception", (e.clone(), "console")).ok()?;
+    let trace = stack_trace(d, ctx);
+    if let Some(top) = trace["callFrames"].get(0).cloned() {
+        for k in ["scriptId", "url", "lineNumber", "columnNumber"] {
+            details[k] = top[k].clone();
+        }
+    }
+    details["stackTrace"] = trace;
+    details["executionContextId"] = json!(target_id(d, ctx));
+    Some(event(
+        "Runtime.exceptionThrown",
+        json!({ "timestamp": now_ms(), "exceptionDetails": details }),
+    ))
+}
+
 /// The ids of the breakpoints at the paused statement whose condition holds.
 pub(crate) fn hit_breakpoints(d: &Debugger, ctx: Ctx<'_>) -> Vec<String> {
     let Some((sid, line, col)) = frame_position(ctx, 0) else {
@@ -653,7 +729,11 @@ fn method_call(
         | "Profiler.takePreciseCoverage"
         | "Profiler.stopPreciseCoverage" => Ok(json!({})),
         "Runtime.getIsolateId" => Ok(json!({"id": "quickjs-rust"})),
-        "Runtime.getHeapUsage" => Ok(json!({"usedSize": 0, "totalSize": 0})),
+        "Runtime.getHeapUsage" => {
+            // SAFETY: rt is live; the inspector runs on its thread.
+            let m = unsafe { crate::embed::runtime::MemoryUsage::of_raw(d.rt) };
+            Ok(json!({"usedSize": m.memory_used_size, "totalSize": m.malloc_size}))
+        }
         _ => Err((-32601, format!("'{method}' wasn't found"))),
     }
 }
