@@ -171,17 +171,27 @@
     evaluate(expr, group, byValue, withPreview) {
       return run(() => (0, eval)(expr), group, byValue, withPreview);
     },
-    evaluateIn(scope, thisValue, expr, group, byValue, withPreview) {
+    evaluateIn(merged, closure, locals, thisValue, expr, group, byValue, withPreview) {
+      for (const s of [closure, locals])
+        if (s) Object.defineProperties(merged, Object.getOwnPropertyDescriptors(s));
+      // A constant (read-only here) throws as it would in the frame.
+      const scope = new Proxy(merged, {
+        set(t, k, v) {
+          const d = Object.getOwnPropertyDescriptor(t, k);
+          if (d && !d.writable) throw new TypeError('Assignment to constant variable.');
+          t[k] = v;
+          return true;
+        },
+      });
       return run(() => evalWith.call(thisValue, scope, expr), group, byValue, withPreview);
     },
     callFunctionOn(decl, objectId, args, group, byValue, withPreview) {
-      return run(() => {
-        const f = (0, eval)('(' + decl + ')');
-        const self = objectId ? lookup(objectId) : undefined;
-        const argv = (args || []).map(a => 'objectId' in a ? lookup(a.objectId)
-          : 'unserializableValue' in a ? (0, eval)(a.unserializableValue) : a.value);
-        return f.apply(self, argv);
-      }, group, byValue, withPreview);
+      // An unknown object id is the client's error (thrown: a protocol
+      // error); what the function does is the page's (a result).
+      const self = objectId ? lookup(objectId) : undefined;
+      const argv = (args || []).map(a => 'objectId' in a ? lookup(a.objectId)
+        : 'unserializableValue' in a ? (0, eval)(a.unserializableValue) : a.value);
+      return run(() => (0, eval)('(' + decl + ')').apply(self, argv), group, byValue, withPreview);
     },
     getProperties(objectId, ownOnly, accessorsOnly, withPreview) {
       const o = lookup(objectId);

@@ -405,8 +405,9 @@ impl Debugger {
                     if self.paused.get() {
                         self.resume.set(true);
                     }
-                    for b in self.breakpoints.borrow_mut().drain(..).collect::<Vec<_>>() {
-                        self.clear_breakpoint(&b);
+                    let all: Vec<Breakpoint> = self.breakpoints.take();
+                    for b in &all {
+                        self.clear_breakpoint(b);
                     }
                 }
                 self.keep_alive();

@@ -254,25 +254,21 @@ fn eval_in_frame(
     group: &str,
     by_value: bool,
 ) -> crate::engine::handle::error::Result<Json> {
-    let locals = scope(ctx, level, 0);
-    let closure = scope(ctx, level, 1);
-    let merged = Object::new(ctx)?;
-    let assign: Function = ctx.globals().get::<_, Object>("Object")?.get("assign")?;
-    let _q = d.quiet();
-    if let Some(c) = &closure {
-        assign.call::<_, Value>((merged.clone(), c.clone()))?;
-    }
-    if let Some(l) = &locals {
-        assign.call::<_, Value>((merged.clone(), l.clone()))?;
-    }
+    let none = || Value::undefined(ctx);
+    let locals = scope(ctx, level, 0).map_or_else(none, |o| o.into_value());
+    let closure = scope(ctx, level, 1).map_or_else(none, |o| o.into_value());
     let this: Value = frame(ctx, level)
         .and_then(|f| f.get("this").ok())
-        .unwrap_or_else(|| Value::undefined(ctx));
+        .unwrap_or_else(none);
+    // The agent merges the scopes (locals over closure variables, constants
+    // read-only) into one object, evaluates with it, and leaves it in
+    // `merged` for the write-back.
+    let merged = Object::new(ctx)?;
     let r = agent_call(
         d,
         ctx,
         "evaluateIn",
-        (merged.clone(), this, expr, group, by_value, true),
+        (merged.clone(), closure, locals, this, expr, group, by_value, true),
     )?;
     for kind in 0..2 {
         // SAFETY: ctx live; merged is an object of this context.
@@ -388,10 +384,11 @@ fn with_ctx(
     id: Option<u64>,
     f: impl FnOnce(Ctx<'_>) -> Reply,
 ) -> Reply {
-    let raw = d
-        .ctx_of(id)
-        .or(ctx)
-        .ok_or_else(|| (-32000, "Cannot find context with specified id".to_string()))?;
+    let raw = match id {
+        Some(_) => d.ctx_of(id),
+        None => d.ctx_of(None).or(ctx),
+    }
+    .ok_or_else(|| (-32000, "Cannot find context with specified id".to_string()))?;
     // SAFETY: registered contexts are live (they leave the list when they go).
     f(unsafe { Ctx::from_raw(raw) })
 }

@@ -391,6 +391,8 @@ tuple_args!(A, B, C);
 tuple_args!(A, B, C, D);
 tuple_args!(A, B, C, D, E);
 tuple_args!(A, B, C, D, E, F);
+tuple_args!(A, B, C, D, E, F, G);
+tuple_args!(A, B, C, D, E, F, G, H);
 
 impl<'js, T: IntoJs<'js>> IntoArgs<'js> for Vec<T> {
     fn into_args(self, ctx: Ctx<'js>) -> Result<Vec<Value<'js>>> {
