@@ -4,89 +4,15 @@
 //! qjs). Each test's client runs on its own thread; the runtime's thread
 //! is the test's.
 
+#[path = "support/cdp.rs"]
+mod cdp;
+
+use cdp::Client;
 use quickjs::{Context, EvalKind, Inspector, Promise, Runtime};
 use serde_json::{json, Value as Json};
-use std::collections::VecDeque;
-use std::net::TcpStream;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
-use tungstenite::{Message, WebSocket};
-
-/// A CDP client: calls wait for their reply, events wait in a queue.
-struct Client {
-    ws: WebSocket<TcpStream>,
-    next: u64,
-    events: VecDeque<Json>,
-}
-
-impl Client {
-    fn connect(url: &str) -> Client {
-        let (ws, _) = tungstenite::connect(url).expect("connect");
-        if let tungstenite::stream::MaybeTlsStream::Plain(s) = ws.get_ref() {
-            s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-        }
-        // SAFETY-free unwrap of the plain stream: ws:// is never TLS.
-        let ws = match ws.into_inner() {
-            tungstenite::stream::MaybeTlsStream::Plain(s) => {
-                WebSocket::from_raw_socket(s, tungstenite::protocol::Role::Client, None)
-            }
-            _ => unreachable!("ws:// is plain TCP"),
-        };
-        Client {
-            ws,
-            next: 0,
-            events: VecDeque::new(),
-        }
-    }
-
-    fn read(&mut self) -> Json {
-        loop {
-            match self.ws.read().expect("read (timed out?)") {
-                Message::Text(t) => return serde_json::from_str(&t).unwrap(),
-                Message::Close(_) => panic!("closed"),
-                _ => continue,
-            }
-        }
-    }
-
-    fn send_text(&mut self, text: &str) {
-        self.ws.send(Message::text(text)).unwrap();
-    }
-
-    /// The whole reply (`result` or `error`) to a call.
-    fn reply(&mut self, method: &str, params: Json) -> Json {
-        self.next += 1;
-        let id = self.next;
-        self.send_text(&json!({"id": id, "method": method, "params": params}).to_string());
-        loop {
-            let m = self.read();
-            if m["id"] == json!(id) {
-                return m;
-            }
-            self.events.push_back(m);
-        }
-    }
-
-    fn call(&mut self, method: &str, params: Json) -> Json {
-        let r = self.reply(method, params);
-        assert!(r.get("error").is_none(), "{method}: {r}");
-        r["result"].clone()
-    }
-
-    fn event(&mut self, method: &str) -> Json {
-        if let Some(i) = self.events.iter().position(|e| e["method"] == method) {
-            return self.events.remove(i).unwrap()["params"].clone();
-        }
-        loop {
-            let m = self.read();
-            if m["method"] == method {
-                return m["params"].clone();
-            }
-            self.events.push_back(m);
-        }
-    }
-}
 
 fn listen(ctx: &Context) -> String {
     ctx.with(|ctx| Inspector::listen(ctx, "127.0.0.1:0", "main").map(|i| i.url().to_string()))
@@ -190,7 +116,10 @@ fn a_rust_host_pauses_at_a_breakpoint_reads_and_writes_locals_and_steps() {
         c.call("Debugger.stepOver", json!({}));
         let p = c.event("Debugger.paused");
         assert_eq!(p["callFrames"][0]["location"]["lineNumber"], 6, "{p}");
-        c.call("Debugger.removeBreakpoint", json!({"breakpointId": bp["breakpointId"]}));
+        c.call(
+            "Debugger.removeBreakpoint",
+            json!({"breakpointId": bp["breakpointId"]}),
+        );
         c.call("Debugger.resume", json!({}));
         c
     });
@@ -243,7 +172,13 @@ fn a_breakpoint_after_a_rust_await_pauses_and_other_threads_wait_for_the_resume(
             "Debugger.evaluateOnCallFrame",
             json!({"callFrameId": "0", "expression": "before = 1"}),
         );
-        assert!(r["exceptionDetails"]["text"].as_str().unwrap().contains("constant"), "{r}");
+        assert!(
+            r["exceptionDetails"]["text"]
+                .as_str()
+                .unwrap()
+                .contains("constant"),
+            "{r}"
+        );
         // Another thread wants the runtime while it is paused: it waits.
         let other = std::thread::spawn(move || {
             let n = ctx2.with(|ctx| ctx.eval::<i32>("40 + 2")).unwrap();
@@ -271,7 +206,10 @@ fn a_breakpoint_after_a_rust_await_pauses_and_other_threads_wait_for_the_resume(
     assert_eq!(async_io::block_on(rt.run_until(answer)).unwrap(), 15);
     let (n, after_resume) = client.join().unwrap();
     assert_eq!(n, 42);
-    assert!(after_resume, "the other thread ran while the runtime was paused");
+    assert!(
+        after_resume,
+        "the other thread ran while the runtime was paused"
+    );
 }
 
 #[test]
@@ -312,15 +250,43 @@ fn hostile_messages_get_protocol_errors_and_the_session_goes_on() {
         let cases = [
             ("No.such", json!({}), -32601),
             ("Debugger.getScriptSource", json!({"scriptId": 5}), -32602),
-            ("Debugger.setBreakpointByUrl", json!({"lineNumber": 1e300}), -32602),
-            ("Debugger.setBreakpointByUrl", json!({"urlRegex": "(", "lineNumber": 1}), -32602),
+            (
+                "Debugger.setBreakpointByUrl",
+                json!({"lineNumber": 1e300}),
+                -32602,
+            ),
+            (
+                "Debugger.setBreakpointByUrl",
+                json!({"urlRegex": "(", "lineNumber": 1}),
+                -32602,
+            ),
             ("Debugger.setBreakpoint", json!({"location": 3}), -32602),
             ("Debugger.resume", json!({}), -32000),
-            ("Debugger.evaluateOnCallFrame", json!({"callFrameId": "0", "expression": "1"}), -32000),
-            ("Runtime.getProperties", json!({"objectId": "999999"}), -32000),
-            ("Runtime.callFunctionOn", json!({"functionDeclaration": "function () {}", "objectId": "x"}), -32000),
-            ("Debugger.setPauseOnExceptions", json!({"state": "sometimes"}), -32602),
-            ("Runtime.evaluate", json!({"expression": "1", "contextId": 99}), -32000),
+            (
+                "Debugger.evaluateOnCallFrame",
+                json!({"callFrameId": "0", "expression": "1"}),
+                -32000,
+            ),
+            (
+                "Runtime.getProperties",
+                json!({"objectId": "999999"}),
+                -32000,
+            ),
+            (
+                "Runtime.callFunctionOn",
+                json!({"functionDeclaration": "function () {}", "objectId": "x"}),
+                -32000,
+            ),
+            (
+                "Debugger.setPauseOnExceptions",
+                json!({"state": "sometimes"}),
+                -32602,
+            ),
+            (
+                "Runtime.evaluate",
+                json!({"expression": "1", "contextId": 99}),
+                -32000,
+            ),
         ];
         for (method, params, code) in cases {
             let r = c.reply(method, params.clone());
@@ -329,7 +295,13 @@ fn hostile_messages_get_protocol_errors_and_the_session_goes_on() {
         }
         // An evaluation that throws is a result with exceptionDetails.
         let r = c.call("Runtime.evaluate", json!({"expression": "null.x"}));
-        assert!(r["exceptionDetails"]["text"].as_str().unwrap().contains("TypeError"), "{r}");
+        assert!(
+            r["exceptionDetails"]["text"]
+                .as_str()
+                .unwrap()
+                .contains("TypeError"),
+            "{r}"
+        );
         let r = c.call("Runtime.evaluate", json!({"expression": "6 * 7"}));
         assert_eq!(r["result"]["value"], 42);
         done2.store(true, Ordering::SeqCst);
@@ -369,7 +341,10 @@ fn the_profiler_finds_the_hot_function() {
     let profile = stopping.join().unwrap()["profile"].clone();
     let nodes = profile["nodes"].as_array().unwrap();
     let samples = profile["samples"].as_array().unwrap();
-    assert_eq!(samples.len(), profile["timeDeltas"].as_array().unwrap().len());
+    assert_eq!(
+        samples.len(),
+        profile["timeDeltas"].as_array().unwrap().len()
+    );
     assert!(samples.len() > 10, "{} samples", samples.len());
     let self_count = |name: &str| {
         let ids: Vec<&Json> = nodes
@@ -379,6 +354,11 @@ fn the_profiler_finds_the_hot_function() {
             .collect();
         samples.iter().filter(|s| ids.contains(s)).count()
     };
-    assert!(self_count("hot") * 2 > samples.len(), "hot {} of {}", self_count("hot"), samples.len());
+    assert!(
+        self_count("hot") * 2 > samples.len(),
+        "hot {} of {}",
+        self_count("hot"),
+        samples.len()
+    );
     assert!(profile["endTime"].as_f64() > profile["startTime"].as_f64());
 }

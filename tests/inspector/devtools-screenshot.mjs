@@ -12,20 +12,27 @@
 //   QJS            the qjs binary (default target/debug/qjs)
 //   DEVTOOLS_TRACE a file for the frontend<->qjs CDP traffic and the
 //                  frontend's console (JSON lines); written on failure to
-//                  <out>.trace.jsonl when unset
+//                  $TMPDIR/devtools-screenshot.trace.jsonl when unset
+//   DEVTOOLS_STRICT=1  warnings fail too: protocol errors outside the
+//                  Debugger and Runtime domains, previews off the
+//                  protocol's types, the frontend's console errors, qjs
+//                  not running to its end once DevTools is closed
 //   DEVTOOLS_APP   the frontend page (default js_app.html; also
 //                  inspector.html, devtools_app.html)
+//   DEVTOOLS_EXPAND the Scope pane's variables to open, in order
+//                  (default basket,items,[[Entries]])
 //   DEVTOOLS_EVAL  an expression to evaluate in the frontend before the
 //                  picture, printed (for looking into its DOM; __qjs holds
 //                  the helpers)
+//   DEVTOOLS_ZOOM  x,y,width,height: also a 2x crop, <out>.zoom.png
 //
 // Exits non-zero unless the frontend is really paused at the breakpoint in
-// `checkout` with its call stack and scopes shown, or when qjs answered
-// one of the frontend's requests with an error it does not expect.
+// `checkout` with its call stack and scopes shown, when qjs answers a
+// Debugger or Runtime request with an error, or when the frontend throws.
 
 import CDP from 'chrome-remote-interface';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,7 +74,9 @@ function cleanup() {
       } catch {}
     }
   }
-  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+  try {
+    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+  } catch {}
 }
 process.on('exit', cleanup);
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
@@ -205,15 +214,18 @@ globalThis.__qjs = (() => {
     panel.editorView.setSidebarSize(navigator);
     return 'ok';
   }
-  // Where to click to select a variable in the Scope pane (its tree item).
-  function scopeItem(name) {
+  // Opens a variable of the Scope pane (its tree element, as a click on
+  // its arrow does): true once open, null while it is not shown.
+  async function expandScope(name) {
+    const UI = await m('UI', 'ui/legacy/legacy.js');
     const trees = new Set(deepQueryAll('.scope-chain-sidebar-pane-section').map((e) => e.closest('ol.tree-outline')));
     const span = [...trees].flatMap((t) => deepQueryAll('span.name', t)).find((e) => e.textContent.trim() === name);
     let li = span;
     while (li && li.tagName !== 'LI') li = li.parentElement ?? li.getRootNode().host;
-    if (!li) return null;
-    const r = span.getBoundingClientRect();
-    return { x: r.left + r.width / 2, y: r.top + r.height / 2, expanded: li.classList.contains('expanded') };
+    const te = li && UI.TreeOutline.TreeElement.getTreeElementBylistItemNode(li);
+    if (!te) return null;
+    if (!te.expanded) te.expand();
+    return te.expanded && te.childCount() > 0;
   }
   // No focus ring in the picture, and no pane left scrolled sideways
   // (selecting a tree item scrolls it into view, cutting the indentation).
@@ -222,17 +234,20 @@ globalThis.__qjs = (() => {
     while (a?.shadowRoot?.activeElement) a = a.shadowRoot.activeElement;
     a?.blur();
     for (const e of deepQueryAll('*')) if (e.scrollLeft > 0) e.scrollLeft = 0;
+    // and the whole script in view (it fits), from its first line
+    for (const e of deepQueryAll('.cm-scroller')) e.scrollTop = 0;
     return 'ok';
   }
-  return { state, setBreakpoint, resume, ui, deepText, layout, scopeItem, blur };
+  return { state, setBreakpoint, resume, ui, deepText, layout, expandScope, blur };
 })();
 'ok'
 `;
 
 async function main() {
   mkdirSync(dirname(out), { recursive: true });
-  if (!traceFile) traceFile = null; // only on failure (below)
-  else writeFileSync(traceFile, '');
+  if (traceFile) writeFileSync(traceFile, ''); // else kept in memory, written on failure
+  if (!existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM)`);
+  if (!existsSync(QJS)) throw new Error(`no qjs at ${QJS} (cargo build, or set QJS)`);
 
   // 1. qjs, waiting for a debugger (port 0: any free port).
   const { child: qjs, match: qm } = await startAndMatch(
@@ -266,6 +281,7 @@ async function main() {
 
   // The frontend's console and exceptions, and its WebSocket to qjs.
   const sent = new Map(); // request id -> method, params
+  const answered = new Set(); // request ids qjs replied to
   const protocolErrors = [];
   const frontendErrors = [];
   const fromQjs = []; // parsed messages qjs sent
@@ -308,6 +324,7 @@ async function main() {
         try {
           const m = JSON.parse(params.response.payloadData);
           fromQjs.push(m);
+          if (m.id !== undefined) answered.add(m.id);
           if (m.error) protocolErrors.push({ ...sent.get(m.id), error: m.error });
         } catch {}
         break;
@@ -330,6 +347,19 @@ async function main() {
     return r.result.value;
   };
   const pausedEvents = () => fromQjs.filter((m) => m.method === 'Debugger.paused');
+  // The frontend is idle: every request answered, none for a while (so a
+  // resume does not race its reading of the pause's scopes).
+  const settle = async () => {
+    let quietSince = Date.now();
+    let lastSent = sent.size;
+    await waitFor('the frontend to settle', () => {
+      if (sent.size !== lastSent || [...sent.keys()].some((id) => !answered.has(id))) {
+        lastSent = sent.size;
+        quietSince = Date.now();
+      }
+      return Date.now() - quietSince >= 300;
+    }, 10000, 50);
+  };
 
   // 4. The frontend loads, connects, enables the debugger and says go:
   // qjs pauses at its first statement.
@@ -353,6 +383,7 @@ async function main() {
     [...sent.entries()].some(([id, s]) => s.method === 'Debugger.setBreakpointByUrl' && fromQjs.some((m) => m.id === id)), 10000);
   log(`breakpoint set at line ${BREAK_LINE + 1}: ${bp}`);
   for (let hit = 1; hit <= BREAK_HIT; hit++) {
+    await settle();
     const before = pausedEvents().length;
     await evaluate('__qjs.resume()');
     await waitFor(`pause ${hit} at the breakpoint`, () => pausedEvents().length > before, 20000);
@@ -361,7 +392,6 @@ async function main() {
   log(`qjs paused: reason ${last.reason}, hitBreakpoints ${JSON.stringify(last.hitBreakpoints)}, top ${last.callFrames[0]?.functionName}:${last.callFrames[0]?.location.lineNumber}`);
 
   // 6. The UI settles: the Sources panel at the line, scopes and stack filled.
-  let ui;
   st = await waitFor('the frontend paused in checkout', async () => {
     const s = await evaluate('__qjs.state()');
     return s.paused && s.frames[0]?.name === 'checkout' && s.frames[0]?.line === BREAK_LINE && s;
@@ -372,25 +402,15 @@ async function main() {
     return u.pausedMessage && u.callFrames.some((f) => f.includes('checkout')) &&
       u.vars.includes('total') && u.vars.includes('withTax') && u.executionLines.length > 0 && u;
   }, 20000, 250).catch((e) => log(e.message));
-  // Wider values, and the basket opened as a user would (click, then the
-  // right arrow key), to show its Map.
+  // Wider values, and the basket opened down to its Map's entries.
   await evaluate(`__qjs.layout(${SIDEBAR}, ${NAVIGATOR})`);
   for (const name of EXPAND) {
-    const at = await waitFor(`${name} in the Scope pane`, () => evaluate(`__qjs.scopeItem(${JSON.stringify(name)})`), 5000)
-      .catch((e) => log(e.message));
-    if (!at || at.expanded) continue;
-    for (const type of ['mousePressed', 'mouseReleased']) {
-      await page('Input.dispatchMouseEvent', { type, x: at.x, y: at.y, button: 'left', clickCount: 1 });
-    }
-    for (const type of ['rawKeyDown', 'keyUp']) {
-      await page('Input.dispatchKeyEvent', { type, key: 'ArrowRight', code: 'ArrowRight', windowsVirtualKeyCode: 39 });
-    }
-    await waitFor(`${name} expanded`, async () => (await evaluate(`__qjs.scopeItem(${JSON.stringify(name)})`))?.expanded, 5000)
+    await waitFor(`${name} open in the Scope pane`, () => evaluate(`__qjs.expandScope(${JSON.stringify(name)})`), 5000)
       .catch((e) => log(e.message));
   }
   await evaluate('__qjs.blur()');
   await sleep(500); // the last paint (the highlight's fade-in, icons)
-  ui = await evaluate('__qjs.ui()');
+  const ui = await evaluate('__qjs.ui()');
   log(`DevTools: ${JSON.stringify(ui)}`);
   if (process.env.DEVTOOLS_EVAL) log(`DEVTOOLS_EVAL: ${JSON.stringify(await evaluate(process.env.DEVTOOLS_EVAL))}`);
 
@@ -404,35 +424,81 @@ async function main() {
   }
   log(`screenshot: ${out}`);
 
-  // 8. Checks.
+  // 8. Checks: what the picture must show ...
   const problems = [];
+  const warnings = [];
   if (!st.paused) problems.push('the frontend is not paused');
   if (st.frames[0]?.name !== 'checkout') problems.push(`top frame is ${st.frames[0]?.name}, not checkout`);
   if (!/Paused on breakpoint/.test(ui.pausedMessage ?? '')) problems.push(`paused message: ${ui.pausedMessage}`);
   if (!ui.callFrames.some((f) => f.includes('checkout'))) problems.push(`call stack: ${ui.callFrames}`);
-  for (const v of ['total', 'line', 'withTax', 'basket', 'taxPercent']) {
+  for (const v of ['total', 'line', 'name', 'withTax', 'basket', 'taxPercent']) {
     if (!ui.vars.includes(v)) problems.push(`Scope pane lacks ${v}`);
   }
-  if (!ui.selectedTabs.some((t) => /Sources|devtools-demo\.js/.test(t))) problems.push(`Sources not shown: tabs ${ui.selectedTabs}`);
+  if (!ui.selectedTabs.includes('Sources')) problems.push(`Sources not shown: tabs ${ui.selectedTabs}`);
+  if (ui.executionLines.join('').trim() !== 'total += line;') problems.push(`highlighted line: ${ui.executionLines}`);
+  // ... what qjs told the frontend: errors for the debugger's own domains
+  // fail, the rest (Network.* of js_app's Network panel) are warnings ...
   for (const e of protocolErrors) {
-    console.log(`protocol error: ${e.method} ${JSON.stringify(e.params)} -> ${JSON.stringify(e.error)}`);
+    const text = `qjs answered ${e.method} ${JSON.stringify(e.params ?? {})} with ${JSON.stringify(e.error)}`;
+    (/^(Debugger|Runtime)\./.test(e.method ?? '') ? problems : warnings).push(text);
   }
-  for (const e of frontendErrors) console.log(`frontend: ${e}`);
-  // Errors the frontend asks for and copes with (V8-only methods it probes)
-  // are reported above but do not fail the run; others do.
-  const tolerated = new Set(process.env.DEVTOOLS_TOLERATED?.split(',') ?? []);
-  for (const e of protocolErrors) if (!tolerated.has(e.method)) problems.push(`qjs answered ${e.method} with ${e.error.message}`);
+  warnings.push(...previewProblems(fromQjs, (id) => sent.get(id)?.method));
+  // ... and the frontend's own errors.
+  for (const e of frontendErrors) {
+    if (e.startsWith('exception:')) problems.push(`DevTools: ${e}`);
+    else if (!/^console\.error: Request \S+ failed\./.test(e)) warnings.push(`DevTools: ${e}`);
+  }
 
-  await page('Runtime.evaluate', { expression: '__qjs.resume()', awaitPromise: true }).catch(() => {});
+  // 9. DevTools goes away: qjs must run on to its end without it.
+  await browser.send('Target.closeTarget', { targetId });
+  const qjsExit = await waitFor('qjs to finish once DevTools closed', () =>
+    (qjs.exitCode !== null || qjs.signalCode !== null) && { code: qjs.exitCode, signal: qjs.signalCode }, 5000)
+    .catch((e) => ({ error: e.message }));
+  if (qjsExit.code !== 0 || !/Ada pays 25\.02/.test(qjs.stdoutText ?? '')) {
+    warnings.push(`qjs after DevTools closed: ${JSON.stringify(qjsExit)}, stdout ${JSON.stringify(qjs.stdoutText ?? '')}`);
+  }
   await browser.close();
+
   log(`${trace.filter((e) => e.dir === 'sent').length} messages from DevTools, ${fromQjs.length} from qjs`);
+  for (const w of warnings) console.log(`warning: ${w}`);
+  if (process.env.DEVTOOLS_STRICT === '1') problems.push(...warnings);
   if (problems.length) throw new Error(problems.join('\n'));
-  log('ok: DevTools paused at the breakpoint in checkout');
+  log(`ok: DevTools paused at the breakpoint in checkout${warnings.length ? ` (${warnings.length} warnings)` : ''}`);
+}
+
+/** Runtime.ObjectPreview values that do not match the protocol's types. */
+function previewProblems(messages, methodOf) {
+  const found = new Set();
+  const isObjectPreview = (p) => p && typeof p.type === 'string' && typeof p.overflow === 'boolean' && Array.isArray(p.properties);
+  const check = (p, where) => {
+    if (!isObjectPreview(p)) found.add(`${where}: not a Runtime.ObjectPreview (type, overflow, properties): ${JSON.stringify(p)}`);
+    for (const e of p?.entries ?? []) {
+      // EntryPreview: key and value are ObjectPreviews, shown by their description.
+      for (const k of ['key', 'value']) {
+        if (k === 'key' && !e.key) continue;
+        if (!isObjectPreview(e[k]) || e[k].description === undefined) {
+          found.add(`${where}.entries[].${k} must be a Runtime.ObjectPreview with a description ` +
+            `(DevTools shows the description: '' otherwise), got ${JSON.stringify(e[k])}`);
+        }
+      }
+    }
+  };
+  const walk = (v, method) => {
+    if (Array.isArray(v)) v.forEach((x) => walk(x, method));
+    else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (k === 'preview') check(x, `${method} preview`);
+        else walk(x, method);
+      }
+    }
+  };
+  for (const m of messages) walk(m.params ?? m.result, m.method ?? `${methodOf(m.id)} reply`);
+  return [...found];
 }
 
 main().then(() => process.exit(0), (e) => {
   console.error(`FAIL: ${e.stack ?? e}`);
-  const file = traceFile ?? `${out}.trace.jsonl`;
+  const file = traceFile ?? join(tmpdir(), 'devtools-screenshot.trace.jsonl');
   if (!traceFile) {
     try {
       writeFileSync(file, trace.map((x) => JSON.stringify(x)).join('\n') + '\n');

@@ -97,7 +97,8 @@ fn agent_call<'js, A: crate::engine::objects::object::IntoArgs<'js>>(
         .map_err(|e| crate::engine::handle::error::Error::type_error(e.to_string()))
 }
 
-/// The RemoteObject of `v` (its object id in `group`).
+/// The RemoteObject of `v` (its object id in `group`), with a preview
+/// (for an exception's pause, as V8 sends it).
 pub(crate) fn describe<'js>(
     d: &Debugger,
     ctx: Ctx<'js>,
@@ -105,6 +106,17 @@ pub(crate) fn describe<'js>(
     group: &str,
 ) -> crate::engine::handle::error::Result<Json> {
     agent_call(d, ctx, "describe", (v.clone(), group, false, true))
+}
+
+/// The RemoteObject of `v` without a preview: call frames' scopes and
+/// `this`, as V8 sends them (a client asks for the properties it shows;
+/// a preview of the global object would cost each step a walk of it).
+fn reference<'js>(
+    d: &Debugger,
+    ctx: Ctx<'js>,
+    v: &Value<'js>,
+) -> crate::engine::handle::error::Result<Json> {
+    agent_call(d, ctx, "describe", (v.clone(), BACKTRACE, false, false))
 }
 
 /// Milliseconds since the Unix epoch (the protocol's timestamps).
@@ -131,10 +143,7 @@ fn stack_trace(d: &Debugger, ctx: Ctx<'_>) -> Json {
         else {
             continue; // native frames, the agent, code from before the inspector
         };
-        let (line, col): (i32, i32) = (
-            f.get("line").unwrap_or(1),
-            f.get("column").unwrap_or(1),
-        );
+        let (line, col): (i32, i32) = (f.get("line").unwrap_or(1), f.get("column").unwrap_or(1));
         frames.push(json!({
             "functionName": f.get::<_, String>("name").unwrap_or_default(),
             "scriptId": sid.to_string(), "url": url,
@@ -268,7 +277,16 @@ fn eval_in_frame(
         d,
         ctx,
         "evaluateIn",
-        (merged.clone(), closure, locals, this, expr, group, by_value, true),
+        (
+            merged.clone(),
+            closure,
+            locals,
+            this,
+            expr,
+            group,
+            by_value,
+            true,
+        ),
     )?;
     for kind in 0..2 {
         // SAFETY: ctx live; merged is an object of this context.
@@ -297,7 +315,7 @@ pub(crate) fn paused(
 
 fn call_frames(d: &Debugger, ctx: Ctx<'_>) -> crate::engine::handle::error::Result<Vec<Json>> {
     let mut out = Vec::new();
-    let global = describe(d, ctx, ctx.globals().as_value(), BACKTRACE)?;
+    let global = reference(d, ctx, ctx.globals().as_value())?;
     for level in 0..debugger::depth(ctx) {
         let Some(f) = frame(ctx, level) else { break };
         if f.get::<_, bool>("native").unwrap_or(true) {
@@ -321,9 +339,7 @@ fn call_frames(d: &Debugger, ctx: Ctx<'_>) -> crate::engine::handle::error::Resu
                 if kind == 1 && o.keys().map_or(true, |k| k.is_empty()) {
                     continue;
                 }
-                chain.push(
-                    json!({"type": name, "object": describe(d, ctx, o.as_value(), BACKTRACE)?}),
-                );
+                chain.push(json!({"type": name, "object": reference(d, ctx, o.as_value())?}));
             }
         }
         chain.push(json!({"type": "global", "object": global}));
@@ -334,7 +350,7 @@ fn call_frames(d: &Debugger, ctx: Ctx<'_>) -> crate::engine::handle::error::Resu
             "location": {"scriptId": sid.to_string(), "lineNumber": line - 1, "columnNumber": col - 1},
             "url": url,
             "scopeChain": chain,
-            "this": describe(d, ctx, &this, BACKTRACE)?,
+            "this": reference(d, ctx, &this)?,
             "canBeRestarted": false,
         }));
     }

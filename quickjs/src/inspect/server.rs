@@ -292,6 +292,8 @@ fn connection(stream: TcpStream, shared: &Arc<Shared>) -> io::Result<()> {
         .unwrap_or_else(|e| e.into_inner())
         .push((id, tx));
     shared.push(Incoming::Open(id));
+    // Small messages both ways, one at a time: no Nagle delay.
+    stream.set_nodelay(true)?;
     let io = Async::new(stream)?;
     let result = async_io::block_on(pump(&io, &rx, id, shared));
     shared

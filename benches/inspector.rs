@@ -1,0 +1,222 @@
+//! `cargo bench --bench inspector`: what the debugger costs, each figure a
+//! ratio against a baseline measured in the same run, in one process.
+//!
+//! 1. A workload (calls, property reads, allocation) in a runtime with no
+//!    inspector, against the same in a runtime with an inspector and a
+//!    client attached (Debugger and Runtime enabled, no breakpoint hit):
+//!    the statement markers compiled while hooks are set, the poll hook.
+//! 2. The same with 1,000 breakpoints set in 100 other scripts.
+//! 3. The same with the profiler sampling at its default interval.
+//! 4. Stepping: `Debugger.stepInto` a second from a local client, each a
+//!    round trip (the message, the step, `Debugger.paused` with its call
+//!    frames and scopes back to the client).
+//!
+//! With no inspector the engine runs without hooks and compiles no
+//! markers: `cargo bench --bench baselines` (upstream's microbench.js and
+//! the empty loop's instructions) shows that path.
+
+#[path = "../quickjs/tests/support/cdp.rs"]
+mod cdp;
+
+use cdp::Client;
+use quickjs::{Context, Inspector, Runtime};
+use serde_json::json;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const WORK: &str = "\
+function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }
+function points(n) {
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const p = { x: i, y: i * 2 };
+    sum += p.x + p.y;
+  }
+  return sum;
+}
+function work() { return fib(22) + points(100000); }";
+
+const ROUNDS: usize = 9;
+
+/// Runs `rt`'s loop (which serves clients while idle) until `done`.
+fn turn_until(rt: &Runtime, done: impl Fn() -> bool) {
+    while !done() {
+        async_io::block_on(rt.run_until(async {
+            quickjs::sleep(Duration::from_millis(2)).await;
+            Ok::<_, quickjs::Error>(())
+        }))
+        .unwrap();
+    }
+}
+
+fn time_work(ctx: &Context) -> Duration {
+    let start = Instant::now();
+    ctx.with(|ctx| ctx.eval::<f64>("work()")).unwrap();
+    start.elapsed()
+}
+
+/// The median of per-round ratios (interleaved runs), and each side's min.
+fn compare(base: &Context, other: &Context) -> (f64, Duration, Duration) {
+    let mut ratios = Vec::new();
+    let (mut a_min, mut b_min) = (Duration::MAX, Duration::MAX);
+    for _ in 0..ROUNDS {
+        let a = time_work(base);
+        let b = time_work(other);
+        ratios.push(b.as_secs_f64() / a.as_secs_f64());
+        a_min = a_min.min(a);
+        b_min = b_min.min(b);
+    }
+    ratios.sort_by(f64::total_cmp);
+    (ratios[ROUNDS / 2], a_min, b_min)
+}
+
+fn row(what: &str, (ratio, a, b): (f64, Duration, Duration)) {
+    println!(
+        "{what:<58} {:>8.2} ms | no inspector {:>8.2} ms | {ratio:.3}x (median of {ROUNDS} paired rounds)",
+        b.as_secs_f64() * 1e3,
+        a.as_secs_f64() * 1e3
+    );
+}
+
+fn main() {
+    let rt_base = Runtime::new().unwrap();
+    let base = Context::full(&rt_base).unwrap();
+    base.with(|ctx| ctx.eval::<()>(WORK)).unwrap();
+
+    let rt = Runtime::new().unwrap();
+    let ctx = Context::full(&rt).unwrap();
+    let url = ctx
+        .with(|ctx| Inspector::listen(ctx, "127.0.0.1:0", "bench").map(|i| i.url().to_string()))
+        .unwrap();
+    ctx.with(|ctx| ctx.eval::<()>(WORK)).unwrap();
+    let ready = Arc::new(AtomicBool::new(false));
+    let client = {
+        let ready = ready.clone();
+        std::thread::spawn(move || {
+            let mut c = Client::connect(&url);
+            c.call("Runtime.enable", json!({}));
+            c.call("Debugger.enable", json!({}));
+            ready.store(true, Ordering::SeqCst);
+            c
+        })
+    };
+    turn_until(&rt, || ready.load(Ordering::SeqCst));
+    let mut c = client.join().unwrap();
+    c.clear();
+    row("a client attached, no breakpoint hit", compare(&base, &ctx));
+
+    // 1,000 breakpoints in other scripts.
+    ctx.with(|ctx| {
+        for i in 0..100 {
+            let src: String = (0..20)
+                .map(|l| format!("globalThis.v{i}_{l} = {l};\n"))
+                .collect();
+            ctx.eval_with::<()>(&src, &format!("other{i}.js"), quickjs::EvalKind::Script)?;
+        }
+        Ok::<_, quickjs::Error>(())
+    })
+    .unwrap();
+    let ready = Arc::new(AtomicBool::new(false));
+    let setter = {
+        let ready = ready.clone();
+        std::thread::spawn(move || {
+            for i in 0..100 {
+                for line in 0..10 {
+                    let r = c.call(
+                        "Debugger.setBreakpointByUrl",
+                        json!({"url": format!("other{i}.js"), "lineNumber": line * 2}),
+                    );
+                    assert_eq!(r["locations"].as_array().map(Vec::len), Some(1), "{r}");
+                }
+            }
+            c.clear();
+            ready.store(true, Ordering::SeqCst);
+            c
+        })
+    };
+    turn_until(&rt, || ready.load(Ordering::SeqCst));
+    let mut c = setter.join().unwrap();
+    row(
+        "1,000 breakpoints set in 100 other scripts",
+        compare(&base, &ctx),
+    );
+
+    // The profiler at its default interval.
+    let ready = Arc::new(AtomicBool::new(false));
+    let starter = {
+        let ready = ready.clone();
+        std::thread::spawn(move || {
+            c.call("Profiler.enable", json!({}));
+            c.call("Profiler.start", json!({}));
+            ready.store(true, Ordering::SeqCst);
+            c
+        })
+    };
+    turn_until(&rt, || ready.load(Ordering::SeqCst));
+    let mut c = starter.join().unwrap();
+    row(
+        "the profiler sampling (default interval)",
+        compare(&base, &ctx),
+    );
+    let ready = Arc::new(AtomicBool::new(false));
+    let stopper = {
+        let ready = ready.clone();
+        std::thread::spawn(move || {
+            let p = c.call("Profiler.stop", json!({}));
+            let samples = p["profile"]["samples"].as_array().map_or(0, Vec::len);
+            ready.store(true, Ordering::SeqCst);
+            (c, samples)
+        })
+    };
+    turn_until(&rt, || ready.load(Ordering::SeqCst));
+    let (mut c, samples) = stopper.join().unwrap();
+    println!("   (the profile held {samples} samples)");
+
+    // Stepping.
+    let steps: u32 = std::env::var("QJS_BENCH_STEPS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20_000);
+    ctx.with(|ctx| {
+        ctx.eval::<()>(
+            "globalThis.limit = Infinity;\nfunction stepper() {\n  let x = 0;\n  for (let i = 0; i < limit; i++) {\n    x += i;\n  }\n  return x;\n}",
+        )
+    })
+    .unwrap();
+    let ready = Arc::new(AtomicBool::new(false));
+    let pauser = {
+        let ready = ready.clone();
+        std::thread::spawn(move || {
+            c.call("Debugger.pause", json!({}));
+            ready.store(true, Ordering::SeqCst);
+            c
+        })
+    };
+    turn_until(&rt, || ready.load(Ordering::SeqCst));
+    let mut c = pauser.join().unwrap();
+    let stepping = std::thread::spawn(move || {
+        c.event("Debugger.paused");
+        let start = Instant::now();
+        for _ in 0..steps {
+            c.call("Debugger.stepInto", json!({}));
+            c.event("Debugger.paused");
+            c.clear();
+        }
+        let took = start.elapsed();
+        c.call(
+            "Debugger.evaluateOnCallFrame",
+            json!({"callFrameId": "0", "expression": "limit = 0"}),
+        );
+        c.call("Debugger.resume", json!({}));
+        took
+    });
+    ctx.with(|ctx| ctx.eval::<f64>("stepper()")).unwrap();
+    let took = stepping.join().unwrap();
+    println!(
+        "{:<58} {:>8.0} steps/s ({steps} round trips in {:.2} s; target 50,000)",
+        "stepping: Debugger.stepInto to Debugger.paused",
+        f64::from(steps) / took.as_secs_f64(),
+        took.as_secs_f64()
+    );
+}
