@@ -90,7 +90,14 @@ fn a_rust_host_pauses_at_a_breakpoint_reads_and_writes_locals_and_steps() {
             .iter()
             .map(|s| s["type"].as_str().unwrap())
             .collect();
-        assert_eq!(scopes, ["local", "global"]);
+        // `let total` at the top is a global lexical binding: the script scope.
+        assert_eq!(scopes, ["local", "script", "global"]);
+        let script = c.call(
+            "Runtime.getProperties",
+            json!({"objectId": top["scopeChain"][1]["object"]["objectId"], "ownProperties": true}),
+        );
+        assert_eq!(script["result"][0]["name"], "total");
+        assert_eq!(script["result"][0]["value"]["value"], 1);
         let locals = c.call(
             "Runtime.getProperties",
             json!({"objectId": top["scopeChain"][0]["object"]["objectId"], "ownProperties": true}),

@@ -1752,6 +1752,7 @@ pub struct JSDebugHooks {
             opaque: *mut ::std::os::raw::c_void,
             script: JSValue,
             script_id: ::std::os::raw::c_int,
+            is_module: ::std::os::raw::c_int,
             filename: *const ::std::os::raw::c_char,
             source: *const ::std::os::raw::c_char,
             source_len: usize,

@@ -61,7 +61,9 @@
         case 'error': {
           // V8's stack starts with the error's own line; QuickJS's does not.
           const head = String(o.name) + ': ' + String(o.message);
-          const stack = typeof o.stack === 'string' ? o.stack.replace(/\n$/, '') : '';
+          // The agent's own frames (a client's evaluation) are not the page's.
+          const stack = typeof o.stack === 'string' ? o.stack.replace(/\n$/, '').split('\n')
+            .filter(l => l.indexOf('<inspector>') < 0 && l.indexOf('at eval (native)') < 0).join('\n') : '';
           return stack.startsWith(head) ? stack : stack ? head + '\n' + stack : head;
         }
         case 'regexp': return String(o);
@@ -95,8 +97,8 @@
         for (const e of o) {
           if (entries.length >= 5) { overflow = true; break; }
           entries.push(subtype === 'map'
-            ? { key: small(e[0]), value: small(e[1]) }
-            : { value: small(e) });
+            ? { key: nested(e[0]), value: nested(e[1]) }
+            : { value: nested(e) });
         }
         return { type: 'object', subtype, description: describeObject(o, subtype, className), overflow, properties: [], entries };
       }
@@ -110,6 +112,27 @@
     } catch (e) {}
     return { type: 'object', subtype, description: describeObject(o, subtype, className), overflow, properties: props };
   }
+  // An ObjectPreview one level down (a Map's or Set's entry): an
+  // object's own properties as small values.
+  function nested(v) {
+    const p = primitive(v);
+    if (p) return { type: p.type, description: p.unserializableValue || String(v), overflow: false, properties: [] };
+    if (v === null) return { type: 'object', subtype: 'null', description: 'null', overflow: false, properties: [] };
+    if (typeof v !== 'object') return { type: typeof v, description: typeof v === 'function' ? 'ƒ' : String(v), overflow: false, properties: [] };
+    const st = subtypeOf(v);
+    const r = { type: 'object', description: describeObject(v, st, ctorName(v)), overflow: false, properties: [] };
+    if (st) r.subtype = st;
+    try {
+      for (const k of Object.keys(v)) {
+        if (r.properties.length >= 5) { r.overflow = true; break; }
+        const d = Object.getOwnPropertyDescriptor(v, k);
+        if (d && 'value' in d) r.properties.push(Object.assign({ name: k }, small(d.value)));
+      }
+    } catch (e) {}
+    return r;
+  }
+  // A Map's or Set's entry in [[Entries]] (V8's internal#entry).
+  class Entry { constructor(map, key, value) { if (map) this.key = key; this.value = value; } }
   function small(v) {
     const p = primitive(v);
     if (p) return { type: p.type, value: p.unserializableValue || String(v) };
@@ -132,6 +155,11 @@
       let text = '';
       try { text = Function.prototype.toString.call(v); } catch (e) {}
       return { type: 'function', className: 'Function', description: text, objectId: remember(v, group) };
+    }
+    if (v instanceof Entry) {
+      const text = x => { const p = primitive(x); return p ? (typeof x === 'string' ? stringify(x) : String(x)) : small(x).value; };
+      const description = '{' + ('key' in v ? text(v.key) + ' => ' : '') + text(v.value) + '}';
+      return { type: 'object', subtype: 'internal#entry', className: 'Object', description, objectId: remember(v, group) };
     }
     const subtype = subtypeOf(v);
     const className = ctorName(v);
@@ -196,6 +224,7 @@
     getProperties(objectId, ownOnly, accessorsOnly, withPreview) {
       const o = lookup(objectId);
       const group = 'properties';
+      if (o instanceof Entry) ownOnly = true;
       const result = [];
       const internal = [];
       const seen = new Set();
@@ -215,14 +244,14 @@
         cur = p0(cur);
         own = false;
       }
-      if (typeof o === 'object' || typeof o === 'function') {
+      if (!accessorsOnly && !(o instanceof Entry) && (typeof o === 'object' || typeof o === 'function')) {
         const proto = p0(o);
-        if (proto !== undefined && !accessorsOnly)
+        if (proto !== undefined)
           internal.push({ name: '[[Prototype]]', value: describe(proto, group) });
         const st = subtypeOf(o);
         if (st === 'map' || st === 'set') {
           const entries = [];
-          for (const e of o) entries.push(st === 'map' ? { key: e[0], value: e[1] } : { value: e });
+          for (const e of o) entries.push(st === 'map' ? new Entry(true, e[0], e[1]) : new Entry(false, undefined, e));
           internal.push({ name: '[[Entries]]', value: describe(entries, group, false, true) });
         }
         if (st === 'promise') {

@@ -65,6 +65,7 @@ pub(crate) struct Script {
     pub(crate) id: i32,
     pub(crate) url: String,
     pub(crate) source: String,
+    pub(crate) is_module: bool,
     pub(crate) ctx: *mut sys::JSContext,
     /// Its compiled code (a reference we hold).
     code: sys::JSValue,
@@ -123,6 +124,14 @@ pub(crate) struct Debugger {
     pub(crate) active: Cell<bool>,
     /// `--inspect-brk`: running waits for `Runtime.runIfWaitingForDebugger`.
     pub(crate) waiting: Cell<bool>,
+    /// The next pause is the one `wait_for_debugger` asked for.
+    start_pause: Cell<bool>,
+    /// `Debugger.setSkipAllPauses`: nothing pauses.
+    pub(crate) skip_all: Cell<bool>,
+    /// qjs: when the last context goes (the script ended, or threw),
+    /// clients still attached keep the process until they leave (Node's
+    /// "Waiting for the debugger to disconnect...").
+    pub(crate) linger: Cell<bool>,
     /// The paused context (valid while paused).
     pub(crate) paused_ctx: Cell<*mut sys::JSContext>,
     pub(crate) next_target: Cell<u32>,
@@ -134,6 +143,9 @@ impl RuntimePart for Debugger {
     const SLOT: RuntimeSlot = RuntimeSlot::Inspect;
     fn context_gone(&self, rt: *mut sys::JSRuntime, ctx: *mut sys::JSContext) {
         self.forget_context(rt, ctx);
+        if self.linger.get() && self.targets.borrow().is_empty() {
+            self.linger_until_disconnected();
+        }
     }
 }
 
@@ -167,6 +179,9 @@ impl Debugger {
             pause_on: Cell::new(PauseOn::None),
             active: Cell::new(true),
             waiting: Cell::new(false),
+            start_pause: Cell::new(false),
+            skip_all: Cell::new(false),
+            linger: Cell::new(false),
             paused_ctx: Cell::new(std::ptr::null_mut()),
             next_target: Cell::new(1),
             next_breakpoint: Cell::new(1),
@@ -432,7 +447,7 @@ impl Debugger {
 
     /// Pauses here (inside a hook) until a client resumes.
     pub(crate) fn pause(&self, ctx: Ctx<'_>, reason: &str, data: Option<Json>, hit: Vec<String>) {
-        if self.paused.get() || self.quiet.get() > 0 {
+        if self.paused.get() || self.quiet.get() > 0 || self.skip_all.get() {
             return;
         }
         let Some(shared) = self.shared.borrow().clone() else {
@@ -483,7 +498,35 @@ impl Debugger {
         }
         self.waiting.set(false);
         self.step.set(Step::Into);
+        self.start_pause.set(true);
         self.update_stepping();
+    }
+
+    /// Serves the clients (no context is left to run in) until they leave.
+    fn linger_until_disconnected(&self) {
+        let Some(shared) = self.shared.borrow().clone() else {
+            return;
+        };
+        if self.sessions.borrow().is_empty() {
+            return;
+        }
+        eprintln!("Waiting for the debugger to disconnect...");
+        while !self.sessions.borrow().is_empty() {
+            match shared.next(None) {
+                Some(m) => self.handle(None, m),
+                None => break,
+            }
+        }
+    }
+
+    /// Whether the innermost frame runs a script the clients were shown.
+    fn visible(&self, ctx: Ctx<'_>) -> bool {
+        // SAFETY: ctx is live; a new reference.
+        let f = unsafe { Value::from_raw(ctx, sys::JS_DebugGetFrame(ctx.as_raw(), 0)) };
+        let id = f
+            .get::<crate::engine::objects::object::Object>()
+            .and_then(|f| f.get::<_, i32>("scriptId"));
+        id.is_ok_and(|id| self.scripts.borrow().iter().any(|s| s.id == id))
     }
 
     /// Applies breakpoint `b` to `script` (records where it landed).
@@ -628,6 +671,11 @@ unsafe extern "C" fn on_statement(
 ) -> c_int {
     with_debugger(ctx, |d, c| {
         d.drain(Some(ctx));
+        // Code the clients cannot see (the agent's console wrapper, code
+        // compiled before the inspector) never pauses: steps go through.
+        if !d.visible(c) {
+            return 0;
+        }
         let depth = depth(c);
         let stop = match d.step.get() {
             Step::Run => false,
@@ -636,12 +684,19 @@ unsafe extern "C" fn on_statement(
             Step::Out(n) => depth < n,
         };
         if stop {
-            d.pause(c, "other", None, Vec::new());
+            let reason = if d.start_pause.replace(false) {
+                "Break on start"
+            } else {
+                "other"
+            };
+            d.pause(c, reason, None, Vec::new());
             return 0;
         }
         if is_breakpoint != 0 && d.active.get() {
             let hit = protocol::hit_breakpoints(d, c);
-            if !hit.is_empty() {
+            // A `debugger;` statement (2) pauses whether or not a
+            // breakpoint sits there, as in V8.
+            if !hit.is_empty() || is_breakpoint == 2 {
                 d.pause(c, "other", None, hit);
             }
         }
@@ -689,6 +744,7 @@ unsafe extern "C" fn on_script(
     _: *mut c_void,
     code: sys::JSValue,
     id: c_int,
+    is_module: c_int,
     filename: *const c_char,
     source: *const c_char,
     len: usize,
@@ -711,16 +767,24 @@ unsafe extern "C" fn on_script(
             id,
             url: protocol::url_of(&name),
             source,
+            is_module: is_module != 0,
             ctx,
             // SAFETY: we keep a reference (freed when its context goes).
             code: unsafe { sys::JS_DupValue(ctx, code) },
         };
-        for b in d.breakpoints.borrow_mut().iter_mut() {
-            d.apply(b, &script);
-        }
         let parsed = protocol::script_parsed(d, &script);
-        d.scripts.borrow_mut().push(script);
         d.broadcast(|s| s.debugger, parsed);
+        // Breakpoints set by URL before the script existed land now.
+        let mut resolved = Vec::new();
+        for b in d.breakpoints.borrow_mut().iter_mut() {
+            let before = b.at.len();
+            d.apply(b, &script);
+            resolved.extend(b.at[before..].iter().map(|&at| (b.id.clone(), at)));
+        }
+        d.scripts.borrow_mut().push(script);
+        for (id, at) in resolved {
+            d.broadcast(|s| s.debugger, protocol::breakpoint_resolved(&id, at));
+        }
     })
 }
 

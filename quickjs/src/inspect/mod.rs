@@ -174,6 +174,9 @@ pub(crate) fn qjs_context(ctx: *mut sys::JSContext) {
         Ok(i) => {
             eprintln!("Debugger listening on {}", i.url());
             eprintln!("For help, see: https://nodejs.org/en/docs/inspector");
+            if let Some(d) = debugger::of(ctx.rt()) {
+                d.linger.set(true);
+            }
             if cli.brk {
                 Inspector::wait_for_debugger(ctx);
             }

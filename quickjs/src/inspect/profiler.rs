@@ -26,8 +26,9 @@ const POLL_TICKS: i32 = 1_000;
 pub(crate) struct Profile {
     start: Instant,
     last: Instant,
-    /// Node key (parent id, function name, script id) -> node id.
-    index: HashMap<(usize, String, i32), usize>,
+    /// Node key (parent id, script id, the function's line and column,
+    /// its name) -> node id.
+    index: HashMap<(usize, i32, i32, i32, String), usize>,
     nodes: Vec<Node>,
     samples: Vec<usize>,
     deltas: Vec<u64>,
@@ -117,29 +118,33 @@ pub(crate) fn sample(d: &Debugger, ctx: Ctx<'_>) {
         let Ok(f) = f.get::<Object>() else { continue };
         let name: String = f.get("name").unwrap_or_default();
         let script: i32 = f.get("scriptId").unwrap_or(0);
-        let url: String = f.get("url").unwrap_or_default();
-        let line: i32 = f.get("line").unwrap_or(0);
-        let column: i32 = f.get("column").unwrap_or(0);
-        stack.push((name, script, url, line, column));
+        // The function's own start (a node is a function, not a line).
+        let line: i32 = f.get("startLine").unwrap_or(0);
+        let column: i32 = f.get("startColumn").unwrap_or(0);
+        stack.push((name, script, line, column));
     }
+    let scripts = d.scripts.borrow();
+    let url_of = |id: i32| {
+        scripts
+            .iter()
+            .find(|s| s.id == id)
+            .map(|s| s.url.clone())
+            .unwrap_or_default()
+    };
     let mut guard = d.profiler.borrow_mut();
     let Some(p) = guard.as_mut() else { return };
     let mut parent = 0usize;
-    for (name, script, url, line, column) in stack {
-        let name = if name.is_empty() {
-            "(anonymous)".to_string()
-        } else {
-            name
-        };
-        let key = (parent, name.clone(), script);
+    for (name, script, line, column) in stack {
+        let key = (parent, script, line, column, name);
         let id = match p.index.get(&key) {
             Some(&id) => id,
             None => {
                 let id = p.nodes.len();
+                let name = key.4.clone();
                 p.nodes.push(Node {
                     name,
                     script,
-                    url,
+                    url: url_of(script),
                     line: line - 1,
                     column: column - 1,
                     hits: 0,

@@ -54,9 +54,19 @@ pub(crate) fn script_parsed(d: &Debugger, s: &Script) -> String {
             "endLine": lines.len().saturating_sub(1),
             "endColumn": lines.last().map_or(0, |l| l.len()),
             "executionContextId": target, "hash": format!("{:x}", s.source.len()),
-            "isModule": false, "length": s.source.len(), "scriptLanguage": "JavaScript",
+            "isModule": s.is_module, "length": s.source.len(), "scriptLanguage": "JavaScript",
             "embedderName": s.url,
         }),
+    )
+}
+
+/// `Debugger.breakpointResolved`: breakpoint `id` landed at `at` (script
+/// id, line, column; 1-based) in a script compiled after it was set.
+pub(crate) fn breakpoint_resolved(id: &str, (sid, line, col): (i32, i32, i32)) -> String {
+    event(
+        "Debugger.breakpointResolved",
+        json!({"breakpointId": id, "location": {"scriptId": sid.to_string(),
+               "lineNumber": line - 1, "columnNumber": col - 1}}),
     )
 }
 
@@ -316,6 +326,13 @@ pub(crate) fn paused(
 fn call_frames(d: &Debugger, ctx: Ctx<'_>) -> crate::engine::handle::error::Result<Vec<Json>> {
     let mut out = Vec::new();
     let global = reference(d, ctx, ctx.globals().as_value())?;
+    // The global let/const/class bindings: one scope for every frame.
+    let script = match scope(ctx, 0, 2) {
+        Some(o) if !o.keys().map_or(true, |k| k.is_empty()) => {
+            Some(reference(d, ctx, o.as_value())?)
+        }
+        _ => None,
+    };
     for level in 0..debugger::depth(ctx) {
         let Some(f) = frame(ctx, level) else { break };
         if f.get::<_, bool>("native").unwrap_or(true) {
@@ -341,6 +358,9 @@ fn call_frames(d: &Debugger, ctx: Ctx<'_>) -> crate::engine::handle::error::Resu
                 }
                 chain.push(json!({"type": name, "object": reference(d, ctx, o.as_value())?}));
             }
+        }
+        if let Some(script) = &script {
+            chain.push(json!({"type": "script", "object": script}));
         }
         chain.push(json!({"type": "global", "object": global}));
         let this: Value = f.get("this")?;
@@ -390,8 +410,14 @@ fn bad(m: impl Into<String>) -> (i64, String) {
     (-32602, m.into())
 }
 
+/// A JS error as a protocol error: its message (as V8 words them, no
+/// `Error: ` before it).
 fn js_err(e: crate::engine::handle::error::Error) -> (i64, String) {
-    (-32000, e.to_string())
+    let message = match e {
+        crate::engine::handle::error::Error::Thrown(x) => x.message,
+        other => other.to_string(),
+    };
+    (-32000, message)
 }
 
 fn with_ctx(
@@ -724,11 +750,9 @@ fn method_call(
         | "Debugger.setBlackboxExecutionContexts"
         | "Runtime.setAsyncCallStackDepth"
         | "Runtime.addBinding"
-        | "Debugger.setSkipAllPauses"
         | "HeapProfiler.enable"
         | "HeapProfiler.disable"
         | "Runtime.setCustomObjectFormatterEnabled"
-        | "Network.enable"
         | "NodeRuntime.enable"
         | "NodeWorker.enable"
         | "Log.enable"
@@ -737,10 +761,40 @@ fn method_call(
         | "Target.setDiscoverTargets"
         | "Debugger.setInstrumentationBreakpoint"
         | "Runtime.discardConsoleEntries"
-        | "Runtime.compileScript"
         | "Profiler.startPreciseCoverage"
         | "Profiler.takePreciseCoverage"
         | "Profiler.stopPreciseCoverage" => Ok(json!({})),
+        // DevTools' Node frontend configures a Network domain we do not have.
+        m if m.starts_with("Network.") => Ok(json!({})),
+        "Debugger.setSkipAllPauses" => {
+            d.skip_all.set(b("skip"));
+            Ok(json!({}))
+        }
+        "Runtime.compileScript" => {
+            // A syntax check (DevTools' console, as the user types).
+            let expr = s("expression")
+                .ok_or_else(|| bad("expression"))?
+                .to_string();
+            let url = s("sourceURL").unwrap_or("").to_string();
+            with_ctx(
+                d,
+                ctx,
+                p.get("executionContextId").and_then(Json::as_u64),
+                |c| {
+                    let _q = d.quiet();
+                    match c.eval_raw(
+                        &expr,
+                        &url,
+                        sys::JS_EVAL_TYPE_GLOBAL | sys::JS_EVAL_FLAG_COMPILE_ONLY,
+                    ) {
+                        Ok(_) => Ok(json!({})),
+                        Err(e) => Ok(json!({"exceptionDetails": {
+                            "exceptionId": 0, "text": format!("Uncaught {e}"),
+                            "lineNumber": 0, "columnNumber": 0}})),
+                    }
+                },
+            )
+        }
         "Runtime.getIsolateId" => Ok(json!({"id": "quickjs-rust"})),
         "Runtime.getHeapUsage" => {
             // SAFETY: rt is live; the inspector runs on its thread.
@@ -749,6 +803,106 @@ fn method_call(
         }
         _ => Err((-32601, format!("'{method}' wasn't found"))),
     }
+}
+
+/// What `/json/protocol` lists: the domains, methods and events served
+/// here (chrome-remote-interface builds its API from it). A test checks
+/// that each method listed is answered.
+pub(crate) const METHODS: &[&str] = &[
+    "Debugger.enable",
+    "Debugger.disable",
+    "Debugger.getScriptSource",
+    "Debugger.setBreakpointsActive",
+    "Debugger.setPauseOnExceptions",
+    "Debugger.setBreakpointByUrl",
+    "Debugger.setBreakpoint",
+    "Debugger.removeBreakpoint",
+    "Debugger.getPossibleBreakpoints",
+    "Debugger.pause",
+    "Debugger.resume",
+    "Debugger.stepInto",
+    "Debugger.stepOver",
+    "Debugger.stepOut",
+    "Debugger.evaluateOnCallFrame",
+    "Debugger.setSkipAllPauses",
+    "Debugger.setAsyncCallStackDepth",
+    "Debugger.setBlackboxPatterns",
+    "Debugger.setBlackboxExecutionContexts",
+    "Debugger.setInstrumentationBreakpoint",
+    "Runtime.enable",
+    "Runtime.disable",
+    "Runtime.runIfWaitingForDebugger",
+    "Runtime.evaluate",
+    "Runtime.callFunctionOn",
+    "Runtime.getProperties",
+    "Runtime.releaseObject",
+    "Runtime.releaseObjectGroup",
+    "Runtime.compileScript",
+    "Runtime.getIsolateId",
+    "Runtime.getHeapUsage",
+    "Runtime.setAsyncCallStackDepth",
+    "Runtime.addBinding",
+    "Runtime.setCustomObjectFormatterEnabled",
+    "Runtime.discardConsoleEntries",
+    "Profiler.enable",
+    "Profiler.disable",
+    "Profiler.start",
+    "Profiler.stop",
+    "Profiler.setSamplingInterval",
+    "Profiler.startPreciseCoverage",
+    "Profiler.takePreciseCoverage",
+    "Profiler.stopPreciseCoverage",
+    "HeapProfiler.enable",
+    "HeapProfiler.disable",
+    "NodeRuntime.enable",
+    "NodeWorker.enable",
+    "Log.enable",
+    "Page.enable",
+    "Network.enable",
+    "Target.setAutoAttach",
+    "Target.setDiscoverTargets",
+];
+
+/// The events sent.
+pub(crate) const EVENTS: &[&str] = &[
+    "Debugger.scriptParsed",
+    "Debugger.paused",
+    "Debugger.resumed",
+    "Debugger.breakpointResolved",
+    "Runtime.executionContextCreated",
+    "Runtime.executionContextDestroyed",
+    "Runtime.consoleAPICalled",
+    "Runtime.exceptionThrown",
+];
+
+/// The body of `/json/protocol`.
+pub(crate) fn descriptor() -> String {
+    let mut domains: Vec<(&str, Vec<Json>, Vec<Json>)> = Vec::new();
+    let split = |m: &'static str| m.split_once('.').unwrap_or((m, ""));
+    for (list, is_event) in [(METHODS, false), (EVENTS, true)] {
+        for &m in list {
+            let (domain, name) = split(m);
+            let i = match domains.iter().position(|d| d.0 == domain) {
+                Some(i) => i,
+                None => {
+                    domains.push((domain, Vec::new(), Vec::new()));
+                    domains.len() - 1
+                }
+            };
+            let entry = json!({ "name": name });
+            if is_event {
+                domains[i].2.push(entry);
+            } else {
+                domains[i].1.push(entry);
+            }
+        }
+    }
+    json!({
+        "version": {"major": "1", "minor": "3"},
+        "domains": domains.into_iter().map(|(domain, commands, events)|
+            json!({"domain": domain, "commands": commands, "events": events})).collect::<Vec<_>>(),
+    })
+    .to_string()
 }
 
 fn agent_call_unit<'js, A: crate::engine::objects::object::IntoArgs<'js>>(
