@@ -13,7 +13,7 @@ cd "$(dirname "$0")"
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(eval from_js serde loader lifecycle)
+[ ${#targets[@]} -gt 0 ] || targets=(eval from_js serde loader lifecycle inspector)
 
 toolchain=+nightly
 if ! rustup toolchain list 2>/dev/null | grep -q '^nightly'; then

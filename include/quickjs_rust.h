@@ -10,6 +10,9 @@
  *   rust_bind_thread(rt)      after moving the runtime to another thread
  *   rust_set_max_stack_size(rt, n)  the JS stack limit, kept within the
  *                             thread's stack (not JS_SetMaxStackSize)
+ *   rust_inspector_listen(ctx, NULL, 9229, 0)  debug and profile the JS
+ *                             with Chrome DevTools, VS Code, node inspect
+ *                             (docs/debugging.md)
  *
  * Every function must be called on the thread that runs the JS loop (others
  * get an error code, see each), except rust_wake_fd and an existing
@@ -191,6 +194,28 @@ int rust_set_max_stack_size(JSRuntime *rt, uintptr_t bytes);
  */
 void rust_runtime_released(JSRuntime *rt);
 #endif
+
+/*
+ C hosts: starts an inspector for `ctx`'s runtime on `host:port` (`host`
+ NULL: 127.0.0.1); 0 on success, -1 on error (printed to stderr). With
+ `wait` set, serves the client until it says go, then pauses at the next
+ statement. Call on the runtime's thread; the client's messages are
+ served while JS runs and in the host's loop (`rust_run`), pauses block
+ the calling thread.
+
+ # Safety
+ `ctx` a live context used on this thread; `host` NULL or a C string.
+ */
+int rust_inspector_listen(JSContext *ctx, const char *host, int port, int wait);
+
+/*
+ C hosts: stops the inspector of `ctx`'s runtime (before freeing its
+ contexts and runtime).
+
+ # Safety
+ `ctx` a live context used on this thread.
+ */
+void rust_inspector_stop(JSContext *ctx);
 
 /*
  Declares this crate's modules (`rust`) in `ctx`: the C entry point of

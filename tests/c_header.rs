@@ -9,12 +9,13 @@ fn the_committed_c_header_matches_the_rust_code() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let config = cbindgen::Config::from_file(root.join("cbindgen.toml")).unwrap();
     let mut generated = Vec::new();
-    // The C entry points live in two files: the hooks in the quickjs
-    // crate's `hooks.rs` (its whole C ABI), JS_AddRust in this crate (it
-    // names the modules).
+    // The C entry points live in three files: the hooks in the quickjs
+    // crate's `hooks.rs`, the inspector's in its `inspect/mod.rs`,
+    // JS_AddRust in this crate (it names the modules).
     cbindgen::Builder::new()
         .with_config(config)
         .with_src(root.join("quickjs/src/hooks.rs"))
+        .with_src(root.join("quickjs/src/inspect/mod.rs"))
         .with_src(root.join("src/lib.rs"))
         .generate()
         .expect("cbindgen generates the header")

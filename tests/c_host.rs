@@ -4,6 +4,8 @@
 //! against the vendored quickjs-ng and against Bellard's QuickJS 2021-03-27 and 2026-06-04
 //! compiled by the "host" itself (the Kraken set-up).
 
+#[path = "../quickjs/tests/support/cdp.rs"]
+mod cdp;
 #[path = "../quickjs-sys/patch.rs"]
 mod patch;
 #[path = "../quickjs-sys/recipe.rs"]
@@ -188,6 +190,56 @@ fn a_c_host_runs_fib_and_sleep_with_its_own_loop_and_survives_bad_input() {
     assert_eq!(run(&exe, &[]), SCENARIO);
     assert_eq!(run(&exe, &["bad-input"]), BAD_INPUT);
     check_lifecycle(&exe);
+    check_inspector(&exe);
+}
+
+/// `c-host inspect`: a debugger client (Chrome DevTools Protocol) pauses
+/// the C host's module at a breakpoint after a Rust `sleep` (the host's
+/// own poll loop serves the client while it waits), reads a local, and
+/// leaves; the host then finishes and frees everything.
+fn check_inspector(exe: &Path) {
+    use serde_json::json;
+    use std::io::BufRead;
+    let mut child = Command::new(exe)
+        .arg("inspect")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("Debugger listening on ")
+        .unwrap_or_else(|| panic!("no URL on stderr: {line:?}"))
+        .to_string();
+    let mut c = cdp::Client::connect(&url);
+    c.call("Debugger.enable", json!({}));
+    let bp = c.call(
+        "Debugger.setBreakpointByUrl",
+        json!({"url": "inspected.js", "lineNumber": 3}),
+    );
+    c.call("Runtime.runIfWaitingForDebugger", json!({}));
+    let p = c.event("Debugger.paused");
+    assert_eq!(p["reason"], "Break on start");
+    c.call("Debugger.resume", json!({}));
+    let p = c.event("Debugger.paused");
+    assert_eq!(p["hitBreakpoints"][0], bp["breakpointId"]);
+    assert_eq!(p["callFrames"][0]["functionName"], "area");
+    let r = c.call(
+        "Debugger.evaluateOnCallFrame",
+        json!({"callFrameId": "0", "expression": "a + w"}),
+    );
+    assert_eq!(r["result"]["value"], 48);
+    c.call("Debugger.resume", json!({}));
+    drop(c); // the loop ends once the client is gone
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{:?}", out.status);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "area 42\nclean exit\n"
+    );
 }
 
 /// Copies `from` into `to`, rewriting only files whose content changed (so

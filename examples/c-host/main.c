@@ -18,6 +18,10 @@
  *                         never called or running afterwards (its opaque's
  *                         page is made unreadable at once), the wake fd is
  *                         closed and its number never written again
+ *   ./c-host inspect      the scenario's loop with a debugger: listens on a
+ *                         free loopback port (printed), waits for a Chrome
+ *                         DevTools Protocol client, then runs a module it
+ *                         can pause (see docs/debugging.md)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -472,6 +476,40 @@ static int run_late_wake(void)
     return 0;
 }
 
+static const char *inspected =
+    "import { sleep } from 'rust';\n"
+    "function area(w, h) {\n"
+    "  const a = w * h;\n"
+    "  return a;\n"
+    "}\n"
+    "await sleep(10);\n"
+    "print('area ' + area(6, 7));\n";
+
+static int run_inspect(void)
+{
+    JSRuntime *rt = JS_NewRuntime();
+    JSContext *ctx = new_context(rt);
+    /* Port 0: any free port (the ws:// URL goes to stderr). Wait: serve the
+       client until it says go (Runtime.runIfWaitingForDebugger). */
+    if (!ctx || rust_inspector_listen(ctx, NULL, 0, 1) < 0)
+        return 1;
+    JSValue v = JS_Eval(ctx, inspected, strlen(inspected), "inspected.js",
+                        JS_EVAL_TYPE_MODULE);
+    if (JS_IsException(v)) {
+        dump_exception(ctx);
+        return 1;
+    }
+    JS_FreeValue(ctx, v);
+    /* The same loop: a connected client keeps it alive (rust_pending), and
+       its messages are served in rust_run while the loop waits. */
+    run_loop(rt);
+    rust_inspector_stop(ctx);
+    JS_FreeContext(ctx);
+    JS_FreeRuntime(rt);
+    printf("clean exit\n");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "";
@@ -487,5 +525,7 @@ int main(int argc, char **argv)
         return run_moved();
     if (!strcmp(mode, "late-wake"))
         return run_late_wake();
+    if (!strcmp(mode, "inspect"))
+        return run_inspect();
     return run_scenario();
 }

@@ -107,6 +107,25 @@ impl Inspector {
         }
     }
 
+    /// Serves one protocol message on this thread, as if a client had
+    /// sent it, and gives the reply (events go to connected clients, if
+    /// the runtime has a listening inspector). Starts the engine's hooks if
+    /// no inspector did. For the message handler's fuzzing; not a stable
+    /// API.
+    #[doc(hidden)]
+    pub fn dispatch(ctx: Ctx<'_>, message: &str) -> String {
+        let rt = ctx.rt();
+        let Ok(state) = RuntimeState::get_or_create(rt) else {
+            return String::new();
+        };
+        let d = state.part(|| {
+            let d = debugger::Debugger::new(rt);
+            d.install();
+            d
+        });
+        protocol::dispatch(d, Some(ctx.as_raw()), 0, message)
+    }
+
     /// Stops the inspector of `ctx`'s runtime: clients are disconnected,
     /// breakpoints cleared, and the engine runs without hooks.
     pub fn stop(ctx: Ctx<'_>) {
