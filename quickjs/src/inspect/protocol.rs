@@ -756,6 +756,7 @@ fn method_call(
         | "NodeRuntime.enable"
         | "NodeWorker.enable"
         | "Log.enable"
+        | "Network.enable"
         | "Page.enable"
         | "Target.setAutoAttach"
         | "Target.setDiscoverTargets"
@@ -764,8 +765,6 @@ fn method_call(
         | "Profiler.startPreciseCoverage"
         | "Profiler.takePreciseCoverage"
         | "Profiler.stopPreciseCoverage" => Ok(json!({})),
-        // DevTools' Node frontend configures a Network domain we do not have.
-        m if m.starts_with("Network.") => Ok(json!({})),
         "Debugger.setSkipAllPauses" => {
             d.skip_all.set(b("skip"));
             Ok(json!({}))
