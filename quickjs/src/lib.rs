@@ -316,4 +316,7 @@ mod guides {
     mod js_macro {}
     #[doc = include_str!("../../docs/qjs.md")]
     mod qjs {}
+    #[cfg(feature = "inspector")]
+    #[doc = include_str!("../../docs/debugging.md")]
+    mod debugging {}
 }
