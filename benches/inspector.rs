@@ -79,33 +79,9 @@ fn row(what: &str, (ratio, a, b): (f64, Duration, Duration)) {
     );
 }
 
-fn main() {
-    let rt_base = Runtime::new().unwrap();
-    let base = Context::full(&rt_base).unwrap();
-    base.with(|ctx| ctx.eval::<()>(WORK)).unwrap();
-
-    let rt = Runtime::new().unwrap();
-    let ctx = Context::full(&rt).unwrap();
-    let url = ctx
-        .with(|ctx| Inspector::listen(ctx, "127.0.0.1:0", "bench").map(|i| i.url().to_string()))
-        .unwrap();
-    ctx.with(|ctx| ctx.eval::<()>(WORK)).unwrap();
-    let ready = Arc::new(AtomicBool::new(false));
-    let client = {
-        let ready = ready.clone();
-        std::thread::spawn(move || {
-            let mut c = Client::connect(&url);
-            c.call("Runtime.enable", json!({}));
-            c.call("Debugger.enable", json!({}));
-            ready.store(true, Ordering::SeqCst);
-            c
-        })
-    };
-    turn_until(&rt, || ready.load(Ordering::SeqCst));
-    let mut c = client.join().unwrap();
-    c.clear();
-    row("a client attached, no breakpoint hit", compare(&base, &ctx));
-
+/// The workload's figures: attached, 1,000 breakpoints, the profiler.
+fn costs(rt: &Runtime, base: &Context, ctx: &Context, mut c: Client) -> Client {
+    row("a client attached, no breakpoint hit", compare(base, ctx));
     // 1,000 breakpoints in other scripts.
     ctx.with(|ctx| {
         for i in 0..100 {
@@ -135,11 +111,11 @@ fn main() {
             c
         })
     };
-    turn_until(&rt, || ready.load(Ordering::SeqCst));
+    turn_until(rt, || ready.load(Ordering::SeqCst));
     let mut c = setter.join().unwrap();
     row(
         "1,000 breakpoints set in 100 other scripts",
-        compare(&base, &ctx),
+        compare(base, ctx),
     );
 
     // The profiler at its default interval.
@@ -153,11 +129,11 @@ fn main() {
             c
         })
     };
-    turn_until(&rt, || ready.load(Ordering::SeqCst));
+    turn_until(rt, || ready.load(Ordering::SeqCst));
     let mut c = starter.join().unwrap();
     row(
         "the profiler sampling (default interval)",
-        compare(&base, &ctx),
+        compare(base, ctx),
     );
     let ready = Arc::new(AtomicBool::new(false));
     let stopper = {
@@ -169,9 +145,43 @@ fn main() {
             (c, samples)
         })
     };
-    turn_until(&rt, || ready.load(Ordering::SeqCst));
-    let (mut c, samples) = stopper.join().unwrap();
+    turn_until(rt, || ready.load(Ordering::SeqCst));
+    let (c, samples) = stopper.join().unwrap();
     println!("   (the profile held {samples} samples)");
+
+    c
+}
+
+fn main() {
+    let rt_base = Runtime::new().unwrap();
+    let base = Context::full(&rt_base).unwrap();
+    base.with(|ctx| ctx.eval::<()>(WORK)).unwrap();
+
+    let rt = Runtime::new().unwrap();
+    let ctx = Context::full(&rt).unwrap();
+    let url = ctx
+        .with(|ctx| Inspector::listen(ctx, "127.0.0.1:0", "bench").map(|i| i.url().to_string()))
+        .unwrap();
+    ctx.with(|ctx| ctx.eval::<()>(WORK)).unwrap();
+    let ready = Arc::new(AtomicBool::new(false));
+    let client = {
+        let ready = ready.clone();
+        std::thread::spawn(move || {
+            let mut c = Client::connect(&url);
+            c.call("Runtime.enable", json!({}));
+            c.call("Debugger.enable", json!({}));
+            ready.store(true, Ordering::SeqCst);
+            c
+        })
+    };
+    turn_until(&rt, || ready.load(Ordering::SeqCst));
+    let mut c = client.join().unwrap();
+    c.clear();
+    // QJS_BENCH_STEPS_ONLY=1: the stepping figure alone (for profiling it).
+    let all = std::env::var_os("QJS_BENCH_STEPS_ONLY").is_none();
+    if all {
+        c = costs(&rt, &base, &ctx, c);
+    }
 
     // Stepping.
     let steps: u32 = std::env::var("QJS_BENCH_STEPS")

@@ -269,6 +269,25 @@
       if (g) for (const id of g) objects.delete(id);
       groups.delete(group);
     },
+    // A pause's call frames (frame objects from the engine with their
+    // scopes), as Debugger.CallFrame JSON; no previews (V8 sends none).
+    callFrames(frames, globalObject, scriptScope, group) {
+      const global = describe(globalObject, group, false, false);
+      const script = scriptScope && Object.keys(scriptScope).length ? describe(scriptScope, group, false, false) : null;
+      return stringify(frames.map(f => {
+        const chain = [];
+        if (f.locals) chain.push({ type: 'local', object: describe(f.locals, group, false, false) });
+        if (f.closure && Object.keys(f.closure).length)
+          chain.push({ type: 'closure', object: describe(f.closure, group, false, false) });
+        if (script) chain.push({ type: 'script', object: script });
+        chain.push({ type: 'global', object: global });
+        return {
+          callFrameId: String(f.level), functionName: f.name,
+          location: { scriptId: String(f.scriptId), lineNumber: f.line - 1, columnNumber: f.column - 1 },
+          url: f.url, scopeChain: chain, this: describe(f.this, group, false, false), canBeRestarted: false,
+        };
+      }));
+    },
     consoleArgs(args, group) {
       return stringify(args.map(a => describe(a, group, false, true)));
     },

@@ -315,66 +315,51 @@ pub(crate) fn paused(
     data: Option<Json>,
     hit: Vec<String>,
 ) -> String {
-    let frames = call_frames(d, ctx).unwrap_or_default();
-    let mut params = json!({"callFrames": frames, "reason": reason, "hitBreakpoints": hit});
+    let frames = call_frames(d, ctx).unwrap_or_else(|_| "[]".into());
+    let mut params = json!({"reason": reason, "hitBreakpoints": hit});
     if let Some(data) = data {
         params["data"] = data;
     }
-    event("Debugger.paused", params)
+    // The frames are the agent's JSON text, spliced in as they are (no
+    // parse and print again: this is each step's cost).
+    let rest = params.to_string();
+    format!(
+        r#"{{"method":"Debugger.paused","params":{{"callFrames":{frames},{}}}"#,
+        &rest[1..]
+    )
 }
 
-fn call_frames(d: &Debugger, ctx: Ctx<'_>) -> crate::engine::handle::error::Result<Vec<Json>> {
-    let mut out = Vec::new();
-    let global = reference(d, ctx, ctx.globals().as_value())?;
-    // The global let/const/class bindings: one scope for every frame.
-    let script = match scope(ctx, 0, 2) {
-        Some(o) if !o.keys().map_or(true, |k| k.is_empty()) => {
-            Some(reference(d, ctx, o.as_value())?)
-        }
-        _ => None,
-    };
+/// The call frames of the stack (JSON text): the engine's frames and
+/// scopes, described by the agent in one call.
+fn call_frames(d: &Debugger, ctx: Ctx<'_>) -> crate::engine::handle::error::Result<String> {
+    let frames = crate::engine::objects::types::Array::new(ctx)?;
+    let mut n = 0;
     for level in 0..debugger::depth(ctx) {
         let Some(f) = frame(ctx, level) else { break };
         if f.get::<_, bool>("native").unwrap_or(true) {
             continue;
         }
         let sid: i32 = f.get("scriptId")?;
-        if !d.scripts.borrow().iter().any(|s| s.id == sid) {
-            continue; // the agent's own frames, or code compiled before the inspector
-        }
-        let (line, col): (i32, i32) = (f.get("line")?, f.get("column")?);
-        let url = d
+        let Some(url) = d
             .scripts
             .borrow()
             .iter()
             .find(|s| s.id == sid)
             .map(|s| s.url.clone())
-            .unwrap_or_default();
-        let mut chain = Vec::new();
-        for (kind, name) in [(0, "local"), (1, "closure")] {
-            if let Some(o) = scope(ctx, level, kind) {
-                if kind == 1 && o.keys().map_or(true, |k| k.is_empty()) {
-                    continue;
-                }
-                chain.push(json!({"type": name, "object": reference(d, ctx, o.as_value())?}));
-            }
-        }
-        if let Some(script) = &script {
-            chain.push(json!({"type": "script", "object": script}));
-        }
-        chain.push(json!({"type": "global", "object": global}));
-        let this: Value = f.get("this")?;
-        out.push(json!({
-            "callFrameId": level.to_string(),
-            "functionName": f.get::<_, String>("name")?,
-            "location": {"scriptId": sid.to_string(), "lineNumber": line - 1, "columnNumber": col - 1},
-            "url": url,
-            "scopeChain": chain,
-            "this": reference(d, ctx, &this)?,
-            "canBeRestarted": false,
-        }));
+        else {
+            continue; // the agent's own frames, or code compiled before the inspector
+        };
+        f.set("url", url)?;
+        f.set("level", level as u32)?;
+        f.set("locals", scope(ctx, level, 0))?;
+        f.set("closure", scope(ctx, level, 1))?;
+        frames.set(n, f)?;
+        n += 1;
     }
-    Ok(out)
+    let agent = d.agent(ctx)?;
+    let _q = d.quiet();
+    let describe: Function = agent.get("callFrames")?;
+    describe.call((frames, ctx.globals(), scope(ctx, 0, 2), BACKTRACE))
 }
 
 /// Serves one message; the reply to send to its client.

@@ -21,6 +21,12 @@ use std::time::Duration;
 use tungstenite::protocol::Role;
 use tungstenite::{Message, WebSocket};
 
+/// A connection's read buffer (bigger messages take several reads).
+const READ_BUFFER: usize = 8 << 10;
+/// The largest message a client may send (a script source for
+/// `compileScript`, an expression): larger ones end the connection.
+const MAX_MESSAGE: usize = 16 << 20;
+
 /// What a connection tells the JS thread.
 pub(crate) enum Incoming {
     /// A client connected (its id).
@@ -319,7 +325,12 @@ async fn pump(
     shared: &Shared,
 ) -> io::Result<()> {
     use futures_lite::future;
-    let mut ws = WebSocket::from_raw_socket(io.get_ref(), Role::Server, None);
+    // Small read buffers: tungstenite zero-fills its whole read buffer at
+    // each read (128 KiB by default: most of a step's cost).
+    let config = tungstenite::protocol::WebSocketConfig::default()
+        .read_buffer_size(READ_BUFFER)
+        .max_message_size(Some(MAX_MESSAGE));
+    let mut ws = WebSocket::from_raw_socket(io.get_ref(), Role::Server, Some(config));
     let would_block = |e: &tungstenite::Error| matches!(e, tungstenite::Error::Io(e) if e.kind() == io::ErrorKind::WouldBlock);
     let fail = |_| io::Error::from(io::ErrorKind::ConnectionAborted);
     loop {

@@ -24,9 +24,12 @@ impl Client {
             s.set_nodelay(true).unwrap();
         }
         let ws = match ws.into_inner() {
-            tungstenite::stream::MaybeTlsStream::Plain(s) => {
-                WebSocket::from_raw_socket(s, tungstenite::protocol::Role::Client, None)
-            }
+            tungstenite::stream::MaybeTlsStream::Plain(s) => WebSocket::from_raw_socket(
+                s,
+                tungstenite::protocol::Role::Client,
+                // tungstenite zero-fills its read buffer at each read: keep it small.
+                Some(tungstenite::protocol::WebSocketConfig::default().read_buffer_size(8 << 10)),
+            ),
             _ => unreachable!("ws:// is plain TCP"),
         };
         Client {
