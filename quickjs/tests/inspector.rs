@@ -329,7 +329,7 @@ fn the_profiler_finds_the_hot_function() {
         c.call("Runtime.runIfWaitingForDebugger", json!({}));
         c
     });
-    ctx.with(|ctx| Inspector::wait_for_debugger(ctx));
+    ctx.with(Inspector::wait_for_debugger);
     let mut c = client.join().unwrap();
     // wait_for_debugger pauses at the next statement: no client debugger
     // session is enabled, so it runs on.

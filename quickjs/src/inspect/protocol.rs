@@ -118,16 +118,6 @@ pub(crate) fn describe<'js>(
     agent_call(d, ctx, "describe", (v.clone(), group, false, true))
 }
 
-/// The RemoteObject of `v` without a preview: call frames' scopes and
-/// `this`, as V8 sends them (a client asks for the properties it shows;
-/// a preview of the global object would cost each step a walk of it).
-fn reference<'js>(
-    d: &Debugger,
-    ctx: Ctx<'js>,
-    v: &Value<'js>,
-) -> crate::engine::handle::error::Result<Json> {
-    agent_call(d, ctx, "describe", (v.clone(), BACKTRACE, false, false))
-}
 
 /// Milliseconds since the Unix epoch (the protocol's timestamps).
 fn now_ms() -> f64 {
