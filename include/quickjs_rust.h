@@ -195,6 +195,7 @@ int rust_set_max_stack_size(JSRuntime *rt, uintptr_t bytes);
 void rust_runtime_released(JSRuntime *rt);
 #endif
 
+#if !defined(QUICKJS_RUST_BELLARD)
 /*
  C hosts: starts an inspector for `ctx`'s runtime on `host:port` (`host`
  NULL: 127.0.0.1); 0 on success, -1 on error (printed to stderr). With
@@ -207,7 +208,9 @@ void rust_runtime_released(JSRuntime *rt);
  `ctx` a live context used on this thread; `host` NULL or a C string.
  */
 int rust_inspector_listen(JSContext *ctx, const char *host, int port, int wait);
+#endif
 
+#if !defined(QUICKJS_RUST_BELLARD)
 /*
  C hosts: stops the inspector of `ctx`'s runtime (before freeing its
  contexts and runtime).
@@ -216,6 +219,7 @@ int rust_inspector_listen(JSContext *ctx, const char *host, int port, int wait);
  `ctx` a live context used on this thread.
  */
 void rust_inspector_stop(JSContext *ctx);
+#endif
 
 /*
  Declares this crate's modules (`rust`) in `ctx`: the C entry point of

@@ -54,9 +54,10 @@ if [ $# -gt 0 ]; then
 else
   # Every in-process test binary (not trybuild's compile-fail runs, nor the
   # ones that drive child processes: those run uninstrumented binaries).
-  run -p quickjs-rust --lib --test hostile --test serde --test embedding --test async_bridge \
-    --test js_extensions --test native_calls --test macro_paths --test bundle --test realm_capture \
-    --test reentry --test deadlines --test panics --test conversion_memory --test stack_limits
+  run -p quickjs-rust --features inspector --lib --test hostile --test serde --test embedding \
+    --test async_bridge --test js_extensions --test native_calls --test macro_paths --test bundle \
+    --test realm_capture --test reentry --test deadlines --test panics --test conversion_memory \
+    --test stack_limits --test inspector
   canary lsan_canary_leaks_rust_memory
   canary lsan_canary_leaks_a_runtime_through_a_cycle
 fi

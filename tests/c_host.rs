@@ -352,6 +352,8 @@ fn bellard_host(release: &str) {
         let status = cc()
             .args(["-std=gnu11", "-O1", "-w"])
             .args(&defines)
+            // What the header asks of a host on Bellard's QuickJS.
+            .arg("-DQUICKJS_RUST_BELLARD")
             .arg("-o")
             .arg(exe)
             .args(sources)

@@ -476,6 +476,7 @@ static int run_late_wake(void)
     return 0;
 }
 
+#ifndef QUICKJS_RUST_BELLARD /* the debugger is quickjs-ng's only */
 static const char *inspected =
     "import { sleep } from 'rust';\n"
     "function area(w, h) {\n"
@@ -509,6 +510,7 @@ static int run_inspect(void)
     printf("clean exit\n");
     return 0;
 }
+#endif
 
 int main(int argc, char **argv)
 {
@@ -525,7 +527,9 @@ int main(int argc, char **argv)
         return run_moved();
     if (!strcmp(mode, "late-wake"))
         return run_late_wake();
+#ifndef QUICKJS_RUST_BELLARD
     if (!strcmp(mode, "inspect"))
         return run_inspect();
+#endif
     return run_scenario();
 }

@@ -213,6 +213,7 @@ pub(crate) fn qjs_context(ctx: *mut sys::JSContext) {
 ///
 /// # Safety
 /// `ctx` a live context used on this thread; `host` NULL or a C string.
+#[cfg(not(quickjs_bellard))] // (the module's own cfg, for the C header)
 #[no_mangle]
 pub unsafe extern "C" fn rust_inspector_listen(
     ctx: *mut sys::JSContext,
@@ -256,6 +257,7 @@ pub unsafe extern "C" fn rust_inspector_listen(
 ///
 /// # Safety
 /// `ctx` a live context used on this thread.
+#[cfg(not(quickjs_bellard))] // (the module's own cfg, for the C header)
 #[no_mangle]
 pub unsafe extern "C" fn rust_inspector_stop(ctx: *mut sys::JSContext) {
     if ctx.is_null() {
