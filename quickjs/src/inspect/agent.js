@@ -282,7 +282,8 @@
         if (script) chain.push({ type: 'script', object: script });
         chain.push({ type: 'global', object: global });
         return {
-          callFrameId: String(f.level), functionName: f.name,
+          // The engine's names for top-level code (<eval>, <input>): V8 says "".
+          callFrameId: String(f.level), functionName: /^<.*>$/.test(f.name) ? '' : f.name,
           location: { scriptId: String(f.scriptId), lineNumber: f.line - 1, columnNumber: f.column - 1 },
           url: f.url, scopeChain: chain, this: describe(f.this, group, false, false), canBeRestarted: false,
         };

@@ -116,7 +116,7 @@ pub(crate) fn sample(d: &Debugger, ctx: Ctx<'_>) {
         // SAFETY: ctx is live; a new reference.
         let f = unsafe { Value::from_raw(ctx, sys::JS_DebugGetFrame(ctx.as_raw(), level as i32)) };
         let Ok(f) = f.get::<Object>() else { continue };
-        let name: String = f.get("name").unwrap_or_default();
+        let name = super::protocol::function_name(f.get("name").unwrap_or_default());
         let script: i32 = f.get("scriptId").unwrap_or(0);
         // The function's own start (a node is a function, not a line).
         let line: i32 = f.get("startLine").unwrap_or(0);

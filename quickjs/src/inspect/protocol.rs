@@ -145,12 +145,22 @@ fn stack_trace(d: &Debugger, ctx: Ctx<'_>) -> Json {
         };
         let (line, col): (i32, i32) = (f.get("line").unwrap_or(1), f.get("column").unwrap_or(1));
         frames.push(json!({
-            "functionName": f.get::<_, String>("name").unwrap_or_default(),
+            "functionName": function_name(f.get("name").unwrap_or_default()),
             "scriptId": sid.to_string(), "url": url,
             "lineNumber": line - 1, "columnNumber": col - 1,
         }));
     }
     json!({ "callFrames": frames })
+}
+
+/// A frame's function name as V8 gives it: "" for top-level code (the
+/// engine says `<eval>`, `<input>`).
+pub(crate) fn function_name(name: String) -> String {
+    if name.starts_with('<') && name.ends_with('>') {
+        String::new()
+    } else {
+        name
+    }
 }
 
 fn target_id(d: &Debugger, ctx: Ctx<'_>) -> u32 {
