@@ -39,7 +39,10 @@ fn main() -> quickjs::Result<()> {
         ctx.globals().set("sleep", sleep)?;
         let inspector = Inspector::listen(ctx, addr.as_str(), "app")?;
         eprintln!("Debugger listening on {}", inspector.url());
-        eprintln!("Waiting for a debugger (chrome://inspect, or `node inspect {}`)", inspector.addr());
+        eprintln!(
+            "Waiting for a debugger (chrome://inspect, or `node inspect {}`)",
+            inspector.addr()
+        );
         Inspector::wait_for_debugger(ctx);
         ctx.eval_with::<Promise>(APP, "app.js", EvalKind::Script)?
             .into_future::<i64>()

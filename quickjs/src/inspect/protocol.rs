@@ -118,7 +118,6 @@ pub(crate) fn describe<'js>(
     agent_call(d, ctx, "describe", (v.clone(), group, false, true))
 }
 
-
 /// Milliseconds since the Unix epoch (the protocol's timestamps).
 fn now_ms() -> f64 {
     std::time::SystemTime::now()
