@@ -18,11 +18,9 @@
 #[path = "../quickjs/tests/support/cdp.rs"]
 mod cdp;
 
-use cdp::Client;
+use cdp::{served, Client};
 use quickjs::{Context, Inspector, Runtime};
 use serde_json::json;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const WORK: &str = "\
@@ -38,17 +36,6 @@ function points(n) {
 function work() { return fib(22) + points(100000); }";
 
 const ROUNDS: usize = 9;
-
-/// Runs `rt`'s loop (which serves clients while idle) until `done`.
-fn turn_until(rt: &Runtime, done: impl Fn() -> bool) {
-    while !done() {
-        async_io::block_on(rt.run_until(async {
-            quickjs::sleep(Duration::from_millis(2)).await;
-            Ok::<_, quickjs::Error>(())
-        }))
-        .unwrap();
-    }
-}
 
 fn time_work(ctx: &Context) -> Duration {
     let start = Instant::now();
@@ -93,60 +80,39 @@ fn costs(rt: &Runtime, base: &Context, ctx: &Context, mut c: Client) -> Client {
         Ok::<_, quickjs::Error>(())
     })
     .unwrap();
-    let ready = Arc::new(AtomicBool::new(false));
-    let setter = {
-        let ready = ready.clone();
-        std::thread::spawn(move || {
-            for i in 0..100 {
-                for line in 0..10 {
-                    let r = c.call(
-                        "Debugger.setBreakpointByUrl",
-                        json!({"url": format!("other{i}.js"), "lineNumber": line * 2}),
-                    );
-                    assert_eq!(r["locations"].as_array().map(Vec::len), Some(1), "{r}");
-                }
+    let mut c = served(rt, move || {
+        for i in 0..100 {
+            for line in 0..10 {
+                let r = c.call(
+                    "Debugger.setBreakpointByUrl",
+                    json!({"url": format!("other{i}.js"), "lineNumber": line * 2}),
+                );
+                assert_eq!(r["locations"].as_array().map(Vec::len), Some(1), "{r}");
             }
-            c.clear();
-            ready.store(true, Ordering::SeqCst);
-            c
-        })
-    };
-    turn_until(rt, || ready.load(Ordering::SeqCst));
-    let mut c = setter.join().unwrap();
+        }
+        c.clear();
+        c
+    });
     row(
         "1,000 breakpoints set in 100 other scripts",
         compare(base, ctx),
     );
 
     // The profiler at its default interval.
-    let ready = Arc::new(AtomicBool::new(false));
-    let starter = {
-        let ready = ready.clone();
-        std::thread::spawn(move || {
-            c.call("Profiler.enable", json!({}));
-            c.call("Profiler.start", json!({}));
-            ready.store(true, Ordering::SeqCst);
-            c
-        })
-    };
-    turn_until(rt, || ready.load(Ordering::SeqCst));
-    let mut c = starter.join().unwrap();
+    let mut c = served(rt, move || {
+        c.call("Profiler.enable", json!({}));
+        c.call("Profiler.start", json!({}));
+        c
+    });
     row(
         "the profiler sampling (default interval)",
         compare(base, ctx),
     );
-    let ready = Arc::new(AtomicBool::new(false));
-    let stopper = {
-        let ready = ready.clone();
-        std::thread::spawn(move || {
-            let p = c.call("Profiler.stop", json!({}));
-            let samples = p["profile"]["samples"].as_array().map_or(0, Vec::len);
-            ready.store(true, Ordering::SeqCst);
-            (c, samples)
-        })
-    };
-    turn_until(rt, || ready.load(Ordering::SeqCst));
-    let (c, samples) = stopper.join().unwrap();
+    let (c, samples) = served(rt, move || {
+        let p = c.call("Profiler.stop", json!({}));
+        let samples = p["profile"]["samples"].as_array().map_or(0, Vec::len);
+        (c, samples)
+    });
     println!("   (the profile held {samples} samples)");
 
     c
@@ -163,19 +129,12 @@ fn main() {
         .with(|ctx| Inspector::listen(ctx, "127.0.0.1:0", "bench").map(|i| i.url().to_string()))
         .unwrap();
     ctx.with(|ctx| ctx.eval::<()>(WORK)).unwrap();
-    let ready = Arc::new(AtomicBool::new(false));
-    let client = {
-        let ready = ready.clone();
-        std::thread::spawn(move || {
-            let mut c = Client::connect(&url);
-            c.call("Runtime.enable", json!({}));
-            c.call("Debugger.enable", json!({}));
-            ready.store(true, Ordering::SeqCst);
-            c
-        })
-    };
-    turn_until(&rt, || ready.load(Ordering::SeqCst));
-    let mut c = client.join().unwrap();
+    let mut c = served(&rt, move || {
+        let mut c = Client::connect(&url);
+        c.call("Runtime.enable", json!({}));
+        c.call("Debugger.enable", json!({}));
+        c
+    });
     c.clear();
     // QJS_BENCH_STEPS_ONLY=1: the stepping figure alone (for profiling it).
     let all = std::env::var_os("QJS_BENCH_STEPS_ONLY").is_none();
@@ -194,17 +153,10 @@ fn main() {
         )
     })
     .unwrap();
-    let ready = Arc::new(AtomicBool::new(false));
-    let pauser = {
-        let ready = ready.clone();
-        std::thread::spawn(move || {
-            c.call("Debugger.pause", json!({}));
-            ready.store(true, Ordering::SeqCst);
-            c
-        })
-    };
-    turn_until(&rt, || ready.load(Ordering::SeqCst));
-    let mut c = pauser.join().unwrap();
+    let mut c = served(&rt, move || {
+        c.call("Debugger.pause", json!({}));
+        c
+    });
     let stepping = std::thread::spawn(move || {
         c.event("Debugger.paused");
         // The transport's floor: a method that does nothing, while paused.

@@ -7,7 +7,7 @@
 #[path = "support/cdp.rs"]
 mod cdp;
 
-use cdp::Client;
+use cdp::{served, turn_until, Client};
 use quickjs::{Context, EvalKind, Inspector, Promise, Runtime};
 use serde_json::{json, Value as Json};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -17,17 +17,6 @@ use std::time::Duration;
 fn listen(ctx: &Context) -> String {
     ctx.with(|ctx| Inspector::listen(ctx, "127.0.0.1:0", "main").map(|i| i.url().to_string()))
         .unwrap()
-}
-
-/// Runs `rt`'s loop (which serves the clients while idle) until `done`.
-fn turn_until(rt: &Runtime, done: impl Fn() -> bool) {
-    while !done() {
-        async_io::block_on(rt.run_until(async {
-            quickjs::sleep(Duration::from_millis(5)).await;
-            Ok::<_, quickjs::Error>(())
-        }))
-        .unwrap();
-    }
 }
 
 const APP: &str = "\
@@ -343,9 +332,7 @@ fn the_profiler_finds_the_hot_function() {
         )
     })
     .unwrap();
-    let stopping = std::thread::spawn(move || c.call("Profiler.stop", json!({})));
-    turn_until(&rt, || stopping.is_finished());
-    let profile = stopping.join().unwrap()["profile"].clone();
+    let profile = served(&rt, move || c.call("Profiler.stop", json!({})))["profile"].clone();
     let nodes = profile["nodes"].as_array().unwrap();
     let samples = profile["samples"].as_array().unwrap();
     assert_eq!(

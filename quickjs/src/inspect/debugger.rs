@@ -563,6 +563,15 @@ impl Debugger {
         }
     }
 
+    /// The URL of script `id`, if the clients were shown it.
+    pub(crate) fn url_of(&self, id: i32) -> Option<String> {
+        self.scripts
+            .borrow()
+            .iter()
+            .find(|s| s.id == id)
+            .map(|s| s.url.clone())
+    }
+
     /// The statement positions (1-based) of script `id`.
     pub(crate) fn statements(&self, id: i32) -> Vec<(i32, i32)> {
         let scripts = self.scripts.borrow();

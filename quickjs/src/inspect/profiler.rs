@@ -123,14 +123,6 @@ pub(crate) fn sample(d: &Debugger, ctx: Ctx<'_>) {
         let column: i32 = f.get("startColumn").unwrap_or(0);
         stack.push((name, script, line, column));
     }
-    let scripts = d.scripts.borrow();
-    let url_of = |id: i32| {
-        scripts
-            .iter()
-            .find(|s| s.id == id)
-            .map(|s| s.url.clone())
-            .unwrap_or_default()
-    };
     let mut guard = d.profiler.borrow_mut();
     let Some(p) = guard.as_mut() else { return };
     let mut parent = 0usize;
@@ -144,7 +136,7 @@ pub(crate) fn sample(d: &Debugger, ctx: Ctx<'_>) {
                 p.nodes.push(Node {
                     name,
                     script,
-                    url: url_of(script),
+                    url: d.url_of(script).unwrap_or_default(),
                     line: line - 1,
                     column: column - 1,
                     hits: 0,

@@ -133,13 +133,7 @@ fn stack_trace(d: &Debugger, ctx: Ctx<'_>) -> Json {
         let Ok(sid) = f.get::<_, i32>("scriptId") else {
             continue;
         };
-        let Some(url) = d
-            .scripts
-            .borrow()
-            .iter()
-            .find(|s| s.id == sid)
-            .map(|s| s.url.clone())
-        else {
+        let Some(url) = d.url_of(sid) else {
             continue; // native frames, the agent, code from before the inspector
         };
         let (line, col): (i32, i32) = (f.get("line").unwrap_or(1), f.get("column").unwrap_or(1));
@@ -339,13 +333,7 @@ fn call_frames(d: &Debugger, ctx: Ctx<'_>) -> crate::engine::handle::error::Resu
             continue;
         }
         let sid: i32 = f.get("scriptId")?;
-        let Some(url) = d
-            .scripts
-            .borrow()
-            .iter()
-            .find(|s| s.id == sid)
-            .map(|s| s.url.clone())
-        else {
+        let Some(url) = d.url_of(sid) else {
             continue; // the agent's own frames, or code compiled before the inspector
         };
         f.set("url", url)?;

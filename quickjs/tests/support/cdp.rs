@@ -91,3 +91,25 @@ impl Client {
         }
     }
 }
+
+/// Runs `rt`'s loop (which serves the clients while idle) until `done`.
+pub fn turn_until(rt: &quickjs::Runtime, done: impl Fn() -> bool) {
+    while !done() {
+        async_io::block_on(rt.run_until(async {
+            quickjs::sleep(Duration::from_millis(2)).await;
+            Ok::<_, quickjs::Error>(())
+        }))
+        .unwrap();
+    }
+}
+
+/// Runs `client` on a thread of its own while `rt`'s loop serves it (a
+/// client's calls wait for the runtime's thread); its result.
+pub fn served<R: Send + 'static>(
+    rt: &quickjs::Runtime,
+    client: impl FnOnce() -> R + Send + 'static,
+) -> R {
+    let thread = std::thread::spawn(client);
+    turn_until(rt, || thread.is_finished());
+    thread.join().unwrap()
+}
