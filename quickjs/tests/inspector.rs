@@ -356,3 +356,84 @@ fn the_profiler_finds_the_hot_function() {
     );
     assert!(profile["endTime"].as_f64() > profile["startTime"].as_f64());
 }
+
+/// A `#[js]` class, shown by its name.
+#[quickjs::js]
+pub struct Gauge {
+    level: f64,
+}
+
+#[quickjs::js]
+impl Gauge {
+    #[js(constructor)]
+    fn new(level: f64) -> Self {
+        Gauge { level }
+    }
+    #[js(get)]
+    pub fn level(&self) -> f64 {
+        self.level
+    }
+}
+
+#[test]
+fn values_are_shown_as_devtools_shows_them_for_node() {
+    let rt = Runtime::new().unwrap();
+    let ctx = Context::full(&rt).unwrap();
+    ctx.with(|ctx| ctx.globals().set_class::<Gauge>()).unwrap();
+    let url = listen(&ctx);
+    let shown = served(&rt, move || {
+        let mut c = Client::connect(&url);
+        let mut shown = Vec::new();
+        for expr in [
+            "new Gauge(0.5)",
+            "new Map([[1, 'one']])",
+            "new Set([1, 2, 3])",
+            "[1, 2]",
+            "Promise.resolve(1)",
+            "new RangeError('r')",
+            "/a+/g",
+            "class Point {}; new Point()",
+        ] {
+            let r = c.call(
+                "Runtime.evaluate",
+                json!({"expression": expr, "generatePreview": true}),
+            )["result"]
+                .clone();
+            shown.push(format!(
+                "{} {} {}",
+                r["className"].as_str().unwrap_or("-"),
+                r["subtype"].as_str().unwrap_or("-"),
+                r["description"].as_str().unwrap_or("-").lines().next().unwrap_or("")
+            ));
+        }
+        // The class's accessor, read through the instance's properties.
+        let g = c.call("Runtime.evaluate", json!({"expression": "new Gauge(0.25)"}));
+        let props = c.call(
+            "Runtime.getProperties",
+            json!({"objectId": g["result"]["objectId"], "ownProperties": false}),
+        );
+        let level = props["result"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == "level")
+            .cloned()
+            .unwrap();
+        shown.push(format!("level: {}", level["get"]["type"]));
+        shown
+    });
+    assert_eq!(
+        shown,
+        [
+            "Gauge - Gauge",
+            "Map map Map(1)",
+            "Set set Set(3)",
+            "Array array Array(2)",
+            "Promise promise Promise",
+            "RangeError error RangeError: r",
+            "RegExp regexp /a+/g",
+            "Point - Point",
+            "level: \"function\"",
+        ]
+    );
+}
