@@ -35,7 +35,7 @@ function points(n) {
 }
 function work() { return fib(22) + points(100000); }";
 
-const ROUNDS: usize = 9;
+const ROUNDS: usize = 21;
 
 fn time_work(ctx: &Context) -> Duration {
     let start = Instant::now();
@@ -147,12 +147,11 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(20_000);
-    ctx.with(|ctx| {
-        ctx.eval::<()>(
-            "globalThis.limit = Infinity;\nfunction stepper() {\n  let x = 0;\n  for (let i = 0; i < limit; i++) {\n    x += i;\n  }\n  return x;\n}",
-        )
-    })
-    .unwrap();
+    ctx.with(|ctx| ctx.eval::<()>(STEPPER)).unwrap();
+    // The baseline of the step over `busy`: the same call, not stepping.
+    let start = Instant::now();
+    ctx.with(|ctx| ctx.eval::<f64>("busy(1000000)")).unwrap();
+    let unstepped = start.elapsed();
     let mut c = served(&rt, move || {
         c.call("Debugger.pause", json!({}));
         c
@@ -165,11 +164,6 @@ fn main() {
             c.call("Runtime.getIsolateId", json!({}));
         }
         let floor = start.elapsed();
-        println!(
-            "{:<58} {:>8.0} calls/s (the transport's floor)",
-            "a no-op method's round trip while paused",
-            f64::from(steps) / floor.as_secs_f64()
-        );
         let start = Instant::now();
         for _ in 0..steps {
             c.call("Debugger.stepInto", json!({}));
@@ -177,19 +171,58 @@ fn main() {
             c.clear();
         }
         let took = start.elapsed();
+        // Out of the loop, to the line that calls `busy`, then over it: a
+        // million statements, each a hook that decides not to stop.
         c.call(
             "Debugger.evaluateOnCallFrame",
             json!({"callFrameId": "0", "expression": "limit = 0"}),
         );
+        loop {
+            c.call("Debugger.stepOver", json!({}));
+            let p = c.event("Debugger.paused");
+            if p["callFrames"][0]["location"]["lineNumber"] == 6 {
+                break;
+            }
+        }
+        let start = Instant::now();
+        c.call("Debugger.stepOver", json!({}));
+        c.event("Debugger.paused");
+        let over = start.elapsed();
         c.call("Debugger.resume", json!({}));
-        took
+        (floor, took, over)
     });
     ctx.with(|ctx| ctx.eval::<f64>("stepper()")).unwrap();
-    let took = stepping.join().unwrap();
+    let (floor, took, over) = stepping.join().unwrap();
     println!(
-        "{:<58} {:>8.0} steps/s ({steps} round trips in {:.2} s; target 50,000)",
+        "{:<58} {:>8.0} calls/s (the transport's floor)",
+        "a no-op method's round trip while paused",
+        f64::from(steps) / floor.as_secs_f64()
+    );
+    println!(
+        "{:<58} {:>8.0} steps/s ({steps} round trips in {:.2} s)",
         "stepping: Debugger.stepInto to Debugger.paused",
         f64::from(steps) / took.as_secs_f64(),
         took.as_secs_f64()
     );
+    println!(
+        "{:<58} {:>8.0} statements/s ({:.1} ms | not stepping {:.1} ms: {:.2}x)",
+        "stepOver a call of 1,000,000 statements",
+        1e6 / over.as_secs_f64(),
+        over.as_secs_f64() * 1e3,
+        unstepped.as_secs_f64() * 1e3,
+        over.as_secs_f64() / unstepped.as_secs_f64()
+    );
 }
+
+/// Stepped through (`x += i`, line 4), then over `busy` (line 6).
+const STEPPER: &str = "\
+globalThis.limit = Infinity;
+function stepper() {
+  let x = 0;
+  for (let i = 0; i < limit; i++) {
+    x += i;
+  }
+  x += busy(1000000);
+  return x;
+}
+function busy(n) { let t = 0; for (let i = 0; i < n; i++) { t += i; } return t; }";

@@ -403,7 +403,12 @@ fn values_are_shown_as_devtools_shows_them_for_node() {
                 "{} {} {}",
                 r["className"].as_str().unwrap_or("-"),
                 r["subtype"].as_str().unwrap_or("-"),
-                r["description"].as_str().unwrap_or("-").lines().next().unwrap_or("")
+                r["description"]
+                    .as_str()
+                    .unwrap_or("-")
+                    .lines()
+                    .next()
+                    .unwrap_or("")
             ));
         }
         // The class's accessor, read through the instance's properties.

@@ -137,6 +137,8 @@ pub(crate) struct Debugger {
     pub(crate) next_target: Cell<u32>,
     pub(crate) next_breakpoint: Cell<u32>,
     pub(crate) profiler: RefCell<Option<super::profiler::Profile>>,
+    /// `Profiler.setSamplingInterval` (microseconds in the protocol).
+    pub(crate) sampling_interval: Cell<std::time::Duration>,
 }
 
 impl RuntimePart for Debugger {
@@ -186,6 +188,7 @@ impl Debugger {
             next_target: Cell::new(1),
             next_breakpoint: Cell::new(1),
             profiler: RefCell::new(None),
+            sampling_interval: Cell::new(super::profiler::DEFAULT_INTERVAL),
         }
     }
 
@@ -380,14 +383,17 @@ impl Debugger {
 
     /// Whether statement markers must call the hook.
     pub(crate) fn update_stepping(&self) {
-        let on = self.step.get() != Step::Run
-            || self
-                .shared
-                .borrow()
-                .as_ref()
-                .is_some_and(|s| s.pending.load(Ordering::Acquire));
+        let on = self.step.get() != Step::Run || self.message_waiting();
         // SAFETY: rt is live, on its thread.
         unsafe { sys::JS_SetDebugStepping(self.rt, on as c_int) };
+    }
+
+    /// Whether a client's message waits (one atomic load).
+    pub(crate) fn message_waiting(&self) -> bool {
+        self.shared
+            .borrow()
+            .as_ref()
+            .is_some_and(|s| s.pending.load(Ordering::Acquire))
     }
 
     /// Serves every waiting message (not blocking).
@@ -679,20 +685,22 @@ unsafe extern "C" fn on_statement(
     is_breakpoint: c_int,
 ) -> c_int {
     with_debugger(ctx, |d, c| {
-        d.drain(Some(ctx));
-        // Code the clients cannot see (the agent's console wrapper, code
-        // compiled before the inspector) never pauses: steps go through.
-        if !d.visible(c) {
-            return 0;
+        // Every statement comes here while a step runs (a step over a loop
+        // of a million statements): the common path is a flag and a depth.
+        if d.message_waiting() {
+            d.drain(Some(ctx));
+        } else if d.step.get() == Step::Run {
+            d.update_stepping();
         }
-        let depth = depth(c);
         let stop = match d.step.get() {
             Step::Run => false,
             Step::Into => true,
-            Step::Over(n) => depth <= n,
-            Step::Out(n) => depth < n,
+            Step::Over(n) => depth(c) <= n,
+            Step::Out(n) => depth(c) < n,
         };
-        if stop {
+        // Code the clients cannot see (the agent's console wrapper, code
+        // compiled before the inspector) never pauses: steps go through.
+        if stop && d.visible(c) {
             let reason = if d.start_pause.replace(false) {
                 "Break on start"
             } else {
@@ -800,11 +808,7 @@ unsafe extern "C" fn on_script(
 unsafe extern "C" fn on_poll(ctx: *mut sys::JSContext, _: *mut c_void) {
     with_debugger(ctx, |d, c| {
         // A message waits: the next statement serves it.
-        if d.shared
-            .borrow()
-            .as_ref()
-            .is_some_and(|s| s.pending.load(Ordering::Acquire))
-        {
+        if d.message_waiting() {
             // SAFETY: rt is live, on its thread.
             unsafe { sys::JS_SetDebugStepping(d.rt, 1) };
         }

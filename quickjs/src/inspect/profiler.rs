@@ -16,9 +16,9 @@ use serde_json::{json, Value as Json};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-/// The sampling interval (Node's default is 1 ms; polls come about every
-/// 1,000 interpreter ticks while profiling).
-const INTERVAL: Duration = Duration::from_micros(500);
+/// The sampling interval unless a client sets one (V8's and Node's
+/// default: 1 ms).
+pub(crate) const DEFAULT_INTERVAL: Duration = Duration::from_millis(1);
 /// The interrupt interval while profiling.
 const POLL_TICKS: i32 = 1_000;
 
@@ -105,7 +105,7 @@ pub(crate) fn sample(d: &Debugger, ctx: Ctx<'_>) {
     {
         let p = d.profiler.borrow();
         let Some(p) = p.as_ref() else { return };
-        if now.duration_since(p.last) < INTERVAL {
+        if now.duration_since(p.last) < d.sampling_interval.get() {
             return;
         }
     }

@@ -712,11 +712,18 @@ fn method_call(
             })
         }
         "Profiler.start" => super::profiler::start(d).map(|_| json!({})),
+        "Profiler.setSamplingInterval" => {
+            let us = n("interval")
+                .filter(|&us| us > 0)
+                .ok_or_else(|| bad("interval"))?;
+            d.sampling_interval
+                .set(std::time::Duration::from_micros(us as u64));
+            Ok(json!({}))
+        }
         "Profiler.stop" => super::profiler::stop(d),
         // Answered at connect by Chrome, VS Code and node inspect: nothing to do.
         "Profiler.enable"
         | "Profiler.disable"
-        | "Profiler.setSamplingInterval"
         | "Debugger.setAsyncCallStackDepth"
         | "Debugger.setBlackboxPatterns"
         | "Debugger.setBlackboxExecutionContexts"
