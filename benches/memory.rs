@@ -125,7 +125,8 @@ fn main() {
     let ours_engine = rts[0].memory_usage().malloc_size;
     let base = rss();
     // SAFETY: plain runtimes, freed below.
-    let raws: Vec<*mut sys::JSRuntime> = (0..100).map(|_| unsafe { sys::JS_NewRuntime() }).collect();
+    let raws: Vec<*mut sys::JSRuntime> =
+        (0..100).map(|_| unsafe { sys::JS_NewRuntime() }).collect();
     let raw_rss = rss() - base;
     let raw_engine = engine_bytes(raws[0]);
     row(
@@ -220,8 +221,12 @@ fn main() {
     // SAFETY: raws[3] is live, on this thread.
     unsafe { sys::JS_RunGC(raws[3]) };
     let ours = growth_of(&rt, || {
-        ctx.with(|c| c.eval::<()>("globalThis.gauges = []; for (let i = 0; i < 10000; i++) gauges.push(new Gauge(i))"))
-            .unwrap()
+        ctx.with(|c| {
+            c.eval::<()>(
+                "globalThis.gauges = []; for (let i = 0; i < 10000; i++) gauges.push(new Gauge(i))",
+            )
+        })
+        .unwrap()
     });
     let raw = growth(raws[3], || {
         raw_keep(c"gauges", &|| {
@@ -241,18 +246,23 @@ fn main() {
     // SAFETY: raws[3] is live, on this thread.
     unsafe { sys::JS_RunGC(raws[3]) };
     let ours = growth_of(&rt, || {
-        ctx.with(|c| c.eval::<()>("globalThis.calls = []; for (let i = 0; i < 10000; i++) calls.push(forever())"))
-            .unwrap()
+        ctx.with(|c| {
+            c.eval::<()>(
+                "globalThis.calls = []; for (let i = 0; i < 10000; i++) calls.push(forever())",
+            )
+        })
+        .unwrap()
     });
     let raw = growth(raws[3], || {
         raw_keep(c"calls", &|| {
-            // SAFETY: rc live; the resolving functions are dropped (the
-            // promise stays pending, as an unsettled Rust call's does).
+            // SAFETY: rc live. A C host's pending call keeps the promise's
+            // resolving functions to settle it later: kept here as the
+            // promise's properties.
             unsafe {
                 let mut funcs = [sys::JS_UNDEFINED; 2];
                 let p = sys::JS_NewPromiseCapability(rc, funcs.as_mut_ptr());
-                sys::JS_FreeValue(rc, funcs[0]);
-                sys::JS_FreeValue(rc, funcs[1]);
+                sys::JS_SetPropertyStr(rc, p, c"resolve".as_ptr(), funcs[0]);
+                sys::JS_SetPropertyStr(rc, p, c"reject".as_ptr(), funcs[1]);
                 p
             }
         })

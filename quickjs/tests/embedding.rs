@@ -1673,3 +1673,43 @@ fn well_known_symbols_are_the_engines_whatever_scripts_do() {
         }
     });
 }
+
+#[test]
+fn a_new_context_leaves_no_garbage_and_closures_count_their_rust_memory() {
+    // The first context of a process learns the built-in class ids in a
+    // throw-away context of the same runtime: collected at once.
+    let rt = Runtime::new().unwrap();
+    let ctx = Context::full(&rt).unwrap();
+    let made = rt.memory_usage().malloc_size;
+    rt.run_gc();
+    let garbage = made - rt.memory_usage().malloc_size;
+    assert!(
+        garbage < 4096,
+        "{garbage} bytes of garbage after Context::full"
+    );
+    // What a closure captures is memory the limit and the GC see.
+    let per_closure = |capture: usize| {
+        let before = rt.memory_usage().malloc_size;
+        ctx.with(|ctx| {
+            let kept = quickjs::Array::new(ctx)?;
+            for i in 0..100u32 {
+                let data: [u8; 1024] = [1; 1024];
+                let f = if capture == 0 {
+                    Function::new(ctx, "f", move || i)?
+                } else {
+                    Function::new(ctx, "f", move || u32::from(data[i as usize % 1024]))?
+                };
+                kept.set(i, f)?;
+            }
+            ctx.globals().set(format!("kept{capture}"), kept)
+        })
+        .unwrap();
+        (rt.memory_usage().malloc_size - before) / 100
+    };
+    let small = per_closure(0);
+    let large = per_closure(1);
+    assert!(
+        large >= small + 1024,
+        "a closure holding 1 KB counts {large} B, an empty one {small} B"
+    );
+}

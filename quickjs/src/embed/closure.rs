@@ -152,6 +152,9 @@ struct ClosureData<F> {
     /// The runtime (for `free_closure`'s door: the engine passes only the
     /// data).
     rt: *mut sys::JSRuntime,
+    /// The Rust heap this closure holds (its record and name), counted as
+    /// the engine's memory while the function lives.
+    held: usize,
 }
 
 impl<F> ClosureData<F> {
@@ -268,12 +271,18 @@ impl<'js> Function<'js> {
     ) -> Result<Self> {
         let cname = CString::new(name)
             .map_err(|_| Error::type_error("function name contains a NUL byte"))?;
+        // The record and the name's Arc (two counts before the bytes): the
+        // memory limit and the GC's schedule see them, as the engine's own.
+        let held =
+            std::mem::size_of::<ClosureData<F>>() + 2 * std::mem::size_of::<usize>() + name.len();
+        crate::engine::convert::limits::count_held(ctx, held)?;
         let data = Box::into_raw(Box::new(ClosureData {
             name: TaskName::Shared(Arc::from(name)),
             arity,
             f,
             call,
             rt: ctx.rt(),
+            held,
         }));
         let outer = MAKING.with(|m| m.replace(data.cast()));
         // SAFETY: ctx live; once the engine has attached `data` to the
@@ -298,6 +307,8 @@ impl<'js> Function<'js> {
             // from the Box above. Its captured values drop here (a
             // lifecycle fuzz finding: they leaked, with what they owned).
             drop(unsafe { Box::from_raw(data) });
+            // SAFETY: ctx's runtime, which counted them above.
+            unsafe { crate::engine::convert::limits::uncount_held(ctx.rt(), held) };
         }
         Ok(Function(Object(ctx.check(raw)?)))
     }
@@ -394,5 +405,7 @@ unsafe extern "C" fn free_closure<F>(opaque: *mut c_void) {
     });
     // SAFETY: the Box made in Function::closure, freed once by the engine.
     let data = unsafe { Box::from_raw(opaque.cast::<ClosureData<F>>()) };
+    // SAFETY: the runtime that counted them is live (it is freeing us).
+    unsafe { crate::engine::convert::limits::uncount_held(data.rt, data.held) };
     boundary::finalizing(data.rt, (), || drop(data));
 }
