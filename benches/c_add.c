@@ -29,3 +29,47 @@ JSValue bench_c_strlen(JSContext *ctx, JSValueConst this_val, int argc, JSValueC
     JS_FreeCString(ctx, s);
     return JS_NewInt32(ctx, (int32_t)len);
 }
+
+/* The method baseline: a C class whose instances keep their state in an
+   opaque block (as a #[js] class's do), with `add` on the class prototype
+   checking its receiver with JS_GetOpaque2, as a C class method must. */
+typedef struct { uint32_t calls; } CAdder;
+static JSClassID c_adder_class;
+
+static void c_adder_finalizer(JSRuntime *rt, JSValueConst val)
+{
+    js_free_rt(rt, JS_GetOpaque(val, c_adder_class));
+}
+
+static JSValue c_adder_add(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    int32_t a, b;
+    CAdder *self = JS_GetOpaque2(ctx, this_val, c_adder_class);
+    if (!self)
+        return JS_EXCEPTION;
+    if (argc != 2)
+        return JS_ThrowTypeError(ctx, "add: expected 2 arguments, got %d", argc);
+    if (JS_ToInt32(ctx, &a, argv[0]) || JS_ToInt32(ctx, &b, argv[1]))
+        return JS_EXCEPTION;
+    (void)self->calls;
+    return JS_NewInt32(ctx, (int32_t)((uint32_t)a + (uint32_t)b));
+}
+
+/* A new instance of the C class (registered in ctx's runtime on first use). */
+JSValue bench_c_adder_new(JSContext *ctx)
+{
+    JSRuntime *rt = JS_GetRuntime(ctx);
+    JSValue proto, obj;
+    if (!c_adder_class)
+        JS_NewClassID(rt, &c_adder_class);
+    if (!JS_IsRegisteredClass(rt, c_adder_class)) {
+        JSClassDef def = { .class_name = "CAdder", .finalizer = c_adder_finalizer };
+        JS_NewClass(rt, c_adder_class, &def);
+        proto = JS_NewObject(ctx);
+        JS_SetPropertyStr(ctx, proto, "add", JS_NewCFunction(ctx, c_adder_add, "add", 2));
+        JS_SetClassProto(ctx, c_adder_class, proto);
+    }
+    obj = JS_NewObjectClass(ctx, c_adder_class);
+    JS_SetOpaque(obj, js_mallocz(ctx, sizeof(CAdder)));
+    return obj;
+}
