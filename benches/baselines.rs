@@ -68,6 +68,14 @@ impl Adder {
         let _ = self.calls;
         a.wrapping_add(b)
     }
+    #[js(get)]
+    pub fn level(&self) -> i32 {
+        self.calls as i32
+    }
+    #[js(set)]
+    pub fn set_level(&mut self, n: i32) {
+        self.calls = n as u32;
+    }
 }
 
 quickjs::module!(static BENCH = "bench" { add, strlen, strlen_owned } classes { Adder });
@@ -88,6 +96,7 @@ extern "C" {
         argv: *mut sys::JSValue,
     ) -> sys::JSValue;
     fn bench_c_adder_new(ctx: *mut sys::JSContext) -> sys::JSValue;
+    fn bench_c_adder_accessors(ctx: *mut sys::JSContext);
 }
 
 /// Calls per timed loop (`QJS_BENCH_CALLS` overrides, e.g. for callgrind).
@@ -347,6 +356,7 @@ fn call_benchmark() {
             "(i, 1)",
         );
         method_benchmark(ctx);
+        accessor_benchmark(ctx);
         error_benchmark(ctx);
         compare(
             ctx,
@@ -369,6 +379,46 @@ fn call_benchmark() {
         sys::JS_FreeContext(ctx);
         sys::JS_FreeRuntime(rt);
     }
+}
+
+/// ns per getter and per setter call: `Adder.level` (`#[js(get)]` and
+/// `#[js(set)]`) vs the C class's `JS_CGETSET_DEF` accessors (receiver
+/// checked with `JS_GetOpaque2`) vs a JS class's (objects of
+/// `method_benchmark`).
+unsafe fn accessor_benchmark(ctx: *mut sys::JSContext) {
+    bench_c_adder_accessors(ctx);
+    eval(
+        ctx,
+        "globalThis.js_obj = new (class { #n = 0; add(a, b) { return (a + b) | 0 } get level() { return this.#n } set level(v) { this.#n = v | 0 } })()",
+    );
+    let objs = ["rust_obj", "c_obj", "js_obj"];
+    for o in objs {
+        eval(ctx, &format!("{o}.level = 7"));
+        assert_eq!(sys::JS_VALUE_GET_INT(eval(ctx, &format!("{o}.level"))), 7, "{o}");
+    }
+    let n = calls();
+    let best = best_of_9(ctx, objs, n, |o| {
+        format!("(() => {{ const o = {o}; let s = 0; for (let i = 0; i < {n}; i++) s = o.level; return s }})()")
+    });
+    report(
+        "#[js(get)] level(&self) -> i32  ",
+        (
+            "  a C class's getter (CGETSET)   ",
+            "  a JS class's getter            ",
+        ),
+        best,
+    );
+    let best = best_of_9(ctx, objs, n, |o| {
+        format!("(() => {{ const o = {o}; for (let i = 0; i < {n}; i++) o.level = i; return o.level }})()")
+    });
+    report(
+        "#[js(set)] set_level(&mut self)  ",
+        (
+            "  a C class's setter (CGETSET)   ",
+            "  a JS class's setter            ",
+        ),
+        best,
+    );
 }
 
 /// ns per arity error thrown and caught: `add(1)` on the `#[js]` function
@@ -624,6 +674,8 @@ fn call_instructions() {
     let rows = [
         "add(i32, i32)",
         "method add",
+        "getter",
+        "setter",
         "arity error",
         "strlen(&str)",
         "strlen(String)",

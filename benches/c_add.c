@@ -73,3 +73,37 @@ JSValue bench_c_adder_new(JSContext *ctx)
     JS_SetOpaque(obj, js_mallocz(ctx, sizeof(CAdder)));
     return obj;
 }
+
+/* The accessors' baseline: `level` on the same C class, a getter and a
+   setter on its prototype (as a #[js] class's are), checking the receiver. */
+static JSValue c_adder_get_level(JSContext *ctx, JSValueConst this_val)
+{
+    CAdder *self = JS_GetOpaque2(ctx, this_val, c_adder_class);
+    if (!self)
+        return JS_EXCEPTION;
+    return JS_NewInt32(ctx, (int32_t)self->calls);
+}
+
+static JSValue c_adder_set_level(JSContext *ctx, JSValueConst this_val, JSValueConst v)
+{
+    int32_t n;
+    CAdder *self = JS_GetOpaque2(ctx, this_val, c_adder_class);
+    if (!self)
+        return JS_EXCEPTION;
+    if (JS_ToInt32(ctx, &n, v))
+        return JS_EXCEPTION;
+    self->calls = (uint32_t)n;
+    return JS_UNDEFINED;
+}
+
+static const JSCFunctionListEntry c_adder_accessors[] = {
+    JS_CGETSET_DEF("level", c_adder_get_level, c_adder_set_level),
+};
+
+/* Adds the accessors to the C class's prototype (after bench_c_adder_new). */
+void bench_c_adder_accessors(JSContext *ctx)
+{
+    JSValue proto = JS_GetClassProto(ctx, c_adder_class);
+    JS_SetPropertyFunctionList(ctx, proto, c_adder_accessors, 1);
+    JS_FreeValue(ctx, proto);
+}

@@ -141,7 +141,7 @@ pub struct ClassMut<'js, T: JsClass> {
 
 /// The slot header of `value` and a pointer to its `T` part, if `value` is
 /// an instance of `T` or of a class extending it.
-#[inline]
+#[inline(always)]
 fn find<'js, T: JsClass>(value: &Value<'js>) -> Result<(*const SlotHeader, *mut T)> {
     let def = T::class();
     let Some(state) = ContextState::runtime_if_any(value.ctx()) else {
