@@ -29,6 +29,18 @@ impl RustData {
     pub fn lt(&self, other: &RustData) -> bool {
         self.s < other.s
     }
+    #[js(name = "toString")]
+    pub fn to_string(&self) -> String {
+        self.s.clone()
+    }
+}
+
+/// The public workload's `rand`: the `rand` crate's thread generator, as
+/// script-bench-rs draws.
+#[js(name = "rand")]
+pub fn thread_rand(n: u32) -> u32 {
+    use rand::RngExt;
+    rand::rng().random_range(0..n)
 }
 
 /// The generator's seed (the rquickjs side starts from the same one: both
@@ -134,7 +146,109 @@ fn measure(program: &str, native: bool) -> (f64, f64) {
     })
 }
 
+/// ms per `bench()` of the public script-bench-rs `sort_userdata.js`,
+/// verbatim (read from `dir`, a checkout of that project), as its harness
+/// runs it: a global script, `rand` from the thread generator; the check
+/// that the result is sorted outside the timed region. Best and median of
+/// 15 after a warm-up.
+fn measure_public(dir: &std::path::Path) -> (f64, f64) {
+    let script = std::fs::read_to_string(dir.join("scripts/sort_userdata.js"))
+        .expect("SCRIPT_BENCH_RS: a checkout of script-bench-rs (scripts/sort_userdata.js)");
+    let rt = Runtime::new().unwrap();
+    let ctx = Context::full(&rt).unwrap();
+    ctx.with(|ctx| {
+        let g = ctx.globals();
+        g.set_class::<RustData>().unwrap();
+        g.set("rand", quickjs::function!(thread_rand)).unwrap();
+        ctx.eval_with::<()>(&script, "sort_userdata.js", EvalKind::Script)
+            .unwrap();
+        let bench: Function = g.get("bench").unwrap();
+        let check: Function = ctx
+            .eval("(a) => { for (let k = 1; k < a.length; k++) if (a[k].lt(a[k - 1])) throw new Error('not sorted'); return a.length }")
+            .unwrap();
+        let mut times: Vec<f64> = (0..16)
+            .map(|_| {
+                let t = Instant::now();
+                let sorted: quickjs::Value = bench.call(()).unwrap();
+                let ms = t.elapsed().as_secs_f64() * 1e3;
+                assert_eq!(check.call::<_, i32>((sorted,)).unwrap(), 10_000);
+                ms
+            })
+            .skip(1)
+            .collect();
+        times.sort_by(f64::total_cmp);
+        (times[0], times[times.len() / 2])
+    })
+}
+
+/// "BEST MEDIAN" from a peer's own process (`cargo run --release` of a
+/// crate beside this file, in its own target directory).
+fn peer(manifest: &str, target: &str, cflags: &str, args: &[&str]) -> Option<(f64, String)> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/");
+    let out = std::process::Command::new(env!("CARGO"))
+        .env("CFLAGS", cflags)
+        .args(["run", "--release", "--quiet", "--manifest-path"])
+        .arg(format!("{dir}{manifest}/Cargo.toml"))
+        .arg("--target-dir")
+        .arg(format!("{}/target/peers/{target}", env!("CARGO_MANIFEST_DIR")))
+        .args(args)
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    match text.split_whitespace().collect::<Vec<_>>()[..] {
+        [best, median] if out.status.success() => Some((best.parse().ok()?, median.to_string())),
+        _ => {
+            eprintln!("{manifest} ({target}) failed: {}", String::from_utf8_lossy(&out.stderr));
+            None
+        }
+    }
+}
+
+/// The public workload verbatim, here and on rquickjs and mlua (Lua 5.5,
+/// Luau), each in its own process, back to back.
+fn public_workload(dir: &std::path::Path) {
+    println!("== script-bench-rs's sort_userdata verbatim (SCRIPT_BENCH_RS={}), ms per run (best | median) ==", dir.display());
+    let ours = measure_public(dir);
+    println!("quickjs-rust          {:>7.1} | {:>7.1} ms   1.00x", ours.0, ours.1);
+    let js = dir.join("scripts/sort_userdata.js");
+    let lua = dir.join("scripts/sort_userdata.lua");
+    let (js, lua) = (js.to_str().unwrap(), lua.to_str().unwrap());
+    // rquickjs as its users get it (rquickjs-sys's C: assertions on, the
+    // frame pointer kept), and built with this project's engine flags
+    // (quickjs-sys/build.rs: NDEBUG, no frame pointer, no interposition).
+    let ours_flags = "-DNDEBUG -fomit-frame-pointer -fno-semantic-interposition -funsigned-char";
+    let rows: [(&str, &str, &str, &str, Vec<&str>); 4] = [
+        ("rquickjs 0.14", "rquickjs-script-bench", "rquickjs", "", vec!["--", js]),
+        (
+            "rquickjs, our C flags",
+            "rquickjs-script-bench",
+            "rquickjs-flags",
+            ours_flags,
+            vec!["--", js],
+        ),
+        ("mlua, Lua 5.5", "mlua-script-bench", "lua55", "", vec!["--", lua]),
+        (
+            "mlua, Luau (JIT)",
+            "mlua-script-bench",
+            "luau",
+            "",
+            vec!["--no-default-features", "--features", "luau", "--", lua],
+        ),
+    ];
+    for (name, manifest, target, cflags, args) in rows {
+        if let Some((best, median)) = peer(manifest, target, cflags, &args) {
+            println!(
+                "{name:<20}  {best:>7.1} | {median:>7} ms   ours {:.2}x",
+                ours.0 / best
+            );
+        }
+    }
+}
+
 fn main() {
+    if let Some(dir) = std::env::var_os("SCRIPT_BENCH_RS") {
+        public_workload(std::path::Path::new(&dir));
+    }
     let native = PROGRAM.to_string();
     let pure = format!("{PURE_JS}\n{PROGRAM}");
     let (mut n, mut p) = ((f64::MAX, 0.0), (f64::MAX, 0.0));
@@ -152,7 +266,7 @@ fn main() {
             p = b;
         }
     }
-    println!("== script-bench: 10,000 #[js] class instances sorted by a JS quicksort calling a.lt(b), ms per run (best | median) ==");
+    println!("== script-bench, this project's variant (a seeded xorshift `rand`, `[]`): 10,000 #[js] class instances sorted by a JS quicksort calling a.lt(b), ms per run (best | median) ==");
     println!(
         "#[js] class + rand   {:>7.1} | {:>7.1} ms   {:.2}x pure JS",
         n.0,
