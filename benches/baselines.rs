@@ -394,7 +394,11 @@ unsafe fn accessor_benchmark(ctx: *mut sys::JSContext) {
     let objs = ["rust_obj", "c_obj", "js_obj"];
     for o in objs {
         eval(ctx, &format!("{o}.level = 7"));
-        assert_eq!(sys::JS_VALUE_GET_INT(eval(ctx, &format!("{o}.level"))), 7, "{o}");
+        assert_eq!(
+            sys::JS_VALUE_GET_INT(eval(ctx, &format!("{o}.level"))),
+            7,
+            "{o}"
+        );
     }
     let n = calls();
     let best = best_of_9(ctx, objs, n, |o| {

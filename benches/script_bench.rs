@@ -190,7 +190,10 @@ fn peer(manifest: &str, target: &str, cflags: &str, args: &[&str]) -> Option<(f6
         .args(["run", "--release", "--quiet", "--manifest-path"])
         .arg(format!("{dir}{manifest}/Cargo.toml"))
         .arg("--target-dir")
-        .arg(format!("{}/target/peers/{target}", env!("CARGO_MANIFEST_DIR")))
+        .arg(format!(
+            "{}/target/peers/{target}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
         .args(args)
         .output()
         .ok()?;
@@ -198,7 +201,10 @@ fn peer(manifest: &str, target: &str, cflags: &str, args: &[&str]) -> Option<(f6
     match text.split_whitespace().collect::<Vec<_>>()[..] {
         [best, median] if out.status.success() => Some((best.parse().ok()?, median.to_string())),
         _ => {
-            eprintln!("{manifest} ({target}) failed: {}", String::from_utf8_lossy(&out.stderr));
+            eprintln!(
+                "{manifest} ({target}) failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             None
         }
     }
@@ -209,7 +215,10 @@ fn peer(manifest: &str, target: &str, cflags: &str, args: &[&str]) -> Option<(f6
 fn public_workload(dir: &std::path::Path) {
     println!("== script-bench-rs's sort_userdata verbatim (SCRIPT_BENCH_RS={}), ms per run (best | median) ==", dir.display());
     let ours = measure_public(dir);
-    println!("quickjs-rust          {:>7.1} | {:>7.1} ms   1.00x", ours.0, ours.1);
+    println!(
+        "quickjs-rust          {:>7.1} | {:>7.1} ms   1.00x",
+        ours.0, ours.1
+    );
     let js = dir.join("scripts/sort_userdata.js");
     let lua = dir.join("scripts/sort_userdata.lua");
     let (js, lua) = (js.to_str().unwrap(), lua.to_str().unwrap());
@@ -218,7 +227,13 @@ fn public_workload(dir: &std::path::Path) {
     // (quickjs-sys/build.rs: NDEBUG, no frame pointer, no interposition).
     let ours_flags = "-DNDEBUG -fomit-frame-pointer -fno-semantic-interposition -funsigned-char";
     let rows: [(&str, &str, &str, &str, Vec<&str>); 4] = [
-        ("rquickjs 0.14", "rquickjs-script-bench", "rquickjs", "", vec!["--", js]),
+        (
+            "rquickjs 0.14",
+            "rquickjs-script-bench",
+            "rquickjs",
+            "",
+            vec!["--", js],
+        ),
         (
             "rquickjs, our C flags",
             "rquickjs-script-bench",
@@ -226,7 +241,13 @@ fn public_workload(dir: &std::path::Path) {
             ours_flags,
             vec!["--", js],
         ),
-        ("mlua, Lua 5.5", "mlua-script-bench", "lua55", "", vec!["--", lua]),
+        (
+            "mlua, Lua 5.5",
+            "mlua-script-bench",
+            "lua55",
+            "",
+            vec!["--", lua],
+        ),
         (
             "mlua, Luau (JIT)",
             "mlua-script-bench",

@@ -55,6 +55,11 @@ fn floor(layer: &str, folder: &str) -> Option<u8> {
         ("embed", "runtime") => 3,
         ("embed", "jobs" | "context" | "persistent") => 4,
         ("embed", "promise" | "drive" | "bundle") => 5,
+        ("inspect", "messages") => 0,
+        ("inspect", "server" | "profiler") => 1,
+        ("inspect", "debugger") => 2,
+        ("inspect", "protocol") => 3,
+        ("inspect", "hooks") => 4,
         _ => return None,
     })
 }

@@ -1,13 +1,12 @@
-//! The inspector's JS-thread side: the engine's debugger hooks (patch
-//! 0016), the scripts and breakpoints, pausing, stepping, and the
-//! protocol's methods (`protocol.rs` builds the messages).
+//! The inspector's state for one runtime (its part of the runtime's
+//! state): the contexts the clients see, the scripts and breakpoints, the
+//! clients' sessions, stepping, and the agent (`agent.js`) of each
+//! context. `hooks.rs` drives it from the engine's hooks; `protocol.rs`
+//! serves the clients' methods on it.
 //!
 //! Invariants:
 //! * Everything here runs on the runtime's thread: in the engine's hooks,
 //!   in `rust_run`'s turn, or in a call of the host ([`super::Inspector`]).
-//! * A pause is a loop on the JS thread inside a hook, serving the
-//!   clients' messages until a resume: the runtime's other work (jobs,
-//!   futures, timers) waits; the host's other threads go on.
 //! * While the agent or an evaluation runs for a client, the debugger is
 //!   `quiet`: no hook pauses or reports (a client's own code never stops
 //!   in itself).
@@ -15,16 +14,16 @@
 //!   are freed when their context goes or the inspector stops, before the
 //!   runtime can be freed.
 
-use super::protocol;
-use super::server::{Incoming, Server, Shared};
+use super::messages;
+use super::profiler::{self, Profile};
+use super::server::{Server, Shared};
 use crate::engine::handle::ctx::Ctx;
-use crate::engine::handle::state::{RuntimePart, RuntimeSlot, RuntimeState};
+use crate::engine::handle::state::RuntimeState;
 use crate::engine::handle::value::Value;
 use quickjs_sys as sys;
-use serde_json::{json, Value as Json};
+use serde_json::json;
 use std::cell::{Cell, RefCell};
-use std::ffi::CStr;
-use std::os::raw::{c_char, c_int, c_void};
+use std::os::raw::c_int;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
@@ -57,7 +56,7 @@ pub(crate) struct Target {
     agent: Cell<sys::JSValue>,
     /// Whether its console reports to the clients (wrapped at its first
     /// script, after a host such as qjs has made its console).
-    console: Cell<bool>,
+    pub(crate) console: Cell<bool>,
 }
 
 /// A compiled script the clients can see.
@@ -68,7 +67,7 @@ pub(crate) struct Script {
     pub(crate) is_module: bool,
     pub(crate) ctx: *mut sys::JSContext,
     /// Its compiled code (a reference we hold).
-    code: sys::JSValue,
+    pub(crate) code: sys::JSValue,
 }
 
 /// A breakpoint a client set.
@@ -125,7 +124,7 @@ pub(crate) struct Debugger {
     /// `--inspect-brk`: running waits for `Runtime.runIfWaitingForDebugger`.
     pub(crate) waiting: Cell<bool>,
     /// The next pause is the one `wait_for_debugger` asked for.
-    start_pause: Cell<bool>,
+    pub(crate) start_pause: Cell<bool>,
     /// `Debugger.setSkipAllPauses`: nothing pauses.
     pub(crate) skip_all: Cell<bool>,
     /// qjs: when the last context goes (the script ended, or threw),
@@ -136,28 +135,10 @@ pub(crate) struct Debugger {
     pub(crate) paused_ctx: Cell<*mut sys::JSContext>,
     pub(crate) next_target: Cell<u32>,
     pub(crate) next_breakpoint: Cell<u32>,
-    pub(crate) profiler: RefCell<Option<super::profiler::Profile>>,
+    pub(crate) profiler: RefCell<Option<Profile>>,
     /// `Profiler.setSamplingInterval` (microseconds in the protocol).
     pub(crate) sampling_interval: Cell<std::time::Duration>,
 }
-
-impl RuntimePart for Debugger {
-    const SLOT: RuntimeSlot = RuntimeSlot::Inspect;
-    fn context_gone(&self, rt: *mut sys::JSRuntime, ctx: *mut sys::JSContext) {
-        self.forget_context(rt, ctx);
-        if self.linger.get() && self.targets.borrow().is_empty() {
-            self.linger_until_disconnected();
-        }
-    }
-}
-
-/// The hooks' table (patch 0016).
-static HOOKS: sys::JSDebugHooks = sys::JSDebugHooks {
-    statement: Some(on_statement),
-    exception: Some(on_exception),
-    script: Some(on_script),
-    poll: Some(on_poll),
-};
 
 /// The debugger of `rt`, if an inspector was started there.
 pub(crate) fn of<'a>(rt: *mut sys::JSRuntime) -> Option<&'a Debugger> {
@@ -188,15 +169,8 @@ impl Debugger {
             next_target: Cell::new(1),
             next_breakpoint: Cell::new(1),
             profiler: RefCell::new(None),
-            sampling_interval: Cell::new(super::profiler::DEFAULT_INTERVAL),
+            sampling_interval: Cell::new(profiler::DEFAULT_INTERVAL),
         }
-    }
-
-    /// Installs the engine's hooks for this runtime.
-    pub(crate) fn install(&self) {
-        // SAFETY: rt is live (we are its part); HOOKS is static and the
-        // opaque pointer is unused (hooks find the part from the runtime).
-        unsafe { sys::JS_SetDebugHooks(self.rt, &HOOKS, std::ptr::null_mut()) };
     }
 
     /// Removes the hooks and frees every value held (the inspector stops).
@@ -219,7 +193,7 @@ impl Debugger {
         }
     }
 
-    fn forget_context(&self, rt: *mut sys::JSRuntime, ctx: *mut sys::JSContext) {
+    pub(crate) fn forget_context(&self, rt: *mut sys::JSRuntime, ctx: *mut sys::JSContext) {
         let gone: Vec<sys::JSValue> = {
             let mut scripts = self.scripts.borrow_mut();
             let mut out = Vec::new();
@@ -237,7 +211,7 @@ impl Debugger {
                 out.push(t.agent.get());
                 self.broadcast(
                     |s| s.runtime,
-                    protocol::event(
+                    messages::event(
                         "Runtime.executionContextDestroyed",
                         json!({"executionContextId": t.id}),
                     ),
@@ -270,7 +244,7 @@ impl Debugger {
             agent: Cell::new(sys::JS_UNDEFINED),
             console: Cell::new(false),
         });
-        let created = protocol::context_created(id, &targets.last().unwrap().name);
+        let created = messages::context_created(id, &targets.last().unwrap().name);
         drop(targets);
         self.broadcast(|s| s.runtime, created);
         id
@@ -317,7 +291,7 @@ impl Debugger {
         let _quiet = self.quiet();
         let make: crate::engine::objects::object::Function = ctx.eval_with(
             include_str!("agent.js"),
-            protocol::AGENT_NAME,
+            messages::AGENT_NAME,
             crate::engine::handle::ctx::EvalKind::Script,
         )?;
         let native = crate::engine::objects::object::Object::new(ctx)?;
@@ -339,31 +313,6 @@ impl Debugger {
             t.agent.set(kept);
         }
         Ok(agent)
-    }
-
-    /// Wraps `ctx`'s console (once) so its calls reach the clients.
-    pub(crate) fn install_console(&self, ctx: Ctx<'_>) {
-        self.target(ctx.as_raw(), None);
-        let done = self
-            .targets
-            .borrow()
-            .iter()
-            .find(|t| t.ctx == ctx.as_raw())
-            .is_none_or(|t| t.console.replace(true));
-        if done {
-            return;
-        }
-        let Ok(agent) = self.agent(ctx) else { return };
-        let _quiet = self.quiet();
-        // SAFETY: ctx is live; a new function value we own (checked below).
-        let report = unsafe {
-            sys::JS_NewCFunction(ctx.as_raw(), Some(console_called), c"report".as_ptr(), 2)
-        };
-        let _ = ctx.check(report).and_then(|report| {
-            agent
-                .get::<_, crate::engine::objects::object::Function>("installConsole")?
-                .call::<_, ()>((report,))
-        });
     }
 
     /// Keeps the debugger quiet while the guard lives.
@@ -396,54 +345,8 @@ impl Debugger {
             .is_some_and(|s| s.pending.load(Ordering::Acquire))
     }
 
-    /// Serves every waiting message (not blocking).
-    pub(crate) fn drain(&self, ctx: Option<*mut sys::JSContext>) {
-        let Some(shared) = self.shared.borrow().clone() else {
-            return;
-        };
-        while let Some(m) = shared.next(Some(std::time::Duration::ZERO)) {
-            self.handle(ctx, m);
-        }
-        self.update_stepping();
-    }
-
-    /// A message from a client.
-    pub(crate) fn handle(&self, ctx: Option<*mut sys::JSContext>, m: Incoming) {
-        match m {
-            Incoming::Open(client) => {
-                self.sessions.borrow_mut().push(Session {
-                    client,
-                    ..Default::default()
-                });
-                self.keep_alive();
-            }
-            Incoming::Closed(client) => {
-                self.sessions.borrow_mut().retain(|s| s.client != client);
-                if self.sessions.borrow().is_empty() {
-                    // A client gone mid-pause (or stepping) lets the script go on.
-                    self.step.set(Step::Run);
-                    self.waiting.set(false);
-                    if self.paused.get() {
-                        self.resume.set(true);
-                    }
-                    let all: Vec<Breakpoint> = self.breakpoints.take();
-                    for b in &all {
-                        self.clear_breakpoint(b);
-                    }
-                }
-                self.keep_alive();
-            }
-            Incoming::Text(client, text) => {
-                let reply = protocol::dispatch(self, ctx, client, &text);
-                if let Some(shared) = self.shared.borrow().clone() {
-                    shared.send(client, reply);
-                }
-            }
-        }
-    }
-
     /// A connected client keeps the host's loop alive (as in Node).
-    fn keep_alive(&self) {
+    pub(crate) fn keep_alive(&self) {
         if let Some(state) = RuntimeState::of(self.rt) {
             state
                 .keep_alive
@@ -451,82 +354,8 @@ impl Debugger {
         }
     }
 
-    /// Pauses here (inside a hook) until a client resumes.
-    pub(crate) fn pause(&self, ctx: Ctx<'_>, reason: &str, data: Option<Json>, hit: Vec<String>) {
-        if self.paused.get() || self.quiet.get() > 0 || self.skip_all.get() {
-            return;
-        }
-        let Some(shared) = self.shared.borrow().clone() else {
-            return;
-        };
-        self.paused.set(true);
-        self.paused_ctx.set(ctx.as_raw());
-        self.resume.set(false);
-        self.step.set(Step::Run);
-        let paused = protocol::paused(self, ctx, reason, data, hit);
-        self.broadcast(|s| s.debugger, paused);
-        while !self.resume.get() {
-            if !self.sessions.borrow().iter().any(|s| s.debugger) && !self.waiting.get() {
-                break;
-            }
-            match shared.next(None) {
-                Some(m) => self.handle(Some(ctx.as_raw()), m),
-                None => break,
-            }
-        }
-        self.paused.set(false);
-        self.paused_ctx.set(std::ptr::null_mut());
-        if let Ok(agent) = self.agent(ctx) {
-            let _q = self.quiet();
-            let _ = agent
-                .get::<_, crate::engine::objects::object::Function>("releaseGroup")
-                .and_then(|f| f.call::<_, ()>((protocol::BACKTRACE,)));
-        }
-        self.broadcast(
-            |s| s.debugger,
-            protocol::event("Debugger.resumed", json!({})),
-        );
-        self.update_stepping();
-    }
-
-    /// Serves the clients until one sends `Runtime.runIfWaitingForDebugger`
-    /// (or the inspector stops), then pauses at the next statement.
-    pub(crate) fn wait_for_debugger(&self, ctx: *mut sys::JSContext) {
-        let Some(shared) = self.shared.borrow().clone() else {
-            return;
-        };
-        self.waiting.set(true);
-        while self.waiting.get() {
-            match shared.next(None) {
-                Some(m) => self.handle(Some(ctx), m),
-                None => break,
-            }
-        }
-        self.waiting.set(false);
-        self.step.set(Step::Into);
-        self.start_pause.set(true);
-        self.update_stepping();
-    }
-
-    /// Serves the clients (no context is left to run in) until they leave.
-    fn linger_until_disconnected(&self) {
-        let Some(shared) = self.shared.borrow().clone() else {
-            return;
-        };
-        if self.sessions.borrow().is_empty() {
-            return;
-        }
-        eprintln!("Waiting for the debugger to disconnect...");
-        while !self.sessions.borrow().is_empty() {
-            match shared.next(None) {
-                Some(m) => self.handle(None, m),
-                None => break,
-            }
-        }
-    }
-
     /// Whether the innermost frame runs a script the clients were shown.
-    fn visible(&self, ctx: Ctx<'_>) -> bool {
+    pub(crate) fn visible(&self, ctx: Ctx<'_>) -> bool {
         // SAFETY: ctx is live; a new reference.
         let f = unsafe { Value::from_raw(ctx, sys::JS_DebugGetFrame(ctx.as_raw(), 0)) };
         let id = f
@@ -565,6 +394,41 @@ impl Debugger {
                 let (mut l, mut c) = (line, col);
                 // SAFETY: as in `apply`.
                 unsafe { sys::JS_DebugSetBreakpoint(s.ctx, s.code, &mut l, &mut c, 0) };
+            }
+        }
+    }
+
+    /// Starts a CPU profile (`Profiler.start`): the engine polls often
+    /// enough to sample meanwhile.
+    pub(crate) fn start_profile(&self) {
+        *self.profiler.borrow_mut() = Some(Profile::new());
+        // SAFETY: rt is live, on its thread.
+        unsafe { sys::JS_SetInterruptInterval(self.rt, profiler::POLL_TICKS) };
+    }
+
+    /// Ends the running profile (`Profiler.stop`): the `.cpuprofile`, or
+    /// `None` if none runs. The poll interval goes back to the engine's
+    /// default.
+    pub(crate) fn stop_profile(&self) -> Option<serde_json::Value> {
+        let p = self.profiler.borrow_mut().take()?;
+        // SAFETY: rt is live, on its thread; 0 is the engine's default.
+        unsafe { sys::JS_SetInterruptInterval(self.rt, 0) };
+        Some(p.into_json())
+    }
+
+    /// Samples `ctx`'s stack into the running profile, if one runs and a
+    /// sample is due.
+    pub(crate) fn sample(&self, ctx: Ctx<'_>) {
+        let now = std::time::Instant::now();
+        let due = self
+            .profiler
+            .borrow()
+            .as_ref()
+            .is_some_and(|p| p.due(now, self.sampling_interval.get()));
+        if due {
+            let _quiet = self.quiet();
+            if let Some(p) = self.profiler.borrow_mut().as_mut() {
+                p.sample(ctx, now, |id| self.url_of(id));
             }
         }
     }
@@ -610,40 +474,34 @@ unsafe extern "C" fn promise_state(
     }
     // SAFETY: argv[0] exists; we take a reference of our own.
     let p = unsafe { Value::from_raw(c, sys::JS_DupValue(ctx, *argv)) };
-    match protocol::promise_state(&p) {
+    match promise_result(&p) {
         // SAFETY: we give our reference to the caller.
         Ok(a) => unsafe { sys::JS_DupValue(ctx, a.as_value().as_raw()) },
         Err(_) => sys::JS_UNDEFINED,
     }
 }
 
-/// The wrapped console's `report(type, args)`: `Runtime.consoleAPICalled`
-/// (also for a client's own evaluations, as in V8).
-unsafe extern "C" fn console_called(
-    ctx: *mut sys::JSContext,
-    _this: sys::JSValue,
-    argc: c_int,
-    argv: *mut sys::JSValue,
-) -> sys::JSValue {
-    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        // SAFETY: the engine calls with a live context on its thread.
-        let c = unsafe { Ctx::from_raw(ctx) };
-        let Some(d) = of(c.rt()) else { return };
-        if argc < 2 || !d.sessions.borrow().iter().any(|s| s.runtime) {
-            return;
-        }
-        // SAFETY: argv has argc values; we take references of our own.
-        let (kind, args) = unsafe {
-            (
-                Value::from_raw(c, sys::JS_DupValue(ctx, *argv)),
-                Value::from_raw(c, sys::JS_DupValue(ctx, *argv.add(1))),
-            )
-        };
-        if let Some(event) = protocol::console_called(d, c, &kind, &args) {
-            d.broadcast(|s| s.runtime, event);
-        }
-    }));
-    sys::JS_UNDEFINED
+/// `p`'s state and result, for the agent.
+fn promise_result<'js>(
+    p: &Value<'js>,
+) -> crate::engine::handle::error::Result<crate::engine::objects::types::Array<'js>> {
+    let ctx = p.ctx();
+    let arr = crate::engine::objects::types::Array::new(ctx)?;
+    // SAFETY: p is live; JS_PromiseState reads a tag (-1 if not a promise).
+    let state = unsafe { sys::JS_PromiseState(ctx.as_raw(), p.as_raw()) };
+    let name = match state {
+        sys::JS_PROMISE_PENDING => "pending",
+        sys::JS_PROMISE_FULFILLED => "fulfilled",
+        sys::JS_PROMISE_REJECTED => "rejected",
+        _ => "pending",
+    };
+    arr.set(0, name)?;
+    if name != "pending" {
+        // SAFETY: a promise; the result is a new reference we own.
+        let r = unsafe { Value::from_raw(ctx, sys::JS_PromiseResult(ctx.as_raw(), p.as_raw())) };
+        arr.set(1, r)?;
+    }
+    Ok(arr)
 }
 
 /// While alive, the debugger neither pauses nor reports.
@@ -659,179 +517,4 @@ impl Drop for Quiet<'_> {
 pub(crate) fn depth(ctx: Ctx<'_>) -> usize {
     // SAFETY: ctx is live, on its thread.
     unsafe { sys::JS_DebugFrameCount(ctx.as_raw()) }.max(0) as usize
-}
-
-/// Runs `f` with the debugger of `ctx`'s runtime, catching panics (a hook
-/// must not unwind into C).
-fn with_debugger<R: Default>(
-    ctx: *mut sys::JSContext,
-    f: impl FnOnce(&Debugger, Ctx<'_>) -> R,
-) -> R {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        // SAFETY: the engine calls hooks with a live context on its thread.
-        let c = unsafe { Ctx::from_raw(ctx) };
-        match of(c.rt()) {
-            Some(d) if d.quiet.get() == 0 => f(d, c),
-            _ => R::default(),
-        }
-    }))
-    // A panic of ours: the script goes on as if no debugger were there.
-    .unwrap_or_default()
-}
-
-unsafe extern "C" fn on_statement(
-    ctx: *mut sys::JSContext,
-    _: *mut c_void,
-    is_breakpoint: c_int,
-) -> c_int {
-    with_debugger(ctx, |d, c| {
-        // Every statement comes here while a step runs (a step over a loop
-        // of a million statements): the common path is a flag and a depth.
-        if d.message_waiting() {
-            d.drain(Some(ctx));
-        } else if d.step.get() == Step::Run {
-            d.update_stepping();
-        }
-        let stop = match d.step.get() {
-            Step::Run => false,
-            Step::Into => true,
-            Step::Over(n) => depth(c) <= n,
-            Step::Out(n) => depth(c) < n,
-        };
-        // Code the clients cannot see (the agent's console wrapper, code
-        // compiled before the inspector) never pauses: steps go through.
-        if stop && d.visible(c) {
-            let reason = if d.start_pause.replace(false) {
-                "Break on start"
-            } else {
-                "other"
-            };
-            d.pause(c, reason, None, Vec::new());
-            return 0;
-        }
-        if is_breakpoint != 0 && d.active.get() {
-            let hit = protocol::hit_breakpoints(d, c);
-            // A `debugger;` statement (2) pauses whether or not a
-            // breakpoint sits there, as in V8.
-            if !hit.is_empty() || is_breakpoint == 2 {
-                d.pause(c, "other", None, hit);
-            }
-        }
-        0
-    })
-}
-
-unsafe extern "C" fn on_exception(
-    ctx: *mut sys::JSContext,
-    _: *mut c_void,
-    exc: sys::JSValue,
-    caught: c_int,
-) {
-    with_debugger(ctx, |d, c| {
-        if caught == 0 && d.sessions.borrow().iter().any(|s| s.runtime) {
-            // SAFETY: the engine lends us the exception for the call.
-            let e = unsafe { Value::from_raw(c, sys::JS_DupValue(ctx, exc)) };
-            if let Some(event) = protocol::exception_thrown(d, c, &e) {
-                d.broadcast(|s| s.runtime, event);
-            }
-        }
-        let stop = match d.pause_on.get() {
-            PauseOn::None => false,
-            PauseOn::Uncaught => caught == 0,
-            PauseOn::All => true,
-        };
-        if !stop || d.paused.get() {
-            return;
-        }
-        // SAFETY: the engine lends us the exception for the call.
-        let e = unsafe { Value::from_raw(c, sys::JS_DupValue(ctx, exc)) };
-        let data = protocol::describe(d, c, &e, protocol::BACKTRACE).ok();
-        let data = data.map(|mut o| {
-            if let Some(m) = o.as_object_mut() {
-                m.insert("uncaught".into(), Json::Bool(caught == 0));
-            }
-            o
-        });
-        d.pause(c, "exception", data, Vec::new());
-    })
-}
-
-unsafe extern "C" fn on_script(
-    ctx: *mut sys::JSContext,
-    _: *mut c_void,
-    code: sys::JSValue,
-    id: c_int,
-    is_module: c_int,
-    filename: *const c_char,
-    source: *const c_char,
-    len: usize,
-) {
-    with_debugger(ctx, |d, c| {
-        // SAFETY: the engine passes a NUL-terminated name and len bytes of source.
-        let name = unsafe { CStr::from_ptr(filename) }
-            .to_string_lossy()
-            .into_owned();
-        if name == protocol::AGENT_NAME {
-            return;
-        }
-        // SAFETY: as above.
-        let source = String::from_utf8_lossy(unsafe {
-            std::slice::from_raw_parts(source.cast::<u8>(), len)
-        })
-        .into_owned();
-        d.install_console(c);
-        let script = Script {
-            id,
-            url: protocol::url_of(&name),
-            source,
-            is_module: is_module != 0,
-            ctx,
-            // SAFETY: we keep a reference (freed when its context goes).
-            code: unsafe { sys::JS_DupValue(ctx, code) },
-        };
-        let parsed = protocol::script_parsed(d, &script);
-        d.broadcast(|s| s.debugger, parsed);
-        // Breakpoints set by URL before the script existed land now.
-        let mut resolved = Vec::new();
-        for b in d.breakpoints.borrow_mut().iter_mut() {
-            let before = b.at.len();
-            d.apply(b, &script);
-            resolved.extend(b.at[before..].iter().map(|&at| (b.id.clone(), at)));
-        }
-        d.scripts.borrow_mut().push(script);
-        for (id, at) in resolved {
-            d.broadcast(|s| s.debugger, protocol::breakpoint_resolved(&id, at));
-        }
-    })
-}
-
-unsafe extern "C" fn on_poll(ctx: *mut sys::JSContext, _: *mut c_void) {
-    with_debugger(ctx, |d, c| {
-        // A message waits: the next statement serves it.
-        if d.message_waiting() {
-            // SAFETY: rt is live, on its thread.
-            unsafe { sys::JS_SetDebugStepping(d.rt, 1) };
-        }
-        if d.profiler.borrow().is_some() {
-            super::profiler::sample(d, c);
-        }
-    })
-}
-
-/// `rust_run`'s turn: serve the clients while the runtime is idle.
-pub(crate) fn turn(rt: *mut sys::JSRuntime) {
-    if let Some(d) = of(rt) {
-        // Without futures the executor leaves the wake signal raised (its
-        // kick was ours): lower it, or the host's loop would spin.
-        if let Some(state) = RuntimeState::of(rt) {
-            let exec = crate::exec::executor::Executor::of(state);
-            if exec.live() == 0 {
-                exec.wake().drain(&mut Vec::new());
-            }
-        }
-        if d.quiet.get() == 0 && !d.paused.get() {
-            let ctx = d.default_ctx();
-            d.drain(ctx);
-        }
-    }
 }

@@ -4,16 +4,21 @@
 //! (`rust_inspector_listen`).
 //!
 //! The top layer: it builds on the engine layers and nothing builds on
-//! it. Its parts: `server.rs` (the network, off the JS thread),
-//! `debugger.rs` (the engine's hooks, pausing and stepping, on the JS
-//! thread), `protocol.rs` (the methods and messages), `profiler.rs`
-//! (sampling), `agent.js` (values as RemoteObjects, in JS).
+//! it. Its parts, each on the ones before it: `messages.rs` (events as
+//! JSON, the names and method list), `profiler.rs` (a CPU profile's
+//! samples) and `server.rs` (the network, off the JS thread),
+//! `debugger.rs` (the state: contexts, scripts, breakpoints, sessions,
+//! stepping, the running profile), `protocol.rs` (the methods), `hooks.rs` (the engine's hooks, pausing, the idle turn), and
+//! `agent.js` (values as RemoteObjects, in JS).
 //!
 //! An inspector runs any code its client sends: it listens where the host
 //! says (`127.0.0.1` in `qjs`, as in Node); give another address only on a
 //! network you trust.
 
+// Floors, each building only on the ones before it (quickjs/tests/layers.rs):
 mod debugger;
+mod hooks;
+mod messages;
 mod profiler;
 mod protocol;
 mod server;
@@ -75,7 +80,7 @@ impl Inspector {
             old.close();
         }
         *d.server.borrow_mut() = Some(server);
-        state.turn.set(Some(debugger::turn));
+        state.turn.set(Some(hooks::turn));
         d.install();
         d.target(ctx.as_raw(), Some(name));
         Ok(Inspector { addr, url })

@@ -7,37 +7,12 @@
 //! quiet.
 
 use super::debugger::{self, Breakpoint, Debugger, Matcher, PauseOn, Script, Step};
+use super::messages::{self, event, BACKTRACE};
 use crate::engine::handle::ctx::Ctx;
 use crate::engine::handle::value::Value;
 use crate::engine::objects::object::{Function, Object};
 use quickjs_sys as sys;
 use serde_json::{json, Value as Json};
-
-/// The file name of the agent's script (hidden from clients).
-pub(crate) const AGENT_NAME: &str = "<inspector>";
-/// The object group of a pause's call frames (released on resume).
-pub(crate) const BACKTRACE: &str = "backtrace";
-
-pub(crate) fn event(method: &str, params: Json) -> String {
-    json!({"method": method, "params": params}).to_string()
-}
-
-pub(crate) fn context_created(id: u32, name: &str) -> String {
-    event(
-        "Runtime.executionContextCreated",
-        json!({"context": {"id": id, "origin": "", "name": name, "uniqueId": format!("{id}"),
-               "auxData": {"isDefault": true}}}),
-    )
-}
-
-/// The URL clients see for a file name: `file://` and its absolute path
-/// for a file that exists, the name itself otherwise.
-pub(crate) fn url_of(name: &str) -> String {
-    match std::fs::canonicalize(name) {
-        Ok(p) if !name.is_empty() && !name.starts_with('<') => format!("file://{}", p.display()),
-        _ => name.to_string(),
-    }
-}
 
 pub(crate) fn script_parsed(d: &Debugger, s: &Script) -> String {
     let lines: Vec<&str> = s.source.split('\n').collect();
@@ -58,39 +33,6 @@ pub(crate) fn script_parsed(d: &Debugger, s: &Script) -> String {
             "embedderName": s.url,
         }),
     )
-}
-
-/// `Debugger.breakpointResolved`: breakpoint `id` landed at `at` (script
-/// id, line, column; 1-based) in a script compiled after it was set.
-pub(crate) fn breakpoint_resolved(id: &str, (sid, line, col): (i32, i32, i32)) -> String {
-    event(
-        "Debugger.breakpointResolved",
-        json!({"breakpointId": id, "location": {"scriptId": sid.to_string(),
-               "lineNumber": line - 1, "columnNumber": col - 1}}),
-    )
-}
-
-/// `p`'s state and result, for the agent.
-pub(crate) fn promise_state<'js>(
-    p: &Value<'js>,
-) -> crate::engine::handle::error::Result<crate::engine::objects::types::Array<'js>> {
-    let ctx = p.ctx();
-    let arr = crate::engine::objects::types::Array::new(ctx)?;
-    // SAFETY: p is live; JS_PromiseState reads a tag (-1 if not a promise).
-    let state = unsafe { sys::JS_PromiseState(ctx.as_raw(), p.as_raw()) };
-    let name = match state {
-        sys::JS_PROMISE_PENDING => "pending",
-        sys::JS_PROMISE_FULFILLED => "fulfilled",
-        sys::JS_PROMISE_REJECTED => "rejected",
-        _ => "pending",
-    };
-    arr.set(0, name)?;
-    if name != "pending" {
-        // SAFETY: a promise; the result is a new reference we own.
-        let r = unsafe { Value::from_raw(ctx, sys::JS_PromiseResult(ctx.as_raw(), p.as_raw())) };
-        arr.set(1, r)?;
-    }
-    Ok(arr)
 }
 
 fn agent_call<'js, A: crate::engine::objects::object::IntoArgs<'js>>(
@@ -138,22 +80,12 @@ fn stack_trace(d: &Debugger, ctx: Ctx<'_>) -> Json {
         };
         let (line, col): (i32, i32) = (f.get("line").unwrap_or(1), f.get("column").unwrap_or(1));
         frames.push(json!({
-            "functionName": function_name(f.get("name").unwrap_or_default()),
+            "functionName": messages::function_name(f.get("name").unwrap_or_default()),
             "scriptId": sid.to_string(), "url": url,
             "lineNumber": line - 1, "columnNumber": col - 1,
         }));
     }
     json!({ "callFrames": frames })
-}
-
-/// A frame's function name as V8 gives it: "" for top-level code (the
-/// engine says `<eval>`, `<input>`).
-pub(crate) fn function_name(name: String) -> String {
-    if name.starts_with('<') && name.ends_with('>') {
-        String::new()
-    } else {
-        name
-    }
 }
 
 fn target_id(d: &Debugger, ctx: Ctx<'_>) -> u32 {
@@ -445,7 +377,7 @@ fn method_call(
             session(&|s| s.runtime = true);
             if let Some(shared) = d.shared.borrow().clone() {
                 for t in d.targets.borrow().iter() {
-                    shared.send(client, context_created(t.id, &t.name));
+                    shared.send(client, messages::context_created(t.id, &t.name));
                 }
             }
             Ok(json!({}))
@@ -711,7 +643,10 @@ fn method_call(
                 agent_call_unit(d, c, "releaseGroup", (g.as_str(),))
             })
         }
-        "Profiler.start" => super::profiler::start(d).map(|_| json!({})),
+        "Profiler.start" => {
+            d.start_profile();
+            Ok(json!({}))
+        }
         "Profiler.setSamplingInterval" => {
             let us = n("interval")
                 .filter(|&us| us > 0)
@@ -720,7 +655,9 @@ fn method_call(
                 .set(std::time::Duration::from_micros(us as u64));
             Ok(json!({}))
         }
-        "Profiler.stop" => super::profiler::stop(d),
+        "Profiler.stop" => d
+            .stop_profile()
+            .ok_or((-32000, "Profiler is not started".to_string())),
         // Answered at connect by Chrome, VS Code and node inspect: nothing to do.
         "Profiler.enable"
         | "Profiler.disable"
@@ -781,106 +718,6 @@ fn method_call(
         }
         _ => Err((-32601, format!("'{method}' wasn't found"))),
     }
-}
-
-/// What `/json/protocol` lists: the domains, methods and events served
-/// here (chrome-remote-interface builds its API from it). A test checks
-/// that each method listed is answered.
-pub(crate) const METHODS: &[&str] = &[
-    "Debugger.enable",
-    "Debugger.disable",
-    "Debugger.getScriptSource",
-    "Debugger.setBreakpointsActive",
-    "Debugger.setPauseOnExceptions",
-    "Debugger.setBreakpointByUrl",
-    "Debugger.setBreakpoint",
-    "Debugger.removeBreakpoint",
-    "Debugger.getPossibleBreakpoints",
-    "Debugger.pause",
-    "Debugger.resume",
-    "Debugger.stepInto",
-    "Debugger.stepOver",
-    "Debugger.stepOut",
-    "Debugger.evaluateOnCallFrame",
-    "Debugger.setSkipAllPauses",
-    "Debugger.setAsyncCallStackDepth",
-    "Debugger.setBlackboxPatterns",
-    "Debugger.setBlackboxExecutionContexts",
-    "Debugger.setInstrumentationBreakpoint",
-    "Runtime.enable",
-    "Runtime.disable",
-    "Runtime.runIfWaitingForDebugger",
-    "Runtime.evaluate",
-    "Runtime.callFunctionOn",
-    "Runtime.getProperties",
-    "Runtime.releaseObject",
-    "Runtime.releaseObjectGroup",
-    "Runtime.compileScript",
-    "Runtime.getIsolateId",
-    "Runtime.getHeapUsage",
-    "Runtime.setAsyncCallStackDepth",
-    "Runtime.addBinding",
-    "Runtime.setCustomObjectFormatterEnabled",
-    "Runtime.discardConsoleEntries",
-    "Profiler.enable",
-    "Profiler.disable",
-    "Profiler.start",
-    "Profiler.stop",
-    "Profiler.setSamplingInterval",
-    "Profiler.startPreciseCoverage",
-    "Profiler.takePreciseCoverage",
-    "Profiler.stopPreciseCoverage",
-    "HeapProfiler.enable",
-    "HeapProfiler.disable",
-    "NodeRuntime.enable",
-    "NodeWorker.enable",
-    "Log.enable",
-    "Page.enable",
-    "Network.enable",
-    "Target.setAutoAttach",
-    "Target.setDiscoverTargets",
-];
-
-/// The events sent.
-pub(crate) const EVENTS: &[&str] = &[
-    "Debugger.scriptParsed",
-    "Debugger.paused",
-    "Debugger.resumed",
-    "Debugger.breakpointResolved",
-    "Runtime.executionContextCreated",
-    "Runtime.executionContextDestroyed",
-    "Runtime.consoleAPICalled",
-    "Runtime.exceptionThrown",
-];
-
-/// The body of `/json/protocol`.
-pub(crate) fn descriptor() -> String {
-    let mut domains: Vec<(&str, Vec<Json>, Vec<Json>)> = Vec::new();
-    let split = |m: &'static str| m.split_once('.').unwrap_or((m, ""));
-    for (list, is_event) in [(METHODS, false), (EVENTS, true)] {
-        for &m in list {
-            let (domain, name) = split(m);
-            let i = match domains.iter().position(|d| d.0 == domain) {
-                Some(i) => i,
-                None => {
-                    domains.push((domain, Vec::new(), Vec::new()));
-                    domains.len() - 1
-                }
-            };
-            let entry = json!({ "name": name });
-            if is_event {
-                domains[i].2.push(entry);
-            } else {
-                domains[i].1.push(entry);
-            }
-        }
-    }
-    json!({
-        "version": {"major": "1", "minor": "3"},
-        "domains": domains.into_iter().map(|(domain, commands, events)|
-            json!({"domain": domain, "commands": commands, "events": events})).collect::<Vec<_>>(),
-    })
-    .to_string()
 }
 
 fn agent_call_unit<'js, A: crate::engine::objects::object::IntoArgs<'js>>(

@@ -245,7 +245,7 @@ fn serve(mut stream: TcpStream, addr: SocketAddr, shared: &Arc<Shared>) -> io::R
     let host = addr.to_string();
     let (body, kind) = match path.trim_end_matches('/') {
         "/json" | "/json/list" => json(target_list(shared, &host)),
-        "/json/protocol" => json(super::protocol::descriptor()),
+        "/json/protocol" => json(super::messages::descriptor()),
         "/json/version" => json(
             serde_json::json!({"Browser": concat!("quickjs-rust/", env!("CARGO_PKG_VERSION")),
                                 "Protocol-Version": "1.3"})
