@@ -30,7 +30,7 @@ impl RustData {
         self.s < other.s
     }
     #[js(name = "toString")]
-    pub fn to_string(&self) -> String {
+    pub fn text(&self) -> String {
         self.s.clone()
     }
 }
