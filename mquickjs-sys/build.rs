@@ -1,10 +1,14 @@
-//! Builds MicroQuickJS from the pristine sources in `mquickjs/` as its own
-//! Makefile does: its standard library generator (`mqjs_stdlib.c` with
+//! Builds MicroQuickJS from the pristine sources in `mquickjs/`, copied to
+//! `OUT_DIR` with the commented patch series of `patches/` applied (the
+//! applier quickjs-sys's build uses), as its own Makefile does: its standard library generator (`mqjs_stdlib.c` with
 //! `mquickjs_build.c`) is compiled for and run on the build host, even
 //! when cross-compiling, writing the atom table and the ROM tables of the
 //! standard library (`-m32` for a 32-bit target) into `OUT_DIR`; then the
 //! engine, and `mqjs` (its `main` renamed `mqjs_main`, for the workspace's
 //! `mqjs` binary), are compiled for the target with the Makefile's flags.
+
+#[path = "../quickjs-sys/patch.rs"]
+mod patch;
 
 use std::env;
 use std::path::{Path, PathBuf};
@@ -12,10 +16,19 @@ use std::process::Command;
 
 fn main() {
     let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
-    let src = manifest.join("mquickjs");
     let out = PathBuf::from(env::var("OUT_DIR").unwrap());
     println!("cargo:rerun-if-changed=mquickjs");
+    println!("cargo:rerun-if-changed=patches");
     println!("cargo:rerun-if-changed=build.rs");
+
+    // 0. The pristine tree, copied, then patched.
+    let src = out.join("mquickjs");
+    let _ = std::fs::remove_dir_all(&src);
+    copy_dir(&manifest.join("mquickjs"), &src);
+    let series = patch::series(&manifest.join("patches"), "mquickjs", "");
+    if let Err(e) = patch::apply_series(&series, &src) {
+        panic!("applying mquickjs-sys/patches: {e}");
+    }
 
     // 1. The generator, for the build host.
     let host = env::var("HOST").unwrap();
@@ -92,4 +105,18 @@ fn main() {
         .files(["mqjs.c", "readline.c", "readline_tty.c"].map(|f| src.join(f)))
         .compile("mqjs_cli");
     println!("cargo:rustc-link-lib=m");
+}
+
+/// Copies the folder `from` to `to` (which does not exist yet).
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
 }

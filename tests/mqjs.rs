@@ -1,7 +1,8 @@
 //! `mqjs`, MicroQuickJS's own command-line tool built from the vendored
 //! sources (`mquickjs-sys/`), passes MicroQuickJS's own tests as its
 //! Makefile runs them: the test scripts, bytecode written with `-o` and run
-//! with `-b`, and the README's `mqjs --memory-limit 10k tests/mandelbrot.js`.
+//! with `-b`, and the README's `mqjs --memory-limit 10k tests/mandelbrot.js`
+//! (and a limit too small for it: an error, not a crash).
 #![cfg(unix)]
 
 use std::path::{Path, PathBuf};
@@ -52,6 +53,22 @@ fn mqjs_writes_bytecode_and_runs_it() {
 fn mqjs_runs_mandelbrot_in_ten_kilobytes() {
     let out = mqjs(&["--memory-limit", "10k", "tests/mandelbrot.js"]);
     assert!(out.lines().count() > 10, "{out}");
+    // Too little memory for the standard library is an error that says so
+    // (patch 0001), not a crash; so when compiling to bytecode.
+    for args in [
+        vec!["--memory-limit", "2k", "tests/mandelbrot.js"],
+        vec!["--memory-limit", "1", "tests/mandelbrot.js"],
+        vec!["--memory-limit", "2k", "-o", "/dev/null", "tests/mandelbrot.js"],
+    ] {
+        let small = Command::new(env!("CARGO_BIN_EXE_mqjs"))
+            .args(&args)
+            .current_dir(tests_dir().parent().unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(small.status.code(), Some(1), "{args:?}: {:?}", small.status);
+        let err = String::from_utf8_lossy(&small.stderr);
+        assert!(err.contains("too small"), "{args:?}: {err}");
+    }
 }
 
 #[test]
