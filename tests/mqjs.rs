@@ -58,7 +58,13 @@ fn mqjs_runs_mandelbrot_in_ten_kilobytes() {
     for args in [
         vec!["--memory-limit", "2k", "tests/mandelbrot.js"],
         vec!["--memory-limit", "1", "tests/mandelbrot.js"],
-        vec!["--memory-limit", "2k", "-o", "/dev/null", "tests/mandelbrot.js"],
+        vec![
+            "--memory-limit",
+            "2k",
+            "-o",
+            "/dev/null",
+            "tests/mandelbrot.js",
+        ],
     ] {
         let small = Command::new(env!("CARGO_BIN_EXE_mqjs"))
             .args(&args)
