@@ -64,7 +64,13 @@ fn growth(rt: *mut sys::JSRuntime, f: impl FnOnce()) -> (i64, i64) {
     (engine_bytes(rt) - e, rss() - r)
 }
 
-fn row(what: &str, ours: (i64, i64), raw: (i64, i64), per: usize) {
+thread_local! {
+    /// Our engine bytes per item, by row, for the rquickjs comparison.
+    static OURS: std::cell::RefCell<Vec<(&'static str, f64)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn row(what: &'static str, ours: (i64, i64), raw: (i64, i64), per: usize) {
+    OURS.with(|o| o.borrow_mut().push((what, ours.0 as f64 / per as f64)));
     let per = per as f64;
     let (oe, or) = (ours.0 as f64 / per, ours.1 as f64 / per);
     let (re, rr) = (raw.0 as f64 / per, raw.1 as f64 / per);
@@ -340,6 +346,73 @@ fn main() {
         ours_time.as_secs_f64() / raw_time.as_secs_f64()
     );
     drop(tenants);
+    if std::env::var_os("QJS_BENCH_RQUICKJS").is_some_and(|v| v == "1") {
+        rquickjs_column(ours_time.as_secs_f64() * 1e3);
+    }
     // The raw sides are left to the process's exit (their contexts and
     // objects would need freeing in order first).
+}
+
+/// rquickjs's engine counts beside ours (its own process).
+fn rquickjs_column(ours_ms: f64) {
+    let manifest = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/benches/rquickjs-script-bench/Cargo.toml"
+    );
+    let out = std::process::Command::new(env!("CARGO"))
+        .args([
+            "run",
+            "--release",
+            "--quiet",
+            "--manifest-path",
+            manifest,
+            "--",
+            "memory",
+        ])
+        .output()
+        .expect("cargo run rquickjs-script-bench memory");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let get = |key: &str| -> Option<f64> {
+        text.lines()
+            .find_map(|l| l.strip_prefix(key)?.strip_prefix(' ')?.parse().ok())
+    };
+    println!("rquickjs 0.14 (its own process), the engine's count per item:");
+    let pairs = [
+        ("an idle runtime", "idle_runtime"),
+        (
+            "the first full context of the process",
+            "first_full_context",
+        ),
+        ("a full context", "full_context"),
+        ("a lean context (JSON, Promise)", "lean_context"),
+        ("one of 10,000 lean contexts in a runtime", "tenant_context"),
+    ];
+    OURS.with(|o| {
+        for (row, key) in pairs {
+            let ours = o.borrow().iter().find(|(w, _)| *w == row).map(|r| r.1);
+            if let (Some(ours), Some(theirs)) = (ours, get(key)) {
+                println!(
+                    "{row:<44} ours {ours:>10.0} B | rquickjs {theirs:>10.0} B | {:>5.2}x",
+                    ours / theirs
+                );
+            }
+        }
+    });
+    if let Some(ms) = get("tenant_ms") {
+        println!(
+            "{:<44} ours {ours_ms:>8.1} ms | rquickjs {ms:>8.1} ms | {:>5.2}x",
+            "making 10,000 lean contexts",
+            ours_ms / ms
+        );
+    }
+    println!(
+        "(a class instance and a closure: rquickjs's Rust values are outside the engine's count, ours inside; engine counts: {} B and {} B)",
+        get("class_instance").unwrap_or(f64::NAN),
+        get("closure").unwrap_or(f64::NAN)
+    );
 }

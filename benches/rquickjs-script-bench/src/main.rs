@@ -113,9 +113,94 @@ fn verbatim(path: &str) {
     });
 }
 
+/// A class instance for the memory figures: one `f64` of Rust state.
+#[derive(Trace, JsLifetime)]
+#[rquickjs::class]
+pub struct Gauge {
+    #[qjs(skip_trace)]
+    level: f64,
+}
+
+#[rquickjs::methods]
+impl Gauge {
+    #[qjs(constructor)]
+    pub fn new(level: f64) -> Self {
+        Gauge { level }
+    }
+
+    pub fn level(&self) -> f64 {
+        self.level
+    }
+}
+
+/// `memory`: the engine's bytes (its malloc count) of what benches/memory.rs
+/// measures on this project, made the way an rquickjs user makes them, one
+/// "NAME BYTES" line each (per item).
+fn memory() {
+    use rquickjs::context::intrinsic;
+    let bytes = |rt: &Runtime| rt.memory_usage().malloc_size;
+    // The resident set (/proc/self/statm): also what the engine does not count.
+    let rss = || -> i64 {
+        let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+        statm.split_whitespace().nth(1).and_then(|p| p.parse::<i64>().ok()).unwrap_or(0) * 4096
+    };
+    let rt = Runtime::new().unwrap();
+    println!("idle_runtime {}", bytes(&rt));
+    let before = bytes(&rt);
+    let mut keep = vec![Context::full(&rt).unwrap()];
+    println!("first_full_context {}", bytes(&rt) - before);
+    let before = bytes(&rt);
+    for _ in 0..100 {
+        keep.push(Context::full(&rt).unwrap());
+    }
+    println!("full_context {}", (bytes(&rt) - before) / 100);
+    let before = bytes(&rt);
+    for _ in 0..100 {
+        keep.push(Context::custom::<(intrinsic::Json, intrinsic::Promise)>(&rt).unwrap());
+    }
+    println!("lean_context {}", (bytes(&rt) - before) / 100);
+    drop(keep);
+    let ctx = Context::custom::<(intrinsic::Eval, intrinsic::Json, intrinsic::Promise)>(&rt).unwrap();
+    ctx.with(|ctx| Class::<Gauge>::define(&ctx.globals()).unwrap());
+    rt.run_gc();
+    let (before, r) = (bytes(&rt), rss());
+    ctx.with(|ctx| {
+        ctx.eval::<(), _>("globalThis.gauges = []; for (let i = 0; i < 10000; i++) gauges.push(new Gauge(i))")
+            .unwrap()
+    });
+    println!("class_instance {}", (bytes(&rt) - before) / 10_000);
+    println!("class_instance_resident {}", (rss() - r) / 10_000);
+    rt.run_gc();
+    let (before, r) = (bytes(&rt), rss());
+    ctx.with(|ctx| {
+        let kept = rquickjs::Array::new(ctx.clone()).unwrap();
+        for i in 0..10_000usize {
+            let f = Function::new(ctx.clone(), move |a: f64| a + i as f64).unwrap();
+            kept.set(i, f).unwrap();
+        }
+        ctx.globals().set("closures", kept).unwrap();
+    });
+    println!("closure {}", (bytes(&rt) - before) / 10_000);
+    println!("closure_resident {}", (rss() - r) / 10_000);
+    let rt = Runtime::new().unwrap();
+    let (before, r) = (bytes(&rt), rss());
+    let start = Instant::now();
+    let tenants: Vec<Context> = (0..10_000)
+        .map(|_| Context::custom::<(intrinsic::Json, intrinsic::Promise)>(&rt).unwrap())
+        .collect();
+    let took = start.elapsed();
+    println!("tenant_context {}", (bytes(&rt) - before) / 10_000);
+    println!("tenant_context_resident {}", (rss() - r) / 10_000);
+    println!("tenant_ms {:.1}", took.as_secs_f64() * 1e3);
+    drop(tenants);
+}
+
 fn main() {
-    if let Some(path) = std::env::args().nth(1) {
-        return verbatim(&path);
+    if let Some(arg) = std::env::args().nth(1) {
+        if arg == "memory" {
+            return memory();
+        }
+        return verbatim(&arg);
     }
     let rt = Runtime::new().unwrap();
     let ctx = Context::full(&rt).unwrap();
