@@ -129,20 +129,7 @@ fn measure(program: &str, native: bool) -> (f64, f64) {
             .unwrap();
         let bench: Function = g.get("bench").unwrap();
         let check: Function = g.get("check").unwrap();
-        let mut times: Vec<f64> = (0..16)
-            .map(|_| {
-                let t = Instant::now();
-                let sorted: quickjs::Value = bench.call(()).unwrap();
-                let ms = t.elapsed().as_secs_f64() * 1e3;
-                // The check is outside the timed region (it calls `lt`
-                // 10,000 times more).
-                assert_eq!(check.call::<_, i32>((sorted,)).unwrap(), 10_000);
-                ms
-            })
-            .skip(1)
-            .collect();
-        times.sort_by(f64::total_cmp);
-        (times[0], times[times.len() / 2])
+        best_and_median(&bench, &check)
     })
 }
 
@@ -166,19 +153,26 @@ fn measure_public(dir: &std::path::Path) -> (f64, f64) {
         let check: Function = ctx
             .eval("(a) => { for (let k = 1; k < a.length; k++) if (a[k].lt(a[k - 1])) throw new Error('not sorted'); return a.length }")
             .unwrap();
-        let mut times: Vec<f64> = (0..16)
-            .map(|_| {
-                let t = Instant::now();
-                let sorted: quickjs::Value = bench.call(()).unwrap();
-                let ms = t.elapsed().as_secs_f64() * 1e3;
-                assert_eq!(check.call::<_, i32>((sorted,)).unwrap(), 10_000);
-                ms
-            })
-            .skip(1)
-            .collect();
-        times.sort_by(f64::total_cmp);
-        (times[0], times[times.len() / 2])
+        best_and_median(&bench, &check)
     })
+}
+
+/// ms per `bench()` call, best and median of 15 after a warm-up; `check`
+/// (the result is sorted: 10,000 more calls of `lt`) runs outside the timed
+/// region.
+fn best_and_median<'js>(bench: &Function<'js>, check: &Function<'js>) -> (f64, f64) {
+    let mut times: Vec<f64> = (0..16)
+        .map(|_| {
+            let t = Instant::now();
+            let sorted: quickjs::Value = bench.call(()).unwrap();
+            let ms = t.elapsed().as_secs_f64() * 1e3;
+            assert_eq!(check.call::<_, i32>((sorted,)).unwrap(), 10_000);
+            ms
+        })
+        .skip(1)
+        .collect();
+    times.sort_by(f64::total_cmp);
+    (times[0], times[times.len() / 2])
 }
 
 /// "BEST MEDIAN" from a peer's own process (`cargo run --release` of a
