@@ -3,7 +3,7 @@
 //! with its standard library generated at build time (see `build.rs`).
 //!
 //! What this crate gives so far: the engine and its command-line tool's
-//! entry point, [`mqjs_main`] (the workspace's `mqjs` binary runs it). The
+//! entry point, [`mqjs_main`] (this crate's `mqjs` binary runs it). The
 //! Rust API and `#[js]` for this engine build on it.
 #![no_std]
 #![warn(missing_docs)]

@@ -40,7 +40,7 @@ pub fn main(modules: &[&'static NativeModule]) -> i32 {
     for m in modules {
         register(m);
     }
-    run_c_main(sys::qjs_main)
+    run_with(sys::qjs_main, inspector_options)
 }
 
 /// Takes `--inspect[=[host:]port]` / `--inspect-brk[=...]` out of qjs's
@@ -71,15 +71,20 @@ pub type CMain = unsafe extern "C" fn(c_int, *mut *mut c_char) -> c_int;
 /// }
 /// ```
 pub fn run_c_main(main: CMain) -> i32 {
-    let args: Vec<CString> = std::env::args_os()
+    run_with(main, |_| {})
+}
+
+/// [`run_c_main`], with the arguments seen by `options` first (qjs's own
+/// options taken out of them).
+fn run_with(main: CMain, options: impl FnOnce(&mut Vec<CString>)) -> i32 {
+    let mut args: Vec<CString> = std::env::args_os()
         .map(|a| {
             let mut bytes = arg_bytes(a);
             bytes.truncate(bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len()));
             CString::new(bytes).expect("NUL removed")
         })
         .collect();
-    let mut args = args;
-    inspector_options(&mut args);
+    options(&mut args);
     let mut argv: Vec<*mut c_char> = args.iter().map(|a| a.as_ptr() as *mut c_char).collect();
     argv.push(std::ptr::null_mut());
     // SAFETY: argv is a NULL-terminated array of NUL-terminated strings that

@@ -21,7 +21,7 @@ cargo test -p bytecode-example --target $target --target-dir $dir
 cargo build --bin qjs --target $target --target-dir $dir
 # MicroQuickJS's mqjs, its standard library generated on this 64-bit host
 # for the 32-bit target (-m32), passing its own tests.
-cargo test --test mqjs --target $target --target-dir $dir
+cargo test -p quickjs-rust-mquickjs-sys --target $target --target-dir $dir
 out=$($dir/$target/debug/qjs examples/test.js)
 echo "$out"
 grep -q 'sleep done' <<<"$out" && grep -q 'fib(3) = 6' <<<"$out"

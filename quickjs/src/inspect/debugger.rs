@@ -116,7 +116,6 @@ pub(crate) struct Debugger {
     pub(crate) breakpoints: RefCell<Vec<Breakpoint>>,
     pub(crate) sessions: RefCell<Vec<Session>>,
     pub(crate) step: Cell<Step>,
-    pub(crate) paused: Cell<bool>,
     pub(crate) resume: Cell<bool>,
     pub(crate) quiet: Cell<u32>,
     pub(crate) pause_on: Cell<PauseOn>,
@@ -131,7 +130,7 @@ pub(crate) struct Debugger {
     /// clients still attached keep the process until they leave (Node's
     /// "Waiting for the debugger to disconnect...").
     pub(crate) linger: Cell<bool>,
-    /// The paused context (valid while paused).
+    /// The paused context (null unless paused: it is live while paused).
     pub(crate) paused_ctx: Cell<*mut sys::JSContext>,
     pub(crate) next_target: Cell<u32>,
     pub(crate) next_breakpoint: Cell<u32>,
@@ -156,7 +155,6 @@ impl Debugger {
             breakpoints: RefCell::new(Vec::new()),
             sessions: RefCell::new(Vec::new()),
             step: Cell::new(Step::Run),
-            paused: Cell::new(false),
             resume: Cell::new(false),
             quiet: Cell::new(0),
             pause_on: Cell::new(PauseOn::None),
@@ -183,6 +181,8 @@ impl Debugger {
         }
         self.breakpoints.borrow_mut().clear();
         self.sessions.borrow_mut().clear();
+        // A profile still running ends (the poll interval goes back).
+        self.stop_profile();
         if let Some(s) = self.shared.borrow_mut().take() {
             s.close();
         }
@@ -250,8 +250,21 @@ impl Debugger {
         id
     }
 
+    /// Whether a pause runs (its loop serving the clients).
+    pub(crate) fn is_paused(&self) -> bool {
+        !self.paused_ctx.get().is_null()
+    }
+
+    /// The paused context, if a pause runs.
+    pub(crate) fn paused<'js>(&self) -> Option<Ctx<'js>> {
+        let raw = self.paused_ctx.get();
+        // SAFETY: the paused context is live while its pause runs, on this
+        // thread (the pause loop clears it before returning).
+        (!raw.is_null()).then(|| unsafe { Ctx::from_raw(raw) })
+    }
+
     pub(crate) fn default_ctx(&self) -> Option<*mut sys::JSContext> {
-        if !self.paused_ctx.get().is_null() {
+        if self.is_paused() {
             return Some(self.paused_ctx.get());
         }
         self.targets.borrow().first().map(|t| t.ctx)
@@ -295,16 +308,8 @@ impl Debugger {
             crate::engine::handle::ctx::EvalKind::Script,
         )?;
         let native = crate::engine::objects::object::Object::new(ctx)?;
-        // SAFETY: ctx is live; a new function value we own.
-        let f = unsafe {
-            sys::JS_NewCFunction(
-                ctx.as_raw(),
-                Some(promise_state),
-                c"promiseState".as_ptr(),
-                1,
-            )
-        };
-        native.set("promiseState", ctx.check(f)?)?;
+        let f = crate::engine::objects::object::Function::new(ctx, "promiseState", promise_state)?;
+        native.set("promiseState", f)?;
         let agent: crate::engine::objects::object::Object = make.call((native,))?;
         let raw = agent.as_value().as_raw();
         // SAFETY: we keep one more reference, freed in forget_context.
@@ -461,29 +466,8 @@ impl Debugger {
 }
 
 /// The agent's `promiseState(p)`: `[state, result]` (JS cannot see them).
-unsafe extern "C" fn promise_state(
-    ctx: *mut sys::JSContext,
-    _this: sys::JSValue,
-    argc: c_int,
-    argv: *mut sys::JSValue,
-) -> sys::JSValue {
-    // SAFETY: the engine calls with a live context and argc values.
-    let c = unsafe { Ctx::from_raw(ctx) };
-    if argc < 1 {
-        return sys::JS_UNDEFINED;
-    }
-    // SAFETY: argv[0] exists; we take a reference of our own.
-    let p = unsafe { Value::from_raw(c, sys::JS_DupValue(ctx, *argv)) };
-    match promise_result(&p) {
-        // SAFETY: we give our reference to the caller.
-        Ok(a) => unsafe { sys::JS_DupValue(ctx, a.as_value().as_raw()) },
-        Err(_) => sys::JS_UNDEFINED,
-    }
-}
-
-/// `p`'s state and result, for the agent.
-fn promise_result<'js>(
-    p: &Value<'js>,
+fn promise_state<'js>(
+    p: Value<'js>,
 ) -> crate::engine::handle::error::Result<crate::engine::objects::types::Array<'js>> {
     let ctx = p.ctx();
     let arr = crate::engine::objects::types::Array::new(ctx)?;

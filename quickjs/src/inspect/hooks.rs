@@ -17,6 +17,7 @@ use super::server::Incoming;
 use crate::engine::handle::ctx::Ctx;
 use crate::engine::handle::state::{RuntimePart, RuntimeSlot, RuntimeState};
 use crate::engine::handle::value::Value;
+use crate::engine::objects::object::Function;
 use quickjs_sys as sys;
 use serde_json::{json, Value as Json};
 use std::ffi::CStr;
@@ -62,13 +63,9 @@ impl Debugger {
         }
         let Ok(agent) = self.agent(ctx) else { return };
         let _quiet = self.quiet();
-        // SAFETY: ctx is live; a new function value we own (checked below).
-        let report = unsafe {
-            sys::JS_NewCFunction(ctx.as_raw(), Some(console_called), c"report".as_ptr(), 2)
-        };
-        let _ = ctx.check(report).and_then(|report| {
+        let _ = Function::new(ctx, "report", console_called).and_then(|report| {
             agent
-                .get::<_, crate::engine::objects::object::Function>("installConsole")?
+                .get::<_, Function>("installConsole")?
                 .call::<_, ()>((report,))
         });
     }
@@ -100,7 +97,7 @@ impl Debugger {
                     // A client gone mid-pause (or stepping) lets the script go on.
                     self.step.set(Step::Run);
                     self.waiting.set(false);
-                    if self.paused.get() {
+                    if self.is_paused() {
                         self.resume.set(true);
                     }
                     let all: Vec<Breakpoint> = self.breakpoints.take();
@@ -121,13 +118,12 @@ impl Debugger {
 
     /// Pauses here (inside a hook) until a client resumes.
     pub(crate) fn pause(&self, ctx: Ctx<'_>, reason: &str, data: Option<Json>, hit: Vec<String>) {
-        if self.paused.get() || self.quiet.get() > 0 || self.skip_all.get() {
+        if self.is_paused() || self.quiet.get() > 0 || self.skip_all.get() {
             return;
         }
         let Some(shared) = self.shared.borrow().clone() else {
             return;
         };
-        self.paused.set(true);
         self.paused_ctx.set(ctx.as_raw());
         self.resume.set(false);
         self.step.set(Step::Run);
@@ -142,7 +138,6 @@ impl Debugger {
                 None => break,
             }
         }
-        self.paused.set(false);
         self.paused_ctx.set(std::ptr::null_mut());
         if let Ok(agent) = self.agent(ctx) {
             let _q = self.quiet();
@@ -196,31 +191,14 @@ impl Debugger {
 
 /// The wrapped console's `report(type, args)`: `Runtime.consoleAPICalled`
 /// (also for a client's own evaluations, as in V8).
-unsafe extern "C" fn console_called(
-    ctx: *mut sys::JSContext,
-    _this: sys::JSValue,
-    argc: c_int,
-    argv: *mut sys::JSValue,
-) -> sys::JSValue {
-    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        // SAFETY: the engine calls with a live context on its thread.
-        let c = unsafe { Ctx::from_raw(ctx) };
-        let Some(d) = of(c.rt()) else { return };
-        if argc < 2 || !d.sessions.borrow().iter().any(|s| s.runtime) {
-            return;
-        }
-        // SAFETY: argv has argc values; we take references of our own.
-        let (kind, args) = unsafe {
-            (
-                Value::from_raw(c, sys::JS_DupValue(ctx, *argv)),
-                Value::from_raw(c, sys::JS_DupValue(ctx, *argv.add(1))),
-            )
-        };
-        if let Some(event) = protocol::console_called(d, c, &kind, &args) {
-            d.broadcast(|s| s.runtime, event);
-        }
-    }));
-    sys::JS_UNDEFINED
+fn console_called<'js>(ctx: Ctx<'js>, kind: String, args: Value<'js>) {
+    let Some(d) = of(ctx.rt()) else { return };
+    if !d.sessions.borrow().iter().any(|s| s.runtime) {
+        return;
+    }
+    if let Some(event) = protocol::console_called(d, ctx, &kind, &args) {
+        d.broadcast(|s| s.runtime, event);
+    }
 }
 
 /// Runs `f` with the debugger of `ctx`'s runtime, catching panics (a hook
@@ -302,7 +280,7 @@ unsafe extern "C" fn on_exception(
             PauseOn::Uncaught => caught == 0,
             PauseOn::All => true,
         };
-        if !stop || d.paused.get() {
+        if !stop || d.is_paused() {
             return;
         }
         // SAFETY: the engine lends us the exception for the call.
@@ -389,7 +367,7 @@ pub(crate) fn turn(rt: *mut sys::JSRuntime) {
                 exec.wake().drain(&mut Vec::new());
             }
         }
-        if d.quiet.get() == 0 && !d.paused.get() {
+        if d.quiet.get() == 0 && !d.is_paused() {
             let ctx = d.default_ctx();
             d.drain(ctx);
         }

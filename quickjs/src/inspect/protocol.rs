@@ -96,10 +96,9 @@ fn target_id(d: &Debugger, ctx: Ctx<'_>) -> u32 {
 pub(crate) fn console_called<'js>(
     d: &Debugger,
     ctx: Ctx<'js>,
-    kind: &Value<'js>,
+    kind: &str,
     args: &Value<'js>,
 ) -> Option<String> {
-    let kind: String = kind.get().ok()?;
     let args = agent_call(d, ctx, "consoleArgs", (args.clone(), "console")).ok()?;
     Some(event(
         "Runtime.consoleAPICalled",
@@ -324,6 +323,12 @@ fn js_err(e: crate::engine::handle::error::Error) -> (i64, String) {
     (-32000, message)
 }
 
+/// The paused context, or the protocol's error for a method that needs one.
+fn paused_or_error<'js>(d: &Debugger) -> Result<Ctx<'js>, (i64, String)> {
+    d.paused()
+        .ok_or_else(|| (-32000, "Can only perform operation while paused.".into()))
+}
+
 fn with_ctx(
     d: &Debugger,
     ctx: Option<*mut sys::JSContext>,
@@ -516,19 +521,14 @@ fn method_call(
             )
         }
         "Debugger.pause" => {
-            if !d.paused.get() {
+            if !d.is_paused() {
                 d.step.set(Step::Into);
                 d.update_stepping();
             }
             Ok(json!({}))
         }
         "Debugger.resume" | "Debugger.stepInto" | "Debugger.stepOver" | "Debugger.stepOut" => {
-            if !d.paused.get() {
-                return Err((-32000, "Can only perform operation while paused.".into()));
-            }
-            let raw = d.paused_ctx.get();
-            // SAFETY: the paused context is live while paused.
-            let depth = debugger::depth(unsafe { Ctx::from_raw(raw) });
+            let depth = debugger::depth(paused_or_error(d)?);
             let step = match method {
                 "Debugger.resume" => Step::Run,
                 "Debugger.stepInto" => Step::Into,
@@ -541,16 +541,12 @@ fn method_call(
             Ok(json!({}))
         }
         "Debugger.evaluateOnCallFrame" => {
-            if !d.paused.get() {
-                return Err((-32000, "Can only perform operation while paused.".into()));
-            }
+            let c = paused_or_error(d)?;
             let level: usize = s("callFrameId")
                 .and_then(|v| v.parse().ok())
                 .ok_or_else(|| bad("callFrameId"))?;
             let expr = s("expression").ok_or_else(|| bad("expression"))?;
             let group = s("objectGroup").unwrap_or("console");
-            // SAFETY: the paused context is live while paused.
-            let c = unsafe { Ctx::from_raw(d.paused_ctx.get()) };
             eval_in_frame(d, c, level, expr, group, b("returnByValue")).map_err(js_err)
         }
         "Runtime.evaluate" => {

@@ -1,5 +1,5 @@
 //! `mqjs`, MicroQuickJS's own command-line tool built from the vendored
-//! sources (`mquickjs-sys/`), passes MicroQuickJS's own tests as its
+//! sources, passes MicroQuickJS's own tests as its
 //! Makefile runs them: the test scripts, bytecode written with `-o` and run
 //! with `-b`, and the README's `mqjs --memory-limit 10k tests/mandelbrot.js`
 //! (and a limit too small for it: an error, not a crash).
@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn tests_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("mquickjs-sys/mquickjs/tests")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("mquickjs/tests")
 }
 
 fn mqjs(args: &[&str]) -> String {

@@ -1,7 +1,11 @@
 //! `mqjs`: MicroQuickJS's own command-line tool (`-e`, `-o`, `-m32`, `-b`,
 //! `--memory-limit`, `-d`, the REPL), built from the vendored sources in
-//! `mquickjs-sys/mquickjs/` with its standard library generated at build
-//! time. POSIX hosts (its readline is a POSIX terminal's).
+//! `mquickjs/` with its standard library generated at build time. POSIX
+//! hosts (its readline is a POSIX terminal's).
+//!
+//! It lives in this crate, not beside `qjs`: a binary that links QuickJS
+//! too would link two engines whose C symbols clash (`JS_Eval`, ...), so
+//! it converts its arguments itself rather than through `quickjs::qjs`.
 
 #[cfg(unix)]
 fn main() {
