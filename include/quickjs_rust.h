@@ -202,10 +202,10 @@ void rust_runtime_released(JSRuntime *rt);
  `wait` set, serves the client until it says go, then pauses at the next
  statement. Call on the runtime's thread; the client's messages are
  served while JS runs and in the host's loop (`rust_run`), pauses block
- the calling thread.
+ the calling thread. Called from a thread other than the runtime's: -1.
 
  # Safety
- `ctx` a live context used on this thread; `host` NULL or a C string.
+ `ctx` a live context; `host` NULL or a C string.
  */
 int rust_inspector_listen(JSContext *ctx, const char *host, int port, int wait);
 #endif
@@ -216,7 +216,7 @@ int rust_inspector_listen(JSContext *ctx, const char *host, int port, int wait);
  contexts and runtime).
 
  # Safety
- `ctx` a live context used on this thread.
+ `ctx` a live context (from another thread than the runtime's: nothing done).
  */
 void rust_inspector_stop(JSContext *ctx);
 #endif

@@ -7,13 +7,14 @@
 //! * A pause is a loop on the JS thread inside a hook, serving the
 //!   clients' messages until a resume: the runtime's other work (jobs,
 //!   futures, timers) waits; the host's other threads go on.
-//! * No hook unwinds into C: each runs behind `catch_unwind`, and a panic
+//! * No hook unwinds into C: each runs behind `no_unwind`, and a panic
 //!   of ours lets the script go on as if no debugger were there.
 
 use super::debugger::{of, Breakpoint, Debugger, PauseOn, Script, Session, Step};
 use super::messages;
 use super::protocol;
 use super::server::Incoming;
+use crate::engine::handle::boundary::no_unwind;
 use crate::engine::handle::ctx::Ctx;
 use crate::engine::handle::state::{RuntimePart, RuntimeSlot, RuntimeState};
 use crate::engine::handle::value::Value;
@@ -207,16 +208,15 @@ fn with_debugger<R: Default>(
     ctx: *mut sys::JSContext,
     f: impl FnOnce(&Debugger, Ctx<'_>) -> R,
 ) -> R {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+    // A panic of ours: the script goes on as if no debugger were there.
+    no_unwind(R::default(), || {
         // SAFETY: the engine calls hooks with a live context on its thread.
         let c = unsafe { Ctx::from_raw(ctx) };
         match of(c.rt()) {
             Some(d) if d.quiet.get() == 0 => f(d, c),
             _ => R::default(),
         }
-    }))
-    // A panic of ours: the script goes on as if no debugger were there.
-    .unwrap_or_default()
+    })
 }
 
 unsafe extern "C" fn on_statement(

@@ -23,6 +23,7 @@ mod profiler;
 mod protocol;
 mod server;
 
+use crate::engine::handle::boundary::no_unwind;
 use crate::engine::handle::ctx::Ctx;
 use crate::engine::handle::error::{Error, Result};
 use crate::engine::handle::state::RuntimeState;
@@ -214,10 +215,10 @@ pub(crate) fn qjs_context(ctx: *mut sys::JSContext) {
 /// `wait` set, serves the client until it says go, then pauses at the next
 /// statement. Call on the runtime's thread; the client's messages are
 /// served while JS runs and in the host's loop (`rust_run`), pauses block
-/// the calling thread.
+/// the calling thread. Called from a thread other than the runtime's: -1.
 ///
 /// # Safety
-/// `ctx` a live context used on this thread; `host` NULL or a C string.
+/// `ctx` a live context; `host` NULL or a C string.
 #[cfg(not(quickjs_bellard))] // (the module's own cfg, for the C header)
 #[no_mangle]
 pub unsafe extern "C" fn rust_inspector_listen(
@@ -226,7 +227,8 @@ pub unsafe extern "C" fn rust_inspector_listen(
     port: c_int,
     wait: c_int,
 ) -> c_int {
-    if ctx.is_null() || !(0..=65535).contains(&port) {
+    // SAFETY: ctx is null or live (the caller's contract).
+    if ctx.is_null() || !(0..=65535).contains(&port) || !unsafe { on_its_thread(ctx) } {
         return -1;
     }
     let host = if host.is_null() {
@@ -237,7 +239,7 @@ pub unsafe extern "C" fn rust_inspector_listen(
             .to_string_lossy()
             .into_owned()
     };
-    std::panic::catch_unwind(|| {
+    no_unwind(-1, || {
         // SAFETY: the caller's contract.
         let ctx = unsafe { Ctx::from_raw(ctx) };
         match Inspector::listen(ctx, (host.as_str(), port as u16), "main") {
@@ -254,21 +256,31 @@ pub unsafe extern "C" fn rust_inspector_listen(
             }
         }
     })
-    .unwrap_or(-1)
+}
+
+/// Whether the calling thread may use `ctx`'s runtime (a C host calling
+/// from another thread gets an error code, as from `JS_AddRust`).
+///
+/// # Safety
+/// `ctx` is a live context.
+unsafe fn on_its_thread(ctx: *mut sys::JSContext) -> bool {
+    // SAFETY: the caller's promise.
+    crate::engine::handle::state::on_runtime_thread(unsafe { sys::JS_GetRuntime(ctx) })
 }
 
 /// C hosts: stops the inspector of `ctx`'s runtime (before freeing its
 /// contexts and runtime).
 ///
 /// # Safety
-/// `ctx` a live context used on this thread.
+/// `ctx` a live context (from another thread than the runtime's: nothing done).
 #[cfg(not(quickjs_bellard))] // (the module's own cfg, for the C header)
 #[no_mangle]
 pub unsafe extern "C" fn rust_inspector_stop(ctx: *mut sys::JSContext) {
-    if ctx.is_null() {
+    // SAFETY: ctx is null or live (the caller's contract).
+    if ctx.is_null() || !unsafe { on_its_thread(ctx) } {
         return;
     }
-    let _ = std::panic::catch_unwind(|| {
+    no_unwind((), || {
         // SAFETY: the caller's contract.
         Inspector::stop(unsafe { Ctx::from_raw(ctx) })
     });

@@ -296,10 +296,10 @@ pub(crate) fn dispatch(
         return json!({"id": id, "error": {"code": -32600, "message": "Message must have string 'method' property"}}).to_string();
     };
     let params = msg.get("params").cloned().unwrap_or_else(|| json!({}));
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        method_call(d, ctx, client, method, &params)
-    }))
-    .unwrap_or_else(|_| Err((-32603, "internal error".to_string())));
+    let result = crate::engine::handle::boundary::no_unwind(
+        Err((-32603, "internal error".to_string())),
+        || method_call(d, ctx, client, method, &params),
+    );
     let reply = match result {
         Ok(r) => json!({"id": id, "result": r}),
         Err((code, message)) => json!({"id": id, "error": {"code": code, "message": message}}),
