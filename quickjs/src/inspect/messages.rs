@@ -33,12 +33,17 @@ pub(crate) fn url_of(name: &str) -> String {
 
 /// `Debugger.breakpointResolved`: breakpoint `id` landed at `at` (script
 /// id, line, column; 1-based) in a script compiled after it was set.
-pub(crate) fn breakpoint_resolved(id: &str, (sid, line, col): (i32, i32, i32)) -> String {
+pub(crate) fn breakpoint_resolved(id: &str, at: (i32, i32, i32)) -> String {
     event(
         "Debugger.breakpointResolved",
-        json!({"breakpointId": id, "location": {"scriptId": sid.to_string(),
-               "lineNumber": line - 1, "columnNumber": col - 1}}),
+        json!({"breakpointId": id, "location": location(at)}),
     )
+}
+
+/// A `Debugger.Location` (0-based) of an engine position: (script id,
+/// line, column), 1-based.
+pub(crate) fn location((sid, line, col): (i32, i32, i32)) -> Json {
+    json!({"scriptId": sid.to_string(), "lineNumber": line - 1, "columnNumber": col - 1})
 }
 
 /// A frame's function name as V8 gives it: "" for top-level code (the

@@ -323,6 +323,15 @@ fn js_err(e: crate::engine::handle::error::Error) -> (i64, String) {
     (-32000, message)
 }
 
+/// The `scriptId` of `params` (a number as text, as the protocol has it).
+fn script_id(params: &Json) -> Result<i32, (i64, String)> {
+    params
+        .get("scriptId")
+        .and_then(Json::as_str)
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| bad("scriptId"))
+}
+
 /// The paused context, or the protocol's error for a method that needs one.
 fn paused_or_error<'js>(d: &Debugger) -> Result<Ctx<'js>, (i64, String)> {
     d.paused()
@@ -396,9 +405,7 @@ fn method_call(
             Ok(json!({}))
         }
         "Debugger.getScriptSource" => {
-            let id: i32 = s("scriptId")
-                .and_then(|v| v.parse().ok())
-                .ok_or_else(|| bad("scriptId"))?;
+            let id = script_id(p)?;
             let scripts = d.scripts.borrow();
             let sc = scripts
                 .iter()
@@ -422,11 +429,7 @@ fn method_call(
         "Debugger.setBreakpointByUrl" | "Debugger.setBreakpoint" => {
             let (matcher, line, column) = if method == "Debugger.setBreakpoint" {
                 let loc = p.get("location").ok_or_else(|| bad("location"))?;
-                let sid = loc
-                    .get("scriptId")
-                    .and_then(Json::as_str)
-                    .and_then(|v| v.parse().ok())
-                    .ok_or_else(|| bad("scriptId"))?;
+                let sid = script_id(loc)?;
                 let line = loc
                     .get("lineNumber")
                     .and_then(Json::as_i64)
@@ -464,7 +467,7 @@ fn method_call(
             for sc in d.scripts.borrow().iter() {
                 d.apply(&mut bp, sc);
             }
-            let locations: Vec<Json> = bp.at.iter().map(|&(sid, l, c)| json!({"scriptId": sid.to_string(), "lineNumber": l - 1, "columnNumber": c - 1})).collect();
+            let locations: Vec<Json> = bp.at.iter().copied().map(messages::location).collect();
             let id = bp.id.clone();
             d.breakpoints.borrow_mut().push(bp);
             if method == "Debugger.setBreakpoint" {
@@ -488,11 +491,7 @@ fn method_call(
         }
         "Debugger.getPossibleBreakpoints" => {
             let start = p.get("start").ok_or_else(|| bad("start"))?;
-            let sid: i32 = start
-                .get("scriptId")
-                .and_then(Json::as_str)
-                .and_then(|v| v.parse().ok())
-                .ok_or_else(|| bad("scriptId"))?;
+            let sid = script_id(start)?;
             let from = (
                 start.get("lineNumber").and_then(Json::as_i64).unwrap_or(0),
                 start
