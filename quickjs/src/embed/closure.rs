@@ -152,12 +152,17 @@ struct ClosureData<F> {
     /// The runtime (for `free_closure`'s door: the engine passes only the
     /// data).
     rt: *mut sys::JSRuntime,
-    /// The Rust heap this closure holds (its record and name), counted as
-    /// the engine's memory while the function lives.
-    held: usize,
 }
 
 impl<F> ClosureData<F> {
+    /// The Rust heap a closure named `name` holds (its record and its
+    /// name's `Arc`: two counts before the bytes), counted as the engine's
+    /// memory while the function lives: the limit and the GC's schedule
+    /// see it.
+    fn held(name: &str) -> usize {
+        std::mem::size_of::<Self>() + 2 * std::mem::size_of::<usize>() + name.len()
+    }
+
     /// Too few arguments is an error (extra ones are ignored, as JS does).
     fn check_arity(&self, args: &Args<'_, '_>) -> Result<()> {
         let n = u32::try_from(args.len()).unwrap_or(u32::MAX);
@@ -271,10 +276,7 @@ impl<'js> Function<'js> {
     ) -> Result<Self> {
         let cname = CString::new(name)
             .map_err(|_| Error::type_error("function name contains a NUL byte"))?;
-        // The record and the name's Arc (two counts before the bytes): the
-        // memory limit and the GC's schedule see them, as the engine's own.
-        let held =
-            std::mem::size_of::<ClosureData<F>>() + 2 * std::mem::size_of::<usize>() + name.len();
+        let held = ClosureData::<F>::held(name);
         crate::engine::convert::limits::count_held(ctx, held)?;
         let data = Box::into_raw(Box::new(ClosureData {
             name: TaskName::Shared(Arc::from(name)),
@@ -282,7 +284,6 @@ impl<'js> Function<'js> {
             f,
             call,
             rt: ctx.rt(),
-            held,
         }));
         let outer = MAKING.with(|m| m.replace(data.cast()));
         // SAFETY: ctx live; once the engine has attached `data` to the
@@ -406,6 +407,8 @@ unsafe extern "C" fn free_closure<F>(opaque: *mut c_void) {
     // SAFETY: the Box made in Function::closure, freed once by the engine.
     let data = unsafe { Box::from_raw(opaque.cast::<ClosureData<F>>()) };
     // SAFETY: the runtime that counted them is live (it is freeing us).
-    unsafe { crate::engine::convert::limits::uncount_held(data.rt, data.held) };
+    unsafe {
+        crate::engine::convert::limits::uncount_held(data.rt, ClosureData::<F>::held(&data.name))
+    };
     boundary::finalizing(data.rt, (), || drop(data));
 }
