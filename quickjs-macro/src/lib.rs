@@ -63,6 +63,7 @@
 mod class;
 mod params;
 
+mod micro;
 mod module;
 
 use params::{c_name, ts_return, CallKind};
@@ -243,6 +244,24 @@ fn expand_fn(func: &ItemFn, opts: &Options) -> syn::Result<proc_macro2::TokenStr
             }
         };
     })
+}
+
+/// `#[js]` for MicroQuickJS (`mquickjs::js`); see `quickjs-rust-mquickjs`.
+#[doc(hidden)]
+#[proc_macro_attribute]
+pub fn mquickjs_js(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let item = parse_macro_input!(item as Item);
+    match micro::expand(attr.into(), item.clone()) {
+        Ok(ts) => ts.into(),
+        Err(e) => {
+            let err = e.to_compile_error();
+            let item = match item {
+                Item::Impl(i) => Item::Impl(class::without_js_attrs(i)),
+                other => other,
+            };
+            quote!(#item #err).into()
+        }
+    }
 }
 
 /// The body of `quickjs::function!`: `path::to::f` -> `&path::to::__js_export_f`

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn tests_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("mquickjs/tests")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../mquickjs-sys/mquickjs/tests")
 }
 
 fn mqjs(args: &[&str]) -> String {
@@ -87,4 +87,59 @@ fn mqjs_evaluates_an_expression() {
         ]),
         "42 [ 2, 4 ]\n"
     );
+}
+
+/// The example Rust module's functions and class, as JS sees them in mqjs:
+/// results, arity and type errors with the function's name and `at f
+/// (native)`, thrown Rust errors and panics, a class with its
+/// constructor, methods, static methods, getters and setters.
+#[test]
+fn mqjs_has_the_rust_module_built_in() {
+    let js = r#"
+        function t(f) { try { return String(f()) } catch (e) { return e.name + ": " + e.message } }
+        print(fib(20), fib(50), add(1.5, 2), greet("wörld"));
+        print(t(function () { return fib("x") }));
+        print(t(function () { return fib() }));
+        print(t(function () { return fib(1.5) }));
+        print(t(function () { return checked_sqrt(-1) }));
+        print(t(function () { return boom() }));
+        print(t(function () { return Counter(1) }));
+        var c = new Counter(5);
+        c.increment();
+        c.step = 10;
+        print(c.increment(), c.count, c.step, Counter.sum(c, new Counter(1)));
+        print(t(function () { c.step = 0 }));
+        print(t(function () { return Counter.prototype.increment.call({}) }));
+        print(t(function () { return Counter.sum(c, {}) }));
+        print(call_plus_one(function (x) { var s = ""; for (var i = 0; i < 200; i++) s += i; return x * 2 + s.length * 0 }, 20));
+        try { fib({}) } catch (e) { print(e.stack.split("\n")[0].trim()) }
+    "#;
+    let out = mqjs(&["-e", js]);
+    let expected = "6765 12586269025 3.5 Hello, wörld!\n\
+        TypeError: fib: argument 1: expected integer, got string\n\
+        TypeError: fib: expected 1 argument, got 0\n\
+        TypeError: fib: argument 1: expected integer, got number\n\
+        RangeError: checked_sqrt: negative\n\
+        InternalError: panicked: boom from Rust\n\
+        TypeError: Counter: a class constructor, called without `new`\n\
+        16 16 10 17\n\
+        RangeError: step: at least 1\n\
+        TypeError: increment: `this` is not a Counter (or it is in use by another call), got object\n\
+        TypeError: sum: argument 2: expected Counter, got object\n\
+        41\n\
+        at fib (native)\n";
+    assert_eq!(out, expected);
+}
+
+/// Instances are freed by the collector (their finalizer drops the Rust
+/// value): many made and dropped in a small buffer do not run out.
+#[test]
+fn mqjs_collects_rust_class_instances() {
+    let out = mqjs(&[
+        "--memory-limit",
+        "16k",
+        "-e",
+        "var n = 0; for (var i = 0; i < 20000; i++) { var c = new Counter(i); n += c.increment() - i } print(n)",
+    ]);
+    assert_eq!(out, "20000\n");
 }

@@ -1,0 +1,227 @@
+//! `#[js]` for MicroQuickJS (re-exported as `mquickjs::js`): the same
+//! items as on quickjs-ng, generated for the engine's calling convention
+//! (`this` and arguments by pointer into its stack, the constructor flag
+//! in `argc`) and exported under the C symbols the crate's ROM standard
+//! library names (`items.rs`, shared with the build's `Stdlib`).
+//!
+//! Each function gets one `extern "C"` function in an anonymous constant
+//! (nothing is added to the caller's namespace) that runs the body
+//! through `mquickjs::__private::call`: the arity check, the strict
+//! conversions (no JS runs, nothing allocates), `&str` arguments under a
+//! no-JS guard, the result converted after the guard is gone. A constant
+//! checks the item against what the build declared.
+
+#[allow(dead_code)] // the build uses what the macro does not
+#[allow(dead_code)] // the build uses what the macro does not
+pub mod items;
+
+use items::{Func, MemberKind, Opts, ParamKind, Receiver};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::{Item, Type};
+
+fn package() -> String {
+    std::env::var("CARGO_PKG_NAME").unwrap_or_default()
+}
+
+/// `#[js]` on an item, for MicroQuickJS.
+pub fn expand(attr: TokenStream, item: Item) -> syn::Result<TokenStream> {
+    let mut opts = Opts::default();
+    let parser = syn::meta::parser(|meta| {
+        if !opts.apply(&meta)? {
+            return Err(meta.error("#[js]: unknown option for MicroQuickJS (expected `name = \"...\"`, `strict` or `extends = Class`)"));
+        }
+        Ok(())
+    });
+    syn::parse::Parser::parse2(parser, attr)?;
+    let k = quote!(::mquickjs::__private);
+    match &item {
+        Item::Fn(f) => {
+            let func = items::function(f, &opts)?;
+            let sym = items::fn_symbol(&package(), &func);
+            let ident = &func.rust;
+            let body = call_body(&func, &quote!(#ident), None)?;
+            let tramp = trampoline(&sym, &func, &body);
+            let (rust, len) = (ident.to_string(), func.length());
+            Ok(quote! {
+                #item
+                const _: () = {
+                    #k::declared_fn(crate::__mquickjs_stdlib::FUNCTIONS, #rust, #len);
+                    #tramp
+                };
+            })
+        }
+        Item::Struct(s) => {
+            let c = items::class(s, &opts);
+            let ident = &s.ident;
+            let (rust, js) = (ident.to_string(), c.js.clone());
+            let fin = items::finalizer_symbol(&package(), ident);
+            Ok(quote! {
+                #item
+                // SAFETY: the index is the class's in the build's list (a
+                // build error otherwise), hence its id.
+                unsafe impl #k::Class for #ident {
+                    const NAME: &'static str = #js;
+                    const CLASSES: &'static [#k::ClassInfo] = &crate::__mquickjs_stdlib::CLASSES;
+                    const INDEX: usize = #k::class_index(&crate::__mquickjs_stdlib::CLASSES, #rust);
+                }
+                // SAFETY: a new instance, just made.
+                unsafe impl ::mquickjs::IntoJs for #ident {
+                    fn into_js(self, ctx: ::mquickjs::Ctx<'_>) -> ::mquickjs::Result<#k::sys::JSValue> {
+                        #k::new_instance(ctx, self)
+                    }
+                }
+                const _: () = {
+                    #[unsafe(export_name = #fin)]
+                    unsafe extern "C" fn finalizer(_ctx: *mut #k::sys::JSContext, opaque: *mut ::core::ffi::c_void) {
+                        // SAFETY: the engine finalizes an instance of this
+                        // class once; its opaque is this type's box.
+                        unsafe { #k::finalize::<#ident>(opaque) }
+                    }
+                };
+            })
+        }
+        Item::Impl(i) => {
+            let (class, members) = items::members(i)?;
+            let mut out = TokenStream::new();
+            for m in &members {
+                let sym = items::member_symbol(&package(), &class, m);
+                let name = &m.func.rust;
+                let target = quote!(#name);
+                let body = call_body(&m.func, &target, Some((&i.self_ty, &m.kind)))?;
+                out.extend(trampoline(&sym, &m.func, &body));
+            }
+            let mut clean = i.clone();
+            for it in &mut clean.items {
+                if let syn::ImplItem::Fn(f) = it {
+                    f.attrs.retain(|a| !items::is_js(a));
+                }
+            }
+            Ok(quote! {
+                #clean
+                const _: () = { #out };
+            })
+        }
+        other => Err(syn::Error::new_spanned(other, "#[js] goes on a function, a struct or the struct's impl block")),
+    }
+}
+
+/// The `extern "C"` function under `sym`, running `body` in a call.
+fn trampoline(sym: &str, f: &Func, body: &TokenStream) -> TokenStream {
+    let k = quote!(::mquickjs::__private);
+    let info = format_ident!("INFO_{}", f.rust.to_string().trim_start_matches("r#"));
+    let (name, required, max, strict) = (&f.js, f.length(), f.max_args(), f.strict);
+    let params: Vec<_> = f
+        .params
+        .iter()
+        .filter(|p| matches!(p.kind, ParamKind::Arg { .. }))
+        .map(|p| p.name.clone())
+        .collect();
+    let fname = format_ident!("tramp_{}", f.rust.to_string().trim_start_matches("r#"));
+    quote! {
+        #[allow(non_upper_case_globals)]
+        static #info: #k::FnInfo = #k::FnInfo {
+            name: #name, required: #required, max: #max, strict: #strict, params: &[#(#params),*],
+        };
+        #[unsafe(export_name = #sym)]
+        unsafe extern "C" fn #fname(
+            ctx: *mut #k::sys::JSContext,
+            this: *mut #k::sys::JSValue,
+            argc: ::core::ffi::c_int,
+            argv: *mut #k::sys::JSValue,
+        ) -> #k::sys::JSValue {
+            // SAFETY: the engine calls a native function with its context,
+            // `this` and argc arguments on its stack.
+            unsafe { #k::call(ctx, this, argc, argv, &#info, |call| { #body }) }
+        }
+    }
+}
+
+fn is_str_ref(ty: &Type) -> bool {
+    matches!(ty, Type::Reference(r) if r.mutability.is_none() && matches!(&*r.elem, Type::Path(p) if p.path.is_ident("str")))
+}
+
+/// The body of a call: conversions, borrows, the call, the result.
+fn call_body(f: &Func, target: &TokenStream, class: Option<(&Type, &MemberKind)>) -> syn::Result<TokenStream> {
+    let k = quote!(::mquickjs::__private);
+    let mut convs = Vec::new();
+    let mut args = Vec::new();
+    let mut strs = Vec::new();
+    let mut js_index = 0usize;
+    let has_ctx = f.params.iter().any(|p| p.kind == ParamKind::Ctx);
+    for (n, p) in f.params.iter().enumerate() {
+        let var = format_ident!("arg{}", n);
+        match p.kind {
+            ParamKind::Ctx => args.push(quote!(call.ctx())),
+            ParamKind::This => {
+                return Err(syn::Error::new_spanned(&p.ty, "#[js] on MicroQuickJS: `This<T>` is not supported; write a method of the class"));
+            }
+            ParamKind::Arg { .. } => {
+                let i = js_index;
+                js_index += 1;
+                match &p.ty {
+                    ty if is_str_ref(ty) => {
+                        if has_ctx {
+                            return Err(syn::Error::new_spanned(ty, "#[js] on MicroQuickJS: a `&str` parameter borrows the engine's heap, which a `Ctx` could make move: take `String`"));
+                        }
+                        let buf = format_ident!("buf{}", n);
+                        strs.push(quote! {
+                            let mut #buf = #k::sys::JSCStringBuf::default();
+                            // SAFETY: used under the no-JS guard below only.
+                            let #var: &str = unsafe { call.str_arg(#i, &mut #buf)? };
+                        });
+                        args.push(quote!(#var));
+                    }
+                    Type::Reference(r) => {
+                        let elem = &r.elem;
+                        let m = r.mutability.is_some();
+                        if matches!(&**elem, Type::Slice(_)) {
+                            return Err(syn::Error::new_spanned(&p.ty, "#[js] on MicroQuickJS: slice parameters are not supported; take `Vec<T>` or a `Value`"));
+                        }
+                        let mv = if m { quote!(mut) } else { quote!() };
+                        convs.push(quote!(let #mv #var = call.class_arg::<#elem>(#i, #m)?;));
+                        args.push(if m { quote!(&mut *#var) } else { quote!(&*#var) });
+                    }
+                    ty => {
+                        convs.push(quote!(let #var: #ty = call.arg(#i)?;));
+                        args.push(quote!(#var));
+                    }
+                }
+            }
+        }
+    }
+    let class_ty = class.map(|c| c.0.clone());
+    let recv = match (&class_ty, f.receiver) {
+        (Some(ty), Receiver::Ref) => quote!(let __recv = call.this_ref::<#ty>()?;),
+        (Some(ty), Receiver::Mut) => quote!(let mut __recv = call.this_mut::<#ty>()?;),
+        _ => quote!(),
+    };
+    let callee = match (f.receiver, &class_ty) {
+        (Receiver::None, Some(ty)) => quote!(<#ty>::#target),
+        (Receiver::None, None) => quote!(#target),
+        _ => quote!(__recv.#target),
+    };
+    let guard = if strs.is_empty() {
+        quote!()
+    } else {
+        quote!(let __no_js = call.no_js();)
+    };
+    let end_guard = if strs.is_empty() { quote!() } else { quote!(drop(__no_js);) };
+    let result = match class.map(|c| c.1) {
+        Some(MemberKind::Constructor) => quote! {
+            // SAFETY: the engine's arguments of this constructor.
+            unsafe { #k::construct::<#class_ty>(call, argc, #k::IntoResult::into_result(__r)) }
+        },
+        _ => quote!(#k::ret(call.ctx(), __r)),
+    };
+    Ok(quote! {
+        #(#convs)*
+        #recv
+        #(#strs)*
+        #guard
+        let __r = #callee(#(#args),*);
+        #end_guard
+        #result
+    })
+}
+
