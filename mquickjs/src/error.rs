@@ -62,8 +62,8 @@ impl ErrorKind {
     }
 }
 
-/// A text: a `String` with `alloc`, else up to `N` bytes inline.
-#[derive(Clone, Default)]
+/// A text: a `String` with `alloc`, else up to 120 bytes inline.
+#[derive(Clone)]
 pub(crate) struct Text {
     #[cfg(feature = "alloc")]
     s: alloc::string::String,
@@ -71,6 +71,19 @@ pub(crate) struct Text {
     buf: [u8; 120],
     #[cfg(not(feature = "alloc"))]
     len: usize,
+}
+
+impl Default for Text {
+    fn default() -> Text {
+        Text {
+            #[cfg(feature = "alloc")]
+            s: alloc::string::String::new(),
+            #[cfg(not(feature = "alloc"))]
+            buf: [0; 120],
+            #[cfg(not(feature = "alloc"))]
+            len: 0,
+        }
+    }
 }
 
 impl Text {

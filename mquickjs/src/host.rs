@@ -40,7 +40,7 @@ fn now(ctx: *mut sys::JSContext) -> sys::JSValue {
     // SAFETY: (engine) a context this crate made.
     let ctx = unsafe { Ctx::from_raw(ctx) };
     // SAFETY: a live context.
-    unsafe { sys::JS_NewFloat64(ctx.raw(), ctx.now().floor()) }
+    unsafe { sys::JS_NewFloat64(ctx.raw(), (ctx.now() as i64) as f64) }
 }
 
 /// `Date.now()`: the host's clock, whole milliseconds.

@@ -8,6 +8,7 @@
 
 use crate::context::Ctx;
 use crate::error::{Error, ErrorKind, Result};
+#[cfg(feature = "alloc")]
 use core::ffi::CStr;
 use mquickjs_sys as sys;
 
@@ -64,7 +65,7 @@ macro_rules! integers {
                 }
                 let d = number(ctx, v)?;
                 // In range and integral (2^63 and up do not fit an i64).
-                (d.fract() == 0.0 && d >= <$t>::MIN as f64 && d < (<$t>::MAX as f64) + 1.0).then(|| d as $t)
+                ((d as i128) as f64 == d && d >= <$t>::MIN as f64 && d < (<$t>::MAX as f64) + 1.0).then(|| d as $t)
             }
         }
     )*};

@@ -1,0 +1,126 @@
+//! Embedding MicroQuickJS: this crate's `#[js]` items are globals of its
+//! standard library ([`STDLIB`]), which `build.rs` declares.
+//!
+//! ```
+//! let mut buf = [0u8; 16 * 1024];
+//! let ctx = mquickjs::Context::new(&mut buf, &mquickjs_embed::STDLIB).unwrap();
+//! let n: f64 = ctx.eval("fib(20) + add(1, 2)").unwrap();
+//! assert_eq!(n, 6768.0);
+//! ```
+
+use mquickjs::{js, Ctx, Error, Value};
+
+mquickjs::stdlib!();
+
+/// The n-th Fibonacci number.
+#[js]
+pub fn fib(n: i32) -> f64 {
+    let (mut a, mut b) = (0.0f64, 1.0f64);
+    for _ in 0..n.max(0) {
+        (a, b) = (b, a + b);
+    }
+    a
+}
+
+/// `a + b`: the native call of the benchmark.
+#[js]
+pub fn add(a: f64, b: f64) -> f64 {
+    a + b
+}
+
+/// The length in characters of a borrowed string.
+#[js]
+pub fn chars(s: &str) -> u32 {
+    s.chars().count() as u32
+}
+
+/// Joins `n` copies of `s` (allocating in the engine for the result).
+#[js]
+pub fn repeat(s: String, n: u32) -> String {
+    s.repeat(n as usize)
+}
+
+/// Calls `f(i)` for i in 0..n, allocating a string on each turn, and sums
+/// the results: a Rust loop that runs JS and keeps values across
+/// allocations (`f` is a GC ref; under DEBUG_GC every allocation moves it).
+#[js]
+pub fn sum_calls(ctx: Ctx<'_>, f: Value<'_>, n: u32) -> Result<f64, Error> {
+    let mut sum = 0.0;
+    let keep = ctx.eval::<Value<'_>>("({ tag: 'kept' })")?;
+    for i in 0..n {
+        let s: String = f.call((i, "x"))?;
+        sum += s.len() as f64;
+    }
+    let tag: String = keep.prop(c"tag")?;
+    assert_eq!(tag, "kept");
+    Ok(sum)
+}
+
+/// An accumulator: the class method of the benchmark.
+#[js]
+pub struct Acc {
+    total: f64,
+}
+
+#[js]
+impl Acc {
+    /// `new Acc()`.
+    #[js(constructor)]
+    pub fn new() -> Acc {
+        Acc { total: 0.0 }
+    }
+
+    /// Adds `x`, returns the total.
+    pub fn add(&mut self, x: f64) -> f64 {
+        self.total += x;
+        self.total
+    }
+
+    /// The total.
+    #[js(get)]
+    pub fn total(&self) -> f64 {
+        self.total
+    }
+}
+
+/// A shape, the base of [`Square`].
+#[js]
+pub struct Shape {
+    sides: u32,
+}
+
+#[js]
+impl Shape {
+    /// `new Shape(sides)`.
+    #[js(constructor)]
+    pub fn new(sides: u32) -> Shape {
+        Shape { sides }
+    }
+
+    /// Its sides.
+    #[js(get)]
+    pub fn sides(&self) -> u32 {
+        self.sides
+    }
+}
+
+/// A square: a subclass of `Shape` in JS (`instanceof`, the prototype
+/// chain).
+#[js(extends = Shape)]
+pub struct Square {
+    side: f64,
+}
+
+#[js]
+impl Square {
+    /// `new Square(side)`.
+    #[js(constructor)]
+    pub fn new(side: f64) -> Square {
+        Square { side }
+    }
+
+    /// Its area.
+    pub fn area(&self) -> f64 {
+        self.side * self.side
+    }
+}

@@ -1,0 +1,160 @@
+//! The embedding API on MicroQuickJS: a context over a buffer, eval and
+//! errors with their stack, globals, calls both ways, the print sink and
+//! clock, the interrupt handler, memory statistics, a buffer too small,
+//! deep recursion; `#[js]` classes with a base class. The whole file also
+//! runs under the engine's DEBUG_GC (every object moves at every
+//! allocation): `cargo test -p quickjs-rust-mquickjs-embed --features debug-gc`.
+
+use mquickjs::{Context, ErrorKind, Value};
+use mquickjs_embed::STDLIB;
+use std::cell::RefCell;
+
+fn with_ctx<R>(size: usize, f: impl FnOnce(&Context<'_>) -> R) -> R {
+    let mut buf = vec![0u8; size];
+    let ctx = Context::new(&mut buf, &STDLIB).expect("a context");
+    f(&ctx)
+}
+
+#[test]
+fn eval_converts_results_and_reports_errors_with_their_stack() {
+    with_ctx(32 * 1024, |ctx| {
+        assert_eq!(ctx.eval::<i32>("6 * 7").unwrap(), 42);
+        assert_eq!(ctx.eval::<f64>("fib(30)").unwrap(), 832040.0);
+        assert_eq!(ctx.eval::<String>("'é' + repeat('ab', 3)").unwrap(), "éababab");
+        assert_eq!(ctx.eval::<u32>("chars('héllo')").unwrap(), 5);
+        assert_eq!(ctx.eval::<Option<i32>>("undefined").unwrap(), None);
+        // Strict conversions: no coercion.
+        let e = ctx.eval::<i32>("'42'").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::TypeError);
+
+        let e = ctx.eval::<()>("function f() { throw new RangeError('no') }\nf()").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::RangeError);
+        assert_eq!(e.message(), "no");
+        assert!(e.stack().contains("at f (<eval>:1:"), "{}", e.stack());
+        assert_eq!(e.to_string(), "RangeError: no");
+
+        let e = ctx.eval::<()>("fib('x')").unwrap_err();
+        assert_eq!(e.to_string(), "TypeError: fib: argument 1: expected integer, got string");
+        assert!(e.stack().contains("at fib (native)"), "{}", e.stack());
+
+        let e = ctx.eval::<()>("var x = ;").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::SyntaxError);
+        let e = ctx.eval::<()>("throw 7").unwrap_err();
+        assert_eq!((e.kind(), e.message()), (ErrorKind::Error, "7"));
+        // The context is healthy after errors.
+        assert_eq!(ctx.eval::<i32>("1 + 1").unwrap(), 2);
+    });
+}
+
+#[test]
+fn globals_and_calls_both_ways() {
+    with_ctx(32 * 1024, |ctx| {
+        ctx.set_global(c"greeting", "hi").unwrap();
+        ctx.set_global(c"n", 5).unwrap();
+        assert_eq!(ctx.eval::<String>("greeting + n").unwrap(), "hi5");
+        ctx.eval::<()>("function mul(a, b) { return a * b }").unwrap();
+        let mul: Value<'_> = ctx.global(c"mul").unwrap();
+        assert!(mul.is_function());
+        assert_eq!(mul.call::<f64, _>((6, 7)).unwrap(), 42.0);
+        assert_eq!(mul.call::<f64, _>((1.5, 2)).unwrap(), 3.0);
+        let obj: Value<'_> = ctx.eval("({ a: [1, 2, 3] })").unwrap();
+        let a: Value<'_> = obj.prop(c"a").unwrap();
+        assert_eq!(a.index::<i32>(2).unwrap(), 3);
+        a.set_index(0, "z").unwrap();
+        obj.set_prop(c"b", true).unwrap();
+        ctx.set_global(c"o", &obj).unwrap();
+        assert_eq!(ctx.eval::<String>("o.a.join() + o.b").unwrap(), "z,2,3true");
+        // Rust calls JS which calls Rust which calls JS, values kept across
+        // allocations (a GC ref each).
+        let f: Value<'_> = ctx.eval("(function (i, s) { return s + i + new Array(3).join('-') })").unwrap();
+        ctx.set_global(c"f", &f).unwrap();
+        assert_eq!(ctx.eval::<f64>("sum_calls(f, 100)").unwrap(), 100.0 * 4.0 + 90.0);
+        let e = mul.call::<f64, _>(("a", "b")).map(|x| x.is_nan());
+        assert_eq!(e.unwrap(), true);
+        let not_fn: Value<'_> = ctx.eval("1").unwrap();
+        assert_eq!(not_fn.call::<(), _>(()).unwrap_err().kind(), ErrorKind::TypeError);
+    });
+}
+
+#[test]
+fn values_survive_collections() {
+    with_ctx(64 * 1024, |ctx| {
+        let kept: Vec<Value<'_>> = (0..50)
+            .map(|i| ctx.eval(&format!("({{ i: {i}, s: 'v' + {i} }})")).unwrap())
+            .collect();
+        ctx.eval::<()>("for (var i = 0; i < 5000; i++) { var junk = { i: i, s: 'junk' + i } }").unwrap();
+        ctx.gc();
+        for (i, v) in kept.iter().enumerate() {
+            assert_eq!(v.prop::<i32>(c"i").unwrap(), i as i32);
+            assert_eq!(v.prop::<String>(c"s").unwrap(), format!("v{i}"));
+        }
+        let c = kept[3].clone();
+        drop(kept);
+        ctx.gc();
+        assert_eq!(c.prop::<i32>(c"i").unwrap(), 3);
+    });
+}
+
+thread_local! {
+    static OUT: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+#[test]
+fn print_and_clock_go_to_the_host() {
+    with_ctx(32 * 1024, |ctx| {
+        ctx.set_print(|s| OUT.with(|o| o.borrow_mut().push_str(s)));
+        ctx.set_clock(|| 1234.5);
+        ctx.eval::<()>("print('a', 1, [1, 2], { x: 1 }); console.log('b'); print(Date.now(), performance.now())").unwrap();
+        let out = OUT.with(|o| o.borrow().clone());
+        assert_eq!(out, "a 1 [ 1, 2 ] { x: 1 }\nb\n1234 1234\n");
+    });
+}
+
+#[test]
+fn the_interrupt_handler_stops_a_loop_that_does_not_end() {
+    with_ctx(32 * 1024, |ctx| {
+        ctx.set_interrupt_handler(Some(|| true));
+        let e = ctx.eval::<()>("try { for (;;) {} } catch (e) { 'caught' }").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Interrupted);
+        ctx.set_interrupt_handler(None);
+        assert_eq!(ctx.eval::<i32>("2").unwrap(), 2);
+    });
+}
+
+#[test]
+fn a_full_buffer_and_deep_recursion_are_errors() {
+    // Too small for a context: an error, not a crash.
+    for size in [0, 100, 1500, 3000] {
+        let mut buf = vec![0u8; size];
+        let e = Context::new(&mut buf, &STDLIB).err().expect("too small");
+        assert_eq!(e.kind(), ErrorKind::OutOfMemory);
+    }
+    with_ctx(24 * 1024, |ctx| {
+        let e = ctx
+            .eval::<()>("(function () { var a = []; for (;;) a.push('xxxxxxxxxxxxxxxx' + a.length) })()")
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::OutOfMemory, "{e:?}");
+        ctx.gc();
+        let e = ctx.eval::<()>("function r(n) { return r(n + 1) + 1 } r(0)").unwrap_err();
+        assert!(matches!(e.kind(), ErrorKind::InternalError | ErrorKind::OutOfMemory), "{e:?}");
+        assert_eq!(ctx.eval::<f64>("fib(10)").unwrap(), 55.0);
+        let u = ctx.memory_usage();
+        assert!(u.heap > 1000 && u.heap < u.total, "{u:?}");
+    });
+}
+
+#[test]
+fn classes_with_methods_accessors_and_a_base_class() {
+    with_ctx(32 * 1024, |ctx| {
+        let js = "var a = new Acc(); a.add(2); a.add(3.5);
+            var s = new Square(3);
+            [a.total, s.area(), s instanceof Square, s instanceof Shape, new Shape(4).sides,
+             Object.getPrototypeOf(Square.prototype) === Shape.prototype].join()";
+        assert_eq!(ctx.eval::<String>(js).unwrap(), "5.5,9,true,true,4,true");
+        let e = ctx.eval::<()>("Acc.prototype.add.call(new Square(1), 1)").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::TypeError);
+        // Instances are collected (their Rust values dropped) as JS drops them.
+        ctx.eval::<()>("for (var i = 0; i < 5000; i++) new Acc().add(i)").unwrap();
+        assert_eq!(STDLIB.classes().collect::<Vec<_>>(), ["Acc", "Shape", "Square"]);
+    });
+}
