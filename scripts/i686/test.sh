@@ -19,9 +19,10 @@ cargo test -p quickjs-rust --target $target --target-dir $dir --lib "${args[@]}"
 cargo test -p quickjs-rust-sys --target $target --target-dir $dir --lib
 cargo test -p bytecode-example --target $target --target-dir $dir
 cargo build --bin qjs --target $target --target-dir $dir
-# MicroQuickJS's mqjs, its standard library generated on this 64-bit host
-# for the 32-bit target (-m32), passing its own tests.
-cargo test -p quickjs-rust-mquickjs-sys --target $target --target-dir $dir
+# MicroQuickJS: mqjs with the Rust module, and the embedding tests, their
+# standard libraries generated on this 64-bit host for the 32-bit target
+# (-m32), passing upstream's tests and ours.
+cargo test -p quickjs-rust-mquickjs-sys -p quickjs-rust-mqjs -p quickjs-rust-mquickjs-embed --target $target --target-dir $dir
 out=$($dir/$target/debug/qjs examples/test.js)
 echo "$out"
 grep -q 'sleep done' <<<"$out" && grep -q 'fib(3) = 6' <<<"$out"
