@@ -1,5 +1,7 @@
 //! The crate's standard library: MicroQuickJS's built-ins and the `#[js]`
 //! items of `src/lib.rs`, in ROM.
 fn main() {
-    mquickjs_sys::build::Stdlib::new().module("src/lib.rs").build();
+    mquickjs_sys::build::Stdlib::new()
+        .module("src/lib.rs")
+        .build();
 }

@@ -96,7 +96,8 @@ pub type JSCFinalizer = unsafe extern "C" fn(ctx: *mut JSContext, opaque: *mut c
 /// Where the engine's log output goes (`opaque` is the context's).
 pub type JSWriteFunc = unsafe extern "C" fn(opaque: *mut c_void, buf: *const c_void, len: usize);
 /// Returns non-zero to interrupt the running JS (`opaque` is the context's).
-pub type JSInterruptHandler = unsafe extern "C" fn(ctx: *mut JSContext, opaque: *mut c_void) -> c_int;
+pub type JSInterruptHandler =
+    unsafe extern "C" fn(ctx: *mut JSContext, opaque: *mut c_void) -> c_int;
 
 // Tags (mquickjs.h).
 /// Tag of a 31-bit integer (1 bit).
@@ -206,8 +207,17 @@ pub const JS_DUMP_LONG: c_int = 1 << 0;
 // `JS_GetMemoryUsage` are patch 0002's); see there.
 #[allow(missing_docs)]
 extern "C" {
-    pub fn JS_NewContext(mem_start: *mut c_void, mem_size: usize, stdlib_def: *const JSSTDLibraryDef) -> *mut JSContext;
-    pub fn JS_NewContext2(mem_start: *mut c_void, mem_size: usize, stdlib_def: *const JSSTDLibraryDef, prepare_compilation: c_int) -> *mut JSContext;
+    pub fn JS_NewContext(
+        mem_start: *mut c_void,
+        mem_size: usize,
+        stdlib_def: *const JSSTDLibraryDef,
+    ) -> *mut JSContext;
+    pub fn JS_NewContext2(
+        mem_start: *mut c_void,
+        mem_size: usize,
+        stdlib_def: *const JSSTDLibraryDef,
+        prepare_compilation: c_int,
+    ) -> *mut JSContext;
     pub fn JS_FreeContext(ctx: *mut JSContext);
     pub fn JS_SetContextOpaque(ctx: *mut JSContext, opaque: *mut c_void);
     pub fn JS_GetContextOpaque(ctx: *mut JSContext) -> *mut c_void;
@@ -236,24 +246,52 @@ extern "C" {
 
     pub fn JS_GetGlobalObject(ctx: *mut JSContext) -> JSValue;
     pub fn JS_Throw(ctx: *mut JSContext, obj: JSValue) -> JSValue;
-    pub fn JS_ThrowError(ctx: *mut JSContext, error_num: c_int, fmt: *const c_char, ...) -> JSValue;
+    pub fn JS_ThrowError(ctx: *mut JSContext, error_num: c_int, fmt: *const c_char, ...)
+        -> JSValue;
     pub fn JS_ThrowOutOfMemory(ctx: *mut JSContext) -> JSValue;
     pub fn JS_GetException(ctx: *mut JSContext) -> JSValue;
 
     pub fn JS_GetPropertyStr(ctx: *mut JSContext, obj: JSValue, name: *const c_char) -> JSValue;
     pub fn JS_GetPropertyUint32(ctx: *mut JSContext, obj: JSValue, idx: u32) -> JSValue;
-    pub fn JS_SetPropertyStr(ctx: *mut JSContext, obj: JSValue, name: *const c_char, val: JSValue) -> JSValue;
-    pub fn JS_SetPropertyUint32(ctx: *mut JSContext, obj: JSValue, idx: u32, val: JSValue) -> JSValue;
+    pub fn JS_SetPropertyStr(
+        ctx: *mut JSContext,
+        obj: JSValue,
+        name: *const c_char,
+        val: JSValue,
+    ) -> JSValue;
+    pub fn JS_SetPropertyUint32(
+        ctx: *mut JSContext,
+        obj: JSValue,
+        idx: u32,
+        val: JSValue,
+    ) -> JSValue;
     pub fn JS_NewObjectClassUser(ctx: *mut JSContext, class_id: c_int) -> JSValue;
     pub fn JS_NewObject(ctx: *mut JSContext) -> JSValue;
     pub fn JS_NewArray(ctx: *mut JSContext, initial_len: c_int) -> JSValue;
 
-    pub fn JS_Parse(ctx: *mut JSContext, input: *const c_char, len: usize, filename: *const c_char, flags: c_int) -> JSValue;
+    pub fn JS_Parse(
+        ctx: *mut JSContext,
+        input: *const c_char,
+        len: usize,
+        filename: *const c_char,
+        flags: c_int,
+    ) -> JSValue;
     pub fn JS_Run(ctx: *mut JSContext, val: JSValue) -> JSValue;
-    pub fn JS_Eval(ctx: *mut JSContext, input: *const c_char, len: usize, filename: *const c_char, flags: c_int) -> JSValue;
+    pub fn JS_Eval(
+        ctx: *mut JSContext,
+        input: *const c_char,
+        len: usize,
+        filename: *const c_char,
+        flags: c_int,
+    ) -> JSValue;
 
     pub fn JS_NewStringLen(ctx: *mut JSContext, buf: *const c_char, len: usize) -> JSValue;
-    pub fn JS_ToCStringLen(ctx: *mut JSContext, plen: *mut usize, val: JSValue, buf: *mut JSCStringBuf) -> *const c_char;
+    pub fn JS_ToCStringLen(
+        ctx: *mut JSContext,
+        plen: *mut usize,
+        val: JSValue,
+        buf: *mut JSCStringBuf,
+    ) -> *const c_char;
     pub fn JS_ToString(ctx: *mut JSContext, val: JSValue) -> JSValue;
     pub fn JS_ToInt32(ctx: *mut JSContext, pres: *mut c_int, val: JSValue) -> c_int;
     pub fn JS_ToNumber(ctx: *mut JSContext, pres: *mut f64, val: JSValue) -> c_int;

@@ -117,7 +117,10 @@ impl<'buf> Context<'buf> {
         let skip = start.align_offset(align);
         let host_size = core::mem::size_of::<Host>().next_multiple_of(align);
         if buf.len() < skip + host_size + 1024 {
-            return Err(Error::new(ErrorKind::OutOfMemory, "the buffer is too small for a context"));
+            return Err(Error::new(
+                ErrorKind::OutOfMemory,
+                "the buffer is too small for a context",
+            ));
         }
         // SAFETY: `skip + host_size` is within the buffer (checked above);
         // `host` is aligned for `Host` and the bytes are ours for 'buf.
@@ -136,7 +139,10 @@ impl<'buf> Context<'buf> {
         // for a JSValue, ours for 'buf; the stdlib is the generated tables.
         let raw = unsafe { sys::JS_NewContext(engine.cast(), len, stdlib.def()) };
         let Some(raw) = NonNull::new(raw) else {
-            return Err(Error::new(ErrorKind::OutOfMemory, "the buffer is too small for the context and its standard library"));
+            return Err(Error::new(
+                ErrorKind::OutOfMemory,
+                "the buffer is too small for the context and its standard library",
+            ));
         };
         // SAFETY: a live context; `host` lives as long as the buffer.
         unsafe {
@@ -223,7 +229,12 @@ impl Drop for Context<'_> {
 unsafe extern "C" fn log_write(opaque: *mut c_void, buf: *const c_void, len: usize) {
     // SAFETY: `opaque` is the host (set at creation); the engine passes
     // `len` bytes of its output.
-    let (host, bytes) = unsafe { (&*opaque.cast::<Host>(), core::slice::from_raw_parts(buf.cast::<u8>(), len)) };
+    let (host, bytes) = unsafe {
+        (
+            &*opaque.cast::<Host>(),
+            core::slice::from_raw_parts(buf.cast::<u8>(), len),
+        )
+    };
     write_lossy(host.print.get(), bytes);
 }
 
@@ -308,7 +319,15 @@ impl<'a> Ctx<'a> {
     fn eval_bytes<T: FromJs<'a>>(self, source: &[u8], file: &CStr, flags: c_int) -> Result<T> {
         self.may_run()?;
         // SAFETY: a NUL-terminated source (callers), a live context.
-        let v = unsafe { sys::JS_Eval(self.raw(), source.as_ptr().cast(), source.len(), file.as_ptr(), flags) };
+        let v = unsafe {
+            sys::JS_Eval(
+                self.raw(),
+                source.as_ptr().cast(),
+                source.len(),
+                file.as_ptr(),
+                flags,
+            )
+        };
         self.take(v)
     }
 
@@ -320,7 +339,10 @@ impl<'a> Ctx<'a> {
         }
         // SAFETY: `v` is current (nothing allocated since it was returned).
         unsafe { T::from_js(self, v) }.ok_or_else(|| {
-            Error::with_args(ErrorKind::TypeError, format_args!("expected {}", T::EXPECTED))
+            Error::with_args(
+                ErrorKind::TypeError,
+                format_args!("expected {}", T::EXPECTED),
+            )
         })
     }
 
@@ -336,7 +358,13 @@ impl<'a> Ctx<'a> {
     pub fn global<T: FromJs<'a>>(self, name: &CStr) -> Result<T> {
         self.may_run()?;
         // SAFETY: a live context; the global object is a root.
-        let v = unsafe { sys::JS_GetPropertyStr(self.raw(), sys::JS_GetGlobalObject(self.raw()), name.as_ptr()) };
+        let v = unsafe {
+            sys::JS_GetPropertyStr(
+                self.raw(),
+                sys::JS_GetGlobalObject(self.raw()),
+                name.as_ptr(),
+            )
+        };
         self.take(v)
     }
 
@@ -346,7 +374,14 @@ impl<'a> Ctx<'a> {
         let v = value.into_js(self)?;
         // SAFETY: `v` was just made (no allocation since); the global
         // object is a root.
-        let r = unsafe { sys::JS_SetPropertyStr(self.raw(), sys::JS_GetGlobalObject(self.raw()), name.as_ptr(), v) };
+        let r = unsafe {
+            sys::JS_SetPropertyStr(
+                self.raw(),
+                sys::JS_GetGlobalObject(self.raw()),
+                name.as_ptr(),
+                v,
+            )
+        };
         self.take::<()>(r).map(|_| ())
     }
 
@@ -385,8 +420,12 @@ impl<'a> Ctx<'a> {
             if sys::JS_IsBytecode(bytecode.as_ptr(), bytecode.len()) == 0 {
                 return Err(Error::type_error("not MicroQuickJS bytecode"));
             }
-            if sys::JS_RelocateBytecode(self.raw(), bytecode.as_mut_ptr(), bytecode.len() as u32) != 0 {
-                return Err(Error::type_error("bytecode of another word size or engine version"));
+            if sys::JS_RelocateBytecode(self.raw(), bytecode.as_mut_ptr(), bytecode.len() as u32)
+                != 0
+            {
+                return Err(Error::type_error(
+                    "bytecode of another word size or engine version",
+                ));
             }
             let f = sys::JS_LoadBytecode(self.raw(), bytecode.as_ptr());
             if f == sys::JS_EXCEPTION {

@@ -34,7 +34,9 @@ impl ErrorKind {
             ErrorKind::RangeError => "RangeError",
             ErrorKind::ReferenceError => "ReferenceError",
             ErrorKind::SyntaxError => "SyntaxError",
-            ErrorKind::InternalError | ErrorKind::OutOfMemory | ErrorKind::Interrupted => "InternalError",
+            ErrorKind::InternalError | ErrorKind::OutOfMemory | ErrorKind::Interrupted => {
+                "InternalError"
+            }
         }
     }
 
@@ -73,6 +75,8 @@ pub(crate) struct Text {
     len: usize,
 }
 
+// Not derivable without `alloc`: `[u8; 120]` has no `Default`.
+#[allow(clippy::derivable_impls)]
 impl Default for Text {
     fn default() -> Text {
         Text {
@@ -184,7 +188,9 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.kind {
-            ErrorKind::OutOfMemory if self.message().is_empty() => f.write_str("InternalError: out of memory"),
+            ErrorKind::OutOfMemory if self.message().is_empty() => {
+                f.write_str("InternalError: out of memory")
+            }
             _ => write!(f, "{}: {}", self.kind.name(), self.message()),
         }
     }

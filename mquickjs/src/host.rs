@@ -14,7 +14,12 @@ use mquickjs_sys as sys;
 /// # Safety
 /// Called by the engine with a context this crate made.
 #[export_name = "mquickjs_rust_print"]
-pub unsafe extern "C" fn print(ctx: *mut sys::JSContext, _this: *mut sys::JSValue, argc: c_int, argv: *mut sys::JSValue) -> sys::JSValue {
+pub unsafe extern "C" fn print(
+    ctx: *mut sys::JSContext,
+    _this: *mut sys::JSValue,
+    argc: c_int,
+    argv: *mut sys::JSValue,
+) -> sys::JSValue {
     // SAFETY: (engine) a context this crate made, argc arguments.
     let ctx = unsafe { Ctx::from_raw(ctx) };
     for i in 0..argc.max(0) as usize {
@@ -48,7 +53,12 @@ fn now(ctx: *mut sys::JSContext) -> sys::JSValue {
 /// # Safety
 /// Called by the engine with a context this crate made.
 #[export_name = "mquickjs_rust_date_now"]
-pub unsafe extern "C" fn date_now(ctx: *mut sys::JSContext, _this: *mut sys::JSValue, _argc: c_int, _argv: *mut sys::JSValue) -> sys::JSValue {
+pub unsafe extern "C" fn date_now(
+    ctx: *mut sys::JSContext,
+    _this: *mut sys::JSValue,
+    _argc: c_int,
+    _argv: *mut sys::JSValue,
+) -> sys::JSValue {
     now(ctx)
 }
 
@@ -57,7 +67,12 @@ pub unsafe extern "C" fn date_now(ctx: *mut sys::JSContext, _this: *mut sys::JSV
 /// # Safety
 /// Called by the engine with a context this crate made.
 #[export_name = "mquickjs_rust_performance_now"]
-pub unsafe extern "C" fn performance_now(ctx: *mut sys::JSContext, _this: *mut sys::JSValue, _argc: c_int, _argv: *mut sys::JSValue) -> sys::JSValue {
+pub unsafe extern "C" fn performance_now(
+    ctx: *mut sys::JSContext,
+    _this: *mut sys::JSValue,
+    _argc: c_int,
+    _argv: *mut sys::JSValue,
+) -> sys::JSValue {
     now(ctx)
 }
 
@@ -66,7 +81,12 @@ pub unsafe extern "C" fn performance_now(ctx: *mut sys::JSContext, _this: *mut s
 /// # Safety
 /// Called by the engine with a context this crate made.
 #[export_name = "mquickjs_rust_gc"]
-pub unsafe extern "C" fn gc(ctx: *mut sys::JSContext, _this: *mut sys::JSValue, _argc: c_int, _argv: *mut sys::JSValue) -> sys::JSValue {
+pub unsafe extern "C" fn gc(
+    ctx: *mut sys::JSContext,
+    _this: *mut sys::JSValue,
+    _argc: c_int,
+    _argv: *mut sys::JSValue,
+) -> sys::JSValue {
     // SAFETY: (engine) a live context; native code holds no raw values.
     unsafe { sys::JS_GC(ctx) };
     sys::JS_UNDEFINED

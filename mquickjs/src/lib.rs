@@ -32,6 +32,9 @@
 //! why).
 #![no_std]
 #![warn(missing_docs)]
+// Without `alloc`, an error keeps its texts inline (a fixed size, known at
+// build time, no allocation): larger than clippy likes, by design.
+#![cfg_attr(not(feature = "alloc"), allow(clippy::result_large_err))]
 
 #[cfg(feature = "alloc")]
 extern crate alloc;
@@ -68,7 +71,10 @@ impl Stdlib {
     /// `def` is the generated `JSSTDLibraryDef` for this target and
     /// `classes` its classes in id order (what `stdlib!()` passes).
     #[doc(hidden)]
-    pub const unsafe fn from_raw(def: *const mquickjs_sys::JSSTDLibraryDef, classes: &'static [native::ClassInfo]) -> Stdlib {
+    pub const unsafe fn from_raw(
+        def: *const mquickjs_sys::JSSTDLibraryDef,
+        classes: &'static [native::ClassInfo],
+    ) -> Stdlib {
         Stdlib { def, classes }
     }
 
@@ -94,7 +100,9 @@ macro_rules! stdlib {
 
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::native::{call, class_index, declared_fn, ret, Call, Class, ClassInfo, FnInfo, IntoResult};
+    pub use crate::native::{
+        call, class_index, declared_fn, ret, Call, Class, ClassInfo, FnInfo, IntoResult,
+    };
     #[cfg(feature = "alloc")]
     pub use crate::native::{construct, finalize, new_instance};
     pub use mquickjs_sys as sys;

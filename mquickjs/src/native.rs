@@ -59,7 +59,9 @@ pub const fn declared_fn(functions: &[(&str, &str, usize)], rust: &str, length: 
     while i < functions.len() {
         if str_eq(functions[i].0, rust) {
             if functions[i].2 != length {
-                panic!("#[js] function: build.rs declared another length (rebuild: the file changed?)");
+                panic!(
+                    "#[js] function: build.rs declared another length (rebuild: the file changed?)"
+                );
             }
             return;
         }
@@ -151,7 +153,8 @@ impl<'a> Call<'a> {
     pub unsafe fn str_arg<'s>(&self, i: usize, buf: &'s mut sys::JSCStringBuf) -> Result<&'s str> {
         let v = self.raw(i);
         // SAFETY: (caller) no allocation while used.
-        let bytes = unsafe { string_bytes(self.ctx, v, buf) }.ok_or_else(|| self.wrong(i, "string", v))?;
+        let bytes =
+            unsafe { string_bytes(self.ctx, v, buf) }.ok_or_else(|| self.wrong(i, "string", v))?;
         core::str::from_utf8(bytes).map_err(|_| self.wrong(i, "valid UTF-8 (no lone surrogate)", v))
     }
 
@@ -180,7 +183,12 @@ impl<'a> Call<'a> {
     fn wrong_this<T: Class>(&self, v: sys::JSValue) -> Error {
         Error::with_args(
             ErrorKind::TypeError,
-            format_args!("{}: `this` is not a {} (or it is in use by another call), got {}", self.info.name, T::NAME, type_name(self.ctx, v)),
+            format_args!(
+                "{}: `this` is not a {} (or it is in use by another call), got {}",
+                self.info.name,
+                T::NAME,
+                type_name(self.ctx, v)
+            ),
         )
     }
 
@@ -254,11 +262,33 @@ pub unsafe fn call(
 fn arity_error(info: &FnInfo, got: usize) -> Error {
     let plural = |n: usize| if n == 1 { "" } else { "s" };
     if info.required == info.max {
-        Error::with_args(ErrorKind::TypeError, format_args!("{}: expected {} argument{}, got {got}", info.name, info.max, plural(info.max)))
+        Error::with_args(
+            ErrorKind::TypeError,
+            format_args!(
+                "{}: expected {} argument{}, got {got}",
+                info.name,
+                info.max,
+                plural(info.max)
+            ),
+        )
     } else if info.strict {
-        Error::with_args(ErrorKind::TypeError, format_args!("{}: expected {} to {} arguments, got {got}", info.name, info.required, info.max))
+        Error::with_args(
+            ErrorKind::TypeError,
+            format_args!(
+                "{}: expected {} to {} arguments, got {got}",
+                info.name, info.required, info.max
+            ),
+        )
     } else {
-        Error::with_args(ErrorKind::TypeError, format_args!("{}: expected at least {} argument{}, got {got}", info.name, info.required, plural(info.required)))
+        Error::with_args(
+            ErrorKind::TypeError,
+            format_args!(
+                "{}: expected at least {} argument{}, got {got}",
+                info.name,
+                info.required,
+                plural(info.required)
+            ),
+        )
     }
 }
 
@@ -275,7 +305,10 @@ fn guarded<R>(f: impl FnOnce() -> Result<R>) -> Result<R> {
                     .copied()
                     .or_else(|| p.downcast_ref::<std::string::String>().map(|s| s.as_str()))
                     .unwrap_or("a Rust panic");
-                Err(Error::with_args(ErrorKind::InternalError, format_args!("panicked: {msg}")))
+                Err(Error::with_args(
+                    ErrorKind::InternalError,
+                    format_args!("panicked: {msg}"),
+                ))
             }
         }
     }
@@ -367,7 +400,8 @@ impl<T> Drop for Borrow<'_, T> {
     fn drop(&mut self) {
         // SAFETY: the cell outlives the borrow (see `borrow`).
         let c = unsafe { &*self.cell };
-        c.borrows.set(if self.mutable { 0 } else { c.borrows.get() - 1 });
+        c.borrows
+            .set(if self.mutable { 0 } else { c.borrows.get() - 1 });
     }
 }
 
@@ -396,9 +430,16 @@ pub fn new_instance<T: Class>(ctx: Ctx<'_>, value: T) -> Result<sys::JSValue> {
 /// # Safety
 /// The engine's arguments for a native constructor.
 #[cfg(feature = "alloc")]
-pub unsafe fn construct<T: Class>(call: &Call<'_>, argc: c_int, value: Result<T>) -> Result<sys::JSValue> {
+pub unsafe fn construct<T: Class>(
+    call: &Call<'_>,
+    argc: c_int,
+    value: Result<T>,
+) -> Result<sys::JSValue> {
     if argc & sys::FRAME_CF_CTOR == 0 {
-        return Err(Error::with_args(ErrorKind::TypeError, format_args!("{}: a class constructor, called without `new`", T::NAME)));
+        return Err(Error::with_args(
+            ErrorKind::TypeError,
+            format_args!("{}: a class constructor, called without `new`", T::NAME),
+        ));
     }
     new_instance(call.ctx(), value?)
 }
@@ -448,8 +489,16 @@ pub fn ret<R: IntoJs>(ctx: Ctx<'_>, r: R) -> Result<sys::JSValue> {
 /// # Safety
 /// Called by the engine with a live context.
 #[export_name = "mquickjs_rust_no_constructor"]
-pub unsafe extern "C" fn no_constructor(ctx: *mut sys::JSContext, _this: *mut sys::JSValue, _argc: c_int, _argv: *mut sys::JSValue) -> sys::JSValue {
+pub unsafe extern "C" fn no_constructor(
+    ctx: *mut sys::JSContext,
+    _this: *mut sys::JSValue,
+    _argc: c_int,
+    _argv: *mut sys::JSValue,
+) -> sys::JSValue {
     // SAFETY: (engine) a context this crate made.
     let ctx = unsafe { Ctx::from_raw(ctx) };
-    throw(ctx, &Error::type_error("this class has no constructor (it has no #[js(constructor)])"))
+    throw(
+        ctx,
+        &Error::type_error("this class has no constructor (it has no #[js(constructor)])"),
+    )
 }

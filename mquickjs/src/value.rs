@@ -121,7 +121,11 @@ unsafe impl<'a, T: FromJs<'a>> FromJs<'a> for Option<T> {
 ///
 /// # Safety
 /// `v` is current; nothing allocates while the slice is used.
-pub(crate) unsafe fn string_bytes<'s>(ctx: Ctx<'_>, v: sys::JSValue, buf: &'s mut sys::JSCStringBuf) -> Option<&'s [u8]> {
+pub(crate) unsafe fn string_bytes<'s>(
+    ctx: Ctx<'_>,
+    v: sys::JSValue,
+    buf: &'s mut sys::JSCStringBuf,
+) -> Option<&'s [u8]> {
     // SAFETY: a live context; a string's ToString is itself (no
     // allocation); the bytes live in the heap (or `buf`) until the next
     // allocation, which the caller rules out.
@@ -216,7 +220,9 @@ unsafe impl IntoJs for i64 {
 unsafe impl IntoJs for &str {
     fn into_js(self, ctx: Ctx<'_>) -> Result<sys::JSValue> {
         // SAFETY: a live context; the engine copies the bytes.
-        made(ctx, unsafe { sys::JS_NewStringLen(ctx.raw(), self.as_ptr().cast(), self.len()) })
+        made(ctx, unsafe {
+            sys::JS_NewStringLen(ctx.raw(), self.as_ptr().cast(), self.len())
+        })
     }
 }
 

@@ -33,7 +33,10 @@ fn best_of_9(ctx: &Context<'_>, src: &str, n: u64) -> f64 {
 }
 
 fn main() {
-    let n: u64 = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(5_000_000);
+    let n: u64 = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(5_000_000);
     let mut buf = vec![0u8; 64 * 1024];
     let ctx = Context::new(&mut buf, &STDLIB).unwrap();
     ctx.eval::<()>(
@@ -41,7 +44,9 @@ fn main() {
          var acc_js = { t: 0, add: function (x) { this.t += x; return this.t; } };",
     )
     .unwrap();
-    let call = |f: &str| format!("(function () {{ var add = globalThis.{f}, s = 0; for (var i = 0; i < {n}; i++) s = add(s, i); return s; }})()");
+    let call = |f: &str| {
+        format!("(function () {{ var add = globalThis.{f}, s = 0; for (var i = 0; i < {n}; i++) s = add(s, i); return s; }})()")
+    };
     let method = |o: &str| {
         format!("(function () {{ globalThis.{o} = {}; var o = globalThis.{o}, s = 0; for (var i = 0; i < {n}; i++) s = o.add(i); return s; }})()",
             if o == "acc" { "new Acc()" } else { "{ t: 0, add: acc_js.add }" })
@@ -62,7 +67,11 @@ fn main() {
     let fits = |size: usize| {
         let mut buf = vec![0u8; size];
         Context::new(&mut buf, &STDLIB).is_ok_and(|ctx| {
-            ctx.eval::<f64>("function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2) } fib(20)").ok() == Some(6765.0)
+            ctx.eval::<f64>(
+                "function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2) } fib(20)",
+            )
+            .ok()
+                == Some(6765.0)
         })
     };
     let (mut lo, mut hi) = (1024usize, 64 * 1024);
@@ -78,7 +87,11 @@ fn main() {
 
     let theirs: Vec<(String, f64)> = match std::env::var_os("RMQUICKJS_BENCH") {
         Some(bin) => {
-            let out = std::process::Command::new(bin).arg("all").env("QJS_BENCH_NO_CALLGRIND", "1").output().expect("run rmquickjs-bench");
+            let out = std::process::Command::new(bin)
+                .arg("all")
+                .env("QJS_BENCH_NO_CALLGRIND", "1")
+                .output()
+                .expect("run rmquickjs-bench");
             String::from_utf8_lossy(&out.stdout)
                 .lines()
                 .filter_map(|l| {
@@ -97,7 +110,10 @@ fn main() {
         };
         theirs.iter().find(|t| t.0 == name).map(|t| t.1)
     };
-    println!("{:<22} {:>12} {:>12} {:>8}", "measure", "ours", "rmquickjs", "ratio");
+    println!(
+        "{:<22} {:>12} {:>12} {:>8}",
+        "measure", "ours", "rmquickjs", "ratio"
+    );
     for (name, v) in &ours {
         match other(name) {
             Some(t) => println!("{name:<22} {v:>12.1} {t:>12.1} {:>7.2}x", v / t),

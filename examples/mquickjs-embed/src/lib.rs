@@ -58,6 +58,7 @@ pub fn sum_calls(ctx: Ctx<'_>, f: Value<'_>, n: u32) -> Result<f64, Error> {
 
 /// An accumulator: the class method of the benchmark.
 #[js]
+#[derive(Default)]
 pub struct Acc {
     total: f64,
 }
@@ -67,7 +68,7 @@ impl Acc {
     /// `new Acc()`.
     #[js(constructor)]
     pub fn new() -> Acc {
-        Acc { total: 0.0 }
+        Acc::default()
     }
 
     /// Adds `x`, returns the total.

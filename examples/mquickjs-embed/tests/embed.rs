@@ -20,21 +20,29 @@ fn eval_converts_results_and_reports_errors_with_their_stack() {
     with_ctx(32 * 1024, |ctx| {
         assert_eq!(ctx.eval::<i32>("6 * 7").unwrap(), 42);
         assert_eq!(ctx.eval::<f64>("fib(30)").unwrap(), 832040.0);
-        assert_eq!(ctx.eval::<String>("'é' + repeat('ab', 3)").unwrap(), "éababab");
+        assert_eq!(
+            ctx.eval::<String>("'é' + repeat('ab', 3)").unwrap(),
+            "éababab"
+        );
         assert_eq!(ctx.eval::<u32>("chars('héllo')").unwrap(), 5);
         assert_eq!(ctx.eval::<Option<i32>>("undefined").unwrap(), None);
         // Strict conversions: no coercion.
         let e = ctx.eval::<i32>("'42'").unwrap_err();
         assert_eq!(e.kind(), ErrorKind::TypeError);
 
-        let e = ctx.eval::<()>("function f() { throw new RangeError('no') }\nf()").unwrap_err();
+        let e = ctx
+            .eval::<()>("function f() { throw new RangeError('no') }\nf()")
+            .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::RangeError);
         assert_eq!(e.message(), "no");
         assert!(e.stack().contains("at f (<eval>:1:"), "{}", e.stack());
         assert_eq!(e.to_string(), "RangeError: no");
 
         let e = ctx.eval::<()>("fib('x')").unwrap_err();
-        assert_eq!(e.to_string(), "TypeError: fib: argument 1: expected integer, got string");
+        assert_eq!(
+            e.to_string(),
+            "TypeError: fib: argument 1: expected integer, got string"
+        );
         assert!(e.stack().contains("at fib (native)"), "{}", e.stack());
 
         let e = ctx.eval::<()>("var x = ;").unwrap_err();
@@ -52,7 +60,8 @@ fn globals_and_calls_both_ways() {
         ctx.set_global(c"greeting", "hi").unwrap();
         ctx.set_global(c"n", 5).unwrap();
         assert_eq!(ctx.eval::<String>("greeting + n").unwrap(), "hi5");
-        ctx.eval::<()>("function mul(a, b) { return a * b }").unwrap();
+        ctx.eval::<()>("function mul(a, b) { return a * b }")
+            .unwrap();
         let mul: Value<'_> = ctx.global(c"mul").unwrap();
         assert!(mul.is_function());
         assert_eq!(mul.call::<f64, _>((6, 7)).unwrap(), 42.0);
@@ -66,13 +75,21 @@ fn globals_and_calls_both_ways() {
         assert_eq!(ctx.eval::<String>("o.a.join() + o.b").unwrap(), "z,2,3true");
         // Rust calls JS which calls Rust which calls JS, values kept across
         // allocations (a GC ref each).
-        let f: Value<'_> = ctx.eval("(function (i, s) { return s + i + new Array(3).join('-') })").unwrap();
+        let f: Value<'_> = ctx
+            .eval("(function (i, s) { return s + i + new Array(3).join('-') })")
+            .unwrap();
         ctx.set_global(c"f", &f).unwrap();
-        assert_eq!(ctx.eval::<f64>("sum_calls(f, 100)").unwrap(), 100.0 * 4.0 + 90.0);
+        assert_eq!(
+            ctx.eval::<f64>("sum_calls(f, 100)").unwrap(),
+            100.0 * 4.0 + 90.0
+        );
         let e = mul.call::<f64, _>(("a", "b")).map(|x| x.is_nan());
-        assert_eq!(e.unwrap(), true);
+        assert!(e.unwrap());
         let not_fn: Value<'_> = ctx.eval("1").unwrap();
-        assert_eq!(not_fn.call::<(), _>(()).unwrap_err().kind(), ErrorKind::TypeError);
+        assert_eq!(
+            not_fn.call::<(), _>(()).unwrap_err().kind(),
+            ErrorKind::TypeError
+        );
     });
 }
 
@@ -82,7 +99,8 @@ fn values_survive_collections() {
         let kept: Vec<Value<'_>> = (0..50)
             .map(|i| ctx.eval(&format!("({{ i: {i}, s: 'v' + {i} }})")).unwrap())
             .collect();
-        ctx.eval::<()>("for (var i = 0; i < 5000; i++) { var junk = { i: i, s: 'junk' + i } }").unwrap();
+        ctx.eval::<()>("for (var i = 0; i < 5000; i++) { var junk = { i: i, s: 'junk' + i } }")
+            .unwrap();
         ctx.gc();
         for (i, v) in kept.iter().enumerate() {
             assert_eq!(v.prop::<i32>(c"i").unwrap(), i as i32);
@@ -114,7 +132,9 @@ fn print_and_clock_go_to_the_host() {
 fn the_interrupt_handler_stops_a_loop_that_does_not_end() {
     with_ctx(32 * 1024, |ctx| {
         ctx.set_interrupt_handler(Some(|| true));
-        let e = ctx.eval::<()>("try { for (;;) {} } catch (e) { 'caught' }").unwrap_err();
+        let e = ctx
+            .eval::<()>("try { for (;;) {} } catch (e) { 'caught' }")
+            .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Interrupted);
         ctx.set_interrupt_handler(None);
         assert_eq!(ctx.eval::<i32>("2").unwrap(), 2);
@@ -131,12 +151,19 @@ fn a_full_buffer_and_deep_recursion_are_errors() {
     }
     with_ctx(24 * 1024, |ctx| {
         let e = ctx
-            .eval::<()>("(function () { var a = []; for (;;) a.push('xxxxxxxxxxxxxxxx' + a.length) })()")
+            .eval::<()>(
+                "(function () { var a = []; for (;;) a.push('xxxxxxxxxxxxxxxx' + a.length) })()",
+            )
             .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::OutOfMemory, "{e:?}");
         ctx.gc();
-        let e = ctx.eval::<()>("function r(n) { return r(n + 1) + 1 } r(0)").unwrap_err();
-        assert!(matches!(e.kind(), ErrorKind::InternalError | ErrorKind::OutOfMemory), "{e:?}");
+        let e = ctx
+            .eval::<()>("function r(n) { return r(n + 1) + 1 } r(0)")
+            .unwrap_err();
+        assert!(
+            matches!(e.kind(), ErrorKind::InternalError | ErrorKind::OutOfMemory),
+            "{e:?}"
+        );
         assert_eq!(ctx.eval::<f64>("fib(10)").unwrap(), 55.0);
         let u = ctx.memory_usage();
         assert!(u.heap > 1000 && u.heap < u.total, "{u:?}");
@@ -151,10 +178,16 @@ fn classes_with_methods_accessors_and_a_base_class() {
             [a.total, s.area(), s instanceof Square, s instanceof Shape, new Shape(4).sides,
              Object.getPrototypeOf(Square.prototype) === Shape.prototype].join()";
         assert_eq!(ctx.eval::<String>(js).unwrap(), "5.5,9,true,true,4,true");
-        let e = ctx.eval::<()>("Acc.prototype.add.call(new Square(1), 1)").unwrap_err();
+        let e = ctx
+            .eval::<()>("Acc.prototype.add.call(new Square(1), 1)")
+            .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::TypeError);
         // Instances are collected (their Rust values dropped) as JS drops them.
-        ctx.eval::<()>("for (var i = 0; i < 5000; i++) new Acc().add(i)").unwrap();
-        assert_eq!(STDLIB.classes().collect::<Vec<_>>(), ["Acc", "Shape", "Square"]);
+        ctx.eval::<()>("for (var i = 0; i < 5000; i++) new Acc().add(i)")
+            .unwrap();
+        assert_eq!(
+            STDLIB.classes().collect::<Vec<_>>(),
+            ["Acc", "Shape", "Square"]
+        );
     });
 }

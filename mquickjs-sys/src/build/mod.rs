@@ -4,10 +4,9 @@
 //! start-up), then compiled for the target.
 //!
 //! ```no_run
-//! // build.rs ([build-dependencies] quickjs-rust-mquickjs-sys, feature "build")
-//! fn main() {
-//!     mquickjs_sys::build::Stdlib::new().module("src/native.rs").build();
-//! }
+//! // build.rs ([build-dependencies] quickjs-rust-mquickjs-sys, feature "build"),
+//! // in its `fn main`:
+//! mquickjs_sys::build::Stdlib::new().module("src/native.rs").build();
 //! ```
 //! and at the crate's root `mquickjs::stdlib!();`, which defines
 //! `crate::STDLIB` for `Context::new`.
@@ -29,12 +28,12 @@
 //! print sink and clock); `gc()` collects. mqjs's `load` and timers are
 //! left out, unless [`Stdlib::mqjs`] builds mqjs itself with this library.
 
-mod sources;
 #[path = "../../../quickjs-macro/src/micro/items.rs"]
 #[allow(dead_code)]
 mod items;
+mod sources;
 
-use items::{Export, Func, MemberKind, Receiver};
+use items::{Export, Func, MemberKind};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -88,7 +87,10 @@ impl Stdlib {
     }
 
     fn try_build(self) -> Result<(), String> {
-        let env = |k: &str| std::env::var(k).map_err(|_| format!("{k} is not set: call build() from a build script"));
+        let env = |k: &str| {
+            std::env::var(k)
+                .map_err(|_| format!("{k} is not set: call build() from a build script"))
+        };
         let out = PathBuf::from(env("OUT_DIR")?);
         let manifest = PathBuf::from(env("CARGO_MANIFEST_DIR")?);
         let package = env("CARGO_PKG_NAME")?;
@@ -97,12 +99,12 @@ impl Stdlib {
         // 1. The items.
         let mut functions: Vec<(Vec<String>, Func)> = Vec::new();
         let mut classes: Vec<ClassDef> = Vec::new();
-        let mut class_paths: Vec<Vec<String>> = Vec::new();
         let mut members = Vec::new();
         for m in &self.modules {
             let file = manifest.join(m);
             println!("cargo:rerun-if-changed={}", file.display());
-            let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            let text =
+                std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
             let parsed = syn::parse_file(&text).map_err(|e| format!("{}: {e}", file.display()))?;
             let mut path = module_path(m);
             let mut found = Vec::new();
@@ -113,25 +115,26 @@ impl Stdlib {
             for e in found {
                 match e {
                     Export::Function(p, f) => functions.push((p, f)),
-                    Export::Class(p, c) => {
-                        class_paths.push(p);
-                        classes.push(ClassDef {
-                            rust: c.rust.to_string(),
-                            js: c.js,
-                            extends: c.extends.map(|p| p.segments.last().unwrap().ident.to_string()),
-                            ctor: None,
-                            statics: Vec::new(),
-                            methods: Vec::new(),
-                            props: BTreeMap::new(),
-                        })
-                    }
+                    Export::Class(_, c) => classes.push(ClassDef {
+                        rust: c.rust.to_string(),
+                        js: c.js,
+                        extends: c
+                            .extends
+                            .map(|p| p.segments.last().unwrap().ident.to_string()),
+                        ctor: None,
+                        statics: Vec::new(),
+                        methods: Vec::new(),
+                        props: BTreeMap::new(),
+                    }),
                     Export::Members(_, c, m) => members.push((c, m)),
                 }
             }
         }
         for (class, ms) in members {
-            let Some(c) = classes.iter_mut().find(|c| c.rust == class.to_string()) else {
-                return Err(format!("`#[js] impl {class}`: no `#[js] struct {class}` in the declared modules"));
+            let Some(c) = classes.iter_mut().find(|c| class == c.rust) else {
+                return Err(format!(
+                    "`#[js] impl {class}`: no `#[js] struct {class}` in the declared modules"
+                ));
             };
             for m in ms {
                 let sym = items::member_symbol(&package, &class, &m);
@@ -146,7 +149,11 @@ impl Stdlib {
             }
         }
         let mut seen = BTreeMap::new();
-        for name in functions.iter().map(|f| &f.1.js).chain(classes.iter().map(|c| &c.js)) {
+        for name in functions
+            .iter()
+            .map(|f| &f.1.js)
+            .chain(classes.iter().map(|c| &c.js))
+        {
             if seen.insert(name.clone(), ()).is_some() {
                 return Err(format!("two #[js] globals named `{name}`"));
             }
@@ -159,7 +166,12 @@ impl Stdlib {
         let mut globals = String::new();
         for (_, f) in &functions {
             let sym = items::fn_symbol(&package, f);
-            let _ = write!(globals, " JS_CFUNC_DEF(\"{}\", {}, {sym}),", f.js, f.length());
+            let _ = write!(
+                globals,
+                " JS_CFUNC_DEF(\"{}\", {}, {sym}),",
+                f.js,
+                f.length()
+            );
         }
         for &i in &order {
             let c = &classes[i];
@@ -170,7 +182,12 @@ impl Stdlib {
             }
             for (js, (g, s)) in &c.props {
                 let or_null = |x: &Option<String>| x.clone().unwrap_or_else(|| "NULL".into());
-                let _ = writeln!(proto, "    JS_CGETSET_DEF(\"{js}\", {}, {}),", or_null(g), or_null(s));
+                let _ = writeln!(
+                    proto,
+                    "    JS_CGETSET_DEF(\"{js}\", {}, {}),",
+                    or_null(g),
+                    or_null(s)
+                );
             }
             let mut statics = String::new();
             for (js, sym, len) in &c.statics {
@@ -180,7 +197,12 @@ impl Stdlib {
                 if body.is_empty() {
                     ("NULL".to_string(), String::new())
                 } else {
-                    (name.to_string(), format!("static const JSPropDef {name}[] = {{\n{body}    JS_PROP_END,\n}};\n"))
+                    (
+                        name.to_string(),
+                        format!(
+                            "static const JSPropDef {name}[] = {{\n{body}    JS_PROP_END,\n}};\n"
+                        ),
+                    )
                 }
             };
             let (proto_ref, proto_def) = table(&format!("rust_{r}_proto"), &proto);
@@ -189,20 +211,33 @@ impl Stdlib {
                 Some(b) => format!("&rust_{b}_class"),
                 None => "NULL".into(),
             };
-            let (ctor, len) = c.ctor.clone().unwrap_or(("mquickjs_rust_no_constructor".into(), 0));
-            let fin = items::finalizer_symbol(&package, &syn::Ident::new(r, proc_macro2::Span::call_site()));
+            let (ctor, len) = c
+                .ctor
+                .clone()
+                .unwrap_or(("mquickjs_rust_no_constructor".into(), 0));
+            let fin = items::finalizer_symbol(
+                &package,
+                &syn::Ident::new(r, proc_macro2::Span::call_site()),
+            );
             let _ = write!(
                 gen,
                 "{proto_def}{static_def}static const JSClassDef rust_{r}_class =\n    JS_CLASS_DEF(\"{}\", {len}, {ctor}, JS_CLASS_rust_{r}, {static_ref}, {proto_ref}, {parent}, {fin});\n\n",
                 c.js
             );
-            let _ = write!(globals, " JS_PROP_CLASS_DEF(\"{}\", &rust_{r}_class),", c.js);
+            let _ = write!(
+                globals,
+                " JS_PROP_CLASS_DEF(\"{}\", &rust_{r}_class),",
+                c.js
+            );
         }
         if !self.mqjs {
             gen.push_str("#define CONFIG_NO_MQJS_GLOBALS\n");
             globals.push_str(" JS_CFUNC_DEF(\"gc\", 0, js_gc),");
         }
-        let _ = write!(gen, "#define CONFIG_USER_GLOBALS{globals}\n#include \"mqjs_stdlib.c\"\n");
+        let _ = write!(
+            gen,
+            "#define CONFIG_USER_GLOBALS{globals}\n#include \"mqjs_stdlib.c\"\n"
+        );
         let gen_c = out.join("mquickjs_stdlib_gen.c");
         std::fs::write(&gen_c, gen).unwrap();
 
@@ -218,22 +253,44 @@ impl Stdlib {
         // compiles them for the target.
         let mut decls = String::from("/* generated by quickjs-rust's Stdlib: do not edit */\n#include <stddef.h>\n#include \"mquickjs.h\"\n");
         for (i, c) in order.iter().map(|&i| &classes[i]).enumerate() {
-            let _ = writeln!(decls, "#define JS_CLASS_rust_{} (JS_CLASS_USER + {i})", c.rust);
+            let _ = writeln!(
+                decls,
+                "#define JS_CLASS_rust_{} (JS_CLASS_USER + {i})",
+                c.rust
+            );
         }
-        let _ = writeln!(decls, "#undef JS_CLASS_COUNT\n#define JS_CLASS_COUNT (JS_CLASS_USER + {})", classes.len());
-        let mut syms: Vec<String> = functions.iter().map(|(_, f)| items::fn_symbol(&package, f)).collect();
+        let _ = writeln!(
+            decls,
+            "#undef JS_CLASS_COUNT\n#define JS_CLASS_COUNT (JS_CLASS_USER + {})",
+            classes.len()
+        );
+        let mut syms: Vec<String> = functions
+            .iter()
+            .map(|(_, f)| items::fn_symbol(&package, f))
+            .collect();
         for c in &classes {
             syms.extend(c.ctor.iter().map(|x| x.0.clone()));
             syms.extend(c.methods.iter().chain(&c.statics).map(|x| x.1.clone()));
-            syms.extend(c.props.values().flat_map(|(g, s)| g.iter().chain(s)).cloned());
-            let fin = items::finalizer_symbol(&package, &syn::Ident::new(&c.rust, proc_macro2::Span::call_site()));
+            syms.extend(
+                c.props
+                    .values()
+                    .flat_map(|(g, s)| g.iter().chain(s))
+                    .cloned(),
+            );
+            let fin = items::finalizer_symbol(
+                &package,
+                &syn::Ident::new(&c.rust, proc_macro2::Span::call_site()),
+            );
             let _ = writeln!(decls, "void {fin}(JSContext *ctx, void *opaque);");
         }
         if classes.iter().any(|c| c.ctor.is_none()) {
             syms.push("mquickjs_rust_no_constructor".into());
         }
         for s in &syms {
-            let _ = writeln!(decls, "JSValue {s}(JSContext *ctx, JSValue *this_val, int argc, JSValue *argv);");
+            let _ = writeln!(
+                decls,
+                "JSValue {s}(JSContext *ctx, JSValue *this_val, int argc, JSValue *argv);"
+            );
         }
         let tables_text = std::fs::read_to_string(&tables).unwrap();
         let mut build = sources::c_build(&src, &out);
@@ -264,7 +321,8 @@ impl Stdlib {
         build.compile(&format!("mquickjs_stdlib_{}", package.replace('-', "_")));
 
         // 5. The Rust side: the library's handle and what was declared.
-        let mut rs = String::from("// generated by quickjs-rust's Stdlib (build.rs): do not edit\n");
+        let mut rs =
+            String::from("// generated by quickjs-rust's Stdlib (build.rs): do not edit\n");
         if self.mqjs {
             rs.push_str("extern \"C\" {\n    #[link_name = \"js_stdlib\"]\n    static __MQUICKJS_STDLIB: ::mquickjs::__private::sys::JSSTDLibraryDef;\n}\n");
         } else {
@@ -286,7 +344,6 @@ impl Stdlib {
                 format!("::mquickjs::__private::ClassInfo {{ rust: {:?}, js: {:?}, base: {base} }}", c.rust, c.js)
             }).collect::<Vec<_>>().join(", "));
         rs.push_str("}\n");
-        let _ = class_paths;
         std::fs::write(out.join("mquickjs_stdlib.rs"), rs).unwrap();
         Ok(())
     }
@@ -294,7 +351,10 @@ impl Stdlib {
 
 /// The C name of a package's `JSSTDLibraryDef`.
 fn stdlib_symbol(package: &str) -> String {
-    format!("mqjs_{}__stdlib", package.replace(|c: char| !c.is_ascii_alphanumeric(), "_"))
+    format!(
+        "mqjs_{}__stdlib",
+        package.replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+    )
 }
 
 /// The module path of a file under `src/`: `src/lib.rs` and `src/main.rs`
@@ -318,16 +378,27 @@ fn module_path(file: &Path) -> Vec<String> {
 /// Indexes of `classes` with every base before its subclasses.
 fn base_first(classes: &[ClassDef]) -> Result<Vec<usize>, String> {
     let mut order: Vec<usize> = Vec::new();
-    fn visit(i: usize, classes: &[ClassDef], order: &mut Vec<usize>, depth: usize) -> Result<(), String> {
+    fn visit(
+        i: usize,
+        classes: &[ClassDef],
+        order: &mut Vec<usize>,
+        depth: usize,
+    ) -> Result<(), String> {
         if order.contains(&i) {
             return Ok(());
         }
         if depth > classes.len() {
-            return Err(format!("class `{}`: its `extends` chain loops", classes[i].rust));
+            return Err(format!(
+                "class `{}`: its `extends` chain loops",
+                classes[i].rust
+            ));
         }
         if let Some(b) = &classes[i].extends {
             let Some(bi) = classes.iter().position(|c| &c.rust == b) else {
-                return Err(format!("class `{}` extends `{b}`, which is not a declared #[js] struct", classes[i].rust));
+                return Err(format!(
+                    "class `{}` extends `{b}`, which is not a declared #[js] struct",
+                    classes[i].rust
+                ));
             };
             visit(bi, classes, order, depth + 1)?;
         }
@@ -338,9 +409,4 @@ fn base_first(classes: &[ClassDef]) -> Result<Vec<usize>, String> {
         visit(i, classes, &mut order, 0)?;
     }
     Ok(order)
-}
-
-#[allow(dead_code)]
-fn _receiver_is_used(r: Receiver) -> bool {
-    r == Receiver::None
 }

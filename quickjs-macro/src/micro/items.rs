@@ -199,7 +199,12 @@ pub fn fn_symbol(package: &str, f: &Func) -> String {
 
 /// The symbol of a class member.
 pub fn member_symbol(package: &str, class: &syn::Ident, m: &Member) -> String {
-    symbol(package, Some(&class.to_string()), m.kind.tag(), &m.func.rust.to_string())
+    symbol(
+        package,
+        Some(&class.to_string()),
+        m.kind.tag(),
+        &m.func.rust.to_string(),
+    )
 }
 
 /// The symbol of a class's finalizer.
@@ -240,18 +245,31 @@ pub fn parse_sig(sig: &syn::Signature, opts: &Opts, in_class: bool) -> syn::Resu
         let arg = match input {
             FnArg::Receiver(r) => {
                 if !in_class {
-                    return Err(syn::Error::new_spanned(r, "#[js] on a free function: no `self` (methods go in a `#[js] impl` block)"));
+                    return Err(syn::Error::new_spanned(
+                        r,
+                        "#[js] on a free function: no `self` (methods go in a `#[js] impl` block)",
+                    ));
                 }
                 if r.reference.is_none() {
-                    return Err(syn::Error::new_spanned(r, "#[js] methods take `&self` or `&mut self` (JS owns the object)"));
+                    return Err(syn::Error::new_spanned(
+                        r,
+                        "#[js] methods take `&self` or `&mut self` (JS owns the object)",
+                    ));
                 }
-                receiver = if r.mutability.is_some() { Receiver::Mut } else { Receiver::Ref };
+                receiver = if r.mutability.is_some() {
+                    Receiver::Mut
+                } else {
+                    Receiver::Ref
+                };
                 continue;
             }
             FnArg::Typed(arg) => arg,
         };
         let Pat::Ident(pat) = &*arg.pat else {
-            return Err(syn::Error::new_spanned(&arg.pat, "#[js] parameters must be plain names"));
+            return Err(syn::Error::new_spanned(
+                &arg.pat,
+                "#[js] parameters must be plain names",
+            ));
         };
         let kind = match last_ident(&arg.ty).map(|i| i.to_string()).as_deref() {
             Some("Ctx") => ParamKind::Ctx,
@@ -259,9 +277,14 @@ pub fn parse_sig(sig: &syn::Signature, opts: &Opts, in_class: bool) -> syn::Resu
             Some("Option") => ParamKind::Arg { optional: true },
             _ => ParamKind::Arg { optional: false },
         };
-        if let (ParamKind::Arg { optional: false }, Some(prev)) = (kind, params.last().map(|p: &Param| p.kind)) {
+        if let (ParamKind::Arg { optional: false }, Some(prev)) =
+            (kind, params.last().map(|p: &Param| p.kind))
+        {
             if prev == (ParamKind::Arg { optional: true }) {
-                return Err(syn::Error::new_spanned(&arg.ty, "#[js]: optional (`Option<T>`) parameters come after the required ones"));
+                return Err(syn::Error::new_spanned(
+                    &arg.ty,
+                    "#[js]: optional (`Option<T>`) parameters come after the required ones",
+                ));
             }
         }
         params.push(Param {
@@ -270,7 +293,10 @@ pub fn parse_sig(sig: &syn::Signature, opts: &Opts, in_class: bool) -> syn::Resu
             name: pat.ident.to_string().trim_start_matches('_').to_string(),
         });
     }
-    let js = opts.name.clone().unwrap_or_else(|| sig.ident.to_string().trim_start_matches("r#").to_string());
+    let js = opts
+        .name
+        .clone()
+        .unwrap_or_else(|| sig.ident.to_string().trim_start_matches("r#").to_string());
     Ok(Func {
         rust: sig.ident.clone(),
         js,
@@ -308,7 +334,10 @@ pub fn class(s: &ItemStruct, opts: &Opts) -> Class {
 /// marked `#[js(..)]`, but not `#[js(skip)]`.
 pub fn members(i: &ItemImpl) -> syn::Result<(syn::Ident, Vec<Member>)> {
     let Some(class) = last_ident(&i.self_ty).cloned() else {
-        return Err(syn::Error::new_spanned(&i.self_ty, "#[js] impl: of a `#[js]` struct by its name"));
+        return Err(syn::Error::new_spanned(
+            &i.self_ty,
+            "#[js] impl: of a `#[js]` struct by its name",
+        ));
     };
     let mut out = Vec::new();
     for item in &i.items {
@@ -329,7 +358,11 @@ pub fn members(i: &ItemImpl) -> syn::Result<(syn::Ident, Vec<Member>)> {
             MemberKind::Getter(opts.name.clone().unwrap_or_else(|| f.sig.ident.to_string()))
         } else if opts.set {
             let n = f.sig.ident.to_string();
-            MemberKind::Setter(opts.name.clone().unwrap_or_else(|| n.strip_prefix("set_").unwrap_or(&n).to_string()))
+            MemberKind::Setter(
+                opts.name
+                    .clone()
+                    .unwrap_or_else(|| n.strip_prefix("set_").unwrap_or(&n).to_string()),
+            )
         } else if func.receiver == Receiver::None {
             MemberKind::Static
         } else {
@@ -365,11 +398,9 @@ pub fn scan(items: &[Item], path: &mut Vec<String>, out: &mut Vec<Export>) -> sy
                     out.push(Export::Class(path.clone(), class(s, &o)));
                 }
             }
-            Item::Impl(i) => {
-                if Opts::of(&i.attrs)?.is_some() {
-                    let (c, m) = members(i)?;
-                    out.push(Export::Members(path.clone(), c, m));
-                }
+            Item::Impl(i) if Opts::of(&i.attrs)?.is_some() => {
+                let (c, m) = members(i)?;
+                out.push(Export::Members(path.clone(), c, m));
             }
             Item::Mod(m) => {
                 if let Some((_, items)) = &m.content {

@@ -12,7 +12,6 @@
 //! checks the item against what the build declared.
 
 #[allow(dead_code)] // the build uses what the macro does not
-#[allow(dead_code)] // the build uses what the macro does not
 pub mod items;
 
 use items::{Func, MemberKind, Opts, ParamKind, Receiver};
@@ -102,7 +101,10 @@ pub fn expand(attr: TokenStream, item: Item) -> syn::Result<TokenStream> {
                 const _: () = { #out };
             })
         }
-        other => Err(syn::Error::new_spanned(other, "#[js] goes on a function, a struct or the struct's impl block")),
+        other => Err(syn::Error::new_spanned(
+            other,
+            "#[js] goes on a function, a struct or the struct's impl block",
+        )),
     }
 }
 
@@ -142,7 +144,11 @@ fn is_str_ref(ty: &Type) -> bool {
 }
 
 /// The body of a call: conversions, borrows, the call, the result.
-fn call_body(f: &Func, target: &TokenStream, class: Option<(&Type, &MemberKind)>) -> syn::Result<TokenStream> {
+fn call_body(
+    f: &Func,
+    target: &TokenStream,
+    class: Option<(&Type, &MemberKind)>,
+) -> syn::Result<TokenStream> {
     let k = quote!(::mquickjs::__private);
     let mut convs = Vec::new();
     let mut args = Vec::new();
@@ -180,7 +186,11 @@ fn call_body(f: &Func, target: &TokenStream, class: Option<(&Type, &MemberKind)>
                         }
                         let mv = if m { quote!(mut) } else { quote!() };
                         convs.push(quote!(let #mv #var = call.class_arg::<#elem>(#i, #m)?;));
-                        args.push(if m { quote!(&mut *#var) } else { quote!(&*#var) });
+                        args.push(if m {
+                            quote!(&mut *#var)
+                        } else {
+                            quote!(&*#var)
+                        });
                     }
                     ty => {
                         convs.push(quote!(let #var: #ty = call.arg(#i)?;));
@@ -206,7 +216,11 @@ fn call_body(f: &Func, target: &TokenStream, class: Option<(&Type, &MemberKind)>
     } else {
         quote!(let __no_js = call.no_js();)
     };
-    let end_guard = if strs.is_empty() { quote!() } else { quote!(drop(__no_js);) };
+    let end_guard = if strs.is_empty() {
+        quote!()
+    } else {
+        quote!(drop(__no_js);)
+    };
     let result = match class.map(|c| c.1) {
         Some(MemberKind::Constructor) => quote! {
             // SAFETY: the engine's arguments of this constructor.
@@ -224,4 +238,3 @@ fn call_body(f: &Func, target: &TokenStream, class: Option<(&Type, &MemberKind)>
         #result
     })
 }
-
