@@ -25,7 +25,8 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32 {
             CString::new(bytes).expect("NUL removed")
         })
         .collect();
-    let mut argv: Vec<*mut std::os::raw::c_char> = args.iter().map(|a| a.as_ptr().cast_mut()).collect();
+    let mut argv: Vec<*mut std::os::raw::c_char> =
+        args.iter().map(|a| a.as_ptr().cast_mut()).collect();
     argv.push(std::ptr::null_mut());
     // SAFETY: argv is a NULL-terminated array of NUL-terminated strings
     // that outlive the call, as C's main expects.
@@ -36,5 +37,8 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32 {
 extern "C" {
     /// MicroQuickJS's `mqjs.c` `main`, compiled over this crate's
     /// standard library by the build script.
-    fn mqjs_main(argc: std::os::raw::c_int, argv: *mut *mut std::os::raw::c_char) -> std::os::raw::c_int;
+    fn mqjs_main(
+        argc: std::os::raw::c_int,
+        argv: *mut *mut std::os::raw::c_char,
+    ) -> std::os::raw::c_int;
 }
