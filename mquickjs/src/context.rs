@@ -10,11 +10,16 @@
 //!   code: values the caller keeps are [`Value`](crate::Value)s (GC refs
 //!   the collector updates), and each operation reads them right before
 //!   the C call that uses them.
-//! - While a native function borrows a JS string (`&str` parameters), the
-//!   host's no-JS count is non-zero and every operation that could allocate
-//!   fails instead (an allocation would move the string).
+//! - While a native function borrows a JS string (`&str` parameters), and
+//!   while the engine runs user code in the middle of its own work (the
+//!   print sink, the clock, the interrupt handler, a class value's drop in
+//!   a collection), the host's no-JS count is non-zero and every operation
+//!   that could run JS or allocate fails instead ([`Host::forbid_js`]).
+//!   Conversions into JS ([`IntoJs`]) take a token only this crate makes,
+//!   so they run behind that check, never around it.
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::value::Token;
 use crate::{FromJs, IntoJs, Stdlib};
 use core::cell::Cell;
 use core::ffi::{c_int, c_void, CStr};
@@ -29,6 +34,27 @@ pub(crate) struct Host {
     interrupt: Cell<Option<fn() -> bool>>,
     /// Non-zero while a native function borrows JS strings.
     pub(crate) no_js: Cell<u32>,
+}
+
+impl Host {
+    /// Forbids JS and allocation in the context until the guard drops:
+    /// around every call of user code the engine makes in the middle of
+    /// its work (a print sink handed bytes of the heap, the clock, the
+    /// interrupt handler, a class's drop during a collection) and around a
+    /// native function that borrows JS strings.
+    pub(crate) fn forbid_js(&self) -> NoJs<'_> {
+        self.no_js.set(self.no_js.get() + 1);
+        NoJs(self)
+    }
+}
+
+/// While alive, its context refuses JS and allocations ([`Ctx::may_run`]).
+pub struct NoJs<'h>(&'h Host);
+
+impl Drop for NoJs<'_> {
+    fn drop(&mut self) {
+        self.0.no_js.set(self.0.no_js.get() - 1);
+    }
 }
 
 /// The host state of a context this crate did not make (MicroQuickJS's
@@ -257,6 +283,7 @@ fn write_lossy(print: fn(&str), mut bytes: &[u8]) {
 unsafe extern "C" fn interrupt(_ctx: *mut sys::JSContext, opaque: *mut c_void) -> c_int {
     // SAFETY: `opaque` is the host (set at creation).
     let host = unsafe { &*opaque.cast::<Host>() };
+    let _no_js = host.forbid_js();
     host.interrupt.get().is_some_and(|f| f()) as c_int
 }
 
@@ -371,7 +398,7 @@ impl<'a> Ctx<'a> {
     /// Sets the global object's property `name`.
     pub fn set_global<V: IntoJs>(self, name: &CStr, value: V) -> Result<()> {
         self.may_run()?;
-        let v = value.into_js(self)?;
+        let v = value.into_js(self, Token(()))?;
         // SAFETY: `v` was just made (no allocation since); the global
         // object is a root.
         let r = unsafe {
@@ -438,11 +465,15 @@ impl<'a> Ctx<'a> {
 
     /// The host's print sink.
     pub(crate) fn print(self, bytes: &[u8]) {
-        write_lossy(self.host().print.get(), bytes);
+        let host = self.host();
+        let _no_js = host.forbid_js();
+        write_lossy(host.print.get(), bytes);
     }
 
     /// The host's clock.
     pub(crate) fn now(self) -> f64 {
-        (self.host().clock.get())()
+        let host = self.host();
+        let _no_js = host.forbid_js();
+        (host.clock.get())()
     }
 }

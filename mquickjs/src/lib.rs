@@ -105,5 +105,6 @@ pub mod __private {
     };
     #[cfg(feature = "alloc")]
     pub use crate::native::{construct, finalize, new_instance};
+    pub use crate::value::Token;
     pub use mquickjs_sys as sys;
 }

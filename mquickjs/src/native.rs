@@ -9,9 +9,9 @@
 //! a re-entrant call that would alias a `&mut self` is a `TypeError`); the
 //! class's finalizer drops it.
 
-use crate::context::Ctx;
+use crate::context::{Ctx, NoJs};
 use crate::error::{Error, ErrorKind, Result};
-use crate::value::{string_bytes, FromJs, IntoJs};
+use crate::value::{string_bytes, FromJs, IntoJs, Token};
 use core::ffi::c_int;
 use mquickjs_sys as sys;
 
@@ -161,9 +161,7 @@ impl<'a> Call<'a> {
     /// Forbids JS and allocation in this context until the guard drops
     /// (while `&str` arguments are borrowed).
     pub fn no_js(&self) -> NoJs<'a> {
-        let host = self.ctx.host();
-        host.no_js.set(host.no_js.get() + 1);
-        NoJs(self.ctx)
+        self.ctx.host().forbid_js()
     }
 
     /// `this` as an instance of `T`, borrowed.
@@ -196,16 +194,6 @@ impl<'a> Call<'a> {
     pub fn class_arg<T: Class>(&self, i: usize, mutable: bool) -> Result<Borrow<'a, T>> {
         let v = self.raw(i);
         borrow::<T>(self.ctx, v, mutable).ok_or_else(|| self.wrong(i, T::NAME, v))
-    }
-}
-
-/// While alive, this context refuses JS and allocations.
-pub struct NoJs<'a>(Ctx<'a>);
-
-impl Drop for NoJs<'_> {
-    fn drop(&mut self) {
-        let host = self.0.host();
-        host.no_js.set(host.no_js.get() - 1);
     }
 }
 
@@ -405,10 +393,9 @@ impl<T> Drop for Borrow<'_, T> {
     }
 }
 
-/// A new JS instance of `T` holding `value`.
+/// A new JS instance of `T` holding `value` (a conversion: see [`Token`]).
 #[cfg(feature = "alloc")]
-pub fn new_instance<T: Class>(ctx: Ctx<'_>, value: T) -> Result<sys::JSValue> {
-    ctx.may_run()?;
+pub fn new_instance<T: Class>(ctx: Ctx<'_>, value: T, _: Token) -> Result<sys::JSValue> {
     let data = alloc::boxed::Box::new(Cell {
         borrows: core::cell::Cell::new(0),
         value: core::cell::UnsafeCell::new(value),
@@ -441,7 +428,7 @@ pub unsafe fn construct<T: Class>(
             format_args!("{}: a class constructor, called without `new`", T::NAME),
         ));
     }
-    new_instance(call.ctx(), value?)
+    new_instance(call.ctx(), value?, Token(()))
 }
 
 /// A constructor's result: `Self` or `Result<Self, E>`.
@@ -462,13 +449,18 @@ impl<T: Class, E: Into<Error>> IntoResult<T> for core::result::Result<T, E> {
     }
 }
 
-/// Drops an instance's data (the class's finalizer).
+/// Drops an instance's data (the class's finalizer), with JS forbidden:
+/// it runs in the middle of a collection.
 ///
 /// # Safety
-/// `opaque` is null or a `Cell<T>` from [`new_instance`], not used again.
+/// `ctx` is a context this crate made; `opaque` is null or a `Cell<T>`
+/// from [`new_instance`], not used again.
 #[cfg(feature = "alloc")]
-pub unsafe fn finalize<T: Class>(opaque: *mut core::ffi::c_void) {
+pub unsafe fn finalize<T: Class>(ctx: *mut sys::JSContext, opaque: *mut core::ffi::c_void) {
     if !opaque.is_null() {
+        // SAFETY: (caller) a context this crate made.
+        let host = unsafe { Ctx::from_raw(ctx) }.host();
+        let _no_js = host.forbid_js();
         // SAFETY: (caller) the box from new_instance, dropped once.
         let b = unsafe { alloc::boxed::Box::from_raw(opaque.cast::<Cell<T>>()) };
         let _ = guarded(|| {
@@ -478,10 +470,10 @@ pub unsafe fn finalize<T: Class>(opaque: *mut core::ffi::c_void) {
     }
 }
 
-/// The result of a `#[js]` function, as JS.
+/// The result of a `#[js]` function, as JS (JS was running to call it,
+/// so JS may run: no check on this path).
 pub fn ret<R: IntoJs>(ctx: Ctx<'_>, r: R) -> Result<sys::JSValue> {
-    ctx.may_run()?;
-    r.into_js(ctx)
+    r.into_js(ctx, Token(()))
 }
 
 /// `new C()` of a class without a constructor.

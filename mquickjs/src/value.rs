@@ -28,16 +28,23 @@ pub unsafe trait FromJs<'a>: Sized {
     unsafe fn from_js(ctx: Ctx<'a>, v: sys::JSValue) -> Option<Self>;
 }
 
+/// Proof that a conversion runs where the crate checked that JS may run
+/// (no native function borrows a JS string): only this crate makes one,
+/// so user code converts through the API (`set_global`, `set_prop`,
+/// `call`, a `#[js]` result), never around its check.
+#[doc(hidden)]
+pub struct Token(pub(crate) ());
+
 /// A Rust value converted to JS (allocating in the engine, which can fail:
 /// `OutOfMemory`). The raw value it returns is good until the next
-/// allocation.
+/// allocation. Called by this crate only (see [`Token`]).
 ///
 /// # Safety
 /// Implemented by this crate and by `#[js]` (classes): `into_js` returns a
 /// value of `ctx`, current, or an error.
 pub unsafe trait IntoJs {
     /// The value in `ctx`.
-    fn into_js(self, ctx: Ctx<'_>) -> Result<sys::JSValue>;
+    fn into_js(self, ctx: Ctx<'_>, _: Token) -> Result<sys::JSValue>;
 }
 
 fn number(ctx: Ctx<'_>, v: sys::JSValue) -> Option<f64> {
@@ -153,14 +160,14 @@ unsafe impl<'a> FromJs<'a> for alloc::string::String {
 
 // SAFETY: returns constants or values just made.
 unsafe impl IntoJs for () {
-    fn into_js(self, _: Ctx<'_>) -> Result<sys::JSValue> {
+    fn into_js(self, _: Ctx<'_>, _: Token) -> Result<sys::JSValue> {
         Ok(sys::JS_UNDEFINED)
     }
 }
 
 // SAFETY: a constant.
 unsafe impl IntoJs for bool {
-    fn into_js(self, _: Ctx<'_>) -> Result<sys::JSValue> {
+    fn into_js(self, _: Ctx<'_>, _: Token) -> Result<sys::JSValue> {
         Ok(sys::JS_NewBool(self))
     }
 }
@@ -178,7 +185,7 @@ macro_rules! via_f64 {
     ($($t:ty),*) => {$(
         // SAFETY: a value just made.
         unsafe impl IntoJs for $t {
-            fn into_js(self, ctx: Ctx<'_>) -> Result<sys::JSValue> {
+            fn into_js(self, ctx: Ctx<'_>, _: Token) -> Result<sys::JSValue> {
                 // SAFETY: a live context.
                 made(ctx, unsafe { sys::JS_NewFloat64(ctx.raw(), self as f64) })
             }
@@ -191,7 +198,7 @@ macro_rules! via_i32 {
     ($($t:ty),*) => {$(
         // SAFETY: a value just made.
         unsafe impl IntoJs for $t {
-            fn into_js(self, ctx: Ctx<'_>) -> Result<sys::JSValue> {
+            fn into_js(self, ctx: Ctx<'_>, _: Token) -> Result<sys::JSValue> {
                 // SAFETY: a live context.
                 made(ctx, unsafe { sys::JS_NewInt32(ctx.raw(), self as i32) })
             }
@@ -202,7 +209,7 @@ via_i32!(i8, i16, i32, u8, u16);
 
 // SAFETY: a value just made.
 unsafe impl IntoJs for u32 {
-    fn into_js(self, ctx: Ctx<'_>) -> Result<sys::JSValue> {
+    fn into_js(self, ctx: Ctx<'_>, _: Token) -> Result<sys::JSValue> {
         // SAFETY: a live context.
         made(ctx, unsafe { sys::JS_NewUint32(ctx.raw(), self) })
     }
@@ -210,7 +217,7 @@ unsafe impl IntoJs for u32 {
 
 // SAFETY: a value just made.
 unsafe impl IntoJs for i64 {
-    fn into_js(self, ctx: Ctx<'_>) -> Result<sys::JSValue> {
+    fn into_js(self, ctx: Ctx<'_>, _: Token) -> Result<sys::JSValue> {
         // SAFETY: a live context.
         made(ctx, unsafe { sys::JS_NewInt64(ctx.raw(), self) })
     }
@@ -218,7 +225,7 @@ unsafe impl IntoJs for i64 {
 
 // SAFETY: a value just made.
 unsafe impl IntoJs for &str {
-    fn into_js(self, ctx: Ctx<'_>) -> Result<sys::JSValue> {
+    fn into_js(self, ctx: Ctx<'_>, _: Token) -> Result<sys::JSValue> {
         // SAFETY: a live context; the engine copies the bytes.
         made(ctx, unsafe {
             sys::JS_NewStringLen(ctx.raw(), self.as_ptr().cast(), self.len())
@@ -229,16 +236,16 @@ unsafe impl IntoJs for &str {
 #[cfg(feature = "alloc")]
 // SAFETY: as &str.
 unsafe impl IntoJs for alloc::string::String {
-    fn into_js(self, ctx: Ctx<'_>) -> Result<sys::JSValue> {
-        self.as_str().into_js(ctx)
+    fn into_js(self, ctx: Ctx<'_>, _: Token) -> Result<sys::JSValue> {
+        self.as_str().into_js(ctx, Token(()))
     }
 }
 
 // SAFETY: as `T`, or a constant.
 unsafe impl<T: IntoJs> IntoJs for Option<T> {
-    fn into_js(self, ctx: Ctx<'_>) -> Result<sys::JSValue> {
+    fn into_js(self, ctx: Ctx<'_>, _: Token) -> Result<sys::JSValue> {
         match self {
-            Some(v) => v.into_js(ctx),
+            Some(v) => v.into_js(ctx, Token(())),
             None => Ok(sys::JS_UNDEFINED),
         }
     }
@@ -246,8 +253,8 @@ unsafe impl<T: IntoJs> IntoJs for Option<T> {
 
 // SAFETY: as `T`, or the error.
 unsafe impl<T: IntoJs, E: Into<Error>> IntoJs for core::result::Result<T, E> {
-    fn into_js(self, ctx: Ctx<'_>) -> Result<sys::JSValue> {
-        self.map_err(Into::into)?.into_js(ctx)
+    fn into_js(self, ctx: Ctx<'_>, _: Token) -> Result<sys::JSValue> {
+        self.map_err(Into::into)?.into_js(ctx, Token(()))
     }
 }
 
@@ -322,7 +329,7 @@ impl<'a> Value<'a> {
     /// Sets its property `name`.
     pub fn set_prop<V: IntoJs>(&self, name: &CStr, value: V) -> Result<()> {
         self.ctx.may_run()?;
-        let v = value.into_js(self.ctx)?;
+        let v = value.into_js(self.ctx, Token(()))?;
         // SAFETY: `v` was just made; `self` is read after, current.
         let r = unsafe { sys::JS_SetPropertyStr(self.ctx.raw(), self.raw(), name.as_ptr(), v) };
         self.ctx.take::<()>(r)
@@ -339,7 +346,7 @@ impl<'a> Value<'a> {
     /// Sets its element `i`.
     pub fn set_index<V: IntoJs>(&self, i: u32, value: V) -> Result<()> {
         self.ctx.may_run()?;
-        let v = value.into_js(self.ctx)?;
+        let v = value.into_js(self.ctx, Token(()))?;
         // SAFETY: `v` was just made; `self` is read after, current.
         let r = unsafe { sys::JS_SetPropertyUint32(self.ctx.raw(), self.raw(), i, v) };
         self.ctx.take::<()>(r)
@@ -396,7 +403,7 @@ unsafe impl<'a> FromJs<'a> for Value<'a> {
 #[cfg(feature = "alloc")]
 // SAFETY: our current value, checked to be of `ctx`.
 unsafe impl IntoJs for &Value<'_> {
-    fn into_js(self, ctx: Ctx<'_>) -> Result<sys::JSValue> {
+    fn into_js(self, ctx: Ctx<'_>, _: Token) -> Result<sys::JSValue> {
         Ok(self.raw_in(ctx))
     }
 }
@@ -404,7 +411,7 @@ unsafe impl IntoJs for &Value<'_> {
 #[cfg(feature = "alloc")]
 // SAFETY: as &Value.
 unsafe impl IntoJs for Value<'_> {
-    fn into_js(self, ctx: Ctx<'_>) -> Result<sys::JSValue> {
+    fn into_js(self, ctx: Ctx<'_>, _: Token) -> Result<sys::JSValue> {
         Ok(self.raw_in(ctx))
     }
 }
@@ -439,7 +446,7 @@ macro_rules! args {
     (@rev $s:ident $c:ident;) => {};
     (@rev $s:ident $c:ident; $first:tt $($rest:tt)*) => {
         args!(@rev $s $c; $($rest)*);
-        let v = $s.$first.into_js($c)?;
+        let v = $s.$first.into_js($c, Token(()))?;
         // SAFETY: (caller) room checked; `v` was just made.
         unsafe { sys::JS_PushArg($c.raw(), v) };
     };

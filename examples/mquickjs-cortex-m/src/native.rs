@@ -1,8 +1,5 @@
 //! The crate's `#[js]` functions: globals of its standard library (in ROM),
 //! declared by build.rs. The same code as on a host.
-// Without `alloc`, mquickjs::Error keeps its texts inline (~250 bytes):
-// clippy flags the Result of the closure #[js] generates.
-#![allow(clippy::result_large_err)]
 use mquickjs::js;
 
 /// The n-th Fibonacci number, recursively (a CPU workout).

@@ -66,16 +66,16 @@ pub fn expand(attr: TokenStream, item: Item) -> syn::Result<TokenStream> {
                 }
                 // SAFETY: a new instance, just made.
                 unsafe impl ::mquickjs::IntoJs for #ident {
-                    fn into_js(self, ctx: ::mquickjs::Ctx<'_>) -> ::mquickjs::Result<#k::sys::JSValue> {
-                        #k::new_instance(ctx, self)
+                    fn into_js(self, ctx: ::mquickjs::Ctx<'_>, token: #k::Token) -> ::mquickjs::Result<#k::sys::JSValue> {
+                        #k::new_instance(ctx, self, token)
                     }
                 }
                 const _: () = {
                     #[unsafe(export_name = #fin)]
-                    unsafe extern "C" fn finalizer(_ctx: *mut #k::sys::JSContext, opaque: *mut ::core::ffi::c_void) {
+                    unsafe extern "C" fn finalizer(ctx: *mut #k::sys::JSContext, opaque: *mut ::core::ffi::c_void) {
                         // SAFETY: the engine finalizes an instance of this
                         // class once; its opaque is this type's box.
-                        unsafe { #k::finalize::<#ident>(opaque) }
+                        unsafe { #k::finalize::<#ident>(ctx, opaque) }
                     }
                 };
             })
@@ -125,6 +125,8 @@ fn trampoline(sym: &str, f: &Func, body: &TokenStream) -> TokenStream {
         static #info: #k::FnInfo = #k::FnInfo {
             name: #name, required: #required, max: #max, strict: #strict, params: &[#(#params),*],
         };
+        // Without `alloc` an error keeps its texts inline: large by design.
+        #[allow(clippy::result_large_err)]
         #[unsafe(export_name = #sym)]
         unsafe extern "C" fn #fname(
             ctx: *mut #k::sys::JSContext,
