@@ -112,8 +112,10 @@ pub struct MemoryUsage {
 /// A MicroQuickJS context in a buffer the caller owns: no allocation by
 /// the engine, ever (a full buffer is an `OutOfMemory` error).
 ///
-/// ```
-/// # mquickjs::stdlib!(); // a crate's standard library (build.rs declares it)
+/// ```ignore
+/// // needs a build script that declares the standard library (see the
+/// // crate docs); `examples/mquickjs-embed` runs this as a test
+/// mquickjs::stdlib!();
 /// let mut buf = [0u8; 16 * 1024];
 /// let ctx = mquickjs::Context::new(&mut buf, &STDLIB).unwrap();
 /// let n: i32 = ctx.eval("1 + 2").unwrap();
