@@ -11,6 +11,7 @@ _Static_assert(JS_CLASS_USER == 28 && JS_CLASS_TYPE_ERROR == 14 && JS_CLASS_ERRO
 _Static_assert(JS_CLASS_RANGE_ERROR == 11 && JS_CLASS_REFERENCE_ERROR == 12 && JS_CLASS_SYNTAX_ERROR == 13, "classes");
 _Static_assert(JS_CLASS_INTERNAL_ERROR == 16 && JS_CLASS_ARRAY_BUFFER == 17 && JS_CLASS_UINT8_ARRAY == 21, "classes");
 _Static_assert(JS_CLASS_FLOAT64_ARRAY == 27 && JS_CLASS_ARRAY == 1 && JS_CLASS_CLOSURE == 3, "classes");
+_Static_assert(JS_CLASS_UINT8C_ARRAY == 19 && JS_CLASS_INT8_ARRAY == 20, "typed arrays");
 _Static_assert(FRAME_CF_CTOR == (1 << 16), "ctor flag");
 _Static_assert(JS_NULL == ((3 | (1 << 2)) | (0 << 5)) && JS_UNDEFINED == (3 | (2 << 2)), "specials");
 _Static_assert(JS_EXCEPTION == (3 | (3 << 2)) && JS_TRUE == (3 | (1 << 5)) && JS_TAG_STRING_CHAR == (3 | (6 << 2)), "specials");

@@ -181,6 +181,10 @@ pub const JS_CLASS_TYPE_ERROR: c_int = 14;
 pub const JS_CLASS_INTERNAL_ERROR: c_int = 16;
 /// `JS_CLASS_ARRAY_BUFFER`.
 pub const JS_CLASS_ARRAY_BUFFER: c_int = 17;
+/// `JS_CLASS_UINT8C_ARRAY` (`Uint8ClampedArray`), the first typed array.
+pub const JS_CLASS_UINT8C_ARRAY: c_int = 19;
+/// `JS_CLASS_INT8_ARRAY`.
+pub const JS_CLASS_INT8_ARRAY: c_int = 20;
 /// `JS_CLASS_UINT8_ARRAY`.
 pub const JS_CLASS_UINT8_ARRAY: c_int = 21;
 /// `JS_CLASS_FLOAT64_ARRAY`.
@@ -204,7 +208,8 @@ pub const JS_EVAL_JSON: c_int = 1 << 3;
 pub const JS_DUMP_LONG: c_int = 1 << 0;
 
 // As declared in `mquickjs.h` (patched: `JS_GetContextOpaque` and
-// `JS_GetMemoryUsage` are patch 0002's); see there.
+// `JS_GetMemoryUsage` are patch 0002's, `JS_IsStdlib`, `JS_GetArrayLength`,
+// `JS_GetByteData` and `JS_NewUint8ArrayCopy` patch 0003's); see there.
 #[allow(missing_docs)]
 extern "C" {
     pub fn JS_NewContext(
@@ -225,6 +230,15 @@ extern "C" {
     pub fn JS_SetRandomSeed(ctx: *mut JSContext, seed: u64);
     pub fn JS_SetLogFunc(ctx: *mut JSContext, write_func: Option<JSWriteFunc>);
     pub fn JS_GetMemoryUsage(ctx: *mut JSContext, s: *mut JSMemoryUsage);
+    pub fn JS_IsStdlib(ctx: *mut JSContext, stdlib_def: *const JSSTDLibraryDef) -> c_int;
+    pub fn JS_GetArrayLength(ctx: *mut JSContext, v: JSValue) -> c_int;
+    pub fn JS_GetByteData(
+        ctx: *mut JSContext,
+        v: JSValue,
+        plen: *mut usize,
+        pclass_id: *mut c_int,
+    ) -> *mut u8;
+    pub fn JS_NewUint8ArrayCopy(ctx: *mut JSContext, buf: *const u8, len: usize) -> JSValue;
     pub fn JS_GC(ctx: *mut JSContext);
 
     pub fn JS_PushGCRef(ctx: *mut JSContext, r: *mut JSGCRef) -> *mut JSValue;

@@ -104,7 +104,7 @@ pub mod __private {
         call, class_index, declared_fn, ret, Call, Class, ClassInfo, FnInfo, IntoResult,
     };
     #[cfg(feature = "alloc")]
-    pub use crate::native::{construct, finalize, new_instance};
+    pub use crate::native::{construct, new_instance};
     pub use crate::value::Token;
     pub use mquickjs_sys as sys;
 }

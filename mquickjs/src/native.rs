@@ -12,6 +12,7 @@
 use crate::context::{Ctx, NoJs};
 use crate::error::{Error, ErrorKind, Result};
 use crate::value::{string_bytes, FromJs, IntoJs, Token};
+use core::any::TypeId;
 use core::ffi::c_int;
 use mquickjs_sys as sys;
 
@@ -308,7 +309,9 @@ fn guarded<R>(f: impl FnOnce() -> Result<R>) -> Result<R> {
 ///
 /// # Safety
 /// `INDEX` is the class's position in the crate's declared classes, so
-/// `JS_CLASS_USER + INDEX` is its id in the crate's standard library.
+/// `JS_CLASS_USER + INDEX` is its id in [`Class::stdlib`]; `upcast`
+/// returns `this` for `Self`'s `TypeId`, a base class's `upcast` of the
+/// field holding the base value, or null.
 pub unsafe trait Class: Sized + 'static {
     /// The JS name.
     const NAME: &'static str;
@@ -316,53 +319,100 @@ pub unsafe trait Class: Sized + 'static {
     const CLASSES: &'static [ClassInfo];
     /// Its index there.
     const INDEX: usize;
+    /// The standard library that declares it (`crate::STDLIB`).
+    fn stdlib() -> &'static crate::Stdlib;
+    /// The value of type `ty` inside `*this` (itself or a base class's
+    /// part of it), null if there is none.
+    ///
+    /// # Safety
+    /// `this` points to a live value.
+    unsafe fn upcast(this: *mut Self, ty: TypeId) -> *mut ();
 }
 
-/// A boxed instance: the value and its borrow state (`> 0` shared
-/// borrows, `-1` mutable).
-struct Cell<T> {
+/// The head of every instance's box, whatever its class: the borrow
+/// state (`> 0` shared borrows, `-1` mutable) and the class's functions.
+/// Every object of a user class id holds a `Head` (or null before its
+/// constructor set it): only [`new_instance`] makes them, after checking
+/// the context runs the class's standard library.
+#[repr(C)]
+struct Head {
     borrows: core::cell::Cell<isize>,
+    /// The value of type `ty` in the instance (see [`Class::upcast`]).
+    find: unsafe fn(*mut Head, TypeId) -> *mut (),
+    /// Frees the box.
+    free: unsafe fn(*mut Head),
+}
+
+/// A boxed instance: the head, then the Rust value.
+#[repr(C)]
+struct Cell<T> {
+    head: Head,
     value: core::cell::UnsafeCell<T>,
 }
 
-/// The class id of `T`.
-fn class_id<T: Class>() -> c_int {
-    sys::JS_CLASS_USER + T::INDEX as c_int
+/// [`Head::find`] of a `Cell<T>`.
+///
+/// # Safety
+/// `head` is the head of a live `Cell<T>`.
+unsafe fn find_in<T: Class>(head: *mut Head, ty: TypeId) -> *mut () {
+    // SAFETY: (caller) a live Cell<T>, whose head is its first field.
+    unsafe {
+        let value = core::cell::UnsafeCell::raw_get(core::ptr::addr_of!(
+            (*head.cast::<Cell<T>>()).value
+        ));
+        T::upcast(value, ty)
+    }
 }
 
-/// The instance data of `v` if it is a `T` (not a subclass: its data is
-/// another type).
-fn cell<T: Class>(ctx: Ctx<'_>, v: sys::JSValue) -> Option<*mut Cell<T>> {
-    // SAFETY: a live context; any value has a class id; an object of T's
-    // class holds a `Cell<T>` (or null before its constructor set it).
+/// [`Head::free`] of a `Cell<T>`.
+///
+/// # Safety
+/// `head` is the head of a `Cell<T>` from `Box::into_raw`, freed once.
+#[cfg(feature = "alloc")]
+unsafe fn free<T>(head: *mut Head) {
+    // SAFETY: (caller) the box, freed once.
+    drop(unsafe { alloc::boxed::Box::from_raw(head.cast::<Cell<T>>()) });
+}
+
+/// The instance head of `v` if it is an object of a user class.
+fn head(ctx: Ctx<'_>, v: sys::JSValue) -> Option<*mut Head> {
+    // SAFETY: a live context; any value has a class id; an object of a
+    // user class holds a `Head` or null (see `Head`).
     unsafe {
-        if !sys::JS_IsPtr(v) || sys::JS_GetClassID(ctx.raw(), v) != class_id::<T>() {
+        if !sys::JS_IsPtr(v) || sys::JS_GetClassID(ctx.raw(), v) < sys::JS_CLASS_USER {
             return None;
         }
-        let p = sys::JS_GetOpaque(ctx.raw(), v).cast::<Cell<T>>();
+        let p = sys::JS_GetOpaque(ctx.raw(), v).cast::<Head>();
         (!p.is_null()).then_some(p)
     }
 }
 
-/// A borrow of an instance's data, released on drop.
+/// A borrow of an instance's data (a `T`, or the `T` part of a subclass's
+/// value), released on drop.
 pub struct Borrow<'a, T> {
-    cell: *mut Cell<T>,
+    head: *const Head,
+    value: *mut T,
     mutable: bool,
     _life: core::marker::PhantomData<&'a mut T>,
 }
 
 fn borrow<'a, T: Class>(ctx: Ctx<'a>, v: sys::JSValue, mutable: bool) -> Option<Borrow<'a, T>> {
-    let p = cell::<T>(ctx, v)?;
-    // SAFETY: the cell lives in the Rust heap while its object does, and
-    // the object is an argument or `this` of the running call (a root).
-    let c = unsafe { &*p };
+    let h = head(ctx, v)?;
+    // SAFETY: the box lives in the Rust heap while its object does, and
+    // the object is an argument or `this` of the running call (a root);
+    // `find` is its own class's.
+    let (c, value) = unsafe { (&*h, ((*h).find)(h, TypeId::of::<T>()).cast::<T>()) };
+    if value.is_null() {
+        return None;
+    }
     let b = c.borrows.get();
     if (mutable && b != 0) || b < 0 {
         return None;
     }
     c.borrows.set(if mutable { -1 } else { b + 1 });
     Some(Borrow {
-        cell: p,
+        head: h,
+        value,
         mutable,
         _life: core::marker::PhantomData,
     })
@@ -372,7 +422,7 @@ impl<T> core::ops::Deref for Borrow<'_, T> {
     type Target = T;
     fn deref(&self) -> &T {
         // SAFETY: borrowed (flag set) for this guard's life.
-        unsafe { &*(*self.cell).value.get() }
+        unsafe { &*self.value }
     }
 }
 
@@ -380,14 +430,14 @@ impl<T> core::ops::DerefMut for Borrow<'_, T> {
     fn deref_mut(&mut self) -> &mut T {
         assert!(self.mutable, "a shared #[js] borrow used mutably");
         // SAFETY: borrowed mutably (flag -1) for this guard's life.
-        unsafe { &mut *(*self.cell).value.get() }
+        unsafe { &mut *self.value }
     }
 }
 
 impl<T> Drop for Borrow<'_, T> {
     fn drop(&mut self) {
-        // SAFETY: the cell outlives the borrow (see `borrow`).
-        let c = unsafe { &*self.cell };
+        // SAFETY: the box outlives the borrow (see `borrow`).
+        let c = unsafe { &*self.head };
         c.borrows
             .set(if self.mutable { 0 } else { c.borrows.get() - 1 });
     }
@@ -396,12 +446,27 @@ impl<T> Drop for Borrow<'_, T> {
 /// A new JS instance of `T` holding `value` (a conversion: see [`Token`]).
 #[cfg(feature = "alloc")]
 pub fn new_instance<T: Class>(ctx: Ctx<'_>, value: T, _: Token) -> Result<sys::JSValue> {
+    // SAFETY: a live context; the library's tables.
+    if unsafe { sys::JS_IsStdlib(ctx.raw(), T::stdlib().def()) } == 0 {
+        return Err(Error::with_args(
+            ErrorKind::TypeError,
+            format_args!(
+                "{}: a class of another standard library than this context's",
+                T::NAME
+            ),
+        ));
+    }
     let data = alloc::boxed::Box::new(Cell {
-        borrows: core::cell::Cell::new(0),
+        head: Head {
+            borrows: core::cell::Cell::new(0),
+            find: find_in::<T>,
+            free: free::<T>,
+        },
         value: core::cell::UnsafeCell::new(value),
     });
-    // SAFETY: a live context; the object is made, then its opaque set
-    // before anything else allocates; the finalizer frees the box.
+    // SAFETY: a live context running T's library, so T's id is one of its
+    // classes; the object is made, then its opaque set before anything
+    // else allocates; the finalizer frees the box.
     unsafe {
         let obj = sys::JS_NewObjectClassUser(ctx.raw(), class_id::<T>());
         if obj == sys::JS_EXCEPTION {
@@ -410,6 +475,11 @@ pub fn new_instance<T: Class>(ctx: Ctx<'_>, value: T, _: Token) -> Result<sys::J
         sys::JS_SetOpaque(ctx.raw(), obj, alloc::boxed::Box::into_raw(data).cast());
         Ok(obj)
     }
+}
+
+/// The class id of `T`.
+fn class_id<T: Class>() -> c_int {
+    sys::JS_CLASS_USER + T::INDEX as c_int
 }
 
 /// A constructor's result: the instance (`new` only).
@@ -449,22 +519,24 @@ impl<T: Class, E: Into<Error>> IntoResult<T> for core::result::Result<T, E> {
     }
 }
 
-/// Drops an instance's data (the class's finalizer), with JS forbidden:
-/// it runs in the middle of a collection.
+/// The finalizer of every `#[js]` class: frees the instance's box (its
+/// class's `free`), with JS forbidden: it runs in the middle of a
+/// collection.
 ///
 /// # Safety
-/// `ctx` is a context this crate made; `opaque` is null or a `Cell<T>`
-/// from [`new_instance`], not used again.
-#[cfg(feature = "alloc")]
-pub unsafe fn finalize<T: Class>(ctx: *mut sys::JSContext, opaque: *mut core::ffi::c_void) {
+/// Called by the engine for an object of a user class it collects, with
+/// its opaque (a `Head` or null, see `Head`), once.
+#[export_name = "mquickjs_rust_finalize"]
+pub unsafe extern "C" fn finalize(ctx: *mut sys::JSContext, opaque: *mut core::ffi::c_void) {
     if !opaque.is_null() {
-        // SAFETY: (caller) a context this crate made.
+        // SAFETY: (engine) a live context.
         let host = unsafe { Ctx::from_raw(ctx) }.host();
         let _no_js = host.forbid_js();
-        // SAFETY: (caller) the box from new_instance, dropped once.
-        let b = unsafe { alloc::boxed::Box::from_raw(opaque.cast::<Cell<T>>()) };
+        let head = opaque.cast::<Head>();
         let _ = guarded(|| {
-            drop(b);
+            // SAFETY: (engine) the box of a collected object, freed once by
+            // its own class's function.
+            unsafe { ((*head).free)(head) };
             Ok(())
         });
     }

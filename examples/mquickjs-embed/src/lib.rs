@@ -105,10 +105,18 @@ impl Shape {
     }
 }
 
+/// Describes a shape (any subclass too).
+#[js]
+pub fn describe(shape: &Shape) -> String {
+    format!("a shape with {} sides", shape.sides)
+}
+
 /// A square: a subclass of `Shape` in JS (`instanceof`, the prototype
-/// chain).
+/// chain), holding its `Shape` part: `Shape`'s getter works on a square.
 #[js(extends = Shape)]
 pub struct Square {
+    #[js(base)]
+    shape: Shape,
     side: f64,
 }
 
@@ -117,7 +125,10 @@ impl Square {
     /// `new Square(side)`.
     #[js(constructor)]
     pub fn new(side: f64) -> Square {
-        Square { side }
+        Square {
+            shape: Shape { sides: 4 },
+            side,
+        }
     }
 
     /// Its area.

@@ -6,7 +6,7 @@
 //! allocation): `cargo test -p quickjs-rust-mquickjs-embed --features debug-gc`.
 
 use mquickjs::{Context, ErrorKind, Value};
-use mquickjs_embed::STDLIB;
+use mquickjs_embed::{Acc, STDLIB};
 use std::cell::RefCell;
 
 fn with_ctx<R>(size: usize, f: impl FnOnce(&Context<'_>) -> R) -> R {
@@ -175,9 +175,20 @@ fn classes_with_methods_accessors_and_a_base_class() {
     with_ctx(32 * 1024, |ctx| {
         let js = "var a = new Acc(); a.add(2); a.add(3.5);
             var s = new Square(3);
-            [a.total, s.area(), s instanceof Square, s instanceof Shape, new Shape(4).sides,
-             Object.getPrototypeOf(Square.prototype) === Shape.prototype].join()";
-        assert_eq!(ctx.eval::<String>(js).unwrap(), "5.5,9,true,true,4,true");
+            [a.total, s.area(), s instanceof Square, s instanceof Shape, new Shape(5).sides,
+             Object.getPrototypeOf(Square.prototype) === Shape.prototype,
+             s.sides, describe(s), describe(new Shape(3))].join()";
+        // `sides` (Shape's getter) and `describe(&Shape)` take a Square:
+        // its Shape part, through the #[js(base)] field.
+        assert_eq!(
+            ctx.eval::<String>(js).unwrap(),
+            "5.5,9,true,true,5,true,4,a shape with 4 sides,a shape with 3 sides"
+        );
+        // A Shape is not a Square.
+        let e = ctx
+            .eval::<()>("Square.prototype.area.call(new Shape(4))")
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::TypeError);
         let e = ctx
             .eval::<()>("Acc.prototype.add.call(new Square(1), 1)")
             .unwrap_err();
@@ -190,4 +201,26 @@ fn classes_with_methods_accessors_and_a_base_class() {
             ["Acc", "Shape", "Square"]
         );
     });
+}
+
+#[test]
+fn a_class_of_another_standard_library_is_refused() {
+    // Class ids are per standard library: mqjs's Counter has the id of
+    // this crate's Acc. Making one in this context is a TypeError, not a
+    // Counter in an Acc's clothes.
+    with_ctx(32 * 1024, |ctx| {
+        let e = ctx
+            .set_global(c"c", mqjs::native::Counter::new(Some(1)))
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::TypeError);
+        assert!(e.message().contains("another standard library"), "{e:?}");
+        ctx.set_global(c"a", Acc::new()).unwrap();
+        assert_eq!(ctx.eval::<f64>("a.add(2)").unwrap(), 2.0);
+    });
+    let mut buf = vec![0u8; 32 * 1024];
+    let ctx = Context::new(&mut buf, &mqjs::STDLIB).unwrap();
+    assert!(ctx.set_global(c"a", Acc::new()).is_err());
+    ctx.set_global(c"c", mqjs::native::Counter::new(Some(1)))
+        .unwrap();
+    assert_eq!(ctx.eval::<f64>("c.increment()").unwrap(), 2.0);
 }

@@ -215,13 +215,9 @@ impl Stdlib {
                 .ctor
                 .clone()
                 .unwrap_or(("mquickjs_rust_no_constructor".into(), 0));
-            let fin = items::finalizer_symbol(
-                &package,
-                &syn::Ident::new(r, proc_macro2::Span::call_site()),
-            );
             let _ = write!(
                 gen,
-                "{proto_def}{static_def}static const JSClassDef rust_{r}_class =\n    JS_CLASS_DEF(\"{}\", {len}, {ctor}, JS_CLASS_rust_{r}, {static_ref}, {proto_ref}, {parent}, {fin});\n\n",
+                "{proto_def}{static_def}static const JSClassDef rust_{r}_class =\n    JS_CLASS_DEF(\"{}\", {len}, {ctor}, JS_CLASS_rust_{r}, {static_ref}, {proto_ref}, {parent}, mquickjs_rust_finalize);\n\n",
                 c.js
             );
             let _ = write!(
@@ -277,11 +273,11 @@ impl Stdlib {
                     .flat_map(|(g, s)| g.iter().chain(s))
                     .cloned(),
             );
-            let fin = items::finalizer_symbol(
-                &package,
-                &syn::Ident::new(&c.rust, proc_macro2::Span::call_site()),
-            );
-            let _ = writeln!(decls, "void {fin}(JSContext *ctx, void *opaque);");
+        }
+        if !classes.is_empty() {
+            // Every class's finalizer: the safe crate's, which frees an
+            // instance through its own class's function.
+            decls.push_str("void mquickjs_rust_finalize(JSContext *ctx, void *opaque);\n");
         }
         if classes.iter().any(|c| c.ctor.is_none()) {
             syms.push("mquickjs_rust_no_constructor".into());

@@ -131,6 +131,8 @@ pub struct Opts {
     pub strict: bool,
     /// `extends = Base`.
     pub extends: Option<syn::Path>,
+    /// `base` (a field: the value of the class `extends` names).
+    pub base: bool,
 }
 
 impl Opts {
@@ -152,6 +154,8 @@ impl Opts {
             self.strict = true;
         } else if p.is_ident("extends") {
             self.extends = Some(meta.value()?.parse()?);
+        } else if p.is_ident("base") {
+            self.base = true;
         } else {
             return Ok(false);
         }
@@ -166,7 +170,7 @@ impl Opts {
             if let syn::Meta::List(_) = &a.meta {
                 a.parse_nested_meta(|meta| {
                     if !o.apply(&meta)? {
-                        return Err(meta.error("#[js]: unknown option for MicroQuickJS (expected `name = \"...\"`, `constructor`, `get`, `set`, `skip`, `strict` or `extends = Class`)"));
+                        return Err(meta.error("#[js]: unknown option for MicroQuickJS (expected `name = \"...\"`, `constructor`, `get`, `set`, `skip`, `strict`, `extends = Class` or `base`)"));
                     }
                     Ok(())
                 })?;
@@ -205,11 +209,6 @@ pub fn member_symbol(package: &str, class: &syn::Ident, m: &Member) -> String {
         m.kind.tag(),
         &m.func.rust.to_string(),
     )
-}
-
-/// The symbol of a class's finalizer.
-pub fn finalizer_symbol(package: &str, class: &syn::Ident) -> String {
-    symbol(package, Some(&class.to_string()), "drop", "")
 }
 
 fn last_ident(ty: &Type) -> Option<&syn::Ident> {

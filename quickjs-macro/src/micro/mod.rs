@@ -33,6 +33,12 @@ pub fn expand(attr: TokenStream, item: Item) -> syn::Result<TokenStream> {
         Ok(())
     });
     syn::parse::Parser::parse2(parser, attr)?;
+    if opts.base {
+        return Err(syn::Error::new(
+            proc_macro2::Span::call_site(),
+            "#[js(base)] goes on the field of a struct that holds its base class's value",
+        ));
+    }
     let k = quote!(::mquickjs::__private);
     match &item {
         Item::Fn(f) => {
@@ -52,17 +58,46 @@ pub fn expand(attr: TokenStream, item: Item) -> syn::Result<TokenStream> {
         }
         Item::Struct(s) => {
             let c = items::class(s, &opts);
+            let (clean, base) = base_field(s, &opts)?;
             let ident = &s.ident;
             let (rust, js) = (ident.to_string(), c.js.clone());
-            let fin = items::finalizer_symbol(&package(), ident);
+            let upcast = match &base {
+                Some((member, ty)) => quote! {
+                    // SAFETY: (caller) `this` is live; the base field is
+                    // the class `extends` names (checked below).
+                    unsafe { <#ty as #k::Class>::upcast(::core::ptr::addr_of_mut!((*this).#member), ty) }
+                },
+                None => quote!(::core::ptr::null_mut()),
+            };
+            let check = match (&opts.extends, &base) {
+                (Some(parent), Some((_, ty))) => quote! {
+                    const _: fn() = || {
+                        // The base field's type is the class named by `extends`.
+                        fn same<T>(_: ::core::marker::PhantomData<T>, _: ::core::marker::PhantomData<T>) {}
+                        same(::core::marker::PhantomData::<#parent>, ::core::marker::PhantomData::<#ty>);
+                    };
+                },
+                _ => quote!(),
+            };
             Ok(quote! {
-                #item
+                #clean
+                #check
                 // SAFETY: the index is the class's in the build's list (a
-                // build error otherwise), hence its id.
+                // build error otherwise), hence its id; `upcast` answers
+                // for `Self` and delegates to the base field's class.
                 unsafe impl #k::Class for #ident {
                     const NAME: &'static str = #js;
                     const CLASSES: &'static [#k::ClassInfo] = &crate::__mquickjs_stdlib::CLASSES;
                     const INDEX: usize = #k::class_index(&crate::__mquickjs_stdlib::CLASSES, #rust);
+                    fn stdlib() -> &'static ::mquickjs::Stdlib {
+                        &crate::STDLIB
+                    }
+                    unsafe fn upcast(this: *mut Self, ty: ::core::any::TypeId) -> *mut () {
+                        if ty == ::core::any::TypeId::of::<Self>() {
+                            return this.cast();
+                        }
+                        #upcast
+                    }
                 }
                 // SAFETY: a new instance, just made.
                 unsafe impl ::mquickjs::IntoJs for #ident {
@@ -70,14 +105,6 @@ pub fn expand(attr: TokenStream, item: Item) -> syn::Result<TokenStream> {
                         #k::new_instance(ctx, self, token)
                     }
                 }
-                const _: () = {
-                    #[unsafe(export_name = #fin)]
-                    unsafe extern "C" fn finalizer(ctx: *mut #k::sys::JSContext, opaque: *mut ::core::ffi::c_void) {
-                        // SAFETY: the engine finalizes an instance of this
-                        // class once; its opaque is this type's box.
-                        unsafe { #k::finalize::<#ident>(ctx, opaque) }
-                    }
-                };
             })
         }
         Item::Impl(i) => {
@@ -105,6 +132,42 @@ pub fn expand(attr: TokenStream, item: Item) -> syn::Result<TokenStream> {
             other,
             "#[js] goes on a function, a struct or the struct's impl block",
         )),
+    }
+}
+
+/// The struct without `#[js(base)]` on its fields, and the base field
+/// (its name and type) that `extends = Base` requires.
+fn base_field(
+    s: &syn::ItemStruct,
+    opts: &Opts,
+) -> syn::Result<(syn::ItemStruct, Option<(syn::Member, Type)>)> {
+    let mut clean = s.clone();
+    let mut base = None;
+    for (i, field) in clean.fields.iter_mut().enumerate() {
+        let Some(o) = Opts::of(&field.attrs)? else { continue };
+        field.attrs.retain(|a| !items::is_js(a));
+        if !o.base {
+            return Err(syn::Error::new_spanned(
+                &field.ty,
+                "#[js] on a field: only `#[js(base)]` (the value of the class `extends` names)",
+            ));
+        }
+        let member = match &field.ident {
+            Some(id) => syn::Member::Named(id.clone()),
+            None => syn::Member::Unnamed(i.into()),
+        };
+        base = Some((member, field.ty.clone()));
+    }
+    match (&opts.extends, &base) {
+        (Some(parent), None) => Err(syn::Error::new_spanned(
+            parent,
+            "#[js(extends = ..)]: mark the field that holds the parent's value with #[js(base)]",
+        )),
+        (None, Some((_, ty))) => Err(syn::Error::new_spanned(
+            ty,
+            "#[js(base)] without #[js(extends = ..)] on the struct",
+        )),
+        _ => Ok((clean, base)),
     }
 }
 
