@@ -52,7 +52,7 @@ pub use error::{Error, ErrorKind, Result};
 pub use native::Class;
 pub use quickjs_macro::mquickjs_js as js;
 #[cfg(feature = "alloc")]
-pub use value::Value;
+pub use value::{Bytes, Value};
 pub use value::{Args, FromJs, IntoJs};
 
 /// A crate's standard library: the engine's ROM tables, made by its build

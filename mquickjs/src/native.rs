@@ -159,6 +159,18 @@ impl<'a> Call<'a> {
         core::str::from_utf8(bytes).map_err(|_| self.wrong(i, "valid UTF-8 (no lone surrogate)", v))
     }
 
+    /// Argument `i` as bytes (an `ArrayBuffer` or a typed array's view)
+    /// borrowed from the engine's heap.
+    ///
+    /// # Safety
+    /// As [`Call::str_arg`].
+    pub unsafe fn bytes_arg<'s>(&self, i: usize) -> Result<&'s [u8]> {
+        let v = self.raw(i);
+        // SAFETY: (caller) no allocation while used.
+        unsafe { crate::value::byte_data(self.ctx, v) }
+            .ok_or_else(|| self.wrong(i, "ArrayBuffer or typed array", v))
+    }
+
     /// Forbids JS and allocation in this context until the guard drops
     /// (while `&str` arguments are borrowed).
     pub fn no_js(&self) -> NoJs<'a> {
@@ -344,6 +356,7 @@ struct Head {
 }
 
 /// A boxed instance: the head, then the Rust value.
+#[cfg(feature = "alloc")]
 #[repr(C)]
 struct Cell<T> {
     head: Head,
@@ -354,6 +367,7 @@ struct Cell<T> {
 ///
 /// # Safety
 /// `head` is the head of a live `Cell<T>`.
+#[cfg(feature = "alloc")]
 unsafe fn find_in<T: Class>(head: *mut Head, ty: TypeId) -> *mut () {
     // SAFETY: (caller) a live Cell<T>, whose head is its first field.
     unsafe {
@@ -478,6 +492,7 @@ pub fn new_instance<T: Class>(ctx: Ctx<'_>, value: T, _: Token) -> Result<sys::J
 }
 
 /// The class id of `T`.
+#[cfg(feature = "alloc")]
 fn class_id<T: Class>() -> c_int {
     sys::JS_CLASS_USER + T::INDEX as c_int
 }

@@ -258,6 +258,152 @@ unsafe impl<T: IntoJs, E: Into<Error>> IntoJs for core::result::Result<T, E> {
     }
 }
 
+/// Runs `f` with `v` rooted on the engine's GC stack: `f` reads the value
+/// through the slot (the collector updates it), which is popped when `f`
+/// returns or unwinds. Nested uses pop in reverse order, as the stack
+/// requires.
+///
+/// # Safety
+/// `v` is current, of `ctx`.
+pub(crate) unsafe fn rooted<R>(
+    ctx: Ctx<'_>,
+    v: sys::JSValue,
+    f: impl FnOnce(*mut sys::JSValue) -> R,
+) -> R {
+    struct Pop<'c>(Ctx<'c>, *mut sys::JSGCRef);
+    impl Drop for Pop<'_> {
+        fn drop(&mut self) {
+            // SAFETY: pushed below, popped once, last pushed first.
+            unsafe { sys::JS_PopGCRef(self.0.raw(), self.1) };
+        }
+    }
+    let mut r = sys::JSGCRef {
+        val: sys::JS_UNDEFINED,
+        prev: core::ptr::null_mut(),
+    };
+    let rp: *mut sys::JSGCRef = &mut r;
+    // SAFETY: `r` stays on this frame until `Pop` unlinks it; (caller) `v`
+    // is current.
+    let slot = unsafe {
+        let slot = sys::JS_PushGCRef(ctx.raw(), rp);
+        *slot = v;
+        slot
+    };
+    let _pop = Pop(ctx, rp);
+    f(slot)
+}
+
+#[cfg(feature = "alloc")]
+// SAFETY: reads the array's length and elements in place (below its
+// length an element read neither allocates nor runs a getter), each
+// converted as `T` (which does not allocate either).
+unsafe impl<'a, T: FromJs<'a>> FromJs<'a> for alloc::vec::Vec<T> {
+    const EXPECTED: &'static str = "array";
+    unsafe fn from_js(ctx: Ctx<'a>, v: sys::JSValue) -> Option<alloc::vec::Vec<T>> {
+        // SAFETY: a live context, a current value (nothing allocates in the
+        // engine until the loop ends).
+        unsafe {
+            let n = u32::try_from(sys::JS_GetArrayLength(ctx.raw(), v)).ok()?;
+            let mut out = alloc::vec::Vec::with_capacity(n as usize);
+            for i in 0..n {
+                let e = sys::JS_GetPropertyUint32(ctx.raw(), v, i);
+                out.push(T::from_js(ctx, e)?);
+            }
+            Some(out)
+        }
+    }
+}
+
+#[cfg(feature = "alloc")]
+// SAFETY: the array is rooted while its elements are made (each may
+// allocate and move it), each stored below its length at once.
+unsafe impl<T: IntoJs> IntoJs for alloc::vec::Vec<T> {
+    fn into_js(self, ctx: Ctx<'_>, _: Token) -> Result<sys::JSValue> {
+        let len = i32::try_from(self.len())
+            .ok()
+            .filter(|&n| n <= JS_SHORTINT_MAX)
+            .ok_or_else(|| Error::new(ErrorKind::RangeError, "array too long"))?;
+        // SAFETY: a live context.
+        let arr = made(ctx, unsafe { sys::JS_NewArray(ctx.raw(), len) })?;
+        // SAFETY: `arr` was just made; read through the root after each
+        // element is made.
+        unsafe {
+            rooted(ctx, arr, |slot| {
+                for (i, x) in self.into_iter().enumerate() {
+                    let v = x.into_js(ctx, Token(()))?;
+                    let r = sys::JS_SetPropertyUint32(ctx.raw(), *slot, i as u32, v);
+                    if r == sys::JS_EXCEPTION {
+                        return Err(ctx.exception());
+                    }
+                }
+                Ok(*slot)
+            })
+        }
+    }
+}
+
+/// The largest array length the engine takes (its short integers, on
+/// every word size).
+const JS_SHORTINT_MAX: i32 = (1 << 30) - 1;
+
+/// The bytes of an `ArrayBuffer` or of a typed array's view, borrowed
+/// from the engine's heap: good until the next allocation (callers make
+/// sure none happens).
+///
+/// # Safety
+/// `v` is current; nothing allocates while the slice is used.
+pub(crate) unsafe fn byte_data<'s>(ctx: Ctx<'_>, v: sys::JSValue) -> Option<&'s [u8]> {
+    let (mut len, mut class) = (0usize, 0);
+    // SAFETY: a live context, a current value; the bytes stay put until
+    // the next allocation, which the caller rules out.
+    unsafe {
+        let p = sys::JS_GetByteData(ctx.raw(), v, &mut len, &mut class);
+        if p.is_null() {
+            return None;
+        }
+        Some(if len == 0 {
+            &[]
+        } else {
+            core::slice::from_raw_parts(p, len)
+        })
+    }
+}
+
+/// Bytes, as a `Uint8Array` in JS. From JS it takes an `ArrayBuffer` or
+/// any typed array (copying the viewed bytes). A native function that
+/// only reads them can take `&[u8]`, borrowed without a copy.
+#[cfg(feature = "alloc")]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Bytes(pub alloc::vec::Vec<u8>);
+
+#[cfg(feature = "alloc")]
+// SAFETY: copies the bytes out before returning.
+unsafe impl<'a> FromJs<'a> for Bytes {
+    const EXPECTED: &'static str = "ArrayBuffer or typed array";
+    unsafe fn from_js(ctx: Ctx<'a>, v: sys::JSValue) -> Option<Bytes> {
+        // SAFETY: (caller) `v` is current; copied at once.
+        unsafe { byte_data(ctx, v) }.map(|b| Bytes(b.to_vec()))
+    }
+}
+
+#[cfg(feature = "alloc")]
+// SAFETY: a value just made.
+unsafe impl IntoJs for Bytes {
+    fn into_js(self, ctx: Ctx<'_>, t: Token) -> Result<sys::JSValue> {
+        self.0.as_slice().into_js(ctx, t)
+    }
+}
+
+// SAFETY: a value just made; the engine copies the bytes.
+unsafe impl IntoJs for &[u8] {
+    fn into_js(self, ctx: Ctx<'_>, _: Token) -> Result<sys::JSValue> {
+        // SAFETY: a live context; `self` is Rust memory (not the heap).
+        made(ctx, unsafe {
+            sys::JS_NewUint8ArrayCopy(ctx.raw(), self.as_ptr(), self.len())
+        })
+    }
+}
+
 /// A JS value kept across allocations: a GC ref the collector updates.
 #[cfg(feature = "alloc")]
 pub struct Value<'a> {
@@ -465,43 +611,37 @@ pub(crate) fn describe(ctx: Ctx<'_>, exc: sys::JSValue) -> Error {
         // What the engine throws when even the error does not fit.
         return Error::new(ErrorKind::OutOfMemory, "out of memory");
     }
-    let mut r = sys::JSGCRef {
-        val: sys::JS_UNDEFINED,
-        prev: core::ptr::null_mut(),
-    };
-    // SAFETY: `r` lives on this frame until popped below (stack order:
-    // nothing else is pushed between); every read of the exception goes
-    // through it, and strings are copied before the next allocation.
-    unsafe {
-        let slot = sys::JS_PushGCRef(ctx.raw(), &mut r);
-        *slot = exc;
-        let class = sys::JS_GetClassID(ctx.raw(), *slot);
-        let mut e = if (sys::JS_CLASS_ERROR..=sys::JS_CLASS_INTERNAL_ERROR).contains(&class) {
-            let name = sys::JS_GetPropertyStr(ctx.raw(), *slot, c"name".as_ptr());
-            let mut kind = ErrorKind::Error;
-            with_string(ctx, name, |s| kind = ErrorKind::from_name(s));
-            let mut e = Error::new(kind, "");
-            let msg = sys::JS_GetPropertyStr(ctx.raw(), *slot, c"message".as_ptr());
-            with_string(ctx, msg, |s| e.message_mut().push(s));
-            let stack = sys::JS_GetPropertyStr(ctx.raw(), *slot, c"stack".as_ptr());
-            with_string(ctx, stack, |s| e.set_stack(s));
-            e
-        } else {
-            let mut e = Error::new(ErrorKind::Error, "");
-            let s = sys::JS_ToString(ctx.raw(), *slot);
-            with_string(ctx, s, |s| e.message_mut().push(s));
-            e
-        };
-        sys::JS_PopGCRef(ctx.raw(), &mut r);
-        if e.kind() == ErrorKind::InternalError {
-            match e.message() {
-                "interrupted" => e = Error::new(ErrorKind::Interrupted, "interrupted"),
-                "out of memory" => e = Error::new(ErrorKind::OutOfMemory, "out of memory"),
-                _ => {}
+    // SAFETY: every read of the exception goes through its root, and
+    // strings are copied before the next allocation.
+    let mut e = unsafe {
+        rooted(ctx, exc, |slot| {
+            let class = sys::JS_GetClassID(ctx.raw(), *slot);
+            if (sys::JS_CLASS_ERROR..=sys::JS_CLASS_INTERNAL_ERROR).contains(&class) {
+                let name = sys::JS_GetPropertyStr(ctx.raw(), *slot, c"name".as_ptr());
+                let mut kind = ErrorKind::Error;
+                with_string(ctx, name, |s| kind = ErrorKind::from_name(s));
+                let mut e = Error::new(kind, "");
+                let msg = sys::JS_GetPropertyStr(ctx.raw(), *slot, c"message".as_ptr());
+                with_string(ctx, msg, |s| e.message_mut().push(s));
+                let stack = sys::JS_GetPropertyStr(ctx.raw(), *slot, c"stack".as_ptr());
+                with_string(ctx, stack, |s| e.set_stack(s));
+                e
+            } else {
+                let mut e = Error::new(ErrorKind::Error, "");
+                let s = sys::JS_ToString(ctx.raw(), *slot);
+                with_string(ctx, s, |s| e.message_mut().push(s));
+                e
             }
+        })
+    };
+    if e.kind() == ErrorKind::InternalError {
+        match e.message() {
+            "interrupted" => e = Error::new(ErrorKind::Interrupted, "interrupted"),
+            "out of memory" => e = Error::new(ErrorKind::OutOfMemory, "out of memory"),
+            _ => {}
         }
-        e
     }
+    e
 }
 
 /// Calls `f` with the text of `v` if it is a string (an exception from

@@ -8,7 +8,7 @@
 //! assert_eq!(n, 6768.0);
 //! ```
 
-use mquickjs::{js, Ctx, Error, Value};
+use mquickjs::{js, Bytes, Ctx, Error, Value};
 
 mquickjs::stdlib!();
 
@@ -38,6 +38,32 @@ pub fn chars(s: &str) -> u32 {
 #[js]
 pub fn repeat(s: String, n: u32) -> String {
     s.repeat(n as usize)
+}
+
+/// The sum of an array of numbers.
+#[js]
+pub fn sum(xs: Vec<f64>) -> f64 {
+    xs.iter().sum()
+}
+
+/// The words of `s`, as an array of new strings (each allocation can move
+/// the array being filled).
+#[js]
+pub fn words(s: String) -> Vec<String> {
+    s.split_whitespace().map(str::to_owned).collect()
+}
+
+/// A checksum of bytes borrowed from the engine (no copy).
+#[js]
+pub fn checksum(b: &[u8]) -> u32 {
+    b.iter()
+        .fold(0u32, |h, &x| h.wrapping_mul(31).wrapping_add(x as u32))
+}
+
+/// The bytes reversed, as a new `Uint8Array`.
+#[js]
+pub fn reversed(b: Bytes) -> Bytes {
+    Bytes(b.0.into_iter().rev().collect())
 }
 
 /// Calls `f(i)` for i in 0..n, allocating a string on each turn, and sums

@@ -224,3 +224,57 @@ fn a_class_of_another_standard_library_is_refused() {
         .unwrap();
     assert_eq!(ctx.eval::<f64>("c.increment()").unwrap(), 2.0);
 }
+
+#[test]
+fn arrays_and_bytes_cross_both_ways() {
+    with_ctx(32 * 1024, |ctx| {
+        assert_eq!(ctx.eval::<f64>("sum([1, 2, 3.5])").unwrap(), 6.5);
+        assert_eq!(ctx.eval::<f64>("sum([])").unwrap(), 0.0);
+        assert_eq!(
+            ctx.eval::<String>("words(' a bb  ccc ').join('|')").unwrap(),
+            "a|bb|ccc"
+        );
+        assert_eq!(
+            ctx.eval::<Vec<String>>("words('x y')").unwrap(),
+            ["x", "y"]
+        );
+        let e = ctx.eval::<f64>("sum('1,2')").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::TypeError);
+        assert_eq!(e.message(), "sum: argument 1: expected array, got string");
+        let e = ctx.eval::<f64>("sum([1, 'x'])").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::TypeError);
+        // Bytes: any typed array's view or an ArrayBuffer, borrowed or copied.
+        assert_eq!(
+            ctx.eval::<u32>("checksum(new Uint8Array([1, 2, 3]))").unwrap(),
+            (31 + 2) * 31 + 3
+        );
+        assert_eq!(
+            ctx.eval::<u32>("checksum(new Uint8Array([9, 1, 2, 3]).subarray(1))")
+                .unwrap(),
+            (31 + 2) * 31 + 3
+        );
+        assert_eq!(ctx.eval::<u32>("checksum(new ArrayBuffer(4))").unwrap(), 0);
+        let e = ctx.eval::<u32>("checksum([1, 2])").unwrap_err();
+        assert_eq!(
+            e.message(),
+            "checksum: argument 1: expected ArrayBuffer or typed array, got object"
+        );
+        let js = "var r = reversed(new Uint8Array([1, 2, 3])); [r instanceof Uint8Array, r.join()].join()";
+        assert_eq!(ctx.eval::<String>(js).unwrap(), "true,3,2,1");
+        assert_eq!(
+            ctx.eval::<mquickjs::Bytes>("reversed(new Int16Array([1]))")
+                .unwrap()
+                .0,
+            1i16.to_le_bytes().iter().rev().copied().collect::<Vec<_>>()
+        );
+        // Rust to JS: arrays of values made one by one (each can move the
+        // array: DEBUG_GC moves it every time).
+        ctx.set_global(c"xs", vec![String::from("p"), String::from("q")])
+            .unwrap();
+        ctx.set_global(c"b", mquickjs::Bytes(vec![7, 8])).unwrap();
+        assert_eq!(
+            ctx.eval::<String>("xs.join() + ':' + b.length + ':' + b[1]").unwrap(),
+            "p,q:2:8"
+        );
+    });
+}

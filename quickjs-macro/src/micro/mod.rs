@@ -204,6 +204,11 @@ fn trampoline(sym: &str, f: &Func, body: &TokenStream) -> TokenStream {
     }
 }
 
+/// `&[u8]`.
+fn is_bytes_ref(ty: &Type) -> bool {
+    matches!(ty, Type::Reference(r) if r.mutability.is_none() && matches!(&*r.elem, Type::Slice(s) if matches!(&*s.elem, Type::Path(p) if p.path.is_ident("u8"))))
+}
+
 fn is_str_ref(ty: &Type) -> bool {
     matches!(ty, Type::Reference(r) if r.mutability.is_none() && matches!(&*r.elem, Type::Path(p) if p.path.is_ident("str")))
 }
@@ -217,7 +222,7 @@ fn call_body(
     let k = quote!(::mquickjs::__private);
     let mut convs = Vec::new();
     let mut args = Vec::new();
-    let mut strs = Vec::new();
+    let mut borrowed = Vec::new();
     let mut js_index = 0usize;
     let has_ctx = f.params.iter().any(|p| p.kind == ParamKind::Ctx);
     for (n, p) in f.params.iter().enumerate() {
@@ -231,23 +236,30 @@ fn call_body(
                 let i = js_index;
                 js_index += 1;
                 match &p.ty {
-                    ty if is_str_ref(ty) => {
+                    ty if is_str_ref(ty) || is_bytes_ref(ty) => {
                         if has_ctx {
-                            return Err(syn::Error::new_spanned(ty, "#[js] on MicroQuickJS: a `&str` parameter borrows the engine's heap, which a `Ctx` could make move: take `String`"));
+                            return Err(syn::Error::new_spanned(ty, "#[js] on MicroQuickJS: a borrowed parameter (`&str`, `&[u8]`) points into the engine's heap, which a `Ctx` could make move: take `String` or `Bytes`"));
                         }
-                        let buf = format_ident!("buf{}", n);
-                        strs.push(quote! {
-                            let mut #buf = #k::sys::JSCStringBuf::default();
-                            // SAFETY: used under the no-JS guard below only.
-                            let #var: &str = unsafe { call.str_arg(#i, &mut #buf)? };
-                        });
+                        if is_str_ref(ty) {
+                            let buf = format_ident!("buf{}", n);
+                            borrowed.push(quote! {
+                                let mut #buf = #k::sys::JSCStringBuf::default();
+                                // SAFETY: used under the no-JS guard below only.
+                                let #var: &str = unsafe { call.str_arg(#i, &mut #buf)? };
+                            });
+                        } else {
+                            borrowed.push(quote! {
+                                // SAFETY: used under the no-JS guard below only.
+                                let #var: &[u8] = unsafe { call.bytes_arg(#i)? };
+                            });
+                        }
                         args.push(quote!(#var));
                     }
                     Type::Reference(r) => {
                         let elem = &r.elem;
                         let m = r.mutability.is_some();
                         if matches!(&**elem, Type::Slice(_)) {
-                            return Err(syn::Error::new_spanned(&p.ty, "#[js] on MicroQuickJS: slice parameters are not supported; take `Vec<T>` or a `Value`"));
+                            return Err(syn::Error::new_spanned(&p.ty, "#[js] on MicroQuickJS: of slices only `&[u8]` (bytes, borrowed) is a parameter; take `Vec<T>` for an array"));
                         }
                         let mv = if m { quote!(mut) } else { quote!() };
                         convs.push(quote!(let #mv #var = call.class_arg::<#elem>(#i, #m)?;));
@@ -276,12 +288,12 @@ fn call_body(
         (Receiver::None, None) => quote!(#target),
         _ => quote!(__recv.#target),
     };
-    let guard = if strs.is_empty() {
+    let guard = if borrowed.is_empty() {
         quote!()
     } else {
         quote!(let __no_js = call.no_js();)
     };
-    let end_guard = if strs.is_empty() {
+    let end_guard = if borrowed.is_empty() {
         quote!()
     } else {
         quote!(drop(__no_js);)
@@ -296,7 +308,7 @@ fn call_body(
     Ok(quote! {
         #(#convs)*
         #recv
-        #(#strs)*
+        #(#borrowed)*
         #guard
         let __r = #callee(#(#args),*);
         #end_guard
