@@ -20,7 +20,7 @@
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::value::Token;
-use crate::{FromJs, IntoJs, Stdlib};
+use crate::{Bytecode, FromJs, IntoJs, Stdlib};
 use core::cell::Cell;
 use core::ffi::{c_int, c_void, CStr};
 use core::marker::PhantomData;
@@ -123,7 +123,10 @@ pub struct MemoryUsage {
 /// ```
 pub struct Context<'buf> {
     raw: NonNull<sys::JSContext>,
-    _buf: PhantomData<&'buf mut [u8]>,
+    /// The buffer, borrowed for 'buf; invariant, so a context cannot be
+    /// seen as one of a shorter life and handed memory ([`Context::run`]'s
+    /// bytecode) that dies before it.
+    _buf: PhantomData<fn(&'buf mut [u8]) -> &'buf mut [u8]>,
 }
 
 /// The handle of a context, for the duration of a borrow (a `#[js]`
@@ -194,6 +197,29 @@ impl<'buf> Context<'buf> {
     /// (default: the system clock with `std`, 0 without).
     pub fn set_clock(&self, clock: fn() -> f64) {
         self.ctx().host().clock.set(clock);
+    }
+
+    /// Runs bytecode the crate's build compiled ([`Stdlib`]'s `bytecode`,
+    /// a `static` of `stdlib!()`) and converts its last value. The
+    /// engine relocates the bytecode in place and keeps using it while the
+    /// context lives, so it is copied into `ram` (at least
+    /// [`Bytecode::ram_size`] bytes), which the context keeps for its
+    /// whole life (`'buf`). No parsing at run time: no parser memory, no
+    /// source in the program.
+    pub fn run<'a, T: FromJs<'a>>(&'a self, code: &Bytecode, ram: &'buf mut [u8]) -> Result<T> {
+        let skip = ram.as_ptr().align_offset(sys::JSW);
+        let len = code.len();
+        let Some(dest) = ram.get_mut(skip..skip.saturating_add(len)) else {
+            return Err(Error::new(
+                ErrorKind::OutOfMemory,
+                "the RAM for the bytecode is smaller than Bytecode::ram_size()",
+            ));
+        };
+        dest.copy_from_slice(code.bytes());
+        // SAFETY: the engine's compiler wrote it for this target
+        // (`Bytecode::from_build`); `dest` is ours for 'buf, which
+        // outlives the context (invariant), and aligned for its words.
+        unsafe { self.ctx().run_bytecode(dest) }
     }
 
     /// A handler the engine polls while JS runs: `true` stops the script

@@ -88,6 +88,42 @@ impl Stdlib {
     }
 }
 
+/// Bytecode a crate's build script compiled (`Stdlib::bytecode`): a
+/// `static` in ROM, run with [`Context::run`].
+pub struct Bytecode {
+    bytes: &'static [u8],
+}
+
+impl Bytecode {
+    /// # Safety
+    /// `bytes` is the output of the engine's compiler for this target's
+    /// word size and byte order (what `stdlib!()` passes).
+    #[doc(hidden)]
+    pub const unsafe fn from_build(bytes: &'static [u8]) -> Bytecode {
+        Bytecode { bytes }
+    }
+
+    /// Its size in bytes.
+    pub const fn len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    /// Whether it is empty (never: a compiled script has a header).
+    pub const fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
+    /// The RAM [`Context::run`] needs for it: its size and room to align
+    /// it for the engine's words (a `static` size: `[0u8; APP.ram_size()]`).
+    pub const fn ram_size(&self) -> usize {
+        self.bytes.len() + mquickjs_sys::JSW - 1
+    }
+
+    pub(crate) fn bytes(&self) -> &'static [u8] {
+        self.bytes
+    }
+}
+
 /// Defines `STDLIB`, the crate's standard library, and what `#[js]`
 /// checks its items against: write it once at the crate's root (the file
 /// is `OUT_DIR/mquickjs_stdlib.rs`, from the build script).

@@ -278,3 +278,26 @@ fn arrays_and_bytes_cross_both_ways() {
         );
     });
 }
+
+#[test]
+fn bytecode_compiled_by_the_build_runs_without_parsing() {
+    use mquickjs_embed::STARTUP;
+    let mut buf = vec![0u8; 32 * 1024];
+    let mut ram = vec![0u8; STARTUP.ram_size()];
+    let ctx = Context::new(&mut buf, &STDLIB).unwrap();
+    let r: String = ctx.run(&STARTUP, &mut ram).unwrap();
+    assert_eq!(r, "fib(20) = 6765, area 9");
+    // Its functions live on in the context (their code is in `ram`).
+    assert_eq!(
+        ctx.eval::<String>("report(10)").unwrap(),
+        "fib(10) = 55, area 9"
+    );
+    ctx.gc();
+    assert_eq!(ctx.eval::<String>("report(1)").unwrap(), "fib(1) = 1, area 9");
+    // Too little RAM for it: an error, nothing copied.
+    let mut small = [0u8; 16];
+    let mut buf2 = vec![0u8; 32 * 1024];
+    let ctx2 = Context::new(&mut buf2, &STDLIB).unwrap();
+    let e = ctx2.run::<()>(&STARTUP, &mut small).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::OutOfMemory);
+}

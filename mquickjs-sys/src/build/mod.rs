@@ -42,6 +42,7 @@ use std::path::{Path, PathBuf};
 #[derive(Default)]
 pub struct Stdlib {
     modules: Vec<PathBuf>,
+    scripts: Vec<PathBuf>,
     mqjs: bool,
 }
 
@@ -66,6 +67,17 @@ impl Stdlib {
     /// crate's manifest).
     pub fn module(mut self, path: impl AsRef<Path>) -> Self {
         self.modules.push(path.as_ref().to_path_buf());
+        self
+    }
+
+    /// Compiles a JS file (a path relative to the crate's manifest) to
+    /// bytecode for the target at build time, as `mqjs -o` (`-m32` for a
+    /// 32-bit target) would: `stdlib!()` then defines a `static` named
+    /// after the file (`js/blink-led.js` is `BLINK_LED`), a
+    /// `mquickjs::Bytecode` that `Context::run` runs without parsing.
+    /// A syntax error is a build error.
+    pub fn bytecode(mut self, path: impl AsRef<Path>) -> Self {
+        self.scripts.push(path.as_ref().to_path_buf());
         self
     }
 
@@ -241,9 +253,9 @@ impl Stdlib {
         let src = sources::prepare(sys_dir, &out);
         let generator = out.join("mquickjs_stdlib_gen");
         sources::generator(&src, &gen_c, &generator);
-        sources::generate(&generator, &["-a"], &out.join("mquickjs_atom.h"));
+        sources::generate(&generator, &["-a"], &out.join("mquickjs_atom.h"), false);
         let tables = out.join("mquickjs_stdlib_tables.h");
-        sources::generate(&generator, &[], &tables);
+        sources::generate(&generator, &[], &tables, false);
 
         // 4. The declarations the tables refer to, and the C file that
         // compiles them for the target.
@@ -325,6 +337,39 @@ impl Stdlib {
             let _ = write!(rs, "extern \"C\" {{\n    #[link_name = \"{}\"]\n    static __MQUICKJS_STDLIB: ::mquickjs::__private::sys::JSSTDLibraryDef;\n}}\n", stdlib_symbol(&package));
         }
         rs.push_str("/// This crate's MicroQuickJS standard library: the engine's built-ins and\n/// the `#[js]` items its build script declared, in ROM.\npub static STDLIB: ::mquickjs::Stdlib =\n    // SAFETY: the generated C tables the build compiled and linked, for\n    // this target's word size.\n    unsafe { ::mquickjs::Stdlib::from_raw(&raw const __MQUICKJS_STDLIB, &__mquickjs_stdlib::CLASSES) };\n");
+        if !self.scripts.is_empty() {
+            let host_words = if cfg!(target_pointer_width = "64") { 64 } else { 32 };
+            let target_words: u32 = env("CARGO_CFG_TARGET_POINTER_WIDTH")?.parse().unwrap_or(0);
+            if env("CARGO_CFG_TARGET_ENDIAN")? != if cfg!(target_endian = "little") { "little" } else { "big" }
+                || target_words > host_words
+            {
+                return Err("bytecode: the build host must have the target's byte order and at least its word size".into());
+            }
+            let compiler = sources::compiler(&src, &out.join("host"));
+            for script in &self.scripts {
+                let file = manifest.join(script);
+                println!("cargo:rerun-if-changed={}", file.display());
+                let name = script
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().to_uppercase().replace(|c: char| !c.is_ascii_alphanumeric(), "_"))
+                    .filter(|n| n.starts_with(|c: char| c.is_ascii_alphabetic()))
+                    .ok_or_else(|| format!("{}: a file name that starts with a letter", script.display()))?;
+                let bin = out.join(format!("bytecode_{name}.bin"));
+                let mut cmd = std::process::Command::new(&compiler);
+                if target_words < host_words {
+                    cmd.arg("-m32");
+                }
+                let o = cmd.arg(&file).arg(&bin).output().map_err(|e| e.to_string())?;
+                if !o.status.success() {
+                    return Err(format!(
+                        "compiling {} to bytecode:\n{}",
+                        file.display(),
+                        String::from_utf8_lossy(&o.stderr)
+                    ));
+                }
+                let _ = write!(rs, "/// `{}`, compiled to bytecode by the build script.\npub static {name}: ::mquickjs::Bytecode =\n    // SAFETY: the engine's own compiler's output, for this target.\n    unsafe {{ ::mquickjs::Bytecode::from_build(include_bytes!({:?})) }};\n", script.display(), bin.display().to_string());
+            }
+        }
         rs.push_str("#[doc(hidden)]\npub mod __mquickjs_stdlib {\n");
         let _ = writeln!(rs, "    /// The declared `#[js]` functions (Rust name, JS name, length).\n    pub const FUNCTIONS: &[(&str, &str, usize)] = &[{}];",
             functions.iter().map(|(_, f)| format!("({:?}, {:?}, {})", f.rust.to_string(), f.js, f.length())).collect::<Vec<_>>().join(", "));

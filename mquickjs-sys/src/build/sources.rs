@@ -26,6 +26,16 @@ pub fn prepare(sys_dir: &Path, out: &Path) -> PathBuf {
 /// defines the standard library's tables and includes `mqjs_stdlib.c`) and
 /// MicroQuickJS's `mquickjs_build.c`.
 pub fn generator(src: &Path, stdlib_c: &Path, to: &Path) {
+    host_program(
+        &[stdlib_c.to_path_buf(), src.join("mquickjs_build.c")],
+        &[src],
+        to,
+        "MicroQuickJS's standard library generator",
+    );
+}
+
+/// Compiles a C program for the build host.
+pub fn host_program(files: &[PathBuf], includes: &[&Path], to: &Path, what: &str) {
     let host = std::env::var("HOST").expect("HOST (run from a build script)");
     let cc = cc::Build::new()
         .target(&host)
@@ -34,29 +44,31 @@ pub fn generator(src: &Path, stdlib_c: &Path, to: &Path) {
         .cargo_metadata(false)
         .warnings(false)
         .get_compiler();
-    let out = cc
-        .to_command()
-        .args(["-D_GNU_SOURCE", "-o"])
-        .arg(to)
-        .arg(stdlib_c)
-        .arg(src.join("mquickjs_build.c"))
-        .arg("-I")
-        .arg(src)
-        .output()
-        .expect("run the host C compiler");
+    let mut cmd = cc.to_command();
+    cmd.args(["-D_GNU_SOURCE", "-o"]).arg(to).args(files);
+    for i in includes {
+        cmd.arg("-I").arg(i);
+    }
+    let out = cmd.arg("-lm").output().expect("run the host C compiler");
     assert!(
         out.status.success(),
-        "compiling MicroQuickJS's standard library generator ({}) failed:\n{}",
-        stdlib_c.display(),
+        "compiling {what} for the build host failed:\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
 }
 
-/// Runs the generator (`-m32` for a 32-bit target) and writes its output.
-pub fn generate(generator: &Path, args: &[&str], to: &Path) {
+/// Whether the target's words are 32 bits (its tables and bytecode then
+/// come out of the 64-bit host's tools with `-m32`).
+pub fn target_is_32bit() -> bool {
+    std::env::var("CARGO_CFG_TARGET_POINTER_WIDTH").as_deref() == Ok("32")
+}
+
+/// Runs the generator (`-m32` for a 32-bit target, unless `host_words`:
+/// tables for a program of the build host) and writes its output.
+pub fn generate(generator: &Path, args: &[&str], to: &Path, host_words: bool) {
     let mut cmd = Command::new(generator);
     cmd.args(args);
-    if std::env::var("CARGO_CFG_TARGET_POINTER_WIDTH").as_deref() == Ok("32") {
+    if target_is_32bit() && !host_words {
         cmd.arg("-m32");
     }
     let output = cmd.output().expect("run the standard library generator");
@@ -66,6 +78,28 @@ pub fn generate(generator: &Path, args: &[&str], to: &Path) {
         String::from_utf8_lossy(&output.stderr)
     );
     std::fs::write(to, output.stdout).unwrap();
+}
+
+/// Builds MicroQuickJS's compiler for the build host (`compile.c`: `mqjs
+/// -o` alone) in `dir`, over the engine's plain standard library.
+pub fn compiler(src: &Path, dir: &Path) -> PathBuf {
+    std::fs::create_dir_all(dir).unwrap();
+    let plain = dir.join("plain_stdlib.c");
+    std::fs::write(
+        &plain,
+        "#include \"mquickjs_build.h\"\n#define CONFIG_NO_MQJS_GLOBALS\n#include \"mqjs_stdlib.c\"\n",
+    )
+    .unwrap();
+    let gen = dir.join("plain_stdlib_gen");
+    generator(src, &plain, &gen);
+    generate(&gen, &["-a"], &dir.join("mquickjs_atom.h"), true);
+    generate(&gen, &[], &dir.join("mquickjs_stdlib_tables.h"), true);
+    let compile_c = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/build/compile.c");
+    let compiler = dir.join("mquickjs_compile");
+    let mut files = vec![compile_c];
+    files.extend(["mquickjs.c", "dtoa.c", "libm.c", "cutils.c"].map(|f| src.join(f)));
+    host_program(&files, &[dir, src], &compiler, "MicroQuickJS's compiler");
+    compiler
 }
 
 /// A C build for the target with the Makefile's flags (`-O2`, or `-Os` on
