@@ -1,12 +1,16 @@
 //! The crate's MicroQuickJS standard library (the engine's built-ins and
-//! the `#[js]` functions of src/native.rs, in ROM), the linker's memory
+//! the `#[js]` functions of src/native.rs, in ROM; js/main.js compiled
+//! to 32-bit bytecode), the linker's memory
 //! map, and the few C library symbols a bare-metal target lacks.
 //! The C compiler and its flags come from .cargo/config.toml's `[env]`.
 use std::env;
 use std::path::PathBuf;
 
 fn main() {
-    mquickjs_sys::build::Stdlib::new().module("src/native.rs").build();
+    mquickjs_sys::build::Stdlib::new()
+        .module("src/native.rs")
+        .bytecode("js/main.js")
+        .build();
 
     // memory.x where cortex-m-rt's link.x finds it.
     let out = PathBuf::from(env::var("OUT_DIR").unwrap());

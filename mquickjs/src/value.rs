@@ -344,6 +344,7 @@ unsafe impl<T: IntoJs> IntoJs for alloc::vec::Vec<T> {
 
 /// The largest array length the engine takes (its short integers, on
 /// every word size).
+#[cfg(feature = "alloc")]
 const JS_SHORTINT_MAX: i32 = (1 << 30) - 1;
 
 /// The bytes of an `ArrayBuffer` or of a typed array's view, borrowed

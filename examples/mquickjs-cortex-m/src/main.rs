@@ -12,11 +12,14 @@ use cortex_m_rt::entry;
 use cortex_m_semihosting::{debug, hprint, hprintln, syscall};
 use mquickjs::Context;
 
-// `STDLIB`: the engine's built-ins and src/native.rs's functions.
+// `STDLIB`: the engine's built-ins and src/native.rs's functions; `MAIN`:
+// js/main.js as bytecode, in flash.
 mquickjs::stdlib!();
 
 /// The context's buffer: all the memory the engine ever uses.
 const BUF_SIZE: usize = 32 * 1024;
+/// The RAM the bytecode is relocated into (the engine runs it from there).
+const CODE_SIZE: usize = MAIN.ram_size();
 
 /// `print` and `console.log`: to the host's stdout.
 fn print(s: &str) {
@@ -35,7 +38,8 @@ fn clock() -> f64 {
 fn main() -> ! {
     // In .bss, handed out once (None on a second call): no `unsafe`.
     let buf = cortex_m::singleton!(: [u8; BUF_SIZE] = [0; BUF_SIZE]).unwrap();
-    exit(run(buf))
+    let code = cortex_m::singleton!(: [u8; CODE_SIZE] = [0; CODE_SIZE]).unwrap();
+    exit(run(buf, code))
 }
 
 /// Ends QEMU with the guest's status (semihosting SYS_EXIT).
@@ -47,7 +51,7 @@ fn exit(ok: bool) -> ! {
     }
 }
 
-fn run(buf: &mut [u8]) -> bool {
+fn run(buf: &'static mut [u8], code: &'static mut [u8]) -> bool {
     let ctx = match Context::new(buf, &STDLIB) {
         Ok(ctx) => ctx,
         Err(e) => {
@@ -61,6 +65,14 @@ fn run(buf: &mut [u8]) -> bool {
     if let Err(e) = ctx.eval_cstr::<()>(c"print(fib(20), add(1, 2))") {
         hprintln!("{:?}", e);
         return false;
+    }
+    // Bytecode from flash: no parsing on the device.
+    match ctx.run::<f64>(&MAIN, code) {
+        Ok(n) => hprintln!("fib(25) = {} (bytecode, {} bytes)", n, MAIN.len()),
+        Err(e) => {
+            hprintln!("{:?}", e);
+            return false;
+        }
     }
     let m = ctx.memory_usage();
     hprintln!("heap: {} of {} bytes", m.heap, m.total);
