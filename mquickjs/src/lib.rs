@@ -38,6 +38,8 @@
 
 #[cfg(feature = "alloc")]
 extern crate alloc;
+// The generated standard library names this crate by its path.
+extern crate self as mquickjs;
 #[cfg(feature = "std")]
 extern crate std;
 
@@ -86,6 +88,21 @@ impl Stdlib {
     pub fn classes(&self) -> impl Iterator<Item = &'static str> {
         self.classes.iter().map(|c| c.js)
     }
+}
+
+/// The engine's built-ins without any `#[js]` item (what this crate's own
+/// build script generates): a context for plain JS.
+///
+/// ```
+/// let mut buf = [0u8; 16 * 1024];
+/// let ctx = mquickjs::Context::new(&mut buf, &mquickjs::BUILTINS).unwrap();
+/// assert_eq!(ctx.eval::<i32>("[1, 2, 3].map(function (x) { return x * 2 }).join('').length").unwrap(), 3);
+/// ```
+pub use builtins::STDLIB as BUILTINS;
+
+#[allow(dead_code)] // the generated lists of declared items: none here
+mod builtins {
+    include!(concat!(env!("OUT_DIR"), "/mquickjs_stdlib.rs"));
 }
 
 /// Bytecode a crate's build script compiled (`Stdlib::bytecode`): a

@@ -635,12 +635,17 @@ pub(crate) fn describe(ctx: Ctx<'_>, exc: sys::JSValue) -> Error {
             }
         })
     };
-    if e.kind() == ErrorKind::InternalError {
-        match e.message() {
-            "interrupted" => e = Error::new(ErrorKind::Interrupted, "interrupted"),
-            "out of memory" => e = Error::new(ErrorKind::OutOfMemory, "out of memory"),
-            _ => {}
+    // The engine's own errors for a stopped script and a full buffer (the
+    // parser reports the latter as a SyntaxError).
+    match (e.kind(), e.message()) {
+        (ErrorKind::InternalError, "interrupted") => {
+            e = Error::new(ErrorKind::Interrupted, "interrupted")
         }
+        (ErrorKind::InternalError, "out of memory")
+        | (ErrorKind::SyntaxError, "not enough memory") => {
+            e = Error::new(ErrorKind::OutOfMemory, "out of memory")
+        }
+        _ => {}
     }
     e
 }

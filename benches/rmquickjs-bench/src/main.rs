@@ -294,14 +294,19 @@ fn idle() {
 
 const FIB: &str = "function fib(n){return n<2?n:fib(n-1)+fib(n-2)} fib(20)";
 const TRIVIAL: &str = "1 + 1";
+/// `fib` without a global binding (the global object's table does not
+/// grow): what the script itself needs.
+const FIB_LOCAL: &str =
+    "(function(){function fib(n){return n<2?n:fib(n-1)+fib(n-2)} return fib(20)})()";
 
 /// `try SIZE fib|trivial`: one attempt in a fresh context of SIZE bytes;
 /// the exit code says whether it gave the right number.
 fn attempt(size: usize, which: &str) -> ExitCode {
     let (src, want) = match which {
         "fib" => (FIB, 6765.0),
+        "fib-local" => (FIB_LOCAL, 6765.0),
         "trivial" => (TRIVIAL, 2.0),
-        _ => panic!("try: fib or trivial"),
+        _ => panic!("try: fib, fib-local or trivial"),
     };
     let ctx = Context::with_memory_size(size);
     match ctx.eval(src) {
@@ -362,6 +367,10 @@ fn smallest_fib() {
     match smallest("fib") {
         Some(b) => println!("smallest_fib_buffer {b} bytes"),
         None => println!("smallest_fib_buffer none (fails at 65536)"),
+    }
+    match smallest("fib-local") {
+        Some(b) => println!("smallest_fib_local_buffer {b} bytes"),
+        None => println!("smallest_fib_local_buffer none (fails at 65536)"),
     }
 }
 

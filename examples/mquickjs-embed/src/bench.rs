@@ -11,9 +11,16 @@
 //! - method: `s = acc.add(i)`, `acc` an instance of a `#[js]` class
 //!   (`&mut self`, its `this` checked); rmquickjs has no classes: its row
 //!   is a native function stored on a plain object.
-//! - idle: bytes of its buffer a fresh context uses (context, heap, stack).
-//! - smallest-fib: the smallest buffer in which `fib(20)` in JS gives 6765
-//!   (ours fails cleanly below it, so the search runs in this process).
+//! - idle: bytes of its buffer a fresh context holds (context, heap,
+//!   stack), with the engine's built-ins only (`mquickjs::BUILTINS`)
+//!   against rmquickjs's after a collection (ours collects its start-up
+//!   garbage when it is made); then with this crate's 10 functions and 3
+//!   classes (in ROM; their global bindings in RAM) against the same.
+//! - smallest buffers, with the built-ins (ours fails cleanly below them,
+//!   so the search runs in this process): for `1 + 1`, for `fib(20)` in
+//!   JS with `fib` a global (the global object's table grows by half to
+//!   take it, the old copy alive until a collection), and for the same
+//!   `fib` local to a function.
 
 use mquickjs::Context;
 use mquickjs_embed::STDLIB;
@@ -58,32 +65,48 @@ fn main() {
         ("method_js_ns", best_of_9(&ctx, &method("acc_js"), n)),
     ];
     drop(ctx);
-    let mut buf = vec![0u8; 64 * 1024];
-    let ctx = Context::new(&mut buf, &STDLIB).unwrap();
-    ours.push(("idle_used", ctx.memory_usage().heap as f64));
-    ctx.gc();
-    ours.push(("idle_used_after_gc", ctx.memory_usage().heap as f64));
-    drop(ctx);
-    let fits = |size: usize| {
-        let mut buf = vec![0u8; size];
-        Context::new(&mut buf, &STDLIB).is_ok_and(|ctx| {
-            ctx.eval::<f64>(
-                "function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2) } fib(20)",
-            )
-            .ok()
-                == Some(6765.0)
-        })
+    // Memory, like for like: the engine's built-ins alone (`BUILTINS`)
+    // against rmquickjs's context after a collection (ours collects the
+    // start-up garbage when it is made); then this crate's library with
+    // its 10 functions and 3 classes in ROM (globals in RAM).
+    let idle = |stdlib: &'static mquickjs::Stdlib| {
+        let mut buf = vec![0u8; 64 * 1024];
+        let ctx = Context::new(&mut buf, stdlib).unwrap();
+        ctx.memory_usage().heap as f64
     };
-    let (mut lo, mut hi) = (1024usize, 64 * 1024);
-    while hi - lo > 8 {
-        let mid = (lo + hi) / 2;
-        if fits(mid) {
-            hi = mid
-        } else {
-            lo = mid
+    ours.push(("idle_used_after_gc", idle(&mquickjs::BUILTINS)));
+    ours.push(("idle_used_crate_items", idle(&STDLIB)));
+    // rmquickjs-bench's scripts, byte for byte.
+    let scripts = [
+        ("smallest_context_buffer", "1 + 1", 2.0),
+        (
+            "smallest_fib_buffer",
+            "function fib(n){return n<2?n:fib(n-1)+fib(n-2)} fib(20)",
+            6765.0,
+        ),
+        (
+            "smallest_fib_local_buffer",
+            "(function(){function fib(n){return n<2?n:fib(n-1)+fib(n-2)} return fib(20)})()",
+            6765.0,
+        ),
+    ];
+    for (name, src, want) in scripts {
+        let fits = |size: usize| {
+            let mut buf = vec![0u8; size];
+            Context::new(&mut buf, &mquickjs::BUILTINS)
+                .is_ok_and(|ctx| ctx.eval::<f64>(src).ok() == Some(want))
+        };
+        let (mut lo, mut hi) = (8usize, 64 * 1024);
+        while hi - lo > 8 {
+            let mid = (lo + hi) / 2;
+            if fits(mid) {
+                hi = mid
+            } else {
+                lo = mid
+            }
         }
+        ours.push((name, hi as f64));
     }
-    ours.push(("smallest_fib_buffer", hi as f64));
 
     let theirs: Vec<(String, f64)> = match std::env::var_os("RMQUICKJS_BENCH") {
         Some(bin) => {
@@ -106,6 +129,7 @@ fn main() {
         let name = match name {
             "method_ns" => "method_native_fn_property_ns",
             "method_js_ns" => "method_js_fn_property_ns",
+            "idle_used_crate_items" => "idle_used_after_gc",
             n => n,
         };
         theirs.iter().find(|t| t.0 == name).map(|t| t.1)

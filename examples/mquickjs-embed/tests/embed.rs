@@ -301,3 +301,38 @@ fn bytecode_compiled_by_the_build_runs_without_parsing() {
     let e = ctx2.run::<()>(&STARTUP, &mut small).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::OutOfMemory);
 }
+
+#[test]
+fn every_buffer_size_gives_a_context_or_an_error() {
+    // The context's setup collects its own garbage when the buffer runs
+    // short (patch 0001), and fails cleanly when even that is not enough:
+    // at every size, a working context or OutOfMemory, never a crash (with
+    // DEBUG_GC too). The smallest sizes that work, for both libraries.
+    for (stdlib, bound) in [(&mquickjs::BUILTINS, 5 * 1024), (&STDLIB, 7 * 1024)] {
+        let mut first = None;
+        for size in (1024..32 * 1024).step_by(8) {
+            if first.is_some_and(|f| size > f + 512) {
+                break;
+            }
+            let mut buf = vec![0u8; size];
+            match Context::new(&mut buf, stdlib) {
+                Ok(ctx) => {
+                    first.get_or_insert(size);
+                    match ctx.eval::<i32>("1 + 1") {
+                        Ok(n) => assert_eq!(n, 2),
+                        Err(e) => assert_eq!(e.kind(), ErrorKind::OutOfMemory, "{e:?}"),
+                    }
+                }
+                Err(e) => {
+                    assert!(first.is_none(), "{size}: fails above {first:?}");
+                    assert_eq!(e.kind(), ErrorKind::OutOfMemory);
+                }
+            };
+        }
+        let first = first.expect("a context below 32 KiB");
+        // (DEBUG_GC keeps half the buffer for the block it moves.)
+        if !cfg!(feature = "debug-gc") {
+            assert!(first < bound, "the smallest context needs {first} bytes");
+        }
+    }
+}
