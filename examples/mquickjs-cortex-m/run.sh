@@ -39,6 +39,7 @@ fail() {
 [ "$status" != 124 ] || fail "timed out (60 s)"
 [ "$status" = 0 ] || fail "the guest exited with $status"
 printf '%s\n' "$out" | grep -qx '6765 3' || fail "no '6765 3' line"
+printf '%s\n' "$out" | grep -q '^smallest buffer for fib(20) in JS: [0-9]* bytes$' || fail "no smallest buffer line"
 printf '%s\n' "$out" | grep -qx 'bytecode: 55 5' || fail "no 'bytecode: 55 5' line"
 printf '%s\n' "$out" | grep -q '^fib(25) = 75025 (bytecode' || fail "no bytecode result line"
 printf '%s\n' "$out" | grep -q '^TypeError: fib: argument 1: expected integer' || fail "no TypeError line"

@@ -5,9 +5,16 @@
 //! into a thrown JS error; nothing unwinds into C.
 //!
 //! Class instances are JS objects of the class's `JS_CLASS_USER` id whose
-//! opaque pointer is a boxed [`Cell`] (the Rust value and a borrow flag:
-//! a re-entrant call that would alias a `&mut self` is a `TypeError`); the
-//! class's finalizer drops it.
+//! opaque pointer is a boxed `Cell`: a [`Head`] (the borrow flag, how to
+//! find a class's value inside the instance's, how to free it) and the
+//! Rust value. A borrow asks the instance's own `find` for the requested
+//! type (by `TypeId`): the value itself, its base class's part (a
+//! `#[js(base)]` field), or nothing (a `TypeError`), so no class id is
+//! ever trusted to name the Rust type. A re-entrant call that would alias
+//! a `&mut self` is a `TypeError`; one finalizer for every class frees the
+//! box. Instances are only made in a context that runs their class's
+//! standard library (`JS_IsStdlib`), so an id is always one of its
+//! classes.
 
 use crate::context::{Ctx, NoJs};
 use crate::error::{Error, ErrorKind, Result};

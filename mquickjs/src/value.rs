@@ -18,6 +18,10 @@ use mquickjs_sys as sys;
 /// # Safety
 /// Implemented by this crate and by `#[js]` (classes): `from_js` reads
 /// the value without allocating in the engine.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no MicroQuickJS conversion",
+    note = "MicroQuickJS has numbers, booleans, strings (`String`, `&str`), arrays (`Vec<T>`), bytes (`Bytes`, `&[u8]`), any value (`Value`: objects, functions) and `#[js]` classes (`&T`); it has no BigInt, Map, Set, Symbol or Promise"
+)]
 pub unsafe trait FromJs<'a>: Sized {
     /// What it takes, for errors ("number").
     const EXPECTED: &'static str;
@@ -42,6 +46,10 @@ pub struct Token(pub(crate) ());
 /// # Safety
 /// Implemented by this crate and by `#[js]` (classes): `into_js` returns a
 /// value of `ctx`, current, or an error.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no MicroQuickJS conversion",
+    note = "MicroQuickJS has numbers, booleans, strings, arrays (`Vec<T>`), bytes (`Bytes`, `&[u8]`), any value (`Value`) and `#[js]` classes; it has no BigInt, Map, Set, Symbol or Promise"
+)]
 pub unsafe trait IntoJs {
     /// The value in `ctx`.
     fn into_js(self, ctx: Ctx<'_>, _: Token) -> Result<sys::JSValue>;

@@ -51,7 +51,28 @@ fn exit(ok: bool) -> ! {
     }
 }
 
+/// The smallest prefix of `buf` in which a context runs `fib(20)` in JS:
+/// below it, `Context::new` or the script fails cleanly (OutOfMemory).
+fn smallest_buffer(buf: &mut [u8]) -> usize {
+    let (mut lo, mut hi) = (0, buf.len());
+    while hi - lo > 8 {
+        let mid = (lo + hi) / 2;
+        let ok = Context::new(&mut buf[..mid], &STDLIB).is_ok_and(|ctx| {
+            ctx.eval_cstr::<i32>(c"function f(n) { return n < 2 ? n : f(n - 1) + f(n - 2) } f(20)")
+                .ok()
+                == Some(6765)
+        });
+        if ok {
+            hi = mid
+        } else {
+            lo = mid
+        }
+    }
+    hi
+}
+
 fn run(buf: &'static mut [u8], code: &'static mut [u8]) -> bool {
+    hprintln!("smallest buffer for fib(20) in JS: {} bytes", smallest_buffer(buf));
     let ctx = match Context::new(buf, &STDLIB) {
         Ok(ctx) => ctx,
         Err(e) => {
@@ -67,7 +88,7 @@ fn run(buf: &'static mut [u8], code: &'static mut [u8]) -> bool {
         return false;
     }
     // Bytecode from flash: no parsing on the device.
-    match ctx.run::<f64>(&MAIN, code) {
+    match ctx.run::<i32>(&MAIN, code) {
         Ok(n) => hprintln!("fib(25) = {} (bytecode, {} bytes)", n, MAIN.len()),
         Err(e) => {
             hprintln!("{:?}", e);
