@@ -14,7 +14,7 @@
 //!
 //! The standard library is not part of the engine: it is a table of ROM
 //! data that MicroQuickJS's generator writes at build time. With the
-//! `build` feature, [`build::Stdlib`] makes one for a crate from its
+//! `build` feature, `build::Stdlib` makes one for a crate from its
 //! `#[js]` items in its build script (see there).
 #![cfg_attr(not(feature = "build"), no_std)]
 #![warn(missing_docs)]

@@ -126,7 +126,7 @@ pub struct Context<'buf> {
     /// The buffer, borrowed for 'buf; invariant, so a context cannot be
     /// seen as one of a shorter life and handed memory ([`Context::run`]'s
     /// bytecode) that dies before it.
-    _buf: PhantomData<fn(&'buf mut [u8]) -> &'buf mut [u8]>,
+    _buf: PhantomData<Cell<&'buf mut [u8]>>,
 }
 
 /// The handle of a context, for the duration of a borrow (a `#[js]`

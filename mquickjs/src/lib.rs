@@ -53,9 +53,9 @@ pub use context::{Context, Ctx, MemoryUsage};
 pub use error::{Error, ErrorKind, Result};
 pub use native::Class;
 pub use quickjs_macro::mquickjs_js as js;
+pub use value::{Args, FromJs, IntoJs};
 #[cfg(feature = "alloc")]
 pub use value::{Bytes, Value};
-pub use value::{Args, FromJs, IntoJs};
 
 /// A crate's standard library: the engine's ROM tables, made by its build
 /// script (`mquickjs_sys::build::Stdlib`); `crate::STDLIB`, from

@@ -378,9 +378,8 @@ struct Cell<T> {
 unsafe fn find_in<T: Class>(head: *mut Head, ty: TypeId) -> *mut () {
     // SAFETY: (caller) a live Cell<T>, whose head is its first field.
     unsafe {
-        let value = core::cell::UnsafeCell::raw_get(core::ptr::addr_of!(
-            (*head.cast::<Cell<T>>()).value
-        ));
+        let value =
+            core::cell::UnsafeCell::raw_get(core::ptr::addr_of!((*head.cast::<Cell<T>>()).value));
         T::upcast(value, ty)
     }
 }

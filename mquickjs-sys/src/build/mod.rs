@@ -338,9 +338,18 @@ impl Stdlib {
         }
         rs.push_str("/// This crate's MicroQuickJS standard library: the engine's built-ins and\n/// the `#[js]` items its build script declared, in ROM.\npub static STDLIB: ::mquickjs::Stdlib =\n    // SAFETY: the generated C tables the build compiled and linked, for\n    // this target's word size.\n    unsafe { ::mquickjs::Stdlib::from_raw(&raw const __MQUICKJS_STDLIB, &__mquickjs_stdlib::CLASSES) };\n");
         if !self.scripts.is_empty() {
-            let host_words = if cfg!(target_pointer_width = "64") { 64 } else { 32 };
+            let host_words = if cfg!(target_pointer_width = "64") {
+                64
+            } else {
+                32
+            };
             let target_words: u32 = env("CARGO_CFG_TARGET_POINTER_WIDTH")?.parse().unwrap_or(0);
-            if env("CARGO_CFG_TARGET_ENDIAN")? != if cfg!(target_endian = "little") { "little" } else { "big" }
+            if env("CARGO_CFG_TARGET_ENDIAN")?
+                != if cfg!(target_endian = "little") {
+                    "little"
+                } else {
+                    "big"
+                }
                 || target_words > host_words
             {
                 return Err("bytecode: the build host must have the target's byte order and at least its word size".into());
@@ -351,15 +360,28 @@ impl Stdlib {
                 println!("cargo:rerun-if-changed={}", file.display());
                 let name = script
                     .file_stem()
-                    .map(|s| s.to_string_lossy().to_uppercase().replace(|c: char| !c.is_ascii_alphanumeric(), "_"))
+                    .map(|s| {
+                        s.to_string_lossy()
+                            .to_uppercase()
+                            .replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+                    })
                     .filter(|n| n.starts_with(|c: char| c.is_ascii_alphabetic()))
-                    .ok_or_else(|| format!("{}: a file name that starts with a letter", script.display()))?;
+                    .ok_or_else(|| {
+                        format!(
+                            "{}: a file name that starts with a letter",
+                            script.display()
+                        )
+                    })?;
                 let bin = out.join(format!("bytecode_{name}.bin"));
                 let mut cmd = std::process::Command::new(&compiler);
                 if target_words < host_words {
                     cmd.arg("-m32");
                 }
-                let o = cmd.arg(&file).arg(&bin).output().map_err(|e| e.to_string())?;
+                let o = cmd
+                    .arg(&file)
+                    .arg(&bin)
+                    .output()
+                    .map_err(|e| e.to_string())?;
                 if !o.status.success() {
                     return Err(format!(
                         "compiling {} to bytecode:\n{}",

@@ -144,7 +144,9 @@ fn base_field(
     let mut clean = s.clone();
     let mut base = None;
     for (i, field) in clean.fields.iter_mut().enumerate() {
-        let Some(o) = Opts::of(&field.attrs)? else { continue };
+        let Some(o) = Opts::of(&field.attrs)? else {
+            continue;
+        };
         field.attrs.retain(|a| !items::is_js(a));
         if !o.base {
             return Err(syn::Error::new_spanned(
