@@ -60,11 +60,8 @@ pub fn expand_struct(s: &ItemStruct, opts: Options) -> syn::Result<TokenStream> 
         }
         o.only(&["base", "trace"], "a field")?;
     }
+    let check = base_pairing(opts.extends.as_ref(), base.as_ref().map(|b| &b.1))?;
     let (parent, upcast) = match (&opts.extends, &base) {
-        (None, None) => (
-            quote!(::std::option::Option::None),
-            quote!(::std::option::Option::None),
-        ),
         (Some(parent), Some((member, ty))) => (
             quote!(::std::option::Option::Some(<#parent as #p::JsClass>::class)),
             quote!(::std::option::Option::Some({
@@ -77,26 +74,10 @@ pub fn expand_struct(s: &ItemStruct, opts: Options) -> syn::Result<TokenStream> 
                 upcast
             })),
         ),
-        (Some(parent), None) => return Err(syn::Error::new_spanned(
-            parent,
-            "#[js(extends = ..)]: mark the field that holds the parent's value with #[js(base)]",
-        )),
-        (None, Some((_, ty))) => {
-            return Err(syn::Error::new_spanned(
-                ty,
-                "#[js(base)] without #[js(extends = ..)] on the struct",
-            ))
-        }
-    };
-    let check = match (&opts.extends, &base) {
-        (Some(parent), Some((_, ty))) => quote! {
-            const _: fn() = || {
-                // The base field's type is the class named by `extends`.
-                fn same<T>(_: ::std::marker::PhantomData<T>, _: ::std::marker::PhantomData<T>) {}
-                same(::std::marker::PhantomData::<#parent>, ::std::marker::PhantomData::<#ty>);
-            };
-        },
-        _ => quote!(),
+        _ => (
+            quote!(::std::option::Option::None),
+            quote!(::std::option::Option::None),
+        ),
     };
     let (base_trace, base_traced) = match &base {
         Some((member, ty)) => (
@@ -436,3 +417,30 @@ pub fn expand_impl(imp: &ItemImpl, krate: &TokenStream) -> syn::Result<TokenStre
 }
 
 use proc_macro2::Span as Span2;
+
+/// `#[js(extends = Parent)]` and its `#[js(base)]` field go together (on
+/// both engines): the check that the field's type is `Parent`, or the
+/// error that says which half is missing.
+pub(crate) fn base_pairing(
+    extends: Option<&syn::Path>,
+    base: Option<&syn::Type>,
+) -> syn::Result<proc_macro2::TokenStream> {
+    match (extends, base) {
+        (Some(parent), Some(ty)) => Ok(quote! {
+            const _: fn() = || {
+                // The base field's type is the class named by `extends`.
+                fn same<T>(_: ::core::marker::PhantomData<T>, _: ::core::marker::PhantomData<T>) {}
+                same(::core::marker::PhantomData::<#parent>, ::core::marker::PhantomData::<#ty>);
+            };
+        }),
+        (Some(parent), None) => Err(syn::Error::new_spanned(
+            parent,
+            "#[js(extends = ..)]: mark the field that holds the parent's value with #[js(base)]",
+        )),
+        (None, Some(ty)) => Err(syn::Error::new_spanned(
+            ty,
+            "#[js(base)] without #[js(extends = ..)] on the struct",
+        )),
+        (None, None) => Ok(quote!()),
+    }
+}

@@ -58,7 +58,7 @@ pub fn expand(attr: TokenStream, item: Item) -> syn::Result<TokenStream> {
         }
         Item::Struct(s) => {
             let c = items::class(s, &opts);
-            let (clean, base) = base_field(s, &opts)?;
+            let (clean, base, check) = base_field(s, &opts)?;
             let ident = &s.ident;
             let (rust, js) = (ident.to_string(), c.js.clone());
             let upcast = match &base {
@@ -68,16 +68,6 @@ pub fn expand(attr: TokenStream, item: Item) -> syn::Result<TokenStream> {
                     unsafe { <#ty as #k::Class>::upcast(::core::ptr::addr_of_mut!((*this).#member), ty) }
                 },
                 None => quote!(::core::ptr::null_mut()),
-            };
-            let check = match (&opts.extends, &base) {
-                (Some(parent), Some((_, ty))) => quote! {
-                    const _: fn() = || {
-                        // The base field's type is the class named by `extends`.
-                        fn same<T>(_: ::core::marker::PhantomData<T>, _: ::core::marker::PhantomData<T>) {}
-                        same(::core::marker::PhantomData::<#parent>, ::core::marker::PhantomData::<#ty>);
-                    };
-                },
-                _ => quote!(),
             };
             Ok(quote! {
                 #clean
@@ -135,12 +125,15 @@ pub fn expand(attr: TokenStream, item: Item) -> syn::Result<TokenStream> {
     }
 }
 
-/// The struct without `#[js(base)]` on its fields, and the base field
-/// (its name and type) that `extends = Base` requires.
+/// The field holding a subclass's base value: its name and type.
+type BaseField = Option<(syn::Member, Type)>;
+
+/// The struct without `#[js(base)]` on its fields, the base field that
+/// `extends = Base` requires, and the check of its type.
 fn base_field(
     s: &syn::ItemStruct,
     opts: &Opts,
-) -> syn::Result<(syn::ItemStruct, Option<(syn::Member, Type)>)> {
+) -> syn::Result<(syn::ItemStruct, BaseField, TokenStream)> {
     let mut clean = s.clone();
     let mut base = None;
     for (i, field) in clean.fields.iter_mut().enumerate() {
@@ -160,17 +153,8 @@ fn base_field(
         };
         base = Some((member, field.ty.clone()));
     }
-    match (&opts.extends, &base) {
-        (Some(parent), None) => Err(syn::Error::new_spanned(
-            parent,
-            "#[js(extends = ..)]: mark the field that holds the parent's value with #[js(base)]",
-        )),
-        (None, Some((_, ty))) => Err(syn::Error::new_spanned(
-            ty,
-            "#[js(base)] without #[js(extends = ..)] on the struct",
-        )),
-        _ => Ok((clean, base)),
-    }
+    let check = crate::class::base_pairing(opts.extends.as_ref(), base.as_ref().map(|b| &b.1))?;
+    Ok((clean, base, check))
 }
 
 /// The `extern "C"` function under `sym`, running `body` in a call.
