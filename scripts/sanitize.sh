@@ -58,6 +58,10 @@ else
     --test async_bridge --test js_extensions --test native_calls --test macro_paths --test bundle \
     --test realm_capture --test reentry --test deadlines --test panics --test conversion_memory \
     --test stack_limits --test inspector
+  # MicroQuickJS's embedding: the Rust heap (GC refs, class instances) and
+  # the engine's C (found its sweep leaking finalizers, patch 0005, and
+  # signed shifts, patch 0004).
+  run -p quickjs-rust-mquickjs-embed --test embed
   canary lsan_canary_leaks_rust_memory
   canary lsan_canary_leaks_a_runtime_through_a_cycle
 fi

@@ -110,6 +110,29 @@ impl Acc {
     }
 }
 
+/// How many [`Probe`]s were dropped (by the engine's finalizer).
+pub static PROBES_DROPPED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// A class whose drops are counted: every instance JS drops must be
+/// finalized.
+#[js]
+pub struct Probe;
+
+#[js]
+impl Probe {
+    /// `new Probe()`.
+    #[js(constructor)]
+    pub fn new() -> Probe {
+        Probe
+    }
+}
+
+impl Drop for Probe {
+    fn drop(&mut self) {
+        PROBES_DROPPED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 /// A shape, the base of [`Square`].
 #[js]
 pub struct Shape {

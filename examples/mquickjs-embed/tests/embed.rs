@@ -198,7 +198,7 @@ fn classes_with_methods_accessors_and_a_base_class() {
             .unwrap();
         assert_eq!(
             STDLIB.classes().collect::<Vec<_>>(),
-            ["Acc", "Shape", "Square"]
+            ["Acc", "Probe", "Shape", "Square"]
         );
     });
 }
@@ -338,4 +338,24 @@ fn every_buffer_size_gives_a_context_or_an_error() {
             assert!(first < bound, "the smallest context needs {first} bytes");
         }
     }
+}
+
+#[test]
+fn every_instance_js_drops_is_finalized() {
+    use mquickjs_embed::PROBES_DROPPED;
+    use std::sync::atomic::Ordering;
+    // Instances made one after the other die side by side: the engine's
+    // sweep finalized only the first of such a run (patch 0005).
+    with_ctx(32 * 1024, |ctx| {
+        ctx.eval::<()>("for (var i = 0; i < 5000; i++) new Probe()")
+            .unwrap();
+        ctx.gc();
+        assert_eq!(PROBES_DROPPED.load(Ordering::Relaxed), 5000);
+        ctx.eval::<()>("var kept = [new Probe(), new Probe()]")
+            .unwrap();
+        ctx.gc();
+        assert_eq!(PROBES_DROPPED.load(Ordering::Relaxed), 5000);
+    });
+    // The context's end finalizes the live ones.
+    assert_eq!(PROBES_DROPPED.load(Ordering::Relaxed), 5002);
 }

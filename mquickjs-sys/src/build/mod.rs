@@ -373,7 +373,7 @@ impl Stdlib {
                         )
                     })?;
                 let bin = out.join(format!("bytecode_{name}.bin"));
-                let mut cmd = std::process::Command::new(&compiler);
+                let mut cmd = sources::host_tool(&compiler);
                 if target_words < host_words {
                     cmd.arg("-m32");
                 }
