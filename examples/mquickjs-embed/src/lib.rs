@@ -116,6 +116,7 @@ pub static PROBES_DROPPED: std::sync::atomic::AtomicUsize = std::sync::atomic::A
 /// A class whose drops are counted: every instance JS drops must be
 /// finalized.
 #[js]
+#[derive(Default)]
 pub struct Probe;
 
 #[js]
