@@ -429,6 +429,29 @@ impl<'a> Ctx<'a> {
         self.take(v)
     }
 
+    /// A new empty object (`{}`), to fill with [`Value::set_prop`](crate::Value::set_prop).
+    #[cfg(feature = "alloc")]
+    pub fn new_object(self) -> Result<crate::Value<'a>> {
+        self.may_run()?;
+        // SAFETY: a live context; the new object is rooted at once.
+        let v = unsafe { sys::JS_NewObject(self.raw()) };
+        self.take(v)
+    }
+
+    /// A new array of `len` elements, all `undefined`, to fill with
+    /// [`Value::set_index`](crate::Value::set_index).
+    #[cfg(feature = "alloc")]
+    pub fn new_array(self, len: u32) -> Result<crate::Value<'a>> {
+        self.may_run()?;
+        let len = i32::try_from(len)
+            .ok()
+            .filter(|&n| n < 1 << 30)
+            .ok_or_else(|| Error::new(ErrorKind::RangeError, "array too long"))?;
+        // SAFETY: a live context; the new array is rooted at once.
+        let v = unsafe { sys::JS_NewArray(self.raw(), len) };
+        self.take(v)
+    }
+
     /// Sets the global object's property `name`.
     pub fn set_global<V: IntoJs>(self, name: &CStr, value: V) -> Result<()> {
         self.may_run()?;

@@ -359,3 +359,24 @@ fn every_instance_js_drops_is_finalized() {
     // The context's end finalizes the live ones.
     assert_eq!(PROBES_DROPPED.load(Ordering::Relaxed), 5002);
 }
+
+#[test]
+fn objects_and_arrays_made_from_rust() {
+    with_ctx(32 * 1024, |ctx| {
+        let c = ctx.ctx();
+        let point = c.new_object().unwrap();
+        point.set_prop(c"x", 1.5).unwrap();
+        point.set_prop(c"label", "p").unwrap();
+        let list = c.new_array(2).unwrap();
+        list.set_index(0, &point).unwrap();
+        list.set_index(1, 7).unwrap();
+        ctx.set_global(c"list", &list).unwrap();
+        assert_eq!(
+            ctx.eval::<String>("list[0].label + list[0].x + ':' + list[1] + ':' + list.length")
+                .unwrap(),
+            "p1.5:7:2"
+        );
+        assert_eq!(list.get::<Vec<Value<'_>>>().unwrap().len(), 2);
+        assert_eq!(point.prop::<f64>(c"x").unwrap(), 1.5);
+    });
+}
