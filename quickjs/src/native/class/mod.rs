@@ -233,6 +233,28 @@ fn prototype<'js>(ctx: Ctx<'js>, def: &'static ClassDef) -> Result<(sys::JSClass
             None => sys::JS_NewObject(c),
         }
     })?;
+    // The cold properties first (`Symbol.toStringTag`, `constructor`):
+    // a later property heads its hash chain, so the members, defined
+    // last, are found without stepping over them.
+    let tag = ctx.value(Symbol::well_known(ctx, WellKnownSymbol::ToStringTag)?)?;
+    let name = ctx.value(def.name)?;
+    ctx.define(&proto, &ctx.atom_of(&tag)?, name, sys::JS_PROP_CONFIGURABLE)?;
+    let ctor = match def.constructor {
+        Some(f) => ctx.new_c_function(
+            Some(f.func),
+            f.c_name,
+            f.required,
+            sys::JS_CFUNC_constructor,
+        )?,
+        None => ctx.new_c_function(
+            Some(no_constructor),
+            def.c_name,
+            0,
+            sys::JS_CFUNC_constructor,
+        )?,
+    };
+    // SAFETY: c live; both values live (JS_SetConstructor dups what it keeps).
+    unsafe { sys::JS_SetConstructor(c, ctor.as_raw(), proto.as_raw()) };
     define_members(ctx, &proto, def.methods)?;
     for a in def.accessors {
         let get = a.get.map(|f| f.instantiate(ctx)).transpose()?;
@@ -254,25 +276,6 @@ fn prototype<'js>(ctx: Ctx<'js>, def: &'static ClassDef) -> Result<(sys::JSClass
             return Err(ctx.catch());
         }
     }
-    let tag = ctx.value(Symbol::well_known(ctx, WellKnownSymbol::ToStringTag)?)?;
-    let name = ctx.value(def.name)?;
-    ctx.define(&proto, &ctx.atom_of(&tag)?, name, sys::JS_PROP_CONFIGURABLE)?;
-    let ctor = match def.constructor {
-        Some(f) => ctx.new_c_function(
-            Some(f.func),
-            f.c_name,
-            f.required,
-            sys::JS_CFUNC_constructor,
-        )?,
-        None => ctx.new_c_function(
-            Some(no_constructor),
-            def.c_name,
-            0,
-            sys::JS_CFUNC_constructor,
-        )?,
-    };
-    // SAFETY: c live; both values live (JS_SetConstructor dups what it keeps).
-    unsafe { sys::JS_SetConstructor(c, ctor.as_raw(), proto.as_raw()) };
     if let Some((_, parent_proto)) = &parent {
         // The constructor inherits the parent's statics: Derived.__proto__ === Base.
         let parent_ctor =
