@@ -239,6 +239,38 @@ fn main() {
     bindings(&tree, &manifest, &src, &out);
 }
 
+/// Profile-guided optimization of the C (GCC): `QUICKJS_SYS_PGO=generate:DIR`
+/// builds an engine that writes its profile into DIR as it runs (a
+/// training run), `QUICKJS_SYS_PGO=use:DIR` compiles it again from that
+/// profile: branches laid out and functions inlined as the training ran
+/// them. Both builds must use the same target directory (GCC finds a
+/// profile by its object file's path). `scripts/pgo.sh` does all three
+/// steps and measures the result against the default build.
+fn profile_guided(base: &mut cc::Build) {
+    println!("cargo:rerun-if-env-changed=QUICKJS_SYS_PGO");
+    let Ok(pgo) = env::var("QUICKJS_SYS_PGO") else {
+        return;
+    };
+    if !base.get_compiler().is_like_gnu() || base.get_compiler().is_like_clang() {
+        panic!("QUICKJS_SYS_PGO: profile-guided builds need GCC (CC=gcc)");
+    }
+    match pgo.split_once(':') {
+        Some(("generate", dir)) => {
+            base.flag(format!("-fprofile-generate={dir}"))
+                .flag("-fprofile-update=prefer-atomic");
+            // The profiling runtime, for the program that links the engine.
+            println!("cargo:rustc-link-lib=gcov");
+        }
+        Some(("use", dir)) => {
+            // Code the training did not run stays optimized as usual.
+            base.flag(format!("-fprofile-use={dir}"))
+                .flag("-fprofile-partial-training")
+                .flag("-Wno-missing-profile");
+        }
+        _ => panic!("QUICKJS_SYS_PGO: `generate:DIR` or `use:DIR`, not {pgo:?}"),
+    }
+}
+
 fn compile(tree: &Tree, src: &Path, manifest: &Path, cli: bool) {
     // Upstream's CMake Release build: -O3 -DNDEBUG (debug builds keep the
     // engine's assertions, so tests catch objects leaked at runtime teardown).
@@ -277,6 +309,7 @@ fn compile(tree: &Tree, src: &Path, manifest: &Path, cli: bool) {
             .define("NDEBUG", None)
             .force_frame_pointer(false);
     }
+    profile_guided(&mut base);
 
     let mut engine = base.clone();
     if tree.engine == "bellard" {
