@@ -34,9 +34,10 @@
 //! in a thread-local or a process-wide table. A runtime's state is made on
 //! first use and freed when the runtime is (its finalizer on quickjs-ng;
 //! `rust_runtime_released` on Bellard's QuickJS, which has no runtime
-//! finalizers). A context's state is made with its *anchor*, an object of
-//! class `RustTasks` held by the global object under a private symbol,
-//! whose finalizer tells us the context died.
+//! finalizers). A context's state is made with its *anchor*, an object
+//! held by the global object under a private symbol, whose finalizer tells
+//! us the context died (a C closure on quickjs-ng, so no class of ours
+//! grows every class table; an object of class `RustTasks` on Bellard's).
 //!
 //! Invariants:
 //! * A state is used only on its runtime's owner thread (C entry points
@@ -63,7 +64,7 @@ use quickjs_sys as sys;
 use std::any::{Any, TypeId};
 use std::cell::{Cell, OnceCell, RefCell};
 #[cfg(not(quickjs_bellard))]
-use std::os::raw::c_void;
+use std::os::raw::{c_int, c_void};
 use std::ptr::NonNull;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -168,7 +169,10 @@ pub(crate) struct RuntimeState {
     /// made it, then the one that last took the `Runtime` lock or called
     /// `rust_bind_thread`.
     owner: AtomicUsize,
-    /// The class id of the anchor class `RustTasks` in this runtime.
+    /// The class id of the anchor class `RustTasks` in this runtime
+    /// (Bellard's QuickJS; on quickjs-ng an anchor is a C closure, see
+    /// [`make_anchor`]).
+    #[cfg(quickjs_bellard)]
     anchor_class: sys::JSClassID,
     /// The id of each `#[js]` class registered here, by the class's
     /// process-wide index (0: not registered).
@@ -264,6 +268,7 @@ impl RuntimeState {
             rt,
             parts: Default::default(),
             owner: AtomicUsize::new(thread_token()),
+            #[cfg(quickjs_bellard)]
             anchor_class: register_anchor_class(rt)?,
             class_ids: RefCell::new(Vec::new()),
             contexts: RefCell::new(Vec::new()),
@@ -495,7 +500,7 @@ impl ContextState {
             parts: Default::default(),
         });
         let ptr: *const ContextState = &*state;
-        make_anchor(ctx, rt_state.anchor_class, ptr)?;
+        make_anchor(ctx, rt_state, ptr)?;
         rt_state.contexts.borrow_mut().push(state);
         // SAFETY: ctx is live; the state lives until after the context dies.
         unsafe { sys::JS_SetContextRustState(ctx.as_raw(), ptr.cast_mut().cast()) };
@@ -605,23 +610,22 @@ impl ContextState {
     }
 }
 
-/// Makes `ctx`'s anchor: an object of class `RustTasks` whose opaque is
-/// the context's state, held by the global object under a private symbol
-/// (not writable, enumerable or configurable: JS cannot remove it), so it
-/// dies with the context.
-fn make_anchor(ctx: Ctx<'_>, class: sys::JSClassID, state: *const ContextState) -> Result<()> {
+/// Makes `ctx`'s anchor: an object whose finalizer learns of the
+/// context's state, held by the global object under a private symbol (not
+/// writable, enumerable or configurable: JS cannot remove it), so it dies
+/// with the context.
+fn make_anchor(ctx: Ctx<'_>, rt_state: &RuntimeState, state: *const ContextState) -> Result<()> {
     let c = ctx.as_raw();
+    let obj = anchor_object(c, rt_state, state);
+    if sys::JS_IsException(obj) {
+        return Err(setup_failed(c));
+    }
     // SAFETY: c is live; each value and atom made here is ours until freed
     // or handed over (the define takes `obj`'s reference whatever its
     // outcome); the anchor's finalizer takes the state back from the
-    // runtime's list (never frees it through the opaque), and an anchor
+    // runtime's list (never frees it through the anchor), and an anchor
     // freed here early finds no state in the list.
     let defined = unsafe {
-        let obj = sys::JS_NewObjectClass(c, class as _);
-        if sys::JS_IsException(obj) {
-            return Err(setup_failed(c));
-        }
-        sys::JS_SetOpaque(obj, state.cast_mut().cast());
         let sym = sys::JS_NewSymbol(c, c"quickjs-rust pending tasks".as_ptr(), false);
         let atom = if sys::JS_IsException(sym) {
             sys::JS_ATOM_NULL
@@ -656,7 +660,119 @@ fn setup_failed(c: *mut sys::JSContext) -> Error {
     Error::internal("out of memory making the context's Rust state")
 }
 
+/// An anchor on quickjs-ng: a C closure (never called: JS cannot reach it)
+/// whose finalizer gets the runtime and the state. No class of its own: a
+/// registered class grows the runtime's class table by half (about 1.3 KB)
+/// and every context's prototype table with it (about 450 B each).
+#[cfg(not(quickjs_bellard))]
+fn anchor_object(
+    c: *mut sys::JSContext,
+    rt_state: &RuntimeState,
+    state: *const ContextState,
+) -> sys::JSValue {
+    unsafe extern "C" fn never_called(
+        _ctx: *mut sys::JSContext,
+        _this: sys::JSValue,
+        _argc: c_int,
+        _argv: *mut sys::JSValue,
+        _magic: c_int,
+        _opaque: *mut c_void,
+    ) -> sys::JSValue {
+        sys::JS_UNDEFINED
+    }
+    let anchor = Box::into_raw(Box::new(Anchor {
+        rt: rt_state.rt,
+        state,
+    }));
+    let outer = MAKING_ANCHOR.with(|m| m.replace(anchor.cast()));
+    // SAFETY: c is live; the engine frees `anchor` through the finalizer
+    // once it owns it; a failure before that leaves it ours (freed below:
+    // `MAKING_ANCHOR` tells which, as for `Function::new`'s closures).
+    let obj = unsafe {
+        sys::JS_NewCClosure(
+            c,
+            Some(never_called),
+            c"".as_ptr(),
+            Some(anchor_closure_finalizer),
+            0,
+            0,
+            anchor.cast(),
+        )
+    };
+    let freed = MAKING_ANCHOR.with(|m| m.replace(outer)).is_null();
+    if sys::JS_IsException(obj) && !freed {
+        // SAFETY: not handed over: still ours, from the Box above.
+        drop(unsafe { Box::from_raw(anchor) });
+    }
+    obj
+}
+
+/// What a quickjs-ng anchor's finalizer needs (its only argument is this).
+#[cfg(not(quickjs_bellard))]
+struct Anchor {
+    rt: *mut sys::JSRuntime,
+    state: *const ContextState,
+}
+
+#[cfg(not(quickjs_bellard))]
+thread_local! {
+    /// The anchor `JS_NewCClosure` is being handed, until the engine frees
+    /// it (the finalizer clears it then).
+    static MAKING_ANCHOR: Cell<*mut c_void> = const { Cell::new(std::ptr::null_mut()) };
+}
+
+/// The finalizer of a quickjs-ng anchor.
+#[cfg(not(quickjs_bellard))]
+unsafe extern "C" fn anchor_closure_finalizer(opaque: *mut c_void) {
+    // SAFETY: the Box of `anchor_object`, freed once by the engine.
+    let anchor = unsafe { Box::from_raw(opaque.cast::<Anchor>()) };
+    let _ = MAKING_ANCHOR.try_with(|m| {
+        if m.get() == opaque {
+            m.set(std::ptr::null_mut());
+        }
+    });
+    // SAFETY: the engine frees the anchor while its runtime lives.
+    unsafe { context_died(anchor.rt, anchor.state) };
+}
+
+/// An anchor on Bellard's QuickJS: an object of the class `RustTasks`,
+/// whose opaque is the state.
+#[cfg(quickjs_bellard)]
+fn anchor_object(
+    c: *mut sys::JSContext,
+    rt_state: &RuntimeState,
+    state: *const ContextState,
+) -> sys::JSValue {
+    // SAFETY: c is live; the class is registered in its runtime.
+    unsafe {
+        let obj = sys::JS_NewObjectClass(c, rt_state.anchor_class as _);
+        if !sys::JS_IsException(obj) {
+            sys::JS_SetOpaque(obj, state.cast_mut().cast());
+        }
+        obj
+    }
+}
+
+/// The context of `state` died (its anchor was finalized): its state
+/// leaves the live list.
+///
+/// # Safety
+/// `rt` is live (its objects are being freed).
+unsafe fn context_died(rt: *mut sys::JSRuntime, state: *const ContextState) {
+    super::boundary::finalizing(rt, (), || {
+        let Some(rt_state) = RuntimeState::of(rt) else {
+            return;
+        };
+        let Some(ctx_state) = rt_state.take_context(state) else {
+            return;
+        };
+        ctx_state.end(rt_state);
+        rt_state.dead.borrow_mut().push(ctx_state);
+    })
+}
+
 /// Registers the anchor class in `rt`.
+#[cfg(quickjs_bellard)]
 fn register_anchor_class(rt: *mut sys::JSRuntime) -> Result<sys::JSClassID> {
     let def = sys::JSClassDef {
         class_name: c"RustTasks".as_ptr(),
@@ -692,20 +808,16 @@ fn register_anchor_class(rt: *mut sys::JSRuntime) -> Result<sys::JSClassID> {
 /// The context died: its parts hear of it, its values are freed, its flag
 /// cleared; its state is freed at the next safe point. Does not touch the
 /// context (its memory may already be gone).
+#[cfg(quickjs_bellard)]
 unsafe extern "C" fn anchor_finalizer(rt: *mut sys::JSRuntime, val: sys::JSValue) {
-    super::boundary::finalizing(rt, (), || {
-        let Some(state) = RuntimeState::of(rt) else {
-            return;
-        };
-        // SAFETY: val is an anchor of rt being finalized; its opaque is the
-        // ContextState pointer (or null for one whose setup failed).
-        let ptr = unsafe { sys::JS_GetOpaque(val, state.anchor_class as _) }.cast::<ContextState>();
-        let Some(ctx_state) = state.take_context(ptr) else {
-            return;
-        };
-        ctx_state.end(state);
-        state.dead.borrow_mut().push(ctx_state);
-    })
+    let Some(state) = RuntimeState::of(rt) else {
+        return;
+    };
+    // SAFETY: val is an anchor of rt being finalized; its opaque is the
+    // ContextState pointer (or null for one whose setup failed).
+    let ptr = unsafe { sys::JS_GetOpaque(val, state.anchor_class as _) }.cast::<ContextState>();
+    // SAFETY: rt is live (it is freeing val).
+    unsafe { context_died(rt, ptr) };
 }
 
 #[cfg(not(quickjs_bellard))]
