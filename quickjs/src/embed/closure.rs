@@ -31,6 +31,7 @@
 //! `Ctx<'static>`), and its result is converted before the call returns.
 
 use crate::engine::handle::boundary::{self, guarded};
+use crate::engine::handle::c_closure;
 use crate::engine::handle::ctx::Ctx;
 use crate::engine::handle::error::{Error, Result};
 use crate::engine::handle::traits::IntoJs;
@@ -285,25 +286,21 @@ impl<'js> Function<'js> {
             call,
             rt: ctx.rt(),
         }));
-        let outer = MAKING.with(|m| m.replace(data.cast()));
         // SAFETY: ctx live; once the engine has attached `data` to the
         // function object, it calls `call_closure::<F>` with it and frees it
         // exactly once with `free_closure::<F>` (also when a later step of
-        // the making fails). It fails before that (out of memory for the
-        // object or its record) without freeing it: `MAKING` tells which.
-        let raw = unsafe {
-            sys::JS_NewCClosure(
+        // the making fails); `c_closure::new` says whether it took it.
+        let (raw, ours) = unsafe {
+            c_closure::new(
                 ctx.as_raw(),
                 Some(call_closure::<F>),
-                cname.as_ptr(),
+                &cname,
                 Some(free_closure::<F>),
                 length.min(i32::MAX as u32) as c_int,
-                0,
                 data.cast(),
             )
         };
-        let freed = MAKING.with(|m| m.replace(outer)).is_null();
-        if sys::JS_IsException(raw) && !freed {
+        if ours {
             // SAFETY: the engine failed before it took `data`: still ours,
             // from the Box above. Its captured values drop here (a
             // lifecycle fuzz finding: they leaked, with what they owned).
@@ -313,13 +310,6 @@ impl<'js> Function<'js> {
         }
         Ok(Function(Object(ctx.check(raw)?)))
     }
-}
-
-thread_local! {
-    /// The data `Function::closure` is handing to the engine, until the
-    /// engine frees it (`free_closure` clears it then): after a failed
-    /// `JS_NewCClosure`, whether the data is still ours to free.
-    static MAKING: std::cell::Cell<*mut c_void> = const { std::cell::Cell::new(std::ptr::null_mut()) };
 }
 
 /// Re-brands a call's arguments with the `'js` a typed closure was made
@@ -399,11 +389,7 @@ unsafe extern "C" fn call_closure<F>(
 /// no panic into C).
 unsafe extern "C" fn free_closure<F>(opaque: *mut c_void) {
     // The closure being made, freed by the engine's failure path: say so.
-    let _ = MAKING.try_with(|m| {
-        if m.get() == opaque {
-            m.set(std::ptr::null_mut());
-        }
-    });
+    c_closure::finalized(opaque);
     // SAFETY: the Box made in Function::closure, freed once by the engine.
     let data = unsafe { Box::from_raw(opaque.cast::<ClosureData<F>>()) };
     // SAFETY: the runtime that counted them is live (it is freeing us).

@@ -1,6 +1,8 @@
 //! The engine layer's first floor: handles and values (see `engine`).
 
 pub(crate) mod boundary;
+#[cfg(not(quickjs_bellard))]
+pub(crate) mod c_closure;
 pub(crate) mod ctx;
 pub(crate) mod error;
 pub(crate) mod held;

@@ -684,23 +684,18 @@ fn anchor_object(
         rt: rt_state.rt,
         state,
     }));
-    let outer = MAKING_ANCHOR.with(|m| m.replace(anchor.cast()));
-    // SAFETY: c is live; the engine frees `anchor` through the finalizer
-    // once it owns it; a failure before that leaves it ours (freed below:
-    // `MAKING_ANCHOR` tells which, as for `Function::new`'s closures).
-    let obj = unsafe {
-        sys::JS_NewCClosure(
+    // SAFETY: c is live; the finalizer calls `c_closure::finalized` first.
+    let (obj, ours) = unsafe {
+        super::c_closure::new(
             c,
             Some(never_called),
-            c"".as_ptr(),
+            c"",
             Some(anchor_closure_finalizer),
-            0,
             0,
             anchor.cast(),
         )
     };
-    let freed = MAKING_ANCHOR.with(|m| m.replace(outer)).is_null();
-    if sys::JS_IsException(obj) && !freed {
+    if ours {
         // SAFETY: not handed over: still ours, from the Box above.
         drop(unsafe { Box::from_raw(anchor) });
     }
@@ -714,23 +709,12 @@ struct Anchor {
     state: *const ContextState,
 }
 
-#[cfg(not(quickjs_bellard))]
-thread_local! {
-    /// The anchor `JS_NewCClosure` is being handed, until the engine frees
-    /// it (the finalizer clears it then).
-    static MAKING_ANCHOR: Cell<*mut c_void> = const { Cell::new(std::ptr::null_mut()) };
-}
-
 /// The finalizer of a quickjs-ng anchor.
 #[cfg(not(quickjs_bellard))]
 unsafe extern "C" fn anchor_closure_finalizer(opaque: *mut c_void) {
+    super::c_closure::finalized(opaque);
     // SAFETY: the Box of `anchor_object`, freed once by the engine.
     let anchor = unsafe { Box::from_raw(opaque.cast::<Anchor>()) };
-    let _ = MAKING_ANCHOR.try_with(|m| {
-        if m.get() == opaque {
-            m.set(std::ptr::null_mut());
-        }
-    });
     // SAFETY: the engine frees the anchor while its runtime lives.
     unsafe { context_died(anchor.rt, anchor.state) };
 }
