@@ -175,6 +175,8 @@ fn probe(release: &str) {
             "patches/0015-compile-fails-on-bytecode-oom.patch".into(),
             // not applied: the debugger hooks follow quickjs-ng's interpreter
             "bellard/0016-debugger-hooks.patch".into(),
+            // not applied: a quickjs-ng fast path
+            "bellard/0017-string-relational-fast-path.patch".into(),
         ]
     );
     patch::apply_series(&series, &tree).unwrap();
