@@ -154,7 +154,8 @@ macro_rules! stdlib {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::native::{
-        call, class_index, declared_fn, ret, Call, Class, ClassInfo, FnInfo, IntoResult,
+        call, class_index, declared_fn, owned_result, ret, Call, Class, ClassInfo, FnInfo,
+        IntoResult,
     };
     #[cfg(feature = "alloc")]
     pub use crate::native::{construct, new_instance};

@@ -167,11 +167,12 @@ impl<'a> Call<'a> {
     }
 
     /// Argument `i` as bytes (an `ArrayBuffer` or a typed array's view)
-    /// borrowed from the engine's heap.
+    /// borrowed from the engine's heap, for no longer than this call (a
+    /// `&'static [u8]` parameter does not compile).
     ///
     /// # Safety
     /// As [`Call::str_arg`].
-    pub unsafe fn bytes_arg<'s>(&self, i: usize) -> Result<&'s [u8]> {
+    pub unsafe fn bytes_arg(&self, i: usize) -> Result<&[u8]> {
         let v = self.raw(i);
         // SAFETY: (caller) no allocation while used.
         unsafe { crate::value::byte_data(self.ctx, v) }
@@ -561,6 +562,15 @@ pub unsafe extern "C" fn finalize(ctx: *mut sys::JSContext, opaque: *mut core::f
             Ok(())
         });
     }
+}
+
+/// The result of a `#[js]` function that took borrowed parameters (`&str`,
+/// `&[u8]`): it is converted after their guard is gone, when the engine's
+/// heap may move, so it cannot borrow from them (`'static`: a compile
+/// error otherwise).
+#[inline(always)]
+pub fn owned_result<R: 'static>(r: R) -> R {
+    r
 }
 
 /// The result of a `#[js]` function, as JS (JS was running to call it,

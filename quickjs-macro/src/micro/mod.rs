@@ -223,6 +223,10 @@ fn call_body(
                 js_index += 1;
                 match &p.ty {
                     ty if is_str_ref(ty) || is_bytes_ref(ty) => {
+                        if matches!(ty, Type::Reference(r) if r.lifetime.as_ref().is_some_and(|l| l.ident == "static"))
+                        {
+                            return Err(syn::Error::new_spanned(ty, "#[js] on MicroQuickJS: a borrowed parameter lives in the engine's heap for the call only: take `String` or `Bytes` to keep it"));
+                        }
                         if has_ctx {
                             return Err(syn::Error::new_spanned(ty, "#[js] on MicroQuickJS: a borrowed parameter (`&str`, `&[u8]`) points into the engine's heap, which a `Ctx` could make move: take `String` or `Bytes`"));
                         }
@@ -279,6 +283,14 @@ fn call_body(
     } else {
         quote!(let __no_js = call.no_js();)
     };
+    // The result is converted after the guard is gone (converting
+    // allocates, which moves the engine's heap): it must not borrow from
+    // a borrowed parameter, so with one it must be `'static`.
+    let own = if borrowed.is_empty() {
+        quote!()
+    } else {
+        quote!(#k::owned_result)
+    };
     let end_guard = if borrowed.is_empty() {
         quote!()
     } else {
@@ -296,7 +308,7 @@ fn call_body(
         #recv
         #(#borrowed)*
         #guard
-        let __r = #callee(#(#args),*);
+        let __r = #own(#callee(#(#args),*));
         #end_guard
         #result
     })
