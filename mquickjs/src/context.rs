@@ -295,7 +295,25 @@ unsafe extern "C" fn log_write(opaque: *mut c_void, buf: *const c_void, len: usi
             core::slice::from_raw_parts(buf.cast::<u8>(), len),
         )
     };
-    write_lossy(host.print.get(), bytes);
+    // The engine is in the middle of printing a value (its walk holds raw
+    // pointers into the heap): no JS, no allocation from the sink.
+    let _no_js = host.forbid_js();
+    sheltered((), || write_lossy(host.print.get(), bytes));
+}
+
+/// Runs a host callback the engine calls from C (print sink, clock,
+/// interrupt handler): with `std`, a panic in it is caught and `fallback`
+/// returned (unwinding into C would abort the process).
+fn sheltered<R>(fallback: R, f: impl FnOnce() -> R) -> R {
+    #[cfg(feature = "std")]
+    {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or(fallback)
+    }
+    #[cfg(not(feature = "std"))]
+    {
+        let _ = fallback;
+        f()
+    }
 }
 
 /// Writes `bytes` through `print`, invalid UTF-8 as U+FFFD.
@@ -318,7 +336,8 @@ unsafe extern "C" fn interrupt(_ctx: *mut sys::JSContext, opaque: *mut c_void) -
     // SAFETY: `opaque` is the host (set at creation).
     let host = unsafe { &*opaque.cast::<Host>() };
     let _no_js = host.forbid_js();
-    host.interrupt.get().is_some_and(|f| f()) as c_int
+    // A handler that panics stops the script.
+    sheltered(true, || host.interrupt.get().is_some_and(|f| f())) as c_int
 }
 
 impl<'a> Ctx<'a> {
@@ -418,6 +437,7 @@ impl<'a> Ctx<'a> {
     /// The global object's property `name`.
     pub fn global<T: FromJs<'a>>(self, name: &CStr) -> Result<T> {
         self.may_run()?;
+        crate::value::string_len(name.to_bytes().len())?;
         // SAFETY: a live context; the global object is a root.
         let v = unsafe {
             sys::JS_GetPropertyStr(
@@ -455,6 +475,7 @@ impl<'a> Ctx<'a> {
     /// Sets the global object's property `name`.
     pub fn set_global<V: IntoJs>(self, name: &CStr, value: V) -> Result<()> {
         self.may_run()?;
+        crate::value::string_len(name.to_bytes().len())?;
         let v = value.into_js(self, Token(()))?;
         // SAFETY: `v` was just made (no allocation since); the global
         // object is a root.
@@ -524,13 +545,13 @@ impl<'a> Ctx<'a> {
     pub(crate) fn print(self, bytes: &[u8]) {
         let host = self.host();
         let _no_js = host.forbid_js();
-        write_lossy(host.print.get(), bytes);
+        sheltered((), || write_lossy(host.print.get(), bytes));
     }
 
     /// The host's clock.
     pub(crate) fn now(self) -> f64 {
         let host = self.host();
         let _no_js = host.forbid_js();
-        (host.clock.get())()
+        sheltered(0.0, || (host.clock.get())())
     }
 }

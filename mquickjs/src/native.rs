@@ -40,11 +40,23 @@ pub struct FnInfo {
 /// A class as the build declared it (`CLASSES` of the generated file).
 pub struct ClassInfo {
     /// The Rust type's name.
-    pub rust: &'static str,
+    pub(crate) rust: &'static str,
     /// The JS name.
-    pub js: &'static str,
+    pub(crate) js: &'static str,
     /// The index of its base class in the same list.
-    pub base: Option<usize>,
+    #[allow(dead_code)] // read by the build's tables, kept for the record
+    pub(crate) base: Option<usize>,
+}
+
+impl ClassInfo {
+    /// # Safety
+    /// As the build declared it: the class's position in the list is its
+    /// id's offset in the library `STDLIB` names (what `stdlib!()`'s
+    /// generated file passes; a forged list would give ids the library
+    /// does not have).
+    pub const unsafe fn new(rust: &'static str, js: &'static str, base: Option<usize>) -> Self {
+        ClassInfo { rust, js, base }
+    }
 }
 
 /// `index` of the class `rust` in `classes` (a build error with a clear
@@ -575,7 +587,11 @@ pub fn owned_result<R: 'static>(r: R) -> R {
 
 /// The result of a `#[js]` function, as JS (JS was running to call it,
 /// so JS may run: no check on this path).
-pub fn ret<R: IntoJs>(ctx: Ctx<'_>, r: R) -> Result<sys::JSValue> {
+///
+/// # Safety
+/// Called by a `#[js]` trampoline after its no-JS guard is gone: nothing
+/// borrows the engine's heap (a conversion allocates).
+pub unsafe fn ret<R: IntoJs>(ctx: Ctx<'_>, r: R) -> Result<sys::JSValue> {
     r.into_js(ctx, Token(()))
 }
 

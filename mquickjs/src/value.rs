@@ -231,9 +231,27 @@ unsafe impl IntoJs for i64 {
     }
 }
 
-// SAFETY: a value just made.
+/// The longest string the engine takes (its `JS_STRING_LEN_MAX`: longer
+/// lengths would be truncated to 32 bits while the bytes are copied in
+/// full, past the buffer).
+const STRING_LEN_MAX: usize = if sys::JSW == 8 {
+    0x7fff_fffe
+} else {
+    (1 << 25) - 1
+};
+
+/// `len` if the engine can make a string (or a property name) that long.
+pub(crate) fn string_len(len: usize) -> Result<usize> {
+    if len > STRING_LEN_MAX {
+        return Err(Error::new(ErrorKind::RangeError, "string too long"));
+    }
+    Ok(len)
+}
+
+// SAFETY: a value just made, of a length the engine takes.
 unsafe impl IntoJs for &str {
     fn into_js(self, ctx: Ctx<'_>, _: Token) -> Result<sys::JSValue> {
+        string_len(self.len())?;
         // SAFETY: a live context; the engine copies the bytes.
         made(ctx, unsafe {
             sys::JS_NewStringLen(ctx.raw(), self.as_ptr().cast(), self.len())
@@ -476,6 +494,7 @@ impl<'a> Value<'a> {
     /// Its property `name`.
     pub fn prop<T: FromJs<'a>>(&self, name: &CStr) -> Result<T> {
         self.ctx.may_run()?;
+        string_len(name.to_bytes().len())?;
         // SAFETY: a live context, a current value.
         let v = unsafe { sys::JS_GetPropertyStr(self.ctx.raw(), self.raw(), name.as_ptr()) };
         self.ctx.take(v)
@@ -484,6 +503,7 @@ impl<'a> Value<'a> {
     /// Sets its property `name`.
     pub fn set_prop<V: IntoJs>(&self, name: &CStr, value: V) -> Result<()> {
         self.ctx.may_run()?;
+        string_len(name.to_bytes().len())?;
         let v = value.into_js(self.ctx, Token(()))?;
         // SAFETY: `v` was just made; `self` is read after, current.
         let r = unsafe { sys::JS_SetPropertyStr(self.ctx.raw(), self.raw(), name.as_ptr(), v) };
@@ -676,5 +696,18 @@ unsafe fn with_string(ctx: Ctx<'_>, v: sys::JSValue, f: impl FnOnce(&str)) {
             Ok(s) => f(s),
             Err(e) => f(core::str::from_utf8(&b[..e.valid_up_to()]).unwrap_or("")),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn strings_longer_than_the_engine_takes_are_range_errors() {
+        // JS_NewStringLen truncates its length to 32 bits but copies it
+        // all: a longer string must never reach it.
+        assert!(super::string_len(super::STRING_LEN_MAX).is_ok());
+        let e = super::string_len(super::STRING_LEN_MAX + 1).unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::RangeError);
+        assert!(super::string_len((1usize << 32) + 16).is_err() || usize::BITS == 32);
     }
 }

@@ -60,7 +60,7 @@ pub fn expand_struct(s: &ItemStruct, opts: Options) -> syn::Result<TokenStream> 
         }
         o.only(&["base", "trace"], "a field")?;
     }
-    let check = base_pairing(opts.extends.as_ref(), base.as_ref().map(|b| &b.1))?;
+    let check = base_pairing(&s, opts.extends.as_ref(), base.as_ref().map(|b| &b.1))?;
     let (parent, upcast) = match (&opts.extends, &base) {
         (Some(parent), Some((member, ty))) => (
             quote!(::std::option::Option::Some(<#parent as #p::JsClass>::class)),
@@ -422,9 +422,18 @@ use proc_macro2::Span as Span2;
 /// both engines): the check that the field's type is `Parent`, or the
 /// error that says which half is missing.
 pub(crate) fn base_pairing(
+    s: &syn::ItemStruct,
     extends: Option<&syn::Path>,
     base: Option<&syn::Type>,
 ) -> syn::Result<proc_macro2::TokenStream> {
+    // A packed struct's base field may be unaligned: the `&Base` a base
+    // class's method gets would be too.
+    if let (Some(_), Some(packed)) = (base, s.attrs.iter().find(|a| is_packed(a))) {
+        return Err(syn::Error::new_spanned(
+            packed,
+            "#[js(extends = ..)]: a packed struct's base field may be unaligned (its methods take `&Base`): drop `packed`",
+        ));
+    }
     match (extends, base) {
         (Some(parent), Some(ty)) => Ok(quote! {
             const _: fn() = || {
@@ -443,4 +452,23 @@ pub(crate) fn base_pairing(
         )),
         (None, None) => Ok(quote!()),
     }
+}
+
+/// `#[repr(packed)]` or `#[repr(C, packed(N))]`.
+fn is_packed(a: &syn::Attribute) -> bool {
+    if !a.path().is_ident("repr") {
+        return false;
+    }
+    let mut packed = false;
+    let _ = a.parse_nested_meta(|m| {
+        if m.path.is_ident("packed") {
+            packed = true;
+        }
+        if m.input.peek(syn::token::Paren) {
+            let _content;
+            syn::parenthesized!(_content in m.input);
+        }
+        Ok(())
+    });
+    packed
 }

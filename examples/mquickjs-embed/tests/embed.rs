@@ -380,3 +380,58 @@ fn objects_and_arrays_made_from_rust() {
         assert_eq!(point.prop::<f64>(c"x").unwrap(), 1.5);
     });
 }
+
+#[test]
+fn a_print_sink_cannot_run_js_while_the_engine_prints() {
+    // Printing an object walks the heap with raw pointers, handing the
+    // sink piece after piece: a sink that reaches its context (here a
+    // leaked one, through a thread-local) gets an error instead of moving
+    // the heap under the walk (a review found the crash this was).
+    use std::cell::Cell;
+    thread_local! {
+        static CTX: Cell<Option<mquickjs::Ctx<'static>>> = const { Cell::new(None) };
+        static OUT: RefCell<String> = const { RefCell::new(String::new()) };
+        static REFUSED: Cell<u32> = const { Cell::new(0) };
+    }
+    fn sink(s: &str) {
+        OUT.with(|o| o.borrow_mut().push_str(s));
+        CTX.with(|c| {
+            if let Some(ctx) = c.get() {
+                if ctx
+                    .eval::<()>("var j = []; for (var i = 0; i < 50; i++) j.push({ k: i })")
+                    .is_err()
+                {
+                    REFUSED.with(|r| r.set(r.get() + 1));
+                }
+                ctx.gc();
+            }
+        });
+    }
+    let buf = Box::leak(vec![0u8; 256 * 1024].into_boxed_slice());
+    let ctx: &'static Context<'static> = Box::leak(Box::new(Context::new(buf, &STDLIB).unwrap()));
+    CTX.with(|c| c.set(Some(ctx.ctx())));
+    ctx.set_print(sink);
+    ctx.eval::<()>("print({ a: 'x' }); print(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]))")
+        .unwrap();
+    CTX.with(|c| c.set(None));
+    let out = OUT.with(|o| o.borrow().clone());
+    assert!(out.contains("a") && out.contains("1, 2, 3"), "{out}");
+    assert!(REFUSED.with(|r| r.get()) > 0);
+}
+
+#[test]
+fn a_panicking_host_callback_does_not_abort() {
+    fn sink(_: &str) {
+        panic!("a sink that panics");
+    }
+    fn clock() -> f64 {
+        panic!("a clock that panics");
+    }
+    with_ctx(32 * 1024, |ctx| {
+        ctx.set_print(sink);
+        ctx.set_clock(clock);
+        ctx.eval::<()>("print('lost'); console.log({ a: 1 })")
+            .unwrap();
+        assert_eq!(ctx.eval::<f64>("Date.now()").unwrap(), 0.0);
+    });
+}

@@ -395,7 +395,7 @@ impl Stdlib {
         rs.push_str("#[doc(hidden)]\npub mod __mquickjs_stdlib {\n");
         let _ = writeln!(rs, "    /// The declared `#[js]` functions (Rust name, JS name, length).\n    pub const FUNCTIONS: &[(&str, &str, usize)] = &[{}];",
             functions.iter().map(|(_, f)| format!("({:?}, {:?}, {})", f.rust.to_string(), f.js, f.length())).collect::<Vec<_>>().join(", "));
-        let _ = writeln!(rs, "    /// The declared classes (Rust name, class id, base class index).\n    pub const CLASSES: [::mquickjs::__private::ClassInfo; {}] = [{}];",
+        let _ = writeln!(rs, "    /// The declared classes (Rust name, class id, base class index), as\n    /// the build wrote the library's tables.\n    pub const CLASSES: [::mquickjs::__private::ClassInfo; {}] = [{}];",
             classes.len(),
             order.iter().enumerate().map(|(i, &ci)| {
                 let c = &classes[ci];
@@ -404,8 +404,8 @@ impl Stdlib {
                     None => "None".into(),
                 };
                 let _ = i;
-                format!("::mquickjs::__private::ClassInfo {{ rust: {:?}, js: {:?}, base: {base} }}", c.rust, c.js)
-            }).collect::<Vec<_>>().join(", "));
+                format!("\n        // SAFETY: the class's place in the tables the build wrote.\n        unsafe {{ ::mquickjs::__private::ClassInfo::new({:?}, {:?}, {base}) }}", c.rust, c.js)
+            }).collect::<Vec<_>>().join(","));
         rs.push_str("}\n");
         std::fs::write(out.join("mquickjs_stdlib.rs"), rs).unwrap();
         Ok(())

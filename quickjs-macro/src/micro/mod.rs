@@ -153,7 +153,7 @@ fn base_field(
         };
         base = Some((member, field.ty.clone()));
     }
-    let check = crate::class::base_pairing(opts.extends.as_ref(), base.as_ref().map(|b| &b.1))?;
+    let check = crate::class::base_pairing(s, opts.extends.as_ref(), base.as_ref().map(|b| &b.1))?;
     Ok((clean, base, check))
 }
 
@@ -301,7 +301,10 @@ fn call_body(
             // SAFETY: the engine's arguments of this constructor.
             unsafe { #k::construct::<#class_ty>(call, argc, #k::IntoResult::into_result(__r)) }
         },
-        _ => quote!(#k::ret(call.ctx(), __r)),
+        _ => quote! {
+            // SAFETY: the no-JS guard is gone and the result owns its data.
+            unsafe { #k::ret(call.ctx(), __r) }
+        },
     };
     Ok(quote! {
         #(#convs)*
