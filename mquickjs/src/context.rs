@@ -437,7 +437,7 @@ impl<'a> Ctx<'a> {
     /// The global object's property `name`.
     pub fn global<T: FromJs<'a>>(self, name: &CStr) -> Result<T> {
         self.may_run()?;
-        crate::value::string_len(name.to_bytes().len())?;
+        crate::value::check_string_len(name.to_bytes().len())?;
         // SAFETY: a live context; the global object is a root.
         let v = unsafe {
             sys::JS_GetPropertyStr(
@@ -463,10 +463,7 @@ impl<'a> Ctx<'a> {
     #[cfg(feature = "alloc")]
     pub fn new_array(self, len: u32) -> Result<crate::Value<'a>> {
         self.may_run()?;
-        let len = i32::try_from(len)
-            .ok()
-            .filter(|&n| n < 1 << 30)
-            .ok_or_else(|| Error::new(ErrorKind::RangeError, "array too long"))?;
+        let len = crate::value::array_len(len as usize)?;
         // SAFETY: a live context; the new array is rooted at once.
         let v = unsafe { sys::JS_NewArray(self.raw(), len) };
         self.take(v)
@@ -475,7 +472,7 @@ impl<'a> Ctx<'a> {
     /// Sets the global object's property `name`.
     pub fn set_global<V: IntoJs>(self, name: &CStr, value: V) -> Result<()> {
         self.may_run()?;
-        crate::value::string_len(name.to_bytes().len())?;
+        crate::value::check_string_len(name.to_bytes().len())?;
         let v = value.into_js(self, Token(()))?;
         // SAFETY: `v` was just made (no allocation since); the global
         // object is a root.

@@ -43,9 +43,6 @@ pub struct ClassInfo {
     pub(crate) rust: &'static str,
     /// The JS name.
     pub(crate) js: &'static str,
-    /// The index of its base class in the same list.
-    #[allow(dead_code)] // read by the build's tables, kept for the record
-    pub(crate) base: Option<usize>,
 }
 
 impl ClassInfo {
@@ -54,8 +51,8 @@ impl ClassInfo {
     /// id's offset in the library `STDLIB` names (what `stdlib!()`'s
     /// generated file passes; a forged list would give ids the library
     /// does not have).
-    pub const unsafe fn new(rust: &'static str, js: &'static str, base: Option<usize>) -> Self {
-        ClassInfo { rust, js, base }
+    pub const unsafe fn new(rust: &'static str, js: &'static str) -> Self {
+        ClassInfo { rust, js }
     }
 }
 

@@ -240,18 +240,29 @@ const STRING_LEN_MAX: usize = if sys::JSW == 8 {
     (1 << 25) - 1
 };
 
-/// `len` if the engine can make a string (or a property name) that long.
-pub(crate) fn string_len(len: usize) -> Result<usize> {
+/// `Err` unless the engine can make a string (or a property name) of
+/// `len` bytes.
+pub(crate) fn check_string_len(len: usize) -> Result<()> {
     if len > STRING_LEN_MAX {
         return Err(Error::new(ErrorKind::RangeError, "string too long"));
     }
-    Ok(len)
+    Ok(())
+}
+
+/// `len` as the engine's array length (its short integers, on every word
+/// size), or a `RangeError`.
+#[cfg(feature = "alloc")]
+pub(crate) fn array_len(len: usize) -> Result<core::ffi::c_int> {
+    core::ffi::c_int::try_from(len)
+        .ok()
+        .filter(|&n| n < 1 << 30)
+        .ok_or_else(|| Error::new(ErrorKind::RangeError, "array too long"))
 }
 
 // SAFETY: a value just made, of a length the engine takes.
 unsafe impl IntoJs for &str {
     fn into_js(self, ctx: Ctx<'_>, _: Token) -> Result<sys::JSValue> {
-        string_len(self.len())?;
+        check_string_len(self.len())?;
         // SAFETY: a live context; the engine copies the bytes.
         made(ctx, unsafe {
             sys::JS_NewStringLen(ctx.raw(), self.as_ptr().cast(), self.len())
@@ -345,10 +356,7 @@ unsafe impl<'a, T: FromJs<'a>> FromJs<'a> for alloc::vec::Vec<T> {
 // allocate and move it), each stored below its length at once.
 unsafe impl<T: IntoJs> IntoJs for alloc::vec::Vec<T> {
     fn into_js(self, ctx: Ctx<'_>, _: Token) -> Result<sys::JSValue> {
-        let len = i32::try_from(self.len())
-            .ok()
-            .filter(|&n| n <= JS_SHORTINT_MAX)
-            .ok_or_else(|| Error::new(ErrorKind::RangeError, "array too long"))?;
+        let len = array_len(self.len())?;
         // SAFETY: a live context.
         let arr = made(ctx, unsafe { sys::JS_NewArray(ctx.raw(), len) })?;
         // SAFETY: `arr` was just made; read through the root after each
@@ -367,11 +375,6 @@ unsafe impl<T: IntoJs> IntoJs for alloc::vec::Vec<T> {
         }
     }
 }
-
-/// The largest array length the engine takes (its short integers, on
-/// every word size).
-#[cfg(feature = "alloc")]
-const JS_SHORTINT_MAX: i32 = (1 << 30) - 1;
 
 /// The bytes of an `ArrayBuffer` or of a typed array's view, borrowed
 /// from the engine's heap: good until the next allocation (callers make
@@ -494,7 +497,7 @@ impl<'a> Value<'a> {
     /// Its property `name`.
     pub fn prop<T: FromJs<'a>>(&self, name: &CStr) -> Result<T> {
         self.ctx.may_run()?;
-        string_len(name.to_bytes().len())?;
+        check_string_len(name.to_bytes().len())?;
         // SAFETY: a live context, a current value.
         let v = unsafe { sys::JS_GetPropertyStr(self.ctx.raw(), self.raw(), name.as_ptr()) };
         self.ctx.take(v)
@@ -503,7 +506,7 @@ impl<'a> Value<'a> {
     /// Sets its property `name`.
     pub fn set_prop<V: IntoJs>(&self, name: &CStr, value: V) -> Result<()> {
         self.ctx.may_run()?;
-        string_len(name.to_bytes().len())?;
+        check_string_len(name.to_bytes().len())?;
         let v = value.into_js(self.ctx, Token(()))?;
         // SAFETY: `v` was just made; `self` is read after, current.
         let r = unsafe { sys::JS_SetPropertyStr(self.ctx.raw(), self.raw(), name.as_ptr(), v) };
@@ -705,9 +708,9 @@ mod tests {
     fn strings_longer_than_the_engine_takes_are_range_errors() {
         // JS_NewStringLen truncates its length to 32 bits but copies it
         // all: a longer string must never reach it.
-        assert!(super::string_len(super::STRING_LEN_MAX).is_ok());
-        let e = super::string_len(super::STRING_LEN_MAX + 1).unwrap_err();
+        assert!(super::check_string_len(super::STRING_LEN_MAX).is_ok());
+        let e = super::check_string_len(super::STRING_LEN_MAX + 1).unwrap_err();
         assert_eq!(e.kind(), crate::ErrorKind::RangeError);
-        assert!(super::string_len(usize::MAX).is_err());
+        assert!(super::check_string_len(usize::MAX).is_err());
     }
 }

@@ -374,7 +374,7 @@ impl Stdlib {
                     })?;
                 let bin = out.join(format!("bytecode_{name}.bin"));
                 let mut cmd = sources::host_tool(&compiler);
-                if target_words < host_words {
+                if sources::target_is_32bit() && host_words == 64 {
                     cmd.arg("-m32");
                 }
                 let o = cmd
@@ -395,16 +395,11 @@ impl Stdlib {
         rs.push_str("#[doc(hidden)]\npub mod __mquickjs_stdlib {\n");
         let _ = writeln!(rs, "    /// The declared `#[js]` functions (Rust name, JS name, length).\n    pub const FUNCTIONS: &[(&str, &str, usize)] = &[{}];",
             functions.iter().map(|(_, f)| format!("({:?}, {:?}, {})", f.rust.to_string(), f.js, f.length())).collect::<Vec<_>>().join(", "));
-        let _ = writeln!(rs, "    /// The declared classes (Rust name, class id, base class index), as\n    /// the build wrote the library's tables.\n    pub const CLASSES: [::mquickjs::__private::ClassInfo; {}] = [{}];",
+        let _ = writeln!(rs, "    /// The declared classes (Rust name, JS name), in id order: as the build\n    /// wrote the library's tables.\n    pub const CLASSES: [::mquickjs::__private::ClassInfo; {}] = [{}];",
             classes.len(),
-            order.iter().enumerate().map(|(i, &ci)| {
+            order.iter().map(|&ci| {
                 let c = &classes[ci];
-                let base = match &c.extends {
-                    Some(b) => format!("Some({})", order.iter().position(|&o| classes[o].rust == *b).unwrap()),
-                    None => "None".into(),
-                };
-                let _ = i;
-                format!("\n        // SAFETY: the class's place in the tables the build wrote.\n        unsafe {{ ::mquickjs::__private::ClassInfo::new({:?}, {:?}, {base}) }}", c.rust, c.js)
+                format!("\n        // SAFETY: the class's place in the tables the build wrote.\n        unsafe {{ ::mquickjs::__private::ClassInfo::new({:?}, {:?}) }}", c.rust, c.js)
             }).collect::<Vec<_>>().join(","));
         rs.push_str("}\n");
         std::fs::write(out.join("mquickjs_stdlib.rs"), rs).unwrap();
